@@ -1,0 +1,175 @@
+"""`/api/v1/auth/…`, `/api/v1/me`, `/api/v1/org/…`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
+from jianguan.core.roles import ApiScope
+
+from . import selectors, services
+from .models import Department, Region, User
+
+router = Router(tags=["组织与用户 org"])
+
+
+class TokenIn(InputSchema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: dt.datetime
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["认证 auth"])
+def token_create(request: HttpRequest, payload: TokenIn):
+    """Exchange a username and password for a bearer token (same lockout as the sign-in page)."""
+    user = services.login(username=payload.username, password=payload.password)
+    token, expires_at = services.token_issue(user=user)
+    return {"token": token, "expires_at": expires_at}
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent: str | None
+    gb2260: str
+
+    @staticmethod
+    def resolve_parent(obj: Region) -> str | None:
+        return obj.parent_id
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    uscc: str
+    kind: str
+    region: str
+    region_name: str
+    parent: int | None
+
+    @staticmethod
+    def resolve_region(obj: Department) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_region_name(obj: Department) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_parent(obj: Department) -> int | None:
+        return obj.parent_id
+
+
+class CredentialOut(Schema):
+    number: str
+    issued_by: str
+    valid_from: dt.date
+    valid_to: dt.date
+    domains: list[str]
+    qualifications: list[str]
+
+
+class UserOut(Schema):
+    username: str
+    full_name: str
+    department: int
+    department_name: str
+    roles: list[str]
+    credentials: list[CredentialOut]
+
+    @staticmethod
+    def resolve_department(obj: User) -> int:
+        return obj.department_id
+
+    @staticmethod
+    def resolve_department_name(obj: User) -> str:
+        return obj.department.name
+
+    @staticmethod
+    def resolve_roles(obj: User) -> list[str]:
+        return sorted(grant.role for grant in obj.role_grants.all())
+
+    @staticmethod
+    def resolve_credentials(obj: User) -> list:
+        return [c for c in obj.credentials.all() if c.revoked_at is None]
+
+
+class MeOut(UserOut):
+    region: str
+    scope_regions: int
+    scope_all_departments: bool
+
+    @staticmethod
+    def resolve_region(obj: User) -> str:
+        return obj.department.region_id
+
+    @staticmethod
+    def resolve_scope_regions(obj: User) -> int:
+        return len(obj.scope.region_codes)
+
+    @staticmethod
+    def resolve_scope_all_departments(obj: User) -> bool:
+        return obj.scope.department_ids is None
+
+
+@router.get("/me", response=MeOut, tags=["认证 auth"])
+def me(request: HttpRequest):
+    """The signed-in user, their roles and the extent of what they may read."""
+    return require_person(request)
+
+
+class RegionFilter(Schema):
+    parent: str | None = None
+
+
+@router.get("/org/regions", response=list[RegionOut])
+def region_list(request: HttpRequest, filters: Query[RegionFilter]):
+    """Regions of the caller's jurisdiction."""
+    return selectors.region_list(reader=require_reader(request, ApiScope.READ), parent=filters.parent)
+
+
+class DepartmentFilter(Schema):
+    kind: str | None = None
+    region: str | None = None
+
+
+@router.get("/org/departments", response=list[DepartmentOut])
+def department_list(request: HttpRequest, filters: Query[DepartmentFilter]):
+    """Departments of the caller's jurisdiction."""
+    return selectors.department_list(reader=require_reader(request, ApiScope.READ), kind=filters.kind,
+                                     region=filters.region)
+
+
+@router.get("/org/departments/{department_id}", response={200: DepartmentOut, 404: ErrorOut})
+def department_get(request: HttpRequest, department_id: int):
+    return selectors.department_get(reader=require_reader(request, ApiScope.READ), department_id=department_id)
+
+
+class UserFilter(Schema):
+    department: int | None = None
+    role: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/org/users", response=Page[UserOut])
+def user_list(request: HttpRequest, filters: Query[UserFilter]):
+    """People of the departments the caller may see (people only; systems are refused)."""
+    users = selectors.user_list(reader=require_person(request), department=filters.department, role=filters.role)
+    return paginate(users, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/org/users/{username}", response={200: UserOut, 404: ErrorOut})
+def user_get(request: HttpRequest, username: str):
+    return selectors.user_get(reader=require_person(request), username=username)

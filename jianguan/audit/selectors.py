@@ -1,0 +1,25 @@
+"""Reads of the audit chain, always within the reader's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from jianguan.core.scoping import HasScope
+
+from .models import AuditEvent
+
+
+def event_list(*, user: HasScope, verb: str | None = None, target_type: str | None = None,
+               target_id: str | None = None) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.visible_to(user)
+    if verb:
+        events = events.filter(verb__startswith=verb)
+    if target_type:
+        events = events.filter(target_type=target_type)
+    if target_id:
+        events = events.filter(target_id=target_id)
+    return events.order_by("-seq")
+
+
+def event_get(*, user: HasScope, seq: int) -> AuditEvent:
+    return AuditEvent.objects.get_visible(user, seq=seq)

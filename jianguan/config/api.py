@@ -1,0 +1,52 @@
+"""The API root: `/api/v1/`, its OpenAPI document, docs page, error envelope and health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+import jianguan
+from jianguan.accounts.api import router as accounts_router
+from jianguan.accounts.api_auth import AUTH
+from jianguan.audit.api import router as audit_router
+from jianguan.core.api import install_error_envelope
+from jianguan.subjects.api import router as subjects_router
+
+api = NinjaAPI(
+    title="jianguan API",
+    version="1",
+    description="互联网+监管平台接口。错误统一为 {code, message, field, extra}；"
+                "浏览器用会话，人员用 Bearer 令牌（POST /auth/token），外部系统用 X-API-Key。",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_envelope(api)
+
+
+class HealthOut(Schema):
+    status: str
+    version: str
+    database: str
+    migrations_applied: bool
+
+
+@api.get("/health", response=HealthOut, auth=None, tags=["运行状态 health"])
+def health(request: HttpRequest):
+    """Liveness and readiness: version, database kind and whether every migration is applied."""
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        applied, status = not pending, "ok" if not pending else "migrations_pending"
+    except Exception:  # the database is unreachable: say so rather than fail the probe
+        applied, status = False, "database_unavailable"
+    return {"status": status, "version": jianguan.__version__, "database": connection.vendor,
+            "migrations_applied": applied}
+
+
+api.add_router("", accounts_router)
+api.add_router("", audit_router)
+api.add_router("", subjects_router)

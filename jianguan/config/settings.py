@@ -1,0 +1,172 @@
+"""Settings of jianguan, read from the environment (see `.env.example` for every variable).
+
+Strict: a value of the wrong type stops start-up with the variable's name. Debug is off unless
+`JIANGUAN_DEBUG=true` (the demo sets it).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.utils.csp import CSP
+
+from jianguan.core.env import Env
+from jianguan.core.hashing import ALGORITHMS
+
+env = Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env.path("JIANGUAN_VAR_DIR", PACKAGE_DIR.parent / "var")
+
+
+def _secret_key() -> str:
+    """From JIANGUAN_SECRET_KEY, or a key generated once into var/secret_key (mode 600)."""
+    key = env.str("JIANGUAN_SECRET_KEY", "")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.bool("JIANGUAN_DEBUG", False)
+ALLOWED_HOSTS = env.list("JIANGUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("JIANGUAN_CSRF_TRUSTED_ORIGINS", [])
+
+DATABASES = {"default": env.database("JIANGUAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'jianguan.sqlite3'}")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "django_tasks_db",
+    "jianguan.core",
+    "jianguan.audit",
+    "jianguan.accounts",
+    "jianguan.subjects",
+    "jianguan.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "jianguan.core.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "jianguan.config.urls"
+WSGI_APPLICATION = "jianguan.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jianguan.portal.context.portal",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = 8 * 3600
+SECURE_COOKIES = env.bool("JIANGUAN_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Nothing is loaded from outside the server; scripts only with the per-response nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+LANGUAGE_CODE = env.choice("JIANGUAN_LANGUAGE", "zh-hans", ("zh-hans", "en"))
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env.str("JIANGUAN_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if not DEBUG
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jianguan"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[env.choice("JIANGUAN_TASKS_BACKEND", "database", ("database", "immediate"))],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.choice("JIANGUAN_LOG_LEVEL", "INFO",
+                                                          ("DEBUG", "INFO", "WARNING", "ERROR"))},
+}
+
+# --- jianguan's own ----------------------------------------------------------------------------------------
+# The city this deployment serves (GB/T 2260); its regions come from accounts/data/regions_<code>.csv.
+JIANGUAN_LOCALITY = env.str("JIANGUAN_LOCALITY", "421200")
+JIANGUAN_AUDIT_HASH = env.choice("JIANGUAN_AUDIT_HASH", "sha256", ALGORITHMS)
+JIANGUAN_LOGIN_MAX_FAILURES = env.int("JIANGUAN_LOGIN_MAX_FAILURES", 5, minimum=1)
+JIANGUAN_LOGIN_WINDOW_MINUTES = env.int("JIANGUAN_LOGIN_WINDOW_MINUTES", 15, minimum=1)
+JIANGUAN_LOGIN_LOCKOUT_MINUTES = env.int("JIANGUAN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+JIANGUAN_TOKEN_TTL_HOURS = env.int("JIANGUAN_TOKEN_TTL_HOURS", 8, minimum=1)
+JIANGUAN_DEMO_PASSWORD = env.str("JIANGUAN_DEMO_PASSWORD", "Jianguan@2026")
+JIANGUAN_API_PAGE_MAX = env.int("JIANGUAN_API_PAGE_MAX", 200, minimum=1)
+# Shown in page titles; empty means "<city name>互联网+监管平台".
+JIANGUAN_SITE_NAME = env.str("JIANGUAN_SITE_NAME", "")

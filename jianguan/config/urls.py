@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jianguan.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("jianguan.portal.urls")),
+    path("", include("jianguan.accounts.urls")),
+    path("", include("jianguan.audit.urls")),
+    path("", include("jianguan.subjects.urls")),
+]

@@ -1,0 +1,73 @@
+"""`/api/v1/subjects…`: market entities of the caller's jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from jianguan.core.api import ErrorOut, Page, paginate, require_reader
+from jianguan.core.roles import ApiScope
+
+from . import selectors
+from .models import MarketEntity
+
+router = Router(tags=["监管对象 subjects"])
+
+
+class EntityOut(Schema):
+    uscc: str
+    name: str
+    entity_type: str
+    enterprise_type: str
+    legal_representative: str
+    registered_address: str
+    region: str
+    region_name: str
+    industry: str
+    industry_name: str
+    established_on: dt.date
+    registered_capital: Decimal | None
+    status: str
+    risk_class: str
+
+    @staticmethod
+    def resolve_region(obj: MarketEntity) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_region_name(obj: MarketEntity) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_industry(obj: MarketEntity) -> str:
+        return f"{obj.industry.section}{obj.industry_id}"
+
+    @staticmethod
+    def resolve_industry_name(obj: MarketEntity) -> str:
+        return obj.industry.name
+
+
+class EntityFilter(Schema):
+    q: str | None = None
+    region: str | None = None
+    risk_class: str | None = None
+    status: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@router.get("/subjects", response=Page[EntityOut])
+def entity_list(request: HttpRequest, filters: Query[EntityFilter]):
+    """Entities of the caller's jurisdiction; `q` matches a code exactly or the start of a name."""
+    entities = selectors.entity_list(reader=require_reader(request, ApiScope.READ), q=filters.q,
+                                     region=filters.region, risk_class=filters.risk_class, status=filters.status)
+    return paginate(entities, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/subjects/{uscc}", response={200: EntityOut, 404: ErrorOut})
+def entity_get(request: HttpRequest, uscc: str):
+    """One entity by 统一社会信用代码; 404 when it is unknown or outside the caller's jurisdiction."""
+    return selectors.entity_get(reader=require_reader(request, ApiScope.READ), uscc=uscc)

@@ -1,0 +1,29 @@
+"""Work-portal pages of market entities: search within the jurisdiction, and one entity."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jianguan.core.http import page_of, render_page
+
+from . import selectors
+from .models import RiskClass
+
+
+@login_required
+def entity_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    risk = request.GET.get("risk_class", "")
+    entities = selectors.entity_list(reader=request.user, q=q or None,
+                                     risk_class=risk if risk in RiskClass.values else None)
+    return render_page(request, "subjects/list.html",
+                       {"page": page_of(request, entities), "q": q, "risk": risk, "risk_classes": RiskClass.choices},
+                       partial="results")
+
+
+@login_required
+def entity_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    entity = selectors.entity_get(reader=request.user, uscc=uscc)
+    return render(request, "subjects/detail.html", {"entity": entity})
