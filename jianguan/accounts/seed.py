@@ -85,7 +85,7 @@ PERSONAS = [
     Persona("leader", "郑国华", DepartmentKind.GOV_OFFICE, Role.LEADER, "领导（只读）"),
 ]
 
-OFFICERS_PER_DEPARTMENT = {"demo": 2, "city": 6, "bench": 12}
+OFFICERS_PER_DEPARTMENT = {"test": 1, "demo": 2, "city": 6, "bench": 12}
 
 
 def first_county(city: Region) -> Region:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from jianguan.core.api import ErrorOut, Page, paginate, require_person
 from jianguan.core.roles import Role
@@ -65,4 +65,4 @@ def verify_start(request: HttpRequest):
     """Queue a verification of the whole chain (data and system administrators)."""
     require_person(request, Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
     result = tasks.chain_verify.enqueue()
-    return 202, {"task_id": str(result.id), "status": str(result.status)}
+    return Status(202, {"task_id": str(result.id), "status": str(result.status)})

@@ -11,7 +11,7 @@ import jianguan
 from jianguan.accounts.api import router as accounts_router
 from jianguan.accounts.api_auth import AUTH
 from jianguan.audit.api import router as audit_router
-from jianguan.core.api import install_error_envelope
+from jianguan.core.api import ChineseJSONRenderer, install_error_envelope
 from jianguan.subjects.api import router as subjects_router
 
 api = NinjaAPI(
@@ -21,6 +21,7 @@ api = NinjaAPI(
                 "浏览器用会话，人员用 Bearer 令牌（POST /auth/token），外部系统用 X-API-Key。",
     urls_namespace="api",
     auth=AUTH,
+    renderer=ChineseJSONRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -12,12 +12,19 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
 from .errors import DomainError
 
 T = TypeVar("T")
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON in UTF-8 without escaping Chinese characters."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class InputSchema(Schema):
@@ -69,8 +76,8 @@ def require_reader(request: HttpRequest, api_scope: str) -> Any:
 
 
 _PYDANTIC_MESSAGES = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不允许的字段",
+    "missing": "缺少必填字段“{field}”",
+    "extra_forbidden": "不允许的字段“{field}”（接口不接受未定义的字段）",
     "string_type": "应为字符串",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
@@ -98,16 +105,21 @@ def _field_name(loc: list[Any]) -> str:
 def validation_envelope(errors: list[dict[str, Any]]) -> dict[str, Any]:
     first = errors[0]
     field = _field_name(first.get("loc", []))
-    kind = first.get("type", "invalid")
-    reason = _PYDANTIC_MESSAGES.get(kind, first.get("msg", "无效"))
     return {
-        "code": kind,
-        "message": f"字段“{field}”{reason}" if field else reason,
+        "code": first.get("type", "invalid"),
+        "message": _message(first),
         "field": field or None,
-        "extra": {"errors": [{"field": _field_name(e.get("loc", [])), "code": e.get("type"),
-                               "message": _PYDANTIC_MESSAGES.get(e.get("type", ""), e.get("msg", ""))}
-                              for e in errors]},
+        "extra": {"errors": [{"field": _field_name(e.get("loc", [])), "code": e.get("type"), "message": _message(e)}
+                             for e in errors]},
     }
+
+
+def _message(error: dict[str, Any]) -> str:
+    field = _field_name(error.get("loc", []))
+    reason = _PYDANTIC_MESSAGES.get(error.get("type", ""), error.get("msg", "无效"))
+    if "{field}" in reason:
+        return reason.format(field=field)
+    return f"字段“{field}”{reason}" if field else reason
 
 
 def install_error_envelope(api: NinjaAPI) -> None:

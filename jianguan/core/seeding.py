@@ -15,6 +15,7 @@ T = TypeVar("T")
 
 # Entities per scale; later issues scale their own data from these.
 SCALES: dict[str, dict[str, int]] = {
+    "test": {"entities": 400},
     "demo": {"entities": 5_000},
     "city": {"entities": 300_000},
     "bench": {"entities": 1_000_000},
