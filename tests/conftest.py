@@ -8,8 +8,9 @@ the others' departments.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from jianguan.accounts import services
 from jianguan.accounts.models import User
@@ -18,15 +19,31 @@ PASSWORD = "Jianguan@2026"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static():
-    """Static files as production serves them: collected, hashed and compressed (debug is off in tests)."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+def plain_static_files():
+    """Serve static files from the apps as they are (the live server's static handler cannot serve hashed names).
+
+    Production's collected, hashed and compressed files are checked in test_static_files_collect_for_production.
+    """
+    storages = {**settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the test database once: regions, departments, personas, officers and a few hundred entities."""
     with django_db_blocker.unblock():
+        call_command("seed", scale="test", seed=7, no_progress=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def seeded_live_db(transactional_db):
+    """For tests that need committed data (the live server): a transactional test empties the database after it
+    runs, so each one seeds again when it finds the database empty."""
+    from jianguan.accounts.models import Region
+
+    if not Region.objects.exists():
         call_command("seed", scale="test", seed=7, no_progress=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 

@@ -22,6 +22,7 @@ os.environ.setdefault("JIANGUAN_SECRET_KEY", "test-secret-key-not-for-production
 os.environ.setdefault("JIANGUAN_TASKS_BACKEND", "immediate")
 os.environ.setdefault("JIANGUAN_FAST_PASSWORD_HASHING", "true")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
+os.makedirs(os.path.join(_var, "static"), exist_ok=True)  # STATIC_ROOT (whitenoise warns when it is missing)
 atexit.register(shutil.rmtree, _var, True)
 
 

@@ -35,8 +35,7 @@ def login(request: HttpRequest) -> HttpResponse:
         else:
             django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url or "portal:dashboard")
-    return render(request, "portal/login.html", {"form": form, "error": error, "next": next_url},
-                  status=401 if error else 200)
+    return render(request, "portal/login.html", {"form": form, "error": error, "next": next_url})
 
 
 @require_POST

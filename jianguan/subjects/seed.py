@@ -83,6 +83,8 @@ def _places(city: Region) -> list[tuple[Region, list[Region], int]]:
 
 
 def generate(ctx: SeedContext, count: int) -> Iterator[tuple]:
+    """Rows of `COLUMNS`. Reads the database first and then only computes, so that the rows can be streamed
+    into a COPY on the same connection."""
     rng = ctx.rng("entities")
     city = Region.objects.get(code=settings.JIANGUAN_LOCALITY)
     province = city.parent.name if city.parent else ""
@@ -102,43 +104,47 @@ def generate(ctx: SeedContext, count: int) -> Iterator[tuple]:
     start, span = dt.date(1995, 1, 1).toordinal(), dt.date(2026, 6, 30).toordinal() - dt.date(1995, 1, 1).toordinal()
     now = timezone.now()
     choices, randint, random = rng.choices, rng.randint, rng.random
-    for i in range(count):
-        county, townships, _ = choices(places, weights=place_weights)[0]
-        township = townships[randint(0, len(townships) - 1)]
-        entity_type = choices(types, weights=type_weights)[0]
-        surname = choices(surnames, weights=surname_weights)[0]
-        person = surname + given[randint(0, len(given) - 1)]
-        place = county.name
-        if entity_type == EntityType.INDIVIDUAL:
-            industry = choices(individual_industries, weights=individual_weights)[0]
-            shop = SHOP_WORDS[industry["code"]]
-            name = f"{place}{township.name if township is not county else ''}{surname}记{shop[randint(0, len(shop) - 1)]}"
-            kind, capital = "个体工商户", None
-        elif entity_type == EntityType.COOPERATIVE:
-            industry = next(r for r in industries if r["section"] == "A")
-            brand = BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)] + BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)]
-            name = f"{place}{brand}{industry['name'].removesuffix('种植')}种植专业合作社"
-            kind, capital = "农民专业合作社", Decimal(randint(10, 500))
-        else:
-            industry = choices(industries, weights=industry_weights)[0]
-            brand = BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)] + BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)]
-            words = TRADE_WORDS.get(industry["section"], ["实业"])
-            kind = choices(kinds, weights=kind_weights)[0]
-            suffix = "有限公司" if "有限责任公司" in kind else "股份有限公司" if "股份" in kind else "企业" \
-                if kind in ("个人独资企业", "集体所有制") else "（普通合伙）" if kind == "普通合伙企业" else "（有限合伙）" \
-                if kind == "有限合伙企业" else "有限公司"
-            name = f"{place.removesuffix('区').removesuffix('县')}{brand}{words[randint(0, len(words) - 1)]}{suffix}"
-            capital = Decimal(int(10 ** (1 + random() * 3.2))).quantize(Decimal("0.01"))
-        org_body = "MA4" + _base31(i, 5)
-        first17 = "9" + TYPE_CODE[entity_type] + county.gb2260 + org_body + org_code_check_char(org_body)
-        uscc = first17 + uscc_check_char(first17)
-        status = choices(statuses, weights=status_weights)[0]
-        risk = choices(risks, weights=risk_weights)[0] if status == EntityStatus.ACTIVE else ""
-        established = dt.date.fromordinal(start + int(span * (random() ** 0.6)))
-        address = f"{province}{city.name}{county.name}{township.name if township is not county else ''}" \
-                  f"{ROADS[randint(0, len(ROADS) - 1)]}{randint(1, 999)}号"
-        yield (uscc, name, entity_type, kind, person, address, township.code, industry["code"], established, capital,
-               status, risk, now, now)
+
+    def rows() -> Iterator[tuple]:
+        for i in range(count):
+            county, townships, _ = choices(places, weights=place_weights)[0]
+            township = townships[randint(0, len(townships) - 1)]
+            entity_type = choices(types, weights=type_weights)[0]
+            surname = choices(surnames, weights=surname_weights)[0]
+            person = surname + given[randint(0, len(given) - 1)]
+            place = county.name
+            if entity_type == EntityType.INDIVIDUAL:
+                industry = choices(individual_industries, weights=individual_weights)[0]
+                shop = SHOP_WORDS[industry["code"]]
+                name = f"{place}{township.name if township is not county else ''}{surname}记{shop[randint(0, len(shop) - 1)]}"
+                kind, capital = "个体工商户", None
+            elif entity_type == EntityType.COOPERATIVE:
+                industry = next(r for r in industries if r["section"] == "A")
+                brand = BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)] + BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)]
+                name = f"{place}{brand}{industry['name'].removesuffix('种植')}种植专业合作社"
+                kind, capital = "农民专业合作社", Decimal(randint(10, 500))
+            else:
+                industry = choices(industries, weights=industry_weights)[0]
+                brand = BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)] + BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)]
+                words = TRADE_WORDS.get(industry["section"], ["实业"])
+                kind = choices(kinds, weights=kind_weights)[0]
+                suffix = "有限公司" if "有限责任公司" in kind else "股份有限公司" if "股份" in kind else "企业" \
+                    if kind in ("个人独资企业", "集体所有制") else "（普通合伙）" if kind == "普通合伙企业" else "（有限合伙）" \
+                    if kind == "有限合伙企业" else "有限公司"
+                name = f"{place.removesuffix('区').removesuffix('县')}{brand}{words[randint(0, len(words) - 1)]}{suffix}"
+                capital = Decimal(int(10 ** (1 + random() * 3.2))).quantize(Decimal("0.01"))
+            org_body = "MA4" + _base31(i, 5)
+            first17 = "9" + TYPE_CODE[entity_type] + county.gb2260 + org_body + org_code_check_char(org_body)
+            uscc = first17 + uscc_check_char(first17)
+            status = choices(statuses, weights=status_weights)[0]
+            risk = choices(risks, weights=risk_weights)[0] if status == EntityStatus.ACTIVE else ""
+            established = dt.date.fromordinal(start + int(span * (random() ** 0.6)))
+            address = f"{province}{city.name}{county.name}{township.name if township is not county else ''}" \
+                      f"{ROADS[randint(0, len(ROADS) - 1)]}{randint(1, 999)}号"
+            yield (uscc, name, entity_type, kind, person, address, township.code, industry["code"], established, capital,
+                   status, risk, now, now)
+
+    return rows()
 
 
 def seed_entities(ctx: SeedContext) -> None:

@@ -1,0 +1,102 @@
+"""Real browser tests: Debian's Chromium driven by Playwright against the live server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded_live_db")]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    pages: list[Page] = []
+    problems: list[str] = []
+
+    def make(width: int = 1280, height: int = 800) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        page = context.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("request", lambda r: problems.append(f"outside request {r.url}")
+                if not r.url.startswith((live_server.url, "data:", "blob:")) else None)
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.context.close()
+    assert not problems, problems  # no script error, no CSP violation, nothing fetched from outside
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/")
+    expect(page).to_have_url(f"{base}/login/?next=/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("dashboard-title")).to_have_text("工作台")
+
+
+def test_persona_signs_in_opens_the_dashboard_and_switches_language(page_for, live_server):
+    page = page_for()
+    sign_in(page, live_server.url, "scjg_officer")
+    expect(page.get_by_test_id("current-user")).to_have_text("张伟")
+    expect(page.get_by_text("辖区存续市场主体")).to_be_visible()
+    page.get_by_test_id("lang-en").click()
+    expect(page.get_by_test_id("dashboard-title")).to_have_text("Dashboard")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_test_id("lang-zh-hans").click()
+    expect(page.get_by_test_id("dashboard-title")).to_have_text("工作台")
+
+
+def test_wrong_password_then_sign_in(page_for, live_server):
+    page = page_for()
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("用户名").fill("leader")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("login-error")).to_have_text("用户名或密码错误")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("current-user")).to_have_text("郑国华")
+
+
+def test_phone_width_menu_and_live_search(page_for, live_server):
+    page = page_for(360, 740)
+    sign_in(page, live_server.url, "xa_scjg_officer")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    page.get_by_text("菜单").click()
+    page.get_by_role("navigation").get_by_role("link", name="市场主体", exact=True).click()
+    expect(page.get_by_role("heading", name="市场主体")).to_be_visible()
+    first = page.locator("#results tbody tr td a").first
+    name = first.inner_text()
+    page.get_by_label("名称或统一社会信用代码").fill(name)
+    expect(page.locator("#results tbody tr")).to_have_count(1)  # htmx replaced the results in place
+    expect(page.locator("#results tbody tr td a").first).to_have_text(name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_public_portal_on_a_phone(page_for, live_server):
+    page = page_for(360, 740)
+    page.goto(live_server.url + "/public/")
+    expect(page.get_by_test_id("public-title")).to_contain_text("互联网+监管平台")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -1,0 +1,77 @@
+"""The demo data: deterministic for a seed, valid codes, every persona present."""
+
+from __future__ import annotations
+
+import io
+
+import polib
+import pytest
+from django.conf import settings
+
+from jianguan.accounts.models import Department, DepartmentKind, Region, User
+from jianguan.accounts.seed import PERSONAS
+from jianguan.core.codes import uscc_error, uscc_org_code_warning
+from jianguan.core.seeding import SeedContext
+from jianguan.subjects import seed as subjects_seed
+from jianguan.subjects.models import Industry, MarketEntity
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(seed: int, n: int = 300) -> list[tuple]:
+    ctx = SeedContext(scale="test", seed=seed, stdout=io.StringIO(), progress_enabled=False)
+    return [row[:12] for row in subjects_seed.generate(ctx, n)]  # without the timestamps
+
+
+def test_same_seed_same_entities_other_seed_other_entities():
+    assert _rows(11) == _rows(11)
+    assert [r[1] for r in _rows(11)] != [r[1] for r in _rows(12)]
+
+
+def test_generated_entities_are_valid():
+    regions = dict(Region.objects.values_list("code", "gb2260"))
+    industries = set(Industry.objects.values_list("code", flat=True))
+    rows = _rows(5, 2000)
+    assert len({r[0] for r in rows}) == len(rows)
+    for uscc, name, entity_type, _kind, person, address, region, industry, *_ in rows:
+        assert uscc_error(uscc) is None and not uscc_org_code_warning(uscc)
+        assert region in regions and industry in industries
+        assert uscc[2:8] == regions[region]  # registered in the county (GB/T 2260) of its township
+        assert name and 2 <= len(person) <= 4 and address.startswith("湖北省咸宁市")
+    types = {r[2] for r in rows}
+    assert {"enterprise", "individual"} <= types
+
+
+def test_the_seeded_database():
+    assert MarketEntity.objects.count() == 400
+    assert not [e.uscc for e in MarketEntity.objects.all() if uscc_error(e.uscc)]
+    for persona in PERSONAS:
+        user = User.objects.get(username=persona.username)
+        assert user.has_role(persona.role) and user.check_password(settings.JIANGUAN_DEMO_PASSWORD)
+    assert User.objects.get(username="xa_scjg_officer").department.region.name == "咸安区"
+    assert all(uscc_error(code) is None for code in Department.objects.values_list("uscc", flat=True))
+
+
+def test_organisation_of_the_default_locality():
+    city = Region.objects.get(code="421200")
+    counties = set(city.children.values_list("name", flat=True))
+    assert counties == {"咸安区", "嘉鱼县", "通城县", "崇阳县", "通山县", "赤壁市", "咸宁高新区"}
+    assert Region.objects.filter(level=5, code__startswith="421202").count() == 16
+    required = {DepartmentKind.SCJG, DepartmentKind.ZRZY, DepartmentKind.STHJ, DepartmentKind.JTYS, DepartmentKind.WHLY,
+                DepartmentKind.WJW, DepartmentKind.YJ, DepartmentKind.GA, DepartmentKind.ZJ, DepartmentKind.CGZF,
+                DepartmentKind.NYNC, DepartmentKind.YB, DepartmentKind.JR, DepartmentKind.SJJ, DepartmentKind.FGW,
+                DepartmentKind.SF, DepartmentKind.WBB}
+    assert required <= set(Department.objects.filter(region=city).values_list("kind", flat=True))
+    xianan = Department.objects.get(region_id="421202", kind=DepartmentKind.SCJG)
+    assert xianan.parent == Department.objects.get(region=city, kind=DepartmentKind.SCJG)
+    assert Department.objects.get(region_id="421202", kind=DepartmentKind.STHJ).name == "咸宁市生态环境局咸安分局"
+    assert Department.objects.filter(region_id="421202570", kind=DepartmentKind.SCJG).exists()
+
+
+def test_english_catalog_is_complete_and_compiled():
+    catalog = settings.LOCALE_PATHS[0] / "en" / "LC_MESSAGES"
+    po = polib.pofile(str(catalog / "django.po"))
+    assert po.percent_translated() == 100 and not po.fuzzy_entries()
+    mo = polib.mofile(str(catalog / "django.mo"))
+    assert {e.msgid: e.msgstr for e in po if not e.msgid_plural} == {
+        e.msgid: e.msgstr for e in mo if e.msgid and not e.msgid_plural}
