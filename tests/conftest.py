@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 
@@ -35,6 +36,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the test database once: regions, departments, personas, officers and a few hundred entities."""
     with django_db_blocker.unblock():
         call_command("seed", scale="test", seed=7, no_progress=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (tokens' users, region subtrees, cached pages)."""
+    cache.clear()
+    services.token_cache_clear()
 
 
 @pytest.fixture

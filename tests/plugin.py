@@ -11,8 +11,10 @@ import atexit
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -66,6 +68,8 @@ def _start_postgres() -> None:
         shutil.rmtree(base, ignore_errors=True)
 
     atexit.register(stop)
+    # A run stopped with SIGTERM (a timeout, CI cancelling) still removes its cluster.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ["JIANGUAN_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:{port}/jianguan"
 
 

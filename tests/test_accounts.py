@@ -129,10 +129,29 @@ def test_lockout_does_not_reveal_whether_a_user_exists(settings):
 
 def test_tokens_expire(officer):
     token, _ = services.token_issue(user=officer)
-    assert services.token_user(token) == officer
     UserToken.objects.filter(user=officer).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert services.token_user(token) is None
     assert services.token_user("jgt_made_up") is None
+
+
+def test_kept_token_user_still_expires(officer):
+    token, _ = services.token_issue(user=officer)
+    assert services.token_user(token) == officer  # now kept, with the token's expiry
+    digest = services._digest(token)
+    user, _, until = services._token_users[digest]
+    services._token_users[digest] = (user, timezone.now() - dt.timedelta(seconds=1), until)
+    assert services.token_user(token) is None
+
+
+def test_kept_token_user_is_read_again_after_the_cache_time(officer, settings):
+    token, _ = services.token_issue(user=officer)
+    services.token_user(token)
+    officer.role_grants.all().delete()
+    assert services.token_user(token).roles == {"officer"}  # within the cache time: the kept copy
+    digest = services._digest(token)
+    user, expires_at, _ = services._token_users[digest]
+    services._token_users[digest] = (user, expires_at, 0.0)  # the cache time has passed
+    assert services.token_user(token).roles == frozenset()
 
 
 def test_api_keys(persona):

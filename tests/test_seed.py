@@ -33,7 +33,7 @@ def test_generated_entities_are_valid():
     industries = set(Industry.objects.values_list("code", flat=True))
     rows = _rows(5, 2000)
     assert len({r[0] for r in rows}) == len(rows)
-    for uscc, name, entity_type, _kind, person, address, region, industry, *_ in rows:
+    for uscc, name, _type, _kind, person, address, region, industry, *_ in rows:
         assert uscc_error(uscc) is None and not uscc_org_code_warning(uscc)
         assert region in regions and industry in industries
         assert uscc[2:8] == regions[region]  # registered in the county (GB/T 2260) of its township
@@ -75,3 +75,9 @@ def test_english_catalog_is_complete_and_compiled():
     mo = polib.mofile(str(catalog / "django.mo"))
     assert {e.msgid: e.msgstr for e in po if not e.msgid_plural} == {
         e.msgid: e.msgstr for e in mo if e.msgid and not e.msgid_plural}
+
+
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -23,7 +23,7 @@ class TokenIn(InputSchema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 (a scheme name, not a secret)
     expires_at: dt.datetime
 
 

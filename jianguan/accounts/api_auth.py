@@ -37,4 +37,4 @@ class SystemKey(APIKeyHeader):
         return services.api_key_client(key) if key else None
 
 
-AUTH = [SessionUser(), BearerToken(), SystemKey()]
+AUTH = [BearerToken(), SystemKey(), SessionUser()]  # cheapest checks first: headers before the session

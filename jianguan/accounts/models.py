@@ -195,6 +195,9 @@ class RoleGrant(models.Model):
         verbose_name = _("角色授予")
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_grant_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"
+
 
 class OfficerCredential(TimeStamped):
     """执法证: the number, who issued it, its validity, and what it covers."""
@@ -270,6 +273,9 @@ class ApiKey(models.Model):
     class Meta:
         verbose_name = _("接入密钥")
 
+    def __str__(self) -> str:
+        return f"jgk_{self.prefix}_…"
+
 
 class UserToken(models.Model):
     """A bearer token issued by `POST /api/v1/auth/token`: stored as its SHA-256, valid until `expires_at`."""
@@ -282,6 +288,9 @@ class UserToken(models.Model):
     class Meta:
         verbose_name = _("访问令牌")
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.expires_at:%Y-%m-%d %H:%M}"
+
 
 class LoginThrottle(models.Model):
     """Failed sign-ins per username (existing or not, so a lockout never tells whether a user exists)."""
@@ -290,3 +299,6 @@ class LoginThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"

@@ -61,6 +61,7 @@ def scope_for_department(department: Department, *, wide: bool) -> Scope:
     return Scope(
         department_ids=None if wide else department_subtree(department.pk),
         region_codes=region_subtree(department.region_id),
+        region_path=department.region.path,
     )
 
 

@@ -59,7 +59,8 @@ def seed_departments(ctx: SeedContext) -> None:
         count += len(county_departments)
         townships = region.children.filter(level=RegionLevel.TOWNSHIP, kind=RegionKind.ADMINISTRATIVE)
         for township in townships.order_by("code"):
-            _create(ctx, DepartmentKind.TOWNSHIP, township, "township", city, county_departments.get(DepartmentKind.CGZF))
+            guide = county_departments.get(DepartmentKind.CGZF)
+            _create(ctx, DepartmentKind.TOWNSHIP, township, "township", city, guide)
             count += 1
     ctx.say(f"  部门 {count} 个")
 

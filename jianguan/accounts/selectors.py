@@ -12,7 +12,7 @@ from .models import Department, Region, User
 
 def region_list(*, reader: HasScope, parent: str | None = None) -> QuerySet[Region]:
     """Regions of the reader's jurisdiction (the tree below their department's region)."""
-    regions = Region.objects.filter(code__in=reader.scope.region_codes)
+    regions = Region.objects.filter(reader.scope.region_q("code"))
     if parent:
         regions = regions.filter(parent_id=parent)
     return regions.order_by("code")
@@ -20,7 +20,7 @@ def region_list(*, reader: HasScope, parent: str | None = None) -> QuerySet[Regi
 
 def department_list(*, reader: HasScope, kind: str | None = None, region: str | None = None) -> QuerySet[Department]:
     """The department directory of the reader's jurisdiction."""
-    departments = Department.objects.filter(region_id__in=reader.scope.region_codes, is_active=True)
+    departments = Department.objects.filter(reader.scope.region_q("region_id"), is_active=True)
     if kind:
         departments = departments.filter(kind=kind)
     if region:
@@ -38,7 +38,7 @@ def department_get(*, reader: HasScope, department_id: int) -> Department:
 def user_list(*, reader: HasScope, department: int | None = None, role: str | None = None) -> QuerySet[User]:
     """People of the departments the reader may see."""
     scope = reader.scope
-    users = User.objects.filter(department__region_id__in=scope.region_codes)
+    users = User.objects.filter(scope.region_q("department__region_id"))
     if scope.department_ids is not None:
         users = users.filter(department_id__in=scope.department_ids)
     if department:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -220,11 +221,42 @@ def token_issue(*, user: User) -> tuple[str, dt.datetime]:
     return raw, expires_at
 
 
+# digest → (user, token expiry, monotonic time after which the entry is read again); per process.
+_token_users: dict[str, tuple[User, dt.datetime, float]] = {}
+_TOKEN_CACHE_LIMIT = 10_000
+
+
 def token_user(raw: str) -> User | None:
-    """The active user of an unexpired token, or None."""
-    token = (UserToken.objects.select_related("user__department")
-             .filter(digest=_digest(raw), expires_at__gt=timezone.now(), user__is_active=True).first())
-    return token.user if token else None
+    """The active user of an unexpired token, or None.
+
+    The user, with roles and scope resolved, is kept in this process for `JIANGUAN_AUTH_CACHE_SECONDS`
+    (default 60): a change of roles, department or active flag reaches token holders within that time. The
+    token's own expiry is checked on every request. In-process rather than in the cache backend: unpickling a
+    user on every request cost more than the rest of an API read.
+    """
+    digest = _digest(raw)
+    now = timezone.now()
+    cached = _token_users.get(digest)
+    if cached is not None and cached[2] > time.monotonic():
+        user, expires_at, _ = cached
+        return user if expires_at > now else None
+    token = (UserToken.objects.select_related("user__department__region")
+             .filter(digest=digest, expires_at__gt=now, user__is_active=True).first())
+    if token is None:
+        _token_users.pop(digest, None)
+        return None
+    user = token.user
+    _ = user.roles, user.scope  # resolve now, so that the kept copy carries them
+    if settings.JIANGUAN_AUTH_CACHE_SECONDS:
+        if len(_token_users) >= _TOKEN_CACHE_LIMIT:
+            _token_users.clear()
+        _token_users[digest] = (user, token.expires_at, time.monotonic() + settings.JIANGUAN_AUTH_CACHE_SECONDS)
+    return user
+
+
+def token_cache_clear() -> None:
+    """Forget every kept token user (after bulk changes of roles, and between tests)."""
+    _token_users.clear()
 
 
 @transaction.atomic

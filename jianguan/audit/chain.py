@@ -89,6 +89,7 @@ def verify(events: Iterable[dict[str, Any]] | None = None) -> VerifyResult:
             last = AuditEvent.objects.filter(seq=head_seq + 1).values_list("id", flat=True).first()
             broken = Break(head_seq + 1, last, "head", f"链头记录到第 {head_seq} 号，其后的事件未经登记（被插入）")
         else:
-            broken = Break(None, None, "head", f"链头记录到第 {head_seq} 号，实有 {checked} 个连续事件（末尾事件被删除）")
+            broken = Break(None, None, "head",
+                           f"链头记录到第 {head_seq} 号，实有 {checked} 个连续事件（末尾事件被删除）")
         return VerifyResult(checked, head_seq, head_hash, broken)
     return VerifyResult(checked, head_seq, head_hash, None)

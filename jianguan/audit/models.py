@@ -45,13 +45,6 @@ class AuditEvent(models.Model):
     scope_department_field = "department_id"
     scope_region_field = "region_code"
 
-    @staticmethod
-    def extra_visibility(scope: Scope) -> models.Q:
-        # Events of the reader's own departments are theirs whatever region they touched.
-        if scope.department_ids is None:
-            return models.Q(pk__in=[])
-        return models.Q(department_id__in=scope.department_ids)
-
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
@@ -60,6 +53,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.verb} {self.target_label}"
+
+    @staticmethod
+    def extra_visibility(scope: Scope) -> models.Q:
+        # Events of the reader's own departments are theirs whatever region they touched.
+        if scope.department_ids is None:
+            return models.Q(pk__in=[])
+        return models.Q(department_id__in=scope.department_ids)
 
 
 class ChainHead(models.Model):
@@ -70,3 +70,6 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"

@@ -35,13 +35,26 @@ class HealthOut(Schema):
     migrations_applied: bool
 
 
+_migrations_seen_applied = False
+
+
+def _migrations_applied() -> bool:
+    """Whether every migration is applied; once true it stays true for this process (code cannot change under it)."""
+    global _migrations_seen_applied
+    if not _migrations_seen_applied:
+        executor = MigrationExecutor(connection)
+        _migrations_seen_applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrations_seen_applied
+
+
 @api.get("/health", response=HealthOut, auth=None, tags=["运行状态 health"])
 def health(request: HttpRequest):
     """Liveness and readiness: version, database kind and whether every migration is applied."""
     try:
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        applied, status = not pending, "ok" if not pending else "migrations_pending"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        applied = _migrations_applied()
+        status = "ok" if applied else "migrations_pending"
     except Exception:  # the database is unreachable: say so rather than fail the probe
         applied, status = False, "database_unavailable"
     return {"status": status, "version": jianguan.__version__, "database": connection.vendor,

@@ -94,6 +94,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# The region tree that scopes every read (a model with `code` and a materialised `path`).
+JIANGUAN_REGION_MODEL = "accounts.Region"
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,6 +170,8 @@ JIANGUAN_LOGIN_MAX_FAILURES = env.int("JIANGUAN_LOGIN_MAX_FAILURES", 5, minimum=
 JIANGUAN_LOGIN_WINDOW_MINUTES = env.int("JIANGUAN_LOGIN_WINDOW_MINUTES", 15, minimum=1)
 JIANGUAN_LOGIN_LOCKOUT_MINUTES = env.int("JIANGUAN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 JIANGUAN_TOKEN_TTL_HOURS = env.int("JIANGUAN_TOKEN_TTL_HOURS", 8, minimum=1)
+# How long a bearer token's user (roles, scope) is reused before it is read again; 0 reads it on every request.
+JIANGUAN_AUTH_CACHE_SECONDS = env.int("JIANGUAN_AUTH_CACHE_SECONDS", 60, minimum=0)
 JIANGUAN_DEMO_PASSWORD = env.str("JIANGUAN_DEMO_PASSWORD", "Jianguan@2026")
 JIANGUAN_API_PAGE_MAX = env.int("JIANGUAN_API_PAGE_MAX", 200, minimum=1)
 # Shown in page titles; empty means "<city name>互联网+监管平台".

@@ -1,7 +1,7 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from jianguan.config.api import api
+from jianguan.portal.views import set_language
 
 urlpatterns = [
     path("api/v1/", api.urls),

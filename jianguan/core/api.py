@@ -12,8 +12,8 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from pydantic import ConfigDict
 
 from .errors import DomainError
@@ -40,7 +40,7 @@ class ErrorOut(Schema):
     extra: dict[str, Any] | None = None
 
 
-class Page(Schema, Generic[T]):
+class Page(Schema, Generic[T]):  # noqa: UP046 (pydantic generic model)
     count: int
     limit: int
     offset: int

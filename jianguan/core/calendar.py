@@ -3,8 +3,8 @@
 Statutory clocks count working days where the law says so (行政处罚法 art. 85: its periods of 2, 3, 5 and 7 days
 are working days; 行政强制法 art. 69: periods of 10 days or less are working days). The packaged calendar
 (`chinese_calendar`) knows the State Council's published years; an administrator adds or corrects dates in
-`CalendarDay`, which wins. For a year the package does not know, the administrator's dates for that year plus the ordinary week decide;
-for a year that neither source knows, `is_working_day` refuses rather than guess.
+`CalendarDay`, which wins. For a year the package does not know, the administrator's dates for that year
+plus the ordinary week decide; for a year that neither source knows, `is_working_day` refuses to guess.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ class EnvError(ImproperlyConfigured):
     """A settings variable holds a value of the wrong type or form."""
 
     def __init__(self, name: str, expected_zh: str, expected_en: str, value: str) -> None:
-        super().__init__(f"环境变量 {name} 的值无效：应为{expected_zh}（{name}: expected {expected_en}, got {value!r}）")
+        super().__init__(
+            f"环境变量 {name} 的值无效：应为{expected_zh}（{name}: expected {expected_en}, got {value!r}）")
         self.name = name
 
 
@@ -100,6 +101,8 @@ def parse_database_url(url: str) -> dict:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
+            "CONN_MAX_AGE": 600,  # one connection per server thread, kept open
+            "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme in ("postgres", "postgresql"):
         name = unquote(parts.path.lstrip("/"))

@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views import i18n
+from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts import services
@@ -51,5 +53,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard.html", {"cards": dashboard_cards(request)})
 
 
+@cache_page(60)
 def public_home(request: HttpRequest) -> HttpResponse:
+    """The service portal's home page: the same for every visitor in a language, so cached for a minute."""
     return render(request, "public/home.html")
+
+
+@csrf_exempt
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch without a CSRF token: choosing a language changes nothing but the visitor's own
+    display, and the public pages that offer it carry no per-visitor token so that they can be cached."""
+    return i18n.set_language(request)

@@ -12,7 +12,7 @@ from jianguan.core.api import ErrorOut, Page, paginate, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import selectors
-from .models import MarketEntity
+from .contracts import EntityCard
 
 router = Router(tags=["监管对象 subjects"])
 
@@ -34,20 +34,12 @@ class EntityOut(Schema):
     risk_class: str
 
     @staticmethod
-    def resolve_region(obj: MarketEntity) -> str:
+    def resolve_region(obj: EntityCard) -> str:
         return obj.region_id
 
     @staticmethod
-    def resolve_region_name(obj: MarketEntity) -> str:
-        return obj.region.name
-
-    @staticmethod
-    def resolve_industry(obj: MarketEntity) -> str:
-        return f"{obj.industry.section}{obj.industry_id}"
-
-    @staticmethod
-    def resolve_industry_name(obj: MarketEntity) -> str:
-        return obj.industry.name
+    def resolve_industry(obj: EntityCard) -> str:
+        return f"{obj.industry_section}{obj.industry_id}"
 
 
 class EntityFilter(Schema):
@@ -64,7 +56,8 @@ def entity_list(request: HttpRequest, filters: Query[EntityFilter]):
     """Entities of the caller's jurisdiction; `q` matches a code exactly or the start of a name."""
     entities = selectors.entity_list(reader=require_reader(request, ApiScope.READ), q=filters.q,
                                      region=filters.region, risk_class=filters.risk_class, status=filters.status)
-    return paginate(entities, limit=filters.limit, offset=filters.offset)
+    page = paginate(entities, limit=filters.limit, offset=filters.offset)
+    return {**page, "items": [EntityCard.from_model(e) for e in page["items"]]}
 
 
 @router.get("/subjects/{uscc}", response={200: EntityOut, 404: ErrorOut})

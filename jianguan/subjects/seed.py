@@ -26,9 +26,10 @@ from .models import EntityStatus, EntityType, Industry, MarketEntity
 
 BRAND_CHARS = "鑫达华盛恒泰通源隆兴佳福瑞宏丰润康安金天和顺昌荣海博诚信鼎嘉新明远永旺利富德宝益中联众合晟祥创卓越"
 TRADE_WORDS = {
-    "A": ["农业发展", "生态农业", "种养殖", "农业科技"], "B": ["矿业", "建材"], "C": ["食品", "制药", "建材", "机械制造", "茶业"],
-    "D": ["能源"], "E": ["建筑工程", "建设工程"], "F": ["商贸", "贸易", "医药", "百货", "超市"], "G": ["物流", "运输"],
-    "H": ["餐饮管理", "酒店管理", "餐饮服务"], "K": ["房地产开发", "物业服务"], "L": ["旅行社"], "Q": ["医院"], "R": ["文化娱乐"],
+    "A": ["农业发展", "生态农业", "种养殖", "农业科技"], "B": ["矿业", "建材"],
+    "C": ["食品", "制药", "建材", "机械制造", "茶业"], "D": ["能源"], "E": ["建筑工程", "建设工程"],
+    "F": ["商贸", "贸易", "医药", "百货", "超市"], "G": ["物流", "运输"], "H": ["餐饮管理", "酒店管理", "餐饮服务"],
+    "K": ["房地产开发", "物业服务"], "L": ["旅行社"], "Q": ["医院"], "R": ["文化娱乐"],
 }
 # Shop names of 个体工商户 by their GB/T 4754 class.
 SHOP_WORDS = {"5211": ["百货店", "便利店"], "5212": ["超市"], "5221": ["粮油店"], "5224": ["生鲜店", "肉铺"],
@@ -39,6 +40,9 @@ ENTERPRISE_TYPES = [("有限责任公司（自然人投资或控股）", 55), ("
                     ("有限责任公司（非自然人投资或控股的法人独资）", 6), ("其他股份有限公司（非上市）", 3),
                     ("个人独资企业", 8), ("普通合伙企业", 2), ("有限合伙企业", 2), ("有限责任公司（国有独资）", 2),
                     ("集体所有制", 1), ("有限责任公司（台港澳法人独资）", 1)]
+# The end of an enterprise's name by its type (有限责任公司 of every kind ends in 有限公司).
+NAME_SUFFIX = {"其他股份有限公司（非上市）": "股份有限公司", "个人独资企业": "企业", "集体所有制": "企业",
+               "普通合伙企业": "（普通合伙）", "有限合伙企业": "（有限合伙）"}
 ROADS = ["银泉大道", "温泉路", "金桂路", "贺胜路", "长安大道", "青龙路", "淦河大道", "永安大道", "人民大道", "书台街",
          "旗鼓大道", "双鹤路", "茶花路", "沿河大道", "建设路", "解放路", "新华路", "胜利路", "友谊路", "工业大道"]
 STATUS_WEIGHTS = [(EntityStatus.ACTIVE, 88), (EntityStatus.CANCELLED, 8), (EntityStatus.REVOKED, 3),
@@ -116,7 +120,8 @@ def generate(ctx: SeedContext, count: int) -> Iterator[tuple]:
             if entity_type == EntityType.INDIVIDUAL:
                 industry = choices(individual_industries, weights=individual_weights)[0]
                 shop = SHOP_WORDS[industry["code"]]
-                name = f"{place}{township.name if township is not county else ''}{surname}记{shop[randint(0, len(shop) - 1)]}"
+                town = township.name if township is not county else ""
+                name = f"{place}{town}{surname}记{shop[randint(0, len(shop) - 1)]}"
                 kind, capital = "个体工商户", None
             elif entity_type == EntityType.COOPERATIVE:
                 industry = next(r for r in industries if r["section"] == "A")
@@ -128,10 +133,8 @@ def generate(ctx: SeedContext, count: int) -> Iterator[tuple]:
                 brand = BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)] + BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)]
                 words = TRADE_WORDS.get(industry["section"], ["实业"])
                 kind = choices(kinds, weights=kind_weights)[0]
-                suffix = "有限公司" if "有限责任公司" in kind else "股份有限公司" if "股份" in kind else "企业" \
-                    if kind in ("个人独资企业", "集体所有制") else "（普通合伙）" if kind == "普通合伙企业" else "（有限合伙）" \
-                    if kind == "有限合伙企业" else "有限公司"
-                name = f"{place.removesuffix('区').removesuffix('县')}{brand}{words[randint(0, len(words) - 1)]}{suffix}"
+                trade = words[randint(0, len(words) - 1)]
+                name = f"{place.removesuffix('区').removesuffix('县')}{brand}{trade}{NAME_SUFFIX.get(kind, '有限公司')}"
                 capital = Decimal(int(10 ** (1 + random() * 3.2))).quantize(Decimal("0.01"))
             org_body = "MA4" + _base31(i, 5)
             first17 = "9" + TYPE_CODE[entity_type] + county.gb2260 + org_body + org_code_check_char(org_body)
@@ -141,8 +144,8 @@ def generate(ctx: SeedContext, count: int) -> Iterator[tuple]:
             established = dt.date.fromordinal(start + int(span * (random() ** 0.6)))
             address = f"{province}{city.name}{county.name}{township.name if township is not county else ''}" \
                       f"{ROADS[randint(0, len(ROADS) - 1)]}{randint(1, 999)}号"
-            yield (uscc, name, entity_type, kind, person, address, township.code, industry["code"], established, capital,
-                   status, risk, now, now)
+            yield (uscc, name, entity_type, kind, person, address, township.code, industry["code"], established,
+                   capital, status, risk, now, now)
 
     return rows()
 

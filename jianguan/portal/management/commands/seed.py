@@ -29,4 +29,5 @@ class Command(BaseCommand):
             began = time.perf_counter()
             step.run(context)
             self.stdout.write(f"  {step.name}：{time.perf_counter() - began:.1f} 秒")
-        self.stdout.write(self.style.SUCCESS(f"演示数据已生成（{scale}，seed={seed}），共 {time.perf_counter() - started:.1f} 秒"))
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(f"演示数据已生成（{scale}，seed={seed}），共 {elapsed:.1f} 秒"))

@@ -1,0 +1,62 @@
+# jianguan — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Settings come from the environment; a local .env (see .env.example) is read when present.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+export JIANGUAN_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: help install demo demo-reset test test-sqlite test-postgresql lint bench messages clean
+
+help:
+	@echo "make demo        运行演示环境（SQLite，演示数据与账号）http://127.0.0.1:8000"
+	@echo "make demo-reset  清空演示数据后重新开始"
+	@echo "make test        安装依赖并运行全部测试（SQLite 与 PostgreSQL，含浏览器测试）"
+	@echo "make lint        代码检查（ruff、依赖方向）"
+	@echo "make bench       性能基准，写入 bench/results.json 与 BENCHMARKS.md"
+
+$(STAMP): requirements.lock pyproject.toml
+	@python=$$(scripts/find-python) && echo "使用 $$python" && \
+	  { [ -x $(PY) ] || $$python -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip sync --quiet -p $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+demo: install
+	JIANGUAN_DEBUG=$${JIANGUAN_DEBUG:-true} $(PY) -m jianguan demo
+
+demo-reset:
+	rm -rf "$(JIANGUAN_VAR_DIR)"
+	$(MAKE) demo
+
+lint: install
+	$(VENV)/bin/ruff check jianguan tests bench
+	$(VENV)/bin/lint-imports
+
+test: install lint
+	scripts/system-packages
+	$(MAKE) test-sqlite test-postgresql
+
+test-sqlite: install
+	$(PY) -m pytest -q
+
+test-postgresql: install
+	JIANGUAN_TEST_DB=postgresql $(PY) -m pytest -q
+
+bench: install
+	scripts/system-packages wrk
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+messages: install
+	cd jianguan && ../$(VENV)/bin/jianguan makemessages -l en --no-location --no-obsolete -i "migrations/*"
+	$(PY) -c "import polib, pathlib; p = pathlib.Path('jianguan/locale/en/LC_MESSAGES'); polib.pofile(str(p / 'django.po')).save_as_mofile(str(p / 'django.mo'))"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,189 @@
+"""`make bench`: measure, with each figure's baseline in the same run, and write bench/results.json and the
+table in BENCHMARKS.md.
+
+Rows:
+- seed rate at city scale (300 k entities, SQLite): `jianguan seed --scale city` against the same rows saved
+  with the ORM's bulk_create (bench/seed_orm.py); goal: the city scale in 60 s or less.
+- requests per second of the public home page and of an authenticated JSON read (`GET /api/v1/subjects/{uscc}`
+  with a bearer token) against a bare Django view on the same server (granian, one worker, same middleware);
+  goal: at least half the bare view's rate. Load from wrk (Debian package), 1 thread, 8 connections, 10 s,
+  three rounds interleaved, the median taken. The server runs one process with one thread, as production runs
+  one such process per core (Python threads only contend for the interpreter on this CPU-bound work).
+
+Options: --only seed|http, --rounds N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+DOC = ROOT / "BENCHMARKS.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+CITY_ENTITIES = 300_000
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return (f"{model}, {os.cpu_count()} cores, {memory} GiB, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+
+
+def environment(var: Path, settings: str = "jianguan.config.settings") -> dict[str, str]:
+    return {**os.environ, "JIANGUAN_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": settings,
+            "JIANGUAN_SECRET_KEY": "bench-only-secret", "JIANGUAN_DEBUG": "false", "JIANGUAN_LOG_LEVEL": "ERROR"}
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jianguan", *args], env=env, check=True, capture_output=True,
+                          text=True)
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def bench_seed(rounds: int) -> list[dict]:
+    ours, baseline = [], []
+    for _ in range(rounds):
+        for bucket, command in ((ours, [sys.executable, "-m", "jianguan", "seed", "--scale", "city", "--no-progress"]),
+                                (baseline, [sys.executable, "-m", "bench.seed_orm", "city"])):
+            with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
+                env = environment(Path(var))
+                manage(env, "migrate")
+                bucket.append(timed(command, env))
+    seconds, base_seconds = statistics.median(ours), statistics.median(baseline)
+    return [{
+        "name": "seed rate, city scale (300 k entities + organisation), SQLite",
+        "figure": round(CITY_ENTITIES / seconds), "unit": "entities/s",
+        "detail": f"median {seconds:.1f} s over {rounds} runs (runs: {', '.join(f'{s:.1f}' for s in ours)})",
+        "baseline": "same rows via Django bulk_create (1,000 per statement)",
+        "baseline_figure": round(CITY_ENTITIES / base_seconds), "ratio": round(base_seconds / seconds, 2),
+        "goal": "city scale in <= 60 s", "met": seconds <= 60,
+    }]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url: str, headers: dict[str, str]) -> float:
+    args = ["wrk", "-t1", "-c8", "-d10s", url]
+    for key, value in headers.items():
+        args += ["-H", f"{key}: {value}"]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def bench_http(rounds: int) -> list[dict]:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: run `scripts/system-packages wrk` (make bench does)")
+    with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
+        env = environment(Path(var), "bench.settings")
+        manage(env, "migrate")
+        manage(env, "seed", "--scale", "demo", "--no-progress")
+        manage(env, "collectstatic", "--noinput")
+        probe = ("from jianguan.accounts.models import User; from jianguan.accounts.services import token_issue;"
+                 "from jianguan.subjects.models import MarketEntity; u = User.objects.get(username='scjg_officer');"
+                 "print(token_issue(user=u)[0], MarketEntity.objects.visible_to(u).order_by('uscc')[100].uscc)")
+        token, uscc = manage(env, "shell", "--no-imports", "-c", probe).stdout.split()[-2:]
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+                                   "--port", str(port), "--workers", "1", "--blocking-threads", "1",
+                                   "--log-level", "error", "jianguan.config.wsgi:application"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/bench/bare", timeout=1)  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            targets = {"bare": (base + "/bench/bare", {}), "public": (base + "/public/", {}),
+                       "api": (f"{base}/api/v1/subjects/{uscc}", {"Authorization": f"Bearer {token}"})}
+            for url, headers in targets.values():  # warm up: templates, caches, connections
+                wrk(url, headers)
+            rates: dict[str, list[float]] = {name: [] for name in targets}
+            for _ in range(rounds):
+                for name, (url, headers) in targets.items():
+                    rates[name].append(wrk(url, headers))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    bare = statistics.median(rates["bare"])
+    rows = []
+    for name, label in (("public", "public home page GET /public/"),
+                        ("api", "authenticated JSON read GET /api/v1/subjects/{uscc} (bearer token)")):
+        rate = statistics.median(rates[name])
+        rows.append({
+            "name": f"requests/s, {label}", "figure": round(rate), "unit": "req/s",
+            "detail": f"median of {rounds} rounds (wrk -t1 -c8 -d10s; rounds: "
+                      f"{', '.join(str(round(r)) for r in rates[name])})",
+            "baseline": "bare Django view, same server and middleware", "baseline_figure": round(bare),
+            "ratio": round(rate / bare, 2), "goal": ">= 0.5 x bare view", "met": rate >= 0.5 * bare,
+        })
+    return rows
+
+
+def write(rows: list[dict]) -> None:
+    existing = {row["name"]: row for row in json.loads(RESULTS.read_text())["rows"]} if RESULTS.exists() else {}
+    stamp = {"date": dt.date.today().isoformat(), "machine": machine()}
+    for row in rows:
+        existing[row["name"]] = {**row, **stamp}
+    RESULTS.write_text(json.dumps({"rows": list(existing.values())}, ensure_ascii=False, indent=2) + "\n")
+    table = ["| figure | value | baseline (same run) | ratio | goal | met | how | date | machine |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in existing.values():
+        table.append(f"| {row['name']} | {row['figure']:,} {row['unit']} | {row['baseline']}: "
+                     f"{row['baseline_figure']:,} {row['unit']} | {row['ratio']}× | {row['goal']} | "
+                     f"{'yes' if row['met'] else 'NO'} | {row['detail']} | {row['date']} | {row['machine']} |")
+    text = DOC.read_text()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    DOC.write_text(f"{head}{START}\n{chr(10).join(table)}\n{END}{tail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=("seed", "http"))
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    rows = []
+    if options.only in (None, "seed"):
+        rows += bench_seed(options.rounds)
+    if options.only in (None, "http"):
+        rows += bench_http(options.rounds)
+    write(rows)
+    for row in rows:
+        print(f"{row['name']}: {row['figure']:,} {row['unit']} vs {row['baseline_figure']:,} ({row['ratio']}×)")
+
+
+if __name__ == "__main__":
+    main()
