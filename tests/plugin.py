@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 _var = tempfile.mkdtemp(prefix="jianguan-test-var-")
-os.environ.setdefault("JIANGUAN_VAR_DIR", _var)
+os.environ["JIANGUAN_VAR_DIR"] = _var  # never the developer's var/ (make exports it)
 os.environ.setdefault("JIANGUAN_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("JIANGUAN_TASKS_BACKEND", "immediate")
 os.environ.setdefault("JIANGUAN_FAST_PASSWORD_HASHING", "true")

@@ -136,3 +136,10 @@ def test_static_files_collect_for_production(tmp_path, settings):
     for name in ("portal/site.css", "portal/favicon.svg", "django_htmx/htmx-2.min.js", "ninja/swagger-ui-bundle.js"):
         assert name in manifest and (tmp_path / manifest[name]).exists()
         assert (tmp_path / (manifest[name] + ".gz")).exists() or name.endswith(".svg")
+
+
+def test_chinese_whatever_the_browser_asks_until_someone_switches(client):
+    page = client.get("/login/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "登录工作门户" in page and 'lang="zh-hans"' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Sign in to the work portal" in client.get("/login/").content.decode()

@@ -1,13 +1,31 @@
-"""Turn domain errors that reach a work-portal view into the right page: 404, 403 or 400 with the message."""
+"""Middleware of the portals: the language in use, and domain errors turned into the right page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import check_for_language
 
 from .errors import DomainError, NotFound
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """The language a visitor chose (the language cookie), otherwise the platform's default (中文).
+
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is not consulted: a government platform speaks
+    Chinese unless someone switches, whatever the browser's locale happens to be.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class DomainErrorMiddleware:
