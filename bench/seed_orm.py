@@ -4,6 +4,7 @@ instances, 1,000 per statement) after the same organisation steps."""
 from __future__ import annotations
 
 import io
+import os
 import sys
 import time
 
@@ -11,6 +12,7 @@ import django
 
 
 def main(scale: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
     django.setup()
     from django.db import transaction
 

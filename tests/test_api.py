@@ -147,3 +147,13 @@ def test_list_endpoint_query_count_does_not_grow(api, persona, django_assert_max
 def test_error_envelope_keys(api, officer):
     body = json.loads(api(officer).get("/api/v1/org/departments/999999").content)
     assert set(body) == {"code", "message"} and body["code"] == "not_found"
+
+
+def test_detail_and_list_serve_the_same_entity_identically(api, officer):
+    entity = MarketEntity.objects.exclude(registered_capital=None).first()
+    client = api(officer)
+    detail = client.get(f"/api/v1/subjects/{entity.uscc}").json()
+    listed = client.get("/api/v1/subjects", {"q": entity.uscc}).json()["items"]
+    assert listed == [detail]
+    assert detail["registered_capital"] == str(entity.registered_capital)
+    assert detail["industry"] == f"{entity.industry.section}{entity.industry_id}"

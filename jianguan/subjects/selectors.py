@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -39,6 +41,7 @@ _CARD_SQL = f"""
 """  # noqa: S608 (table names from the models; the code is a parameter)
 _DATE = MarketEntity._meta.get_field("established_on")
 _CAPITAL = MarketEntity._meta.get_field("registered_capital")
+_CENTS = Decimal(10) ** -_CAPITAL.decimal_places
 
 
 def entity_get(*, reader: HasScope, uscc: str) -> EntityCard:
@@ -55,7 +58,7 @@ def entity_get(*, reader: HasScope, uscc: str) -> EntityCard:
         raise NotFound()
     values = list(row)
     values[11] = _DATE.to_python(values[11])
-    values[12] = None if values[12] is None else _CAPITAL.to_python(values[12])
+    values[12] = None if values[12] is None else _CAPITAL.to_python(values[12]).quantize(_CENTS)
     card = EntityCard(*values)
     if not MarketEntity.objects.covers(reader.scope, card):
         raise NotFound()

@@ -1,0 +1,35 @@
+"""`jianguan user create …` — create a user from the command line (the first administrator of a deployment)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jianguan.accounts import services
+from jianguan.accounts.management import cli_actor, department_by_code
+from jianguan.core.errors import DomainError
+from jianguan.core.roles import Role
+
+
+class Command(BaseCommand):
+    help = "用户：create 新建用户（密码从终端输入，或取自环境变量 JIANGUAN_NEW_PASSWORD）"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="create a user")
+        create.add_argument("username")
+        create.add_argument("--full-name", required=True, help="姓名")
+        create.add_argument("--department", required=True, help="所属部门的统一社会信用代码")
+        create.add_argument("--role", action="append", choices=Role.values, default=[], help="角色，可重复")
+
+    def handle(self, *args, action: str, username: str, full_name: str, department: str, role: list[str], **options):
+        found = department_by_code(department)
+        password = os.environ.get("JIANGUAN_NEW_PASSWORD") or getpass.getpass("密码：")
+        try:
+            user = services.user_create(actor=cli_actor(), username=username, full_name=full_name, department=found,
+                                        password=password, roles=role)
+        except DomainError as exc:
+            raise CommandError(f"{exc.message}（{exc.code}）") from None
+        self.stdout.write(self.style.SUCCESS(f"已创建用户 {user}，部门 {found.name}，角色 {'、'.join(role) or '无'}"))
