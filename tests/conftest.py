@@ -101,3 +101,6 @@ def signed_in(client):
         return client
 
     return make
+
+
+from .catalog_fixtures import laws, small_catalog  # noqa: E402,F401  (fixtures shared by the catalog tests)

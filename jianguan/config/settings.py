@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jianguan.audit",
     "jianguan.accounts",
     "jianguan.subjects",
+    "jianguan.catalog",
     "jianguan.portal",
 ]
 

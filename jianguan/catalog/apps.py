@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "jianguan.catalog"
+    label = "catalog"
+    verbose_name = "监管事项清单"

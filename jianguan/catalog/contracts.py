@@ -1,0 +1,88 @@
+"""What other apps use of the one list: the guard "no supervision outside the list" and read-only cards.
+
+Every app that stores a supervision record (inspection, penalty, coercion, spot check, joint task, alert
+disposal) calls `require_in_force` first: the record must cite an implementation row (检查实施清单) of the acting
+body that is in force on the act's date, under a catalog 子项 in force that day. This is the plan's 照单监管
+(鄂政办发〔2020〕60号, task 1: supervise by the list; catalog.md §1 and §3, "Design").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from jianguan.core.errors import DomainError
+
+from .models import CatalogVersion, Implementation, ItemStatus
+
+
+class OutsideTheList(DomainError):
+    """The record does not rest on an implementation row in force for the acting body on the act's date."""
+
+    code = "outside_the_list"
+
+
+@dataclass(frozen=True)
+class ImplementationCard:
+    code: str
+    item_code: str
+    item_name: str
+    action_type: str
+    body_id: int
+    level: int
+    version: int
+    effective_from: dt.date
+    cancel_on: dt.date | None
+    check_category: str
+    check_method: str
+    in_random_checks: bool
+    check_ratio: str
+    check_frequency: str
+    content_routine: str
+    content_special: str
+
+
+def _ended(status: str, cancel_on: dt.date | None, day: dt.date) -> str | None:
+    if status == ItemStatus.CANCELLED or (cancel_on is not None and cancel_on <= day):
+        return "cancelled"
+    if status == ItemStatus.SUSPENDED:
+        return "suspended"
+    return None
+
+
+def require_in_force(*, body_id: int, implementation_code: str, on: dt.date,
+                     field: str = "implementation") -> ImplementationCard:
+    """The implementation row cited by a record, if the acting body may act under it on `on`; else refuse.
+
+    Rules, each with its own code: the row exists (`implementation_unknown`), belongs to the acting body
+    (`implementation_other_body`), has started (`implementation_not_yet_in_force`), is not cancelled or past its
+    cancel date (`implementation_cancelled`) nor suspended (`implementation_suspended`), and its catalog 子项 is in
+    force that day (`catalog_item_not_in_force`).
+    """
+    implementation = Implementation.objects.select_related("item").filter(code=implementation_code).first()
+    if implementation is None:
+        raise OutsideTheList(f"实施清单编码“{implementation_code}”不存在：监管行为必须依据检查实施清单",
+                             code="implementation_unknown", field=field)
+    if implementation.body_id != body_id:
+        raise OutsideTheList("该实施清单不属于实施本次行为的部门", code="implementation_other_body", field=field)
+    version = implementation.versions.current_on(on).order_by("-version").first()
+    if version is None:
+        first = implementation.versions.order_by("effective_from").values_list("effective_from", flat=True).first()
+        raise OutsideTheList(f"该实施清单在 {on} 尚未生效" + (f"（{first} 起生效）" if first else ""),
+                             code="implementation_not_yet_in_force", field=field)
+    ended = _ended(version.status, version.cancel_on, on)
+    if ended:
+        label = "已取消" if ended == "cancelled" else "已停用"
+        raise OutsideTheList(f"该实施清单在 {on} {label}", code=f"implementation_{ended}", field=field)
+    item_version = CatalogVersion.objects.current_on(on).filter(item=implementation.item).order_by("-version").first()
+    if item_version is None or _ended(item_version.status, item_version.cancel_on, on):
+        raise OutsideTheList(f"该实施清单所属的监管事项（{implementation.item.code}）在 {on} 不在用",
+                             code="catalog_item_not_in_force", field=field)
+    return ImplementationCard(
+        code=implementation.code, item_code=implementation.item.code, item_name=item_version.name,
+        action_type=item_version.action_type, body_id=implementation.body_id, level=implementation.level,
+        version=version.version, effective_from=version.effective_from, cancel_on=version.cancel_on,
+        check_category=version.check_category, check_method=version.check_method,
+        in_random_checks=version.in_random_checks, check_ratio=version.check_ratio,
+        check_frequency=version.check_frequency, content_routine=version.content_routine,
+        content_special=version.content_special)

@@ -1,0 +1,217 @@
+"""Reads of the one list. The published list (items, implementation rows, publications) is public information;
+change requests and mapping imports are read within the reader's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from jianguan.accounts.models import Department, DepartmentKind
+from jianguan.core.errors import NotFound
+from jianguan.core.scoping import HasScope
+
+from . import search
+from .models import (
+    CatalogItem,
+    CatalogVersion,
+    ChangeRequest,
+    ChangeStatus,
+    ImplementationVersion,
+    LegalReference,
+    PowerItem,
+    SearchTerm,
+    SpotCheckItem,
+)
+from .services import IMPLEMENTATION_KINDS, can_review
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def item_versions(*, as_of: dt.date | None = None, q: str | None = None, line: str | None = None,
+                  action_type: str | None = None, sub_items_only: bool = True) -> QuerySet[CatalogVersion]:
+    """The catalog in force on `as_of` (today by default), optionally searched and filtered."""
+    day = as_of or today()
+    versions = CatalogVersion.objects.in_force(day)
+    if sub_items_only:
+        versions = versions.filter(item__parent__isnull=False)
+    if line:
+        versions = versions.filter(item__line=line)
+    if action_type:
+        versions = versions.filter(action_type=action_type)
+    if q and q.strip():
+        versions = versions.filter(pk__in=_matching_versions(q))
+    return versions.select_related("item", "item__parent").prefetch_related(
+        Prefetch("basis", queryset=LegalReference.objects.select_related("law"))).order_by("item__code")
+
+
+def _matching_versions(query: str) -> QuerySet:
+    """Version ids whose index holds every word of `query`; a word the index does not know is matched by its
+    characters and then as a substring of the name, the object or the basis."""
+    words = search.query_terms(query)
+    if not words:
+        return CatalogVersion.objects.none().values("pk")
+    known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True).distinct())
+    terms: list[str] = []
+    unknown: list[str] = []
+    for word in words:
+        if word in known:
+            terms.append(word)
+        else:
+            unknown.append(word)
+            terms.extend(ch for ch in word if ch not in terms)
+    terms = list(dict.fromkeys(terms))
+    matched = (SearchTerm.objects.filter(term__in=terms).values("version_id")
+               .annotate(n=Count("term", distinct=True)).filter(n=len(terms)).values("version_id"))
+    if unknown:
+        text = Q()
+        for word in unknown:
+            text &= (Q(name__icontains=word) | Q(supervised_object__icontains=word)
+                     | Q(basis__law__title__icontains=word) | Q(basis__text__icontains=word))
+        return CatalogVersion.objects.filter(text, pk__in=matched).values("pk")
+    return matched
+
+
+def item_get(*, code: str, as_of: dt.date | None = None) -> CatalogVersion:
+    """The version of an item that applies on `as_of` (in force or not), or NotFound."""
+    version = (CatalogVersion.objects.current_on(as_of or today()).filter(item__code=code)
+               .select_related("item", "item__parent").prefetch_related("basis__law").order_by("-version").first())
+    if version is None:
+        raise NotFound("监管事项不存在或在该日期尚未生效")
+    return version
+
+
+def item_history(*, code: str) -> list[CatalogVersion]:
+    versions = list(CatalogVersion.objects.filter(item__code=code).select_related("change", "item")
+                    .prefetch_related("basis__law").order_by("version"))
+    if not versions:
+        raise NotFound("监管事项不存在")
+    return versions
+
+
+DIFF_FIELDS = (("name", "事项名称"), ("action_type", "行政类型"), ("status", "操作状态"),
+               ("effective_from", "计划生效日期"), ("cancel_on", "计划取消日期"), ("supervised_object", "监管对象"),
+               ("supervision_method", "监管方式"), ("supervision_process", "监管流程"),
+               ("supervision_result", "监管结果"), ("levels", "监管层级"), ("basis", "设定依据"))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+def _basis_text(version: CatalogVersion) -> list[str]:
+    return [str(reference) for reference in version.basis.all()]
+
+
+def version_diff(*, code: str, a: int, b: int) -> list[FieldChange]:
+    """The fields that differ between versions `a` and `b` of one item."""
+    versions = {v.version: v for v in item_history(code=code)}
+    if a not in versions or b not in versions:
+        raise NotFound("版本不存在")
+    old, new = versions[a], versions[b]
+    changes = []
+    for field, label in DIFF_FIELDS:
+        before = _basis_text(old) if field == "basis" else getattr(old, field)
+        after = _basis_text(new) if field == "basis" else getattr(new, field)
+        if before != after:
+            changes.append(FieldChange(field, label, before, after))
+    return changes
+
+
+def implementation_versions(*, as_of: dt.date | None = None, body: int | None = None, level: int | None = None,
+                            item: str | None = None) -> QuerySet[ImplementationVersion]:
+    """The implementation rows in force on `as_of`."""
+    versions = ImplementationVersion.objects.in_force(as_of or today())
+    if body:
+        versions = versions.filter(implementation__body_id=body)
+    if level:
+        versions = versions.filter(implementation__level=level)
+    if item:
+        versions = versions.filter(implementation__item__code=item)
+    return versions.select_related("implementation__item", "implementation__body", "delegated_by").order_by(
+        "implementation__code")
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    item: CatalogVersion
+    claims: dict[int, bool]  # department id → claimed (in force)
+
+
+def claims_overview(*, department: Department, as_of: dt.date | None = None) -> tuple[list[Department], list[ClaimRow]]:
+    """For a department and those it guides: which 子项 of the line each has claimed, and which are missing."""
+    day = as_of or today()
+    departments = [department, *Department.objects.filter(parent=department).select_related("region")
+                   .order_by("region_id")]
+    line = department.kind
+    items = list(item_versions(as_of=day, line=line if line in DepartmentKind.values else None))
+    claimed = set(ImplementationVersion.objects.in_force(day)
+                  .filter(implementation__body__in=departments)
+                  .values_list("implementation__item_id", "implementation__body_id"))
+    rows = [ClaimRow(item=v, claims={d.pk: (v.item_id, d.pk) in claimed for d in departments}) for v in items]
+    return departments, rows
+
+
+def change_list(*, user: HasScope, status: str | None = None) -> QuerySet[ChangeRequest]:
+    changes = ChangeRequest.objects.visible_to(user)
+    if status:
+        changes = changes.filter(status=status)
+    return changes.select_related("department", "submitted_by", "reviewed_by", "publication")
+
+
+def review_queue(*, user) -> list[ChangeRequest]:
+    """Submitted changes the user may review."""
+    candidates = change_list(user=user, status=ChangeStatus.SUBMITTED)
+    if not user.has_role("data_admin"):
+        candidates = candidates.filter(kind__in=IMPLEMENTATION_KINDS, department__parent_id=user.department_id)
+    return [change for change in candidates if can_review(user, change)]
+
+
+def change_get(*, user: HasScope, change_id: int) -> ChangeRequest:
+    return change_list(user=user).prefetch_related("steps__actor").get_visible(user, pk=change_id)
+
+
+@dataclass(frozen=True)
+class FusionReport:
+    spot_checks_unlinked: list[SpotCheckItem]
+    powers_unlinked: list[PowerItem]
+    random_items_without_spot_check: list[CatalogVersion]
+    penalty_items_without_power: list[CatalogVersion]
+    spot_check_total: int
+    power_total: int
+
+
+def fusion_report(*, as_of: dt.date | None = None, line: str | None = None) -> FusionReport:
+    """What is not linked on each side: list rows without a 子项, 子项 without a list row."""
+    day = as_of or today()
+    spot_checks = SpotCheckItem.objects.all()
+    powers = PowerItem.objects.all()
+    if line:
+        spot_checks, powers = spot_checks.filter(line=line), powers.filter(line=line)
+    random_item_ids = ImplementationVersion.objects.in_force(day).filter(in_random_checks=True).values(
+        "implementation__item_id")
+    in_force = item_versions(as_of=day, line=line)
+    return FusionReport(
+        spot_checks_unlinked=list(spot_checks.filter(items__isnull=True)),
+        powers_unlinked=list(powers.filter(items__isnull=True)),
+        random_items_without_spot_check=list(in_force.filter(item_id__in=random_item_ids, item__spot_checks__isnull=True)),
+        penalty_items_without_power=list(in_force.filter(action_type__in=["penalty", "coercion", "check"],
+                                                         item__powers__isnull=True)),
+        spot_check_total=spot_checks.count(), power_total=powers.count(),
+    )
+
+
+def item_by_code(code: str) -> CatalogItem:
+    item = CatalogItem.objects.filter(code=code).first()
+    if item is None:
+        raise NotFound("监管事项不存在")
+    return item
