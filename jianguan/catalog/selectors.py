@@ -203,7 +203,8 @@ def fusion_report(*, as_of: dt.date | None = None, line: str | None = None) -> F
     return FusionReport(
         spot_checks_unlinked=list(spot_checks.filter(items__isnull=True)),
         powers_unlinked=list(powers.filter(items__isnull=True)),
-        random_items_without_spot_check=list(in_force.filter(item_id__in=random_item_ids, item__spot_checks__isnull=True)),
+        random_items_without_spot_check=list(in_force.filter(item_id__in=random_item_ids,
+                                                             item__spot_checks__isnull=True)),
         penalty_items_without_power=list(in_force.filter(action_type__in=["penalty", "coercion", "check"],
                                                          item__powers__isnull=True)),
         spot_check_total=spot_checks.count(), power_total=powers.count(),

@@ -20,8 +20,9 @@ from jianguan.audit.services import record
 from jianguan.core.canonical import canonical_json
 from jianguan.core.errors import AccessDenied, NotFound, ValidationFailed
 from jianguan.core.roles import Role
+from jianguan.core.tabular import read_table
 
-from . import codes, search, workflow
+from . import codes, matching, search, workflow
 from .models import (
     ActionType,
     CatalogItem,
@@ -36,6 +37,10 @@ from .models import (
     ItemStatus,
     Law,
     LegalReference,
+    MappingCandidate,
+    MappingDecision,
+    MappingImport,
+    MappingRow,
     Publication,
     SearchTerm,
 )
@@ -113,8 +118,8 @@ def _item_fields(fields: dict[str, Any], *, sub_item: bool, prefix: str = "") ->
     for index, reference in enumerate(basis):
         where = f"{prefix}basis[{index}]"
         if not isinstance(reference, dict) or reference.get("law") not in known:
-            raise ValidationFailed(f"{where}：法律法规“{reference.get('law') if isinstance(reference, dict) else reference}”"
-                                   "未登记", code="law_unknown", field=f"{where}.law")
+            named = reference.get("law") if isinstance(reference, dict) else reference
+            raise ValidationFailed(f"{where}：法律法规“{named}”未登记", code="law_unknown", field=f"{where}.law")
         article = str(reference.get("article") or "").strip()
         if not (article.startswith("第") and article.endswith("条")):
             raise ValidationFailed(f"{where}：条文序号应写作“第……条”", code="article_invalid", field=f"{where}.article")
@@ -191,7 +196,8 @@ def validate(kind: str, payload: dict[str, Any], department: Department) -> dict
             payload["fields"] = _item_fields(merged, sub_item=item.is_sub_item, prefix="fields.")
         if kind == ChangeKind.ITEM_RESUME and (current is None or current.status != ItemStatus.SUSPENDED):
             raise ValidationFailed("只有停用的事项可以恢复", code="not_suspended", field="code")
-        if kind in (ChangeKind.ITEM_CANCEL, ChangeKind.ITEM_SUSPEND) and current and current.status != ItemStatus.IN_USE:
+        ending = kind in (ChangeKind.ITEM_CANCEL, ChangeKind.ITEM_SUSPEND)
+        if ending and current and current.status != ItemStatus.IN_USE:
             raise ValidationFailed("事项已不在用", code="not_in_use", field="code")
     elif kind == ChangeKind.ITEM_SPLIT:
         item = _item(payload.get("code", ""))
@@ -498,7 +504,8 @@ def publication_publish(*, actor: User, title: str, changelog: str = "", moment:
     if not actor.has_role(Role.DATA_ADMIN):
         raise AccessDenied("只有数据管理员可以发布清单", code="not_data_admin")
     moment = moment or timezone.now()
-    pending = ChangeRequest.objects.select_for_update().filter(status=ChangeStatus.APPROVED).order_by("reviewed_at", "pk")
+    pending = (ChangeRequest.objects.select_for_update().filter(status=ChangeStatus.APPROVED)
+               .order_by("reviewed_at", "pk"))
     if change_ids is not None:
         pending = pending.filter(pk__in=change_ids)
     changes = list(pending)
@@ -557,3 +564,58 @@ def guidance_send(*, actor: User, to_department: Department, item: CatalogItem, 
     record(actor=actor, verb="catalog.guidance_sent", target=guidance, department_id=to_department.pk,
            region_code=to_department.region_id, data={"item": item.code, "to": to_department.pk, "note": note})
     return guidance
+
+
+# --- mapping a department's own list ---------------------------------------------------------------------------
+
+MAPPING_REQUIRED = ("事项名称", "设定依据")
+MAPPING_OPTIONAL = ("序号", "行政类型", "备注")
+
+
+def _require_list_keeper(actor: User) -> None:
+    if not actor.has_role(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN):
+        raise AccessDenied("只有部门管理员或数据管理员可以导入事项清单", code="not_department_admin")
+
+
+@transaction.atomic
+def mapping_import(*, actor: User, file_name: str, data: bytes) -> MappingImport:
+    """Import a department's self-built item list (xlsx or CSV) whole, keep the file, and rank catalog 子项 for
+    every row by legal basis and words. A file with any problem is refused whole (ImportRefused)."""
+    _require_list_keeper(actor)
+    table = read_table(data, file_name, required=MAPPING_REQUIRED, optional=MAPPING_OPTIONAL)
+    mapping = MappingImport.objects.create(department=actor.department, region_id=actor.department.region_id,
+                                           file_name=file_name[:200], raw=data, uploaded_by=actor)
+    versions = list(CatalogVersion.objects.in_force(timezone.localdate()).filter(item__parent__isnull=False)
+                    .select_related("item").prefetch_related("basis__law"))
+    matcher = matching.Matcher(versions)
+    candidates = []
+    for number, values in table.rows:
+        row = MappingRow.objects.create(mapping=mapping, row_number=number, name=values["事项名称"][:300],
+                                        action_type=values.get("行政类型", "")[:10], basis=values["设定依据"])
+        for rank, candidate in enumerate(matcher.match(row.name, row.basis), start=1):
+            candidates.append(MappingCandidate(row=row, item=candidate.version.item, rank=rank,
+                                               score=candidate.score, evidence=candidate.evidence))
+    MappingCandidate.objects.bulk_create(candidates)
+    record(actor=actor, verb="catalog.mapping_imported", target=mapping,
+           data={"file": file_name, "rows": len(table.rows), "sha256": hashlib.sha256(data).hexdigest()})
+    return mapping
+
+
+@transaction.atomic
+def mapping_decide(*, actor: User, row_id: int, item_code: str | None) -> MappingRow:
+    """Confirm a row's catalog 子项 (one of its candidates or any in force), or record that none applies."""
+    _require_list_keeper(actor)
+    row = MappingRow.objects.select_for_update().select_related("mapping").filter(
+        pk=row_id, mapping__in=MappingImport.objects.visible_to(actor)).first()
+    if row is None:
+        raise NotFound()
+    if item_code:
+        item = _item(item_code, "item")
+        row.decision, row.confirmed_item = MappingDecision.CONFIRMED, item
+    else:
+        row.decision, row.confirmed_item = MappingDecision.REJECTED, None
+    row.decided_by = actor
+    row.save(update_fields=["decision", "confirmed_item", "decided_by"])
+    record(actor=actor, verb="catalog.mapping_decided", target=row.mapping,
+           data={"row": row.row_number, "decision": row.decision, "item": item_code})
+    return row
