@@ -24,7 +24,8 @@ def test_chinese_numbers(text, number):
 
 def test_citations_attach_articles_to_the_nearest_law(laws):
     known = {"食品安全法": "食品安全法", "药品管理法": "药品管理法"}
-    found = matching.citations("《中华人民共和国食品安全法》第一百一十条、第一百二十二条；《药品管理法》第九十九条", known)
+    text = "《中华人民共和国食品安全法》第一百一十条、第一百二十二条；《药品管理法》第九十九条"
+    found = matching.citations(text, known)
     assert [(c.law, c.article) for c in found] == [("食品安全法", 110), ("食品安全法", 122), ("药品管理法", 99)]
     assert [(c.law, c.article) for c in matching.citations("依据食品安全法有关规定", known)] == [("食品安全法", None)]
 

@@ -13,13 +13,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jianguan.accounts.models import Department, User
 from jianguan.audit.models import AuditEvent
 from jianguan.audit.services import record
+from jianguan.catalog.models import MappingImport
 from jianguan.subjects.models import MarketEntity
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"),
               ("GET", "/api/v1/docs")}
-PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout"}
+PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
+                "catalog:public_item", "catalog:public_export"}
+# The published list is public information: any signed-in caller (and the public portal) reads it.
+SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
+                "/api/v1/catalog/items/{code}/diff"}
 
 
 def _outside_entity(outsider: User) -> str:
@@ -34,6 +39,28 @@ def _outside_user(outsider: User) -> str:
     return User.objects.exclude(department_id__in=outsider.scope.department_ids).first().username
 
 
+def _outside_change(outsider: User) -> str:
+    from jianguan.catalog.models import ChangeKind
+    from jianguan.catalog.services import change_submit
+
+    from .catalog_fixtures import department_admin
+
+    admin = department_admin("scjg", "421200")
+    return str(change_submit(actor=admin, kind=ChangeKind.ITEM_SUSPEND,
+                             payload={"code": "11000000000101", "effective_from": "2025-06-01"}).pk)
+
+
+def _outside_mapping(outsider: User) -> str:
+    from jianguan.catalog.services import mapping_import
+
+    from .catalog_fixtures import department_admin
+    from .test_tabular import xlsx
+
+    admin = department_admin("scjg", "421200")
+    return str(mapping_import(actor=admin, file_name="own.xlsx",
+                              data=xlsx([["事项名称", "设定依据"], ["食品", "食品安全法"]])).pk)
+
+
 def _outside_event(outsider: User) -> str:
     someone = User.objects.get(username="scjg_officer")
     return str(record(actor=someone, verb="test.private", target=someone).seq)
@@ -46,6 +73,10 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/org/users/{username}": _outside_user,
     "/api/v1/audit/events/{seq}": _outside_event,
     "subjects:detail": _outside_entity,
+    "/api/v1/catalog/changes/{change_id}": _outside_change,
+    "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
+    "catalog:change": _outside_change,
+    "catalog:mapping": _outside_mapping,
 }
 
 
@@ -72,11 +103,12 @@ def test_every_api_operation_refuses_anonymous_callers(client):
 
 def test_every_templated_read_has_an_outsider_case(client):
     templated = {path for method, path in _operations(client) if "{" in path and method == "GET"}
-    missing = templated - set(OUTSIDER_CASES)
+    missing = templated - set(OUTSIDER_CASES) - SHARED_READS
     assert not missing, f"add outsider cases for {sorted(missing)}"
 
 
 @pytest.mark.parametrize("path", [p for p in OUTSIDER_CASES if p.startswith("/api/")])
+@pytest.mark.usefixtures("small_catalog")
 def test_outsider_gets_404_for_records_outside_their_scope(api, outsider, path):
     value = OUTSIDER_CASES[path](outsider)
     response = api(outsider).get(_fill(path, value))
@@ -102,7 +134,7 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
     for name, pattern in _named_patterns(get_resolver().url_patterns):
         if name in PUBLIC_PAGES:
             continue
-        path = "/" + re.sub(r"<[^>]+>", "x", str(pattern.pattern))
+        path = "/" + re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", "1", str(pattern.pattern)))
         response = client.get(path)
         if response.status_code == 405:  # a POST-only action
             response = client.post(path)
@@ -111,9 +143,46 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
     assert checked >= 5
 
 
+# Pages of the published list (shared), and actions on a record whose page is covered above.
+SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
+                "catalog:change_withdraw", "catalog:mapping_decide"}
+
+
 def test_every_templated_page_has_an_outsider_case():
     templated = {name for name, pattern in _named_patterns(get_resolver().url_patterns) if "<" in str(pattern.pattern)}
-    assert templated <= set(OUTSIDER_CASES), sorted(templated - set(OUTSIDER_CASES))
+    missing = templated - set(OUTSIDER_CASES) - SHARED_PAGES
+    assert not missing, sorted(missing)
+
+
+def _other_line_admin(persona) -> User:
+    """The 生态环境局 officer made an administrator of their own department: still outside 市场监管's records."""
+    outsider = persona("sthj_officer")
+    outsider.role_grants.create(role="department_admin")
+    return User.objects.get(pk=outsider.pk)
+
+
+@pytest.mark.usefixtures("small_catalog")
+def test_outsider_gets_404_on_a_change_and_its_actions(signed_in, persona):
+    outsider = _other_line_admin(persona)
+    change = OUTSIDER_CASES["catalog:change"](outsider)
+    client = signed_in(outsider)
+    assert client.get(f"/catalog/changes/{change}/").status_code == 404
+    assert client.post(f"/catalog/changes/{change}/review/", {"decision": "approve"}).status_code == 404
+    assert client.post(f"/catalog/changes/{change}/withdraw/").status_code == 404
+
+
+@pytest.mark.usefixtures("small_catalog")
+def test_outsider_gets_404_on_a_mapping_and_its_rows(signed_in, persona):
+    outsider = _other_line_admin(persona)
+    mapping = OUTSIDER_CASES["catalog:mapping"](outsider)
+    client = signed_in(outsider)
+    assert client.get(f"/catalog/mappings/{mapping}/").status_code == 404
+    row = MappingImport.objects.get(pk=mapping).rows.first().pk
+    assert client.post(f"/catalog/mappings/{mapping}/rows/{row}/decision/", {"item": ""}).status_code == 404
+
+
+def test_shared_reads_are_readable_by_outsiders(api, outsider, small_catalog):
+    assert api(outsider).get("/api/v1/catalog/items/11000000000101").status_code == 200
 
 
 def test_outsider_gets_404_on_detail_pages(signed_in, outsider):

@@ -25,8 +25,9 @@ def xlsx(rows, merge: str | None = None) -> bytes:
 
 
 def test_reads_xlsx_skipping_blank_rows():
-    table = read_table(xlsx([["序号", "事项名称", "设定依据"], [1, "食品检查", "《食品安全法》第一百一十条"], [None, None, None],
-                             [3, "药品检查", "药品管理法第九十九条"]]), "list.xlsx", required=REQUIRED, optional=("序号",))
+    rows = [["序号", "事项名称", "设定依据"], [1, "食品检查", "《食品安全法》第一百一十条"], [None, None, None],
+            [3, "药品检查", "药品管理法第九十九条"]]
+    table = read_table(xlsx(rows), "list.xlsx", required=REQUIRED, optional=("序号",))
     assert [n for n, _ in table.rows] == [2, 4]
     assert table.rows[0][1] == {"序号": "1", "事项名称": "食品检查", "设定依据": "《食品安全法》第一百一十条"}
 

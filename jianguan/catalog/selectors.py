@@ -144,7 +144,7 @@ def implementation_versions(*, as_of: dt.date | None = None, body: int | None = 
 @dataclass(frozen=True)
 class ClaimRow:
     item: CatalogVersion
-    claims: dict[int, bool]  # department id → claimed (in force)
+    cells: list[tuple[Department, bool]]  # each department in order → claimed (in force)
 
 
 def claims_overview(*, department: Department, as_of: dt.date | None = None) -> tuple[list[Department], list[ClaimRow]]:
@@ -157,7 +157,7 @@ def claims_overview(*, department: Department, as_of: dt.date | None = None) -> 
     claimed = set(ImplementationVersion.objects.in_force(day)
                   .filter(implementation__body__in=departments)
                   .values_list("implementation__item_id", "implementation__body_id"))
-    rows = [ClaimRow(item=v, claims={d.pk: (v.item_id, d.pk) in claimed for d in departments}) for v in items]
+    rows = [ClaimRow(item=v, cells=[(d, (v.item_id, d.pk) in claimed) for d in departments]) for v in items]
     return departments, rows
 
 
@@ -216,3 +216,12 @@ def item_by_code(code: str) -> CatalogItem:
     if item is None:
         raise NotFound("监管事项不存在")
     return item
+
+
+def mapping_coverage(*, mapping) -> dict[str, int]:
+    """How much of an imported list is mapped: rows, confirmed, no counterpart, pending, with candidates."""
+    rows = mapping.rows.all()
+    counts = dict(rows.values_list("decision").annotate(n=Count("id")).order_by())
+    return {"rows": rows.count(), "confirmed": counts.get("confirmed", 0), "rejected": counts.get("rejected", 0),
+            "pending": counts.get("pending", 0),
+            "with_candidates": rows.filter(candidates__isnull=False).distinct().count()}

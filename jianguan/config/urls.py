@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("jianguan.accounts.urls")),
     path("", include("jianguan.audit.urls")),
     path("", include("jianguan.subjects.urls")),
+    path("", include("jianguan.catalog.urls")),
 ]

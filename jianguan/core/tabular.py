@@ -7,9 +7,11 @@ rule are reported by row number and column, and the caller stores all rows or no
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -109,6 +111,14 @@ def read_table(data: bytes, file_name: str, *, required: Sequence[str], optional
     return table
 
 
+def _excel_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float, Decimal, dt.date)):
+        return value
+    return str(value)  # lazy translations and other objects become their text
+
+
 def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
                notes: Sequence[str] | None = None, widths: Sequence[int] | None = None) -> bytes:
     """An xlsx workbook with one sheet: bold header, frozen first row, optional notes row under the header."""
@@ -125,7 +135,7 @@ def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
         for cell in sheet[2]:
             cell.font = Font(italic=True, color="5B6577")
     for row in rows:
-        sheet.append([("" if v is None else v) for v in row])
+        sheet.append([_excel_value(v) for v in row])
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths or [18] * len(headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
