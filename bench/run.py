@@ -84,6 +84,18 @@ def bench_seed(rounds: int) -> list[dict]:
     }]
 
 
+def bench_catalog(rounds: int) -> list[dict]:
+    """Catalog search and as-of reads over 100 k synthetic 子项 (bench/catalog_bench.py), in a fresh database."""
+    with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
+        env = environment(Path(var))
+        manage(env, "migrate")
+        subprocess.run([sys.executable, "-m", "bench.catalog_bench", "prepare"], env=env, check=True,
+                       capture_output=True)
+        out = subprocess.run([sys.executable, "-m", "bench.catalog_bench", "measure", str(rounds)], env=env,
+                             check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -175,7 +187,7 @@ def write(rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("seed", "http"))
+    parser.add_argument("--only", choices=("seed", "http", "catalog"))
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
     rows = []
@@ -183,6 +195,8 @@ def main() -> None:
         rows += bench_seed(options.rounds)
     if options.only in (None, "http"):
         rows += bench_http(options.rounds)
+    if options.only in (None, "catalog"):
+        rows += bench_catalog(options.rounds)
     write(rows)
     for row in rows:
         print(f"{row['name']}: {row['figure']:,} {row['unit']} vs {row['baseline_figure']:,} ({row['ratio']}×)")

@@ -10,6 +10,8 @@ from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.catalog import services
 from jianguan.catalog.models import ChangeKind, Law
 
+PASSWORD = "Jianguan@2026"
+
 MAIN = "11000000000100"
 FOOD = "11000000000101"
 DRUG = "11000000000102"
@@ -82,6 +84,8 @@ def department_admin(kind: str, region: str) -> User:
     user = User.objects.filter(department=department, role_grants__role="department_admin").first()
     if user is None:
         user = User.objects.create(username=f"{kind}_{region}_admin", full_name="管理员", department=department)
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
         user.role_grants.create(role="department_admin")
         user = User.objects.get(pk=user.pk)
     return user

@@ -100,3 +100,44 @@ def test_public_portal_on_a_phone(page_for, live_server):
     page.goto(live_server.url + "/public/")
     expect(page.get_by_test_id("public-title")).to_contain_text("互联网+监管平台")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_claim_review_publish_and_the_public_page(page_for, live_server, small_catalog):
+    """A county department claims a 子项, the city department reviews it, the data office publishes, the public
+    sees the county department as an implementing body."""
+    from .catalog_fixtures import DRUG, department_admin
+
+    county_admin = department_admin("scjg", "421221")  # 嘉鱼县市场监督管理局
+    base = live_server.url
+    page = page_for()
+    sign_in(page, base, county_admin.username)
+    page.goto(f"{base}/catalog/items/{DRUG}/")
+    page.get_by_test_id("claim").click()
+    page.get_by_label("计划生效日期").fill("2025-01-01")
+    page.get_by_label("检查方式").fill("现场检查")
+    page.get_by_label("检查频次").fill("每年 1 次")
+    page.get_by_role("button", name="提交认领").click()
+    expect(page.get_by_test_id("change-status")).to_have_text("待审核")
+    page.get_by_role("button", name="退出").click()
+
+    sign_in(page, base, "scjg_admin")
+    page.goto(f"{base}/catalog/changes/")
+    page.get_by_test_id("review-queue").get_by_role("link").first.click()
+    page.get_by_role("button", name="审核通过").click()
+    expect(page.get_by_test_id("change-status")).to_have_text("已审核待发布")
+    page.get_by_role("button", name="退出").click()
+
+    sign_in(page, base, "dataadmin")
+    page.goto(f"{base}/catalog/publish/")
+    expect(page.get_by_test_id("approved").get_by_role("listitem")).to_have_count(1)
+    page.get_by_label("标题").fill("嘉鱼县认领")
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_text("已发布清单")).to_be_visible()
+
+    public = page_for(360, 740)
+    public.goto(f"{base}/public/catalog/")
+    public.get_by_label("关键词").fill("药品")
+    expect(public.get_by_test_id("result-count")).to_contain_text("1 项")
+    public.get_by_role("link", name="对药品经营企业的监督检查").click()
+    expect(public.get_by_test_id("implementations")).to_contain_text("嘉鱼县市场监督管理局")
+    assert public.evaluate("document.documentElement.scrollWidth") <= 360

@@ -81,3 +81,22 @@ def test_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_seed_stores_chinese_names_whatever_language_is_active(monkeypatch):
+    """A thread that last served an English page must not seed English department names."""
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from jianguan.accounts.models import DepartmentKind
+    from jianguan.core.registry import SeedStep
+    from jianguan.portal.management.commands import seed as command
+
+    seen = []
+    monkeypatch.setattr(command, "seed_steps", lambda: [SeedStep("probe", 0, lambda ctx: seen.append(
+        str(DepartmentKind.SCJG.label)))])
+    monkeypatch.setattr(Region.objects, "exists", lambda: False)
+    with translation.override("en"):
+        call_command("seed", scale="test", no_progress=True, stdout=io.StringIO())
+    assert seen == ["市场监督管理局"]
+    assert not Department.objects.filter(name__contains="Administration").exists()

@@ -132,6 +132,10 @@ class VersionFields(models.Model):
 
 class CatalogVersion(VersionFields):
     item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="versions")
+    # The item's code and kind, copied from the identity (which never changes) so that lists and searches
+    # filter and order without a join.
+    code = models.CharField(_("目录编码"), max_length=14, db_index=True)
+    is_sub_item = models.BooleanField(_("是否子项"), default=True)
     name = models.CharField(_("事项名称"), max_length=200)
     action_type = models.CharField(_("行政类型"), max_length=10, choices=ActionType.choices, blank=True)
     supervised_object = models.TextField(_("监管对象"), blank=True)
@@ -143,13 +147,14 @@ class CatalogVersion(VersionFields):
     class Meta:
         verbose_name = _("监管事项版本")
         verbose_name_plural = _("监管事项版本")
-        ordering = ["item__code", "version"]
+        ordering = ["code", "version"]
         constraints = [
             models.UniqueConstraint(fields=["item", "version"], name="catalog_version_unique"),
             models.CheckConstraint(condition=Q(cancel_on__isnull=True) | Q(cancel_on__gt=models.F("effective_from")),
                                    name="catalog_version_dates_ordered"),
         ]
-        indexes = [models.Index(fields=["effective_from", "superseded_on"])]
+        indexes = [models.Index(fields=["effective_from", "superseded_on"]),
+                   models.Index(fields=["is_sub_item", "code"])]
 
     def __str__(self) -> str:
         return f"{self.item.code} v{self.version} {self.name}"
@@ -399,13 +404,23 @@ class Guidance(TimeStamped):
 
 class SearchTerm(models.Model):
     """A segmented word of a catalog version's name or basis: the keyword index (works on SQLite and PostgreSQL,
-    and for one- and two-character Chinese words, which trigram indexes miss)."""
+    and for one- and two-character Chinese words, which trigram indexes miss).
+
+    Each posting repeats its version's validity, so that "how many 子项 in force on a day contain this word" is
+    answered from the index alone; `superseded_on` is updated with the version's when a newer one takes over.
+    """
 
     term = models.CharField(max_length=40)
     version = models.ForeignKey(CatalogVersion, on_delete=models.CASCADE, related_name="+")
+    is_sub_item = models.BooleanField(default=True)
+    status = models.CharField(max_length=12, choices=ItemStatus.choices)
+    effective_from = models.DateField()
+    superseded_on = models.DateField(null=True, blank=True)
+    cancel_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["term", "version"])]
+        indexes = [models.Index(fields=["term", "is_sub_item", "status", "effective_from", "superseded_on",
+                                        "cancel_on", "version"], name="search_term_in_force")]
         constraints = [models.UniqueConstraint(fields=["term", "version"], name="search_term_unique")]
 
     def __str__(self) -> str:

@@ -13,7 +13,9 @@ from importlib.resources import files
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 
+from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, RegionKind, User
 from jianguan.audit.services import record
 from jianguan.core.registry import SeedStep
@@ -42,17 +44,24 @@ def sub_code(line: str, main_index: int, sub_index: int) -> str:
     return f"{LINE_NUMBERS[line]:02d}{main_index:04d}{sub_index:08d}"
 
 
+_admins: dict[int, User] = {}
+
+
 def department_admin(department: Department) -> User:
     """The department's administrator (a demo account `<line>_<region>_admin` unless a persona is one)."""
-    existing = User.objects.filter(department=department, role_grants__role=Role.DEPARTMENT_ADMIN).first()
+    if department.pk in _admins:
+        return _admins[department.pk]
+    existing = (User.objects.select_related("department__region")
+                .filter(department=department, role_grants__role=Role.DEPARTMENT_ADMIN).first())
     if existing:
+        _admins[department.pk] = existing
         return existing
-    from jianguan.accounts import services as accounts
-
     system_admin = User.objects.filter(role_grants__role=Role.SYSTEM_ADMIN).first()
-    return accounts.user_create(actor=system_admin, username=f"{department.kind}_{department.region_id}_admin",
-                                full_name=f"{department.short_name}管理员", department=department,
-                                password_hash=system_admin.password, roles=[Role.DEPARTMENT_ADMIN])
+    _admins[department.pk] = accounts.user_create(
+        actor=system_admin, username=f"{department.kind}_{department.region_id}_admin",
+        full_name=f"{department.short_name}管理员", department=department, password_hash=system_admin.password,
+        roles=[Role.DEPARTMENT_ADMIN])
+    return _admins[department.pk]
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -69,6 +78,12 @@ def _publish(reviewer: User, publisher: User, changes: list, title: str, day: dt
 def seed_catalog(ctx: SeedContext) -> None:
     if ctx.scale == "test":
         return  # the test suite builds its own small catalog through the services (tests/catalog_fixtures.py)
+    _admins.clear()
+    with transaction.atomic():  # one commit for the ~650 changes (each service's own atomic becomes a savepoint)
+        _seed_catalog(ctx)
+
+
+def _seed_catalog(ctx: SeedContext) -> None:
     data = demo_data()
     city_code = settings.JIANGUAN_LOCALITY
     data_admin = User.objects.get(username="dataadmin")

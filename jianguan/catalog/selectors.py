@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind
@@ -21,6 +21,7 @@ from .models import (
     ChangeRequest,
     ChangeStatus,
     ImplementationVersion,
+    ItemStatus,
     LegalReference,
     PowerItem,
     SearchTerm,
@@ -35,27 +36,57 @@ def today() -> dt.date:
 
 def item_versions(*, as_of: dt.date | None = None, q: str | None = None, line: str | None = None,
                   action_type: str | None = None, sub_items_only: bool = True) -> QuerySet[CatalogVersion]:
-    """The catalog in force on `as_of` (today by default), optionally searched and filtered."""
+    """The catalog in force on `as_of` (today by default), optionally searched and filtered, in code order.
+
+    With a keyword `q` the result is a `VersionSearch`: it lists and counts like a queryset.
+    """
     day = as_of or today()
     versions = CatalogVersion.objects.in_force(day)
     if sub_items_only:
-        versions = versions.filter(item__parent__isnull=False)
+        versions = versions.filter(is_sub_item=True)
     if line:
         versions = versions.filter(item__line=line)
     if action_type:
         versions = versions.filter(action_type=action_type)
+    versions = versions.select_related("item", "item__parent").prefetch_related(
+        Prefetch("basis", queryset=LegalReference.objects.select_related("law"))).order_by("code")
     if q and q.strip():
-        versions = versions.filter(pk__in=_matching_versions(q))
-    return versions.select_related("item", "item__parent").prefetch_related(
-        Prefetch("basis", queryset=LegalReference.objects.select_related("law"))).order_by("item__code")
+        return _search(versions, q, day=day, plain=sub_items_only and not line and not action_type)
+    return versions
 
 
-def _matching_versions(query: str) -> QuerySet:
-    """Version ids whose index holds every word of `query`; a word the index does not know is matched by its
-    characters and then as a substring of the name, the object or the basis."""
+class VersionSearch:
+    """Search results that page like a queryset: the rows come in code order, each checked against the index
+    (`EXISTS`, so a page stops after its rows), and the total is counted from the index postings, which carry
+    the versions' validity, without reading the versions."""
+
+    def __init__(self, listing: QuerySet, counting: QuerySet | None) -> None:
+        self.listing, self.counting, self._count = listing, counting, None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = (self.counting if self.counting is not None else self.listing).count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.listing[index]
+
+    def __iter__(self):
+        return iter(self.listing)
+
+    def filter(self, *args, **kwargs) -> QuerySet:
+        return self.listing.filter(*args, **kwargs)
+
+
+def _search(versions: QuerySet, query: str, *, day: dt.date, plain: bool) -> VersionSearch:
+    """Every word of `query` must match. A word the index does not know is matched by its characters and then
+    as a substring of the name, the object or the basis."""
     words = search.query_terms(query)
     if not words:
-        return CatalogVersion.objects.none().values("pk")
+        return VersionSearch(versions.none(), None)
     known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True).distinct())
     terms: list[str] = []
     unknown: list[str] = []
@@ -66,20 +97,26 @@ def _matching_versions(query: str) -> QuerySet:
             unknown.append(word)
             terms.extend(ch for ch in word if ch not in terms)
     terms = list(dict.fromkeys(terms))
-    matched = (SearchTerm.objects.filter(term__in=terms).values("version_id")
-               .annotate(n=Count("term", distinct=True)).filter(n=len(terms)).values("version_id"))
-    if unknown:
-        text = Q()
-        for word in unknown:
-            text &= (Q(name__icontains=word) | Q(supervised_object__icontains=word)
-                     | Q(basis__law__title__icontains=word) | Q(basis__text__icontains=word))
-        return CatalogVersion.objects.filter(text, pk__in=matched).values("pk")
-    return matched
+    listing = versions
+    for term in terms:
+        listing = listing.filter(Exists(SearchTerm.objects.filter(term=term, version_id=OuterRef("pk"))))
+    for word in unknown:
+        listing = listing.filter(Q(name__icontains=word) | Q(supervised_object__icontains=word)
+                                 | Q(basis__law__title__icontains=word) | Q(basis__text__icontains=word)).distinct()
+    counting = None
+    if plain and not unknown:
+        # The postings of the first (longest, usually rarest) term in force that day, each checked for the others.
+        counting = SearchTerm.objects.filter(
+            Q(superseded_on__isnull=True) | Q(superseded_on__gt=day), Q(cancel_on__isnull=True) | Q(cancel_on__gt=day),
+            term=terms[0], is_sub_item=True, status=ItemStatus.IN_USE, effective_from__lte=day)
+        for term in terms[1:]:
+            counting = counting.filter(Exists(SearchTerm.objects.filter(term=term, version_id=OuterRef("version_id"))))
+    return VersionSearch(listing, counting)
 
 
 def item_get(*, code: str, as_of: dt.date | None = None) -> CatalogVersion:
     """The version of an item that applies on `as_of` (in force or not), or NotFound."""
-    version = (CatalogVersion.objects.current_on(as_of or today()).filter(item__code=code)
+    version = (CatalogVersion.objects.current_on(as_of or today()).filter(code=code)
                .select_related("item", "item__parent").prefetch_related("basis__law").order_by("-version").first())
     if version is None:
         raise NotFound("监管事项不存在或在该日期尚未生效")
@@ -87,7 +124,7 @@ def item_get(*, code: str, as_of: dt.date | None = None) -> CatalogVersion:
 
 
 def item_history(*, code: str) -> list[CatalogVersion]:
-    versions = list(CatalogVersion.objects.filter(item__code=code).select_related("change", "item")
+    versions = list(CatalogVersion.objects.filter(code=code).select_related("change", "item")
                     .prefetch_related("basis__law").order_by("version"))
     if not versions:
         raise NotFound("监管事项不存在")
@@ -225,3 +262,10 @@ def mapping_coverage(*, mapping) -> dict[str, int]:
     return {"rows": rows.count(), "confirmed": counts.get("confirmed", 0), "rejected": counts.get("rejected", 0),
             "pending": counts.get("pending", 0),
             "with_candidates": rows.filter(candidates__isnull=False).distinct().count()}
+
+
+def list_as_of(day: dt.date) -> list[tuple]:
+    """The whole list of 子项 in force on `day` as rows (code, name, type, line, version, effective from), in code
+    order: one query, no model objects (for exports, publication digests and comparisons between dates)."""
+    return list(CatalogVersion.objects.in_force(day).filter(is_sub_item=True).order_by("code")
+                .values_list("code", "name", "action_type", "item__line", "version", "effective_from"))

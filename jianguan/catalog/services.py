@@ -350,18 +350,20 @@ def _locked(change_id: int) -> ChangeRequest:
 
 @transaction.atomic
 def change_review(*, actor: User, change_id: int, approve: bool, note: str = "") -> ChangeRequest:
-    """Approve or send back a submitted change (the level above or the data administrator)."""
+    """Approve or send back a submitted change (the level above or the data administrator).
+
+    The payload was validated when submitted and is validated again when published, against the list as it
+    stands then; approval judges its merits.
+    """
     change = _locked(change_id)
     if not can_review(actor, change):
         raise AccessDenied("无权审核该变更（须由上级部门管理员或数据管理员审核，且不能审核本人提交的变更）",
                            code="cannot_review")
     if not approve and not note.strip():
         raise ValidationFailed("退回时须填写审核意见", code="required", field="note")
-    if approve:
-        change.payload = validate(change.kind, change.payload, change.department)
     _step(change, "approve" if approve else "reject", actor, note)
     change.reviewed_by, change.reviewed_at, change.review_note = actor, timezone.now(), note
-    change.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "payload", "updated_at"])
+    change.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
     return change
 
 
@@ -395,20 +397,23 @@ def _version_id(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y%m%d%H%M%S")
 
 
-def _supersede(versions, effective: dt.date) -> int:
-    """Close the open version of an identity on `effective`; return the next version number."""
+def _supersede(versions, effective: dt.date) -> tuple[int, Any]:
+    """Close the open version of an identity on `effective`; return the next version number and the closed one."""
     open_version = versions.filter(superseded_on__isnull=True).order_by("-version").first()
     if open_version is not None:
         open_version.superseded_on = effective
         open_version.save(update_fields=["superseded_on"])
-    return (versions.aggregate(n=Max("version"))["n"] or 0) + 1
+    return (versions.aggregate(n=Max("version"))["n"] or 0) + 1, open_version
 
 
 def _new_catalog_version(item: CatalogItem, fields: dict[str, Any], *, effective: dt.date, cancel: dt.date | None,
                          status: str, change: ChangeRequest | None, moment: dt.datetime) -> CatalogVersion:
-    number = _supersede(item.versions.all(), effective)
+    number, closed = _supersede(item.versions.all(), effective)
+    if closed is not None:
+        SearchTerm.objects.filter(version=closed).update(superseded_on=effective)
     version = CatalogVersion.objects.create(
-        item=item, version=number, version_id=_version_id(moment), status=status, effective_from=effective,
+        item=item, code=item.code, is_sub_item=item.parent_id is not None,
+        version=number, version_id=_version_id(moment), status=status, effective_from=effective,
         cancel_on=cancel, published_at=moment, change=change,
         **{k: fields.get(k, "" if k != "levels" else []) for k in ITEM_FIELDS if k != "basis"})
     laws = {law.key: law for law in Law.objects.filter(key__in=[b["law"] for b in fields.get("basis", [])])}
@@ -416,7 +421,8 @@ def _new_catalog_version(item: CatalogItem, fields: dict[str, Any], *, effective
         LegalReference(version=version, law=laws[b["law"]], article=b["article"], clause=b["clause"], text=b["text"],
                        position=i) for i, b in enumerate(fields.get("basis", []))])
     SearchTerm.objects.bulk_create([
-        SearchTerm(term=term, version=version)
+        SearchTerm(term=term, version=version, is_sub_item=version.is_sub_item, status=version.status,
+                   effective_from=version.effective_from, cancel_on=version.cancel_on)
         for term in search.version_terms(version.name, [laws[b["law"]].title for b in fields.get("basis", [])],
                                          version.supervised_object)])
     return version
@@ -425,7 +431,7 @@ def _new_catalog_version(item: CatalogItem, fields: dict[str, Any], *, effective
 def _new_implementation_version(implementation: Implementation, fields: dict[str, Any], *, effective: dt.date,
                                 cancel: dt.date | None, status: str, change: ChangeRequest | None,
                                 moment: dt.datetime) -> ImplementationVersion:
-    number = _supersede(implementation.versions.all(), effective)
+    number, _ = _supersede(implementation.versions.all(), effective)
     values = {k: v for k, v in fields.items() if k not in ("cooperating_bodies", "delegated_by")}
     version = ImplementationVersion.objects.create(
         implementation=implementation, version=number, version_id=_version_id(moment), status=status,
@@ -485,8 +491,8 @@ def apply_change(change: ChangeRequest, *, moment: dt.datetime) -> None:
 
 def list_digest(day: dt.date) -> tuple[int, int, str]:
     """How many 子项 and implementation rows are in force on `day`, and a SHA-256 over their codes and versions."""
-    items = list(CatalogVersion.objects.in_force(day).filter(item__parent__isnull=False)
-                 .order_by("item__code").values_list("item__code", "version"))
+    items = list(CatalogVersion.objects.in_force(day).filter(is_sub_item=True)
+                 .order_by("code").values_list("code", "version"))
     rows = list(ImplementationVersion.objects.in_force(day).order_by("implementation__code")
                 .values_list("implementation__code", "version"))
     digest = hashlib.sha256(canonical_json({"items": items, "implementations": rows})).hexdigest()
@@ -585,7 +591,7 @@ def mapping_import(*, actor: User, file_name: str, data: bytes) -> MappingImport
     table = read_table(data, file_name, required=MAPPING_REQUIRED, optional=MAPPING_OPTIONAL)
     mapping = MappingImport.objects.create(department=actor.department, region_id=actor.department.region_id,
                                            file_name=file_name[:200], raw=data, uploaded_by=actor)
-    versions = list(CatalogVersion.objects.in_force(timezone.localdate()).filter(item__parent__isnull=False)
+    versions = list(CatalogVersion.objects.in_force(timezone.localdate()).filter(is_sub_item=True)
                     .select_related("item").prefetch_related("basis__law"))
     matcher = matching.Matcher(versions)
     candidates = []
