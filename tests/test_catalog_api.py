@@ -132,3 +132,39 @@ def test_public_pages(small_catalog):
     assert "对食品生产者的监督检查" in listing and "对药品经营企业" not in listing
     item = client.get(f"/public/catalog/{FOOD}/").content.decode()
     assert "咸宁市市场监督管理局" in item and "实施清单编码" in item
+
+
+def test_guidance_from_the_level_above(signed_in, small_catalog, persona):
+    from jianguan.accounts.models import Department
+    from jianguan.catalog.models import Guidance
+
+    city_admin = signed_in(persona("scjg_admin"))
+    county = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421224")
+    response = city_admin.post("/catalog/claims/guide/", {"department": county.pk, "item": DRUG,
+                                                          "note": "请认领药品经营检查"})
+    assert response.status_code == 302
+    assert Guidance.objects.get(to_department=county).note == "请认领药品经营检查"
+    other_line = Department.objects.get(kind=DepartmentKind.STHJ, region_id="421224")
+    assert city_admin.post("/catalog/claims/guide/", {"department": other_line.pk, "item": DRUG,
+                                                      "note": "x"}).status_code == 404
+    county_admin = department_admin(DepartmentKind.SCJG, "421224")
+    page = signed_in(county_admin).get("/catalog/claims/").content.decode()
+    assert "请认领药品经营检查" in page
+
+
+def test_fusion_links_and_report(api, small_catalog, persona):
+    from jianguan.catalog.models import PowerItem, SpotCheckItem
+
+    spot = SpotCheckItem.objects.create(line="scjg", category="general", name="药店检查", basis="药品管理法第九十九条")
+    power = PowerItem.objects.create(line="scjg", power_type="check", name="对药品经营企业的检查", basis="药品管理法")
+    report = api(persona("leader")).get("/api/v1/catalog/fusion").json()
+    assert "药店检查" in report["spot_checks_unlinked"] and FOOD in report["random_items_without_spot_check"]
+    assert api(persona("scjg_admin")).post(f"/api/v1/catalog/spot-checks/{spot.pk}/items", {"items": [DRUG]},
+                                           content_type="application/json").status_code == 403
+    data_admin = api(small_catalog["data_admin"])
+    assert data_admin.post(f"/api/v1/catalog/spot-checks/{spot.pk}/items", {"items": [DRUG]},
+                           content_type="application/json").json()["items"] == [DRUG]
+    data_admin.post(f"/api/v1/catalog/powers/{power.pk}/items", {"items": [DRUG]}, content_type="application/json")
+    report = data_admin.get("/api/v1/catalog/fusion").json()
+    assert report["spot_checks_unlinked"] == [] and report["powers_unlinked"] == []
+    assert DRUG not in report["items_without_power"] and FOOD in report["items_without_power"]

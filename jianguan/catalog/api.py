@@ -12,11 +12,20 @@ from ninja import File, Query, Router, Schema, Status, UploadedFile
 
 from jianguan.accounts.models import Department
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
-from jianguan.core.errors import ValidationFailed
+from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.roles import ApiScope
 
 from . import exports, selectors, services
-from .models import CatalogVersion, ChangeKind, ChangeRequest, ImplementationVersion, MappingImport, Publication
+from .models import (
+    CatalogVersion,
+    ChangeKind,
+    ChangeRequest,
+    ImplementationVersion,
+    MappingImport,
+    PowerItem,
+    Publication,
+    SpotCheckItem,
+)
 
 router = Router(tags=["监管事项清单 catalog"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -424,6 +433,39 @@ def mapping_decide(request: HttpRequest, mapping_id: int, row_id: int, data: Dec
     user = require_person(request)
     MappingImport.objects.get_visible(user, pk=mapping_id)
     return services.mapping_decide(actor=user, row_id=row_id, item_code=data.item)
+
+
+class LinkIn(InputSchema):
+    items: list[str]
+
+
+class LinkOut(Schema):
+    id: int
+    name: str
+    items: list[str]
+
+    @staticmethod
+    def resolve_items(obj) -> list[str]:
+        return sorted(obj.items.values_list("code", flat=True))
+
+
+@router.post("/catalog/spot-checks/{row_id}/items", response={200: LinkOut, 400: ErrorOut, 403: ErrorOut,
+                                                               404: ErrorOut})
+def spot_check_link(request: HttpRequest, row_id: int, data: LinkIn):
+    """Link a 随机抽查事项 to the 子项 it rests on (data administrator)."""
+    row = SpotCheckItem.objects.filter(pk=row_id).first()
+    if row is None:
+        raise NotFound()
+    return services.fusion_link(actor=require_person(request), row=row, item_codes=data.items)
+
+
+@router.post("/catalog/powers/{row_id}/items", response={200: LinkOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def power_link(request: HttpRequest, row_id: int, data: LinkIn):
+    """Link a 权力事项 to the 子项 of the same legal basis (data administrator)."""
+    row = PowerItem.objects.filter(pk=row_id).first()
+    if row is None:
+        raise NotFound()
+    return services.fusion_link(actor=require_person(request), row=row, item_codes=data.items)
 
 
 class FusionOut(Schema):

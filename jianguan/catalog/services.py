@@ -41,8 +41,10 @@ from .models import (
     MappingDecision,
     MappingImport,
     MappingRow,
+    PowerItem,
     Publication,
     SearchTerm,
+    SpotCheckItem,
 )
 
 ITEM_KINDS = {ChangeKind.ITEM_ADD, ChangeKind.ITEM_MODIFY, ChangeKind.ITEM_SPLIT, ChangeKind.ITEM_MERGE,
@@ -624,4 +626,20 @@ def mapping_decide(*, actor: User, row_id: int, item_code: str | None) -> Mappin
     row.save(update_fields=["decision", "confirmed_item", "decided_by"])
     record(actor=actor, verb="catalog.mapping_decided", target=row.mapping,
            data={"row": row.row_number, "decision": row.decision, "item": item_code})
+    return row
+
+
+# --- fusion links ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fusion_link(*, actor: User, row: SpotCheckItem | PowerItem, item_codes: list[str]) -> SpotCheckItem | PowerItem:
+    """Link a 随机抽查事项 or 权力事项 row to the 子项 it rests on (replacing its links); data administrator only."""
+    if not actor.has_role(Role.DATA_ADMIN):
+        raise AccessDenied("只有数据管理员可以维护清单融合关系", code="not_data_admin")
+    items = [_item(code, f"items[{i}]") for i, code in enumerate(item_codes)]
+    if any(not item.is_sub_item for item in items):
+        raise ValidationFailed("只能关联子项", code="link_main_item", field="items")
+    row.items.set(items)
+    record(actor=actor, verb="catalog.fusion_linked", target=row, data={"items": [i.code for i in items]})
     return row

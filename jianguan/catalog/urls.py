@@ -9,6 +9,7 @@ urlpatterns = [
     path("catalog/items/<str:code>/diff/", views.item_diff, name="diff"),
     path("catalog/items/<str:code>/claim/", views.claim, name="claim"),
     path("catalog/claims/", views.claims, name="claims"),
+    path("catalog/claims/guide/", views.guide, name="guide"),
     path("catalog/changes/", views.changes, name="changes"),
     path("catalog/changes/<int:change_id>/", views.change_detail, name="change"),
     path("catalog/changes/<int:change_id>/review/", views.change_review, name="change_review"),

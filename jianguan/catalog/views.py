@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
-from jianguan.accounts.models import DepartmentKind
+from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.http import page_of, render_page, role_required
 from jianguan.core.roles import Role
@@ -21,7 +21,15 @@ from jianguan.core.tabular import ImportRefused
 
 from . import exports, selectors, services
 from .api import xlsx_response
-from .models import ActionType, ChangeKind, ChangeStatus, ImplementationVersion, MappingImport, Publication
+from .models import (
+    ActionType,
+    ChangeKind,
+    ChangeStatus,
+    Guidance,
+    ImplementationVersion,
+    MappingImport,
+    Publication,
+)
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -110,9 +118,29 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN, Role.LEADER)
 def claims(request: HttpRequest) -> HttpResponse:
+    """Who of the line has claimed what; guidance sent from the level above."""
     departments, rows = selectors.claims_overview(department=request.user.department)
     missing = sum(1 for row in rows for _, claimed in row.cells if not claimed)
-    return render(request, "catalog/claims.html", {"departments": departments, "rows": rows, "missing": missing})
+    received = Guidance.objects.filter(to_department=request.user.department).select_related(
+        "from_department", "item", "author")[:50]
+    return render(request, "catalog/claims.html", {"departments": departments, "rows": rows, "missing": missing,
+                                                   "received": received,
+                                                   "can_guide": request.user.has_role(Role.DEPARTMENT_ADMIN)})
+
+
+@require_POST
+@role_required(Role.DEPARTMENT_ADMIN)
+def guide(request: HttpRequest) -> HttpResponse:
+    """Send guidance to a department this one guides about a 子项 it has not claimed."""
+    department = Department.objects.filter(pk=request.POST.get("department") or 0,
+                                           parent_id=request.user.department_id).first()
+    if department is None:
+        raise NotFound()
+    services.guidance_send(actor=request.user, to_department=department,
+                           item=selectors.item_by_code(request.POST.get("item", "")),
+                           note=request.POST.get("note", ""))
+    messages.success(request, _("已向%(name)s发送指导意见。") % {"name": department.name})
+    return redirect("catalog:claims")
 
 
 @login_required
