@@ -158,3 +158,14 @@ def test_publication_digest_is_reproducible(small_catalog):
         payload={"code": DRUG, "effective_from": "2026-03-01"}))
     assert publication.digest == services.list_digest(publication.effective_on)[2]
     assert "#" in publication.changelog and DRUG in publication.changelog
+
+
+def test_rows_under_a_cancelled_item_are_flagged_for_review(small_catalog):
+    from jianguan.accounts.models import Department
+
+    publish(small_catalog, services.change_submit(actor=small_catalog["data_admin"], kind=ChangeKind.ITEM_CANCEL,
+                                                  payload={"code": FOOD, "effective_from": "2025-05-01"}))
+    departments = list(Department.objects.filter(kind=DepartmentKind.SCJG, region_id__in=["421200", "421202"]))
+    assert selectors.rows_needing_review(departments=departments, as_of=dt.date(2025, 4, 30)) == []
+    flagged = selectors.rows_needing_review(departments=departments, as_of=dt.date(2025, 5, 1))
+    assert {r.implementation.item.code for r in flagged} == {FOOD} and len(flagged) == 2

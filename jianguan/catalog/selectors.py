@@ -269,3 +269,13 @@ def list_as_of(day: dt.date) -> list[tuple]:
     order: one query, no model objects (for exports, publication digests and comparisons between dates)."""
     return list(CatalogVersion.objects.in_force(day).filter(is_sub_item=True).order_by("code")
                 .values_list("code", "name", "action_type", "item__line", "version", "effective_from"))
+
+
+def rows_needing_review(*, departments: list[Department], as_of: dt.date | None = None) -> list[ImplementationVersion]:
+    """Implementation rows in force whose catalog 子项 no longer is (cancelled, suspended, split or merged away):
+    the departments must cancel them or claim the successor items (catalog.md §4)."""
+    day = as_of or today()
+    live_items = CatalogVersion.objects.in_force(day).values("item_id")
+    return list(ImplementationVersion.objects.in_force(day).filter(implementation__body__in=departments)
+                .exclude(implementation__item_id__in=live_items)
+                .select_related("implementation__item", "implementation__body"))

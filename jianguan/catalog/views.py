@@ -124,7 +124,8 @@ def claims(request: HttpRequest) -> HttpResponse:
     received = Guidance.objects.filter(to_department=request.user.department).select_related(
         "from_department", "item", "author")[:50]
     return render(request, "catalog/claims.html", {"departments": departments, "rows": rows, "missing": missing,
-                                                   "received": received,
+                                                   "received": received, "stale": selectors.rows_needing_review(
+                                                       departments=departments),
                                                    "can_guide": request.user.has_role(Role.DEPARTMENT_ADMIN)})
 
 
