@@ -23,6 +23,11 @@ class SessionUser(SessionAuth):
 
 
 class BearerToken(HttpBearer):
+    def __call__(self, request: HttpRequest) -> User | None:
+        # The header straight from the WSGI environ: `request.headers` builds a mapping of every header first.
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        return self.authenticate(request, token.strip()) if scheme.lower() == "bearer" and token else None
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = services.token_user(token)
         if user is not None:
