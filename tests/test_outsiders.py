@@ -72,7 +72,8 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/org/departments/{department_id}": _outside_department,
     "/api/v1/org/users/{username}": _outside_user,
     "/api/v1/audit/events/{seq}": _outside_event,
-    "subjects:detail": _outside_entity,
+    "chain:entity": _outside_entity,
+    "/api/v1/subjects/{uscc}/chain": _outside_entity,
     "/api/v1/catalog/changes/{change_id}": _outside_change,
     "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
     "catalog:change": _outside_change,
@@ -186,7 +187,7 @@ def test_shared_reads_are_readable_by_outsiders(api, outsider, small_catalog):
 
 
 def test_outsider_gets_404_on_detail_pages(signed_in, outsider):
-    uscc = OUTSIDER_CASES["subjects:detail"](outsider)
+    uscc = OUTSIDER_CASES["chain:entity"](outsider)
     assert signed_in(outsider).get(f"/subjects/{uscc}/").status_code == 404
 
 

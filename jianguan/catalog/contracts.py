@@ -86,3 +86,34 @@ def require_in_force(*, body_id: int, implementation_code: str, on: dt.date,
         in_random_checks=version.in_random_checks, check_ratio=version.check_ratio,
         check_frequency=version.check_frequency, content_routine=version.content_routine,
         content_special=version.content_special)
+
+
+@dataclass(frozen=True)
+class ItemCard:
+    code: str
+    name: str
+    action_type: str
+    line: str
+    version: int
+
+
+def require_item_in_force(*, code: str, on: dt.date, action_types: tuple[str, ...] = (),
+                          field: str = "catalog_code") -> ItemCard:
+    """The catalog 子项 a record cites, if it is in force on `on` (and of one of `action_types` when given).
+
+    For records that rest on the catalog without an implementation row of their own (penalties, coercive
+    measures, other acts point back to an inspection, which carries the row).
+    """
+    version = CatalogVersion.objects.current_on(on).filter(code=code, is_sub_item=True).select_related(
+        "item").order_by("-version").first()
+    if version is None:
+        raise OutsideTheList(f"监管事项目录编码“{code}”在 {on} 不存在或尚未生效", code="catalog_item_unknown",
+                             field=field)
+    if _ended(version.status, version.cancel_on, on):
+        raise OutsideTheList(f"监管事项“{version.name}”在 {on} 不在用", code="catalog_item_not_in_force", field=field)
+    if action_types and version.action_type not in action_types:
+        raise OutsideTheList(
+            f"监管事项“{version.name}”的行政类型为“{version.get_action_type_display()}”，不能用于本行为",
+            code="catalog_item_wrong_type", field=field)
+    return ItemCard(code=code, name=version.name, action_type=version.action_type, line=version.item.line,
+                    version=version.version)

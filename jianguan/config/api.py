@@ -12,6 +12,7 @@ from jianguan.accounts.api import router as accounts_router
 from jianguan.accounts.api_auth import AUTH
 from jianguan.audit.api import router as audit_router
 from jianguan.catalog.api import router as catalog_router
+from jianguan.chain.api import router as chain_router
 from jianguan.core.api import ChineseJSONRenderer, install_error_envelope
 from jianguan.subjects.api import router as subjects_router
 
@@ -66,3 +67,4 @@ api.add_router("", accounts_router)
 api.add_router("", audit_router)
 api.add_router("", subjects_router)
 api.add_router("", catalog_router)
+api.add_router("", chain_router)

@@ -6,12 +6,13 @@ Strict: a value of the wrong type stops start-up with the variable's name. Debug
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 
 from django.utils.csp import CSP
 
-from jianguan.core.env import Env
+from jianguan.core.env import Env, EnvError
 from jianguan.core.hashing import ALGORITHMS
 
 env = Env()
@@ -34,6 +35,29 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _data_key() -> bytes:
+    """The key that seals personal data (ID numbers) at rest: JIANGUAN_DATA_KEY (base64 of 32 bytes), or a key
+    generated once into var/data_key (mode 600). Losing it makes sealed values unreadable: back it up."""
+    raw = env.str("JIANGUAN_DATA_KEY", "")
+    path = VAR_DIR / "data_key"
+    if not raw:
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
+        raw = path.read_text().strip()
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise EnvError("JIANGUAN_DATA_KEY", "32 字节密钥的 base64 编码", "base64 of 32 bytes", raw[:8] + "…")
+    return key
+
+
+JIANGUAN_DATA_KEY = _data_key()
 DEBUG = env.bool("JIANGUAN_DEBUG", False)
 ALLOWED_HOSTS = env.list("JIANGUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("JIANGUAN_CSRF_TRUSTED_ORIGINS", [])
@@ -55,6 +79,11 @@ INSTALLED_APPS = [
     "jianguan.accounts",
     "jianguan.subjects",
     "jianguan.catalog",
+    "jianguan.behaviour",
+    "jianguan.credit",
+    "jianguan.complaints",
+    "jianguan.enforcement",
+    "jianguan.chain",
     "jianguan.portal",
 ]
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("jianguan.audit.urls")),
     path("", include("jianguan.subjects.urls")),
     path("", include("jianguan.catalog.urls")),
+    path("", include("jianguan.chain.urls")),
 ]

@@ -3,6 +3,7 @@
 - `seed.py` in an app defines `STEPS`: a list of `SeedStep`, run by `jianguan seed` in `order`.
 - `dashboard.py` in an app defines `cards(request) -> list[Card]`, shown on the work portal's dashboard.
 - `nav.py` in an app defines `items(request) -> list[NavItem]`, the work portal's menu entries for that user.
+- `timeline.py` in an app adds its records to a market entity's information chain (`ChainEntry`).
 Later apps add their own modules; nothing central is edited.
 """
 
@@ -67,3 +68,37 @@ class NavItem:
 def nav_items(request: Any) -> list[NavItem]:
     items = [item for module in app_modules("nav") for item in module.items(request)]
     return sorted(items, key=lambda i: i.order)
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    """One event in a market entity's information chain (监管信息链)."""
+
+    kind: str
+    kind_label: str
+    date: Any  # datetime.date
+    title: str
+    detail: str = ""
+    source: str = ""
+    department: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ChainQuery:
+    """What a chain provider is asked: whose chain, for whom, which kinds and period."""
+
+    reader: Any
+    entity_id: int
+    kinds: frozenset[str] | None = None
+    since: Any = None
+    until: Any = None
+    limit: int = 200
+
+    def wants(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+
+def chain_providers() -> list[Any]:
+    """Modules named `timeline` in the apps: each has `KINDS` ({kind: label}), `entries(query)` and `counts(query)`."""
+    return list(app_modules("timeline"))

@@ -92,3 +92,122 @@ class MarketEntity(TimeStamped):
 
     def audit_jurisdiction(self) -> tuple[str, None]:
         return self.region_id, None
+
+
+class FormerName(models.Model):
+    """A name the entity was registered under before (曾用名)."""
+
+    entity = models.ForeignKey(MarketEntity, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("曾用名"), max_length=200, db_index=True)
+    used_until = models.DateField(_("使用至"))
+
+    class Meta:
+        verbose_name = _("曾用名")
+        ordering = ["-used_until"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrationEventKind(models.TextChoices):
+    ESTABLISHED = "established", _("设立登记")
+    CHANGED = "changed", _("变更登记")
+    RENAMED = "renamed", _("名称变更")
+    CANCELLED = "cancelled", _("注销登记")
+    REVOKED = "revoked", _("吊销营业执照")
+    MOVED_OUT = "moved_out", _("迁出")
+
+
+class RegistrationEvent(models.Model):
+    """What the registration authority recorded about the entity (登记事项), for its information chain."""
+
+    entity = models.ForeignKey(MarketEntity, on_delete=models.CASCADE, related_name="registration_events")
+    kind = models.CharField(_("登记类型"), max_length=20, choices=RegistrationEventKind.choices)
+    date = models.DateField(_("日期"))
+    detail = models.CharField(_("内容"), max_length=300, blank=True)
+    authority = models.CharField(_("登记机关"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("登记事项")
+        indexes = [models.Index(fields=["entity", "date"])]
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class Licence(models.Model):
+    """A licence the entity holds (许可证): type, number, scope, issuing body, validity."""
+
+    entity = models.ForeignKey(MarketEntity, on_delete=models.CASCADE, related_name="licences")
+    licence_type = models.CharField(_("许可证类型"), max_length=100)
+    number = models.CharField(_("许可证编号"), max_length=100)
+    scope = models.TextField(_("许可范围"), blank=True)
+    issued_by = models.CharField(_("发证机关"), max_length=100)
+    valid_from = models.DateField(_("有效期自"))
+    valid_to = models.DateField(_("有效期至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("许可证")
+        verbose_name_plural = _("许可证")
+        indexes = [models.Index(fields=["entity", "valid_from"]), models.Index(fields=["licence_type"])]
+        constraints = [models.UniqueConstraint(fields=["licence_type", "number"], name="licence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.licence_type} {self.number}"
+
+
+class Person(models.Model):
+    """A natural person who is a party (个人当事人): the ID number stored sealed, found by its keyed hash, shown
+    masked (个人信息保护法; disclosure-credit.md §5)."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    id_sealed = models.TextField(_("证件号码（加密）"))
+    id_lookup = models.CharField(max_length=64, unique=True)
+    id_masked = models.CharField(_("证件号码"), max_length=18)
+    region = models.ForeignKey("accounts.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("个人当事人")
+        verbose_name_plural = _("个人当事人")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+
+class ObjectKind(models.TextChoices):
+    PRODUCT = "product", _("产品")
+    PLACE = "place", _("场所")
+    PROJECT = "project", _("项目")
+    VEHICLE = "vehicle", _("车辆")
+    EQUIPMENT = "equipment", _("设备")
+    OTHER = "other", _("其他")
+
+
+class SupervisedObject(TimeStamped):
+    """Something inspected that is not an entity: a product, a place, a project, a vehicle, a device. It may belong
+    to an entity."""
+
+    kind = models.CharField(_("对象类型"), max_length=20, choices=ObjectKind.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    identifier = models.CharField(_("标识（编号、车牌、批号等）"), max_length=100)
+    owner = models.ForeignKey(MarketEntity, verbose_name=_("所属市场主体"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="owned_objects")
+    region = models.ForeignKey("accounts.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT,
+                               related_name="+")
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("监管对象（非市场主体）")
+        constraints = [models.UniqueConstraint(fields=["kind", "identifier"], name="object_identifier_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.name}（{self.identifier}）"

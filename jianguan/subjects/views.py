@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from jianguan.core.http import page_of, render_page
 
@@ -21,9 +20,3 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "subjects/list.html",
                        {"page": page_of(request, entities), "q": q, "risk": risk, "risk_classes": RiskClass.choices},
                        partial="results")
-
-
-@login_required
-def entity_detail(request: HttpRequest, uscc: str) -> HttpResponse:
-    entity = selectors.entity_get(reader=request.user, uscc=uscc)
-    return render(request, "subjects/detail.html", {"entity": entity})

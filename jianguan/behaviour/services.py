@@ -1,0 +1,211 @@
+"""Writes of the behaviour library: one service per record type, each citing the one list through the catalog's
+guard (no supervision outside the list), each with its acting body, its party and the audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jianguan.accounts.models import Department
+from jianguan.audit.services import record
+from jianguan.catalog.contracts import require_in_force, require_item_in_force
+from jianguan.core.actors import Actor
+from jianguan.core.codes import mask_ric, ric_error, uscc_error
+from jianguan.core.errors import ValidationFailed
+from jianguan.core.protect import lookup_hash, seal
+from jianguan.subjects.models import EntityType, MarketEntity, Person, SupervisedObject
+
+from .models import Coercion, CoercionKind, IdType, Inspection, OtherAction, PartyNature, Penalty
+
+PENALTY_KINDS = {"01": "警告", "02": "罚款", "03": "没收违法所得", "04": "责令停产停业", "05": "吊销许可证",
+                 "06": "行政拘留", "07": "法律、行政法规规定的其他行政处罚", "08": "通报批评", "09": "没收非法财物",
+                 "10": "降低资质等级", "11": "暂扣许可证", "12": "限制开展经营活动", "13": "限制从业", "14": "责令关闭"}
+
+
+def _party(*, entity_code: str = "", person_name: str = "", person_id: str = "", object_id: int | None = None,
+           ) -> dict[str, Any]:
+    """The party block of a record from one of: an entity's 统一社会信用代码, a person (name and ID number), or
+    a supervised object that is not an entity (its owner, if any, becomes the party)."""
+    if object_id:
+        found = SupervisedObject.objects.select_related("owner", "region").filter(pk=object_id).first()
+        if found is None:
+            raise ValidationFailed("监管对象不存在", code="object_unknown", field="object")
+        block = _party(entity_code=found.owner.uscc) if found.owner else {"region": found.region}
+        return {**block, "supervised_object": found, "object_name": found.name, "object_type": found.kind}
+    if entity_code:
+        code = entity_code.strip().upper()
+        problem = uscc_error(code)
+        if problem:
+            raise ValidationFailed(f"统一社会信用代码“{code}”无效（{problem}）", code=f"uscc_{problem}",
+                                   field="party_code")
+        entity = MarketEntity.objects.select_related("region").filter(uscc=code).first()
+        if entity is None:
+            raise ValidationFailed(f"市场主体“{code}”不在监管对象库中", code="entity_unknown", field="party_code")
+        nature = PartyNature.INDIVIDUAL if entity.entity_type == EntityType.INDIVIDUAL else PartyNature.ORGANISATION
+        return {"entity": entity, "party_name": entity.name, "party_nature": nature, "party_id_type": IdType.USCC,
+                "party_code": entity.uscc, "registered_address": entity.registered_address,
+                "region": entity.region, "object_name": entity.name, "object_type": "entity"}
+    if person_id:
+        number = person_id.strip().upper()
+        problem = ric_error(number)
+        if problem:
+            raise ValidationFailed(f"公民身份号码无效（{problem}）", code=f"id_{problem}", field="party_code")
+        person = Person.objects.select_related("region").filter(id_lookup=lookup_hash(number)).first()
+        if person is None:
+            raise ValidationFailed("个人当事人尚未登记", code="person_unknown", field="party_code")
+        return {"person": person, "party_name": person.name or person_name, "party_nature": PartyNature.PERSON,
+                "party_id_type": IdType.RESIDENT_ID, "party_code": mask_ric(number), "region": person.region,
+                "object_name": person.name, "object_type": "person"}
+    raise ValidationFailed("必须指明行政相对人（统一社会信用代码、身份证号码或监管对象）", code="party_required",
+                           field="party_code")
+
+
+@transaction.atomic
+def person_register(*, actor: Actor, name: str, id_number: str, region_code: str) -> Person:
+    """Register a natural person as a party: the ID number checked, then stored only sealed and masked."""
+    number = id_number.strip().upper()
+    problem = ric_error(number)
+    if problem:
+        raise ValidationFailed(f"公民身份号码无效（{problem}）", code=f"id_{problem}", field="id_number")
+    existing = Person.objects.filter(id_lookup=lookup_hash(number)).first()
+    if existing:
+        return existing
+    person = Person.objects.create(name=name.strip(), id_sealed=seal(number), id_lookup=lookup_hash(number),
+                                   id_masked=mask_ric(number), region_id=region_code)
+    record(actor=actor, verb="subjects.person_registered", target=("subjects.person", person.pk, str(person)),
+           region_code=region_code, data={"name": person.name, "id_masked": person.id_masked})
+    return person
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationFailed(f"“{field}”不能晚于今天", code="date_in_future", field=field)
+
+
+def _save(model, actor: Actor, verb: str, values: dict[str, Any]):
+    try:
+        with transaction.atomic():
+            row = model.objects.create(**values)
+    except IntegrityError:
+        raise ValidationFailed(f"行为编号“{values['number']}”已存在", code="number_duplicate", field="number") from None
+    record(actor=actor, verb=verb, target=row, data={"number": row.number, "catalog_code": row.catalog_code,
+                                                      "party": row.party_code, "date": row.date})
+    return row
+
+
+@transaction.atomic
+def inspection_record(*, actor: Actor, department: Department, implementation_code: str, number: str, name: str,
+                      date: dt.date, form: str, category: str, result: str, inspectors: list[str],
+                      credential_numbers: list[str], method: str = "", spot_check_plan: str = "",
+                      party: dict[str, Any], reported_at: dt.datetime | None = None, source: str = "platform",
+                      raw: dict | None = None) -> Inspection:
+    """Record a 行政检查行为. It must rest on an implementation row of the acting body in force that day."""
+    _not_future(date, "date")
+    card = require_in_force(body_id=department.pk, implementation_code=implementation_code, on=date)
+    if len(inspectors) < 2:
+        raise ValidationFailed("检查人员不得少于两人", code="inspectors_too_few", field="inspectors")
+    if credential_numbers and len(credential_numbers) != len(inspectors):
+        raise ValidationFailed("执法证号应与检查人员一一对应", code="credentials_mismatch", field="credential_numbers")
+    if reported_at and timezone.localdate(reported_at) < date:
+        raise ValidationFailed("报送时间应晚于检查时间", code="date_order", field="reported_at")
+    return _save(Inspection, actor, "behaviour.inspection_recorded", {
+        **_party(**party), "department": department, "catalog_code": card.item_code,
+        "implementation_code": implementation_code, "number": number, "name": name, "date": date, "form": form,
+        "category": category, "method": method, "result": result, "inspectors": inspectors,
+        "credential_numbers": credential_numbers, "spot_check_plan": spot_check_plan, "reported_at": reported_at,
+        "source": source, "raw": raw})
+
+
+def _inspection(number: str) -> Inspection:
+    inspection = Inspection.objects.filter(number=number).first()
+    if inspection is None:
+        raise ValidationFailed(f"检查行为编号“{number}”不存在", code="inspection_unknown", field="inspection_number")
+    return inspection
+
+
+def _money(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationFailed(f"“{field}”应为金额", code="amount_invalid", field=field) from None
+    if amount < 0:
+        raise ValidationFailed(f"“{field}”不能为负数", code="amount_negative", field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def penalty_record(*, actor: Actor, department: Department, catalog_code: str, inspection_number: str, number: str,
+                   name: str, decided_on: dt.date, decision_number: str, facts: str, basis: str, procedure: str,
+                   penalty_kinds: list[str], result: str, case_source: str, fine: Any = None,
+                   filed_on: dt.date | None = None, closed_on: dt.date | None = None,
+                   party: dict[str, Any] | None = None, source: str = "platform", raw: dict | None = None,
+                   **extra: Any) -> Penalty:
+    """Record a 行政处罚行为: a 子项 of type 行政处罚 in force on the decision date, after the inspection it cites."""
+    _not_future(decided_on, "decided_on")
+    card = require_item_in_force(code=catalog_code, on=decided_on, action_types=("penalty",))
+    inspection = _inspection(inspection_number)
+    unknown = sorted(set(penalty_kinds) - set(PENALTY_KINDS))
+    if not penalty_kinds or unknown:
+        raise ValidationFailed(f"处罚种类无效：{'、'.join(unknown) or '未填写'}", code="penalty_kind_invalid",
+                               field="penalty_kinds")
+    if filed_on and closed_on and closed_on < filed_on:
+        raise ValidationFailed("结案日期应晚于立案时间", code="date_order", field="closed_on")
+    party_block = _party(**party) if party else {
+        k: getattr(inspection, k) for k in ("entity", "person", "party_name", "party_nature", "party_id_type",
+                                            "party_code", "registered_address", "region", "object_name",
+                                            "object_type")}
+    return _save(Penalty, actor, "behaviour.penalty_recorded", {
+        **party_block, "department": department, "catalog_code": card.code, "inspection_number": inspection_number,
+        "number": number, "name": name, "date": decided_on, "decision_number": decision_number, "facts": facts,
+        "basis": basis, "procedure": procedure, "penalty_kinds": penalty_kinds, "result": result,
+        "case_source": case_source, "fine": _money(fine, "fine"), "filed_on": filed_on, "closed_on": closed_on,
+        "source": source, "raw": raw, **extra})
+
+
+@transaction.atomic
+def coercion_record(*, actor: Actor, department: Department, catalog_code: str, inspection_number: str, number: str,
+                    name: str, kind: str, decision_number: str, facts: str, basis: str, starts_on: dt.date,
+                    ends_on: dt.date | None = None, measure_type: str = "", enforcement_type: str = "",
+                    result: str = "", extension: str = "", source: str = "platform",
+                    raw: dict | None = None) -> Coercion:
+    """Record a 行政强制行为: a 子项 of type 行政强制 in force on its first day, after the inspection it cites."""
+    _not_future(starts_on, "starts_on")
+    card = require_item_in_force(code=catalog_code, on=starts_on, action_types=("coercion",))
+    inspection = _inspection(inspection_number)
+    if kind not in CoercionKind.values:
+        raise ValidationFailed("行政强制种类应为强制措施或强制执行", code="coercion_kind_invalid", field="kind")
+    if ends_on and ends_on < starts_on:
+        raise ValidationFailed("结束时间不能早于起始时间", code="date_order", field="ends_on")
+    party_block = {k: getattr(inspection, k) for k in ("entity", "person", "party_name", "party_nature",
+                                                        "party_id_type", "party_code", "registered_address",
+                                                        "region", "object_name", "object_type")}
+    return _save(Coercion, actor, "behaviour.coercion_recorded", {
+        **party_block, "department": department, "catalog_code": card.code, "inspection_number": inspection_number,
+        "number": number, "name": name, "date": starts_on, "kind": kind, "decision_number": decision_number,
+        "facts": facts, "basis": basis, "starts_on": starts_on, "ends_on": ends_on, "measure_type": measure_type,
+        "enforcement_type": enforcement_type, "result": result, "extension": extension, "source": source,
+        "raw": raw})
+
+
+@transaction.atomic
+def other_record(*, actor: Actor, department: Department, catalog_code: str, number: str, name: str,
+                 starts_on: dt.date, party: dict[str, Any], measure: str = "", conclusion: str = "",
+                 inspection_number: str = "", ends_on: dt.date | None = None, source: str = "platform",
+                 raw: dict | None = None) -> OtherAction:
+    """Record an 其他行政行为 under a 子项 in force on its first day."""
+    _not_future(starts_on, "starts_on")
+    card = require_item_in_force(code=catalog_code, on=starts_on)
+    if inspection_number:
+        _inspection(inspection_number)
+    if ends_on and ends_on < starts_on:
+        raise ValidationFailed("结束时间不能早于开始时间", code="date_order", field="ends_on")
+    return _save(OtherAction, actor, "behaviour.other_recorded", {
+        **_party(**party), "department": department, "catalog_code": card.code, "number": number, "name": name,
+        "date": starts_on, "starts_on": starts_on, "ends_on": ends_on, "measure": measure,
+        "conclusion": conclusion, "inspection_number": inspection_number, "source": source, "raw": raw})

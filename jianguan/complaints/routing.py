@@ -1,0 +1,34 @@
+"""Which department handles a complaint: the line by subject, the body by jurisdiction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from jianguan.accounts.models import Department, DepartmentKind, Region, RegionLevel
+
+from .models import Category
+
+# Subject → the line that handles it [config]; unlisted subjects go to 市场监管 (12315 is theirs).
+LINES = {Category.FOOD: DepartmentKind.SCJG, Category.DRUG: DepartmentKind.SCJG, Category.PRICE: DepartmentKind.SCJG,
+         Category.QUALITY: DepartmentKind.SCJG, Category.ADVERTISING: DepartmentKind.SCJG,
+         Category.CONSUMER: DepartmentKind.SCJG, Category.ENVIRONMENT: DepartmentKind.STHJ,
+         Category.SAFETY: DepartmentKind.YJ, Category.CONSTRUCTION: DepartmentKind.ZJ,
+         Category.TRANSPORT: DepartmentKind.JTYS, Category.TOURISM: DepartmentKind.WHLY,
+         Category.HEALTH: DepartmentKind.WJW, Category.AGRICULTURE: DepartmentKind.NYNC,
+         Category.MEDICAL_INSURANCE: DepartmentKind.YB, Category.CITY: DepartmentKind.CGZF,
+         Category.FINANCE: DepartmentKind.JR}
+
+
+def assign(region: Region, category: str) -> Department:
+    """The body of the subject's line at the county (or zone) of `region`; the city's when the county has none."""
+    line = LINES.get(category, DepartmentKind.SCJG)
+    node = region
+    while node is not None and node.level > RegionLevel.COUNTY:
+        node = node.parent
+    for candidate in (node, Region.objects.filter(code=settings.JIANGUAN_LOCALITY).first()):
+        if candidate is None:
+            continue
+        department = Department.objects.filter(region=candidate, kind=line, is_active=True).first()
+        if department:
+            return department
+    return Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind=DepartmentKind.SCJG).first()

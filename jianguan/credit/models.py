@@ -1,0 +1,72 @@
+"""Credit records about market entities, imported from their sources with source and date: the 经营异常名录,
+the 严重违法失信名单, court enforcement and judgments, 行政处罚 and 行政许可 publicity, 抽检 results.
+Classification (A–D) comes later and reads these."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.accounts.models import Region
+from jianguan.core.models import TimeStamped
+from jianguan.core.scoping import ScopedQuerySet
+from jianguan.subjects.models import MarketEntity
+
+
+class CreditKind(models.TextChoices):
+    ABNORMAL = "abnormal", _("经营异常名录")
+    SERIOUS = "serious", _("严重违法失信名单")
+    DISHONEST_DEBTOR = "dishonest_debtor", _("失信被执行人")
+    JUDGMENT = "judgment", _("裁判文书")
+    PENALTY_PUBLICITY = "penalty_publicity", _("行政处罚公示")
+    LICENCE_PUBLICITY = "licence_publicity", _("行政许可公示")
+    SAMPLING = "sampling", _("抽检结果")
+
+
+class CreditImport(TimeStamped):
+    """One file or one API call of credit records, kept as received."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=CreditKind.choices)
+    source = models.CharField(_("来源"), max_length=100)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    raw = models.BinaryField(_("原始内容"))
+    rows = models.PositiveIntegerField(_("记录数"), default=0)
+    imported_by = models.CharField(_("导入人"), max_length=200)
+
+    class Meta:
+        verbose_name = _("信用信息导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name or self.created_at:%Y-%m-%d}"
+
+
+class CreditRecord(TimeStamped):
+    """One record of one source about one entity. Public information: scoped by the entity's region only."""
+
+    kind = models.CharField(_("类别"), max_length=20, choices=CreditKind.choices)
+    entity = models.ForeignKey(MarketEntity, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("来源"), max_length=100)
+    source_ref = models.CharField(_("来源编号"), max_length=100)
+    date = models.DateField(_("日期"))
+    title = models.CharField(_("事由"), max_length=300)
+    authority = models.CharField(_("作出机关"), max_length=200, blank=True)
+    detail = models.TextField(_("内容"), blank=True)
+    ends_on = models.DateField(_("移出/届满日期"), null=True, blank=True)
+    imported = models.ForeignKey(CreditImport, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        indexes = [models.Index(fields=["entity", "date"]), models.Index(fields=["kind", "date"])]
+        constraints = [models.UniqueConstraint(fields=["kind", "source", "source_ref"], name="credit_record_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
+
+    def audit_jurisdiction(self) -> tuple[str, None]:
+        return self.region_id, None
