@@ -38,7 +38,7 @@ class CreditImport(TimeStamped):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.file_name or self.created_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {self.source} {self.file_name}".strip()
 
 
 class CreditRecord(TimeStamped):

@@ -1,0 +1,67 @@
+"""The information chain of one entity: every kind, within each reader's scope."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ALL_KINDS = {"registration", "licence", "inspection", "penalty", "complaint", "abnormal"}
+
+
+def _chain(api, user, entity, **params):
+    response = api(user).get(f"/api/v1/subjects/{entity.uscc}/chain", params)
+    return response.status_code, response.json()
+
+
+def test_leader_sees_every_kind_with_counts(api, persona, chain_world):
+    status, body = _chain(api, persona("leader"), chain_world)
+    assert status == 200 and body["entity"]["uscc"] == chain_world.uscc
+    assert {e["kind"] for e in body["entries"]} == ALL_KINDS
+    assert {k for k, n in body["counts"].items() if n} == ALL_KINDS
+    dates = [e["date"] for e in body["entries"]]
+    assert dates == sorted(dates, reverse=True)
+    penalty = next(e for e in body["entries"] if e["kind"] == "penalty")
+    assert penalty["department"] == "咸宁市市场监督管理局" and "咸市监处罚〔2025〕1号" in penalty["detail"]
+
+
+def test_city_officer_sees_the_line_and_the_public_records(api, persona, chain_world):
+    _, body = _chain(api, persona("scjg_officer"), chain_world)
+    assert {e["kind"] for e in body["entries"]} == ALL_KINDS  # the complaint went to 咸安区's bureau, which it guides
+
+
+def test_county_officer_does_not_see_the_city_bureaus_records(api, persona, chain_world):
+    _, body = _chain(api, persona("xa_scjg_officer"), chain_world)
+    assert {e["kind"] for e in body["entries"]} == {"registration", "licence", "complaint", "abnormal"}
+    assert body["counts"]["inspection"] == 0 and body["counts"]["penalty"] == 0
+
+
+def test_officer_of_another_line_sees_only_the_shared_records(api, persona, chain_world):
+    _, body = _chain(api, persona("sthj_officer"), chain_world)
+    assert {e["kind"] for e in body["entries"]} == {"registration", "licence", "abnormal"}
+
+
+def test_outsider_of_another_region_gets_404(api, outsider, chain_world):
+    status, body = _chain(api, outsider, chain_world)
+    assert status == 404 and body["code"] == "not_found"
+
+
+def test_filters_by_kind_and_period(api, persona, chain_world):
+    user = persona("leader")
+    _, body = _chain(api, user, chain_world, kind=["inspection", "penalty"])
+    assert {e["kind"] for e in body["entries"]} == {"inspection", "penalty"}
+    _, body = _chain(api, user, chain_world, since="2025-06-01", until="2025-06-30")
+    assert {e["kind"] for e in body["entries"]} == {"inspection"}
+    status, body = _chain(api, user, chain_world, kind=["nonsense"])
+    assert status == 400 and body["field"] == "kind"
+    status, body = _chain(api, user, chain_world, since="2025-07-01", until="2025-06-01")
+    assert status == 400 and body["code"] == "date_order"
+
+
+def test_chain_page(signed_in, persona, chain_world, django_assert_max_num_queries):
+    client = signed_in(persona("leader"))
+    with django_assert_max_num_queries(30):
+        page = client.get(f"/subjects/{chain_world.uscc}/").content.decode()
+    assert chain_world.name in page and "未按规定报送年度报告" in page and "食品经营许可证" in page
+    partial = client.get(f"/subjects/{chain_world.uscc}/", {"kind": "complaint"}, headers={"HX-Request": "true"})
+    assert "购买的食品已过保质期" in partial.content.decode() and "<html" not in partial.content.decode()
