@@ -60,7 +60,8 @@ def chain_world(enforcement_items, xianan_entity):
     behaviour.penalty_record(
         actor=SYSTEM, department=city, catalog_code=PENALTY, inspection_number=inspection.number,
         number="CF-2025-0001", name="销售不符合食品安全标准的食品案", decided_on=dt.date(2025, 7, 10),
-        decision_number="咸市监处罚〔2025〕1号", facts="销售过期食品", basis="《中华人民共和国食品安全法》第一百二十四条",
+        decision_number="咸市监处罚〔2025〕1号", facts="销售过期食品",
+        basis="《中华人民共和国食品安全法》第一百二十四条",
         procedure="02", penalty_kinds=["01", "02"], result="警告，罚款五千元", case_source="监督检查", fine="5000")
     complaints.complaint_receive(actor=SYSTEM, channel="portal", values={
         "kind": "complaint", "category": "food", "subject_uscc": entity.uscc, "content": "购买的食品已过保质期"},
@@ -71,5 +72,6 @@ def chain_world(enforcement_items, xianan_entity):
     RegistrationEvent.objects.create(entity=entity, kind="established", date=entity.established_on,
                                      detail="设立登记", authority="咸安区市场监督管理局")
     Licence.objects.create(entity=entity, licence_type="食品经营许可证", number="JY14212020000001",
-                           issued_by="咸安区市场监督管理局", valid_from=dt.date(2023, 3, 1), valid_to=dt.date(2028, 2, 28))
+                           issued_by="咸安区市场监督管理局", valid_from=dt.date(2023, 3, 1),
+                           valid_to=dt.date(2028, 2, 28))
     return entity

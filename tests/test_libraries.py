@@ -162,7 +162,8 @@ def test_complaint_handling_and_conversion_to_a_clue(xianan_entity, persona):
 
 def test_hotline_import_reports_by_row_and_stores_all_or_nothing(xianan_entity, persona):
     header = ["工单编号", "受理时间", "诉求类型", "事项类别", "被反映对象", "统一社会信用代码", "区划代码", "诉求内容"]
-    good = xlsx([header, ["12345-1", "2025-11-03 09:30", "投诉", "价格收费", "", xianan_entity.uscc, "", "停车收费不明码标价"],
+    good = xlsx([header,
+                 ["12345-1", "2025-11-03 09:30", "投诉", "价格收费", "", xianan_entity.uscc, "", "停车收费不明码标价"],
                  ["12345-2", "2025-11-04 10:00", "举报", "生态环境", "某砂场", "", "421223100", "河道非法采砂"]])
     text = "\n".join(",".join(row) for row in [header, ["12345-3", "2025-11-05 08:00", "投诉", "食品安全", "某店", "",
                                                          "421224100", "出售变质食品"]]).encode("gbk")
