@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from jianguan.core.calendar import CalendarUnknown, add_working_days, is_working_day
+from jianguan.core.calendar import add_working_days, is_working_day, unknown_years
 from jianguan.core.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,11 @@ def test_national_day_week_is_skipped():
     assert add_working_days(dt.date(2025, 9, 30), 5) == dt.date(2025, 10, 14)
 
 
-def test_an_unknown_year_is_refused_not_guessed():
-    with pytest.raises(CalendarUnknown) as caught:
-        is_working_day(dt.date(2031, 3, 3))
-    assert caught.value.extra == {"year": 2031}
+def test_an_unknown_year_counts_the_ordinary_week_and_is_reported():
+    """Holidays only lengthen periods: without them a deadline is never later than the lawful one."""
+    assert is_working_day(dt.date(2031, 3, 3)) and not is_working_day(dt.date(2031, 3, 2))
+    assert 2031 in unknown_years(start=dt.date(2030, 12, 1))
+    assert unknown_years(start=dt.date(2025, 1, 1)) == []
 
 
 def test_administrator_dates_extend_the_calendar():
@@ -36,3 +37,14 @@ def test_administrator_dates_extend_the_calendar():
 def test_override_wins_over_the_package():
     CalendarDay.objects.create(date=dt.date(2025, 10, 3), is_working_day=True, name="测试")
     assert is_working_day(dt.date(2025, 10, 3))
+
+
+def test_administrators_are_reminded_of_unconfigured_years(signed_in, persona, settings):
+    import datetime as dt_module
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.localdate", return_value=dt_module.date(2030, 12, 1)):
+        page = signed_in(persona("admin")).get("/").content.decode()
+    assert "节假日安排未配置" in page and "2031" in page
+    with mock.patch("django.utils.timezone.localdate", return_value=dt_module.date(2030, 12, 1)):
+        assert "节假日安排未配置" not in signed_in(persona("scjg_officer")).get("/").content.decode()

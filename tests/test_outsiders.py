@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"),
               ("GET", "/api/v1/docs")}
 PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
-                "catalog:public_item", "catalog:public_export"}
+                "catalog:public_item", "catalog:public_export", "complaints:public_form"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
                 "/api/v1/catalog/items/{code}/diff"}
@@ -61,6 +61,15 @@ def _outside_mapping(outsider: User) -> str:
                               data=xlsx([["事项名称", "设定依据"], ["食品", "食品安全法"]])).pk)
 
 
+def _outside_complaint(outsider: User) -> str:
+    from jianguan.complaints.services import complaint_receive
+    from jianguan.core.actors import SystemActor
+
+    uscc = _outside_entity(outsider)
+    return str(complaint_receive(actor=SystemActor("test"), channel="portal", values={
+        "category": "food", "subject_uscc": uscc, "content": "他人辖区的投诉内容"}).pk)
+
+
 def _outside_event(outsider: User) -> str:
     someone = User.objects.get(username="scjg_officer")
     return str(record(actor=someone, verb="test.private", target=someone).seq)
@@ -76,8 +85,10 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/subjects/{uscc}/chain": _outside_entity,
     "/api/v1/catalog/changes/{change_id}": _outside_change,
     "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
+    "/api/v1/complaints/{complaint_id}": _outside_complaint,
     "catalog:change": _outside_change,
     "catalog:mapping": _outside_mapping,
+    "complaints:detail": _outside_complaint,
 }
 
 
@@ -146,7 +157,7 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 
 # Pages of the published list (shared), and actions on a record whose page is covered above.
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
-                "catalog:change_withdraw", "catalog:mapping_decide"}
+                "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act"}
 
 
 def test_every_templated_page_has_an_outsider_case():

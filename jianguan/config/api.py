@@ -13,7 +13,9 @@ from jianguan.accounts.api_auth import AUTH
 from jianguan.audit.api import router as audit_router
 from jianguan.catalog.api import router as catalog_router
 from jianguan.chain.api import router as chain_router
+from jianguan.complaints.api import router as complaints_router
 from jianguan.core.api import ChineseJSONRenderer, install_error_envelope
+from jianguan.credit.api import router as credit_router
 from jianguan.subjects.api import router as subjects_router
 
 api = NinjaAPI(
@@ -68,3 +70,5 @@ api.add_router("", audit_router)
 api.add_router("", subjects_router)
 api.add_router("", catalog_router)
 api.add_router("", chain_router)
+api.add_router("", complaints_router)
+api.add_router("", credit_router)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("jianguan.subjects.urls")),
     path("", include("jianguan.catalog.urls")),
     path("", include("jianguan.chain.urls")),
+    path("", include("jianguan.complaints.urls")),
 ]

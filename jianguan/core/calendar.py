@@ -3,8 +3,11 @@
 Statutory clocks count working days where the law says so (行政处罚法 art. 85: its periods of 2, 3, 5 and 7 days
 are working days; 行政强制法 art. 69: periods of 10 days or less are working days). The packaged calendar
 (`chinese_calendar`) knows the State Council's published years; an administrator adds or corrects dates in
-`CalendarDay`, which wins. For a year the package does not know, the administrator's dates for that year
-plus the ordinary week decide; for a year that neither source knows, `is_working_day` refuses to guess.
+`CalendarDay`, which wins. For a year the package does not know, the administrator's dates for that year plus
+the ordinary week decide. For a year that neither source knows, the ordinary week alone decides: holidays
+only lengthen a period, so a deadline counted without them falls no later than the lawful one (the
+administration is held to the stricter date, never the party), and `unknown_years` lets the dashboard ask the
+administrator to enter that year's schedule.
 """
 
 from __future__ import annotations
@@ -14,12 +17,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from .errors import DomainError
 from .models import CalendarDay
-
-
-class CalendarUnknown(DomainError):
-    code = "calendar_unknown"
 
 
 def _overrides() -> dict[dt.date, bool]:
@@ -38,13 +36,15 @@ def is_working_day(day: dt.date, *, overrides: dict[dt.date, bool] | None = None
         return overrides[day]
     if day.year in _package_years():
         return chinese_calendar.is_workday(day)
-    if any(d.year == day.year for d in overrides):
-        # The administrator entered this year's holidays and 调休 days: other dates follow the week.
-        return day.weekday() < 5
-    raise CalendarUnknown(
-        f"{day.year} 年的节假日安排尚未配置，请管理员在节假日调整中补充",
-        extra={"year": day.year},
-    )
+    # The administrator's dates for this year (already applied above), otherwise the ordinary week.
+    return day.weekday() < 5
+
+
+def unknown_years(*, start: dt.date, days: int = 366) -> list[int]:
+    """Years between `start` and `start + days` that neither the package nor the administrator has configured."""
+    configured = _package_years() | {day.year for day in CalendarDay.objects.dates("date", "year")}
+    years = range(start.year, (start + dt.timedelta(days=days)).year + 1)
+    return [year for year in years if year not in configured]
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

@@ -28,3 +28,5 @@ class ApiScope(models.TextChoices):
     READ = "read", _("读取本辖区数据")
     EXCHANGE_WRITE = "exchange:write", _("报送监管数据")
     CATALOG_READ = "catalog:read", _("读取监管事项清单")
+    COMPLAINTS_WRITE = "complaints:write", _("报送投诉举报")
+    CREDIT_WRITE = "credit:write", _("报送信用信息")

@@ -1,0 +1,115 @@
+"""`/api/v1/complaints…`: intake from other systems (the 12345 platform), and handling."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, Schema, Status, UploadedFile
+
+from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, principal, require_person, require_reader
+from jianguan.core.roles import ApiScope
+
+from . import selectors, services
+from .models import Complaint
+
+router = Router(tags=["投诉举报 complaints"])
+
+
+class ComplaintIn(InputSchema):
+    kind: str = "complaint"
+    category: str = "other"
+    subject_name: str = ""
+    subject_uscc: str = ""
+    subject_address: str = ""
+    region: str = ""
+    content: str
+    complainant_name: str = ""
+    complainant_phone: str = ""
+    external_ref: str = ""
+    received_at: dt.datetime | None = None
+
+
+class ComplaintOut(Schema):
+    id: int
+    number: str
+    kind: str
+    channel: str
+    external_ref: str
+    received_at: dt.datetime
+    subject_name: str
+    region: str
+    category: str
+    department: int
+    department_name: str
+    status: str
+    accept_due: dt.date | None
+    handle_due: dt.date | None
+    outcome: str
+
+    @staticmethod
+    def resolve_region(obj: Complaint) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_department(obj: Complaint) -> int:
+        return obj.department_id
+
+    @staticmethod
+    def resolve_department_name(obj: Complaint) -> str:
+        return obj.department.name
+
+
+@router.post("/complaints", response={201: ComplaintOut, 400: ErrorOut, 403: ErrorOut})
+def complaint_create(request: HttpRequest, data: ComplaintIn):
+    """Take in one complaint or report from another system (scope `complaints:write`); the body as received is
+    kept, the complaint assigned to the department of its subject and jurisdiction."""
+    who = require_reader(request, ApiScope.COMPLAINTS_WRITE)
+    values = data.model_dump(exclude={"external_ref", "received_at"})
+    complaint = services.complaint_receive(actor=principal(request) or who, values=values, channel="api",
+                                           external_ref=data.external_ref, received_at=data.received_at)
+    return Status(201, complaint)
+
+
+class ImportOut(Schema):
+    id: int
+    file_name: str
+    rows: int
+
+
+@router.post("/complaints/imports", response={201: ImportOut, 400: ErrorOut, 403: ErrorOut})
+def complaint_import(request: HttpRequest, file: File[UploadedFile]):
+    """Import a 12345 hotline file (xlsx or CSV): all rows or none, problems by row and column."""
+    who = require_reader(request, ApiScope.COMPLAINTS_WRITE)
+    batch = services.complaint_import(actor=who, file_name=file.name or "upload", data=file.read())
+    return Status(201, batch)
+
+
+class ComplaintFilter(Schema):
+    status: str | None = None
+    q: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/complaints", response=Page[ComplaintOut])
+def complaint_list(request: HttpRequest, filters: Query[ComplaintFilter]):
+    complaints = selectors.complaint_list(reader=require_person(request), status=filters.status, q=filters.q)
+    return paginate(complaints, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/complaints/{complaint_id}", response={200: ComplaintOut, 404: ErrorOut})
+def complaint_get(request: HttpRequest, complaint_id: int):
+    return selectors.complaint_get(reader=require_person(request), complaint_id=complaint_id)
+
+
+class DecisionIn(InputSchema):
+    accept: bool
+    note: str = ""
+
+
+@router.post("/complaints/{complaint_id}/decision", response={200: ComplaintOut, 400: ErrorOut, 403: ErrorOut,
+                                                                404: ErrorOut, 409: ErrorOut})
+def complaint_decide(request: HttpRequest, complaint_id: int, data: DecisionIn):
+    return services.complaint_decide(actor=require_person(request), complaint_id=complaint_id, accept=data.accept,
+                                     note=data.note)

@@ -1,0 +1,64 @@
+"""`/api/v1/credit/…`: credit records from their sources, as JSON or files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja.errors import AuthorizationError
+
+from jianguan.core.api import ErrorOut, InputSchema, require_reader
+from jianguan.core.roles import ApiScope, Role
+
+from . import services
+
+router = Router(tags=["信用信息 credit"])
+
+
+class RecordIn(InputSchema):
+    uscc: str
+    date: str
+    title: str
+    source_ref: str
+    authority: str = ""
+    detail: str = ""
+    ends_on: str = ""
+
+
+class BatchIn(InputSchema):
+    kind: str
+    source: str
+    records: list[RecordIn]
+
+
+class BatchOut(Schema):
+    id: int
+    kind: str
+    source: str
+    rows: int
+    created_at: dt.datetime
+
+
+def _writer(request: HttpRequest):
+    who = require_reader(request, ApiScope.CREDIT_WRITE)
+    if getattr(who, "is_person", False) and not who.has_role(Role.DATA_ADMIN):
+        raise AuthorizationError()
+    return who
+
+
+@router.post("/credit/records", response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
+def records_create(request: HttpRequest, data: BatchIn):
+    """Store a batch of one kind from one source (all or none; problems by record number)."""
+    batch = services.credit_import_json(actor=_writer(request), kind=data.kind, source=data.source,
+                                        records=[r.model_dump() for r in data.records], body=request.body)
+    return Status(201, batch)
+
+
+@router.post("/credit/imports", response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
+def records_import(request: HttpRequest, kind: Form[str], source: Form[str], file: File[UploadedFile]):
+    """Import an xlsx or CSV file of one kind from one source (columns: 统一社会信用代码, 日期, 事由, 来源编号,
+    作出机关, 内容, 移出日期)."""
+    batch = services.credit_import_file(actor=_writer(request), kind=kind, source=source,
+                                        file_name=file.name or "upload", data=file.read())
+    return Status(201, batch)
