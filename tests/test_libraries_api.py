@@ -36,7 +36,8 @@ def test_hotline_system_posts_a_complaint(persona, xianan_entity):
     assert again.status_code == 400 and again.json()["code"] == "duplicate"
     bad = client.post("/api/v1/complaints", {"content": "x", "extra": 1}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "extra_forbidden"
-    assert _system(persona, ["read"]).post("/api/v1/complaints", body, content_type="application/json").status_code == 403
+    reader = _system(persona, ["read"])
+    assert reader.post("/api/v1/complaints", body, content_type="application/json").status_code == 403
 
 
 def test_complaints_are_read_within_scope(api, persona, xianan_entity):
@@ -50,8 +51,8 @@ def test_complaints_are_read_within_scope(api, persona, xianan_entity):
 def test_credit_batch_over_the_api(persona, xianan_entity, api):
     client = _system(persona, ["credit:write"])
     body = {"kind": "dishonest_debtor", "source": "全国法院失信被执行人名单", "records": [
-        {"uscc": xianan_entity.uscc, "date": "2025-03-04", "title": "未履行生效判决", "source_ref": "(2025)鄂1202执100号",
-         "authority": "咸宁市咸安区人民法院"}]}
+        {"uscc": xianan_entity.uscc, "date": "2025-03-04", "title": "未履行生效判决",
+         "source_ref": "(2025)鄂1202执100号", "authority": "咸宁市咸安区人民法院"}]}
     assert client.post("/api/v1/credit/records", body, content_type="application/json").status_code == 201
     assert CreditRecord.objects.get(kind="dishonest_debtor").authority == "咸宁市咸安区人民法院"
     refused = client.post("/api/v1/credit/records", {**body, "records": [{**body["records"][0], "uscc": "123"}]},
