@@ -91,6 +91,6 @@ def test_complaint_pages_and_handling(signed_in, persona, xianan_entity):
     assert "饭店使用过期原料" in officer.get(f"/complaints/{complaint_id}/").content.decode()
     officer.post(f"/complaints/{complaint_id}/act/", {"action": "accept", "note": "符合受理条件"})
     assert Complaint.objects.get(pk=complaint_id).status == "accepted"
-    officer.post(f"/complaints/{complaint_id}/act/", {"action": "convert", "note": "涉嫌违法，转立案核查"})
+    officer.post(f"/complaints/{complaint_id}/clue/", {"note": "涉嫌违法，转立案核查"})
     assert Complaint.objects.get(pk=complaint_id).status == "converted"
     assert "逾期" in officer.get("/complaints/").content.decode()

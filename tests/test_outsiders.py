@@ -157,7 +157,8 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 
 # Pages of the published list (shared), and actions on a record whose page is covered above.
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
-                "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act"}
+                "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act",
+                "enforcement:clue_from_complaint"}
 
 
 def test_every_templated_page_has_an_outsider_case():
@@ -191,6 +192,17 @@ def test_outsider_gets_404_on_a_mapping_and_its_rows(signed_in, persona):
     assert client.get(f"/catalog/mappings/{mapping}/").status_code == 404
     row = MappingImport.objects.get(pk=mapping).rows.first().pk
     assert client.post(f"/catalog/mappings/{mapping}/rows/{row}/decision/", {"item": ""}).status_code == 404
+
+
+def test_outsider_gets_404_on_a_complaint_and_its_actions(signed_in, outsider):
+    from jianguan.complaints.models import Complaint, ComplaintStatus
+
+    complaint = OUTSIDER_CASES["complaints:detail"](outsider)
+    client = signed_in(outsider)
+    assert client.get(f"/complaints/{complaint}/").status_code == 404
+    assert client.post(f"/complaints/{complaint}/act/", {"action": "conclude", "note": "x"}).status_code == 404
+    assert client.post(f"/complaints/{complaint}/clue/").status_code == 404
+    assert Complaint.objects.get(pk=complaint).status == ComplaintStatus.RECEIVED
 
 
 def test_shared_reads_are_readable_by_outsiders(api, outsider, small_catalog):

@@ -15,7 +15,6 @@ from jianguan.core.errors import ValidationFailed
 from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
 from jianguan.core.tabular import ImportRefused
-from jianguan.enforcement.services import clue_from_complaint
 
 from . import selectors, services
 from .models import Category, ComplaintKind, ComplaintStatus
@@ -71,10 +70,6 @@ def complaint_act(request: HttpRequest, complaint_id: int) -> HttpResponse:
         services.complaint_decide(actor=request.user, complaint_id=complaint_id, accept=action == "accept", note=note)
     elif action == "conclude":
         services.complaint_conclude(actor=request.user, complaint_id=complaint_id, outcome=note)
-    elif action == "convert":
-        clue = clue_from_complaint(actor=request.user, complaint_id=complaint_id, note=note)
-        messages.success(request, _("已转为案件线索 %(number)s，核查期限 %(due)s。") % {
-            "number": clue.number, "due": clue.check_due})
     return redirect("complaints:detail", complaint_id=complaint_id)
 
 

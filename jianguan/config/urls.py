@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("jianguan.catalog.urls")),
     path("", include("jianguan.chain.urls")),
     path("", include("jianguan.complaints.urls")),
+    path("", include("jianguan.enforcement.urls")),
 ]

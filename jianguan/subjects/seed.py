@@ -22,7 +22,7 @@ from jianguan.core.codes import USCC_ALPHABET, org_code_check_char, uscc_check_c
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
 
-from .models import EntityStatus, EntityType, Industry, MarketEntity
+from .models import EntityStatus, EntityType, Industry, Licence, MarketEntity, RegistrationEvent
 
 BRAND_CHARS = "鑫达华盛恒泰通源隆兴佳福瑞宏丰润康安金天和顺昌荣海博诚信鼎嘉新明远永旺利富德宝益中联众合晟祥创卓越"
 TRADE_WORDS = {
@@ -159,7 +159,68 @@ def seed_entities(ctx: SeedContext) -> None:
     ctx.say(f"  市场主体 {inserted:,} 户")
 
 
+
+
+def entity_rows(ctx: SeedContext) -> list[tuple]:
+    """Every entity as (id, uscc, name, type, region, county, address, industry, established, status), once per
+    seed run: the libraries' seeds draw their parties from it."""
+    if "entities" not in ctx.shared:
+        counties = dict(Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", "parent_id"))
+        rows = MarketEntity.objects.order_by("id").values_list(
+            "id", "uscc", "name", "entity_type", "region_id", "registered_address", "industry_id", "established_on",
+            "status")
+        ctx.shared["entities"] = [(i, u, n, t, r, counties.get(r, r), a, ind, e, s)
+                                  for i, u, n, t, r, a, ind, e, s in rows.iterator(chunk_size=20_000)]
+    return ctx.shared["entities"]
+
+
+LICENCE_TYPES = {"6210": "食品经营许可证", "6220": "食品经营许可证", "6291": "食品经营许可证", "6231": "食品经营许可证",
+                 "6241": "食品经营许可证", "5212": "食品经营许可证", "5221": "食品经营许可证", "5224": "食品经营许可证",
+                 "5251": "药品经营许可证", "5252": "药品经营许可证", "5254": "第二类医疗器械经营备案凭证",
+                 "1431": "食品生产许可证", "1311": "食品生产许可证", "1512": "食品生产许可证", "1530": "食品生产许可证",
+                 "2720": "药品生产许可证", "5265": "成品油零售经营批准证书", "9013": "网络文化经营许可证",
+                 "9011": "娱乐经营许可证", "5431": "道路运输经营许可证", "6110": "卫生许可证"}
+LICENCE_PREFIX = {"食品经营许可证": "JY1", "食品生产许可证": "SC1", "药品经营许可证": "鄂CB", "药品生产许可证": "鄂",
+                  "第二类医疗器械经营备案凭证": "鄂咸食药监械经营备", "成品油零售经营批准证书": "油零售证书第",
+                  "网络文化经营许可证": "鄂网文", "娱乐经营许可证": "娱经字", "道路运输经营许可证": "鄂交运管许可咸字",
+                  "卫生许可证": "鄂卫公证字"}
+
+
+def seed_registration(ctx: SeedContext) -> None:
+    """登记事项 for every entity, and licences where its industry needs one."""
+    rng = ctx.rng("registration")
+    authorities = {r.code: f"{r.name}市场监督管理局" for r in Region.objects.filter(level__lte=RegionLevel.COUNTY)}
+    today = timezone.localdate()
+    events, licences = [], []
+    for entity_id, _, _, _, _, county, _, industry, established, status in ctx.progress(
+            entity_rows(ctx), desc="登记与许可"):
+        authority = authorities.get(county, "")
+        events.append((entity_id, "established", established, "设立登记", authority))
+        if rng.random() < 0.2:
+            changed = established + dt.timedelta(days=rng.randint(30, 3000))
+            if changed < today:
+                what = rng.choice(["经营范围变更", "住所变更", "法定代表人变更"])
+                events.append((entity_id, "changed", changed, what, authority))
+        if status != EntityStatus.ACTIVE:
+            ended = max(established, today - dt.timedelta(days=rng.randint(30, 1500)))
+            kind = {"cancelled": "cancelled", "revoked": "revoked", "moved_out": "moved_out"}[status]
+            events.append((entity_id, kind, ended, "", authority))
+        licence_type = LICENCE_TYPES.get(industry)
+        if licence_type:
+            start = max(established, dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 2000)))
+            licences.append((entity_id, licence_type, f"{LICENCE_PREFIX[licence_type]}{county[:6]}{entity_id:08d}",
+                             "", authority or "市场监督管理局", start, start + dt.timedelta(days=5 * 365)))
+    with transaction.atomic():
+        bulk_insert(RegistrationEvent, ("entity_id", "kind", "date", "detail", "authority"), events)
+        bulk_insert(Licence, ("entity_id", "licence_type", "number", "scope", "issued_by", "valid_from", "valid_to"),
+                    licences)
+        record(actor=ctx.actor, verb="subjects.registration_seeded",
+               data={"events": len(events), "licences": len(licences)})
+    ctx.say(f"  登记事项 {len(events):,} 条，许可证 {len(licences):,} 张")
+
+
 STEPS = [
     SeedStep("行业分类", 40, seed_industries),
     SeedStep("市场主体", 50, seed_entities),
+    SeedStep("登记与许可", 55, seed_registration),
 ]
