@@ -89,7 +89,7 @@ def test_phone_width_menu_and_live_search(page_for, live_server):
     expect(page.get_by_role("heading", name="市场主体")).to_be_visible()
     first = page.locator("#results tbody tr td a").first
     name = first.inner_text()
-    page.get_by_label("名称或统一社会信用代码").fill(name)
+    page.get_by_label("名称、曾用名、代码、法定代表人或地址").fill(name)
     expect(page.locator("#results tbody tr")).to_have_count(1)  # htmx replaced the results in place
     expect(page.locator("#results tbody tr td a").first).to_have_text(name)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

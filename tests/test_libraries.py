@@ -20,6 +20,7 @@ from jianguan.core.tabular import ImportRefused
 from jianguan.credit import services as credit
 from jianguan.credit.models import CreditRecord
 from jianguan.enforcement.services import clue_from_complaint
+from jianguan.subjects import services as subject_services
 from jianguan.subjects.models import Person
 
 from .catalog_fixtures import FOOD
@@ -30,16 +31,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_person_id_is_sealed_masked_and_found_by_hash():
-    person = behaviour.person_register(actor=SYSTEM, name="王小明", id_number="11010519491231002x",
+    person = subject_services.person_register(actor=SYSTEM, name="王小明", id_number="11010519491231002x",
                                        region_code="421202001")
     assert person.id_masked == "1101**********002X" and "11010519491231002X" not in person.id_sealed
     assert unseal(Person.objects.get(pk=person.pk).id_sealed) == "11010519491231002X"
-    again = behaviour.person_register(actor=SYSTEM, name="王小明", id_number="11010519491231002X",
+    again = subject_services.person_register(actor=SYSTEM, name="王小明", id_number="11010519491231002X",
                                       region_code="421202001")
     assert again.pk == person.pk
     for bad, code in (("110105194902300021", "id_birth_date"), ("440524188001010015", "id_check_char")):
         with pytest.raises(ValidationFailed) as caught:
-            behaviour.person_register(actor=SYSTEM, name="某", id_number=bad, region_code="421202001")
+            subject_services.person_register(actor=SYSTEM, name="某", id_number=bad, region_code="421202001")
         assert (caught.value.code, caught.value.field) == (code, "id_number")
 
 

@@ -6,8 +6,10 @@ per kind records the load."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -71,12 +73,16 @@ def seed_behaviour(ctx: SeedContext) -> None:
     entities = entity_rows(ctx)
     follow_ups: list[tuple] = []
 
+    serial = itertools.count(1)
+    stamp = int(now.timestamp() * 1000) << 80  # UUIDv7's layout: ids in insertion order keep the index appending
+
     def shared(entity, department, catalog_code, number, name, day):
         entity_id, uscc, ename, etype, region, _, address, *_ = entity
         nature = "individual" if etype == EntityType.INDIVIDUAL else "organisation"
         reported = dt.datetime.combine(day + dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC)
-        return (str(uuid.UUID(int=rng.getrandbits(128))), number, name, department.pk, catalog_code, "entity", ename,
-                entity_id, ename, nature, "001", uscc, address, "", region, day, reported, "", "seed", now, now)
+        record_id = str(uuid.UUID(int=stamp | 0x7 << 76 | 0x2 << 62 | next(serial)))
+        return (record_id, number, name, department.pk, catalog_code, "entity", ename, entity_id, ename, nature,
+                "001", uscc, address, "", region, day, reported, "", "seed", now, now)
 
     def inspections() -> Iterator[tuple]:
         sequence = 0
@@ -116,6 +122,12 @@ def _insert(model, rows: list[dict]) -> None:
 
 def _follow_ups(ctx, rng, follow_ups, shared, penalty_items, coercion_items, other_items, today) -> dict[str, int]:
     penalties, coercions, others = [], [], []
+    decisions: Counter[tuple[str, str, int]] = Counter()
+
+    def decision_number(office: str, kind: str, day: dt.date) -> str:
+        decisions[office, kind, day.year] += 1
+        return f"{office}{kind}〔{day:%Y}〕{decisions[office, kind, day.year]}号"
+
     for index, (entity, department, inspection_number, day) in enumerate(follow_ups):
         roll = rng.random()
         decided = min(today, day + dt.timedelta(days=rng.randint(10, 80)))
@@ -131,7 +143,7 @@ def _follow_ups(ctx, rng, follow_ups, shared, penalty_items, coercion_items, oth
                               "filed_on": day + dt.timedelta(days=2), "criminal": False, "major": False,
                               "legal_review": False, "legal_review_opinion": "", "collective": False,
                               "collective_conclusion": "",
-                              "decision_number": f"{office}市监处罚〔{decided:%Y}〕{index % 5000 + 1}号",
+                              "decision_number": decision_number(office, "市监处罚", decided),
                               "penalty_kinds": json.dumps(kinds), "fine": fine,
                               "result": "警告" if fine is None else f"罚款{fine}元", "reconsideration": "",
                               "litigation": "", "execution_method": "", "execution_result": "", "no_penalty": False,
@@ -140,7 +152,7 @@ def _follow_ups(ctx, rng, follow_ups, shared, penalty_items, coercion_items, oth
             base = shared(entity, department, rng.choice(coercion_items), f"QZ{day:%Y}{index:08d}", "查封扣押", day)
             coercions.append({**dict(zip(SHARED, base, strict=True)), "inspection_number": inspection_number,
                               "facts": "涉嫌违法的物品", "basis": "依据相关法律法规",
-                              "decision_number": f"{office}市监强制〔{day:%Y}〕{index % 5000 + 1}号", "kind": "measure",
+                              "decision_number": decision_number(office, "市监强制", day), "kind": "measure",
                               "measure_type": "扣押", "enforcement_type": "", "result": "", "extension": "",
                               "starts_on": day, "ends_on": min(today, day + dt.timedelta(days=rng.randint(5, 30)))})
         elif other_items:

@@ -14,10 +14,11 @@ from jianguan.accounts.models import Department
 from jianguan.audit.services import record
 from jianguan.catalog.contracts import require_in_force, require_item_in_force
 from jianguan.core.actors import Actor
-from jianguan.core.codes import mask_ric, ric_error, uscc_error
+from jianguan.core.codes import mask_ric
 from jianguan.core.errors import ValidationFailed
-from jianguan.core.protect import lookup_hash, seal
+from jianguan.core.protect import lookup_hash
 from jianguan.subjects.models import EntityType, MarketEntity, Person, SupervisedObject
+from jianguan.subjects.services import require_ric, require_uscc
 
 from .models import Coercion, CoercionKind, IdType, Inspection, OtherAction, PartyNature, Penalty
 
@@ -37,11 +38,7 @@ def _party(*, entity_code: str = "", person_name: str = "", person_id: str = "",
         block = _party(entity_code=found.owner.uscc) if found.owner else {"region": found.region}
         return {**block, "supervised_object": found, "object_name": found.name, "object_type": found.kind}
     if entity_code:
-        code = entity_code.strip().upper()
-        problem = uscc_error(code)
-        if problem:
-            raise ValidationFailed(f"统一社会信用代码“{code}”无效（{problem}）", code=f"uscc_{problem}",
-                                   field="party_code")
+        code = require_uscc(entity_code, "party_code")
         entity = MarketEntity.objects.select_related("region").filter(uscc=code).first()
         if entity is None:
             raise ValidationFailed(f"市场主体“{code}”不在监管对象库中", code="entity_unknown", field="party_code")
@@ -50,10 +47,7 @@ def _party(*, entity_code: str = "", person_name: str = "", person_id: str = "",
                 "party_code": entity.uscc, "registered_address": entity.registered_address,
                 "region": entity.region, "object_name": entity.name, "object_type": "entity"}
     if person_id:
-        number = person_id.strip().upper()
-        problem = ric_error(number)
-        if problem:
-            raise ValidationFailed(f"公民身份号码无效（{problem}）", code=f"id_{problem}", field="party_code")
+        number = require_ric(person_id, "party_code")
         person = Person.objects.select_related("region").filter(id_lookup=lookup_hash(number)).first()
         if person is None:
             raise ValidationFailed("个人当事人尚未登记", code="person_unknown", field="party_code")
@@ -62,23 +56,6 @@ def _party(*, entity_code: str = "", person_name: str = "", person_id: str = "",
                 "object_name": person.name, "object_type": "person"}
     raise ValidationFailed("必须指明行政相对人（统一社会信用代码、身份证号码或监管对象）", code="party_required",
                            field="party_code")
-
-
-@transaction.atomic
-def person_register(*, actor: Actor, name: str, id_number: str, region_code: str) -> Person:
-    """Register a natural person as a party: the ID number checked, then stored only sealed and masked."""
-    number = id_number.strip().upper()
-    problem = ric_error(number)
-    if problem:
-        raise ValidationFailed(f"公民身份号码无效（{problem}）", code=f"id_{problem}", field="id_number")
-    existing = Person.objects.filter(id_lookup=lookup_hash(number)).first()
-    if existing:
-        return existing
-    person = Person.objects.create(name=name.strip(), id_sealed=seal(number), id_lookup=lookup_hash(number),
-                                   id_masked=mask_ric(number), region_id=region_code)
-    record(actor=actor, verb="subjects.person_registered", target=("subjects.person", person.pk, str(person)),
-           region_code=region_code, data={"name": person.name, "id_masked": person.id_masked})
-    return person
 
 
 def _not_future(day: dt.date, field: str) -> None:

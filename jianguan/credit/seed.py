@@ -44,6 +44,9 @@ def seed_credit(ctx: SeedContext) -> None:
     entities = entity_rows(ctx)
     names = dict(Region.objects.values_list("code", "name"))
     city = names.get(settings.JIANGUAN_LOCALITY, "")
+    locality = Region.objects.filter(code=settings.JIANGUAN_LOCALITY).select_related("parent").first()
+    province = locality.parent.name.removesuffix("省") if locality and locality.parent else ""
+    publicity = f"信用中国（{province}{city.removesuffix('市')}）"
     rows: list[tuple] = []
     for kind, (share, source, titles, authority) in LISTS.items():
         for entity_id, _, _, _, region, county, _, _, established, status in entities:
@@ -57,13 +60,13 @@ def seed_credit(ctx: SeedContext) -> None:
                          ends if ends and ends <= today else None, now, now))
     departments = dict(Department.objects.values_list("pk", "name"))
     for entity_id, region, day, number, result, department_id in ctx.shared.get("penalties", []):
-        rows.append((CreditKind.PENALTY_PUBLICITY, entity_id, region, "信用中国（湖北咸宁）", number, day, result,
+        rows.append((CreditKind.PENALTY_PUBLICITY, entity_id, region, publicity, number, day, result,
                      departments[department_id], "", None, now, now))
     licences = Licence.objects.values_list("entity_id", "entity__region_id", "valid_from", "number", "licence_type",
                                            "issued_by")
     for entity_id, region, day, number, licence_type, issued_by in licences.iterator(chunk_size=20_000):
         if day <= today:
-            rows.append((CreditKind.LICENCE_PUBLICITY, entity_id, region, "信用中国（湖北咸宁）", number, day,
+            rows.append((CreditKind.LICENCE_PUBLICITY, entity_id, region, publicity, number, day,
                          f"准予{licence_type}", issued_by, "", None, now, now))
     with transaction.atomic():
         inserted = bulk_insert(CreditRecord, ("kind", "entity_id", "region_id", "source", "source_ref", "date", "title",

@@ -211,3 +211,24 @@ class SupervisedObject(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.name}（{self.identifier}）"
+
+
+class EntityTerm(models.Model):
+    """A posting of the entity search index: one two-character gram of a name, former name, legal representative
+    or address, as an integer (see `subjects.search`). Works alike on SQLite and PostgreSQL and finds any substring
+    of two or more characters, which word segmentation and trigram indexes do not.
+
+    No foreign-key constraint or entity index: postings are replaced by difference (old grams out, new grams in) on
+    the composite key, and entities are never deleted (注销 and 吊销 are statuses).
+    """
+
+    pk = models.CompositePrimaryKey("term", "entity")
+    term = models.BigIntegerField()
+    entity = models.ForeignKey(MarketEntity, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+
+    class Meta:
+        verbose_name = _("主体检索索引")
+
+    def __str__(self) -> str:
+        return f"{chr(self.term >> 21)}{chr(self.term & 0x1FFFFF)} → {self.entity_id}"

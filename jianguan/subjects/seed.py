@@ -22,7 +22,8 @@ from jianguan.core.codes import USCC_ALPHABET, org_code_check_char, uscc_check_c
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
 
-from .models import EntityStatus, EntityType, Industry, Licence, MarketEntity, RegistrationEvent
+from . import search
+from .models import EntityStatus, EntityType, FormerName, Industry, Licence, MarketEntity, RegistrationEvent
 
 BRAND_CHARS = "鑫达华盛恒泰通源隆兴佳福瑞宏丰润康安金天和顺昌荣海博诚信鼎嘉新明远永旺利富德宝益中联众合晟祥创卓越"
 TRADE_WORDS = {
@@ -190,12 +191,21 @@ def seed_registration(ctx: SeedContext) -> None:
     """登记事项 for every entity, and licences where its industry needs one."""
     rng = ctx.rng("registration")
     authorities = {r.code: f"{r.name}市场监督管理局" for r in Region.objects.filter(level__lte=RegionLevel.COUNTY)}
+    places = {r.code: r.name.removesuffix("区").removesuffix("县") for r in Region.objects.filter(
+        level=RegionLevel.COUNTY)}
     today = timezone.localdate()
-    events, licences = [], []
-    for entity_id, _, _, _, _, county, _, industry, established, status in ctx.progress(
+    events, licences, former = [], [], []
+    for entity_id, _, name, entity_type, _, county, _, industry, established, status in ctx.progress(
             entity_rows(ctx), desc="登记与许可"):
         authority = authorities.get(county, "")
         events.append((entity_id, "established", established, "设立登记", authority))
+        if entity_type == EntityType.ENTERPRISE and rng.random() < 0.03:
+            renamed = established + dt.timedelta(days=rng.randint(200, 4000))
+            if renamed < today:
+                brand = "".join(rng.sample(BRAND_CHARS, 2))
+                old = f"{places.get(county, '')}{brand}{rng.choice(['商贸', '实业', '贸易'])}有限公司"
+                former.append((entity_id, old, renamed - dt.timedelta(days=1)))
+                events.append((entity_id, "renamed", renamed, f"名称由“{old}”变更为“{name}”", authority))
         if rng.random() < 0.2:
             changed = established + dt.timedelta(days=rng.randint(30, 3000))
             if changed < today:
@@ -214,13 +224,22 @@ def seed_registration(ctx: SeedContext) -> None:
         bulk_insert(RegistrationEvent, ("entity_id", "kind", "date", "detail", "authority"), events)
         bulk_insert(Licence, ("entity_id", "licence_type", "number", "scope", "issued_by", "valid_from", "valid_to"),
                     licences)
+        bulk_insert(FormerName, ("entity_id", "name", "used_until"), former)
         record(actor=ctx.actor, verb="subjects.registration_seeded",
-               data={"events": len(events), "licences": len(licences)})
-    ctx.say(f"  登记事项 {len(events):,} 条，许可证 {len(licences):,} 张")
+               data={"events": len(events), "licences": len(licences), "former_names": len(former)})
+    ctx.say(f"  登记事项 {len(events):,} 条，许可证 {len(licences):,} 张，曾用名 {len(former):,} 个")
+
+
+def seed_search_index(ctx: SeedContext) -> None:
+    """The entity search index, built once over everything seeded (one sorted bulk write)."""
+    postings = search.rebuild()
+    record(actor=ctx.actor, verb="subjects.search_index_built", data={"postings": postings})
+    ctx.say(f"  检索索引 {postings:,} 条")
 
 
 STEPS = [
     SeedStep("行业分类", 40, seed_industries),
     SeedStep("市场主体", 50, seed_entities),
     SeedStep("登记与许可", 55, seed_registration),
+    SeedStep("检索索引", 58, seed_search_index),
 ]

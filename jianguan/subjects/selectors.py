@@ -5,30 +5,37 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from jianguan.accounts.models import Region
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
+from . import search
 from .contracts import EntityCard
 from .models import Industry, MarketEntity
 
 
 def entity_list(*, reader: HasScope, q: str | None = None, region: str | None = None,
                 risk_class: str | None = None, status: str | None = None) -> QuerySet[MarketEntity]:
+    """Entities of the reader's jurisdiction; `q` searches codes, names, former names, legal representatives and
+    addresses (`subjects.search`). A query of very common words stops at `search.SCAN_CAP` entities: see
+    `entity_search` for the flag."""
+    return entity_search(reader=reader, q=q, region=region, risk_class=risk_class, status=status)[0]
+
+
+def entity_search(*, reader: HasScope, q: str | None = None, region: str | None = None,
+                  risk_class: str | None = None, status: str | None = None) -> tuple[QuerySet[MarketEntity], bool]:
+    """Like `entity_list`, with a flag telling that the result stopped at `search.SCAN_CAP` entities."""
     entities = MarketEntity.objects.visible_to(reader)
-    if q:
-        q = q.strip()
-        entities = entities.filter(Q(uscc=q.upper()) | Q(name__startswith=q)) if len(q) < 18 or not q.isalnum() \
-            else entities.filter(uscc=q.upper())
     if region:
         entities = entities.filter(region_id=region)
     if risk_class:
         entities = entities.filter(risk_class=risk_class)
     if status:
         entities = entities.filter(status=status)
-    return entities.select_related("region", "industry").order_by("uscc")
+    entities, capped = search.filter_entities(entities, q or "")
+    return entities.select_related("region", "industry").order_by(*search.ranking(q or ""), "uscc"), capped
 
 
 _ENTITY, _REGION, _INDUSTRY = MarketEntity._meta.db_table, Region._meta.db_table, Industry._meta.db_table

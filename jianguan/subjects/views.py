@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 
 from jianguan.core.http import page_of, render_page
 
-from . import selectors
+from . import search, selectors
 from .models import RiskClass
 
 
@@ -15,8 +15,8 @@ from .models import RiskClass
 def entity_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     risk = request.GET.get("risk_class", "")
-    entities = selectors.entity_list(reader=request.user, q=q or None,
-                                     risk_class=risk if risk in RiskClass.values else None)
+    entities, capped = selectors.entity_search(reader=request.user, q=q or None,
+                                               risk_class=risk if risk in RiskClass.values else None)
     return render_page(request, "subjects/list.html",
-                       {"page": page_of(request, entities), "q": q, "risk": risk, "risk_classes": RiskClass.choices},
-                       partial="results")
+                       {"page": page_of(request, entities), "q": q, "risk": risk, "risk_classes": RiskClass.choices,
+                        "capped": capped, "cap": search.SCAN_CAP}, partial="results")
