@@ -65,3 +65,18 @@ def test_chain_page(signed_in, persona, chain_world, django_assert_max_num_queri
     assert chain_world.name in page and "未按规定报送年度报告" in page and "食品经营许可证" in page
     partial = client.get(f"/subjects/{chain_world.uscc}/", {"kind": "complaint"}, headers={"HX-Request": "true"})
     assert "购买的食品已过保质期" in partial.content.decode() and "<html" not in partial.content.decode()
+
+
+@pytest.mark.parametrize("username", ["leader", "scjg_officer", "xa_scjg_officer", "sthj_officer"])
+def test_rows_scoped_in_python_equal_rows_scoped_by_the_database(persona, chain_world, monkeypatch, username):
+    """Below CHAIN_CAP the chain checks each record's scope fields in Python; above, the database filters: both
+    must give the same chain to every reader."""
+    from jianguan.chain.selectors import entity_chain
+    from jianguan.core import registry
+
+    reader = persona(username)
+    checked_in_python = entity_chain(reader=reader, uscc=chain_world.uscc)
+    monkeypatch.setattr(registry, "CHAIN_CAP", 0)
+    filtered_by_database = entity_chain(reader=reader, uscc=chain_world.uscc)
+    assert checked_in_python.entries == filtered_by_database.entries
+    assert checked_in_python.counts == filtered_by_database.counts

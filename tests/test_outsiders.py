@@ -161,9 +161,13 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
                 "enforcement:clue_from_complaint"}
 
 
+# Record pages whose records need the catalog's fixtures: test_outsider_gets_404_on_library_records covers them.
+LIBRARY_PAGES = {"behaviour:record", "credit:record"}
+
+
 def test_every_templated_page_has_an_outsider_case():
     templated = {name for name, pattern in _named_patterns(get_resolver().url_patterns) if "<" in str(pattern.pattern)}
-    missing = templated - set(OUTSIDER_CASES) - SHARED_PAGES
+    missing = templated - set(OUTSIDER_CASES) - SHARED_PAGES - LIBRARY_PAGES
     assert not missing, sorted(missing)
 
 
@@ -203,6 +207,23 @@ def test_outsider_gets_404_on_a_complaint_and_its_actions(signed_in, outsider):
     assert client.post(f"/complaints/{complaint}/act/", {"action": "conclude", "note": "x"}).status_code == 404
     assert client.post(f"/complaints/{complaint}/clue/").status_code == 404
     assert Complaint.objects.get(pk=complaint).status == ComplaintStatus.RECEIVED
+
+
+def test_outsider_gets_404_on_library_records(signed_in, outsider, persona, chain_world):
+    from jianguan.behaviour.models import Inspection, Penalty
+    from jianguan.credit.models import CreditRecord
+
+    pages = [f"/records/inspection/{Inspection.objects.get().pk}/", f"/records/penalty/{Penalty.objects.get().pk}/",
+             f"/credit/records/{CreditRecord.objects.filter(entity=chain_world).first().pk}/"]
+    client = signed_in(persona("scjg_officer"))  # the city 市场监管局 made the records
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "data-testid=\"record\"" in response.content.decode()
+    client = signed_in(outsider)
+    for page in pages:
+        assert client.get(page).status_code == 404, page
+    assert client.get("/records/nonsense/1/").status_code == 404
 
 
 def test_shared_reads_are_readable_by_outsiders(api, outsider, small_catalog):

@@ -10,7 +10,6 @@ from jianguan.core.registry import ChainEntry, ChainQuery, chain_providers
 from jianguan.core.scoping import HasScope
 from jianguan.subjects import selectors as subjects
 from jianguan.subjects.contracts import EntityCard
-from jianguan.subjects.models import MarketEntity
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,13 @@ def entity_chain(*, reader: HasScope, uscc: str, kinds_wanted: set[str] | None =
                  until: dt.date | None = None, limit: int = 200) -> Chain:
     """The chain of the entity with code `uscc` (NotFound outside the reader's jurisdiction), newest first."""
     card = subjects.entity_get(reader=reader, uscc=uscc)
-    entity_id = MarketEntity.objects.filter(uscc=card.uscc).values_list("pk", flat=True).get()
-    query = ChainQuery(reader=reader, entity_id=entity_id, kinds=frozenset(kinds_wanted) if kinds_wanted else None,
+    query = ChainQuery(reader=reader, entity_id=card.id, uscc=card.uscc, kinds=frozenset(kinds_wanted) if kinds_wanted else None,
                        since=since, until=until, limit=limit)
     entries: list[ChainEntry] = []
     counts: dict[str, int] = {}
     for provider in chain_providers():
-        entries += provider.entries(query)
-        counts.update(provider.counts(query))
+        found, counted = provider.read(query)
+        entries += found
+        counts.update(counted)
     entries.sort(key=lambda e: (e.date, e.kind), reverse=True)
     return Chain(entity=card, entries=entries[:limit], counts=counts, kinds=kinds())

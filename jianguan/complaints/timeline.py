@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.core.registry import ChainEntry, ChainQuery
+from jianguan.core.registry import ChainEntry, ChainQuery, chain_rows
 
-from .models import Complaint
+from .models import Category, Channel, Complaint, ComplaintKind, ComplaintStatus
 
 KINDS = {"complaint": _("投诉举报")}
+FIELDS = ("pk", "received_at", "kind", "category", "number", "status", "content", "channel", "department__name")
 
 
-def _records(query: ChainQuery):
-    records = Complaint.objects.visible_to(query.reader).filter(entity_id=query.entity_id)
-    if query.since:
-        records = records.filter(received_at__date__gte=query.since)
-    if query.until:
-        records = records.filter(received_at__date__lte=query.until)
-    return records
-
-
-def entries(query: ChainQuery) -> list[ChainEntry]:
+def read(query: ChainQuery) -> tuple[list[ChainEntry], dict[str, int]]:
     if not query.wants("complaint"):
-        return []
-    return [ChainEntry("complaint", str(KINDS["complaint"]), timezone.localtime(c.received_at).date(),
-                       f"{c.get_kind_display()}：{c.get_category_display()}（{c.number}）",
-                       f"{c.get_status_display()}。{c.content[:80]}", source=c.get_channel_display(),
-                       department=c.department.name)
-            for c in _records(query).select_related("department").order_by("-received_at")[:query.limit]]
-
-
-def counts(query: ChainQuery) -> dict[str, int]:
-    return {"complaint": _records(query).count()} if query.wants("complaint") else {}
+        return [], {}
+    rows, count = chain_rows(Complaint.objects, query, date_field="received_at", fields=FIELDS,
+                             period_lookup="received_at__date")
+    kinds, categories = dict(ComplaintKind.choices), dict(Category.choices)
+    statuses, channels = dict(ComplaintStatus.choices), dict(Channel.choices)
+    return [ChainEntry("complaint", str(KINDS["complaint"]), timezone.localtime(row["received_at"]).date(),
+                       f"{kinds[row['kind']]}：{categories[row['category']]}（{row['number']}）",
+                       f"{statuses[row['status']]}。{row['content'][:80]}", source=str(channels[row["channel"]]),
+                       department=row["department__name"], url=reverse("complaints:detail", args=[row["pk"]]))
+            for row in rows], {"complaint": count}

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("jianguan.chain.urls")),
     path("", include("jianguan.complaints.urls")),
     path("", include("jianguan.enforcement.urls")),
+    path("", include("jianguan.behaviour.urls")),
+    path("", include("jianguan.credit.urls")),
 ]

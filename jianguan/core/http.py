@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def role_required(*roles: str) -> Callable:
@@ -37,3 +38,24 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any], *,
     """Render the whole page, or only `partial` of it when htmx asks (a search box, a next page)."""
     name = f"{template}#{partial}" if getattr(request, "htmx", False) else template
     return render(request, name, context)
+
+
+def record_fields(record: Any, *, hidden: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    """(label, shown value) of a record's fields for a detail page: choices by their label, foreign keys by their
+    text, empty values as "—"; `hidden` fields and keys are left out."""
+    shown = []
+    for field in record._meta.concrete_fields:
+        if field.primary_key or field.name in hidden:
+            continue
+        if field.choices:
+            value = getattr(record, f"get_{field.name}_display")()
+        elif field.is_relation:
+            value = getattr(record, field.name)
+        else:
+            value = getattr(record, field.attname)
+        if isinstance(value, bool):
+            value = _("是") if value else _("否")
+        elif isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        shown.append((str(field.verbose_name), "—" if value in (None, "", []) else value))
+    return shown

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
@@ -86,10 +87,12 @@ class ChainEntry:
 
 @dataclass(frozen=True)
 class ChainQuery:
-    """What a chain provider is asked: whose chain, for whom, which kinds and period."""
+    """What a chain provider is asked: whose chain, for whom, which kinds and period. The caller has checked that
+    the entity itself lies in the reader's jurisdiction; each record is still scoped on its own."""
 
     reader: Any
     entity_id: int
+    uscc: str = ""
     kinds: frozenset[str] | None = None
     since: Any = None
     until: Any = None
@@ -100,5 +103,43 @@ class ChainQuery:
 
 
 def chain_providers() -> list[Any]:
-    """Modules named `timeline` in the apps: each has `KINDS` ({kind: label}), `entries(query)` and `counts(query)`."""
+    """Modules named `timeline` in the apps: each has `KINDS` ({kind: label}) and `read(query)` returning its
+    entries (at most `query.limit` per kind, newest first) and its counts per kind."""
     return list(app_modules("timeline"))
+
+
+CHAIN_CAP = 500  # an entity with more records of one kind than this is scoped by the database
+
+
+def chain_records(records: Any, query: ChainQuery, period_lookup: str) -> Any:
+    """`records` of the query's entity within its period (not yet scoped)."""
+    records = records.filter(entity_id=query.entity_id)
+    if query.since:
+        records = records.filter(**{f"{period_lookup}__gte": query.since})
+    if query.until:
+        records = records.filter(**{f"{period_lookup}__lte": query.until})
+    return records
+
+
+def chain_rows(records: Any, query: ChainQuery, *, date_field: str, fields: tuple[str, ...],
+               period_lookup: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One kind of records of the query's entity within the reader's scope: (rows as dicts of `fields`, newest
+    first, at most `query.limit`; their total).
+
+    An entity has few records of a kind, so they are read through the entity index alone and the model's declared
+    scope fields are checked on each row, as `ScopedQuerySet.get_visible` does for one record; this spares the
+    database the jurisdiction's sub-select per kind, which the chain would otherwise pay a dozen times. Past
+    `CHAIN_CAP` rows (or for models with extra visibility rules) the database applies `visible_to` instead.
+    """
+    records = chain_records(records, query, period_lookup or date_field)
+    model, scope = records.model, getattr(query.reader, "scope", None)
+    newest = f"-{date_field}"
+    if scope is not None and getattr(model, "extra_visibility", None) is None:
+        checks = tuple(f for f in (getattr(model, "scope_department_field", None),
+                                   getattr(model, "scope_region_field", None)) if f)
+        rows = list(records.order_by(newest).values(*fields, *checks)[:CHAIN_CAP + 1])
+        if len(rows) <= CHAIN_CAP:
+            mine = [row for row in rows if records.covers(scope, SimpleNamespace(**row))]
+            return mine[:query.limit], len(mine)
+    scoped = records.visible_to(query.reader)
+    return list(scoped.order_by(newest).values(*fields)[:query.limit]), scoped.count()

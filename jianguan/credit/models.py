@@ -45,8 +45,8 @@ class CreditRecord(TimeStamped):
     """One record of one source about one entity. Public information: scoped by the entity's region only."""
 
     kind = models.CharField(_("类别"), max_length=20, choices=CreditKind.choices)
-    entity = models.ForeignKey(MarketEntity, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey(MarketEntity, verbose_name=_("市场主体"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("来源"), max_length=100)
     source_ref = models.CharField(_("来源编号"), max_length=100)
     date = models.DateField(_("日期"))

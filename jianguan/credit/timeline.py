@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from collections import Counter
 
-from jianguan.core.registry import ChainEntry, ChainQuery
+from django.db.models import Count
+from django.urls import reverse
+
+from jianguan.core.registry import ChainEntry, ChainQuery, chain_records, chain_rows
 
 from .models import CreditKind, CreditRecord
 
 KINDS = dict(CreditKind.choices)
+FIELDS = ("pk", "kind", "date", "title", "detail", "source", "authority")
 
 
-def _records(query: ChainQuery):
-    records = CreditRecord.objects.visible_to(query.reader).filter(entity_id=query.entity_id)
-    wanted = [k for k in KINDS if query.wants(k)]
-    if len(wanted) != len(KINDS):
-        records = records.filter(kind__in=wanted)
-    if query.since:
-        records = records.filter(date__gte=query.since)
-    if query.until:
-        records = records.filter(date__lte=query.until)
-    return records
-
-
-def entries(query: ChainQuery) -> list[ChainEntry]:
-    if not any(query.wants(k) for k in KINDS):
-        return []
-    return [ChainEntry(r.kind, str(KINDS[r.kind]), r.date, r.title, r.detail, source=r.source, department=r.authority)
-            for r in _records(query).order_by("-date")[:query.limit]]
-
-
-def counts(query: ChainQuery) -> dict[str, int]:
-    if not any(query.wants(k) for k in KINDS):
-        return {}
-    return dict(_records(query).values_list("kind").annotate(n=Count("id")).order_by())
+def read(query: ChainQuery) -> tuple[list[ChainEntry], dict[str, int]]:
+    wanted = [kind for kind in KINDS if query.wants(kind)]
+    if not wanted:
+        return [], {}
+    records = CreditRecord.objects.all() if len(wanted) == len(KINDS) else CreditRecord.objects.filter(
+        kind__in=wanted)
+    rows, total = chain_rows(records, query, date_field="date", fields=FIELDS)
+    if total == len(rows):
+        counts = dict(Counter(row["kind"] for row in rows))
+    else:  # a long history: the database counts
+        counts = dict(chain_records(records, query, "date").visible_to(query.reader).values_list("kind").annotate(
+            n=Count("id")).order_by())
+    return [ChainEntry(row["kind"], str(KINDS[row["kind"]]), row["date"], row["title"], row["detail"],
+                       source=row["source"], department=row["authority"],
+                       url=reverse("credit:record", args=[row["pk"]])) for row in rows], counts

@@ -28,6 +28,7 @@ class EntityCard:
     registered_capital: Decimal | None
     status: str
     risk_class: str
+    id: int = 0  # the row's key, for other apps' records of the entity (never shown)
 
     @classmethod
     def from_model(cls, entity: MarketEntity) -> EntityCard:
@@ -35,7 +36,7 @@ class EntityCard:
         return cls(entity.uscc, entity.name, entity.entity_type, entity.enterprise_type, entity.legal_representative,
                    entity.registered_address, entity.region_id, entity.region.name, entity.industry_id,
                    entity.industry.section, entity.industry.name, entity.established_on, entity.registered_capital,
-                   entity.status, entity.risk_class)
+                   entity.status, entity.risk_class, entity.pk)
 
     @property
     def entity_type_label(self) -> str:

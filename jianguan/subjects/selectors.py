@@ -42,7 +42,7 @@ _ENTITY, _REGION, _INDUSTRY = MarketEntity._meta.db_table, Region._meta.db_table
 _CARD_SQL = f"""
     SELECT e.uscc, e.name, e.entity_type, e.enterprise_type, e.legal_representative, e.registered_address,
            e.region_id, r.name, e.industry_id, i.section, i.name, e.established_on, e.registered_capital,
-           e.status, e.risk_class
+           e.status, e.risk_class, e.id
     FROM {_ENTITY} e JOIN {_REGION} r ON r.code = e.region_id JOIN {_INDUSTRY} i ON i.code = e.industry_id
     WHERE e.uscc = %s
 """  # noqa: S608 (table names from the models; the code is a parameter)

@@ -1,55 +1,43 @@
-"""The object library's part of an entity's information chain: registration events and licences."""
+"""The object library's part of an entity's information chain: registration events and licences (registration
+facts: visible to whoever may see the entity)."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.core.registry import ChainEntry, ChainQuery
 
-from .models import Licence, MarketEntity, RegistrationEvent
+from .models import Licence, RegistrationEvent, RegistrationEventKind
 
 KINDS = {"registration": _("登记事项"), "licence": _("许可证")}
 
 
-def _visible(query: ChainQuery) -> bool:
-    return MarketEntity.objects.visible_to(query.reader).filter(pk=query.entity_id).exists()
-
-
-def _period(queryset, query: ChainQuery, field: str):
+def _rows(model, query: ChainQuery, date_field: str, fields: tuple[str, ...]) -> tuple[list[dict], int]:
+    records = model.objects.filter(entity_id=query.entity_id)
     if query.since:
-        queryset = queryset.filter(**{f"{field}__gte": query.since})
+        records = records.filter(**{f"{date_field}__gte": query.since})
     if query.until:
-        queryset = queryset.filter(**{f"{field}__lte": query.until})
-    return queryset
+        records = records.filter(**{f"{date_field}__lte": query.until})
+    rows = list(records.order_by(f"-{date_field}").values(*fields)[:query.limit + 1])
+    return (rows, len(rows)) if len(rows) <= query.limit else (rows[:query.limit], records.count())
 
 
-def entries(query: ChainQuery) -> list[ChainEntry]:
-    if not _visible(query):
-        return []
-    found: list[ChainEntry] = []
+def read(query: ChainQuery) -> tuple[list[ChainEntry], dict[str, int]]:
+    entries: list[ChainEntry] = []
+    counts: dict[str, int] = {}
+    anchor = reverse("chain:entity", args=[query.uscc]) if query.uscc else ""
     if query.wants("registration"):
-        events = _period(RegistrationEvent.objects.filter(entity_id=query.entity_id), query, "date")
-        found += [ChainEntry("registration", str(KINDS["registration"]), e.date, e.get_kind_display(), e.detail,
-                             source=e.authority, department=e.authority)
-                  for e in events.order_by("-date")[:query.limit]]
+        rows, counts["registration"] = _rows(RegistrationEvent, query, "date", ("date", "kind", "detail", "authority"))
+        labels = dict(RegistrationEventKind.choices)
+        entries += [ChainEntry("registration", str(KINDS["registration"]), row["date"], str(labels[row["kind"]]),
+                               row["detail"], source=row["authority"], department=row["authority"],
+                               url=f"{anchor}?kind=registration") for row in rows]
     if query.wants("licence"):
-        licences = _period(Licence.objects.filter(entity_id=query.entity_id), query, "valid_from")
-        found += [ChainEntry("licence", str(KINDS["licence"]), lic.valid_from, f"{lic.licence_type}（{lic.number}）",
-                             f"有效期至 {lic.valid_to or '长期'}；{lic.scope}", source=lic.issued_by,
-                             department=lic.issued_by)
-                  for lic in licences.order_by("-valid_from")[:query.limit]]
-    return found
-
-
-def counts(query: ChainQuery) -> dict[str, int]:
-    if not _visible(query):
-        return {}
-    result = {}
-    if query.wants("registration"):
-        result["registration"] = _period(RegistrationEvent.objects.filter(entity_id=query.entity_id), query,
-                                         "date").aggregate(n=Count("id"))["n"]
-    if query.wants("licence"):
-        result["licence"] = _period(Licence.objects.filter(entity_id=query.entity_id), query,
-                                    "valid_from").aggregate(n=Count("id"))["n"]
-    return result
+        rows, counts["licence"] = _rows(Licence, query, "valid_from", (
+            "valid_from", "valid_to", "licence_type", "number", "scope", "issued_by"))
+        entries += [ChainEntry("licence", str(KINDS["licence"]), row["valid_from"],
+                               f"{row['licence_type']}（{row['number']}）",
+                               f"有效期至 {row['valid_to'] or '长期'}；{row['scope']}", source=row["issued_by"],
+                               department=row["issued_by"], url=f"{anchor}?kind=licence") for row in rows]
+    return entries, counts
