@@ -44,11 +44,13 @@ def _queries() -> list[str]:
             f"{sample.name[:2]} {sample.legal_representative[:1]}", "有限公司", "咸安", "路1", "不存在的名字"]
 
 
-@pytest.mark.parametrize("common", [search.COMMON, 0])
-def test_search_finds_what_a_plain_substring_match_finds(officer, monkeypatch, common):
-    """The index narrows and never decides: with it (and with every gram treated as common, forcing the scan) the
-    result equals a plain substring match over name, former names, legal representative and address."""
-    monkeypatch.setattr(search, "COMMON", common)
+@pytest.mark.parametrize(("probes", "chunk"), [(search.PROBES, search.CHUNK), (0, 1), (1, 2)])
+def test_search_finds_what_a_plain_substring_match_finds(officer, monkeypatch, probes, chunk):
+    """The index narrows and never decides: with every gram looked up or only the rarest one, in one chunk or in
+    chunks of one or two candidates, the result equals a plain substring match over name, former names, legal
+    representative and address."""
+    monkeypatch.setattr(search, "PROBES", probes)
+    monkeypatch.setattr(search, "CHUNK", chunk)
     for query in _queries():
         expected = _naive(officer, query)
         assert len(expected) <= search.SCAN_CAP
@@ -72,11 +74,13 @@ def test_search_stays_within_the_jurisdiction(outsider, officer):
     assert entity.uscc not in _found(outsider, entity.uscc)
 
 
-def test_a_scan_of_common_words_stops_at_the_cap(officer, monkeypatch):
+def test_a_search_of_common_words_stops_at_the_cap(officer, monkeypatch):
     monkeypatch.setattr(search, "SCAN_CAP", 5)
-    monkeypatch.setattr(search, "COMMON", 0)
+    monkeypatch.setattr(search, "CHUNK", 2)
     entities, capped = selectors.entity_search(reader=officer, q="公司")
     assert capped and entities.count() == 5
+    _, capped = selectors.entity_search(reader=officer, q=MarketEntity.objects.visible_to(officer).first().uscc)
+    assert not capped
 
 
 def test_registration_validates_and_indexes(officer):

@@ -2,21 +2,22 @@
 
 The index (`EntityTerm`) holds every two-character gram of those texts, letters and digits upper-cased and
 everything else dropped, as the integer `ord(a) << 21 | ord(b)`. A query is split on spaces into words that must
-all be found; the candidates come from the rarest grams of the query (each looked up with a capped count), and
-the candidates are then checked with a substring match on the texts themselves, so the index only narrows and never
-decides. When every gram of the query is common (more than `COMMON` entities), the index would not narrow, so the
-entities are scanned in code order up to `SCAN_CAP` matches instead: such queries match many entities and the first
-page is found early.
+all be found. The candidates are the entities having all the query's grams: the rarest gram's postings are walked
+in key order and the other grams looked up for each (how rare each gram is, is counted once per process). They are
+checked a chunk at a time with a substring match on the texts themselves, so the index only narrows and never
+decides. A search lists at most `SCAN_CAP` entities and says when there were more, as a search box should
+("请补充关键字"), so the walk stops there.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
 from django.db import connection, transaction
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Q, QuerySet, When
 
 from jianguan.core.bulk import bulk_insert
 
@@ -24,9 +25,10 @@ from .models import EntityTerm, FormerName, MarketEntity
 
 _DROP = re.compile(r"[\W_]+")
 _CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{4,18}")
-COMMON = 20_000  # a gram found in more entities than this does not narrow a search
-SCAN_CAP = 1_000  # results of a scan (a query of common grams only) stop here
-DRIVERS = 3  # at most this many of the rarest grams choose the candidates
+CHUNK = 2_000  # candidates checked per statement
+PROBES = 6  # grams looked up besides the rarest one (the rarest first)
+COUNT_CAP = 100_000  # gram counts stop here: past it a gram is "very common" and its exact count does not matter
+SCAN_CAP = 1_000  # a search lists at most this many entities (and says so)
 _TABLE = EntityTerm._meta.db_table
 
 
@@ -48,48 +50,69 @@ def words(query: str) -> list[str]:
     return [w for w in (normalise(part) for part in (query or "").split()) if w]
 
 
-def _capped_count(cursor, term: int) -> int:
-    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} WHERE term = %s LIMIT {COMMON + 1}) t",  # noqa: S608
-                   [term])
-    return cursor.fetchone()[0]
-
-
-def _candidates(terms: set[int]) -> QuerySet | None:
-    """A sub-select of the ids of entities having the rarest grams, or None when all are common."""
+@functools.lru_cache(maxsize=100_000)
+def _gram_count(term: int) -> int:
+    """How many entities have `term`, counted up to `COUNT_CAP`. Kept in the process: it only chooses the plan (a
+    stale count can make a search slower, never wrong)."""
     with connection.cursor() as cursor:
-        counts = sorted((_capped_count(cursor, term), term) for term in terms)
-    rare = [term for count, term in counts if count <= COMMON][:DRIVERS]
-    if not rare:
-        return None
-    postings = EntityTerm.objects.filter(term=rare[0])
-    for term in rare[1:]:
-        postings = postings.filter(entity_id__in=EntityTerm.objects.filter(term=term).values("entity_id"))
-    return postings.values("entity_id")
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} WHERE term = %s LIMIT %s) t",  # noqa: S608
+                       [term, COUNT_CAP])
+        return cursor.fetchone()[0]
+
+
+def _candidate_chunks(terms: set[int]) -> Iterator[list[int]]:
+    """Ids of the entities having every gram of the query (up to `PROBES` + 1 of them), in key order, `CHUNK` at a
+    time: the rarest gram's postings are walked in order and the others looked up by key for each, so a chunk costs
+    about what it holds and the walk stops as soon as the caller has enough."""
+    ordered = [term for _, term in sorted((_gram_count(term), term) for term in terms)]
+    driver, others = ordered[0], ordered[1:PROBES + 1]
+    probe = f" AND EXISTS (SELECT 1 FROM {_TABLE} q WHERE q.term = %s AND q.entity_id = p.entity_id)"
+    sql = (f"SELECT p.entity_id FROM {_TABLE} p WHERE p.term = %s AND p.entity_id > %s{probe * len(others)} "
+           f"ORDER BY p.entity_id LIMIT {CHUNK}")
+    after = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [driver, after, *others])
+            chunk = [row[0] for row in cursor.fetchall()]
+        if chunk:
+            yield chunk
+        if len(chunk) < CHUNK:
+            return
+        after = chunk[-1]
 
 
 def _matches(word: str) -> Q:
-    former = FormerName.objects.filter(entity=OuterRef("pk"), name__contains=word)
+    # Former names are few (a renamed entity keeps one or two): one pass over them beats a sub-query per entity.
+    former = FormerName.objects.filter(name__contains=word).values("entity_id")
     return (Q(name__contains=word) | Q(legal_representative__contains=word) | Q(registered_address__contains=word)
-            | Exists(former))
+            | Q(pk__in=former))
 
 
 def filter_entities(entities: QuerySet[MarketEntity], query: str) -> tuple[QuerySet[MarketEntity], bool]:
-    """Entities of `entities` matching `query`; the flag says the result stopped at `SCAN_CAP`."""
+    """Entities of `entities` matching `query`; the flag says there were more than `SCAN_CAP` (the first of them,
+    in no particular order, are returned)."""
     parts = words(query)
     if not parts:
         return entities, False
+    ids: list[int] = []
     if len(parts) == 1 and _CODE.fullmatch(parts[0]) and any(c.isdigit() for c in parts[0]):
-        by_code = entities.filter(uscc__gte=parts[0], uscc__lt=parts[0] + "\uffff")
-        if by_code.exists():
-            return by_code, False
-    matched = entities
-    for word in parts:
-        matched = matched.filter(_matches(word))
-    candidates = _candidates(set().union(*(grams(word) for word in parts)))
-    if candidates is not None:
-        return matched.filter(pk__in=candidates), False
-    first = matched.order_by("uscc").values_list("pk", flat=True)[:SCAN_CAP]
-    return entities.filter(pk__in=list(first)), True
+        ids = _keys(entities.filter(uscc__gte=parts[0], uscc__lt=parts[0] + "\uffff"), order="uscc")
+    if not ids:
+        matched = entities.filter(*(_matches(word) for word in parts))
+        terms = set().union(*(grams(word) for word in parts))
+        if not terms:  # one-character words only: check entities in key order up to the cap
+            ids = _keys(matched)
+        for chunk in _candidate_chunks(terms) if terms else ():
+            ids += _keys(matched.filter(pk__in=chunk), SCAN_CAP + 1 - len(ids))
+            if len(ids) > SCAN_CAP:
+                break
+    return entities.filter(pk__in=ids[:SCAN_CAP]), len(ids) > SCAN_CAP
+
+
+def _keys(matched: QuerySet[MarketEntity], limit: int | None = None, order: str = "pk") -> list[int]:
+    """The keys of the first matches in the order of an index, up to `SCAN_CAP` + 1: counting and paging a short
+    list of keys is cheap, and the check stops there."""
+    return list(matched.order_by(order).values_list("pk", flat=True)[:limit or SCAN_CAP + 1])
 
 
 def ranking(query: str) -> list:
