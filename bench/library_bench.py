@@ -60,7 +60,7 @@ def _entity_indexes(connection) -> list[tuple[str, str, str]]:
     return found
 
 
-def measure() -> list[dict]:
+def measure(rounds: int = 3) -> list[dict]:
     setup()
     from django.db import connection, transaction
     from django.db.models import Exists, OuterRef, Q
@@ -122,7 +122,7 @@ def measure() -> list[dict]:
 
     for query in queries[:5]:
         ours_search(query)
-    mine = [timed(lambda q=q: ours_search(q)) for _ in range(3) for q in queries]
+    mine = [timed(lambda q=q: ours_search(q)) for _ in range(rounds) for q in queries]
     plain = [timed(lambda q=q: naive_search(q)) for q in queries[:10]]
     rows.append({
         "name": f"entity search, bench scale ({total:,} entities), {connection.vendor}",
@@ -131,13 +131,13 @@ def measure() -> list[dict]:
             round(p95(plain), 1), "ratio": round(p95(plain) / p95(mine), 1), "goal": "p95 <= 100 ms",
         "met": p95(mine) <= 100,
         "detail": f"{len(queries)} queries (name fragments, legal representatives, address fragments, code "
-                  f"prefixes, two words, former names) × 3, count + first page of 20; median "
+                  f"prefixes, two words, former names) × {rounds}, count + first page of 20; median "
                   f"{statistics.median(mine):.1f} ms; baseline over {len(plain)} queries",
     })
     return rows
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["measure"]:
-        raise SystemExit("usage: python -m bench.library_bench measure")
-    print(json.dumps(measure(), ensure_ascii=False))
+    if sys.argv[1:2] != ["measure"]:
+        raise SystemExit("usage: python -m bench.library_bench measure [ROUNDS]")
+    print(json.dumps(measure(int(sys.argv[2]) if len(sys.argv) > 2 else 3), ensure_ascii=False))

@@ -11,7 +11,7 @@ import time
 import django
 
 
-def main(scale: str) -> None:
+def main(scale: str, skip: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
     django.setup()
     from django.db import transaction
@@ -24,7 +24,7 @@ def main(scale: str) -> None:
     ctx = SeedContext(scale=scale, seed=2026, stdout=io.StringIO(), progress_enabled=False)
     started = time.perf_counter()
     for step in seed_steps():
-        if step.run is not subjects_seed.seed_entities:
+        if step.run is not subjects_seed.seed_entities and step.name not in skip:
             step.run(ctx)
     with transaction.atomic():
         rows = subjects_seed.generate(ctx, ctx.sizes["entities"])
@@ -39,4 +39,4 @@ def main(scale: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "city")
+    main(sys.argv[1] if len(sys.argv) > 1 else "city", sys.argv[2:])

@@ -28,7 +28,8 @@ def entity_chain(*, reader: HasScope, uscc: str, kinds_wanted: set[str] | None =
                  until: dt.date | None = None, limit: int = 200) -> Chain:
     """The chain of the entity with code `uscc` (NotFound outside the reader's jurisdiction), newest first."""
     card = subjects.entity_get(reader=reader, uscc=uscc)
-    query = ChainQuery(reader=reader, entity_id=card.id, uscc=card.uscc, kinds=frozenset(kinds_wanted) if kinds_wanted else None,
+    query = ChainQuery(reader=reader, entity_id=card.id, uscc=card.uscc,
+                       kinds=frozenset(kinds_wanted) if kinds_wanted else None,
                        since=since, until=until, limit=limit)
     entries: list[ChainEntry] = []
     counts: dict[str, int] = {}

@@ -16,4 +16,5 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     record = CreditRecord.objects.select_related("entity", "region").get_visible(request.user, pk=record_id)
     return render(request, "portal/record.html", {
         "title": f"{record.get_kind_display()} {record.source_ref}",
-        "fields": record_fields(record, hidden=("created_at", "updated_at", "imported")), "entity_uscc": record.entity.uscc})
+        "fields": record_fields(record, hidden=("created_at", "updated_at", "imported")),
+        "entity_uscc": record.entity.uscc})

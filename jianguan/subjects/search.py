@@ -66,9 +66,10 @@ def _candidate_chunks(terms: set[int]) -> Iterator[list[int]]:
     about what it holds and the walk stops as soon as the caller has enough."""
     ordered = [term for _, term in sorted((_gram_count(term), term) for term in terms)]
     driver, others = ordered[0], ordered[1:PROBES + 1]
-    probe = f" AND EXISTS (SELECT 1 FROM {_TABLE} q WHERE q.term = %s AND q.entity_id = p.entity_id)"
-    sql = (f"SELECT p.entity_id FROM {_TABLE} p WHERE p.term = %s AND p.entity_id > %s{probe * len(others)} "
-           f"ORDER BY p.entity_id LIMIT {CHUNK}")
+    # The table's name comes from the model; every value is a parameter.
+    probe = f" AND EXISTS (SELECT 1 FROM {_TABLE} q WHERE q.term = %s AND q.entity_id = p.entity_id)"  # noqa: S608
+    sql = (f"SELECT p.entity_id FROM {_TABLE} p WHERE p.term = %s AND p.entity_id > %s{probe * len(others)} "  # noqa: S608
+           f"ORDER BY p.entity_id LIMIT {int(CHUNK)}")
     after = 0
     while True:
         with connection.cursor() as cursor:
