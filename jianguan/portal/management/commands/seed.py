@@ -27,7 +27,8 @@ class Command(BaseCommand):
 
         unknown = set(skip) - {step.name for step in seed_steps()}
         if unknown:
-            raise CommandError(f"没有这些步骤：{'、'.join(sorted(unknown))}（可选：{'、'.join(s.name for s in seed_steps())}）")
+            steps = "、".join(step.name for step in seed_steps())
+            raise CommandError(f"没有这些步骤：{'、'.join(sorted(unknown))}（可选：{steps}）")
         if Region.objects.exists():
             raise CommandError("数据库已有数据：演示数据只能写入空库（make demo-reset 重新开始）")
         context = SeedContext(scale=scale, seed=seed, stdout=self.stdout, progress_enabled=not no_progress)
