@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.models import Department, Region
-from jianguan.core.models import TimeStamped
+from jianguan.core.models import Intake, TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
 from jianguan.subjects.models import MarketEntity
 
@@ -55,17 +55,11 @@ class ComplaintStatus(models.TextChoices):
     CONVERTED = "converted", _("已转为案件线索")
 
 
-class ComplaintImport(TimeStamped):
+class ComplaintImport(Intake):
     """A file of complaints (the 12345 hotline's export), kept as received."""
 
-    file_name = models.CharField(_("文件名"), max_length=200)
-    raw = models.BinaryField(_("原始文件"))
-    rows = models.PositiveIntegerField(_("记录数"), default=0)
-    imported_by = models.CharField(_("导入人"), max_length=200)
-
-    class Meta:
+    class Meta(Intake.Meta):
         verbose_name = _("投诉举报导入")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.file_name

@@ -14,6 +14,20 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class Intake(TimeStamped):
+    """A batch received from outside (a file or an API call), kept exactly as received: nothing received is lost,
+    whether its rows were stored or refused."""
+
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    raw = models.BinaryField(_("原始内容"))
+    rows = models.PositiveIntegerField(_("记录数"), default=0)
+    imported_by = models.CharField(_("导入人"), max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
 class CalendarDay(models.Model):
     """An administrator's statement about one date: a holiday or an adjusted working day (调休).
 

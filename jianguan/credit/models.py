@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.models import Region
-from jianguan.core.models import TimeStamped
+from jianguan.core.models import Intake, TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
 from jianguan.subjects.models import MarketEntity
 
@@ -23,19 +23,14 @@ class CreditKind(models.TextChoices):
     SAMPLING = "sampling", _("抽检结果")
 
 
-class CreditImport(TimeStamped):
+class CreditImport(Intake):
     """One file or one API call of credit records, kept as received."""
 
     kind = models.CharField(_("类别"), max_length=20, choices=CreditKind.choices)
     source = models.CharField(_("来源"), max_length=100)
-    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
-    raw = models.BinaryField(_("原始内容"))
-    rows = models.PositiveIntegerField(_("记录数"), default=0)
-    imported_by = models.CharField(_("导入人"), max_length=200)
 
-    class Meta:
+    class Meta(Intake.Meta):
         verbose_name = _("信用信息导入")
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.source} {self.file_name}".strip()
