@@ -141,3 +141,29 @@ def test_claim_review_publish_and_the_public_page(page_for, live_server, small_c
     public.get_by_role("link", name="对药品经营企业的监督检查").click()
     expect(public.get_by_test_id("implementations")).to_contain_text("嘉鱼县市场监督管理局")
     assert public.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_an_inspector_enters_a_spot_check_result_on_a_phone(page_for, live_server, food_task, persona):
+    """A drawn inspector opens their checks on a 360 px screen, ticks the results, dates the check and submits; the
+    page shows the outcome and the 经营异常名录 deadline the result started."""
+    from jianguan.spotchecks.models import CheckResult
+
+    from .spotcheck_fixtures import _drawn
+
+    draw = _drawn(food_task, persona)
+    check = next(c for c in CheckResult.objects.filter(draw=draw).order_by("pk")
+                 if c.inspectors.exclude(username__startswith="spot_").exists())  # spot_* have no password
+    inspector = check.inspectors.exclude(username__startswith="spot_").first()
+    page = page_for(360, 740)
+    sign_in(page, live_server.url, inspector.username)
+    page.goto(f"{live_server.url}/spotchecks/checks/")
+    page.get_by_test_id("my-checks").get_by_role("link", name=check.entity.name).click()
+    page.get_by_label("通过登记的住所（经营场所）无法联系").check()
+    page.get_by_label("检查日期").fill("2025-06-10")
+    page.get_by_label("发现的问题").fill("登记住所无此企业，电话无法接通")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="提交检查结果").click()
+    expect(page.get_by_test_id("result-codes")).to_contain_text("无法联系")
+    expect(page.get_by_text("列入经营异常名录期限")).to_be_visible()
+    check.refresh_from_db()
+    assert check.entered_by == inspector and check.codes == ["6"]

@@ -16,6 +16,7 @@ from jianguan.chain.api import router as chain_router
 from jianguan.complaints.api import router as complaints_router
 from jianguan.core.api import ChineseJSONRenderer, install_error_envelope
 from jianguan.credit.api import router as credit_router
+from jianguan.spotchecks.api import router as spotchecks_router
 from jianguan.subjects.api import router as subjects_router
 
 api = NinjaAPI(
@@ -72,3 +73,4 @@ api.add_router("", catalog_router)
 api.add_router("", chain_router)
 api.add_router("", complaints_router)
 api.add_router("", credit_router)
+api.add_router("", spotchecks_router)

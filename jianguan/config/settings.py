@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jianguan.credit",
     "jianguan.complaints",
     "jianguan.enforcement",
+    "jianguan.spotchecks",
     "jianguan.chain",
     "jianguan.portal",
 ]

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("jianguan.enforcement.urls")),
     path("", include("jianguan.behaviour.urls")),
     path("", include("jianguan.credit.urls")),
+    path("", include("jianguan.spotchecks.urls")),
 ]

@@ -141,5 +141,5 @@ def chain_rows(records: Any, query: ChainQuery, *, date_field: str, fields: tupl
         if len(rows) <= CHAIN_CAP:
             mine = [row for row in rows if records.covers(scope, SimpleNamespace(**row))]
             return mine[:query.limit], len(mine)
-    scoped = records.visible_to(query.reader)
+    scoped = records.visible_to(query.reader).distinct()  # extra visibility may join several rows
     return list(scoped.order_by(newest).values(*fields)[:query.limit]), scoped.count()

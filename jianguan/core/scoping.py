@@ -119,6 +119,15 @@ class ScopedQuerySet(models.QuerySet):
         region_field = getattr(self.model, "scope_region_field", None)
         if not department_field and not region_field:
             raise TypeError(f"{self.model.__name__} declares no scope fields")
-        if department_field and not scope.covers_department(getattr(record, department_field)):
+        if department_field and not scope.covers_department(_value(record, department_field)):
             return False
-        return not region_field or scope.covers_region(getattr(record, region_field))
+        return not region_field or scope.covers_region(_value(record, region_field))
+
+
+def _value(record: Any, field: str) -> Any:
+    """A scope field's value on a record; a path such as `task__lead_id` is followed through the relations."""
+    if hasattr(record, field):
+        return getattr(record, field)
+    for part in field.split("__"):
+        record = getattr(record, part)
+    return record

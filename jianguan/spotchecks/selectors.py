@@ -1,0 +1,91 @@
+"""Reads of 双随机一公开, scoped: the work portal's lists and pages, the inspector's own checks, the figures of
+the dashboard, and what the public portal shows."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from jianguan.core.scoping import HasScope
+
+from .models import CheckResult, Draw, DrawStatus, Plan, PlanStatus, Task, TaskStatus
+
+
+def plans(*, reader: HasScope) -> QuerySet[Plan]:
+    return Plan.objects.visible_to(reader).select_related("department", "filed_with")
+
+
+def tasks(*, reader: HasScope) -> QuerySet[Task]:
+    return Task.objects.visible_to(reader).distinct().select_related("plan", "lead")
+
+
+def task_get(*, reader: HasScope, task_id: int) -> Task:
+    return tasks(reader=reader).get_visible(reader, pk=task_id)
+
+
+def draw_get(*, reader: HasScope, draw_id: int) -> Draw:
+    return Draw.objects.select_related("task").get_visible(reader, pk=draw_id)
+
+
+def results_of(*, draw: Draw) -> QuerySet[CheckResult]:
+    return draw.results.select_related("entity", "entered_by").prefetch_related("inspectors").order_by(
+        "stratum", "entity__uscc")
+
+
+def result_get(*, reader: HasScope, result_id: int) -> CheckResult:
+    """A check: visible to its task's departments, and always to the inspectors drawn for it."""
+    check = CheckResult.objects.select_related("draw__task", "entity", "region").filter(pk=result_id).first()
+    if check is not None and check.inspectors.filter(pk=getattr(reader, "pk", None)).exists():
+        return check
+    return CheckResult.objects.select_related("draw__task", "entity", "region").get_visible(reader, pk=result_id)
+
+
+def my_checks(*, reader) -> QuerySet[CheckResult]:
+    """The checks the reader was drawn for and has not entered yet, soonest window end first."""
+    return CheckResult.objects.filter(inspectors=reader, entered_at=None, draw__status=DrawStatus.DRAWN).select_related(
+        "draw__task", "entity").order_by("draw__task__window_end", "entity__name")
+
+
+def overdue_publications(*, reader: HasScope) -> QuerySet[CheckResult]:
+    return CheckResult.objects.visible_to(reader).filter(published_at=None, publish_due__lt=timezone.localdate(),
+                                                         draw__status=DrawStatus.DRAWN).distinct()
+
+
+def figures(*, reader: HasScope) -> dict[str, int]:
+    """Plans, tasks, draws, completion, overdue publications and voids within the reader's scope."""
+    visible_tasks = tasks(reader=reader)
+    draws = Draw.objects.visible_to(reader).distinct()
+    results = CheckResult.objects.visible_to(reader).distinct().aggregate(
+        total=Count("pk", distinct=True), entered=Count("pk", filter=~Q(entered_at=None), distinct=True),
+        published=Count("pk", filter=~Q(published_at=None), distinct=True))
+    return {"plans": plans(reader=reader).count(), "tasks": visible_tasks.count(),
+            "draws": draws.exclude(status=DrawStatus.VOID).count(),
+            "voids": draws.filter(status=DrawStatus.VOID).count(), "objects": results["total"],
+            "entered": results["entered"], "published": results["published"],
+            "overdue": overdue_publications(reader=reader).count()}
+
+
+def dashboard_counts(*, reader) -> dict[str, int]:
+    """The dashboard card's three figures, in three statements."""
+    return {"tasks": tasks(reader=reader).count(), "mine": my_checks(reader=reader).count(),
+            "overdue": overdue_publications(reader=reader).count()}
+
+
+# The public portal ----------------------------------------------------------------------------------------------
+
+def public_plans() -> QuerySet[Plan]:
+    return Plan.objects.filter(status=PlanStatus.PUBLISHED).select_related("department").order_by("-year", "title")
+
+
+def public_tasks() -> QuerySet[Task]:
+    return Task.objects.exclude(status=TaskStatus.DRAFT).select_related("lead", "plan").prefetch_related(
+        "departments", "draws").order_by("-window_start")
+
+
+def public_task(task_id: int) -> Task:
+    return public_tasks().get(pk=task_id)
+
+
+def public_results(task: Task) -> QuerySet[CheckResult]:
+    return CheckResult.objects.filter(draw__task=task, draw__status=DrawStatus.DRAWN).exclude(
+        published_at=None).select_related("entity").order_by("entity__uscc")

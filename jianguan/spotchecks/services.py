@@ -1,0 +1,571 @@
+"""Writes of 双随机一公开: plans (filed with the level above, published), tasks, draws by the protocol
+`jianguan-draw-v1` (commit → beacon value → result; replacements; voids with a second approver), results entered by
+an assigned inspector, and publication of the results.
+
+Rules from law: selection by lot from the object and inspector pools (国办发〔2015〕58号); at least two inspectors
+with valid credentials per object (行政处罚法 第四十二条); avoidance (第四十三条); results public within 20 working
+days of the check's end and, where the firm cannot be reached at its registered address or its public information
+is false, the 经营异常名录 within 10 working days (企业信息公示暂行条例 第十四条、第十七条; spot-checks.md §3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jianguan.accounts.models import Department, OfficerCredential, User
+from jianguan.audit.services import record
+from jianguan.behaviour import services as behaviour
+from jianguan.catalog.contracts import OutsideTheList, require_in_force
+from jianguan.core.actors import Actor
+from jianguan.core.calendar import add_working_days
+from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.roles import Role
+from jianguan.enforcement import services as enforcement
+from jianguan.subjects.models import EntityStatus, MarketEntity
+
+from . import protocol
+from .models import (
+    Avoidance,
+    CheckResult,
+    Draw,
+    DrawStatus,
+    Inspector,
+    Plan,
+    PlanStatus,
+    ResultCode,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+
+STRATA = ("A", "B", "C", "D", "ALL")
+# Defaults per credit-risk class [config], within the bounds of spot-checks.md §6 (林甸/大庆 2024).
+DEFAULT_STRATA = {"A": {"ratio": "0.03"}, "B": {"ratio": "0.1"}, "C": {"ratio": "0.3"}, "D": {"ratio": "0.7"}}
+PUBLISH_WORKING_DAYS = 20
+ABNORMAL_WORKING_DAYS = 10
+ABNORMAL_CODES = {ResultCode.UNREACHABLE, ResultCode.FALSE_PUBLICITY}
+PENDING_SUBCODES = {ResultCode.PENDING_REGISTRATION, ResultCode.PENDING_FOOD_DRUG, ResultCode.PENDING_QUALITY,
+                    ResultCode.PENDING_OTHER_DEPARTMENT, ResultCode.PENDING_POLICE}
+VOID_APPROVERS = (Role.LEADER, Role.LEGAL_REVIEWER)
+DRAND_QUICKNET = {"source": "drand", "chain": "quicknet",
+                  "chain_hash": "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"}
+
+
+def _require(condition: bool, message: str, code: str, field: str | None = None) -> None:
+    if not condition:
+        raise ValidationFailed(message, code=code, field=field)
+
+
+def _own(actor: User, department_id: int) -> None:
+    if not getattr(actor, "is_person", False) or actor.department_id != department_id or not actor.has_role(
+            Role.DEPARTMENT_ADMIN, Role.OFFICER):
+        raise AccessDenied("只有本部门的管理员或执法人员可以办理", code="not_own_department")
+
+
+# Plans -----------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def plan_create(*, actor: User, year: int, title: str, content: str = "") -> Plan:
+    """年度抽查计划 of the actor's department (county level and up)."""
+    _own(actor, actor.department_id)
+    _require(bool(title.strip()), "缺少必填字段“计划名称”", "required", "title")
+    _require(2000 <= int(year) <= 2100, "年度应为四位年份", "year_invalid", "year")
+    plan = Plan.objects.create(department=actor.department, year=year, title=title.strip(), content=content)
+    record(actor=actor, verb="spotchecks.plan_created", target=plan, data={"year": year, "title": plan.title})
+    return plan
+
+
+@transaction.atomic
+def plan_file(*, actor: User, plan_id: int) -> Plan:
+    """报备: filed with the department that guides the planning one (the same line one level up), if any."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    _own(actor, plan.department_id)
+    if plan.status != PlanStatus.DRAFT:
+        raise InvalidTransition("计划已报备", code="plan_not_draft")
+    plan.status, plan.filed_with_id, plan.filed_at = PlanStatus.FILED, plan.department.parent_id, timezone.now()
+    plan.save()
+    record(actor=actor, verb="spotchecks.plan_filed", target=plan, data={"filed_with": plan.filed_with_id})
+    return plan
+
+
+@transaction.atomic
+def plan_publish(*, actor: User, plan_id: int) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    _own(actor, plan.department_id)
+    if plan.status != PlanStatus.FILED:
+        raise InvalidTransition("计划须先报备再公开", code="plan_not_filed")
+    plan.status, plan.published_at = PlanStatus.PUBLISHED, timezone.now()
+    plan.save()
+    record(actor=actor, verb="spotchecks.plan_published", target=plan)
+    return plan
+
+
+# Tasks -----------------------------------------------------------------------------------------------------------
+
+def clean_strata(strata: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Ratios (decimal strings, 0–1) or counts per credit class, or one `ALL` stratum."""
+    _require(bool(strata), "至少设置一个抽取层（按信用风险分类的比例或数量）", "strata_required", "strata")
+    _require(set(strata) <= set(STRATA), f"抽取层只能是 {'、'.join(STRATA)}", "stratum_unknown", "strata")
+    _require("ALL" not in strata or len(strata) == 1, "ALL 不能与信用风险分类同时使用", "strata_mixed", "strata")
+    clean: dict[str, dict[str, Any]] = {}
+    for name, rule in strata.items():
+        if "ratio" in rule:
+            try:
+                ratio = Decimal(str(rule["ratio"]))
+            except InvalidOperation:
+                ratio = Decimal(-1)
+            _require(ratio.is_finite() and 0 <= ratio <= 1, f"{name} 类的抽查比例应在 0 与 1 之间",
+                     "ratio_out_of_range", f"strata.{name}.ratio")
+            clean[name] = {"ratio": str(rule["ratio"]).strip()}
+        else:
+            count = rule.get("count")
+            _require(isinstance(count, int) and count >= 0, f"{name} 类的抽查数量应为不小于 0 的整数",
+                     "count_invalid", f"strata.{name}.count")
+            clean[name] = {"count": count}
+    return clean
+
+
+@transaction.atomic
+def task_create(*, actor: User, plan_id: int, name: str, items: list[str], window_start: dt.date,
+                window_end: dt.date, departments: list[int] | None = None, kind: str = TaskKind.DIRECTED,
+                scope: dict | None = None, strata: dict | None = None, inspectors_per_department: int = 2,
+                max_objects_per_inspector: int = 50, required_qualifications: list[str] | None = None,
+                rotation_months: int = 12) -> Task:
+    """An 抽查任务 under a plan of the actor's department; a joint task lists the other departments, each of which
+    must contribute at least one item of its own (a row of its implementation list in the spot-check list)."""
+    plan = Plan.objects.select_related("department").get(pk=plan_id)
+    _own(actor, plan.department_id)
+    _require(bool(name.strip()), "缺少必填字段“抽查任务名称”", "required", "name")
+    _require(window_start <= window_end, "检查开始日期不能晚于结束日期", "window_invalid", "window_end")
+    _require(kind in TaskKind.values, "抽查类型应为定向或不定向", "choice_invalid", "kind")
+    taking_part = sorted({plan.department_id, *(departments or [])})
+    bodies = {d.pk: d for d in Department.objects.filter(pk__in=taking_part)}
+    _require(len(bodies) == len(taking_part), "检查部门不存在", "department_unknown", "departments")
+    _require(inspectors_per_department >= 1, "每部门每户至少 1 名检查人员", "inspectors_invalid",
+             "inspectors_per_department")
+    _require(inspectors_per_department * len(taking_part) >= 2,
+             "每户检查人员合计不得少于两名（行政处罚法第四十二条）", "inspectors_too_few", "inspectors_per_department")
+    _require(max_objects_per_inspector >= 1, "每名检查人员最多检查户数应大于 0", "quota_invalid",
+             "max_objects_per_inspector")
+    _require(bool(items), "至少选择一个抽查事项", "items_required", "items")
+    contributed = set()
+    for code in items:
+        try:
+            card = next(require_in_force(body_id=body, implementation_code=code, on=window_start, field="items")
+                        for body in taking_part if _row_of(code, body))
+        except StopIteration:
+            raise OutsideTheList(f"实施清单“{code}”不属于任何检查部门", code="implementation_other_body",
+                                 field="items") from None
+        _require(card.in_random_checks, f"实施清单“{code}”未纳入双随机抽查", "item_not_in_random_checks", "items")
+        contributed.add(card.body_id)
+    missing = [bodies[d].name for d in taking_part if d not in contributed]
+    _require(not missing, f"联合抽查的每个部门都应有本部门的抽查事项：{'、'.join(missing)}", "department_without_item",
+             "items")
+    task = Task.objects.create(
+        plan=plan, name=name.strip(), kind=kind, lead=plan.department, items=list(items), scope=scope or {},
+        strata=clean_strata(strata or DEFAULT_STRATA), window_start=window_start, window_end=window_end,
+        inspectors_per_department=inspectors_per_department, max_objects_per_inspector=max_objects_per_inspector,
+        required_qualifications=sorted(required_qualifications or []), rotation_months=rotation_months)
+    task.departments.set(taking_part)
+    record(actor=actor, verb="spotchecks.task_created", target=task,
+           data={"departments": taking_part, "items": list(items), "strata": task.strata})
+    return task
+
+
+def _row_of(code: str, body_id: int) -> bool:
+    from jianguan.catalog.models import Implementation
+
+    return Implementation.objects.filter(code=code, body_id=body_id).exists()
+
+
+@transaction.atomic
+def task_publish(*, actor: User, task_id: int) -> Task:
+    """公布: the task is public before the inspections (一公开)."""
+    task = Task.objects.select_for_update().get(pk=task_id)
+    _own(actor, task.lead_id)
+    if task.status != TaskStatus.DRAFT:
+        raise InvalidTransition("任务已公布", code="task_not_draft")
+    task.status, task.published_at = TaskStatus.PUBLISHED, timezone.now()
+    task.save()
+    record(actor=actor, verb="spotchecks.task_published", target=task)
+    return task
+
+
+# Freezing the pools ----------------------------------------------------------------------------------------------
+
+def _scope_prefix(region_code: str) -> str:
+    """The region-code prefix of a jurisdiction: 421200 → 4212, 421202 → 421202, 421202001 → 421202001."""
+    code = region_code
+    while len(code) > 2 and code.endswith("00") and len(code) <= 6:
+        code = code[:-2]
+    return code
+
+
+def pool_queryset(task: Task):
+    """The objects the task draws from: entities in business, within the lead department's jurisdiction, narrowed
+    by the task's scope (定向抽查) — regions, industries, entity types, licence types."""
+    lead = task.lead
+    entities = MarketEntity.objects.filter(status=EntityStatus.ACTIVE, region__path__startswith=lead.region.path)
+    scope = task.scope or {}
+    if task.kind == TaskKind.DIRECTED:
+        if scope.get("regions"):
+            regions = Q()
+            for code in scope["regions"]:
+                regions |= Q(region_id__startswith=_scope_prefix(code))
+            entities = entities.filter(regions)
+        if scope.get("industries"):
+            entities = entities.filter(industry_id__in=scope["industries"])
+        if scope.get("entity_types"):
+            entities = entities.filter(entity_type__in=scope["entity_types"])
+        if scope.get("licence_types"):
+            entities = entities.filter(licences__licence_type__in=scope["licence_types"]).distinct()
+    return entities
+
+
+def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
+    """The frozen inputs of a draw (protocol §Freeze): pools per stratum, regions, inspectors, excluded pairs."""
+    strata = task.strata
+    pool: dict[str, list[str]] = {name: [] for name in strata}
+    regions: dict[str, str] = {}
+    for uscc, region, risk in pool_queryset(task).values_list("uscc", "region_id", "risk_class").iterator(
+            chunk_size=20_000):
+        name = "ALL" if "ALL" in strata else risk
+        if name in pool:
+            pool[name].append(uscc)
+            regions[uscc] = region
+    for ids in pool.values():
+        ids.sort()
+    if not any(pool.values()):
+        raise ValidationFailed("抽查对象名录库中没有符合任务范围的对象", code="pool_empty", field="scope")
+    departments = list(task.departments.order_by("pk"))
+    inspectors = []
+    credentials = OfficerCredential.objects.filter(
+        user__department__in=departments, user__is_active=True, revoked_at__isnull=True,
+        valid_from__lte=task.window_end, valid_to__gte=task.window_start).select_related(
+        "user__department__region").order_by("user__username", "-valid_to")
+    entries = {entry.user_id: entry for entry in Inspector.objects.filter(user__department__in=departments)}
+    seen = set()
+    for credential in credentials:
+        user = credential.user
+        entry = entries.get(user.pk)
+        if user.username in seen or (entry and not entry.in_draws):
+            continue
+        seen.add(user.username)
+        areas = entry.areas if entry and entry.areas else [user.department.region_id]
+        inspectors.append({"id": user.username, "department": user.department.uscc,
+                           "scope": sorted({_scope_prefix(area) for area in areas}),
+                           "qualifications": sorted(credential.qualifications),
+                           "valid_from": credential.valid_from.isoformat(),
+                           "valid_to": credential.valid_to.isoformat()})
+    excluded = _excluded_pairs(task, set(regions), seen)
+    return {"task": {"id": str(task.pk), "departments": sorted(d.uscc for d in departments),
+                     "window": [task.window_start.isoformat(), task.window_end.isoformat()],
+                     "inspectors_per_department": task.inspectors_per_department,
+                     "max_objects_per_inspector": task.max_objects_per_inspector,
+                     "required_qualifications": sorted(task.required_qualifications)},
+            "strata": strata, "pool": pool, "object_regions": regions, "inspectors": inspectors,
+            "excluded_pairs": excluded, "beacon": beacon}
+
+
+def _excluded_pairs(task: Task, objects: set[str], inspectors: set[str]) -> list[dict[str, str]]:
+    """Declared avoidance, and rotation: who checked an object in a draw of the last `rotation_months` months."""
+    pairs: dict[tuple[str, str], str] = {}
+    today = task.window_start
+    avoidances = Avoidance.objects.filter(inspector__username__in=inspectors).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values_list("entity__uscc", "inspector__username", "reason")
+    for uscc, username, reason in avoidances:
+        if uscc in objects:
+            pairs[uscc, username] = f"avoidance: {reason}"
+    since = today - dt.timedelta(days=round(task.rotation_months * 30.44))
+    earlier = Draw.objects.filter(status=DrawStatus.DRAWN, task__window_end__gte=since,
+                                  task__departments__in=task.departments.all()).exclude(task=task).distinct()
+    for draw in earlier.only("result", "task_id"):
+        for uscc, assigned in (draw.result or {}).get("assignments", {}).items():
+            if uscc in objects:
+                for username in assigned:
+                    if username in inspectors:
+                        pairs.setdefault((uscc, username), f"rotation: checked in draw {draw.pk} "
+                                                           f"within {task.rotation_months} months")
+    return [{"object": o, "inspector": i, "reason": r} for (o, i), r in sorted(pairs.items())]
+
+
+# Draws -----------------------------------------------------------------------------------------------------------
+
+def _check_beacon(beacon: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    source = beacon.get("source")
+    if source == "drand":
+        round_number = beacon.get("round")
+        _require(isinstance(round_number, int) and round_number > 0, "drand 轮次应为正整数", "beacon_invalid",
+                 "beacon.round")
+        _require(protocol.drand_round_time(round_number) > now.timestamp(),
+                 "随机源轮次必须尚未产生（选择未来的 drand 轮次）", "beacon_round_past", "beacon.round")
+        return {**DRAND_QUICKNET, "round": round_number}
+    if source == "witness":
+        witness = str(beacon.get("witness") or "").strip()
+        _require(bool(witness), "缺少见证人（如纪检监察机构）", "required", "beacon.witness")
+        try:
+            due = dt.datetime.fromisoformat(str(beacon.get("due")))
+        except ValueError:
+            raise ValidationFailed("见证人提供随机数的时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00", code="beacon_invalid",
+                                   field="beacon.due") from None
+        _require(due.tzinfo is not None and due > now, "见证人提供随机数的时间必须在承诺之后", "beacon_due_past",
+                 "beacon.due")
+        return {"source": "witness", "witness": witness, "due": due.isoformat(timespec="seconds")}
+    raise ValidationFailed("随机源应为 drand 或 witness", code="beacon_invalid", field="beacon.source")
+
+
+def _number(task: Task) -> str:
+    return f"CQ{task.window_start:%Y}{task.pk:05d}-{task.draws.count() + 1}"
+
+
+@transaction.atomic
+def draw_commit(*, actor: User, task_id: int, beacon: dict[str, Any], now: dt.datetime | None = None) -> Draw:
+    """Freeze the pools and commit to them and to a randomness source that does not exist yet. One live draw per
+    task: a second commitment is refused unless the earlier draw was voided. (`now` is for seeds and tests.)"""
+    task = Task.objects.select_for_update().select_related("lead__region").get(pk=task_id)
+    _own(actor, task.lead_id)
+    if task.status not in (TaskStatus.PUBLISHED, TaskStatus.DRAWN):
+        raise InvalidTransition("任务须先公布再抽取", code="task_not_published")
+    if task.draws.exclude(status=DrawStatus.VOID).exists():
+        raise InvalidTransition("本任务已有随机抽取承诺：抽取不可重做，只能经审批作废后重新承诺", code="draw_exists")
+    frozen = freeze(task, _check_beacon(beacon, now or timezone.now()))
+    try:
+        commitment = protocol.commitment(frozen)
+    except ValueError as exc:  # an input the protocol cannot hash (a duplicate, a malformed code)
+        raise ValidationFailed(f"抽取输入不符合协议：{exc}", code="frozen_invalid", field="task") from None
+    try:
+        with transaction.atomic():
+            draw = Draw.objects.create(task=task, number=_number(task), frozen=frozen, commitment=commitment,
+                                       beacon=frozen["beacon"], committed_by=actor.username)
+    except IntegrityError:
+        raise InvalidTransition("相同输入的承诺已存在", code="draw_exists") from None
+    record(actor=actor, verb="spotchecks.draw_committed", target=draw,
+           data={"commitment": commitment, "beacon": frozen["beacon"],
+                 "pool": {name: len(ids) for name, ids in frozen["pool"].items()},
+                 "inspectors": len(frozen["inspectors"]), "excluded_pairs": len(frozen["excluded_pairs"])})
+    return draw
+
+
+def _transcript(draw: Draw) -> dict[str, Any]:
+    return {"protocol": protocol.PROTOCOL, "draw_id": draw.number, **draw.frozen, "commitment": draw.commitment,
+            "beacon_value": draw.beacon_value, "seed": draw.seed, "result": draw.result,
+            "replacements": draw.replacements}
+
+
+def transcript(draw: Draw) -> dict[str, Any]:
+    """The draw's transcript (protocol §Transcript): anyone can recompute the draw from it."""
+    if draw.result is None:
+        raise InvalidTransition("尚未取得随机数，抽取还没有结果", code="draw_not_drawn")
+    return _transcript(draw)
+
+
+def transcript_hash(document: dict[str, Any]) -> str:
+    return hashlib.sha256(protocol.canonical(document)).hexdigest()
+
+
+@transaction.atomic
+def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str = "",
+                now: dt.datetime | None = None) -> Draw:
+    """Take the beacon's value (no earlier than its round could exist), derive the seed and draw: objects by
+    stratum, inspectors per object; each drawn object gets its result record with the publication clock."""
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
+    if draw.status != DrawStatus.COMMITTED:
+        raise InvalidTransition("该抽取已完成或已作废", code="draw_not_committed")
+    value = beacon_value.strip().lower()
+    try:
+        _require(len(bytes.fromhex(value)) >= 16, "随机数至少 16 字节（32 位十六进制）", "beacon_value_invalid",
+                 "beacon_value")
+    except ValueError:
+        raise ValidationFailed("随机数应为十六进制", code="beacon_value_invalid", field="beacon_value") from None
+    now = now or timezone.now()
+    beacon = draw.beacon
+    if beacon["source"] == "drand":
+        _require(now.timestamp() >= protocol.drand_round_time(beacon["round"]),
+                 f"drand 第 {beacon['round']} 轮尚未产生，不能提前给出随机数", "beacon_too_early", "beacon_value")
+        if signature:
+            _require(protocol.drand_randomness(signature) == value, "随机数与该轮签名不符（应为签名的 SHA-256）",
+                     "beacon_signature_mismatch", "signature")
+    else:
+        _require(now >= dt.datetime.fromisoformat(beacon["due"]), "见证人提供随机数的时间未到", "beacon_too_early",
+                 "beacon_value")
+    try:
+        unchanged = protocol.commitment(draw.frozen) == draw.commitment
+    except ValueError:
+        unchanged = False
+    _require(unchanged, "冻结的输入与承诺不符：抽取对象或人员名单在承诺后被改动", "commitment_mismatch", "frozen")
+    document = protocol.run(draw.frozen, value)
+    draw.beacon_value, draw.seed, draw.result = value, document["seed"], document["result"]
+    draw.status, draw.drawn_at = DrawStatus.DRAWN, now
+    draw.transcript_hash = transcript_hash(_transcript(draw))
+    draw.save()
+    _results_for(draw)
+    Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.DRAWN)
+    record(actor=actor, verb="spotchecks.draw_drawn", target=draw,
+           data={"seed": draw.seed, "beacon_value": value, "transcript_hash": draw.transcript_hash,
+                 "selected": {name: len(ids) for name, ids in draw.result["selected"].items()},
+                 "unassigned": len(draw.result["unassigned"])})
+    return draw
+
+
+def _results_for(draw: Draw) -> None:
+    task = draw.task
+    due = add_working_days(task.window_end, PUBLISH_WORKING_DAYS)
+    entities = dict(MarketEntity.objects.filter(uscc__in=draw.frozen["object_regions"]).values_list("uscc", "pk"))
+    users = {}
+    for stratum, ids in draw.result["selected"].items():
+        rows = [CheckResult(draw=draw, entity_id=entities[uscc], region_id=draw.frozen["object_regions"][uscc],
+                            stratum=stratum, publish_due=due) for uscc in ids]
+        CheckResult.objects.bulk_create(rows, batch_size=2000)
+    assignments = draw.result["assignments"]
+    wanted = {username for names in assignments.values() for username in names}
+    users = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
+    through = CheckResult.inspectors.through
+    results = dict(CheckResult.objects.filter(draw=draw).values_list("entity__uscc", "pk"))
+    through.objects.bulk_create([through(checkresult_id=results[uscc], user_id=users[name])
+                                 for uscc, names in assignments.items() for name in names], batch_size=5000)
+
+
+@transaction.atomic
+def draw_replace(*, actor: User, draw_id: int, uscc: str, out: str, reason: str) -> dict[str, Any]:
+    """An assigned inspector who cannot go is replaced by the next eligible one in the object's ranking (no manual
+    pick), logged with the reason and a counter."""
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
+    _own(actor, draw.task.lead_id)
+    if draw.status != DrawStatus.DRAWN:
+        raise InvalidTransition("只有已抽取的任务可以替换人员", code="draw_not_drawn")
+    _require(bool(reason.strip()), "缺少必填字段“替换理由”", "required", "reason")
+    try:
+        replacement = protocol.replace(_transcript(draw), uscc, out, reason.strip())
+    except ValueError as exc:  # not assigned, or nobody eligible left in the ranking
+        raise ValidationFailed(f"无法替换：{exc}", code="replacement_impossible", field="out") from None
+    draw.replacements = [*draw.replacements, dict(replacement)]  # the result stays as drawn; replacements follow it
+    draw.transcript_hash = transcript_hash(_transcript(draw))
+    draw.save()
+    check = CheckResult.objects.get(draw=draw, entity__uscc=uscc)
+    check.inspectors.remove(User.objects.get(username=out))
+    check.inspectors.add(User.objects.get(username=replacement["in"]))
+    record(actor=actor, verb="spotchecks.inspector_replaced", target=draw, data=replacement)
+    return replacement
+
+
+@transaction.atomic
+def draw_void_request(*, actor: User, draw_id: int, reason: str) -> Draw:
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
+    _own(actor, draw.task.lead_id)
+    if draw.status == DrawStatus.VOID or draw.void_requested_by_id:
+        raise InvalidTransition("已申请作废", code="void_requested")
+    _require(len(reason.strip()) >= 4, "作废必须写明理由", "reason_required", "reason")
+    if draw.results.exclude(entered_at=None).exists():
+        raise InvalidTransition("已有检查结果录入，不能作废", code="results_entered")
+    draw.void_reason, draw.void_requested_by = reason.strip(), actor
+    draw.save()
+    record(actor=actor, verb="spotchecks.draw_void_requested", target=draw, data={"reason": draw.void_reason})
+    return draw
+
+
+@transaction.atomic
+def draw_void_approve(*, actor: User, draw_id: int) -> Draw:
+    """The second approver (a leader or a legal reviewer, not the requester) voids the draw; it stays on record and
+    public, and a new draw needs a new commitment."""
+    draw = Draw.objects.select_for_update().get(pk=draw_id)
+    if not draw.void_requested_by_id or draw.status == DrawStatus.VOID:
+        raise InvalidTransition("没有待批准的作废申请", code="void_not_requested")
+    if not actor.has_role(*VOID_APPROVERS) or actor.pk == draw.void_requested_by_id:
+        raise AccessDenied("作废须由领导或法制审核人员另行批准，申请人不能自批", code="void_second_approver")
+    draw.status, draw.void_approved_by, draw.voided_at = DrawStatus.VOID, actor, timezone.now()
+    draw.save()
+    draw.results.all().delete()
+    Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.PUBLISHED)
+    record(actor=actor, verb="spotchecks.draw_voided", target=draw,
+           data={"reason": draw.void_reason, "requested_by": draw.void_requested_by_id})
+    return draw
+
+
+# Results ---------------------------------------------------------------------------------------------------------
+
+def _codes(codes: list[str]) -> list[str]:
+    _require(bool(codes), "至少选择一项检查结果", "required", "codes")
+    unknown = set(codes) - set(ResultCode.values)
+    _require(not unknown, f"检查结果代码不存在：{'、'.join(sorted(unknown))}", "choice_invalid", "codes")
+    _require(ResultCode.NO_PROBLEM not in codes or len(set(codes)) == 1, "“未发现问题”不能与其他结果同时选择",
+             "codes_conflict", "codes")
+    chosen = set(codes)
+    if chosen & PENDING_SUBCODES:
+        chosen.add(ResultCode.PENDING)
+    _require(ResultCode.PENDING not in chosen or bool(chosen & PENDING_SUBCODES),
+             "“发现问题待后续处理”须注明违反的规定类别（2、3、4、5 或 G）", "codes_subcode_required", "codes")
+    return sorted(chosen, key=ResultCode.values.index)
+
+
+@transaction.atomic
+def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: dt.date, problems: str = "",
+                 evidence: str = "", follow_up: str = "") -> CheckResult:
+    """谁检查、谁录入: only an inspector assigned to the object enters its result. It is stored as the 行政检查
+    record of each item of the inspector's department (citing its implementation row), and sets the 经营异常名录
+    clock where the result requires it."""
+    check = CheckResult.objects.select_for_update().select_related("draw__task", "entity").get(pk=result_id)
+    task = check.draw.task
+    if not check.inspectors.filter(pk=actor.pk).exists():
+        raise AccessDenied("只有抽中的检查人员可以录入本户检查结果", code="result_not_assigned")
+    if check.entered_at:
+        raise InvalidTransition("检查结果已录入", code="result_entered")
+    clean = _codes(codes)
+    _require(task.window_start <= checked_on <= min(task.window_end, timezone.localdate()),
+             "检查日期应在任务检查期间内且不晚于今天", "date_out_of_window", "checked_on")
+    colleagues = list(check.inspectors.filter(department=actor.department).order_by("username"))
+    credentials = [c.credentials.filter(revoked_at=None).order_by("-valid_to").first() for c in colleagues]
+    labels = "；".join(str(ResultCode(code).label) for code in clean)
+    numbers = []
+    for index, code in enumerate(c for c in task.items if _row_of(c, actor.department_id)):
+        number = f"{check.draw.number}-{check.pk}-{index + 1}"
+        behaviour.inspection_record(
+            actor=actor, department=actor.department, implementation_code=code, number=number,
+            name=f"双随机抽查：{task.name}", date=checked_on, form="双随机抽查", category="1", result=labels,
+            inspectors=[u.full_name for u in colleagues],
+            credential_numbers=[c.number if c else "" for c in credentials], spot_check_plan=str(task.pk),
+            party={"entity_code": check.entity.uscc})
+        numbers.append(number)
+    check.codes, check.problems, check.evidence, check.follow_up = clean, problems, evidence, follow_up
+    check.checked_on, check.entered_by, check.entered_at = checked_on, actor, timezone.now()
+    check.inspection_numbers = numbers
+    if ABNORMAL_CODES & set(clean):
+        check.abnormal_due = add_working_days(checked_on, ABNORMAL_WORKING_DAYS)
+    check.save()
+    record(actor=actor, verb="spotchecks.result_entered", target=check,
+           data={"codes": clean, "inspections": numbers, "abnormal_due": check.abnormal_due})
+    return check
+
+
+def result_to_clue(*, actor: User, result_id: int):
+    """One step from a result with problems to a penalty case's clue (案件来源：监督检查)."""
+    check = CheckResult.objects.select_related("draw__task", "entity").get(pk=result_id)
+    if not check.inspectors.filter(pk=actor.pk).exists() and actor.department_id != check.draw.task.lead_id:
+        raise NotFound()
+    if not check.entered_at or check.codes == [ResultCode.NO_PROBLEM]:
+        raise InvalidTransition("只有发现问题的检查结果可以转为案件线索", code="result_without_problem")
+    return enforcement.clue_from_inspection(actor=actor, inspection_number=check.inspection_numbers[0],
+                                            summary=check.problems or "；".join(
+                                                str(ResultCode(c).label) for c in check.codes))
+
+
+@transaction.atomic
+def results_publish(*, actor: User, task_id: int) -> int:
+    """公示: the entered results of the task become public (entity, code, items, result, date, department)."""
+    task = Task.objects.get(pk=task_id)
+    _own(actor, task.lead_id)
+    count = CheckResult.objects.filter(draw__task=task, draw__status=DrawStatus.DRAWN, published_at=None).exclude(
+        entered_at=None).update(published_at=timezone.now())
+    record(actor=actor, verb="spotchecks.results_published", target=task, data={"count": count})
+    return count
+
+
+def json_dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)

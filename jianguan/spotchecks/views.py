@@ -1,0 +1,193 @@
+"""Pages of 双随机一公开: plans and tasks, a task with its draw (commit, beacon value, result, replacements, void),
+the inspector's checks and the result form (phone-sized screens too), and the public portal's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jianguan.catalog.models import ImplementationVersion
+from jianguan.core.errors import DomainError, ValidationFailed
+from jianguan.core.http import page_of
+
+from . import protocol, selectors, services
+from .models import DrawStatus, ResultCode, Task, TaskKind
+
+CLASSES = ("A", "B", "C", "D")
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
+    """Run a service; its refusal becomes a message on the page the user comes back to."""
+    try:
+        outcome = action()
+    except DomainError as exc:
+        messages.error(request, f"{exc.message}（{exc.code}）")
+        return None
+    messages.success(request, done)
+    return outcome
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Plans and tasks of the reader's scope, and the forms of a new plan and a new task."""
+    user = request.user
+    if request.method == "POST" and request.POST.get("form") == "plan":
+        _attempt(request, lambda: services.plan_create(actor=user, year=int(request.POST.get("year") or 0),
+                                                       title=request.POST.get("title", ""),
+                                                       content=request.POST.get("content", "")), _("计划已创建。"))
+        return redirect("spotchecks:index")
+    own_plans = selectors.plans(reader=user).filter(department=user.department)
+    items = ImplementationVersion.objects.in_force(timezone.localdate()).filter(
+        in_random_checks=True, implementation__body=user.department).select_related("implementation__item")
+    return render(request, "spotchecks/index.html", {
+        "plans": selectors.plans(reader=user)[:50], "tasks": page_of(request, selectors.tasks(reader=user)),
+        "own_plans": own_plans, "items": items, "classes": CLASSES, "defaults": services.DEFAULT_STRATA,
+        "figures": selectors.figures(reader=user), "year": timezone.localdate().year})
+
+
+@require_POST
+@login_required
+def plan_act(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plans(reader=request.user).get_visible(request.user, pk=plan_id)
+    if request.POST.get("action") == "file":
+        _attempt(request, lambda: services.plan_file(actor=request.user, plan_id=plan.pk), _("计划已报备。"))
+    elif request.POST.get("action") == "publish":
+        _attempt(request, lambda: services.plan_publish(actor=request.user, plan_id=plan.pk), _("计划已公开。"))
+    return redirect("spotchecks:index")
+
+
+@require_POST
+@login_required
+def task_create(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    strata = {name: {"ratio": post.get(f"ratio_{name}")} for name in CLASSES if post.get(f"ratio_{name}", "") != ""}
+
+    def create():
+        try:
+            start, end = dt.date.fromisoformat(post.get("window_start", "")), dt.date.fromisoformat(
+                post.get("window_end", ""))
+        except ValueError:
+            raise ValidationFailed("检查起止日期应为 YYYY-MM-DD", code="date_invalid", field="window_start") from None
+        return services.task_create(
+            actor=request.user, plan_id=int(post.get("plan") or 0), name=post.get("name", ""),
+            items=post.getlist("items"), window_start=start, window_end=end,
+            kind=post.get("kind", TaskKind.UNDIRECTED), strata=strata,
+            inspectors_per_department=int(post.get("inspectors_per_department") or 2),
+            max_objects_per_inspector=int(post.get("max_objects_per_inspector") or 50))
+
+    task = _attempt(request, create, _("抽查任务已创建。"))
+    return redirect("spotchecks:task", task_id=task.pk) if task else redirect("spotchecks:index")
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = selectors.task_get(reader=request.user, task_id=task_id)
+    draws = list(task.draws.order_by("-created_at"))
+    live = next((d for d in draws if d.status != DrawStatus.VOID), None)
+    suggested_round = protocol.drand_round_at(timezone.now().timestamp() + 120)
+    return render(request, "spotchecks/task.html", {
+        "task": task, "draws": draws, "draw": live, "results": selectors.results_of(draw=live) if live else [],
+        "may_act": request.user.department_id == task.lead_id, "suggested_round": suggested_round,
+        "suggested_due": (timezone.localtime() + dt.timedelta(minutes=5)).isoformat(timespec="seconds")})
+
+
+@require_POST
+@login_required
+def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Publish the task, commit a draw, give the beacon value, replace an inspector, void, publish the results."""
+    task = selectors.task_get(reader=request.user, task_id=task_id)
+    user, post, action = request.user, request.POST, request.POST.get("action")
+    draw = task.draws.exclude(status=DrawStatus.VOID).first()
+    if action == "publish":
+        _attempt(request, lambda: services.task_publish(actor=user, task_id=task.pk), _("任务已公布。"))
+    elif action == "commit":
+        beacon = ({"source": "drand", "round": int(post.get("round") or 0)} if post.get("source") == "drand"
+                  else {"source": "witness", "witness": post.get("witness", ""), "due": post.get("due", "")})
+        _attempt(request, lambda: services.draw_commit(actor=user, task_id=task.pk, beacon=beacon),
+                 _("已冻结名录并公布承诺值，待随机数产生后抽取。"))
+    elif action == "reveal" and draw:
+        _attempt(request, lambda: services.draw_reveal(actor=user, draw_id=draw.pk,
+                                                       beacon_value=post.get("beacon_value", ""),
+                                                       signature=post.get("signature", "")), _("已完成抽取。"))
+    elif action == "replace" and draw:
+        _attempt(request, lambda: services.draw_replace(actor=user, draw_id=draw.pk, uscc=post.get("object", ""),
+                                                        out=post.get("out", ""), reason=post.get("reason", "")),
+                 _("已按排序替换检查人员。"))
+    elif action == "void_request" and draw:
+        _attempt(request, lambda: services.draw_void_request(actor=user, draw_id=draw.pk,
+                                                             reason=post.get("reason", "")), _("已申请作废，待审批。"))
+    elif action == "void_approve":
+        target = task.draws.filter(pk=int(post.get("draw") or 0)).first()
+        if target:
+            _attempt(request, lambda: services.draw_void_approve(actor=user, draw_id=target.pk), _("抽取已作废。"))
+    elif action == "publish_results":
+        _attempt(request, lambda: services.results_publish(actor=user, task_id=task.pk), _("检查结果已公示。"))
+    return redirect("spotchecks:task", task_id=task.pk)
+
+
+@login_required
+def transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
+    draw = selectors.draw_get(reader=request.user, draw_id=draw_id)
+    document = services.transcript(draw)
+    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{draw.number}.json"'
+    return response
+
+
+@login_required
+def my_checks(request: HttpRequest) -> HttpResponse:
+    return render(request, "spotchecks/my_checks.html", {"checks": selectors.my_checks(reader=request.user)})
+
+
+@login_required
+def check(request: HttpRequest, result_id: int) -> HttpResponse:
+    """One drawn object: the result form for its assigned inspectors, then the outcome and the hand-over."""
+    result = selectors.result_get(reader=request.user, result_id=result_id)
+    assigned = result.inspectors.filter(pk=request.user.pk).exists()
+    if request.method == "POST":
+        if request.POST.get("action") == "clue":
+            _attempt(request, lambda: services.result_to_clue(actor=request.user, result_id=result.pk),
+                     _("已转为案件线索。"))
+        else:
+            def enter():
+                try:
+                    day = dt.date.fromisoformat(request.POST.get("checked_on", ""))
+                except ValueError:
+                    raise ValidationFailed("检查日期应为 YYYY-MM-DD", code="date_invalid", field="checked_on") from None
+                return services.result_enter(actor=request.user, result_id=result.pk,
+                                             codes=request.POST.getlist("codes"), checked_on=day,
+                                             problems=request.POST.get("problems", ""),
+                                             evidence=request.POST.get("evidence", ""),
+                                             follow_up=request.POST.get("follow_up", ""))
+
+            _attempt(request, enter, _("检查结果已录入。"))
+        return redirect("spotchecks:check", result_id=result.pk)
+    return render(request, "spotchecks/check.html", {
+        "check": result, "assigned": assigned, "codes": ResultCode.choices, "has_problem": result.has_problem,
+        "today": timezone.localdate(), "inspectors": result.inspectors.select_related("department")})
+
+
+def public_index(request: HttpRequest) -> HttpResponse:
+    """一公开: plans and tasks before the inspections, each draw's commitment and transcript digest, voids."""
+    return render(request, "spotchecks/public_index.html", {"plans": selectors.public_plans()[:100],
+                                                            "tasks": page_of(request, selectors.public_tasks())})
+
+
+def public_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    try:
+        task = selectors.public_task(task_id)
+    except Task.DoesNotExist:  # absent or still a draft: the same answer
+        raise Http404 from None
+    return render(request, "spotchecks/public_task.html", {
+        "task": task, "draws": task.draws.order_by("-created_at"),
+        "results": page_of(request, selectors.public_results(task), per_page=50)})

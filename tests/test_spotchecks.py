@@ -1,0 +1,237 @@
+"""双随机一公开 through the services: plans, tasks, commit → beacon → draw, the rules that refuse, voids with a
+second approver, replacements, results by the drawn inspectors, publication, and the pages around them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+from django.utils import timezone
+
+from jianguan.accounts.models import User
+from jianguan.behaviour.models import Inspection
+from jianguan.catalog.models import Implementation
+from jianguan.core.calendar import add_working_days
+from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
+from jianguan.enforcement.models import Clue
+from jianguan.spotchecks import protocol, services
+from jianguan.spotchecks.models import CheckResult, Draw, DrawStatus
+
+from .catalog_fixtures import FOOD
+from .spotcheck_fixtures import MOMENT, VALUE, WINDOW, _drawn, _witness
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_draw_is_committed_before_its_randomness_and_anyone_can_recompute_it(food_task, persona, tmp_path):
+    draw = _drawn(food_task, persona)
+    assert draw.status == DrawStatus.DRAWN and len(draw.commitment) == 64
+    document = services.transcript(draw)
+    assert protocol.verify(document) == []
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    verified = subprocess.run([sys.executable, "-m", "jianguan.spotchecks.verify", str(path)], capture_output=True,
+                              text=True)
+    assert verified.returncode == 0 and verified.stdout.strip() == "OK"
+    checks = CheckResult.objects.filter(draw=draw)
+    assert checks.count() == 4
+    for check in checks:
+        assert check.inspectors.count() == 2
+        assert check.publish_due == add_working_days(WINDOW[1], 20)
+    assert draw.transcript_hash == services.transcript_hash(document)
+
+
+def test_a_tampered_transcript_is_rejected_by_the_verifier(food_task, persona, tmp_path):
+    document = services.transcript(_drawn(food_task, persona))
+    name = next(iter(document["pool"]))
+    document["pool"][name] = document["pool"][name][1:]
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    verified = subprocess.run([sys.executable, "-m", "jianguan.spotchecks.verify", str(path)], capture_output=True,
+                              text=True)
+    assert verified.returncode == 1 and "commit" in verified.stdout.lower()
+
+
+def test_a_draw_cannot_be_redone(food_task, persona):
+    _drawn(food_task, persona)
+    with pytest.raises(InvalidTransition) as refused:
+        services.draw_commit(actor=persona("scjg_admin"), task_id=food_task.pk, beacon=_witness(), now=MOMENT)
+    assert refused.value.code == "draw_exists"
+
+
+def test_the_beacon_value_is_refused_before_it_can_exist(food_task, persona):
+    admin = persona("scjg_admin")
+    draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(10), now=MOMENT)
+    with pytest.raises(ValidationFailed) as refused:
+        services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=5))
+    assert refused.value.code == "beacon_too_early"
+
+
+def test_a_drand_round_must_lie_in_the_future(food_task, persona):
+    admin = persona("scjg_admin")
+    now = timezone.now()
+    with pytest.raises(ValidationFailed) as past:
+        services.draw_commit(actor=admin, task_id=food_task.pk, now=now, beacon={
+            "source": "drand", "round": protocol.drand_round_at(now.timestamp()) - 10})
+    assert past.value.code == "beacon_round_past"
+    future = protocol.drand_round_at(now.timestamp()) + 20
+    draw = services.draw_commit(actor=admin, task_id=food_task.pk, now=now, beacon={"source": "drand",
+                                                                                   "round": future})
+    assert draw.beacon["chain"] == "quicknet" and draw.beacon["round"] == future
+    with pytest.raises(ValidationFailed) as early:
+        services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=now)
+    assert early.value.code == "beacon_too_early"
+    signature = "b" * 192
+    with pytest.raises(ValidationFailed) as mismatch:
+        services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, signature=signature,
+                             now=now + dt.timedelta(minutes=5))
+    assert mismatch.value.code == "beacon_signature_mismatch"
+    drawn = services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=protocol.drand_randomness(signature),
+                                 signature=signature, now=now + dt.timedelta(minutes=5))
+    assert drawn.status == DrawStatus.DRAWN
+
+
+def test_a_pool_changed_after_the_commitment_is_refused(food_task, persona):
+    admin = persona("scjg_admin")
+    draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(), now=MOMENT)
+    frozen = draw.frozen
+    frozen["pool"]["ALL"] = frozen["pool"]["ALL"][:-1]
+    Draw.objects.filter(pk=draw.pk).update(frozen=frozen)
+    with pytest.raises(ValidationFailed) as refused:
+        services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
+    assert refused.value.code == "commitment_mismatch"
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    ({"strata": {"A": {"ratio": "1.5"}}}, "ratio_out_of_range"),
+    ({"strata": {"B": {"ratio": "-0.1"}}}, "ratio_out_of_range"),
+    ({"strata": {"ALL": {"count": 3}, "A": {"count": 1}}}, "strata_mixed"),
+    ({"inspectors_per_department": 1}, "inspectors_too_few"),
+    ({"window_start": WINDOW[1], "window_end": WINDOW[0]}, "window_invalid"),
+    ({"items": []}, "items_required"),
+])
+def test_task_rules_name_the_rule(food_task, persona, change, code):
+    values = {"plan_id": food_task.plan_id, "name": "x", "items": food_task.items, "window_start": WINDOW[0],
+              "window_end": WINDOW[1], **change}
+    with pytest.raises(ValidationFailed) as refused:
+        services.task_create(actor=persona("scjg_admin"), **values)
+    assert refused.value.code == code
+
+
+def test_an_empty_pool_is_refused(food_task, persona):
+    type(food_task).objects.filter(pk=food_task.pk).update(kind="directed", scope={"industries": ["0000"]})
+    with pytest.raises(ValidationFailed) as refused:
+        services.draw_commit(actor=persona("scjg_admin"), task_id=food_task.pk, beacon=_witness(), now=MOMENT)
+    assert refused.value.code == "pool_empty"
+
+
+def test_voiding_needs_a_reason_and_a_second_approver(food_task, persona):
+    admin, leader = persona("scjg_admin"), persona("leader")
+    draw = _drawn(food_task, persona)
+    with pytest.raises(ValidationFailed):
+        services.draw_void_request(actor=admin, draw_id=draw.pk, reason="")
+    services.draw_void_request(actor=admin, draw_id=draw.pk, reason="名录缺少新设立主体")
+    with pytest.raises(AccessDenied):
+        services.draw_void_approve(actor=admin, draw_id=draw.pk)
+    with pytest.raises(AccessDenied):
+        services.draw_void_approve(actor=persona("scjg_officer"), draw_id=draw.pk)
+    services.draw_void_approve(actor=leader, draw_id=draw.pk)
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.VOID and draw.void_approved_by == leader
+    assert Draw.objects.filter(pk=draw.pk).exists()  # never deleted
+    second = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(5), now=MOMENT)
+    assert second.commitment != draw.commitment or second.beacon != draw.beacon
+
+
+def test_a_replacement_follows_the_ranking_and_keeps_the_transcript_verifiable(food_task, persona):
+    draw = _drawn(food_task, persona)
+    uscc, assigned = next((o, names) for o, names in draw.result["assignments"].items())
+    replacement = services.draw_replace(actor=persona("scjg_admin"), draw_id=draw.pk, uscc=uscc, out=assigned[0],
+                                        reason="病假")
+    draw.refresh_from_db()
+    assert replacement["in"] not in assigned and replacement["n"] == 1
+    assert protocol.verify(services.transcript(draw)) == []
+    check = CheckResult.objects.get(draw=draw, entity__uscc=uscc)
+    now_assigned = protocol.current_assignments(services.transcript(draw))[uscc]
+    assert replacement["in"] in now_assigned and assigned[0] not in now_assigned
+    assert set(check.inspectors.values_list("username", flat=True)) == set(now_assigned)
+
+
+def test_results_are_entered_by_the_drawn_inspectors_only_and_published(food_task, persona, client, outsider):
+    draw = _drawn(food_task, persona)
+    check = CheckResult.objects.filter(draw=draw).first()
+    inspector = check.inspectors.order_by("username").first()
+    stranger = User.objects.filter(department=inspector.department).exclude(
+        pk__in=check.inspectors.values("pk")).exclude(username="scjg_admin").first() or persona("sthj_officer")
+    with pytest.raises(AccessDenied) as refused:
+        services.result_enter(actor=stranger, result_id=check.pk, codes=["1"], checked_on=WINDOW[0])
+    assert refused.value.code == "result_not_assigned"
+    with pytest.raises(ValidationFailed):
+        services.result_enter(actor=inspector, result_id=check.pk, codes=["1", "E"], checked_on=WINDOW[0])
+    entered = services.result_enter(actor=inspector, result_id=check.pk, codes=["6"], checked_on=dt.date(2025, 6, 5))
+    assert entered.abnormal_due == add_working_days(dt.date(2025, 6, 5), 10)
+    inspection = Inspection.objects.get(number=entered.inspection_numbers[0])
+    assert inspection.entity_id == check.entity_id and inspection.spot_check_plan == str(food_task.pk)
+    clue = services.result_to_clue(actor=inspector, result_id=check.pk)
+    assert Clue.objects.filter(pk=clue.pk, source_ref=inspection.number).exists()
+    public = client.get(f"/public/spotchecks/tasks/{food_task.pk}/").content.decode()
+    assert check.entity.uscc not in public  # not yet published
+    assert services.results_publish(actor=persona("scjg_admin"), task_id=food_task.pk) == 1
+    public = client.get(f"/public/spotchecks/tasks/{food_task.pk}/").content.decode()
+    assert check.entity.uscc in public and draw.commitment in public
+
+
+def test_pages_and_outsiders(food_task, persona, signed_in, outsider, api, client):
+    draw = _drawn(food_task, persona)
+    check = CheckResult.objects.filter(draw=draw).first()
+    officer = signed_in(persona("scjg_admin"))
+    assert officer.get(f"/spotchecks/tasks/{food_task.pk}/").status_code == 200
+    assert officer.get(f"/spotchecks/draws/{draw.pk}/transcript.json").json()["commitment"] == draw.commitment
+    stranger = signed_in(outsider)
+    for page in (f"/spotchecks/tasks/{food_task.pk}/", f"/spotchecks/draws/{draw.pk}/transcript.json",
+                 f"/spotchecks/checks/{check.pk}/"):
+        assert stranger.get(page).status_code == 404, page
+    assert stranger.post(f"/spotchecks/tasks/{food_task.pk}/act/", {"action": "void_request",
+                                                                     "reason": "xxxx"}).status_code == 404
+    assert stranger.post(f"/spotchecks/plans/{food_task.plan_id}/act/", {"action": "publish"}).status_code == 404
+    assert not Draw.objects.filter(pk=draw.pk).exclude(void_reason="").exists()
+    assert api(outsider).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").status_code == 404
+    body = api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").json()
+    assert protocol.verify(body) == []
+    assert client.get("/public/spotchecks/").status_code == 200
+
+
+def test_a_draft_task_is_not_public(small_catalog, persona, city_scjg, client):
+    admin = persona("scjg_admin")
+    plan = services.plan_create(actor=admin, year=2025, title="草稿计划")
+    code = Implementation.objects.get(item__code=FOOD, body=city_scjg).code
+    task = services.task_create(actor=admin, plan_id=plan.pk, name="尚未公布的任务", items=[code],
+                                window_start=WINDOW[0], window_end=WINDOW[1])
+    assert client.get(f"/public/spotchecks/tasks/{task.pk}/").status_code == 404
+    assert "尚未公布的任务" not in client.get("/public/spotchecks/").content.decode()
+    services.task_publish(actor=admin, task_id=task.pk)
+    assert client.get(f"/public/spotchecks/tasks/{task.pk}/").status_code == 200
+
+
+def test_the_demo_draws_verify_and_pass_the_fairness_audit(small_catalog, persona, monkeypatch):
+    """The demo seed's draws (run here at the demo's counts over the test entities): each transcript verifies, and
+    the fairness audit passes for each task."""
+    import io
+
+    from django.core.management import call_command
+
+    from jianguan.core.seeding import SeedContext
+    from jianguan.spotchecks import fairness
+    from jianguan.spotchecks.seed import seed_spotchecks
+
+    seed_spotchecks(SeedContext(scale="demo", seed=7, stdout=io.StringIO(), progress_enabled=False))
+    drawn = Draw.objects.filter(status=DrawStatus.DRAWN)
+    assert drawn.exists() and Draw.objects.filter(status=DrawStatus.VOID).exists()
+    out = io.StringIO()
+    call_command("spotchecks", "verify", stdout=out)
+    assert out.getvalue().count(" OK") == drawn.count()
+    for draw in drawn:
+        assert fairness.audit(draw.frozen, runs=400, assign_runs=20).passes()
