@@ -10,6 +10,8 @@ Rows:
   three rounds interleaved, the median taken. The server runs one process with one thread, as production runs
   one such process per core (Python threads only contend for the interpreter on this CPU-bound work).
 
+- the draw of a spot-check task at bench scale (bench/draw_bench.py): from the frozen pool, whole from the
+  database, and the verifier, against `ORDER BY RANDOM() LIMIT n`;
 - the information chain of one entity and entity search at bench scale (1 M entities, about 10 M records), on
   SQLite and on PostgreSQL, against the chain's queries without their indexes and a plain LIKE search
   (bench/library_bench.py); goals: p95 ≤ 30 ms and ≤ 100 ms.
@@ -113,10 +115,12 @@ def bench_library(rounds: int) -> list[dict]:
                 seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--no-progress"], env)
                 out = subprocess.run([sys.executable, "-m", "bench.library_bench", "measure", str(rounds)], env=env,
                                      check=True, capture_output=True, text=True).stdout
+                draws = subprocess.run([sys.executable, "-m", "bench.draw_bench", "measure", str(rounds)], env=env,
+                                       check=True, capture_output=True, text=True).stdout
             finally:
                 if stop:
                     stop()
-        for row in json.loads(out):
+        for row in json.loads(out) + json.loads(draws):
             row["detail"] += f"; database seeded by `jianguan seed --scale bench` in {seconds:.0f} s"
             rows.append(row)
     return rows

@@ -1,0 +1,155 @@
+"""Draw benchmark (issue "双随机一公开") at bench scale: about 1 M objects, 2,000 inspectors (each covering one
+township, as 网格 officers do), 5 % drawn, 2 inspectors per object.
+
+- the draw from the frozen pool (`protocol.run`: counts, object keys, selection, assignment), per million pool
+  objects, goal ≤ 1 s;
+- the whole draw from the database (`draw_commit`: freeze and hash; `draw_reveal`: select, assign, store the
+  result rows), goal ≤ 10 s;
+- the standard-library verifier on the transcript, as a whole process, goal within the same bounds;
+- baseline: `ORDER BY RANDOM() LIMIT n` per stratum on the same pool query, in the same run.
+
+Run inside a seeded bench-scale database: `python -m bench.draw_bench measure [ROUNDS]` prints JSON rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import django
+
+INSPECTORS = 2_000
+UNUSABLE = "!"  # no password: these officers never sign in
+RATIO = "0.05"
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
+    django.setup()
+
+
+def _inspectors(department, townships: list[str]) -> None:
+    from django.db import transaction
+
+    from jianguan.accounts.models import OfficerCredential, RoleGrant, User
+    from jianguan.spotchecks.models import Inspector
+
+    rng = random.Random(2026)
+    with transaction.atomic():
+        users = User.objects.bulk_create([User(username=f"bench_inspector_{n:04d}", full_name=f"检查员{n:04d}",
+                                               department=department, password=UNUSABLE) for n in range(INSPECTORS)])
+        RoleGrant.objects.bulk_create([RoleGrant(user=u, role="officer") for u in users])
+        OfficerCredential.objects.bulk_create([OfficerCredential(
+            user=u, number=f"BENCH{n:06d}", issued_by="bench", valid_from=dt.date(2024, 1, 1),
+            valid_to=dt.date(2029, 12, 31), domains=["市场监管"], qualifications=["食品"])
+            for n, u in enumerate(users)])
+        Inspector.objects.bulk_create([Inspector(user=u, areas=[rng.choice(townships)]) for u in users])
+
+
+def measure(rounds: int = 3) -> list[dict]:
+    setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from jianguan.accounts.models import Department, DepartmentKind, Region, RegionLevel, User
+    from jianguan.catalog.contracts import OutsideTheList, require_in_force
+    from jianguan.catalog.models import ImplementationVersion
+    from jianguan.core.roles import Role
+    from jianguan.spotchecks import protocol, services
+
+    city = Department.objects.get(kind=DepartmentKind.SCJG, region_id=settings.JIANGUAN_LOCALITY)
+    townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, path__startswith=city.region.path)
+                     .values_list("code", flat=True))
+    _inspectors(city, townships)
+    admin = User.objects.filter(department=city, role_grants__role=Role.DEPARTMENT_ADMIN).first()
+    today = timezone.localdate()
+    window = (today + dt.timedelta(days=30), today + dt.timedelta(days=90))
+    code = None
+    for candidate in ImplementationVersion.objects.in_force(today).filter(
+            in_random_checks=True, implementation__body=city).values_list("implementation__code", flat=True):
+        try:
+            require_in_force(body_id=city.pk, implementation_code=candidate, on=window[0])
+            code = candidate
+            break
+        except OutsideTheList:
+            continue
+    plan = services.plan_create(actor=admin, year=today.year, title="基准测试计划")
+    pure, whole, commits, verifies, baseline, pool_size, drawn = [], [], [], [], [], 0, 0
+    for n in range(rounds):
+        task = services.task_create(actor=admin, plan_id=plan.pk, name=f"基准测试任务{n}", items=[code],
+                                    window_start=window[0], window_end=window[1], strata={"ALL": {"ratio": RATIO}},
+                                    max_objects_per_inspector=400)
+        services.task_publish(actor=admin, task_id=task.pk)
+        moment = timezone.now()
+        beacon = {"source": "witness", "witness": "bench",
+                  "due": (moment + dt.timedelta(seconds=1)).isoformat(timespec="seconds")}
+        started = time.perf_counter()
+        draw = services.draw_commit(actor=admin, task_id=task.pk, beacon=beacon, now=moment)
+        committed = time.perf_counter()
+        value = f"{random.Random(n).getrandbits(256):064x}"
+        draw = services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=value,
+                                    now=moment + dt.timedelta(seconds=2))
+        whole.append(time.perf_counter() - started)
+        commits.append(committed - started)
+        pool_size = sum(len(ids) for ids in draw.frozen["pool"].values())
+        drawn = sum(len(ids) for ids in draw.result["selected"].values())
+        began = time.perf_counter()
+        protocol.run(draw.frozen, value)
+        pure.append(time.perf_counter() - began)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
+            json.dump(services.transcript(draw), out, ensure_ascii=False)
+        began = time.perf_counter()
+        checked = subprocess.run([sys.executable, "-m", "jianguan.spotchecks.verify", out.name], capture_output=True,
+                                 text=True)
+        verifies.append(time.perf_counter() - began)
+        os.unlink(out.name)
+        if checked.stdout.strip() != "OK":
+            raise SystemExit(f"verifier disagrees: {checked.stdout}")
+        query = services.pool_queryset(task).values_list("uscc", flat=True)
+        sql, params = query.query.sql_with_params()
+        random_order = "RANDOM()" if connection.vendor in ("sqlite", "postgresql") else "RAND()"
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM ({sql}) p ORDER BY {random_order} LIMIT %s", [*params, drawn])  # noqa: S608
+            cursor.fetchall()
+        baseline.append(time.perf_counter() - began)
+    per_million = statistics.median(pure) / (pool_size / 1_000_000)
+    machine = f"{connection.vendor}, pool {pool_size:,}, {drawn:,} drawn, {INSPECTORS:,} inspectors, 2 per object"
+    return [
+        {"name": f"draw from the frozen pool, per million objects ({connection.vendor})",
+         "figure": round(per_million, 2), "unit": "s", "baseline": "ORDER BY RANDOM() LIMIT n on the pool query",
+         "baseline_figure": round(statistics.median(baseline), 2),
+         "ratio": round(statistics.median(baseline) / statistics.median(pure), 1), "goal": "<= 1 s per million",
+         "met": per_million <= 1,
+         "detail": f"{machine}; protocol.run (counts, keys, selection, assignment) median of {rounds}: "
+                   f"{statistics.median(pure):.2f} s (the baseline assigns no inspector and proves nothing)"},
+        {"name": f"whole draw from the database: freeze, hash, select, assign, store ({connection.vendor})",
+         "figure": round(statistics.median(whole), 2), "unit": "s",
+         "baseline": "ORDER BY RANDOM() LIMIT n on the pool query",
+         "baseline_figure": round(statistics.median(baseline), 2),
+         "ratio": round(statistics.median(baseline) / statistics.median(whole), 2), "goal": "<= 10 s",
+         "met": statistics.median(whole) <= 10,
+         "detail": f"{machine}; commit (freeze + hash) median {statistics.median(commits):.2f} s; rounds: "
+                   f"{', '.join(f'{s:.2f}' for s in whole)}"},
+        {"name": f"verifier on the transcript, whole process ({connection.vendor})",
+         "figure": round(statistics.median(verifies), 2), "unit": "s",
+         "baseline": "ORDER BY RANDOM() LIMIT n on the pool query",
+         "baseline_figure": round(statistics.median(baseline), 2),
+         "ratio": round(statistics.median(baseline) / statistics.median(verifies), 2), "goal": "<= 10 s",
+         "met": statistics.median(verifies) <= 10,
+         "detail": f"{machine}; python -m jianguan.spotchecks.verify (standard library only), median of {rounds}"},
+    ]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["measure"]:
+        raise SystemExit("usage: python -m bench.draw_bench measure [ROUNDS]")
+    print(json.dumps(measure(int(sys.argv[2]) if len(sys.argv) > 2 else 3), ensure_ascii=False))
