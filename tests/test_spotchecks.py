@@ -235,3 +235,33 @@ def test_the_demo_draws_verify_and_pass_the_fairness_audit(small_catalog, person
     assert out.getvalue().count(" OK") == drawn.count()
     for draw in drawn:
         assert fairness.audit(draw.frozen, runs=400, assign_runs=20).passes()
+
+
+def test_avoidance_excludes_the_pair_from_the_next_draw(food_task, persona, signed_in):
+    officer = persona("scjg_officer")
+
+    draw = services.draw_commit(actor=persona("scjg_admin"), task_id=food_task.pk, beacon=_witness(), now=MOMENT)
+    target = draw.frozen["pool"]["ALL"][0]
+    services.draw_void_request(actor=persona("scjg_admin"), draw_id=draw.pk, reason="测试回避后重新抽取")
+    services.draw_void_approve(actor=persona("leader"), draw_id=draw.pk)
+    client = signed_in(officer)
+    response = client.post("/spotchecks/inspectors/", {"form": "avoidance", "uscc": target, "reason": "亲属关系"})
+    assert response.status_code == 302
+    again = services.draw_commit(actor=persona("scjg_admin"), task_id=food_task.pk, beacon=_witness(3), now=MOMENT)
+    assert {"object": target, "inspector": officer.username, "reason": "avoidance: 亲属关系"} in \
+        again.frozen["excluded_pairs"]
+    page = client.get("/spotchecks/inspectors/").content.decode()
+    assert officer.username in page and "亲属关系" in page
+
+
+def test_only_a_department_administrator_sets_areas_within_the_jurisdiction(food_task, persona):
+    admin = persona("scjg_admin")
+    entry = services.inspector_set(actor=admin, username="scjg_officer", areas=["421202"], in_draws=True)
+    assert entry.areas == ["421202"]
+    with pytest.raises(ValidationFailed):
+        services.inspector_set(actor=admin, username="scjg_officer", areas=["110101"], in_draws=True)
+    with pytest.raises(AccessDenied):
+        services.inspector_set(actor=persona("scjg_officer"), username="scjg_officer", areas=[], in_draws=False)
+    draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(), now=MOMENT)
+    scope = next(i["scope"] for i in draw.frozen["inspectors"] if i["id"] == "scjg_officer")
+    assert scope == ["421202"]

@@ -65,6 +65,42 @@ def figures(*, reader: HasScope) -> dict[str, int]:
             "overdue": overdue_publications(reader=reader).count()}
 
 
+def figures_by_department(*, reader: HasScope) -> list[dict]:
+    """Per lead department: tasks, live draws, voids, drawn objects, entered and published results, overdue."""
+    today = timezone.localdate()
+    rows = CheckResult.objects.visible_to(reader).values("draw__task__lead__name").annotate(
+        objects=Count("pk", distinct=True), entered=Count("pk", filter=~Q(entered_at=None), distinct=True),
+        published=Count("pk", filter=~Q(published_at=None), distinct=True),
+        overdue=Count("pk", filter=Q(published_at=None, publish_due__lt=today), distinct=True)).order_by(
+        "draw__task__lead__name")
+    draws = {row["task__lead__name"]: row for row in Draw.objects.visible_to(reader).values("task__lead__name")
+             .annotate(live=Count("pk", filter=~Q(status=DrawStatus.VOID), distinct=True),
+                       voids=Count("pk", filter=Q(status=DrawStatus.VOID), distinct=True))}
+    return [{**row, "department": row["draw__task__lead__name"], **draws.get(row["draw__task__lead__name"], {})}
+            for row in rows]
+
+
+def inspectors(*, department) -> list[dict]:
+    """The department's part of the 执法检查人员名录库: officers, their credential, areas, avoidance count."""
+    from jianguan.accounts.models import OfficerCredential
+
+    from .models import Avoidance, Inspector
+
+    entries = {e.user_id: e for e in Inspector.objects.filter(user__department=department)}
+    avoid = dict(Avoidance.objects.filter(inspector__department=department).values_list("inspector_id").annotate(
+        n=Count("pk")).order_by())
+    rows = []
+    for credential in OfficerCredential.objects.filter(user__department=department, revoked_at=None).select_related(
+            "user").order_by("user__username", "-valid_to"):
+        if rows and rows[-1]["user"].pk == credential.user_id:
+            continue
+        entry = entries.get(credential.user_id)
+        rows.append({"user": credential.user, "credential": credential, "areas": entry.areas if entry else [],
+                     "in_draws": entry.in_draws if entry else True, "avoidances": avoid.get(credential.user_id, 0),
+                     "valid": credential.valid_to >= timezone.localdate()})
+    return rows
+
+
 def dashboard_counts(*, reader) -> dict[str, int]:
     """The dashboard card's three figures, in three statements."""
     return {"tasks": tasks(reader=reader).count(), "mine": my_checks(reader=reader).count(),

@@ -297,6 +297,41 @@ def _excluded_pairs(task: Task, objects: set[str], inspectors: set[str]) -> list
     return [{"object": o, "inspector": i, "reason": r} for (o, i), r in sorted(pairs.items())]
 
 
+# The inspector directory -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def avoidance_declare(*, actor: User, uscc: str, reason: str, ends_on: dt.date | None = None) -> Avoidance:
+    """An officer declares a conflict with an entity (行政处罚法 第四十三条): the pair is excluded from every draw
+    frozen afterwards."""
+    _require(len(reason.strip()) >= 2, "缺少必填字段“回避事由”", "required", "reason")
+    entity = MarketEntity.objects.filter(uscc=uscc.strip().upper()).first()
+    _require(entity is not None, f"市场主体“{uscc}”不在监管对象库中", "entity_unknown", "uscc")
+    avoidance, _ = Avoidance.objects.update_or_create(inspector=actor, entity=entity,
+                                                      defaults={"reason": reason.strip(), "ends_on": ends_on})
+    record(actor=actor, verb="spotchecks.avoidance_declared", target=avoidance,
+           data={"entity": entity.uscc, "reason": avoidance.reason, "ends_on": ends_on})
+    return avoidance
+
+
+@transaction.atomic
+def inspector_set(*, actor: User, username: str, areas: list[str], in_draws: bool) -> Inspector:
+    """A department administrator sets an officer's areas (片区) and whether the officer takes part in draws."""
+    officer = User.objects.filter(username=username).first()
+    if officer is None or officer.department_id != actor.department_id or not actor.has_role(Role.DEPARTMENT_ADMIN):
+        raise AccessDenied("只能设置本部门的检查人员", code="not_own_department")
+    from jianguan.accounts.models import Region
+
+    known = set(Region.objects.filter(code__in=areas, path__startswith=actor.department.region.path).values_list(
+        "code", flat=True))
+    unknown = sorted(set(areas) - known)
+    _require(not unknown, f"片区不在本部门辖区内：{'、'.join(unknown)}", "region_outside", "areas")
+    entry, _ = Inspector.objects.update_or_create(user=officer, defaults={"areas": sorted(known),
+                                                                          "in_draws": in_draws})
+    record(actor=actor, verb="spotchecks.inspector_set", target=entry,
+           data={"user": username, "areas": entry.areas, "in_draws": in_draws})
+    return entry
+
+
 # Draws -----------------------------------------------------------------------------------------------------------
 
 def _check_beacon(beacon: dict[str, Any], now: dt.datetime) -> dict[str, Any]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("spotchecks/tasks/<int:task_id>/act/", views.task_act, name="task_act"),
     path("spotchecks/draws/<int:draw_id>/transcript.json", views.transcript, name="transcript"),
     path("spotchecks/checks/", views.my_checks, name="my_checks"),
+    path("spotchecks/inspectors/", views.directory, name="directory"),
     path("spotchecks/checks/<int:result_id>/", views.check, name="check"),
     path("public/spotchecks/", views.public_index, name="public_index"),
     path("public/spotchecks/tasks/<int:task_id>/", views.public_task, name="public_task"),

@@ -21,7 +21,7 @@ from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.core.http import page_of
 
 from . import protocol, selectors, services
-from .models import DrawStatus, ResultCode, Task, TaskKind
+from .models import Avoidance, DrawStatus, ResultCode, Task, TaskKind
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -52,7 +52,29 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "spotchecks/index.html", {
         "plans": selectors.plans(reader=user)[:50], "tasks": page_of(request, selectors.tasks(reader=user)),
         "own_plans": own_plans, "items": items, "classes": CLASSES, "defaults": services.DEFAULT_STRATA,
-        "figures": selectors.figures(reader=user), "year": timezone.localdate().year})
+        "figures": selectors.figures(reader=user), "year": timezone.localdate().year,
+        "by_department": selectors.figures_by_department(reader=user)})
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """执法检查人员名录库 of the reader's department; an officer's own avoidance declarations; areas set by the
+    department administrator."""
+    user, post = request.user, request.POST
+    if request.method == "POST" and post.get("form") == "avoidance":
+        day = post.get("ends_on") or None
+        _attempt(request, lambda: services.avoidance_declare(
+            actor=user, uscc=post.get("uscc", ""), reason=post.get("reason", ""),
+            ends_on=dt.date.fromisoformat(day) if day else None), _("回避声明已登记。"))
+        return redirect("spotchecks:directory")
+    if request.method == "POST" and post.get("form") == "inspector":
+        _attempt(request, lambda: services.inspector_set(
+            actor=user, username=post.get("username", ""), areas=post.get("areas", "").split(),
+            in_draws=post.get("in_draws") == "on"), _("检查人员信息已更新。"))
+        return redirect("spotchecks:directory")
+    return render(request, "spotchecks/directory.html", {
+        "rows": selectors.inspectors(department=user.department),
+        "mine": Avoidance.objects.filter(inspector=user).select_related("entity")})
 
 
 @require_POST
