@@ -25,6 +25,7 @@ from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
 from jianguan.catalog.contracts import OutsideTheList, require_in_force
 from jianguan.core.actors import Actor
+from jianguan.core.bulk import bulk_insert
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
@@ -450,22 +451,30 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     return draw
 
 
+def _ids(queryset, field: str, values: list[str], chunk: int = 5_000) -> dict[str, int]:
+    """{value of `field`: pk} for many values, asked in chunks (SQLite limits the parameters of a statement)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(values), chunk):
+        found.update(queryset.filter(**{f"{field}__in": values[start:start + chunk]}).values_list(field, "pk"))
+    return found
+
+
 def _results_for(draw: Draw) -> None:
-    task = draw.task
-    due = add_working_days(task.window_end, PUBLISH_WORKING_DAYS)
-    entities = dict(MarketEntity.objects.filter(uscc__in=draw.frozen["object_regions"]).values_list("uscc", "pk"))
-    users = {}
-    for stratum, ids in draw.result["selected"].items():
-        rows = [CheckResult(draw=draw, entity_id=entities[uscc], region_id=draw.frozen["object_regions"][uscc],
-                            stratum=stratum, publish_due=due) for uscc in ids]
-        CheckResult.objects.bulk_create(rows, batch_size=2000)
+    """One result row per drawn object with its inspectors, written in bulk (a city-wide draw has tens of
+    thousands); the draw's audit event describes them."""
+    due = add_working_days(draw.task.window_end, PUBLISH_WORKING_DAYS)
+    regions, now = draw.frozen["object_regions"], timezone.now()
+    selected = [(stratum, uscc) for stratum, ids in draw.result["selected"].items() for uscc in ids]
+    entities = _ids(MarketEntity.objects, "uscc", [uscc for _, uscc in selected])
+    bulk_insert(CheckResult, ("draw_id", "entity_id", "region_id", "stratum", "codes", "problems", "evidence",
+                              "follow_up", "inspection_numbers", "publish_due", "created_at", "updated_at"),
+                [(draw.pk, entities[uscc], regions[uscc], stratum, "[]", "", "", "", "[]", due, now, now)
+                 for stratum, uscc in selected])
     assignments = draw.result["assignments"]
-    wanted = {username for names in assignments.values() for username in names}
-    users = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
-    through = CheckResult.inspectors.through
-    results = dict(CheckResult.objects.filter(draw=draw).values_list("entity__uscc", "pk"))
-    through.objects.bulk_create([through(checkresult_id=results[uscc], user_id=users[name])
-                                 for uscc, names in assignments.items() for name in names], batch_size=5000)
+    users = _ids(User.objects, "username", sorted({name for names in assignments.values() for name in names}))
+    results = dict(CheckResult.objects.filter(draw=draw).values_list("entity_id", "pk"))
+    bulk_insert(CheckResult.inspectors.through, ("checkresult_id", "user_id"),
+                [(results[entities[uscc]], users[name]) for uscc, names in assignments.items() for name in names])
 
 
 @transaction.atomic
