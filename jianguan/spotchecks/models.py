@@ -16,6 +16,18 @@ from jianguan.core.scoping import ScopedQuerySet
 from jianguan.subjects.models import MarketEntity
 
 
+def _joint(path: str) -> staticmethod:
+    """Extra visibility of a joint task's records: every participating department (`path` leads to them) sees
+    them, besides the lead department's scope."""
+
+    def visibility(scope) -> models.Q:
+        if scope.department_ids is None:
+            return models.Q()
+        return models.Q(**{f"{path}__in": scope.department_ids})
+
+    return staticmethod(visibility)
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     FILED = "filed", _("已报备")
@@ -85,12 +97,7 @@ class Task(TimeStamped):
     objects = ScopedQuerySet.as_manager()
     scope_department_field = "lead_id"
 
-    @staticmethod
-    def extra_visibility(scope):
-        """A joint task is visible to every participating department."""
-        if scope.department_ids is None:
-            return models.Q()
-        return models.Q(departments__in=scope.department_ids)
+    extra_visibility = _joint("departments")
 
     class Meta:
         verbose_name = _("抽查任务")
@@ -166,11 +173,7 @@ class Draw(TimeStamped):
     objects = ScopedQuerySet.as_manager()
     scope_department_field = "task__lead_id"
 
-    @staticmethod
-    def extra_visibility(scope):
-        if scope.department_ids is None:
-            return models.Q()
-        return models.Q(task__departments__in=scope.department_ids)
+    extra_visibility = _joint("task__departments")
 
     class Meta:
         verbose_name = _("随机抽取")
@@ -231,11 +234,7 @@ class CheckResult(TimeStamped):
     scope_department_field = "draw__task__lead_id"
     scope_region_field = "region_id"
 
-    @staticmethod
-    def extra_visibility(scope):
-        if scope.department_ids is None:
-            return models.Q()
-        return models.Q(draw__task__departments__in=scope.department_ids)
+    extra_visibility = _joint("draw__task__departments")
 
     class Meta:
         verbose_name = _("抽查结果")
