@@ -265,3 +265,23 @@ def test_only_a_department_administrator_sets_areas_within_the_jurisdiction(food
     draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(), now=MOMENT)
     scope = next(i["scope"] for i in draw.frozen["inspectors"] if i["id"] == "scjg_officer")
     assert scope == ["421202"]
+
+
+def test_an_unreachable_firm_is_listed_as_abnormal_once(food_task, persona):
+    from jianguan.credit.models import CreditRecord
+
+    draw = _drawn(food_task, persona)
+    check = CheckResult.objects.filter(draw=draw).first()
+    inspector = check.inspectors.first()
+    admin = persona("scjg_admin")
+    services.result_enter(actor=inspector, result_id=check.pk, codes=["1"], checked_on=dt.date(2025, 6, 5))
+    with pytest.raises(InvalidTransition):
+        services.result_list_abnormal(actor=admin, result_id=check.pk)
+    other = CheckResult.objects.filter(draw=draw).exclude(pk=check.pk).first()
+    services.result_enter(actor=other.inspectors.first(), result_id=other.pk, codes=["6"],
+                          checked_on=dt.date(2025, 6, 6))
+    services.result_list_abnormal(actor=admin, result_id=other.pk)
+    listed = CreditRecord.objects.get(entity=other.entity, kind="abnormal", source="双随机抽查")
+    assert listed.title == "通过登记的住所（经营场所）无法联系"
+    with pytest.raises(InvalidTransition):
+        services.result_list_abnormal(actor=admin, result_id=other.pk)

@@ -227,6 +227,7 @@ class CheckResult(TimeStamped):
     entered_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
     inspection_numbers = models.JSONField(_("行政检查行为编号"), default=list)
     abnormal_due = models.DateField(_("列入经营异常名录期限"), null=True, blank=True)
+    abnormal_listed_at = models.DateTimeField(_("列入经营异常名录时间"), null=True, blank=True)
     publish_due = models.DateField(_("公示期限"))
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
 

@@ -101,10 +101,16 @@ def inspectors(*, department) -> list[dict]:
     return rows
 
 
+def abnormal_pending(*, reader: HasScope) -> QuerySet[CheckResult]:
+    """Results that call for the 经营异常名录 and are not listed yet."""
+    return CheckResult.objects.visible_to(reader).filter(abnormal_listed_at=None).exclude(abnormal_due=None).distinct()
+
+
 def dashboard_counts(*, reader) -> dict[str, int]:
-    """The dashboard card's three figures, in three statements."""
+    """The dashboard card's figures, one statement each."""
     return {"tasks": tasks(reader=reader).count(), "mine": my_checks(reader=reader).count(),
-            "overdue": overdue_publications(reader=reader).count()}
+            "overdue": overdue_publications(reader=reader).count(),
+            "abnormal": abnormal_pending(reader=reader).count()}
 
 
 # The public portal ----------------------------------------------------------------------------------------------

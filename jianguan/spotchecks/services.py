@@ -29,6 +29,8 @@ from jianguan.core.bulk import bulk_insert
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
+from jianguan.credit import services as credit
+from jianguan.credit.models import CreditKind
 from jianguan.enforcement import services as enforcement
 from jianguan.subjects.models import EntityStatus, MarketEntity
 
@@ -598,6 +600,27 @@ def result_to_clue(*, actor: User, result_id: int):
     return enforcement.clue_from_inspection(actor=actor, inspection_number=check.inspection_numbers[0],
                                             summary=check.problems or "；".join(
                                                 str(ResultCode(c).label) for c in check.codes))
+
+
+@transaction.atomic
+def result_list_abnormal(*, actor: User, result_id: int):
+    """列入经营异常名录 where the result requires it (unreachable at the registered address, or false public
+    information; 企业信息公示暂行条例 第十七条), as a credit record of the lead department, within 10 working days."""
+    check = CheckResult.objects.select_for_update().select_related("draw__task__lead", "entity").get(pk=result_id)
+    _own(actor, check.draw.task.lead_id)
+    if not check.abnormal_due:
+        raise InvalidTransition("该检查结果不需要列入经营异常名录", code="abnormal_not_required")
+    if check.abnormal_listed_at:
+        raise InvalidTransition("已列入经营异常名录", code="abnormal_listed")
+    reasons = "；".join(str(ResultCode(code).label) for code in check.codes if code in ABNORMAL_CODES)
+    batch = credit.credit_import_json(actor=actor, kind=CreditKind.ABNORMAL, source="双随机抽查", records=[{
+        "uscc": check.entity.uscc, "date": timezone.localdate().isoformat(), "title": reasons,
+        "source_ref": check.inspection_numbers[0], "authority": check.draw.task.lead.name,
+        "detail": f"{check.draw.task.name}（{check.draw.number}）"}])
+    check.abnormal_listed_at = timezone.now()
+    check.save(update_fields=["abnormal_listed_at", "updated_at"])
+    record(actor=actor, verb="spotchecks.abnormal_listed", target=check, data={"credit_import": batch.pk})
+    return check
 
 
 @transaction.atomic

@@ -177,7 +177,10 @@ def check(request: HttpRequest, result_id: int) -> HttpResponse:
     result = selectors.result_get(reader=request.user, result_id=result_id)
     assigned = result.inspectors.filter(pk=request.user.pk).exists()
     if request.method == "POST":
-        if request.POST.get("action") == "clue":
+        if request.POST.get("action") == "abnormal":
+            _attempt(request, lambda: services.result_list_abnormal(actor=request.user, result_id=result.pk),
+                     _("已列入经营异常名录。"))
+        elif request.POST.get("action") == "clue":
             _attempt(request, lambda: services.result_to_clue(actor=request.user, result_id=result.pk),
                      _("已转为案件线索。"))
         else:
@@ -196,6 +199,8 @@ def check(request: HttpRequest, result_id: int) -> HttpResponse:
         return redirect("spotchecks:check", result_id=result.pk)
     return render(request, "spotchecks/check.html", {
         "check": result, "assigned": assigned, "codes": ResultCode.choices, "has_problem": result.has_problem,
+        "may_list": request.user.department_id == result.draw.task.lead_id and result.abnormal_due
+        and not result.abnormal_listed_at,
         "today": timezone.localdate(), "inspectors": result.inspectors.select_related("department")})
 
 
