@@ -73,7 +73,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             in_draws=post.get("in_draws") == "on"), _("检查人员信息已更新。"))
         return redirect("spotchecks:directory")
     return render(request, "spotchecks/directory.html", {
-        "rows": selectors.inspectors(department=user.department),
+        "rows": page_of(request, selectors.inspectors(department=user.department), per_page=100),
         "mine": Avoidance.objects.filter(inspector=user).select_related("entity")})
 
 
@@ -118,7 +118,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     live = next((d for d in draws if d.status != DrawStatus.VOID), None)
     suggested_round = protocol.drand_round_at(timezone.now().timestamp() + 120)
     return render(request, "spotchecks/task.html", {
-        "task": task, "draws": draws, "draw": live, "results": selectors.results_of(draw=live) if live else [],
+        "task": task, "draws": draws, "draw": live,
+        "results": page_of(request, selectors.results_of(draw=live), per_page=50) if live else [],
         "may_act": request.user.department_id == task.lead_id, "suggested_round": suggested_round,
         "suggested_due": (timezone.localtime() + dt.timedelta(minutes=5)).isoformat(timespec="seconds")})
 
