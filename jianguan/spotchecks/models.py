@@ -123,6 +123,26 @@ class Inspector(TimeStamped):
         return str(self.user)
 
 
+class Expert(TimeStamped):
+    """An expert added to the inspector directory (专家库): accompanies checks that need special knowledge; not an
+    officer, so never one of the two officers the law requires, and not drawn by the protocol."""
+
+    department = models.ForeignKey(Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("姓名"), max_length=50)
+    organisation = models.CharField(_("工作单位"), max_length=200)
+    specialties = models.JSONField(_("专业领域"), default=list)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "department_id"
+
+    class Meta:
+        verbose_name = _("专家")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Avoidance(TimeStamped):
     """An inspector's declared conflict with an entity (回避: kinship, former employer, an earlier case …); such a
     pair is never drawn (行政处罚法 第四十三条)."""

@@ -40,6 +40,7 @@ from .models import (
     CheckResult,
     Draw,
     DrawStatus,
+    Expert,
     Inspector,
     Plan,
     PlanStatus,
@@ -333,6 +334,20 @@ def inspector_set(*, actor: User, username: str, areas: list[str], in_draws: boo
     record(actor=actor, verb="spotchecks.inspector_set", target=entry,
            data={"user": username, "areas": entry.areas, "in_draws": in_draws})
     return entry
+
+
+@transaction.atomic
+def expert_add(*, actor: User, name: str, organisation: str, specialties: list[str]) -> Expert:
+    """Add an expert to the department's directory (a department administrator)."""
+    if not actor.has_role(Role.DEPARTMENT_ADMIN):
+        raise AccessDenied("只有部门管理员可以添加专家", code="not_department_admin")
+    _require(bool(name.strip()), "缺少必填字段“姓名”", "required", "name")
+    _require(bool(organisation.strip()), "缺少必填字段“工作单位”", "required", "organisation")
+    expert = Expert.objects.create(department=actor.department, name=name.strip(), organisation=organisation.strip(),
+                                   specialties=sorted({s.strip() for s in specialties if s.strip()}))
+    record(actor=actor, verb="spotchecks.expert_added", target=expert,
+           data={"name": expert.name, "specialties": expert.specialties})
+    return expert
 
 
 # Draws -----------------------------------------------------------------------------------------------------------

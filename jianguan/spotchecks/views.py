@@ -21,7 +21,7 @@ from jianguan.core.errors import DomainError, ValidationFailed
 from jianguan.core.http import page_of
 
 from . import protocol, selectors, services
-from .models import Avoidance, DrawStatus, ResultCode, Task, TaskKind
+from .models import Avoidance, DrawStatus, Expert, ResultCode, Task, TaskKind
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -67,6 +67,11 @@ def directory(request: HttpRequest) -> HttpResponse:
             actor=user, uscc=post.get("uscc", ""), reason=post.get("reason", ""),
             ends_on=dt.date.fromisoformat(day) if day else None), _("回避声明已登记。"))
         return redirect("spotchecks:directory")
+    if request.method == "POST" and post.get("form") == "expert":
+        _attempt(request, lambda: services.expert_add(
+            actor=user, name=post.get("name", ""), organisation=post.get("organisation", ""),
+            specialties=post.get("specialties", "").replace("、", " ").split()), _("专家已添加。"))
+        return redirect("spotchecks:directory")
     if request.method == "POST" and post.get("form") == "inspector":
         _attempt(request, lambda: services.inspector_set(
             actor=user, username=post.get("username", ""), areas=post.get("areas", "").split(),
@@ -74,7 +79,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         return redirect("spotchecks:directory")
     return render(request, "spotchecks/directory.html", {
         "rows": page_of(request, selectors.inspectors(department=user.department), per_page=100),
-        "mine": Avoidance.objects.filter(inspector=user).select_related("entity")})
+        "mine": Avoidance.objects.filter(inspector=user).select_related("entity"),
+        "experts": Expert.objects.visible_to(user)[:200]})
 
 
 @require_POST
