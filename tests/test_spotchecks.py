@@ -291,8 +291,8 @@ def test_experts_are_added_by_a_department_administrator(food_task, persona, sig
     admin = persona("scjg_admin")
     with pytest.raises(AccessDenied):
         services.expert_add(actor=persona("scjg_officer"), name="李工", organisation="省特检院", specialties=["锅炉"])
-    response = signed_in(admin).post("/spotchecks/inspectors/", {"form": "expert", "name": "李工",
-                                                                  "organisation": "省特检院", "specialties": "锅炉、压力容器"})
+    response = signed_in(admin).post("/spotchecks/inspectors/", {
+        "form": "expert", "name": "李工", "organisation": "省特检院", "specialties": "锅炉、压力容器"})
     assert response.status_code == 302
     page = signed_in(admin).get("/spotchecks/inspectors/").content.decode()
     assert "李工" in page and "压力容器" in page
