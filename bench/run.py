@@ -97,13 +97,13 @@ def bench_seed(rounds: int) -> list[dict]:
     }]
 
 
-def bench_library(rounds: int) -> list[dict]:
+def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
     """The chain and entity search at bench scale, on SQLite and on a throw-away PostgreSQL cluster: each database
     seeded whole (`jianguan seed --scale bench`, timed), then measured in-process (bench/library_bench.py)."""
     from tests import pgcluster
 
     rows = []
-    for vendor in ("sqlite", "postgresql"):
+    for vendor in vendors:
         with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
             env = environment(Path(var))
             stop = None
@@ -235,6 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library"))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     options = parser.parse_args()
     rows = []
     if options.only in (None, "seed"):
@@ -244,7 +245,7 @@ def main() -> None:
     if options.only in (None, "catalog"):
         rows += bench_catalog(options.rounds)
     if options.only in (None, "library"):
-        rows += bench_library(options.rounds)
+        rows += bench_library(options.rounds, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)
     for row in rows:
         print(f"{row['name']}: {row['figure']:,} {row['unit']} vs {row['baseline_figure']:,} ({row['ratio']}×)")

@@ -16,7 +16,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -239,14 +239,18 @@ def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
     strata = task.strata
     pool: dict[str, list[str]] = {name: [] for name in strata}
     regions: dict[str, str] = {}
-    for uscc, region, risk in pool_queryset(task).values_list("uscc", "region_id", "risk_class").iterator(
-            chunk_size=20_000):
-        name = "ALL" if "ALL" in strata else risk
-        if name in pool:
-            pool[name].append(uscc)
-            regions[uscc] = region
+    rows = pool_queryset(task).order_by("uscc").values_list("uscc", "region_id", "risk_class")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:  # a million rows: read as plain tuples, in code order
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(50_000):
+            for uscc, region, risk in chunk:
+                name = "ALL" if "ALL" in strata else risk
+                if name in pool:
+                    pool[name].append(uscc)
+                    regions[uscc] = region
     for ids in pool.values():
-        ids.sort()
+        ids.sort()  # code-point order whatever the database's collation (already sorted: linear)
     if not any(pool.values()):
         raise ValidationFailed("抽查对象名录库中没有符合任务范围的对象", code="pool_empty", field="scope")
     departments = list(task.departments.order_by("pk"))
@@ -449,12 +453,12 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     else:
         _require(now >= dt.datetime.fromisoformat(beacon["due"]), "见证人提供随机数的时间未到", "beacon_too_early",
                  "beacon_value")
-    try:
-        unchanged = protocol.commitment(draw.frozen) == draw.commitment
+    try:  # the run recomputes the commitment from the stored inputs: they must not have changed since
+        document = protocol.run(draw.frozen, value)
     except ValueError:
-        unchanged = False
-    _require(unchanged, "冻结的输入与承诺不符：抽取对象或人员名单在承诺后被改动", "commitment_mismatch", "frozen")
-    document = protocol.run(draw.frozen, value)
+        document = None
+    _require(document is not None and document["commitment"] == draw.commitment,
+             "冻结的输入与承诺不符：抽取对象或人员名单在承诺后被改动", "commitment_mismatch", "frozen")
     draw.beacon_value, draw.seed, draw.result = value, document["seed"], document["result"]
     draw.status, draw.drawn_at = DrawStatus.DRAWN, now
     draw.transcript_hash = transcript_hash(_transcript(draw))
