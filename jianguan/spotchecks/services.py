@@ -462,7 +462,7 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     draw.beacon_value, draw.seed, draw.result = value, document["seed"], document["result"]
     draw.status, draw.drawn_at = DrawStatus.DRAWN, now
     draw.transcript_hash = transcript_hash(_transcript(draw))
-    draw.save()
+    draw.save(update_fields=["beacon_value", "seed", "result", "status", "drawn_at", "transcript_hash", "updated_at"])
     _results_for(draw)
     Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.DRAWN)
     record(actor=actor, verb="spotchecks.draw_drawn", target=draw,
@@ -513,7 +513,7 @@ def draw_replace(*, actor: User, draw_id: int, uscc: str, out: str, reason: str)
         raise ValidationFailed(f"无法替换：{exc}", code="replacement_impossible", field="out") from None
     draw.replacements = [*draw.replacements, dict(replacement)]  # the result stays as drawn; replacements follow it
     draw.transcript_hash = transcript_hash(_transcript(draw))
-    draw.save()
+    draw.save(update_fields=["replacements", "transcript_hash", "updated_at"])  # the frozen inputs never change
     check = CheckResult.objects.get(draw=draw, entity__uscc=uscc)
     check.inspectors.remove(User.objects.get(username=out))
     check.inspectors.add(User.objects.get(username=replacement["in"]))
@@ -531,7 +531,7 @@ def draw_void_request(*, actor: User, draw_id: int, reason: str) -> Draw:
     if draw.results.exclude(entered_at=None).exists():
         raise InvalidTransition("已有检查结果录入，不能作废", code="results_entered")
     draw.void_reason, draw.void_requested_by = reason.strip(), actor
-    draw.save()
+    draw.save(update_fields=["void_reason", "void_requested_by", "updated_at"])
     record(actor=actor, verb="spotchecks.draw_void_requested", target=draw, data={"reason": draw.void_reason})
     return draw
 
@@ -546,7 +546,7 @@ def draw_void_approve(*, actor: User, draw_id: int) -> Draw:
     if not actor.has_role(*VOID_APPROVERS) or actor.pk == draw.void_requested_by_id:
         raise AccessDenied("作废须由领导或法制审核人员另行批准，申请人不能自批", code="void_second_approver")
     draw.status, draw.void_approved_by, draw.voided_at = DrawStatus.VOID, actor, timezone.now()
-    draw.save()
+    draw.save(update_fields=["status", "void_approved_by", "voided_at", "updated_at"])
     draw.results.all().delete()
     Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.PUBLISHED)
     record(actor=actor, verb="spotchecks.draw_voided", target=draw,
