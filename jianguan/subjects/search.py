@@ -27,7 +27,7 @@ _DROP = re.compile(r"[\W_]+")
 _CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{4,18}")
 CHUNK = 2_000  # candidates checked per statement
 PROBES = 6  # grams looked up besides the rarest one (the rarest first)
-COUNT_CAP = 20_000  # gram counts stop here: past it a gram is "very common" and its exact count does not matter
+COUNT_CAP = 100_000  # gram counts stop here: past it a gram is "very common" and its exact count does not matter
 SCAN_CAP = 1_000  # a search lists at most this many entities (and says so)
 _TABLE = EntityTerm._meta.db_table
 
