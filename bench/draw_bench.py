@@ -60,8 +60,7 @@ def measure(rounds: int = 3) -> list[dict]:
     from django.utils import timezone
 
     from jianguan.accounts.models import Department, DepartmentKind, Region, RegionLevel, User
-    from jianguan.catalog.contracts import OutsideTheList, require_in_force
-    from jianguan.catalog.models import ImplementationVersion
+    from jianguan.catalog.contracts import random_check_rows
     from jianguan.core.roles import Role
     from jianguan.spotchecks import protocol, services
 
@@ -72,15 +71,7 @@ def measure(rounds: int = 3) -> list[dict]:
     admin = User.objects.filter(department=city, role_grants__role=Role.DEPARTMENT_ADMIN).first()
     today = timezone.localdate()
     window = (today + dt.timedelta(days=30), today + dt.timedelta(days=90))
-    code = None
-    for candidate in ImplementationVersion.objects.in_force(today).filter(
-            in_random_checks=True, implementation__body=city).values_list("implementation__code", flat=True):
-        try:
-            require_in_force(body_id=city.pk, implementation_code=candidate, on=window[0])
-            code = candidate
-            break
-        except OutsideTheList:
-            continue
+    code = random_check_rows(body_id=city.pk, start=window[0], end=window[1])[0]
     plan = services.plan_create(actor=admin, year=today.year, title="基准测试计划")
     pure, selects, whole, commits, verifies, baseline, pool_size, drawn = [], [], [], [], [], [], 0, 0
     for n in range(rounds):

@@ -146,6 +146,17 @@ def test_complaint_clock_counts_working_days_over_national_day(xianan_entity):
     assert complaint.accept_due == dt.date(2025, 10, 16)
 
 
+def test_accepting_a_complaint_starts_the_45_working_day_mediation_clock(xianan_entity, persona):
+    from jianguan.core.calendar import is_working_day
+
+    complaint = complaints.complaint_receive(actor=SYSTEM, channel="portal", values={
+        "category": "price", "subject_uscc": xianan_entity.uscc, "content": "结账时多收停车费"})
+    accepted = complaints.complaint_decide(actor=persona("xa_scjg_officer"), complaint_id=complaint.pk, accept=True)
+    today = timezone.localdate()
+    days = [today + dt.timedelta(days=n) for n in range(1, (accepted.handle_due - today).days + 1)]
+    assert sum(is_working_day(day) for day in days) == 45 and is_working_day(accepted.handle_due)
+
+
 def test_complaint_handling_and_conversion_to_a_clue(xianan_entity, persona):
     complaint = complaints.complaint_receive(actor=SYSTEM, channel="api", values={
         "kind": "report", "category": "drug", "subject_uscc": xianan_entity.uscc, "content": "无证销售处方药",

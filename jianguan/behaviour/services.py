@@ -17,8 +17,9 @@ from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash
-from jianguan.subjects.models import EntityType, MarketEntity, Person, SupervisedObject
-from jianguan.subjects.services import require_ric, require_uscc
+from jianguan.core.validation import not_future
+from jianguan.subjects.models import EntityType, Person, SupervisedObject
+from jianguan.subjects.services import require_entity, require_ric
 
 from .models import Coercion, CoercionKind, IdType, Inspection, OtherAction, PartyNature, Penalty
 
@@ -38,10 +39,7 @@ def _party(*, entity_code: str = "", person_name: str = "", person_id: str = "",
         block = _party(entity_code=found.owner.uscc) if found.owner else {"region": found.region}
         return {**block, "supervised_object": found, "object_name": found.name, "object_type": found.kind}
     if entity_code:
-        code = require_uscc(entity_code, "party_code")
-        entity = MarketEntity.objects.select_related("region").filter(uscc=code).first()
-        if entity is None:
-            raise ValidationFailed(f"市场主体“{code}”不在监管对象库中", code="entity_unknown", field="party_code")
+        entity = require_entity(entity_code, "party_code")
         nature = PartyNature.INDIVIDUAL if entity.entity_type == EntityType.INDIVIDUAL else PartyNature.ORGANISATION
         return {"entity": entity, "party_name": entity.name, "party_nature": nature, "party_id_type": IdType.USCC,
                 "party_code": entity.uscc, "registered_address": entity.registered_address,
@@ -56,11 +54,6 @@ def _party(*, entity_code: str = "", person_name: str = "", person_id: str = "",
                 "object_name": person.name, "object_type": "person"}
     raise ValidationFailed("必须指明行政相对人（统一社会信用代码、身份证号码或监管对象）", code="party_required",
                            field="party_code")
-
-
-def _not_future(day: dt.date, field: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationFailed(f"“{field}”不能晚于今天", code="date_in_future", field=field)
 
 
 def _save(model, actor: Actor, verb: str, values: dict[str, Any]):
@@ -81,7 +74,7 @@ def inspection_record(*, actor: Actor, department: Department, implementation_co
                       party: dict[str, Any], reported_at: dt.datetime | None = None, source: str = "platform",
                       raw: dict | None = None) -> Inspection:
     """Record a 行政检查行为. It must rest on an implementation row of the acting body in force that day."""
-    _not_future(date, "date")
+    not_future(date, "date")
     card = require_in_force(body_id=department.pk, implementation_code=implementation_code, on=date)
     if len(inspectors) < 2:
         raise ValidationFailed("检查人员不得少于两人", code="inspectors_too_few", field="inspectors")
@@ -124,7 +117,7 @@ def penalty_record(*, actor: Actor, department: Department, catalog_code: str, i
                    party: dict[str, Any] | None = None, source: str = "platform", raw: dict | None = None,
                    **extra: Any) -> Penalty:
     """Record a 行政处罚行为: a 子项 of type 行政处罚 in force on the decision date, after the inspection it cites."""
-    _not_future(decided_on, "decided_on")
+    not_future(decided_on, "decided_on")
     card = require_item_in_force(code=catalog_code, on=decided_on, action_types=("penalty",))
     inspection = _inspection(inspection_number)
     unknown = sorted(set(penalty_kinds) - set(PENALTY_KINDS))
@@ -152,7 +145,7 @@ def coercion_record(*, actor: Actor, department: Department, catalog_code: str, 
                     result: str = "", extension: str = "", source: str = "platform",
                     raw: dict | None = None) -> Coercion:
     """Record a 行政强制行为: a 子项 of type 行政强制 in force on its first day, after the inspection it cites."""
-    _not_future(starts_on, "starts_on")
+    not_future(starts_on, "starts_on")
     card = require_item_in_force(code=catalog_code, on=starts_on, action_types=("coercion",))
     inspection = _inspection(inspection_number)
     if kind not in CoercionKind.values:
@@ -176,7 +169,7 @@ def other_record(*, actor: Actor, department: Department, catalog_code: str, num
                  inspection_number: str = "", ends_on: dt.date | None = None, source: str = "platform",
                  raw: dict | None = None) -> OtherAction:
     """Record an 其他行政行为 under a 子项 in force on its first day."""
-    _not_future(starts_on, "starts_on")
+    not_future(starts_on, "starts_on")
     card = require_item_in_force(code=catalog_code, on=starts_on)
     if inspection_number:
         _inspection(inspection_number)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from jianguan.core.errors import DomainError
 
-from .models import CatalogVersion, Implementation, ItemStatus
+from .models import CatalogVersion, Implementation, ImplementationVersion, ItemStatus
 
 
 class OutsideTheList(DomainError):
@@ -117,3 +117,23 @@ def require_item_in_force(*, code: str, on: dt.date, action_types: tuple[str, ..
             code="catalog_item_wrong_type", field=field)
     return ItemCard(code=code, name=version.name, action_type=version.action_type, line=version.item.line,
                     version=version.version)
+
+
+def implementation_bodies(codes: list[str]) -> dict[str, int]:
+    """{implementation row code: its implementing body's id} for the codes that exist."""
+    return dict(Implementation.objects.filter(code__in=codes).values_list("code", "body_id"))
+
+
+def random_check_rows(*, body_id: int, start: dt.date, end: dt.date) -> list[str]:
+    """The body's rows in the 随机抽查事项清单 (是否纳入双随机) that the guard accepts on both days, by code."""
+    codes = sorted(ImplementationVersion.objects.in_force(start).filter(
+        in_random_checks=True, implementation__body_id=body_id).values_list("implementation__code", flat=True))
+    usable = []
+    for code in codes:
+        try:
+            for day in {start, end}:
+                require_in_force(body_id=body_id, implementation_code=code, on=day)
+        except OutsideTheList:
+            continue
+        usable.append(code)
+    return usable

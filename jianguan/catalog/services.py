@@ -21,6 +21,7 @@ from jianguan.core.canonical import canonical_json
 from jianguan.core.errors import AccessDenied, NotFound, ValidationFailed
 from jianguan.core.roles import Role
 from jianguan.core.tabular import read_table
+from jianguan.core.validation import parse_date
 
 from . import codes, matching, search, workflow
 from .models import (
@@ -62,19 +63,9 @@ CHECK_CATEGORIES = ("现场检查", "非现场检查")
 # --- validation of payloads --------------------------------------------------------------------------------
 
 
-def _date(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise ValidationFailed(f"“{field}”应为日期（YYYY-MM-DD），实为“{value}”", code="date_invalid",
-                               field=field) from None
-
-
 def _dates(payload: dict[str, Any]) -> tuple[dt.date, dt.date | None]:
-    effective = _date(payload.get("effective_from"), "effective_from")
-    cancel = _date(payload["cancel_on"], "cancel_on") if payload.get("cancel_on") else None
+    effective = parse_date(payload.get("effective_from"), "effective_from")
+    cancel = parse_date(payload["cancel_on"], "cancel_on") if payload.get("cancel_on") else None
     if cancel is not None and cancel <= effective:
         raise ValidationFailed("计划生效日期必须早于计划取消日期", code="date_order", field="cancel_on")
     payload["effective_from"] = effective.isoformat()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jianguan.core.scoping import HasScope
@@ -29,7 +29,6 @@ def complaint_get(*, reader: HasScope, complaint_id: int) -> Complaint:
 def overdue(*, reader: HasScope) -> dict[str, int]:
     """Open complaints past their decision or handling deadline."""
     today = timezone.localdate()
-    mine = Complaint.objects.visible_to(reader).filter(status__in=OPEN)
-    return {"open": mine.count(),
-            "decision_overdue": mine.filter(status=ComplaintStatus.RECEIVED, accept_due__lt=today).count(),
-            "handling_overdue": mine.filter(handle_due__lt=today).count()}
+    return Complaint.objects.visible_to(reader).filter(status__in=OPEN).aggregate(
+        open=Count("pk"), decision_overdue=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today)),
+        handling_overdue=Count("pk", filter=Q(handle_due__lt=today)))

@@ -20,11 +20,10 @@ from jianguan.accounts.models import Region, User
 from jianguan.audit.services import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.calendar import add_working_days
-from jianguan.core.codes import uscc_error
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
 from jianguan.core.tabular import ImportRefused, Problem, read_table
-from jianguan.subjects.models import MarketEntity
+from jianguan.subjects.services import require_entity
 
 from . import routing
 from .models import Category, Channel, Complaint, ComplaintImport, ComplaintKind, ComplaintStatus, ComplaintStep
@@ -57,14 +56,7 @@ def _clean(values: dict[str, Any], *, field_prefix: str = "") -> dict[str, Any]:
         fail("请写明投诉举报的内容（至少 5 个字）", "content_required", "content")
     subject = str(values.get("subject_name") or "").strip()
     code = str(values.get("subject_uscc") or "").strip().upper()
-    entity = None
-    if code:
-        problem = uscc_error(code)
-        if problem:
-            fail(f"统一社会信用代码“{code}”无效（{problem}）", f"uscc_{problem}", "subject_uscc")
-        entity = MarketEntity.objects.select_related("region").filter(uscc=code).first()
-        if entity is None:
-            fail(f"市场主体“{code}”不在本市监管对象库中", "entity_unknown", "subject_uscc")
+    entity = require_entity(code, field_prefix + "subject_uscc") if code else None
     if not subject and entity is None:
         fail("请写明被投诉举报的对象", "subject_required", "subject_name")
     region = entity.region if entity else Region.objects.filter(code=values.get("region") or "").first()

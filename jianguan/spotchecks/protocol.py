@@ -226,15 +226,20 @@ def _pool_ids(name: str, ids: Any, strict: bool) -> list[str]:
     return list(ids)
 
 
-def _pool(pool: Any, strata: Mapping[str, Any], strict: bool) -> dict[str, list[str]]:
-    if not isinstance(pool, Mapping):
-        raise ValueError("pool must be an object of stratum name to object ids")
+def _same_strata(strata: Mapping[str, Any], pool: Mapping[str, Any]) -> None:
+    """Every stratum has a rule and a pool, and nothing else."""
     for name in strata:
         if name not in pool:
             raise ValueError(f"stratum {name} is in strata but not in pool")
     for name in pool:
         if name not in strata:
             raise ValueError(f"stratum {name} is in pool but not in strata")
+
+
+def _pool(pool: Any, strata: Mapping[str, Any], strict: bool) -> dict[str, list[str]]:
+    if not isinstance(pool, Mapping):
+        raise ValueError("pool must be an object of stratum name to object ids")
+    _same_strata(strata, pool)
     checked = {name: _pool_ids(name, pool[name], strict) for name in strata}
     total = sum(len(ids) for ids in checked.values())
     if total == 0:
@@ -459,12 +464,7 @@ def _seed_bytes(value: bytes | str) -> bytes:
 
 def counts(strata: Mapping[str, Mapping[str, Any]], pool: Mapping[str, Sequence[str]]) -> dict[str, int]:
     """Objects to draw per stratum: ⌈ratio × N⌉ in exact decimal arithmetic, or min(count, N)."""
-    for name in strata:
-        if name not in pool:
-            raise ValueError(f"stratum {name} is in strata but not in pool")
-    for name in pool:
-        if name not in strata:
-            raise ValueError(f"stratum {name} is in pool but not in strata")
+    _same_strata(strata, pool)
     if not any(len(ids) for ids in pool.values()):
         raise ValueError("pool is empty")
     result: dict[str, int] = {}

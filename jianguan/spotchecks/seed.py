@@ -10,8 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind, User
-from jianguan.catalog.contracts import OutsideTheList, require_in_force
-from jianguan.catalog.models import ImplementationVersion
+from jianguan.catalog.contracts import random_check_rows
 from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
@@ -23,21 +22,6 @@ COUNTS = {"demo": {"A": 2, "B": 6, "C": 6, "D": 3}, "city": {"A": 4, "B": 12, "C
           "bench": {"A": 4, "B": 12, "C": 12, "D": 6}}
 OUTCOMES = [(["1"], 70), (["E"], 12), (["A", "3"], 6), (["B"], 4), (["6"], 3), (["F"], 5)]
 WITNESS = "市纪委监委派驻纪检监察组"
-
-
-def _items(department: Department, on: dt.date, until: dt.date | None = None) -> list[str]:
-    """The department's rows in the spot-check list that the catalog's guard accepts on both days."""
-    codes = sorted(ImplementationVersion.objects.in_force(on).filter(
-        in_random_checks=True, implementation__body=department).values_list("implementation__code", flat=True))
-    usable = []
-    for code in codes:
-        try:
-            for day in {on, until or on}:
-                require_in_force(body_id=department.pk, implementation_code=code, on=day)
-        except OutsideTheList:
-            continue
-        usable.append(code)
-    return usable
 
 
 def _person(department: Department, role: str) -> User | None:
@@ -80,8 +64,7 @@ def seed_spotchecks(ctx: SeedContext) -> None:
     admin, leader = _person(city, Role.DEPARTMENT_ADMIN), User.objects.filter(
         role_grants__role=Role.LEADER).order_by("pk").first()
     start_of_year = dt.date(today.year, 1, 1)
-    items = _items(city, start_of_year)
-    if not admin or not items:
+    if not admin or not random_check_rows(body_id=city.pk, start=start_of_year, end=start_of_year):
         return
     plan = services.plan_create(actor=admin, year=today.year, title=f"{today.year}年度{city.name}双随机抽查工作计划",
                                 content="按信用风险分类确定抽查比例，分三批实施，"
@@ -93,7 +76,7 @@ def seed_spotchecks(ctx: SeedContext) -> None:
     counts = COUNTS[ctx.scale]
     drawn, entered = 0, 0
     for number, (start, end) in enumerate(batches, 1):
-        batch_items = _items(city, start, end)
+        batch_items = random_check_rows(body_id=city.pk, start=start, end=end)
         if start > today or not batch_items:
             continue
         task = services.task_create(
@@ -115,7 +98,7 @@ def seed_spotchecks(ctx: SeedContext) -> None:
             services.results_publish(actor=admin, task_id=task.pk)
     start = max(start_of_year, today - dt.timedelta(days=60))
     partner = _joint_partner(city, start, start + dt.timedelta(days=45))
-    own = _items(city, start, start + dt.timedelta(days=45))
+    own = random_check_rows(body_id=city.pk, start=start, end=start + dt.timedelta(days=45))
     if partner and own:
         department, partner_items = partner
         task = services.task_create(
@@ -131,7 +114,7 @@ def seed_spotchecks(ctx: SeedContext) -> None:
 
 def _joint_partner(city: Department, on: dt.date, until: dt.date) -> tuple[Department, list[str]] | None:
     for department in Department.objects.filter(region_id=city.region_id).exclude(pk=city.pk).order_by("pk"):
-        codes = _items(department, on, until)
+        codes = random_check_rows(body_id=department.pk, start=on, end=until)
         if codes and department.users.filter(credentials__isnull=False).exists():
             return department, codes
     return None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,10 +19,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, OfficerCredential, User
+from jianguan.accounts.models import Department, OfficerCredential, Region, User
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
-from jianguan.catalog.contracts import OutsideTheList, require_in_force
+from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, require_in_force
 from jianguan.core.actors import Actor
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.calendar import add_working_days
@@ -33,6 +32,7 @@ from jianguan.credit import services as credit
 from jianguan.credit.models import CreditKind
 from jianguan.enforcement import services as enforcement
 from jianguan.subjects.models import EntityStatus, MarketEntity
+from jianguan.subjects.services import require_entity
 
 from . import protocol
 from .models import (
@@ -161,13 +161,12 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
              "max_objects_per_inspector")
     _require(bool(items), "至少选择一个抽查事项", "items_required", "items")
     contributed = set()
+    bodies_of = implementation_bodies(items)
     for code in items:
-        try:
-            card = next(require_in_force(body_id=body, implementation_code=code, on=window_start, field="items")
-                        for body in taking_part if _row_of(code, body))
-        except StopIteration:
+        if bodies_of.get(code) not in bodies:
             raise OutsideTheList(f"实施清单“{code}”不属于任何检查部门", code="implementation_other_body",
-                                 field="items") from None
+                                 field="items")
+        card = require_in_force(body_id=bodies_of[code], implementation_code=code, on=window_start, field="items")
         _require(card.in_random_checks, f"实施清单“{code}”未纳入双随机抽查", "item_not_in_random_checks", "items")
         contributed.add(card.body_id)
     missing = [bodies[d].name for d in taking_part if d not in contributed]
@@ -182,12 +181,6 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
     record(actor=actor, verb="spotchecks.task_created", target=task,
            data={"departments": taking_part, "items": list(items), "strata": task.strata})
     return task
-
-
-def _row_of(code: str, body_id: int) -> bool:
-    from jianguan.catalog.models import Implementation
-
-    return Implementation.objects.filter(code=code, body_id=body_id).exists()
 
 
 @transaction.atomic
@@ -312,8 +305,7 @@ def avoidance_declare(*, actor: User, uscc: str, reason: str, ends_on: dt.date |
     """An officer declares a conflict with an entity (行政处罚法 第四十三条): the pair is excluded from every draw
     frozen afterwards."""
     _require(len(reason.strip()) >= 2, "缺少必填字段“回避事由”", "required", "reason")
-    entity = MarketEntity.objects.filter(uscc=uscc.strip().upper()).first()
-    _require(entity is not None, f"市场主体“{uscc}”不在监管对象库中", "entity_unknown", "uscc")
+    entity = require_entity(uscc)
     avoidance, _ = Avoidance.objects.update_or_create(inspector=actor, entity=entity,
                                                       defaults={"reason": reason.strip(), "ends_on": ends_on})
     record(actor=actor, verb="spotchecks.avoidance_declared", target=avoidance,
@@ -327,8 +319,6 @@ def inspector_set(*, actor: User, username: str, areas: list[str], in_draws: boo
     officer = User.objects.filter(username=username).first()
     if officer is None or officer.department_id != actor.department_id or not actor.has_role(Role.DEPARTMENT_ADMIN):
         raise AccessDenied("只能设置本部门的检查人员", code="not_own_department")
-    from jianguan.accounts.models import Region
-
     known = set(Region.objects.filter(code__in=areas, path__startswith=actor.department.region.path).values_list(
         "code", flat=True))
     unknown = sorted(set(areas) - known)
@@ -587,18 +577,20 @@ def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: d
              "检查日期应在任务检查期间内且不晚于今天", "date_out_of_window", "checked_on")
     colleagues = list(check.inspectors.filter(department=actor.department).order_by("username"))
     credentials = [c.credentials.filter(revoked_at=None).order_by("-valid_to").first() for c in colleagues]
-    labels = "；".join(str(ResultCode(code).label) for code in clean)
+    check.codes = clean
+    bodies_of = implementation_bodies(task.items)
     numbers = []
-    for index, code in enumerate(c for c in task.items if _row_of(c, actor.department_id)):
+    for index, code in enumerate(c for c in task.items if bodies_of.get(c) == actor.department_id):
         number = f"{check.draw.number}-{check.pk}-{index + 1}"
         behaviour.inspection_record(
             actor=actor, department=actor.department, implementation_code=code, number=number,
-            name=f"双随机抽查：{task.name}", date=checked_on, form="双随机抽查", category="1", result=labels,
+            name=f"双随机抽查：{task.name}", date=checked_on, form="双随机抽查", category="1",
+            result=check.result_labels,
             inspectors=[u.full_name for u in colleagues],
             credential_numbers=[c.number if c else "" for c in credentials], spot_check_plan=str(task.pk),
             party={"entity_code": check.entity.uscc})
         numbers.append(number)
-    check.codes, check.problems, check.evidence, check.follow_up = clean, problems, evidence, follow_up
+    check.problems, check.evidence, check.follow_up = problems, evidence, follow_up
     check.checked_on, check.entered_by, check.entered_at = checked_on, actor, timezone.now()
     check.inspection_numbers = numbers
     if ABNORMAL_CODES & set(clean):
@@ -614,11 +606,10 @@ def result_to_clue(*, actor: User, result_id: int):
     check = CheckResult.objects.select_related("draw__task", "entity").get(pk=result_id)
     if not check.inspectors.filter(pk=actor.pk).exists() and actor.department_id != check.draw.task.lead_id:
         raise NotFound()
-    if not check.entered_at or check.codes == [ResultCode.NO_PROBLEM]:
+    if not check.entered_at or not check.has_problem:
         raise InvalidTransition("只有发现问题的检查结果可以转为案件线索", code="result_without_problem")
     return enforcement.clue_from_inspection(actor=actor, inspection_number=check.inspection_numbers[0],
-                                            summary=check.problems or "；".join(
-                                                str(ResultCode(c).label) for c in check.codes))
+                                            summary=check.problems or check.result_labels)
 
 
 @transaction.atomic
@@ -651,7 +642,3 @@ def results_publish(*, actor: User, task_id: int) -> int:
         entered_at=None).update(published_at=timezone.now())
     record(actor=actor, verb="spotchecks.results_published", target=task, data={"count": count})
     return count
-
-
-def json_dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)

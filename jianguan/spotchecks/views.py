@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.catalog.models import ImplementationVersion
-from jianguan.core.errors import DomainError, ValidationFailed
+from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of
+from jianguan.core.validation import parse_date
 
 from . import protocol, selectors, services
 from .models import Avoidance, DrawStatus, Expert, ResultCode, Task, TaskKind
@@ -65,7 +66,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         day = post.get("ends_on") or None
         _attempt(request, lambda: services.avoidance_declare(
             actor=user, uscc=post.get("uscc", ""), reason=post.get("reason", ""),
-            ends_on=dt.date.fromisoformat(day) if day else None), _("回避声明已登记。"))
+            ends_on=parse_date(day, "ends_on", "回避截止日期") if day else None), _("回避声明已登记。"))
         return redirect("spotchecks:directory")
     if request.method == "POST" and post.get("form") == "expert":
         _attempt(request, lambda: services.expert_add(
@@ -101,14 +102,11 @@ def task_create(request: HttpRequest) -> HttpResponse:
     strata = {name: {"ratio": post.get(f"ratio_{name}")} for name in CLASSES if post.get(f"ratio_{name}", "") != ""}
 
     def create():
-        try:
-            start, end = dt.date.fromisoformat(post.get("window_start", "")), dt.date.fromisoformat(
-                post.get("window_end", ""))
-        except ValueError:
-            raise ValidationFailed("检查起止日期应为 YYYY-MM-DD", code="date_invalid", field="window_start") from None
         return services.task_create(
             actor=request.user, plan_id=int(post.get("plan") or 0), name=post.get("name", ""),
-            items=post.getlist("items"), window_start=start, window_end=end,
+            items=post.getlist("items"),
+            window_start=parse_date(post.get("window_start", ""), "window_start", "检查开始日期"),
+            window_end=parse_date(post.get("window_end", ""), "window_end", "检查结束日期"),
             kind=post.get("kind", TaskKind.UNDIRECTED), strata=strata,
             inspectors_per_department=int(post.get("inspectors_per_department") or 2),
             max_objects_per_inspector=int(post.get("max_objects_per_inspector") or 50))
@@ -192,12 +190,10 @@ def check(request: HttpRequest, result_id: int) -> HttpResponse:
                      _("已转为案件线索。"))
         else:
             def enter():
-                try:
-                    day = dt.date.fromisoformat(request.POST.get("checked_on", ""))
-                except ValueError:
-                    raise ValidationFailed("检查日期应为 YYYY-MM-DD", code="date_invalid", field="checked_on") from None
                 return services.result_enter(actor=request.user, result_id=result.pk,
-                                             codes=request.POST.getlist("codes"), checked_on=day,
+                                             codes=request.POST.getlist("codes"),
+                                             checked_on=parse_date(request.POST.get("checked_on", ""), "checked_on",
+                                                                   "检查日期"),
                                              problems=request.POST.get("problems", ""),
                                              evidence=request.POST.get("evidence", ""),
                                              follow_up=request.POST.get("follow_up", ""))

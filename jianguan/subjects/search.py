@@ -103,10 +103,11 @@ def filter_entities(entities: QuerySet[MarketEntity], query: str) -> tuple[Query
         terms = set().union(*(grams(word) for word in parts))
         if not terms:  # one-character words only: check entities in key order up to the cap
             ids = _keys(matched)
-        for chunk in _candidate_chunks(terms) if terms else ():
-            ids += _keys(matched.filter(pk__in=chunk), SCAN_CAP + 1 - len(ids))
-            if len(ids) > SCAN_CAP:
-                break
+        else:
+            for chunk in _candidate_chunks(terms):
+                ids += _keys(matched.filter(pk__in=chunk), SCAN_CAP + 1 - len(ids))
+                if len(ids) > SCAN_CAP:
+                    break
     return entities.filter(pk__in=ids[:SCAN_CAP]), len(ids) > SCAN_CAP
 
 

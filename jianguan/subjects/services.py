@@ -16,6 +16,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric, ric_error, uscc_error
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash, seal
+from jianguan.core.validation import not_future, parse_date
 
 from . import search
 from .models import (
@@ -64,17 +65,26 @@ def require_ric(value: str, field: str = "id_number") -> str:
     return number
 
 
-def _date(value: Any, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValidationFailed(f"“{label}”应为日期（YYYY-MM-DD）", code="date_invalid", field=field) from None
-    if day > timezone.localdate():
-        raise ValidationFailed(f"“{label}”不能晚于今天", code="date_in_future", field=field)
-    return day
+def require_entity(value: str, field: str = "uscc") -> MarketEntity:
+    """The entity of the object library with this 统一社会信用代码 (the code checked first)."""
+    code = require_uscc(value, field)
+    entity = MarketEntity.objects.select_related("region").filter(uscc=code).first()
+    if entity is None:
+        raise ValidationFailed(f"市场主体“{code}”不在监管对象库中", code="entity_unknown", field=field)
+    return entity
+
+
+def _require_region(code: str, field: str = "region") -> str:
+    if not Region.objects.filter(code=code).exists():
+        raise ValidationFailed(f"区划代码“{code}”不存在", code="region_unknown", field=field)
+    return code
+
+
+def _require_choice(value: str, choices: type, field: str, label: str) -> str:
+    if value not in choices.values:
+        raise ValidationFailed(f"{label}“{value}”不在 {', '.join(choices.values)} 之中", code="choice_invalid",
+                               field=field)
+    return value
 
 
 def _capital(value: Any) -> Decimal | None:
@@ -95,29 +105,24 @@ def _entity_values(values: dict[str, Any]) -> dict[str, Any]:
         if not str(values.get(field) or "").strip():
             raise ValidationFailed(f"缺少必填字段“{label}”", code="required", field=field)
     uscc = require_uscc(values["uscc"])
-    entity_type = values.get("entity_type") or TYPE_BY_CODE.get(uscc[1], EntityType.OTHER) if uscc[0] == "9" \
-        else values.get("entity_type") or EntityType.OTHER
-    if entity_type not in EntityType.values:
-        raise ValidationFailed(f"主体类型“{entity_type}”不在 {', '.join(EntityType.values)} 之中",
-                               code="choice_invalid", field="entity_type")
-    if uscc[0] == "9" and TYPE_BY_CODE.get(uscc[1], EntityType.OTHER) != entity_type:
+    # Codes issued by market regulation (登记管理部门 9) state the type in position 2.
+    by_code = TYPE_BY_CODE.get(uscc[1], EntityType.OTHER) if uscc[0] == "9" else None
+    entity_type = _require_choice(values.get("entity_type") or by_code or EntityType.OTHER, EntityType,
+                                  "entity_type", "主体类型")
+    if by_code is not None and by_code != entity_type:
         raise ValidationFailed("主体类型与统一社会信用代码第 2 位（机构类别）不符", code="type_mismatch",
                                field="entity_type")
-    status = values.get("status") or EntityStatus.ACTIVE
-    if status not in EntityStatus.values:
-        raise ValidationFailed(f"登记状态“{status}”不在 {', '.join(EntityStatus.values)} 之中",
-                               code="choice_invalid", field="status")
-    region = str(values["region"]).strip()
-    if not Region.objects.filter(code=region).exists():
-        raise ValidationFailed(f"区划代码“{region}”不存在", code="region_unknown", field="region")
+    status = _require_choice(values.get("status") or EntityStatus.ACTIVE, EntityStatus, "status", "登记状态")
+    region = _require_region(str(values["region"]).strip())
     industry = str(values["industry"]).strip()[-4:]
     if not Industry.objects.filter(code=industry).exists():
         raise ValidationFailed(f"行业代码“{industry}”不在 GB/T 4754 之中", code="industry_unknown", field="industry")
+    established = parse_date(values["established_on"], "established_on", "成立日期")
     return {"uscc": uscc, "name": str(values["name"]).strip(), "entity_type": entity_type,
             "enterprise_type": str(values.get("enterprise_type") or "").strip(),
             "legal_representative": str(values["legal_representative"]).strip(),
             "registered_address": str(values["registered_address"]).strip(), "region_id": region,
-            "industry_id": industry, "established_on": _date(values["established_on"], "established_on", "成立日期"),
+            "industry_id": industry, "established_on": not_future(established, "established_on", "成立日期"),
             "registered_capital": _capital(values.get("registered_capital")), "status": status}
 
 
@@ -169,6 +174,7 @@ def person_register(*, actor: Actor, name: str, id_number: str, region_code: str
     """Register a natural person as a party: the ID number checked (GB 11643-1999), then stored only sealed and
     masked (个人信息保护法 第二十八条、第五十一条: sensitive personal information, encrypted)."""
     number = require_ric(id_number)
+    _require_region(region_code)
     existing = Person.objects.filter(id_lookup=lookup_hash(number)).first()
     if existing:
         return existing
@@ -183,19 +189,12 @@ def object_register(*, actor: Actor, kind: str, name: str, identifier: str, regi
                     owner_uscc: str = "", address: str = "") -> SupervisedObject:
     """Register a product, place, project, vehicle or device that can be inspected; its identifier is unique per
     kind, and it may belong to an entity."""
-    if kind not in ObjectKind.values:
-        raise ValidationFailed(f"对象类型“{kind}”不在 {', '.join(ObjectKind.values)} 之中", code="choice_invalid",
-                               field="kind")
+    _require_choice(kind, ObjectKind, "kind", "对象类型")
     for field, value, label in (("name", name, "名称"), ("identifier", identifier, "标识")):
         if not value.strip():
             raise ValidationFailed(f"缺少必填字段“{label}”", code="required", field=field)
-    if not Region.objects.filter(code=region_code).exists():
-        raise ValidationFailed(f"区划代码“{region_code}”不存在", code="region_unknown", field="region")
-    owner = None
-    if owner_uscc:
-        owner = MarketEntity.objects.filter(uscc=require_uscc(owner_uscc, "owner")).first()
-        if owner is None:
-            raise ValidationFailed("所属市场主体不在主体库中", code="entity_unknown", field="owner")
+    _require_region(region_code)
+    owner = require_entity(owner_uscc, "owner") if owner_uscc else None
     try:
         with transaction.atomic():
             obj = SupervisedObject.objects.create(kind=kind, name=name.strip(), identifier=identifier.strip(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.core.registry import ChainEntry, ChainQuery
+from jianguan.core.registry import ChainEntry, ChainQuery, chain_records
 
 from .models import Licence, RegistrationEvent, RegistrationEventKind
 
@@ -14,11 +14,7 @@ KINDS = {"registration": _("登记事项"), "licence": _("许可证")}
 
 
 def _rows(model, query: ChainQuery, date_field: str, fields: tuple[str, ...]) -> tuple[list[dict], int]:
-    records = model.objects.filter(entity_id=query.entity_id)
-    if query.since:
-        records = records.filter(**{f"{date_field}__gte": query.since})
-    if query.until:
-        records = records.filter(**{f"{date_field}__lte": query.until})
+    records = chain_records(model.objects, query, date_field)
     rows = list(records.order_by(f"-{date_field}").values(*fields)[:query.limit + 1])
     return (rows, len(rows)) if len(rows) <= query.limit else (rows[:query.limit], records.count())
 
