@@ -13,9 +13,14 @@ from jianguan.accounts.api_auth import AUTH
 from jianguan.audit.api import router as audit_router
 from jianguan.catalog.api import router as catalog_router
 from jianguan.chain.api import router as chain_router
+from jianguan.coercion.api import router as coercion_router
 from jianguan.complaints.api import router as complaints_router
 from jianguan.core.api import ChineseJSONRenderer, install_error_envelope
 from jianguan.credit.api import router as credit_router
+from jianguan.documents.api import router as documents_router
+from jianguan.enforcement.api import router as enforcement_router
+from jianguan.exchange.api import router as exchange_router
+from jianguan.inspections.api import router as inspections_router
 from jianguan.spotchecks.api import router as spotchecks_router
 from jianguan.subjects.api import router as subjects_router
 
@@ -74,3 +79,8 @@ api.add_router("", chain_router)
 api.add_router("", complaints_router)
 api.add_router("", credit_router)
 api.add_router("", spotchecks_router)
+api.add_router("", documents_router)
+api.add_router("", enforcement_router)
+api.add_router("", coercion_router)
+api.add_router("", inspections_router)
+api.add_router("", exchange_router)

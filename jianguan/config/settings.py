@@ -82,9 +82,13 @@ INSTALLED_APPS = [
     "jianguan.behaviour",
     "jianguan.credit",
     "jianguan.complaints",
+    "jianguan.documents",
     "jianguan.enforcement",
+    "jianguan.coercion",
+    "jianguan.inspections",
     "jianguan.spotchecks",
     "jianguan.chain",
+    "jianguan.exchange",
     "jianguan.portal",
 ]
 

@@ -17,4 +17,8 @@ urlpatterns = [
     path("", include("jianguan.behaviour.urls")),
     path("", include("jianguan.credit.urls")),
     path("", include("jianguan.spotchecks.urls")),
+    path("", include("jianguan.documents.urls")),
+    path("", include("jianguan.coercion.urls")),
+    path("", include("jianguan.inspections.urls")),
+    path("", include("jianguan.exchange.urls")),
 ]
