@@ -99,6 +99,26 @@ def test_entity_detail_in_and_out_of_scope(api, county_officer):
     assert response.json() == missing.json()  # out of scope looks exactly like absent
 
 
+def test_entity_detail_is_the_schema_written_out(api, county_officer):
+    """The detail read writes its body out instead of validating it through `EntityOut` (ADR 0016): the body must
+    be exactly what the schema gives, with and without a registered capital."""
+    from jianguan.subjects.api import EntityOut
+    from jianguan.subjects.selectors import entity_get
+
+    client = api(county_officer)
+    visible = MarketEntity.objects.visible_to(county_officer)
+    with_capital = visible.exclude(registered_capital=None).first()
+    without = visible.exclude(pk=with_capital.pk).first()
+    assert with_capital.registered_capital is not None
+    without.registered_capital = None
+    without.save(update_fields=["registered_capital"])
+    for entity in (with_capital, without):
+        body = client.get(f"/api/v1/subjects/{entity.uscc}").json()
+        card = entity_get(reader=county_officer, uscc=entity.uscc)
+        assert body == json.loads(EntityOut.model_validate(card).model_dump_json())
+    assert body["registered_capital"] is None
+
+
 def test_user_list_shows_the_line_only(api, officer):
     body = api(officer).get("/api/v1/org/users?limit=200").json()
     departments = set(Department.objects.filter(pk__in=[u["department"] for u in body["items"]])
