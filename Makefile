@@ -37,7 +37,7 @@ demo-reset:
 	$(MAKE) demo
 
 lint: install
-	$(VENV)/bin/ruff check jianguan tests bench
+	$(VENV)/bin/ruff check jianguan tests bench provsim
 	$(VENV)/bin/lint-imports
 
 test: install lint
