@@ -163,10 +163,17 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
-# test_outsider_gets_404_on_library_records here, and test_spotchecks.test_pages_and_outsiders.
+# test_outsider_gets_404_on_library_records here, test_spotchecks.test_pages_and_outsiders,
+# test_coercion.test_outsiders_get_404_and_anonymous_callers_401 and test_documents (outsiders and anonymous).
 COVERED_ELSEWHERE = {"behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
-                     "spotchecks:public_task", "/api/v1/spotchecks/draws/{draw_id}/transcript"}
+                     "spotchecks:public_task", "/api/v1/spotchecks/draws/{draw_id}/transcript",
+                     "coercion:measure", "coercion:measure_act", "coercion:measure_document", "coercion:enforcement",
+                     "coercion:enforcement_act", "coercion:enforcement_document",
+                     "/api/v1/coercion/measures/{measure_id}", "/api/v1/coercion/enforcements/{enforcement_id}",
+                     "documents:detail", "documents:download", "documents:template_edit",
+                     "documents:template_preview", "documents:template_version", "/api/v1/documents/{document_id}",
+                     "/api/v1/documents/{document_id}/pdf"}
 
 
 def test_every_templated_page_has_an_outsider_case():

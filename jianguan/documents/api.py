@@ -1,7 +1,71 @@
-"""`/api/v1/documents/…`."""
+"""`/api/v1/documents/…`: an issued document's metadata and its PDF bytes, within the caller's scope."""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from jianguan.core.api import ErrorOut, require_reader
+from jianguan.core.roles import ApiScope
+
+from . import selectors
+from .models import IssuedDocument
 
 router = Router(tags=["执法文书 documents"])
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    number: str
+    department: int
+    department_name: str
+    region: str
+    subject: str
+    sha256: str
+    size: int
+    pages: int
+    template_version: int
+    issued_by: str
+    issued_at: dt.datetime
+
+    @staticmethod
+    def resolve_department(obj: IssuedDocument) -> int:
+        return obj.department_id
+
+    @staticmethod
+    def resolve_department_name(obj: IssuedDocument) -> str:
+        return obj.department.name
+
+    @staticmethod
+    def resolve_region(obj: IssuedDocument) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_issued_by(obj: IssuedDocument) -> str:
+        return obj.issued_by_label
+
+
+@router.get("/documents/{document_id}", response={200: DocumentOut, 404: ErrorOut})
+def document_get(request: HttpRequest, document_id: int):
+    """One issued document (metadata and SHA-256); outside the caller's scope it does not exist (404)."""
+    return selectors.document_get(reader=require_reader(request, ApiScope.READ), document_id=document_id)
+
+
+@router.get("/documents/{document_id}/pdf", response={200: None, 404: ErrorOut},
+            openapi_extra={"responses": {"200": {"description": "PDF",
+                                                 "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                            "format": "binary"}}}}}})
+def document_pdf(request: HttpRequest, document_id: int):
+    """The PDF exactly as issued (its SHA-256 equals the metadata's `sha256`)."""
+    document = selectors.document_get(reader=require_reader(request, ApiScope.READ), document_id=document_id,
+                                      with_pdf=True)
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    name = quote(f"{document.title}{document.number}.pdf", safe="")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    response["X-Content-SHA256"] = document.sha256
+    return response

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("documents/", views.index, name="index"),
+    path("documents/<int:document_id>/", views.detail, name="detail"),
+    path("documents/<int:document_id>/pdf/", views.download, name="download"),
+    path("documents/templates/", views.templates, name="templates"),
+    path("documents/templates/<str:kind>/", views.template_edit, name="template_edit"),
+    path("documents/templates/<str:kind>/preview/", views.template_preview, name="template_preview"),
+    path("documents/templates/<str:kind>/versions/<int:version>/", views.template_version, name="template_version"),
+]

@@ -1,0 +1,84 @@
+"""Reads of 行政强制, scoped: lists with their due dates and what is overdue, one record with its timeline, the
+dashboard's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from jianguan.core.scoping import HasScope
+
+from . import deadlines, services, workflow
+from .models import Enforcement, Measure, Power
+from .workflow import ENFORCEMENT_OPEN, EnforcementState, MeasureState
+
+
+def measures(*, reader: HasScope, status: str = "", overdue: bool = False) -> QuerySet[Measure]:
+    rows = Measure.objects.visible_to(reader).select_related("department")
+    if status:
+        rows = rows.filter(status=status)
+    if overdue:
+        rows = rows.filter(overdue_q())
+    return rows
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """Measures past a clock: in force after their last day (release them, 第二十八条), or taken in an emergency
+    and not approved within 24 hours (第十九条)."""
+    now = now or timezone.now()
+    return (Q(status=MeasureState.IN_FORCE, due_on__lt=timezone.localdate(now))
+            | Q(status=MeasureState.EMERGENCY, approval_due__lt=now))
+
+
+def measure_get(*, reader: HasScope, measure_id: int) -> Measure:
+    return Measure.objects.select_related("department__region", "requested_by", "approved_by").get_visible(
+        reader, pk=measure_id)
+
+
+def measure_facts(measure: Measure, now: dt.datetime | None = None) -> dict[str, Any]:
+    """What a page or the API shows beside the stored fields: overdue, days left, the open actions."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    overdue = ((measure.status == MeasureState.IN_FORCE and measure.due_on is not None and measure.due_on < today)
+               or (measure.status == MeasureState.EMERGENCY and measure.approval_due is not None
+                   and measure.approval_due < now))
+    days_left = (measure.due_on - today).days if measure.due_on and measure.status in workflow.MEASURE_BINDING \
+        else None
+    return {"overdue": overdue, "days_left": days_left,
+            "allowed": workflow.allowed(workflow.MEASURE_EDGES, measure.status),
+            "status_label": str(workflow.MEASURE_STATES[measure.status])}
+
+
+def enforcements(*, reader: HasScope, status: str = "") -> QuerySet[Enforcement]:
+    rows = Enforcement.objects.visible_to(reader).select_related("department")
+    return rows.filter(status=status) if status else rows
+
+
+def enforcement_get(*, reader: HasScope, enforcement_id: int) -> Enforcement:
+    return Enforcement.objects.select_related("department__region", "created_by", "measure").get_visible(
+        reader, pk=enforcement_id)
+
+
+def enforcement_facts(enforcement: Enforcement, today: dt.date | None = None) -> dict[str, Any]:
+    """The clocks of one enforcement: late fees accrued (capped), the statement period, the court window."""
+    today = today or timezone.localdate()
+    served = enforcement.demand_served_on
+    court = services.court_dates(enforcement) if enforcement.power == Power.COURT else None
+    return {"late_fee": services.accrued_late_fee(enforcement, enforcement.ended_on or today),
+            "statement_due": deadlines.statement_due(served) if served else None, "court": court,
+            "court_overdue": bool(court and enforcement.status in (EnforcementState.DEMANDED, EnforcementState.HEARD)
+                                  and today > court["latest"]),
+            "allowed": workflow.allowed(workflow.ENFORCEMENT_EDGES, enforcement.status),
+            "status_label": str(workflow.ENFORCEMENT_STATES[enforcement.status])}
+
+
+def dashboard_counts(*, reader: HasScope) -> dict[str, int]:
+    """The dashboard card: measures in force, overdue, awaiting the head; open enforcements."""
+    visible = Measure.objects.visible_to(reader)
+    return {"in_force": visible.filter(status__in=workflow.MEASURE_BINDING).count(),
+            "overdue": visible.filter(overdue_q()).count(),
+            "awaiting": visible.filter(status__in=(MeasureState.REQUESTED, MeasureState.EMERGENCY)).count(),
+            "enforcements": Enforcement.objects.visible_to(reader).filter(status__in=ENFORCEMENT_OPEN).count()}

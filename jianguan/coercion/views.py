@@ -1,0 +1,218 @@
+"""Pages of 行政强制: the lists (due dates, overdue first in the eye), a measure or an enforcement with its timeline
+and the forms of the steps open to the reader, the new-record forms, and the documents issued."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jianguan.core.errors import DomainError
+from jianguan.core.http import page_of
+from jianguan.documents import contracts as documents
+
+from . import selectors, services
+from .models import EnforcementMode, MeasureKind, Power
+from .workflow import (
+    ENFORCEMENT_ACTIONS,
+    ENFORCEMENT_EDGES,
+    ENFORCEMENT_STATES,
+    MEASURE_ACTIONS,
+    MEASURE_EDGES,
+    MEASURE_STATES,
+)
+
+ITEM_ROWS = 5
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
+    """Run a service; its refusal becomes a message on the page the user comes back to."""
+    try:
+        outcome = action()
+    except DomainError as exc:
+        messages.error(request, f"{exc.message}（{exc.code}）")
+        return None
+    messages.success(request, done)
+    return outcome
+
+
+def _fields(post: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The form's non-empty values among `names` (a blank date means "today" to the services)."""
+    return {name: post.get(name).strip() for name in names if post.get(name, "").strip()}
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Measures and enforcements of the reader's scope with their last days; the forms of new records."""
+    user = request.user
+    status, overdue = request.GET.get("status", ""), request.GET.get("overdue") == "1"
+    measures = page_of(request, selectors.measures(reader=user, status=status, overdue=overdue))
+    now = timezone.now()
+    rows = [(m, selectors.measure_facts(m, now)) for m in measures]
+    enforcements = selectors.enforcements(reader=user)[:50]
+    return render(request, "coercion/index.html", {
+        "measures": measures, "rows": rows, "status": status, "overdue": overdue, "states": MEASURE_STATES.items(),
+        "enforcements": [(e, selectors.enforcement_facts(e)) for e in enforcements],
+        "counts": selectors.dashboard_counts(reader=user), "kinds": MeasureKind.choices,
+        "modes": EnforcementMode.choices, "powers": Power.choices, "item_rows": range(ITEM_ROWS),
+        "now": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")})
+
+
+def _items(post: Any) -> list[dict[str, str]]:
+    rows = zip(post.getlist("item_name"), post.getlist("item_spec"), post.getlist("item_quantity"),
+               post.getlist("item_unit"), post.getlist("item_condition"), strict=False)
+    return [{"name": n, "spec": s, "quantity": q, "unit": u, "condition": c} for n, s, q, u, c in rows
+            if n.strip() or q.strip()]
+
+
+@require_POST
+@login_required
+def measure_create(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    values = {"kind": post.get("kind", ""), "inspection_number": post.get("inspection_number", ""),
+              "catalog_code": post.get("catalog_code", ""), "facts": post.get("facts", ""),
+              "basis": post.get("basis", ""), "items": _items(post),
+              "officers": post.get("officers", "").replace("、", " ").replace(",", " ").split(),
+              "days": post.get("days") or 30, "place": post.get("place", ""), "kind_note": post.get("kind_note", ""),
+              "case_number": post.get("case_number", "").strip()}
+
+    def create():
+        if post.get("emergency") == "on":
+            acted_at = parse_datetime(post.get("acted_at", "")) or timezone.now()
+            return services.measure_act_emergency(actor=request.user, acted_at=acted_at,
+                                                  party_present=post.get("party_present") == "on",
+                                                  witness=post.get("witness", ""), **values)
+        return services.measure_request(actor=request.user, **values)
+
+    measure = _attempt(request, create, _("行政强制措施已登记。"))
+    return redirect("coercion:measure", measure_id=measure.pk) if measure else redirect("coercion:index")
+
+
+@login_required
+def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
+    measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
+    facts = selectors.measure_facts(measure)
+    return render(request, "coercion/measure.html", {
+        "measure": measure, "facts": facts, "items": measure.items.all(), "steps": measure.steps.all(),
+        "actions": [(a, MEASURE_ACTIONS[a]) for a in services.actions_for(request.user, measure, MEASURE_EDGES)],
+        "labels": MEASURE_STATES,
+        "action_labels": MEASURE_ACTIONS})
+
+
+MEASURE_FIELDS = {"approve": ("note",), "refuse": ("reason",), "withdraw": ("reason",), "release": ("reason", "on"),
+                  "dispose": ("reason", "on"), "extend": ("days", "reason", "on"),
+                  "implement": ("on", "witness", "place"), "test": ("starts_on", "ends_on", "agency", "notified_on")}
+
+
+@require_POST
+@login_required
+def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
+    measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
+    post, action = request.POST, request.POST.get("action", "")
+    if action == "link_case":
+        _attempt(request, lambda: services.measure_link_case(actor=request.user, measure_id=measure.pk,
+                                                             case_number=post.get("case_number", "")),
+                 _("已关联案件。"))
+        return redirect("coercion:measure", measure_id=measure.pk)
+    fields = _fields(post, MEASURE_FIELDS.get(action, ()))
+    if action == "implement":
+        fields["party_present"] = post.get("party_present") == "on"
+        officers = post.get("officers", "").replace("、", " ").split()
+        if officers:
+            fields["officers"] = officers
+    for required in {"refuse": ("reason",), "withdraw": ("reason",), "release": ("reason",), "dispose": ("reason",),
+                     "extend": ("days", "reason"), "test": ("starts_on", "ends_on", "agency", "notified_on")
+                     }.get(action, ()):
+        fields.setdefault(required, "")
+    _attempt(request, lambda: services.measure_transition(actor=request.user, measure_id=measure.pk, action=action,
+                                                          **fields), _("已办理。"))
+    return redirect("coercion:measure", measure_id=measure.pk)
+
+
+def _pdf(document_id: int, steps: Any) -> HttpResponse:
+    if not steps.filter(document_id=document_id).exists():
+        raise Http404
+    issued = documents.get(document_id)
+    response = HttpResponse(documents.pdf(document_id), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{issued.kind}-{document_id}.pdf"'
+    return response
+
+
+@login_required
+def measure_document(request: HttpRequest, measure_id: int, document_id: int) -> HttpResponse:
+    """A document issued on a step of the measure (the measure's scope decides who may read it)."""
+    measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
+    return _pdf(document_id, measure.steps)
+
+
+@require_POST
+@login_required
+def enforcement_create(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    values = _fields(post, ("inspection_number", "catalog_code", "power", "mode", "decision_reference",
+                            "decision_served_on", "obligation", "principal", "payment_due", "remedy_ends",
+                            "case_number"))
+    defaults = {"inspection_number": "", "catalog_code": "", "power": "", "mode": "", "decision_reference": "",
+                "decision_served_on": "", "obligation": ""}
+    enforcement = _attempt(request, lambda: services.enforcement_create(actor=request.user, **{**defaults, **values}),
+                           _("强制执行已登记。"))
+    if enforcement:
+        return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
+    return redirect("coercion:index")
+
+
+@login_required
+def enforcement_detail(request: HttpRequest, enforcement_id: int) -> HttpResponse:
+    enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
+    facts = selectors.enforcement_facts(enforcement)
+    return render(request, "coercion/enforcement.html", {
+        "enforcement": enforcement, "facts": facts, "steps": enforcement.steps.all(),
+        "actions": [(a, ENFORCEMENT_ACTIONS[a])
+                    for a in services.actions_for(request.user, enforcement, ENFORCEMENT_EDGES)],
+        "labels": ENFORCEMENT_STATES,
+        "action_labels": ENFORCEMENT_ACTIONS, "own": enforcement.power == Power.OWN})
+
+
+ENFORCEMENT_FIELDS = {
+    "demand": ("served_on", "deadline", "manner", "amount", "late_fee"), "hear": ("statement", "on"),
+    "decide": ("reason", "on"), "decide_immediately": ("reason", "on"), "apply_court": ("court", "on"),
+    "execute": ("result", "collected", "on"), "court_enforce": ("result", "collected", "on"),
+    "court_refuse": ("reason", "on"), "comply": ("result", "collected", "on"), "terminate": ("reason", "on")}
+
+
+@require_POST
+@login_required
+def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
+    enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
+    post, action = request.POST, request.POST.get("action", "")
+    if action == "link_case":
+        _attempt(request, lambda: services.enforcement_link_case(actor=request.user, enforcement_id=enforcement.pk,
+                                                                 case_number=post.get("case_number", "")),
+                 _("已关联案件。"))
+        return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
+    fields = _fields(post, ENFORCEMENT_FIELDS.get(action, ()))
+    if action == "hear":
+        fields.update(waived=post.get("waived") == "on", upheld=post.get("upheld") == "on")
+    for required in {"demand": ("served_on", "deadline", "manner"), "decide": ("reason",),
+                     "decide_immediately": ("reason",), "apply_court": ("court",), "execute": ("result",),
+                     "court_enforce": ("result",), "court_refuse": ("reason",),
+                     "terminate": ("reason",)}.get(action, ()):
+        fields.setdefault(required, "")
+    _attempt(request, lambda: services.enforcement_transition(actor=request.user, enforcement_id=enforcement.pk,
+                                                              action=action, **fields), _("已办理。"))
+    return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
+
+
+@login_required
+def enforcement_document(request: HttpRequest, enforcement_id: int, document_id: int) -> HttpResponse:
+    enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
+    return _pdf(document_id, enforcement.steps)
+

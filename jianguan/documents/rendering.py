@@ -1,0 +1,108 @@
+"""From a kind's template and a context to the HTML and the A4 PDF of a 文书.
+
+Templates run in an engine of their own: it sees only this app's document templates (an edited template may
+extend or include them, nothing else), has the filters of `templatetags.document_filters` built in, and renders
+a missing value as empty (the filters turn it into a blank to fill by hand). WeasyPrint fetches nothing: only
+`data:` URLs are allowed, so a template cannot reach the network or the file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.template import Context, Engine, Template
+from django.utils import timezone
+from weasyprint import HTML, Document
+from weasyprint.urls import URLFetcher
+
+from .kinds import KINDS
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+KIND_TEMPLATE = "documents/kinds/{kind}.html"
+FILTERS = "jianguan.documents.templatetags.document_filters"
+
+
+def _engine(*, debug: bool) -> Engine:
+    return Engine(dirs=[str(TEMPLATE_DIR)], app_dirs=False, debug=debug, autoescape=True, string_if_invalid="",
+                  builtins=[FILTERS], libraries={})
+
+
+ENGINE = _engine(debug=False)
+CHECKING_ENGINE = _engine(debug=True)  # keeps line numbers for error messages
+
+
+@dataclass(frozen=True)
+class Source:
+    """The template a document is rendered from: the DB version (id, number) or the packaged default (0)."""
+
+    kind: str
+    body: str
+    css: str = ""
+    version: int = 0
+    template_id: int | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(f"{self.body}\x00{self.css}".encode()).hexdigest()
+
+
+def packaged_source(kind: str) -> Source:
+    """The default template shipped with the code for `kind`."""
+    path = TEMPLATE_DIR / KIND_TEMPLATE.format(kind=kind)
+    return Source(kind=kind, body=path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=128)
+def _compiled(body: str) -> Template:
+    return ENGINE.from_string(body)
+
+
+def document_context(*, kind: str, department: Any, context: dict[str, Any], number: str,
+                     extra_css: str = "") -> dict[str, Any]:
+    """The caller's context plus `doc`: title, number, issuer (the department's full name) and date."""
+    today = timezone.localdate()
+    doc = {"kind": kind, "title": KINDS[kind], "number": number, "issuer": department.name,
+           "department": department.name, "short_name": department.short_name,
+           "region": getattr(department.region, "name", ""), "date": today.isoformat(), "year": today.year}
+    return {**context, "doc": doc, "extra_css": extra_css}
+
+
+def render_html(source: Source, *, department: Any, context: dict[str, Any], number: str) -> str:
+    values = document_context(kind=source.kind, department=department, context=context, number=number,
+                              extra_css=source.css)
+    return _compiled(source.body).render(Context(values, autoescape=True))
+
+
+_FETCHER = URLFetcher(allowed_protocols={"data"})
+
+
+def html_document(html: str) -> Document:
+    """Lay `html` out as pages (WeasyPrint), fetching nothing."""
+    return HTML(string=html, base_url="data:,", url_fetcher=_FETCHER).render()
+
+
+def to_pdf(document: Document, **options: Any) -> bytes:
+    return document.write_pdf(**options)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    sha256: str
+
+
+def render_pdf(source: Source, *, department: Any, context: dict[str, Any], number: str) -> Rendered:
+    """The PDF of one document, its page count and SHA-256."""
+    document = html_document(render_html(source, department=department, context=context, number=number))
+    data = to_pdf(document, pdf_identifier=_identifier(source, number, context), custom_metadata=False)
+    return Rendered(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())
+
+
+def _identifier(source: Source, number: str, context: dict[str, Any]) -> bytes:
+    # A stable file identifier instead of a random one; WeasyPrint also stamps the creation date in the metadata.
+    return hashlib.sha256(f"{source.sha256}|{number}|{sorted(context)}".encode()).hexdigest()[:32].encode()
