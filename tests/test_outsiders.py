@@ -164,7 +164,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
 # test_outsider_gets_404_on_library_records here, test_spotchecks.test_pages_and_outsiders,
-# test_coercion.test_outsiders_get_404_and_anonymous_callers_401 and test_documents (outsiders and anonymous).
+# test_coercion.test_outsiders_get_404_and_anonymous_callers_401, test_documents (outsiders and anonymous) and
+# test_inspections.test_outsiders_see_nothing_of_an_inspection.
 COVERED_ELSEWHERE = {"behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
                      "spotchecks:public_task", "/api/v1/spotchecks/draws/{draw_id}/transcript",
@@ -173,7 +174,8 @@ COVERED_ELSEWHERE = {"behaviour:record", "credit:record", "spotchecks:task", "sp
                      "/api/v1/coercion/measures/{measure_id}", "/api/v1/coercion/enforcements/{enforcement_id}",
                      "documents:detail", "documents:download", "documents:template_edit",
                      "documents:template_preview", "documents:template_version", "/api/v1/documents/{document_id}",
-                     "/api/v1/documents/{document_id}/pdf"}
+                     "/api/v1/documents/{document_id}/pdf", "inspections:detail", "inspections:signature",
+                     "inspections:evidence", "inspections:document", "/api/v1/inspections/{inspection_id}"}
 
 
 def test_every_templated_page_has_an_outsider_case():

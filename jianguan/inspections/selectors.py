@@ -1,0 +1,66 @@
+"""Reads of 行政检查, within the reader's scope; and what a phone keeps for working offline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from jianguan.accounts.models import User
+from jianguan.catalog.contracts import OutsideTheList, require_in_force
+from jianguan.catalog.selectors import implementation_versions
+from jianguan.core.roles import Role
+
+from . import checklist as lists
+from .models import Evidence, FieldInspection, Status
+from .services import credential_on
+
+
+def inspection_list(*, reader: User, mine: bool = False, status: str | None = None) -> QuerySet[FieldInspection]:
+    inspections = FieldInspection.objects.visible_to(reader).select_related("department", "region")
+    if mine:
+        inspections = inspections.filter(Q(officers=reader) | Q(created_by=reader)).distinct()
+    if status:
+        inspections = inspections.filter(status=status)
+    return inspections.order_by("-created_at", "-pk")
+
+
+def inspection_get(*, reader: User, inspection_id: int) -> FieldInspection:
+    return FieldInspection.objects.select_related("department", "region", "entity", "submitted_by").get_visible(
+        reader, pk=inspection_id)
+
+
+def my_tasks(*, reader: User) -> QuerySet[FieldInspection]:
+    """Drafts the reader is one of the officers of: assigned by a task or opened by a colleague."""
+    return inspection_list(reader=reader, status=Status.DRAFT).filter(officers=reader).prefetch_related("officers")
+
+
+def evidence_get(*, reader: User, inspection_id: int, evidence_id: int) -> Evidence:
+    return Evidence.objects.select_related("inspection").get_visible(reader, pk=evidence_id,
+                                                                      inspection_id=inspection_id)
+
+
+def field_data(*, reader: User) -> dict[str, Any]:
+    """What the field page keeps on the phone: the reader, colleagues who may go along (with whether their 执法证
+    is valid today), the department's 行政检查 rows in force today with their checklists, and the tasks."""
+    today = timezone.localdate()
+    department = reader.department
+    colleagues = []
+    for user in User.objects.filter(department=department, is_active=True, role_grants__role=Role.OFFICER) \
+            .distinct().prefetch_related("credentials").order_by("username"):
+        credential = credential_on(user, today)
+        colleagues.append({"username": user.username, "name": user.full_name,
+                           "credential": credential.number if credential else "", "valid": credential is not None})
+    rows = []
+    for version in implementation_versions(as_of=today, body=department.pk):
+        try:
+            card = require_in_force(body_id=department.pk, implementation_code=version.implementation.code, on=today)
+        except OutsideTheList:
+            continue
+        if card.action_type != "check":
+            continue
+        rows.append({"code": card.code, "item_code": card.item_code, "name": card.item_name,
+                     "routine": lists.items_for(card, "routine"), "special": lists.items_for(card, "special")})
+    return {"me": {"username": reader.username, "name": reader.full_name, "department": department.name},
+            "today": today.isoformat(), "colleagues": colleagues, "implementations": rows}
