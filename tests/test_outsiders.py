@@ -165,7 +165,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
 # test_outsider_gets_404_on_library_records here, test_spotchecks.test_pages_and_outsiders,
 # test_coercion.test_outsiders_get_404_and_anonymous_callers_401, test_documents (outsiders and anonymous) and
-# test_inspections.test_outsiders_see_nothing_of_an_inspection.
+# test_inspections.test_outsiders_see_nothing_of_an_inspection and
+# test_enforcement_api.test_outsiders_get_404_on_every_case_path.
 COVERED_ELSEWHERE = {"behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
                      "spotchecks:public_task", "/api/v1/spotchecks/draws/{draw_id}/transcript",
@@ -175,7 +176,12 @@ COVERED_ELSEWHERE = {"behaviour:record", "credit:record", "spotchecks:task", "sp
                      "documents:detail", "documents:download", "documents:template_edit",
                      "documents:template_preview", "documents:template_version", "/api/v1/documents/{document_id}",
                      "/api/v1/documents/{document_id}/pdf", "inspections:detail", "inspections:signature",
-                     "inspections:evidence", "inspections:document", "/api/v1/inspections/{inspection_id}"}
+                     "inspections:evidence", "inspections:document", "/api/v1/inspections/{inspection_id}",
+                     "enforcement:case", "enforcement:case_act", "enforcement:case_file", "enforcement:document",
+                     "enforcement:evidence_file", "enforcement:evidence_upload", "/api/v1/enforcement/cases/{case_id}",
+                     "/api/v1/enforcement/cases/{case_id}/documents",
+                     "/api/v1/enforcement/cases/{case_id}/documents/{document_id}",
+                     "/api/v1/enforcement/cases/{case_id}/file"}
 
 
 def test_every_templated_page_has_an_outsider_case():

@@ -1,7 +1,318 @@
-"""`/api/v1/enforcement/…`: cases, steps, documents and evidence."""
+"""`/api/v1/enforcement/…`: cases (list and search, detail with history and allowed actions), registering a clue,
+on-the-spot decisions, the one transition endpoint, evidence upload, documents, the case file and deadlines.
+
+A step out of order answers 409 with `extra.allowed` (the actions the caller may take now); a person who may
+not take the step 403; a case outside the caller's scope 404 like an absent one.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+
+from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
+from jianguan.core.errors import ValidationFailed
+from jianguan.core.roles import ApiScope
+from jianguan.documents import contracts as documents
+
+from . import casefile, selectors, services
+from .models import Case
 
 router = Router(tags=["执法办案 enforcement"])
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    procedure: str
+    department: int
+    department_name: str
+    region: str
+    party_name: str
+    party_code: str
+    cause: str
+    catalog_code: str
+    received_on: dt.date
+    check_due: dt.date
+    filed_on: dt.date | None
+    decision_due: dt.date | None
+    decided_on: dt.date | None
+    decision_number: str
+    outcome: str
+    fine: str | None
+    closed_on: dt.date | None
+
+    @staticmethod
+    def resolve_status_label(obj: Case) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_department(obj: Case) -> int:
+        return obj.department_id
+
+    @staticmethod
+    def resolve_department_name(obj: Case) -> str:
+        return obj.department.name
+
+    @staticmethod
+    def resolve_region(obj: Case) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_fine(obj: Case) -> str | None:
+        return None if obj.fine is None else str(obj.fine)
+
+
+class StepOut(Schema):
+    key: str
+    label: str
+    due: dt.date
+    rule: str
+    who: str
+    state: str
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    who: str
+    target: str
+    fields: list[str]
+    document: str
+    citation: str
+
+
+class OfficerOut(Schema):
+    username: str
+    name: str
+    credential: str
+    lead: bool
+
+
+class EventOut(Schema):
+    seq: int
+    on: dt.date
+    occurred_at: dt.datetime
+    actor: str
+    verb: str
+    from_status: str
+    to_status: str
+    data: dict[str, Any]
+    document_id: int | None
+    document_sha256: str
+    supersedes: int | None
+    prev_hash: str
+    hash: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    number: str
+    sha256: str
+    seq: int
+
+
+class EvidenceOut(Schema):
+    id: int
+    kind: str
+    title: str
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    collected_on: dt.date
+
+
+class CaseDetailOut(Schema):
+    case: CaseOut
+    officers: list[OfficerOut]
+    steps: list[StepOut]
+    allowed: list[ActionOut]
+    events: list[EventOut]
+    documents: list[DocumentOut]
+    evidence: list[EvidenceOut]
+
+
+class CaseFilter(Schema):
+    status: str | None = None
+    overdue: bool = False
+    party: str | None = None
+    number: str | None = None
+    q: str | None = None
+    mine: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    reader = require_reader(request, ApiScope.READ)
+    return selectors.case_view(case=selectors.case_get(reader=reader, case_id=case_id), reader=reader)
+
+
+@router.get("/enforcement/cases", response=Page[CaseOut])
+def case_list(request: HttpRequest, filters: Query[CaseFilter]):
+    """Cases of the caller's scope (their department and those it guides), newest first; `mine` keeps the
+    caller's own, `overdue` those with an overdue step; `q` searches number, 文号, party, cause and summary."""
+    reader = require_reader(request, ApiScope.READ)
+    cases = selectors.case_list(reader=reader, status=filters.status, overdue=filters.overdue, party=filters.party,
+                                number=filters.number, q=filters.q, mine=filters.mine)
+    return paginate(cases, limit=filters.limit, offset=filters.offset)
+
+
+class ClueIn(InputSchema):
+    party: dict[str, Any]
+    summary: str
+    source: str
+    source_ref: str
+    received_on: dt.date
+    implementation_code: str = ""
+    cause: str = ""
+
+
+@router.post("/enforcement/cases", response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut})
+def case_register(request: HttpRequest, data: ClueIn):
+    """Register a clue (案件来源登记) of the caller's department: the first stage of a case."""
+    who = require_person(request, "officer")
+    case = services.case_register(actor=who, department=who.department, **data.model_dump())
+    return Status(201, selectors.case_view(case=case, reader=who))
+
+
+class SimpleIn(InputSchema):
+    party: dict[str, Any]
+    officers: list[str]
+    facts: str
+    basis: str
+    violated: str = ""
+    penalty_kinds: list[str]
+    fine: str | None = None
+    decided_on: dt.date | None = None
+    place: str = ""
+    catalog_code: str
+    implementation_code: str
+    number: str = ""
+    cause: str = ""
+
+
+@router.post("/enforcement/cases/simple", response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut})
+def case_simple(request: HttpRequest, data: SimpleIn):
+    """简易程序: a warning or a fine within the limits of 行政处罚法 第五十一条, decided and handed over on the spot."""
+    who = require_person(request, "officer")
+    case = services.case_simple(actor=who, **data.model_dump())
+    return Status(201, selectors.case_view(case=case, reader=who))
+
+
+@router.get("/enforcement/cases/{case_id}", response={200: CaseDetailOut, 404: ErrorOut})
+def case_detail(request: HttpRequest, case_id: int):
+    """One case: its open steps with due dates and rules, the actions the caller may take now, its history (each
+    event with its hash), documents and evidence."""
+    return _detail(request, case_id)
+
+
+class TransitionIn(InputSchema):
+    action: str
+    data: dict[str, Any] = {}
+
+
+@router.post("/enforcement/cases/{case_id}/transitions",
+             response={200: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def case_transition(request: HttpRequest, case_id: int, data: TransitionIn):
+    """Take one step (see the `allowed` list of the case). Out of order → 409 with `extra.allowed`."""
+    who = require_person(request)
+    selectors.case_get(reader=who, case_id=case_id)
+    services.case_transition(actor=who, case_id=case_id, action=data.action, data=data.data)
+    return _detail(request, case_id)
+
+
+@router.post("/enforcement/cases/{case_id}/evidence",
+             response={201: EvidenceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut})
+def evidence_upload(request: HttpRequest, case_id: int, sha256: Form[str], file: File[UploadedFile],
+                    title: Form[str] = "", collected_on: Form[dt.date | None] = None):
+    """Upload a file of evidence (multipart: `file`, `sha256` of its bytes as computed by the sender, `title`,
+    `collected_on`). Refused: a type outside the whitelist or whose content does not match its extension, a file
+    above the size limit (413), a hash that does not match the bytes received."""
+    who = require_person(request)
+    selectors.case_get(reader=who, case_id=case_id)
+    limit = services.evidence_max_bytes()
+    if file.size is not None and file.size > limit:
+        raise services.EvidenceTooLarge(f"文件超过 {limit // (1024 * 1024)} MB 的上限", code="file_too_large",
+                                        field="file")
+    evidence = services.evidence_add(actor=who, case_id=case_id, file_name=file.name or "upload",
+                                     data=file.read(limit + 1), sha256=sha256, title=title,
+                                     collected_on=collected_on)
+    return Status(201, evidence)
+
+
+@router.get("/enforcement/cases/{case_id}/documents", response={200: list[DocumentOut], 404: ErrorOut})
+def document_list(request: HttpRequest, case_id: int):
+    """The 文书 issued for the case, in the order of its history, with their numbers and SHA-256."""
+    case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
+    return selectors.documents_of(case)
+
+
+@router.get("/enforcement/cases/{case_id}/documents/{document_id}", response={200: None, 404: ErrorOut})
+def document_pdf(request: HttpRequest, case_id: int, document_id: int):
+    """One issued 文书 of the case as its stored PDF."""
+    case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
+    row = selectors.document_of(case, document_id)
+    response = HttpResponse(documents.pdf(row["id"]), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}-{row["seq"]}.pdf"'
+    return response
+
+
+@router.get("/enforcement/cases/{case_id}/file", response={200: None, 404: ErrorOut})
+def case_file(request: HttpRequest, case_id: int):
+    """The case file (案卷) as one PDF: cover, manifest of hashes, every document, PDF evidence and the history;
+    `manifest.json` is embedded (check it with `python -m jianguan.documents.verify_bundle`)."""
+    case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
+    response = HttpResponse(casefile.case_file(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.number}.pdf"'
+    return response
+
+
+class AlertOut(Schema):
+    case_id: int
+    case_number: str
+    party_name: str
+    department_name: str
+    step: str
+    label: str
+    due: dt.date
+    rule: str
+    state: str
+
+    @staticmethod
+    def resolve_case_number(obj) -> str:
+        return obj.case.number
+
+    @staticmethod
+    def resolve_party_name(obj) -> str:
+        return obj.case.party_name
+
+    @staticmethod
+    def resolve_department_name(obj) -> str:
+        return obj.case.department.name
+
+
+class AlertFilter(Schema):
+    state: str | None = None
+    mine: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/enforcement/deadlines", response={200: Page[AlertOut], 400: ErrorOut})
+def deadline_list(request: HttpRequest, filters: Query[AlertFilter]):
+    """Overdue and due-soon steps of open cases in the caller's scope (`mine`: the caller's cases)."""
+    reader = require_reader(request, ApiScope.READ)
+    if filters.state not in (None, "", "overdue", "due_soon"):
+        raise ValidationFailed("state 应为 overdue 或 due_soon", code="choice_invalid", field="state")
+    rows = selectors.alerts(reader=reader, state=filters.state or None,
+                            officer=reader if filters.mine and getattr(reader, "is_person", False) else None)
+    return paginate(rows, limit=filters.limit, offset=filters.offset)

@@ -1,8 +1,13 @@
-"""Enforcement: for now the clue (案件线索) that starts a penalty case; the enforcement issue builds the cases,
-steps and documents on it.
+"""Enforcement: penalty cases (行政处罚案件) from the clue (案件线索) to the archived file.
 
-A clue must be checked and a decision to open a case (立案) or not taken within 15 working days of its
-discovery or receipt, extendable by 15 on approval (市场监督管理行政处罚程序规定; enforcement.md §2, stage 2).
+A `Clue` is the registration of a 案件来源 (complaint, report, inspection, transfer …); every clue is the first stage
+of a `Case`, which then runs the stages of enforcement.md §2 (立案, 调查取证, 法制审核, 集体讨论, 告知, 听证, 决定,
+送达, 执行, 结案, 归档) by the transition table in `workflow.py`. Every step appends a `CaseEvent` to the case's
+own hash chain (全过程记录, 国办发〔2018〕118号): events are only appended, a correction is a new event naming the
+one it supersedes, and the database refuses UPDATE of events (migration 0003).
+
+Dates are calendar dates of law; clocks (`deadlines.py`) count working days where the law says so
+(行政处罚法 第八十五条).
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.accounts.models import Department, Region
+from jianguan.accounts.models import Department, OfficerCredential, Region, User
 from jianguan.core.models import TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
-from jianguan.subjects.models import MarketEntity
+from jianguan.subjects.models import MarketEntity, Person
 
 
 class ClueSource(models.TextChoices):
@@ -34,6 +39,8 @@ class ClueStatus(models.TextChoices):
 
 
 class Clue(TimeStamped):
+    """The registration of a 案件来源 (案件来源登记表); its case carries the work from here on."""
+
     number = models.CharField(_("线索编号"), max_length=20, unique=True)
     source = models.CharField(_("案件来源"), max_length=12, choices=ClueSource.choices)
     source_ref = models.CharField(_("来源编号"), max_length=50)
@@ -63,3 +70,467 @@ class Clue(TimeStamped):
 
     def audit_jurisdiction(self) -> tuple[str, int]:
         return self.region_id, self.department_id
+
+
+class Procedure(models.TextChoices):
+    """处罚程序 (the national dictionary's codes 01 简易程序, 02 一般程序 are in `BEHAVIOUR_PROCEDURE`)."""
+
+    ORDINARY = "ordinary", _("普通程序")
+    SIMPLE = "simple", _("简易程序")
+
+
+BEHAVIOUR_PROCEDURE = {Procedure.SIMPLE: "01", Procedure.ORDINARY: "02"}
+
+
+class CaseStatus(models.TextChoices):
+    CLUE = "clue", _("线索待核查")
+    FILING_REVIEW = "filing_review", _("立案待审批")
+    NOT_FILED = "not_filed", _("不予立案")
+    INVESTIGATING = "investigating", _("调查取证")
+    INVESTIGATED = "investigated", _("调查终结")
+    LEGAL_REVIEW = "legal_review", _("法制审核")
+    REVIEWED = "reviewed", _("法制审核通过")
+    DISCUSSED = "discussed", _("已集体讨论")
+    NOTIFIED = "notified", _("已告知（陈述申辩）")
+    HEARING_REQUESTED = "hearing_requested", _("已申请听证")
+    HEARING_SCHEDULED = "hearing_scheduled", _("听证已通知")
+    HEARD = "heard", _("听证结束")
+    DECIDED = "decided", _("已作出决定")
+    TRANSFERRED = "transferred", _("已移送")
+    HANDED_OVER = "handed_over", _("当场处罚待备案")
+    SERVED = "served", _("已送达（执行中）")
+    CLOSING_REVIEW = "closing_review", _("结案待审批")
+    CLOSED = "closed", _("已结案")
+    ARCHIVED = "archived", _("已归档")
+
+
+class PartyKind(models.TextChoices):
+    """For the thresholds of law: 公民 (natural persons and 个体工商户) or 法人、其他组织."""
+
+    ORGANISATION = "organisation", _("法人或其他组织")
+    PERSON = "person", _("公民")
+
+
+class Outcome(models.TextChoices):
+    PENALTY = "penalty", _("给予行政处罚")
+    NO_PENALTY = "no_penalty", _("不予行政处罚")
+
+
+class Mitigation(models.TextChoices):
+    """裁量 (行政处罚法 第三十二条 从轻减轻, 第三十三条 不予处罚)."""
+
+    NONE = "", _("一般")
+    LIGHTER = "lighter", _("从轻")
+    REDUCED = "reduced", _("减轻")
+    HEAVIER = "heavier", _("从重")
+
+
+PENALTY_KIND_LABELS = {"01": _("警告"), "02": _("罚款"), "03": _("没收违法所得"), "04": _("责令停产停业"),
+                       "05": _("吊销许可证"), "06": _("行政拘留"), "07": _("法律、行政法规规定的其他行政处罚"),
+                       "08": _("通报批评"), "09": _("没收非法财物"), "10": _("降低资质等级"), "11": _("暂扣许可证"),
+                       "12": _("限制开展经营活动"), "13": _("限制从业"), "14": _("责令关闭")}
+
+
+class Case(TimeStamped):
+    """One 行政处罚案件: its party, the list items it rests on, its officers, its stage and its dates."""
+
+    number = models.CharField(_("案件编号"), max_length=30, unique=True)
+    department = models.ForeignKey(Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    clue = models.OneToOneField(Clue, verbose_name=_("案件线索"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="case")
+    procedure = models.CharField(_("程序"), max_length=10, choices=Procedure.choices, default=Procedure.ORDINARY)
+    status = models.CharField(_("状态"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.CLUE)
+    source = models.CharField(_("案件来源"), max_length=12, choices=ClueSource.choices)
+    source_ref = models.CharField(_("来源编号"), max_length=50, blank=True)
+    cause = models.CharField(_("案由"), max_length=200, blank=True)
+    summary = models.TextField(_("案情摘要"), blank=True)
+
+    entity = models.ForeignKey(MarketEntity, verbose_name=_("当事人（市场主体）"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("当事人（自然人）"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    party_name = models.CharField(_("当事人名称"), max_length=200)
+    party_code = models.CharField(_("当事人证件号码"), max_length=20, blank=True)  # a USCC, or a masked ID number
+    party_kind = models.CharField(_("当事人类别"), max_length=12, choices=PartyKind.choices,
+                                  default=PartyKind.ORGANISATION)
+    party_address = models.CharField(_("当事人地址"), max_length=400, blank=True)
+
+    catalog_code = models.CharField(_("监管事项目录编码"), max_length=14, blank=True)
+    implementation_code = models.TextField(_("检查实施清单编码"), blank=True)
+    inspection_number = models.CharField(_("检查行为编号"), max_length=50, blank=True)
+
+    received_on = models.DateField(_("发现或收到日期"))
+    check_due = models.DateField(_("立案决定期限"))
+    filing_proposal = models.CharField(_("立案建议"), max_length=10, blank=True)  # "file" | "not_file"
+    not_filed_reason = models.TextField(_("不予立案理由"), blank=True)
+    filed_on = models.DateField(_("立案日期"), null=True, blank=True)
+    decision_due = models.DateField(_("处罚决定期限"), null=True, blank=True)
+
+    major = models.BooleanField(_("重大案件"), default=False)
+    hearing_right = models.BooleanField(_("应告知听证权利"), default=False)
+    criminal = models.BooleanField(_("涉刑案件"), default=False)
+    legal_review_required = models.BooleanField(_("须法制审核"), default=False)
+    legal_review_submitted_on = models.DateField(_("送法制审核日期"), null=True, blank=True)
+    legal_review_on = models.DateField(_("法制审核日期"), null=True, blank=True)
+    legal_review_opinion = models.CharField(_("法制审核意见"), max_length=100, blank=True)
+    collective_on = models.DateField(_("集体讨论日期"), null=True, blank=True)
+    collective_conclusion = models.CharField(_("集体讨论结论"), max_length=1000, blank=True)
+
+    facts = models.TextField(_("违法事实"), blank=True)
+    violated = models.TextField(_("违反的规定"), blank=True)
+    basis = models.TextField(_("处罚依据"), blank=True)
+    penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
+    fine = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    confiscation = models.DecimalField(_("没收违法所得（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    notified_on = models.DateField(_("告知日期"), null=True, blank=True)
+    hearing_waived = models.BooleanField(_("放弃听证"), default=False)
+    outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True)
+    mitigation = models.CharField(_("裁量"), max_length=10, choices=Mitigation.choices, blank=True)
+    no_penalty_reason = models.CharField(_("不予处罚理由"), max_length=300, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decision_number = models.CharField(_("处罚决定书文号"), max_length=100, blank=True)
+    decision_document_id = models.BigIntegerField(_("处罚决定书"), null=True, blank=True)
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    simple_filing_due = models.DateField(_("当场处罚备案期限"), null=True, blank=True)
+    simple_filed_on = models.DateField(_("当场处罚备案日期"), null=True, blank=True)
+    transferred_to = models.CharField(_("移送机关"), max_length=200, blank=True)
+    transferred_on = models.DateField(_("移送日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    archived_on = models.DateField(_("归档日期"), null=True, blank=True)
+    behaviour_number = models.CharField(_("处罚行为编号"), max_length=50, blank=True)
+
+    officers = models.ManyToManyField(User, through="CaseOfficer", verbose_name=_("承办人员"), related_name="+")
+    event_count = models.PositiveIntegerField(_("事件数"), default=0)
+    last_hash = models.CharField(_("最后事件摘要"), max_length=64, default="0" * 64)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "department_id"
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("行政处罚案件")
+        verbose_name_plural = _("行政处罚案件")
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["entity", "received_on"])]
+        constraints = [models.CheckConstraint(condition=models.Q(fine__isnull=True) | models.Q(fine__gte=0),
+                                              name="case_fine_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.party_name}"
+
+    def audit_jurisdiction(self) -> tuple[str, int]:
+        return self.region_id, self.department_id
+
+    @property
+    def penalty_labels(self) -> str:
+        """处罚种类 by name (the codes of behaviour.services.PENALTY_KINDS, 行政处罚法 第九条)."""
+        return "、".join(str(PENALTY_KIND_LABELS.get(code, code)) for code in self.penalty_kinds)
+
+    @property
+    def subject(self) -> str:
+        """The documents app's free reference to this case."""
+        return f"case:{self.number}"
+
+
+class CaseSequence(models.Model):
+    """The last case number taken per department and year (gapless, taken under a row lock)."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["department", "year"], name="case_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}/{self.year}: {self.last}"
+
+
+class CaseOfficer(models.Model):
+    """An officer assigned to a case, with the 执法证 valid on the day of assignment (行政处罚法 第四十二条)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(User, verbose_name=_("执法人员"), on_delete=models.PROTECT, related_name="+")
+    credential = models.ForeignKey(OfficerCredential, verbose_name=_("执法证"), on_delete=models.PROTECT,
+                                   related_name="+")
+    lead = models.BooleanField(_("主办"), default=False)
+    assigned_on = models.DateField(_("指派日期"))
+
+    class Meta:
+        verbose_name = _("承办人员")
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_officer_unique")]
+        ordering = ["-lead", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.user_id}"
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's history: who, when, what, from which stage to which, the document issued (id and
+    SHA-256), chained to the previous entry by `prev_hash` (`hash` = H(canonical JSON of the entry)).
+
+    Never updated; a correction is a new event whose `supersedes` names the corrected `seq`.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("序号"))
+    occurred_at = models.DateTimeField(_("时间"))
+    on = models.DateField(_("行为日期"))
+    actor_kind = models.CharField(_("主体类型"), max_length=16)
+    actor_id = models.CharField(_("主体标识"), max_length=64)
+    actor_label = models.CharField(_("主体"), max_length=200)
+    verb = models.CharField(_("动作"), max_length=50)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    data = models.JSONField(_("内容"), default=dict)
+    document_id = models.BigIntegerField(_("文书"), null=True, blank=True)
+    document_sha256 = models.CharField(_("文书摘要"), max_length=64, blank=True)
+    supersedes = models.PositiveIntegerField(_("更正的事件"), null=True, blank=True)
+    algorithm = models.CharField(_("摘要算法"), max_length=10)
+    prev_hash = models.CharField(_("前一事件摘要"), max_length=64)
+    hash = models.CharField(_("摘要"), max_length=64)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "case__department_id"
+    scope_region_field = "case__region_id"
+
+    class Meta:
+        verbose_name = _("案件事件")
+        verbose_name_plural = _("案件事件")
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.verb}"
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", _("照片")
+    DOCUMENT = "document", _("书证、笔录")
+    AUDIO = "audio", _("录音")
+    VIDEO = "video", _("录像")
+    ELECTRONIC = "electronic", _("电子数据")
+
+
+class Evidence(models.Model):
+    """A file of evidence (证据材料), stored by content under the var directory; its SHA-256 was given by the sender
+    and checked against the bytes received."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(_("证据类型"), max_length=12, choices=EvidenceKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("格式"), max_length=50)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    collected_on = models.DateField(_("取证日期"))
+    uploaded_by = models.ForeignKey(User, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "case__department_id"
+    scope_region_field = "case__region_id"
+
+    class Meta:
+        verbose_name = _("证据")
+        verbose_name_plural = _("证据")
+        ordering = ["case_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "sha256"], name="evidence_unique_per_case")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Approval(models.Model):
+    """A decision of an approver on a step (立案, 法制审核, 集体讨论, 决定, 结案 …): who, in which role, the opinion."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
+    step = models.CharField(_("环节"), max_length=30)
+    role = models.CharField(_("角色"), max_length=20)
+    approver = models.ForeignKey(User, verbose_name=_("审批人"), on_delete=models.PROTECT, related_name="+")
+    approved = models.BooleanField(_("同意"), default=True)
+    opinion = models.TextField(_("意见"), blank=True)
+    decided_at = models.DateTimeField(_("审批时间"))
+
+    class Meta:
+        verbose_name = _("审批")
+        ordering = ["case_id", "decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.step}"
+
+
+class ExtensionKind(models.TextChoices):
+    CHECK = "check", _("核查立案期限延长 15 个工作日")
+    DECISION = "decision", _("处罚决定期限延长 30 日")
+    FURTHER = "further", _("集体讨论决定继续延期")
+
+
+class Extension(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    kind = models.CharField(_("延期类型"), max_length=10, choices=ExtensionKind.choices)
+    days = models.PositiveSmallIntegerField(_("延长天数"))
+    working_days = models.BooleanField(_("按工作日计算"), default=False)
+    reason = models.TextField(_("理由"))
+    discussion = models.TextField(_("集体讨论记录"), blank=True)
+    approved_by = models.ForeignKey(User, verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+")
+    approved_on = models.DateField(_("批准日期"))
+
+    class Meta:
+        verbose_name = _("延期")
+        ordering = ["case_id", "approved_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind}+{self.days}"
+
+
+class SuspensionKind(models.TextChoices):
+    """Time not counted in the 90-day clock (市场监督管理行政处罚程序规定 第六十四条)."""
+
+    HEARING = "hearing", _("听证")
+    TESTING = "testing", _("检测、检验、检疫、鉴定")
+    ANNOUNCEMENT = "announcement", _("公告")
+    OTHER = "other", _("权利人辨认或者鉴别等")
+
+
+class Suspension(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    kind = models.CharField(_("类型"), max_length=12, choices=SuspensionKind.choices)
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("不计入办案期限的期间")
+        ordering = ["case_id", "starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind} {self.starts_on}–{self.ends_on or ''}"
+
+
+class Preservation(models.Model):
+    """先行登记保存证据: the head's approval, then a decision within 7 working days (行政处罚法 第五十六条)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="preservations")
+    items = models.JSONField(_("物品清单"), default=list)
+    reason = models.TextField(_("理由"))
+    requested_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField(_("申请日期"))
+    approved_by = models.ForeignKey(User, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_on = models.DateField(_("批准并实施日期"), null=True, blank=True)
+    due = models.DateField(_("处理决定期限"), null=True, blank=True)
+    decided_on = models.DateField(_("处理日期"), null=True, blank=True)
+    decision = models.CharField(_("处理决定"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("先行登记保存")
+        ordering = ["case_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.requested_on}"
+
+
+class Hearing(models.Model):
+    """听证 (行政处罚法 第六十三条—第六十五条)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hearing")
+    requested_on = models.DateField(_("申请日期"))
+    notice_sent_on = models.DateField(_("通知日期"), null=True, blank=True)
+    notice_document_id = models.BigIntegerField(_("听证通知书"), null=True, blank=True)
+    held_on = models.DateField(_("举行日期"), null=True, blank=True)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    public = models.BooleanField(_("公开举行"), default=True)
+    chair = models.ForeignKey(User, verbose_name=_("主持人"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    transcript = models.ForeignKey(Evidence, verbose_name=_("听证笔录"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("结果"), max_length=20, blank=True)  # held | absent | withdrawn
+
+    class Meta:
+        verbose_name = _("听证")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.held_on or self.requested_on}"
+
+
+class ServiceMethod(models.TextChoices):
+    """送达方式 (行政处罚法 第六十一条; 民事诉讼法)."""
+
+    DIRECT = "direct", _("直接送达")
+    LEFT = "left", _("留置送达")
+    MAIL = "mail", _("邮寄送达")
+    ELECTRONIC = "electronic", _("电子送达")
+    ENTRUSTED = "entrusted", _("委托送达")
+    ANNOUNCEMENT = "announcement", _("公告送达")
+
+
+class Service(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    document_id = models.BigIntegerField(_("送达的文书"))
+    method = models.CharField(_("送达方式"), max_length=12, choices=ServiceMethod.choices)
+    consent = models.BooleanField(_("当事人同意电子送达"), default=False)
+    recipient = models.CharField(_("受送达人"), max_length=200)
+    address = models.CharField(_("送达地点"), max_length=400, blank=True)
+    served_on = models.DateField(_("送达日期"))
+    receipt_document_id = models.BigIntegerField(_("送达回证"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("送达")
+        ordering = ["case_id", "served_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.method} {self.served_on}"
+
+
+class Payment(models.Model):
+    """The fine's performance: due 15 days after service (第六十七条), a late fee of 3 % of the fine a day, never
+    above the fine (第七十二条), and the application for court enforcement when unpaid."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="payment")
+    fine = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2)
+    due_on = models.DateField(_("缴纳期限"))
+    paid_amount = models.DecimalField(_("已缴金额（元）"), max_digits=14, decimal_places=2, default=0)
+    late_fee = models.DecimalField(_("加处罚款（元）"), max_digits=14, decimal_places=2, default=0)
+    paid_on = models.DateField(_("缴清日期"), null=True, blank=True)
+    receipts = models.JSONField(_("缴款记录"), default=list)
+    enforcement_applied_on = models.DateField(_("申请强制执行日期"), null=True, blank=True)
+    court = models.CharField(_("受理法院"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("罚款缴纳")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.fine}"
+
+
+class AlertState(models.TextChoices):
+    DUE_SOON = "due_soon", _("即将到期")
+    OVERDUE = "overdue", _("已逾期")
+
+
+class DeadlineAlert(models.Model):
+    """An open step of a case that is overdue or due soon, as the last refresh found it (`tasks.py`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    step = models.CharField(_("环节"), max_length=30)
+    label = models.CharField(_("事项"), max_length=100)
+    due = models.DateField(_("期限"))
+    rule = models.CharField(_("依据"), max_length=200)
+    state = models.CharField(_("状态"), max_length=10, choices=AlertState.choices)
+    refreshed_at = models.DateTimeField(_("刷新时间"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "case__department_id"
+    scope_region_field = "case__region_id"
+
+    class Meta:
+        verbose_name = _("期限提醒")
+        ordering = ["due", "case_id"]
+        constraints = [models.UniqueConstraint(fields=["case", "step"], name="deadline_alert_unique")]
+        indexes = [models.Index(fields=["state", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.step} {self.due}"

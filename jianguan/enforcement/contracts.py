@@ -1,0 +1,62 @@
+"""What other apps may use of enforcement (INTERFACES §B): a case's card, registering a finding as a clue, and
+appending an event to a case's hash-chained history (coercive measures, inspections)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from jianguan.accounts.models import Department
+from jianguan.core.actors import Actor
+
+from . import selectors, services
+from .models import Case
+
+
+@dataclass(frozen=True)
+class CaseCard:
+    id: int
+    number: str
+    status: str
+    department_id: int
+    region_id: str
+    party_name: str
+    entity_uscc: str
+    catalog_code: str
+    implementation_code: str
+
+    @classmethod
+    def from_model(cls, case: Case) -> CaseCard:
+        return cls(id=case.pk, number=case.number, status=case.status, department_id=case.department_id,
+                   region_id=case.region_id, party_name=case.party_name,
+                   entity_uscc=case.entity.uscc if case.entity_id else "", catalog_code=case.catalog_code,
+                   implementation_code=case.implementation_code)
+
+
+def case_card(*, number: str, reader: Any) -> CaseCard:
+    """The case with this 案件编号 within the reader's scope; NotFound (404) otherwise."""
+    return CaseCard.from_model(selectors.case_by_number(reader=reader, number=number))
+
+
+def case_from_finding(*, actor: Actor, department: Department, party: dict, summary: str, source: str,
+                      source_ref: str, found_on: dt.date, implementation_code: str = "") -> CaseCard:
+    """Register a finding (an inspection's problem, a coercive measure's grounds …) as a clue of `department`.
+
+    `party`: {"uscc"} for an entity, {"id_number", "name", "region"} for a person, or {"name"}; `source` one of
+    `models.ClueSource` (inspection, complaint, report, transfer, assignment, monitoring). The 15-working-day
+    check clock starts on `found_on`.
+    """
+    case = services.case_register(actor=actor, department=department, party=party, summary=summary, source=source,
+                                  source_ref=source_ref, received_on=found_on,
+                                  implementation_code=implementation_code)
+    return CaseCard.from_model(Case.objects.select_related("entity").get(pk=case.pk))
+
+
+def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, document_id: int | None = None) -> None:
+    """Append an event (verb ≤ 50 characters, JSON data, optionally an issued document whose id and SHA-256 are
+    chained) to the case's history."""
+    services.case_append_event(actor=actor, case_id=case_id, verb=verb, data=data, document_id=document_id)
+
+
+__all__ = ["CaseCard", "case_append_event", "case_card", "case_from_finding"]

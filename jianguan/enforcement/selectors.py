@@ -1,0 +1,137 @@
+"""Reads of enforcement, scoped: case lists and search, one case with its history and documents, the deadline
+alerts per officer and department, the dashboard's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from jianguan.core.errors import NotFound
+from jianguan.core.scoping import HasScope
+from jianguan.documents.contracts import KINDS
+
+from . import deadlines, permissions, workflow
+from .models import AlertState, Case, CaseEvent, CaseStatus, DeadlineAlert, Evidence, Payment
+
+
+def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = False, party: str | None = None,
+              number: str | None = None, q: str | None = None, mine: bool = False) -> QuerySet[Case]:
+    """Cases of the reader's scope, newest first; `mine` keeps those the reader is assigned to."""
+    cases = Case.objects.visible_to(reader).select_related("department", "region")
+    if mine:  # a system (API key) has no cases of its own
+        me = reader.pk if getattr(reader, "is_person", False) else None
+        cases = cases.filter(assignments__user_id=me) if me else cases.none()
+    if status:
+        cases = cases.filter(status=status)
+    if overdue:
+        cases = cases.filter(alerts__state=AlertState.OVERDUE).distinct()
+    if party:
+        cases = cases.filter(Q(party_name__contains=party.strip()) | Q(party_code=party.strip().upper()))
+    if number:
+        cases = cases.filter(Q(number=number.strip()) | Q(decision_number=number.strip()))
+    if q:
+        text = q.strip()
+        cases = cases.filter(Q(number=text) | Q(decision_number=text) | Q(party_name__contains=text)
+                             | Q(cause__contains=text) | Q(summary__contains=text) | Q(party_code=text.upper()))
+    return cases.order_by("-received_on", "-pk")
+
+
+def case_get(*, reader: HasScope, case_id: int) -> Case:
+    return Case.objects.select_related("department__region", "region", "entity", "person", "clue").get_visible(
+        reader, pk=case_id)
+
+
+def case_by_number(*, reader: HasScope, number: str) -> Case:
+    return Case.objects.select_related("department", "entity").get_visible(reader, number=number)
+
+
+def events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.order_by("seq")
+
+
+def documents_of(case: Case) -> list[dict[str, Any]]:
+    """The documents issued for the case, in the order of its history (id, kind, title, number, SHA-256)."""
+    rows = []
+    for event in case.events.exclude(document_id=None).order_by("seq"):
+        issued = event.data.get("document") or {}
+        kind = issued.get("kind", "")
+        rows.append({"id": event.document_id, "kind": kind, "title": KINDS.get(kind, kind),
+                     "number": issued.get("number", ""), "sha256": event.document_sha256, "seq": event.seq,
+                     "on": event.on})
+    return rows
+
+
+def document_of(case: Case, document_id: int) -> dict[str, Any]:
+    for row in documents_of(case):
+        if row["id"] == document_id:
+            return row
+    raise NotFound()
+
+
+def evidence_of(case: Case) -> QuerySet[Evidence]:
+    return case.evidence.select_related("uploaded_by").order_by("pk")
+
+
+def evidence_get(*, reader: HasScope, case_id: int, evidence_id: int) -> Evidence:
+    return Evidence.objects.select_related("case").get_visible(reader, pk=evidence_id, case_id=case_id)
+
+
+def alerts(*, reader: HasScope, state: str | None = None, officer=None, department_id: int | None = None,
+           ) -> QuerySet[DeadlineAlert]:
+    """Overdue and due-soon steps of open cases in the reader's scope (as the last refresh found them)."""
+    rows = DeadlineAlert.objects.visible_to(reader).filter(case__status__in=workflow.OPEN).select_related(
+        "case", "case__department")
+    if state:
+        rows = rows.filter(state=state)
+    if officer is not None:
+        rows = rows.filter(case__assignments__user=officer)
+    if department_id:
+        rows = rows.filter(case__department_id=department_id)
+    return rows.order_by("due", "case_id")
+
+
+def alerts_by_department(*, reader: HasScope) -> list[dict[str, Any]]:
+    return list(DeadlineAlert.objects.visible_to(reader).filter(case__status__in=workflow.OPEN).values(
+        "case__department__name").annotate(
+        overdue=Count("pk", filter=Q(state=AlertState.OVERDUE)),
+        due_soon=Count("pk", filter=Q(state=AlertState.DUE_SOON))).order_by("case__department__name"))
+
+
+def dashboard_counts(*, reader) -> dict[str, int]:
+    """Open cases, the reader's own, and the reader's overdue and due-soon steps, in one statement."""
+    mine = Q(assignments__user_id=reader.pk) if getattr(reader, "is_person", False) else Q(pk__in=[])
+    return Case.objects.visible_to(reader).filter(status__in=workflow.OPEN).aggregate(
+        open=Count("pk", distinct=True), mine=Count("pk", filter=mine, distinct=True),
+        overdue=Count("alerts", filter=mine & Q(alerts__state=AlertState.OVERDUE), distinct=True),
+        due_soon=Count("alerts", filter=mine & Q(alerts__state=AlertState.DUE_SOON), distinct=True))
+
+
+def case_view(*, case: Case, reader: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """One case as its page and the API show it: the open steps with due dates and rules, what the reader may do
+    now, the officers, the history, the documents and the evidence."""
+    today = today or timezone.localdate()
+    labels = dict(CaseStatus.choices)
+    steps = [{"key": s.key, "label": s.label, "due": s.due, "rule": s.rule, "who": s.who,
+              "who_label": workflow.WHO_LABELS[s.who], "state": s.state(today)}
+             for s in deadlines.open_steps(case, today=today)]
+    allowed = [{"action": e.action, "label": e.label, "who": e.who, "target": e.target,
+                "target_label": labels[e.target], "fields": list(e.fields), "document": e.document,
+                "citation": e.citation} for e in permissions.allowed_actions(case, reader, today)]
+    officers = [{"username": a.user.username, "name": a.user.full_name, "credential": a.credential.number,
+                 "lead": a.lead} for a in case.assignments.select_related("user", "credential")]
+    history_rows = [{"seq": e.seq, "on": e.on, "occurred_at": e.occurred_at, "actor": e.actor_label, "verb": e.verb,
+                     "verb_label": VERB_LABELS.get(e.verb, e.verb), "from_status": e.from_status,
+                     "to_status": e.to_status, "to_label": labels.get(e.to_status, ""), "data": e.data,
+                     "document_id": e.document_id, "document_sha256": e.document_sha256,
+                     "supersedes": e.supersedes, "prev_hash": e.prev_hash, "hash": e.hash}
+                    for e in events(case)]
+    return {"case": case, "status_label": labels[case.status], "steps": steps, "allowed": allowed,
+            "officers": officers, "events": history_rows, "documents": documents_of(case),
+            "evidence": list(evidence_of(case)), "payment": Payment.objects.filter(case=case).first()}
+
+
+VERB_LABELS = {"register": "登记案件线索", "simple_decide": "当场作出行政处罚决定", "evidence_added": "上传证据",
+               "corrected": "更正记录", **{e.action: e.label for e in workflow.EDGES}}
