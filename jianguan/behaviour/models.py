@@ -1,7 +1,8 @@
 """The behaviour library (监管行为信息库): records of 行政检查, 行政处罚, 行政强制 and 其他行为 with the national data
 elements (behaviour-records.md §1–§5). The enforcement app writes here; the exchange app fills it from other
 systems. A record is never edited in place by either: corrections arrive as a new version of the same
-记录唯一标识 (`record_id`) and replace the row, keeping the raw payload received.
+记录唯一标识 (`record_id`) and replace the row (`version` + 1), keeping the raw payload received; a withdrawal
+(`d`) sets `withdrawn_at` and keeps the row.
 """
 
 from __future__ import annotations
@@ -48,15 +49,17 @@ class BehaviourRecord(TimeStamped):
     record_id = models.CharField(_("记录唯一标识"), max_length=64, unique=True, default=uuid.uuid4)
     number = models.CharField(_("行为编号"), max_length=50, unique=True)
     name = models.CharField(_("行为名称"), max_length=500)
+    # No single-column indexes on `department` and `entity`: each table's (department, date) and (entity, date)
+    # indexes serve those look-ups, and exchange intakes insert rows 10,000 at a time.
     department = models.ForeignKey(Department, verbose_name=_("实施机构"), on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     delegated_by = models.ForeignKey(Department, verbose_name=_("受委托部门"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     catalog_code = models.CharField(_("监管事项目录编码"), max_length=14)
     object_type = models.CharField(_("监管对象类型"), max_length=20, blank=True)
     object_name = models.CharField(_("监管对象"), max_length=200)
     entity = models.ForeignKey(MarketEntity, verbose_name=_("市场主体"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
     person = models.ForeignKey(Person, verbose_name=_("个人当事人"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
     supervised_object = models.ForeignKey(SupervisedObject, verbose_name=_("监管对象（非市场主体）"), null=True,
@@ -73,6 +76,11 @@ class BehaviourRecord(TimeStamped):
     reported_by = models.CharField(_("报送人员"), max_length=50, blank=True)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.PLATFORM)
     raw = models.JSONField(_("原始报文"), null=True, blank=True)
+    # Exchange identity (catalog.md §7): the sending system and the version of this 记录唯一标识. A `u` replaces the
+    # row with a higher version; a `d` marks it withdrawn and keeps it. The same (system, id, version) is stored once.
+    version = models.PositiveIntegerField(_("版本"), default=1, db_default=1)
+    source_system = models.CharField(_("报送系统"), max_length=64, blank=True, default="", db_default="")
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 
     objects = RecordQuerySet.as_manager()
     scope_department_field = "department_id"

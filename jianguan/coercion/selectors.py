@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from jianguan.core.scoping import HasScope
@@ -77,8 +77,8 @@ def enforcement_facts(enforcement: Enforcement, today: dt.date | None = None) ->
 
 def dashboard_counts(*, reader: HasScope) -> dict[str, int]:
     """The dashboard card: measures in force, overdue, awaiting the head; open enforcements."""
-    visible = Measure.objects.visible_to(reader)
-    return {"in_force": visible.filter(status__in=workflow.MEASURE_BINDING).count(),
-            "overdue": visible.filter(overdue_q()).count(),
-            "awaiting": visible.filter(status__in=(MeasureState.REQUESTED, MeasureState.EMERGENCY)).count(),
-            "enforcements": Enforcement.objects.visible_to(reader).filter(status__in=ENFORCEMENT_OPEN).count()}
+    counts = Measure.objects.visible_to(reader).aggregate(
+        in_force=Count("pk", filter=Q(status__in=workflow.MEASURE_BINDING)), overdue=Count("pk", filter=overdue_q()),
+        awaiting=Count("pk", filter=Q(status__in=(MeasureState.REQUESTED, MeasureState.EMERGENCY))))
+    counts["enforcements"] = Enforcement.objects.visible_to(reader).filter(status__in=ENFORCEMENT_OPEN).count()
+    return counts

@@ -211,3 +211,27 @@ JIANGUAN_DEMO_PASSWORD = env.str("JIANGUAN_DEMO_PASSWORD", "Jianguan@2026")
 JIANGUAN_API_PAGE_MAX = env.int("JIANGUAN_API_PAGE_MAX", 200, minimum=1)
 # Shown in page titles; empty means "<city name>互联网+监管平台".
 JIANGUAN_SITE_NAME = env.str("JIANGUAN_SITE_NAME", "")
+
+# --- enforcement and field work ----------------------------------------------------------------------------
+# Largest evidence file of a case, in bytes, and of a photo or video attached to an inspection, in MiB.
+JIANGUAN_EVIDENCE_MAX_BYTES = env.int("JIANGUAN_EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+JIANGUAN_INSPECTION_EVIDENCE_MAX_MB = env.int("JIANGUAN_INSPECTION_EVIDENCE_MAX_MB", 50, minimum=1)
+
+# --- data exchange (jianguan.exchange) ---------------------------------------------------------------------
+# Our sender code (source) in batches pushed upward; empty means JIANGUAN_LOCALITY.
+JIANGUAN_EXCHANGE_SOURCE = env.str("JIANGUAN_EXCHANGE_SOURCE", "")
+JIANGUAN_EXCHANGE_MAX_RECORDS = env.int("JIANGUAN_EXCHANGE_MAX_RECORDS", 10_000, minimum=1)
+JIANGUAN_EXCHANGE_MAX_BYTES = env.int("JIANGUAN_EXCHANGE_MAX_BYTES", 64 * 1024 * 1024, minimum=1024)
+# The receiver (the city sharing platform): base URL (/api/batches is appended), bearer token, base64 Ed25519
+# public key of its receipts (empty: receipts are not verified). An empty URL pushes nothing.
+JIANGUAN_PUSH_URL = env.str("JIANGUAN_PUSH_URL", "")
+JIANGUAN_PUSH_TOKEN = env.str("JIANGUAN_PUSH_TOKEN", "")
+JIANGUAN_PUSH_RECEIVER_KEY = env.str("JIANGUAN_PUSH_RECEIVER_KEY", "")
+JIANGUAN_PUSH_BATCH_SIZE = env.int("JIANGUAN_PUSH_BATCH_SIZE", 1000, minimum=1)
+JIANGUAN_PUSH_RETRY_BASE_SECONDS = env.int("JIANGUAN_PUSH_RETRY_BASE_SECONDS", 10, minimum=1)
+JIANGUAN_PUSH_RETRY_MAX_SECONDS = env.int("JIANGUAN_PUSH_RETRY_MAX_SECONDS", 3600, minimum=1)
+JIANGUAN_PUSH_TIMEOUT_SECONDS = env.int("JIANGUAN_PUSH_TIMEOUT_SECONDS", 60, minimum=1)
+JIANGUAN_PUSH_INTERVAL_SECONDS = env.int("JIANGUAN_PUSH_INTERVAL_SECONDS", 10, minimum=1)
+JIANGUAN_PUSH_ON_INTAKE = env.bool("JIANGUAN_PUSH_ON_INTAKE", True)
+# Days of records a department's quality score covers.
+JIANGUAN_QUALITY_WINDOW_DAYS = env.int("JIANGUAN_QUALITY_WINDOW_DAYS", 30, minimum=1)

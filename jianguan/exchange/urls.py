@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("exchange/upload/", views.upload, name="upload"),
+    path("exchange/calls/<int:call_id>/", views.call_detail, name="call"),
+    path("exchange/repairs/", views.repair_list, name="repairs"),
+    path("exchange/repairs/<int:item_id>/", views.repair_detail, name="repair"),
+    path("exchange/repairs/<int:item_id>/dismiss/", views.repair_dismiss, name="repair_dismiss"),
+    path("exchange/monitor/", views.monitor, name="monitor"),
+]

@@ -1,0 +1,138 @@
+"""The repair queue (整改): records refused by our checks or by the receiver wait here for their department.
+
+`settle` is called by an intake in its transaction: a record refused again updates its open item (one open item per
+record and department), a record accepted closes the open items of its 记录唯一标识. `route` files the records a
+receiver refused. The fix itself (re-check, store as `u` with version + 1) is `services.repair_fix`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from jianguan.accounts.models import Department
+
+from .models import ExchangeCall, Origin, OutboxRecord, PushBatch, RepairItem, RepairStatus
+
+
+def _regions(department_ids: set[int]) -> dict[int, str]:
+    return dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "region_id"))
+
+
+def settle(*, sender: Any, std: Any, call: ExchangeCall, accepted: list[Any], rejected: list[Any],
+           fixing: RepairItem | None = None) -> None:
+    """File the refused records of an intake and close the items its accepted records fix."""
+    now = timezone.now()
+    person = sender.actor if getattr(sender.actor, "is_person", False) else None
+    fixed_ids = [i.record_id for i in accepted if not i.duplicate]
+    if fixing is not None and any(i.record_id == fixing.record_id for i in accepted):
+        fixed_ids.append(fixing.record_id)
+        RepairItem.objects.filter(pk=fixing.pk).update(
+            status=RepairStatus.FIXED, fixed_at=now, fixed_by=person,
+            resolution=f"整改后重报，已接收（调用 #{call.pk}）")
+    if fixed_ids and RepairItem.objects.filter(standard=std.name, status=RepairStatus.OPEN).exists():
+        for start in range(0, len(fixed_ids), 5000):
+            RepairItem.objects.filter(standard=std.name, status=RepairStatus.OPEN,
+                                      record_id__in=fixed_ids[start:start + 5000]).update(
+                status=RepairStatus.FIXED, fixed_at=now, fixed_by=person,
+                resolution=f"重报已接收（调用 #{call.pk}）")
+    if not rejected:
+        return
+    owners = {i.index: i.department_id or sender.department.pk for i in rejected}
+    regions = _regions(set(owners.values()))
+    keyed = [i for i in rejected if i.record_id]
+    open_items: dict[tuple[int, str], RepairItem] = {}
+    if fixing is not None:
+        open_items[fixing.department_id, fixing.record_id] = fixing
+    ids = list({i.record_id for i in keyed})
+    for start in range(0, len(ids), 5000):
+        for item in RepairItem.objects.filter(standard=std.name, status=RepairStatus.OPEN,
+                                              record_id__in=ids[start:start + 5000]):
+            open_items.setdefault((item.department_id, item.record_id), item)
+    new, changed = [], []
+    for entry in rejected:
+        department = owners[entry.index]
+        payload = _payload(entry)
+        existing = open_items.get((department, entry.record_id)) if entry.record_id else None
+        if existing is not None:
+            existing.errors, existing.payload, existing.call = entry.errors, payload, call
+            if existing is not fixing:  # a fix refused on the page left nothing: its next try keeps the version
+                existing.version = entry.version or existing.version
+            changed.append(existing)
+            continue
+        item = RepairItem(department_id=department, region_id=regions[department], standard=std.name,
+                          record_id=entry.record_id[:64], version=entry.version or 1,
+                          source_system=sender.source_system, payload=payload, errors=entry.errors,
+                          origin=Origin.CHECK, call=call, created_at=now)
+        new.append(item)
+        if entry.record_id:
+            open_items[department, entry.record_id] = item
+    RepairItem.objects.bulk_create([i for i in new if i.pk is None], batch_size=2000)
+    RepairItem.objects.bulk_update([i for i in changed if i.pk], ["errors", "payload", "call", "version"],
+                                   batch_size=500)
+
+
+def _payload(entry: Any) -> dict[str, Any]:
+    from .sealing import protect_record
+
+    data = dict(entry.data) if isinstance(entry.data, dict) else {}
+    return protect_record({k: val for k, val in data.items() if isinstance(k, str)})
+
+
+def route(*, items: list[tuple[OutboxRecord, list[dict[str, Any]]]], origin: str, batch: PushBatch | None) -> None:
+    """File records the receiver refused (with its problems) in their departments' queues."""
+    if not items:
+        return
+    now = timezone.now()
+    RepairItem.objects.bulk_create([
+        RepairItem(department_id=row.department_id, region_id=row.region_id, standard=row.standard,
+                   record_id=row.record_id, version=row.version, source_system=row.source_system,
+                   payload=row.data, errors=[_receiver_issue(e) for e in errors], origin=origin, batch=batch,
+                   call_id=row.call_id, created_at=now)
+        for row, errors in items], batch_size=2000)
+
+
+def _receiver_issue(error: Any) -> dict[str, str]:
+    if not isinstance(error, dict):
+        return {"field": "", "code": "receiver_error", "message": str(error)[:500]}
+    return {"field": str(error.get("field", "")), "code": str(error.get("code", "receiver_error")),
+            "message": str(error.get("message", ""))[:500], "rule": "receiver." + str(error.get("code", "")),
+            "dimension": "receiver"}
+
+
+# --- figures ---------------------------------------------------------------------------------------------------
+
+def queue_figures(items: Any, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Whether the loop closes: open items, fixed in the last 7 and 30 days, median and oldest age of the open
+    ones (days). `items` is an already scoped queryset of RepairItem."""
+    now = now or timezone.now()
+    counts = items.aggregate(
+        open=Count("pk", filter=Q(status=RepairStatus.OPEN)),
+        fixed_7=Count("pk", filter=Q(status=RepairStatus.FIXED, fixed_at__gte=now - dt.timedelta(days=7))),
+        fixed_30=Count("pk", filter=Q(status=RepairStatus.FIXED, fixed_at__gte=now - dt.timedelta(days=30))),
+        from_receiver=Count("pk", filter=Q(status=RepairStatus.OPEN, origin=Origin.RECEIVER)))
+    created = list(items.filter(status=RepairStatus.OPEN).values_list("created_at", flat=True)[:20_000])
+    ages = [(now - c).total_seconds() / 86400 for c in created]
+    counts["median_age_days"] = round(statistics.median(ages), 1) if ages else None
+    counts["oldest_age_days"] = round(max(ages), 1) if ages else None
+    return counts
+
+
+def by_department(items: Any, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The figures of `queue_figures` per department (open count first)."""
+    now = now or timezone.now()
+    rows = items.values("department_id", "department__name").annotate(
+        open=Count("pk", filter=Q(status=RepairStatus.OPEN)),
+        fixed_7=Count("pk", filter=Q(status=RepairStatus.FIXED, fixed_at__gte=now - dt.timedelta(days=7))),
+        fixed_30=Count("pk", filter=Q(status=RepairStatus.FIXED, fixed_at__gte=now - dt.timedelta(days=30))),
+    ).order_by("-open", "department__name")
+    ages: dict[int, list[float]] = {}
+    for department, created in items.filter(status=RepairStatus.OPEN).values_list("department_id",
+                                                                                 "created_at")[:50_000]:
+        ages.setdefault(department, []).append((now - created).total_seconds() / 86400)
+    return [{**row, "median_age_days": round(statistics.median(ages[row["department_id"]]), 1)
+             if ages.get(row["department_id"]) else None} for row in rows]
