@@ -284,3 +284,37 @@ def test_a_decided_case_page_names_the_penalty_and_the_number(signed_in, world):
     page = signed_in(world.officer).get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert "警告、罚款" in page and case.decision_number in page and 'data-testid="do-serve"' in page
     assert "第六十一条" in page  # the service clock's rule beside its date
+
+
+def test_search_reads_the_query_by_its_shape_and_stays_in_scope(world, outsider):
+    """`q` finds a case by its number, its party's code, a fragment of the party's name or the cause; a query
+    equal to a number keeps only that case; a reader outside the scope finds nothing by any of them."""
+    from jianguan.enforcement.models import Case
+    from jianguan.enforcement.selectors import case_list
+
+    case = register(world)
+    other = register(world)
+    Case.objects.filter(pk=case.pk).update(cause="销售过期食品")
+    found = lambda reader, q: {c.pk for c in case_list(reader=reader, q=q)}  # noqa: E731
+    assert found(world.officer, case.number) == {case.pk}
+    assert found(world.officer, world.entity.uscc) == {case.pk, other.pk}
+    assert found(world.officer, world.entity.name[1:5]) == {case.pk, other.pk}
+    assert found(world.officer, "过期食品") == {case.pk}
+    assert found(world.officer, "没有这个当事人") == set()
+    for q in (case.number, world.entity.uscc, world.entity.name[1:5], "过期食品"):
+        assert found(outsider, q) == set(), q
+
+
+def test_own_cases_are_the_same_whichever_side_they_are_read_from(world, outsider):
+    """`mine` reads the scope in order while the officer's cases are a fair share of it, and the officer's cases by
+    key once the scope holds `OWN_SHARE` times as many; both give the officer's cases and nothing else."""
+    from jianguan.enforcement.selectors import OWN_SHARE, case_list
+
+    own = filed(world)
+    mine = lambda reader: [c.pk for c in case_list(reader=reader, mine=True)]  # noqa: E731
+    assert mine(world.officer) == [own.pk]  # scope of 1 case: walked in order
+    for _ in range(OWN_SHARE):
+        register(world)
+    assert mine(world.officer) == [own.pk]  # scope of 5 cases: read by key
+    assert case_list(reader=world.officer, mine=True).count() == 1
+    assert mine(outsider) == []

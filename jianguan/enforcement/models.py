@@ -213,7 +213,13 @@ class Case(TimeStamped):
         verbose_name = _("行政处罚案件")
         verbose_name_plural = _("行政处罚案件")
         ordering = ["-received_on", "-pk"]
-        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["entity", "received_on"])]
+        # case_scope_recent serves the case list and its word search: the scope (department, region) in the order
+        # of the list (received_on, id), with the texts searched by words, so count and page read the index only.
+        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["entity", "received_on"]),
+                   models.Index(fields=["department", "region", "received_on", "id", "cause", "party_name"],
+                                name="case_scope_recent"),
+                   models.Index(fields=["decision_number"], name="case_decision_number"),
+                   models.Index(fields=["party_code"], name="case_party_code")]
         constraints = [models.CheckConstraint(condition=models.Q(fine__isnull=True) | models.Q(fine__gte=0),
                                               name="case_fine_not_negative")]
 
@@ -261,6 +267,7 @@ class CaseOfficer(models.Model):
     class Meta:
         verbose_name = _("承办人员")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_officer_unique")]
+        indexes = [models.Index(fields=["user", "case"], name="case_officer_user")]  # an officer's own cases
         ordering = ["-lead", "pk"]
 
     def __str__(self) -> str:
