@@ -19,8 +19,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from jianguan.behaviour.models import Inspection
-from jianguan.exchange import push, services
+from jianguan.accounts.models import Department, DepartmentKind
+from jianguan.behaviour import services as behaviour
+from jianguan.behaviour.models import Inspection, Penalty
+from jianguan.exchange import collect, push, services
 from jianguan.exchange.models import (
     BatchStatus,
     Origin,
@@ -32,6 +34,7 @@ from jianguan.exchange.models import (
 )
 
 from .exchange_fixtures import exchange_world_fixture, inspection  # noqa: F401 (the fixture `exchange_world`)
+from .library_fixtures import PENALTY, SYSTEM, inspect
 from .provsim_fixtures import TOKEN, provsim_fixture, running_simulator  # noqa: F401 (the fixture `provsim`)
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +331,74 @@ def _ours(database: Path) -> dict[str, int]:
                 "records": one("SELECT coalesce(sum(records), 0) FROM exchange_pushbatch"),
                 "open": one("SELECT count(*) FROM exchange_outboxrecord WHERE status != 'accepted'"),
                 "resent": one("SELECT count(*) FROM exchange_pushbatch WHERE attempts > 1")}
+
+
+# --- records made on the platform --------------------------------------------------------------------------------
+
+def _days_ago(days: int) -> dt.date:
+    """A recent day: the receiver refuses records reported more than 20 days after the act."""
+    return timezone.localdate() - dt.timedelta(days=days)
+
+
+def test_a_platform_inspection_is_collected_once_and_pushed(exchange_world, receiver):
+    made = inspect(exchange_world["entity"], number="JC-PLAT-1", day=_days_ago(3))
+    record_id = Inspection.objects.get(pk=made.pk).record_id
+    result = push.push_round()
+    assert result.stopped == "done" and result.sent == 1
+    queued = OutboxRecord.objects.get(record_id=record_id)
+    assert (queued.op, queued.version, queued.status) == ("i", 1, OutboxStatus.ACCEPTED)
+    assert queued.department_id == made.department_id and queued.region_id == made.region_id
+    stored = {r["id"]: r for r in receiver.records(standard="inspection")}
+    assert stored[record_id]["data"]["number"] == "JC-PLAT-1" and stored[record_id]["version"] == 1
+    assert collect.platform_collect().total == 0  # nothing new: collected once only
+    assert push.push_round().sent == 0 and OutboxRecord.objects.filter(record_id=record_id).count() == 1
+
+
+def test_an_amended_penalty_is_pushed_as_u_with_version_2(exchange_world, enforcement_items, receiver):
+    city = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
+    checked = inspect(exchange_world["entity"], number="JC-PLAT-2", day=_days_ago(5))
+    penalty = behaviour.penalty_record(
+        actor=SYSTEM, department=city, catalog_code=PENALTY, inspection_number=checked.number, number="CF-PLAT-2",
+        name="案", decided_on=_days_ago(3), decision_number="咸市监处罚〔2025〕12号", facts="事实",
+        basis="依据", procedure="02", penalty_kinds=["02"], result="罚款一千元", case_source="监督检查", fine="1000",
+        filed_on=_days_ago(4), reconsideration="未申请", litigation="未起诉")
+    record_id = Penalty.objects.get(pk=penalty.pk).record_id
+    push.push_round()
+    behaviour.record_amend(actor=SYSTEM, model=Penalty, number="CF-PLAT-2", reason="结案", changes={
+        "closed_on": _days_ago(1), "execution_method": "自觉履行", "execution_result": "全部履行",
+        "paid": "1000"})
+    push.push_round()
+    history = [(r["op"], r["version"]) for r in receiver.records(standard="penalty", history="1")
+               if r["id"] == record_id]
+    assert history == [("i", 1), ("u", 2)], list(RepairItem.objects.values_list("errors", flat=True))
+    current = {r["id"]: r for r in receiver.records(standard="penalty")}[record_id]
+    assert current["data"]["closed_on"] == _days_ago(1).isoformat()
+    assert current["data"]["execution_result"] == "全部履行"
+    assert list(OutboxRecord.objects.filter(record_id=record_id).values_list("op", "version")) == [
+        ("i", 1), ("u", 2)]
+
+
+def test_an_invalid_platform_record_goes_to_the_repair_queue_once(exchange_world, enforcement_items, settings):
+    settings.JIANGUAN_PUSH_URL = "http://127.0.0.1:9"
+    city = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
+    checked = inspect(exchange_world["entity"], number="JC-PLAT-3")
+    # 行政复议 and 行政诉讼 are required by the national standard but not by the service: our check refuses it.
+    made = behaviour.penalty_record(
+        actor=SYSTEM, department=city, catalog_code=PENALTY, inspection_number=checked.number, number="CF-PLAT-3",
+        name="案", decided_on=dt.date(2025, 7, 1), decision_number="咸市监处罚〔2025〕13号", facts="事实",
+        basis="依据", procedure="02", penalty_kinds=["01"], result="警告", case_source="监督检查")
+    record_id = Penalty.objects.get(pk=made.pk).record_id
+    first = collect.platform_collect()
+    assert first.refused["penalty"] == 1 and first.queued["penalty"] == 0 and first.queued["inspection"] == 1
+    item = RepairItem.objects.get(record_id=record_id)
+    assert (item.origin, item.status, item.version, item.department_id, item.standard) == (
+        Origin.CHECK, RepairStatus.OPEN, 1, made.department_id, "penalty")
+    assert {e["field"] for e in item.errors} == {"reconsideration", "litigation"}
+    assert not OutboxRecord.objects.filter(record_id=record_id).exists()
+    assert collect.platform_collect().total == 0 and RepairItem.objects.filter(record_id=record_id).count() == 1
+    behaviour.record_amend(actor=SYSTEM, model=Penalty, number="CF-PLAT-3", reason="补填复议诉讼情况",
+                           changes={"reconsideration": "未申请", "litigation": "未起诉"})
+    assert collect.platform_collect().queued["penalty"] == 1
+    item.refresh_from_db()
+    assert item.status == RepairStatus.FIXED
+    assert list(OutboxRecord.objects.filter(record_id=record_id).values_list("op", "version")) == [("u", 2)]

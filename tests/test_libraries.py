@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind
+from jianguan.audit.models import AuditEvent
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Inspection, Penalty
 from jianguan.catalog.contracts import OutsideTheList
@@ -190,3 +191,61 @@ def test_hotline_import_reports_by_row_and_stores_all_or_nothing(xianan_entity, 
     assert [(p["row"], p["column"], p["code"]) for p in caught.value.extra["problems"]] == [
         (2, "工单编号", "duplicate"), (3, "受理时间", "date_invalid"), (4, "被反映对象", "subject_required")]
     assert not Complaint.objects.filter(external_ref__in=["12345-9", "12345-10"]).exists()
+
+
+def _penalty(entity, number: str = "CF-A1", filed_on: dt.date = dt.date(2025, 6, 20)) -> Penalty:
+    city = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
+    inspection = inspect(entity, number=f"JC-{number}")
+    return behaviour.penalty_record(
+        actor=SYSTEM, department=city, catalog_code=PENALTY, inspection_number=inspection.number, number=number,
+        name="案", decided_on=dt.date(2025, 7, 1), decision_number=f"咸市监处罚〔2025〕{number}号", facts="事实",
+        basis="依据", procedure="02", penalty_kinds=["02"], result="罚款", case_source="监督检查", fine="1000",
+        filed_on=filed_on)
+
+
+def test_record_amend_replaces_the_fields_as_the_next_version(enforcement_items, xianan_entity):
+    penalty = _penalty(xianan_entity)
+    before = Penalty.objects.get(pk=penalty.pk)
+    amended = behaviour.record_amend(actor=SYSTEM, model=Penalty, number="CF-A1", reason="结案", changes={
+        "closed_on": dt.date(2025, 8, 1), "execution_method": "自觉履行", "execution_result": "全部履行",
+        "paid": "1000"})
+    row = Penalty.objects.get(pk=penalty.pk)
+    assert (row.version, row.record_id, row.number) == (2, before.record_id, "CF-A1")
+    assert row.closed_on == dt.date(2025, 8, 1) and str(row.paid) == "1000.00" and row.execution_result == "全部履行"
+    assert row.fine == before.fine and amended.version == 2
+    assert AuditEvent.objects.filter(verb="behaviour.penalty_amended").latest("seq").payload["fields"] == [
+        "closed_on", "execution_method", "execution_result", "paid"]
+    again = behaviour.record_amend(actor=SYSTEM, model=Penalty, number="CF-A1", reason="重复结案",
+                                   changes={"closed_on": dt.date(2025, 8, 1)})
+    assert again.version == 2 and Penalty.objects.get(pk=penalty.pk).version == 2  # nothing new, no new version
+
+
+@pytest.mark.parametrize(("changes", "field", "code"), [
+    ({"colour": "红"}, "colour", "field_not_amendable"),
+    ({"party_code": "91421200MA4F000000"}, "party_code", "field_not_amendable"),
+    ({"closed_on": dt.date(2025, 6, 19)}, "closed_on", "date_order"),
+    ({"closed_on": timezone.localdate() + dt.timedelta(days=1)}, "closed_on", "date_in_future"),
+    ({"paid": "-1"}, "paid", "amount_negative"),
+])
+def test_record_amend_refuses_what_the_record_cannot_take(enforcement_items, xianan_entity, changes, field, code):
+    penalty = _penalty(xianan_entity)
+    with pytest.raises(ValidationFailed) as caught:
+        behaviour.record_amend(actor=SYSTEM, model=Penalty, number=penalty.number, changes=changes, reason="更正")
+    assert (caught.value.code, caught.value.field) == (code, field)
+    assert Penalty.objects.get(pk=penalty.pk).version == 1
+
+
+def test_record_amend_refuses_a_closing_before_the_decision_and_an_unknown_number(enforcement_items, xianan_entity):
+    _penalty(xianan_entity, filed_on=None)
+    with pytest.raises(ValidationFailed) as caught:
+        behaviour.record_amend(actor=SYSTEM, model=Penalty, number="CF-A1", reason="结案",
+                               changes={"closed_on": dt.date(2025, 6, 30)})
+    assert caught.value.code == "date_order"
+    with pytest.raises(ValidationFailed) as caught:
+        behaviour.record_amend(actor=SYSTEM, model=Penalty, number="CF-NONE", reason="结案",
+                               changes={"closed_on": dt.date(2025, 8, 1)})
+    assert caught.value.code == "record_unknown"
+    with pytest.raises(ValidationFailed) as caught:
+        behaviour.record_amend(actor=SYSTEM, model=Penalty, number="CF-A1", reason=" ",
+                               changes={"closed_on": dt.date(2025, 8, 1)})
+    assert caught.value.code == "reason_required"

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department
@@ -17,7 +17,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash
-from jianguan.core.validation import not_future
+from jianguan.core.validation import not_future, parse_date
 from jianguan.subjects.models import EntityType, Person, SupervisedObject
 from jianguan.subjects.services import require_entity, require_ric
 
@@ -179,3 +179,119 @@ def other_record(*, actor: Actor, department: Department, catalog_code: str, num
         **_party(**party), "department": department, "catalog_code": card.code, "number": number, "name": name,
         "date": starts_on, "starts_on": starts_on, "ends_on": ends_on, "measure": measure,
         "conclusion": conclusion, "inspection_number": inspection_number, "source": source, "raw": raw})
+
+
+# Amending a record -----------------------------------------------------------------------------------------------
+
+# Columns that are not data elements one may correct: the record's identity and bookkeeping, its party and the
+# catalog anchor (a different party, item or action date is a different record: withdraw it and record anew).
+FIXED_FIELDS = frozenset({
+    "id", "record_id", "number", "version", "source", "source_system", "raw", "withdrawn_at", "created_at",
+    "updated_at", "department", "delegated_by", "region", "entity", "person", "supervised_object", "catalog_code",
+    "implementation_code", "object_type", "object_name", "party_name", "party_nature", "party_id_type", "party_code",
+    "registered_address", "date", "starts_on", "inspection_number", "kind"})
+VERBS = {Inspection: "inspection", Penalty: "penalty", Coercion: "coercion", OtherAction: "other"}
+
+
+def amendable_fields(model: type[models.Model]) -> frozenset[str]:
+    """The national data elements of `model` (behaviour-records.md §2–§5) that `record_amend` may replace."""
+    return frozenset(f.name for f in model._meta.concrete_fields if f.name not in FIXED_FIELDS)
+
+
+def _amended_value(field: models.Field, value: Any, today: dt.date) -> Any:
+    name = field.name
+    label = str(field.verbose_name)
+    if value in (None, "") and not isinstance(field, (models.JSONField, models.BooleanField)):
+        if not field.null and not field.blank:
+            raise ValidationFailed(f"“{label}”不能为空", code="required", field=name)
+        return None if field.null else ""
+    if isinstance(field, models.DateTimeField):
+        if not isinstance(value, dt.datetime):
+            raise ValidationFailed(f"“{label}”应为日期时间", code="datetime_invalid", field=name)
+        if value > timezone.now():
+            raise ValidationFailed(f"“{label}”不能晚于现在", code="date_in_future", field=name)
+        return value
+    if isinstance(field, models.DateField):
+        day = value if isinstance(value, dt.date) else parse_date(value, name, label)
+        if day > today:
+            raise ValidationFailed(f"“{label}”不能晚于今天", code="date_in_future", field=name)
+        return day
+    if isinstance(field, models.DecimalField):
+        return _money(value, name)
+    if isinstance(field, models.BooleanField):
+        if not isinstance(value, bool):
+            raise ValidationFailed(f"“{label}”应为是或否", code="bool_invalid", field=name)
+        return value
+    if isinstance(field, models.JSONField):
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise ValidationFailed(f"“{label}”应为文字列表", code="list_invalid", field=name)
+        return list(value)
+    text = str(value).strip()
+    if field.max_length and len(text) > field.max_length:
+        raise ValidationFailed(f"“{label}”不能超过 {field.max_length} 个字符", code="too_long", field=name)
+    if field.choices and text not in {str(c[0]) for c in field.choices}:
+        raise ValidationFailed(f"“{label}”取值无效", code="choice_invalid", field=name)
+    return text
+
+
+def _check_amended(row: Any) -> None:
+    """The cross-field rules of the creating services, on the record as amended (behaviour-records.md §2–§5)."""
+    if isinstance(row, Inspection):
+        if len(row.inspectors) < 2:
+            raise ValidationFailed("检查人员不得少于两人", code="inspectors_too_few", field="inspectors")
+        if row.credential_numbers and len(row.credential_numbers) != len(row.inspectors):
+            raise ValidationFailed("执法证号应与检查人员一一对应", code="credentials_mismatch",
+                                   field="credential_numbers")
+    if isinstance(row, Penalty):
+        unknown = sorted(set(row.penalty_kinds) - set(PENALTY_KINDS))
+        if not row.penalty_kinds or unknown:
+            raise ValidationFailed(f"处罚种类无效：{'、'.join(unknown) or '未填写'}", code="penalty_kind_invalid",
+                                   field="penalty_kinds")
+        # 结案日期 later than 处罚立案时间, and not before the decision it closes (behaviour-records.md §3).
+        if row.closed_on and ((row.filed_on and row.closed_on < row.filed_on) or row.closed_on < row.date):
+            raise ValidationFailed("结案日期应晚于立案时间和处罚决定日期", code="date_order", field="closed_on")
+        if row.reported_at and row.closed_on and timezone.localdate(row.reported_at) < row.closed_on:
+            raise ValidationFailed("报送时间应晚于结案日期", code="date_order", field="reported_at")
+    if isinstance(row, (Coercion, OtherAction)) and row.ends_on and row.starts_on and row.ends_on < row.starts_on:
+        raise ValidationFailed("结束时间不能早于起始时间", code="date_order", field="ends_on")
+    if row.reported_at and timezone.localdate(row.reported_at) < row.date:
+        raise ValidationFailed("报送时间应晚于行为日期", code="date_order", field="reported_at")
+
+
+@transaction.atomic
+def record_amend(*, actor: Actor, model: type[models.Model], number: str, changes: dict[str, Any], reason: str,
+                 today: dt.date | None = None):
+    """Replace `changes` (field name → new value) of the record with 行为编号 `number`: the row keeps its identity
+    (记录唯一标识, 行为编号) and becomes the next version (catalog.md §7: a correction is a new version of the same
+    id, pushed upward as `u`). Only the data elements of `amendable_fields` may change; each value is checked as
+    the creating service checks it (dates not in the future, 结案日期 not before 立案时间 nor the decision,
+    结束时间 not before 起始时间 — behaviour-records.md §3, §4). Values equal to the stored ones are no change:
+    amending with nothing new returns the record as it is, without a new version. `today` is the day the caller
+    acts on (its workflow's date; default the local date)."""
+    if model not in VERBS:
+        raise ValueError(f"{model.__name__} is not a behaviour record")
+    if not str(reason or "").strip():
+        raise ValidationFailed("请说明更正原因", code="reason_required", field="reason")
+    allowed = amendable_fields(model)
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationFailed(f"不能更正的字段：{'、'.join(unknown)}", code="field_not_amendable", field=unknown[0])
+    row = model.objects.select_for_update().filter(number=number).first()
+    if row is None:
+        raise ValidationFailed(f"行为编号“{number}”不存在", code="record_unknown", field="number")
+    if row.withdrawn_at is not None:
+        raise ValidationFailed("该记录已撤回，不能更正", code="record_withdrawn", field="number")
+    changed: dict[str, Any] = {}
+    for name, value in changes.items():
+        value = _amended_value(model._meta.get_field(name), value, today or timezone.localdate())
+        if getattr(row, name) != value:
+            changed[name] = value
+            setattr(row, name, value)
+    if not changed:
+        return row
+    _check_amended(row)
+    row.version += 1
+    row.save(update_fields=[*changed, "version", "updated_at"])
+    record(actor=actor, verb=f"behaviour.{VERBS[model]}_amended", target=row, data={
+        "number": row.number, "version": row.version, "fields": sorted(changed), "reason": str(reason).strip()[:300]})
+    return row

@@ -22,7 +22,7 @@ from django.utils import timezone
 from jianguan.accounts.models import Department, OfficerCredential, User
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
-from jianguan.behaviour.models import CoercionKind, Inspection
+from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
@@ -277,6 +277,14 @@ def _behaviour(actor: Any, row: Any, *, kind: str, name: str, decision_number: s
     row.behaviour_number = row.number
 
 
+def _amend_behaviour(actor: Any, row: Any, reason: str, **changes: Any) -> None:
+    """Write what happened after the act (强制结果, 结束时间, 延长期限; behaviour-records.md §4) into its 行政强制行为
+    as the record's next version."""
+    if row.behaviour_number:
+        behaviour.record_amend(actor=actor, model=Coercion, number=row.behaviour_number, changes=changes,
+                               reason=reason)
+
+
 # 行政强制措施 --------------------------------------------------------------------------------------------------
 
 def _measure_step(measure: Measure, edge: workflow.Edge, actor: Any, **kwargs: Any) -> None:
@@ -485,6 +493,7 @@ def measure_extend(*, actor: User, measure_id: int, days: Any, reason: str, on: 
                                                             "date": measure.starts_on.isoformat()},
         "reason": reason, "extension_days": extra, "end": measure.due_on.isoformat(), "date": day.isoformat()})
     measure.save()
+    _amend_behaviour(actor, measure, "延长期限", extension=f"{extra}日")
     _measure_step(measure, edge, actor, on=day, note=reason, document=issued,
                   data={"extension_days": extra, "due_on": measure.due_on})
     return measure
@@ -538,8 +547,7 @@ def measure_release(*, actor: User, measure_id: int, reason: str, on: Any = None
                                                             "date": measure.starts_on.isoformat()},
         "reason": reason, "basis": RELEASE_BASIS, "items": _items_context(measure), "date": day.isoformat()})
     measure.save()
-    # The behaviour library has no service to amend a record: the release date stays here (`ended_on`) for the
-    # record's 结束时间 until one exists.
+    _amend_behaviour(actor, measure, "解除", ends_on=day, result=f"解除：{reason}"[:50])
     _measure_step(measure, edge, actor, on=day, note=reason, document=issued,
                   data={"overdue": day > measure.due_on})
     return measure
@@ -556,6 +564,7 @@ def measure_dispose(*, actor: User, measure_id: int, reason: str, on: Any = None
     _in_period(measure, day, "作出处理决定")
     measure.status, measure.ended_on, measure.end_reason = edge.next, day, reason
     measure.save()
+    _amend_behaviour(actor, measure, "依法处理", ends_on=day, result=f"依法处理：{reason}"[:50])
     _measure_step(measure, edge, actor, on=day, note=reason)
     return measure
 
@@ -870,6 +879,7 @@ def _finish(enforcement: Enforcement, action: str, actor: Any, *, on: Any, resul
     enforcement.result = _text(result, "result", label)
     enforcement.collected = _collected(enforcement, collected)
     enforcement.save()
+    _amend_behaviour(actor, enforcement, label, result=enforcement.result[:50])
     _enforcement_step(enforcement, edge, actor, on=day, note=enforcement.result,
                       data={"collected": enforcement.collected})
     return enforcement

@@ -24,7 +24,7 @@ from django.utils import timezone
 from jianguan.accounts.models import Department, User
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
-from jianguan.behaviour.models import Inspection
+from jianguan.behaviour.models import Inspection, Penalty
 from jianguan.behaviour.services import PENALTY_KINDS
 from jianguan.catalog.contracts import require_in_force, require_item_in_force
 from jianguan.complaints import services as complaints
@@ -956,7 +956,8 @@ def _record_penalty(case: Case, actor: Any) -> None:
         filed_on=case.filed_on, party=_behaviour_party(case), hearing=hearing, criminal=case.criminal,
         major=case.major, legal_review=case.legal_review_on is not None, legal_review_on=case.legal_review_on,
         legal_review_opinion=case.legal_review_opinion, collective=case.collective_on is not None,
-        collective_on=case.collective_on, collective_conclusion=case.collective_conclusion)
+        collective_on=case.collective_on, collective_conclusion=case.collective_conclusion,
+        reconsideration="未申请", litigation="未起诉")  # 行政复议 / 行政诉讼 are required; none yet at the decision
     case.behaviour_number = penalty.number
     Case.objects.filter(pk=case.pk).update(behaviour_number=penalty.number)
 
@@ -1112,7 +1113,25 @@ def _approve_closing(step: Step) -> None:
         "opinions": {"handler": {"opinion": proposal.data.get("summary", ""), "signer": proposal.actor_label,
                                  "date": proposal.on.isoformat()} if proposal else {},
                      "head": _opinion(opinion, step.actor, step.today)}})
+    _amend_penalty_at_closing(case, payment, step.actor, step.today)
     step.event.update({"closed_on": case.closed_on, "execution": execution})
+
+
+def _amend_penalty_at_closing(case: Case, payment: Payment | None, actor: Any, today: dt.date) -> None:
+    """结案情况 of the 行政处罚行为 (behaviour-records.md §3): 结案日期, 执行方式, 执行结果 and 实缴罚款金额, written
+    into the record made at the decision as its next version."""
+    if not case.behaviour_number:
+        return
+    if payment is None:
+        method, result, paid = "自觉履行", "全部履行", None
+    elif payment.paid_on:
+        method, result, paid = "自觉履行", "全部履行", payment.paid_amount
+    else:
+        method, result = "申请法院强制执行", "部分履行" if payment.paid_amount else "未履行"
+        paid = payment.paid_amount or None
+    behaviour.record_amend(actor=actor, model=Penalty, number=case.behaviour_number, reason="结案", today=today,
+                           changes={"closed_on": case.closed_on, "execution_method": method,
+                                    "execution_result": result, "paid": paid})
 
 
 @handles("return_closing")

@@ -35,7 +35,7 @@ from django.utils import timezone
 from jianguan.audit.services import record
 from jianguan.core.actors import Actor, SystemActor
 
-from . import repairs
+from . import collect, repairs
 from .models import (
     UNACKNOWLEDGED,
     BatchStatus,
@@ -337,7 +337,8 @@ class Round:
 
 def push_round(*, batch_size: int | None = None, max_batches: int | None = None, actor: Actor = PUSHER,
                now: dt.datetime | None = None) -> Round:
-    """Send what is due: first the unacknowledged batches in order, then new batches until nothing is pending.
+    """Send what is due: queue the platform's own new record versions (`collect.platform_collect`), send the
+    unacknowledged batches in order, then new batches until nothing is pending.
     Stops at the first failure (the receiver is unwell; the batch waits for its backoff) or at a batch still
     waiting for its retry time."""
     cfg = config(batch_size=batch_size)
@@ -345,6 +346,7 @@ def push_round(*, batch_size: int | None = None, max_batches: int | None = None,
     if not cfg.url:
         result.stopped = "not_configured"
         return result
+    collect.platform_collect(actor=actor)
     for batch in PushBatch.objects.filter(status__in=UNACKNOWLEDGED).order_by("pk"):
         if max_batches is not None and len(result.attempts) >= max_batches:
             return result

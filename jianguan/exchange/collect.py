@@ -1,0 +1,174 @@
+"""Records made on the platform itself into the outbox (catalog.md §7): the 行政检查, 处罚, 强制 and 其他行为 written by
+the behaviour services (inspections, spot checks, enforcement, coercion) go upward like the records received.
+
+`platform_collect` finds the behaviour rows not received through an intake (`source` other than `exchange`; those
+are queued by the intake itself) whose (记录唯一标识, version) has neither an outbox entry nor a repair item of
+our checks, maps them to the standard's fields (`quality.records_from_library`), checks them with the quality
+engine like an intake does, and in one transaction per chunk:
+
+- queues the valid ones: op `i` for version 1, `u` for a later version (an amendment, `record_amend`), `d` for a
+  withdrawn row (no content); natural persons' ID numbers are put back from the party register and sealed in the
+  outbox (`sealing.protect_record`) as an intake does;
+- files the invalid ones in their department's repair queue (origin `check`), one open item per record: a later
+  version that is refused again updates it; a later version that passes closes it.
+
+Finding the work: an anti-join, not a watermark. `NOT EXISTS` an outbox entry (indexed on `record_id`) or repair
+item (indexed on standard, record_id) with the same (record_id, version) is exact whatever order rows are written
+and committed in — a watermark on `updated_at` or on the primary key misses a row committed late by a transaction
+that began earlier, and a pk watermark misses amendments, which keep their row — and it needs no state of its own:
+running it twice queues nothing new, by construction. Its cost is one pass over the platform's own rows (those
+received by intake, the bulk of the tables, are left out by `source`) with an index probe each; the rows found
+are then read in chunks of `CHUNK` by primary key, each chunk re-checked under the lock, so concurrent collectors
+(push rounds in two processes) never queue the same version twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from jianguan.audit.services import record
+from jianguan.behaviour.models import Source as BehaviourSource
+from jianguan.core.actors import Actor, SystemActor
+from jianguan.core.bulk import bulk_insert
+from jianguan.core.protect import unseal
+from jianguan.subjects.models import Person
+
+from . import quality, standards
+from .models import Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
+from .refs import LibraryRefs
+from .sealing import protect_record
+from .services import LIBRARY, OUTBOX_COLUMNS, _issue_dict, _layout
+
+COLLECTOR = SystemActor("exchange.collect")
+CHUNK = 2000  # rows read, checked and queued per transaction
+_ROW = ("pk", "record_id", "version", "withdrawn_at", "person_id", "department_id", "region_id", "source_system")
+_LOCK_KEY = 7_301_512  # PostgreSQL advisory lock taken by a collecting transaction
+
+
+@dataclass
+class Collected:
+    """What one collection queued and filed, per standard."""
+
+    queued: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.queued.values()) + sum(self.refused.values())
+
+
+def _pending(std_name: str, model: type[models.Model]) -> models.QuerySet:
+    """The platform's rows of `model` whose current version is neither queued nor filed for repair."""
+    same = {"standard": std_name, "record_id": OuterRef("record_id"), "version": OuterRef("version")}
+    return model.objects.exclude(source=BehaviourSource.EXCHANGE).filter(
+        ~Exists(OutboxRecord.objects.filter(**same)),
+        ~Exists(RepairItem.objects.filter(origin=Origin.CHECK, **same)))
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def platform_collect(*, actor: Actor = COLLECTOR) -> Collected:
+    """Queue (or file for repair) every platform record version not yet handled; see the module docstring."""
+    result = Collected()
+    for std_name, model in LIBRARY.items():
+        std = standards.get(std_name)
+        last = 0
+        while True:
+            with transaction.atomic():
+                _lock()
+                rows = list(_pending(std_name, model).filter(pk__gt=last).order_by("pk").only(*_ROW)[:CHUNK])
+                if not rows:
+                    break
+                last = rows[-1].pk
+                queued, refused = _handle(std, model, rows)
+                if queued or refused:
+                    record(actor=actor, verb="exchange.platform_collected",
+                           data={"standard": std_name, "queued": queued, "refused": refused,
+                                 "first": rows[0].pk, "last": last})
+            result.queued[std_name] = result.queued.get(std_name, 0) + queued
+            result.refused[std_name] = result.refused.get(std_name, 0) + refused
+    return result
+
+
+def _person_numbers(rows: list[Any]) -> dict[int, str]:
+    """{person id: full ID number} for the natural persons among `rows` (the library keeps the number masked)."""
+    ids = {row.person_id for row in rows if row.person_id}
+    if not ids:
+        return {}
+    return {pk: unseal(sealed) for pk, sealed in Person.objects.filter(pk__in=ids).values_list("pk", "id_sealed")}
+
+
+def _handle(std: Any, model: type[models.Model], rows: list[Any]) -> tuple[int, int]:
+    by_id = {str(row.record_id): row for row in rows}
+    records = quality.records_from_library(std, model.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk"))
+    numbers = _person_numbers(rows)
+    content: list[tuple[Any, dict[str, Any]]] = []
+    queue: list[tuple[Any, str, dict[str, Any] | None]] = []
+    for data in records:
+        row = by_id[data["record_id"]]
+        if row.withdrawn_at is not None:
+            queue.append((row, Op.DELETE, None))
+            continue
+        if row.person_id in numbers:
+            data["party_code"] = numbers[row.person_id]
+        content.append((row, data))
+    refused: list[tuple[Any, dict[str, Any], list[dict[str, str]]]] = []
+    if content:
+        verdicts = quality.check(std, [data for _, data in content], refs=LibraryRefs())
+        layout = _layout(std, model)
+        for (row, data), verdict in zip(content, verdicts, strict=True):
+            if not verdict.ok:
+                refused.append((row, data, [_issue_dict(e) for e in verdict.errors]))
+                continue
+            pushed = layout.row(data)[1]
+            queue.append((row, Op.INSERT if row.version == 1 else Op.UPDATE,
+                          protect_record(pushed) if row.person_id else pushed))
+    _queue(std, queue)
+    _file(std, refused, fixed=[str(row.record_id) for row, op, _ in queue if op != Op.DELETE])
+    return len(queue), len(refused)
+
+
+def _queue(std: Any, queue: list[tuple[Any, str, dict[str, Any] | None]]) -> None:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    bulk_insert(OutboxRecord, OUTBOX_COLUMNS, (
+        (std.name, str(row.record_id), row.version, op, json.dumps(data or {}, ensure_ascii=False),
+         row.department_id, row.region_id, row.source_system, None, None, OutboxStatus.PENDING, now, None)
+        for row, op, data in queue))
+
+
+def _file(std: Any, refused: list[tuple[Any, dict[str, Any], list[dict[str, str]]]], *, fixed: list[str]) -> None:
+    """File the refused versions (updating the record's open item of our checks) and close the open items of
+    the records whose new version passed."""
+    now = timezone.now()
+    if fixed:
+        RepairItem.objects.filter(standard=std.name, origin=Origin.CHECK, status=RepairStatus.OPEN,
+                                  record_id__in=fixed).update(status=RepairStatus.FIXED, fixed_at=now,
+                                                              resolution="平台记录已更正，新版本已入队推送")
+    if not refused:
+        return
+    open_items = {(item.department_id, item.record_id): item for item in RepairItem.objects.filter(
+        standard=std.name, origin=Origin.CHECK, status=RepairStatus.OPEN,
+        record_id__in=[str(row.record_id) for row, _, _ in refused])}
+    new, changed = [], []
+    for row, data, errors in refused:
+        payload = protect_record(data)
+        item = open_items.get((row.department_id, str(row.record_id)))
+        if item is not None:
+            item.errors, item.payload, item.version = errors, payload, row.version
+            changed.append(item)
+            continue
+        new.append(RepairItem(department_id=row.department_id, region_id=row.region_id, standard=std.name,
+                              record_id=str(row.record_id), version=row.version, source_system=row.source_system,
+                              payload=payload, errors=errors, origin=Origin.CHECK, created_at=now))
+    RepairItem.objects.bulk_create(new, batch_size=2000)
+    RepairItem.objects.bulk_update(changed, ["errors", "payload", "version"], batch_size=500)
