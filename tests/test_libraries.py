@@ -225,7 +225,7 @@ def test_record_amend_replaces_the_fields_as_the_next_version(enforcement_items,
     ({"party_code": "91421200MA4F000000"}, "party_code", "field_not_amendable"),
     ({"closed_on": dt.date(2025, 6, 19)}, "closed_on", "date_order"),
     ({"closed_on": timezone.localdate() + dt.timedelta(days=1)}, "closed_on", "date_in_future"),
-    ({"paid": "-1"}, "paid", "amount_negative"),
+    ({"paid": "-1"}, "paid", "amount_invalid"),
 ])
 def test_record_amend_refuses_what_the_record_cannot_take(enforcement_items, xianan_entity, changes, field, code):
     penalty = _penalty(xianan_entity)

@@ -4,7 +4,7 @@ guard (no supervision outside the list), each with its acting body, its party an
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -17,7 +17,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash
-from jianguan.core.validation import not_future, parse_date
+from jianguan.core.validation import not_future, parse_amount, parse_date
 from jianguan.subjects.models import EntityType, Person, SupervisedObject
 from jianguan.subjects.services import require_entity, require_ric
 
@@ -98,15 +98,7 @@ def _inspection(number: str) -> Inspection:
 
 
 def _money(value: Any, field: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationFailed(f"“{field}”应为金额", code="amount_invalid", field=field) from None
-    if amount < 0:
-        raise ValidationFailed(f"“{field}”不能为负数", code="amount_negative", field=field)
-    return amount.quantize(Decimal("0.01"))
+    return parse_amount(value, field)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +26,7 @@ from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
-from jianguan.core.validation import not_future, parse_date
+from jianguan.core.validation import not_future, parse_amount, parse_date
 from jianguan.documents import contracts as documents
 from jianguan.enforcement import contracts as cases
 
@@ -69,14 +69,7 @@ def _day(value: Any, field: str, label: str, *, default_today: bool = True) -> d
 
 
 def _money(value: Any, field: str, label: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        amount = Decimal(-1)
-    _require(amount.is_finite() and amount >= 0, f"“{label}”应为不小于 0 的金额", "amount_invalid", field)
-    return amount.quantize(Decimal("0.01"))
+    return parse_amount(value, field, label)
 
 
 # Who may act -----------------------------------------------------------------------------------------------------

@@ -3,10 +3,8 @@ and the forms of the steps open to the reader, the new-record forms, and the doc
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of
+from jianguan.core.http import attempt, page_of
 from jianguan.documents import contracts as documents
 
 from . import selectors, services
@@ -33,15 +30,6 @@ from .workflow import (
 ITEM_ROWS = 5
 
 
-def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
-    """Run a service; its refusal becomes a message on the page the user comes back to."""
-    try:
-        outcome = action()
-    except DomainError as exc:
-        messages.error(request, f"{exc.message}（{exc.code}）")
-        return None
-    messages.success(request, done)
-    return outcome
 
 
 def _fields(post: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -92,7 +80,7 @@ def measure_create(request: HttpRequest) -> HttpResponse:
                                                   witness=post.get("witness", ""), **values)
         return services.measure_request(actor=request.user, **values)
 
-    measure = _attempt(request, create, _("行政强制措施已登记。"))
+    measure = attempt(request, create, _("行政强制措施已登记。"))
     return redirect("coercion:measure", measure_id=measure.pk) if measure else redirect("coercion:index")
 
 
@@ -118,7 +106,7 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
-        _attempt(request, lambda: services.measure_link_case(actor=request.user, measure_id=measure.pk,
+        attempt(request, lambda: services.measure_link_case(actor=request.user, measure_id=measure.pk,
                                                              case_number=post.get("case_number", "")),
                  _("已关联案件。"))
         return redirect("coercion:measure", measure_id=measure.pk)
@@ -132,7 +120,7 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
                      "extend": ("days", "reason"), "test": ("starts_on", "ends_on", "agency", "notified_on")
                      }.get(action, ()):
         fields.setdefault(required, "")
-    _attempt(request, lambda: services.measure_transition(actor=request.user, measure_id=measure.pk, action=action,
+    attempt(request, lambda: services.measure_transition(actor=request.user, measure_id=measure.pk, action=action,
                                                           **fields), _("已办理。"))
     return redirect("coercion:measure", measure_id=measure.pk)
 
@@ -162,7 +150,7 @@ def enforcement_create(request: HttpRequest) -> HttpResponse:
                             "case_number"))
     defaults = {"inspection_number": "", "catalog_code": "", "power": "", "mode": "", "decision_reference": "",
                 "decision_served_on": "", "obligation": ""}
-    enforcement = _attempt(request, lambda: services.enforcement_create(actor=request.user, **{**defaults, **values}),
+    enforcement = attempt(request, lambda: services.enforcement_create(actor=request.user, **{**defaults, **values}),
                            _("强制执行已登记。"))
     if enforcement:
         return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
@@ -194,7 +182,7 @@ def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
     enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
-        _attempt(request, lambda: services.enforcement_link_case(actor=request.user, enforcement_id=enforcement.pk,
+        attempt(request, lambda: services.enforcement_link_case(actor=request.user, enforcement_id=enforcement.pk,
                                                                  case_number=post.get("case_number", "")),
                  _("已关联案件。"))
         return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
@@ -206,7 +194,7 @@ def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
                      "court_enforce": ("result",), "court_refuse": ("reason",),
                      "terminate": ("reason",)}.get(action, ()):
         fields.setdefault(required, "")
-    _attempt(request, lambda: services.enforcement_transition(actor=request.user, enforcement_id=enforcement.pk,
+    attempt(request, lambda: services.enforcement_transition(actor=request.user, enforcement_id=enforcement.pk,
                                                               action=action, **fields), _("已办理。"))
     return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
 

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .errors import DomainError
 
 
 def role_required(*roles: str) -> Callable:
@@ -59,3 +62,15 @@ def record_fields(record: Any, *, hidden: tuple[str, ...] = ()) -> list[tuple[st
             value = "、".join(str(v) for v in value)
         shown.append((str(field.verbose_name), "—" if value in (None, "", []) else value))
     return shown
+
+
+def attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
+    """Run a service from a page's form; a refusal becomes a message on the page the user comes back to (with
+    the error's code), success the message `done`. Returns the service's result, or None when refused."""
+    try:
+        outcome = action()
+    except DomainError as exc:
+        messages.error(request, f"{exc.message}（{exc.code}）")
+        return None
+    messages.success(request, done)
+    return outcome

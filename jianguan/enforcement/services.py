@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from jianguan.core.canonical import to_jsonable
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.protect import unseal
 from jianguan.core.roles import Role
+from jianguan.core.validation import parse_amount
 from jianguan.documents import contracts as documents
 from jianguan.subjects.models import EntityType
 from jianguan.subjects.services import person_register, require_entity
@@ -145,15 +146,7 @@ def _date(data: dict, key: str, label: str, *, today: dt.date, default: dt.date 
 
 
 def _money(data: dict, key: str, label: str) -> Decimal | None:
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationFailed(f"“{label}”应为金额", code="amount_invalid", field=key) from None
-    _require(amount.is_finite() and amount >= 0, f"“{label}”应为不小于 0 的金额", "amount_invalid", key)
-    return amount.quantize(Decimal("0.01"))
+    return parse_amount(data.get(key), key, label)
 
 
 def _flag(data: dict, key: str) -> bool:

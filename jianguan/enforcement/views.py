@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.models import User
 from jianguan.behaviour.services import PENALTY_KINDS
 from jianguan.complaints import selectors as complaint_selectors
-from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of, render_page
+from jianguan.core.http import attempt, page_of, render_page
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 from jianguan.documents import contracts as documents
@@ -94,15 +93,6 @@ REQUIRED = {"cause", "catalog_code", "reason", "interviewee", "qa", "findings", 
             "chair", "outcome", "to", "method", "amount", "court"}
 
 
-def _attempt(request: HttpRequest, action, done: str) -> Any:
-    """Run a service; its refusal becomes a message on the page the user comes back to."""
-    try:
-        outcome = action()
-    except DomainError as exc:
-        messages.error(request, f"{exc.message}（{exc.code}）")
-        return None
-    messages.success(request, done)
-    return outcome
 
 
 def _qa(text: str) -> list[dict[str, str]]:
@@ -173,7 +163,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                                           summary=post.get("summary", ""), source=post.get("source", ""),
                                           source_ref=post.get("source_ref", ""), received_on=received)
 
-        case = _attempt(request, register, _("案件线索已登记。"))
+        case = attempt(request, register, _("案件线索已登记。"))
         if case:
             return redirect("enforcement:case", case_id=case.pk)
     elif request.method == "POST" and post.get("form") == "simple":
@@ -185,7 +175,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 place=post.get("place", ""), catalog_code=post.get("catalog_code", ""),
                 implementation_code=post.get("implementation_code", ""), number=post.get("number", ""))
 
-        case = _attempt(request, decide, _("当场处罚决定已作出，请在期限内备案。"))
+        case = attempt(request, decide, _("当场处罚决定已作出，请在期限内备案。"))
         if case:
             return redirect("enforcement:case", case_id=case.pk)
     return render(request, "enforcement/new.html", {
@@ -223,7 +213,7 @@ def case_act(request: HttpRequest, case_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     allowed = {a["action"]: a for a in selectors.case_view(case=case, reader=request.user)["allowed"]}
     fields = allowed[action]["fields"] if action in allowed else []
-    _attempt(request, lambda: services.case_transition(actor=request.user, case_id=case.pk, action=action,
+    attempt(request, lambda: services.case_transition(actor=request.user, case_id=case.pk, action=action,
                                                        data=_data(request.POST, fields)),
              _("已办理：%(label)s") % {"label": allowed[action]["label"] if action in allowed else action})
     return redirect("enforcement:case", case_id=case.pk)
@@ -243,7 +233,7 @@ def evidence_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     data = upload.read(limit + 1)
     digest = request.POST.get("sha256", "").strip() or hashlib.sha256(data).hexdigest()
     collected = request.POST.get("collected_on") or None
-    _attempt(request, lambda: services.evidence_add(
+    attempt(request, lambda: services.evidence_add(
         actor=request.user, case_id=case.pk, file_name=upload.name, data=data, sha256=digest,
         title=request.POST.get("title", ""),
         collected_on=parse_date(collected, "collected_on", "取证日期") if collected else None), _("证据已上传。"))

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
-from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.catalog.models import ImplementationVersion
-from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of
+from jianguan.core.http import attempt, page_of
 from jianguan.core.validation import parse_date
 
 from . import protocol, selectors, services
@@ -27,15 +23,6 @@ from .models import Avoidance, DrawStatus, Expert, ResultCode, Task, TaskKind
 CLASSES = ("A", "B", "C", "D")
 
 
-def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
-    """Run a service; its refusal becomes a message on the page the user comes back to."""
-    try:
-        outcome = action()
-    except DomainError as exc:
-        messages.error(request, f"{exc.message}（{exc.code}）")
-        return None
-    messages.success(request, done)
-    return outcome
 
 
 @login_required
@@ -43,7 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Plans and tasks of the reader's scope, and the forms of a new plan and a new task."""
     user = request.user
     if request.method == "POST" and request.POST.get("form") == "plan":
-        _attempt(request, lambda: services.plan_create(actor=user, year=int(request.POST.get("year") or 0),
+        attempt(request, lambda: services.plan_create(actor=user, year=int(request.POST.get("year") or 0),
                                                        title=request.POST.get("title", ""),
                                                        content=request.POST.get("content", "")), _("计划已创建。"))
         return redirect("spotchecks:index")
@@ -64,17 +51,17 @@ def directory(request: HttpRequest) -> HttpResponse:
     user, post = request.user, request.POST
     if request.method == "POST" and post.get("form") == "avoidance":
         day = post.get("ends_on") or None
-        _attempt(request, lambda: services.avoidance_declare(
+        attempt(request, lambda: services.avoidance_declare(
             actor=user, uscc=post.get("uscc", ""), reason=post.get("reason", ""),
             ends_on=parse_date(day, "ends_on", "回避截止日期") if day else None), _("回避声明已登记。"))
         return redirect("spotchecks:directory")
     if request.method == "POST" and post.get("form") == "expert":
-        _attempt(request, lambda: services.expert_add(
+        attempt(request, lambda: services.expert_add(
             actor=user, name=post.get("name", ""), organisation=post.get("organisation", ""),
             specialties=post.get("specialties", "").replace("、", " ").split()), _("专家已添加。"))
         return redirect("spotchecks:directory")
     if request.method == "POST" and post.get("form") == "inspector":
-        _attempt(request, lambda: services.inspector_set(
+        attempt(request, lambda: services.inspector_set(
             actor=user, username=post.get("username", ""), areas=post.get("areas", "").split(),
             in_draws=post.get("in_draws") == "on"), _("检查人员信息已更新。"))
         return redirect("spotchecks:directory")
@@ -89,9 +76,9 @@ def directory(request: HttpRequest) -> HttpResponse:
 def plan_act(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plans(reader=request.user).get_visible(request.user, pk=plan_id)
     if request.POST.get("action") == "file":
-        _attempt(request, lambda: services.plan_file(actor=request.user, plan_id=plan.pk), _("计划已报备。"))
+        attempt(request, lambda: services.plan_file(actor=request.user, plan_id=plan.pk), _("计划已报备。"))
     elif request.POST.get("action") == "publish":
-        _attempt(request, lambda: services.plan_publish(actor=request.user, plan_id=plan.pk), _("计划已公开。"))
+        attempt(request, lambda: services.plan_publish(actor=request.user, plan_id=plan.pk), _("计划已公开。"))
     return redirect("spotchecks:index")
 
 
@@ -111,7 +98,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
             inspectors_per_department=int(post.get("inspectors_per_department") or 2),
             max_objects_per_inspector=int(post.get("max_objects_per_inspector") or 50))
 
-    task = _attempt(request, create, _("抽查任务已创建。"))
+    task = attempt(request, create, _("抽查任务已创建。"))
     return redirect("spotchecks:task", task_id=task.pk) if task else redirect("spotchecks:index")
 
 
@@ -136,29 +123,29 @@ def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     user, post, action = request.user, request.POST, request.POST.get("action")
     draw = task.draws.exclude(status=DrawStatus.VOID).first()
     if action == "publish":
-        _attempt(request, lambda: services.task_publish(actor=user, task_id=task.pk), _("任务已公布。"))
+        attempt(request, lambda: services.task_publish(actor=user, task_id=task.pk), _("任务已公布。"))
     elif action == "commit":
         beacon = ({"source": "drand", "round": int(post.get("round") or 0)} if post.get("source") == "drand"
                   else {"source": "witness", "witness": post.get("witness", ""), "due": post.get("due", "")})
-        _attempt(request, lambda: services.draw_commit(actor=user, task_id=task.pk, beacon=beacon),
+        attempt(request, lambda: services.draw_commit(actor=user, task_id=task.pk, beacon=beacon),
                  _("已冻结名录并公布承诺值，待随机数产生后抽取。"))
     elif action == "reveal" and draw:
-        _attempt(request, lambda: services.draw_reveal(actor=user, draw_id=draw.pk,
+        attempt(request, lambda: services.draw_reveal(actor=user, draw_id=draw.pk,
                                                        beacon_value=post.get("beacon_value", ""),
                                                        signature=post.get("signature", "")), _("已完成抽取。"))
     elif action == "replace" and draw:
-        _attempt(request, lambda: services.draw_replace(actor=user, draw_id=draw.pk, uscc=post.get("object", ""),
+        attempt(request, lambda: services.draw_replace(actor=user, draw_id=draw.pk, uscc=post.get("object", ""),
                                                         out=post.get("out", ""), reason=post.get("reason", "")),
                  _("已按排序替换检查人员。"))
     elif action == "void_request" and draw:
-        _attempt(request, lambda: services.draw_void_request(actor=user, draw_id=draw.pk,
+        attempt(request, lambda: services.draw_void_request(actor=user, draw_id=draw.pk,
                                                              reason=post.get("reason", "")), _("已申请作废，待审批。"))
     elif action == "void_approve":
         target = task.draws.filter(pk=int(post.get("draw") or 0)).first()
         if target:
-            _attempt(request, lambda: services.draw_void_approve(actor=user, draw_id=target.pk), _("抽取已作废。"))
+            attempt(request, lambda: services.draw_void_approve(actor=user, draw_id=target.pk), _("抽取已作废。"))
     elif action == "publish_results":
-        _attempt(request, lambda: services.results_publish(actor=user, task_id=task.pk), _("检查结果已公示。"))
+        attempt(request, lambda: services.results_publish(actor=user, task_id=task.pk), _("检查结果已公示。"))
     return redirect("spotchecks:task", task_id=task.pk)
 
 
@@ -183,10 +170,10 @@ def check(request: HttpRequest, result_id: int) -> HttpResponse:
     assigned = result.inspectors.filter(pk=request.user.pk).exists()
     if request.method == "POST":
         if request.POST.get("action") == "abnormal":
-            _attempt(request, lambda: services.result_list_abnormal(actor=request.user, result_id=result.pk),
+            attempt(request, lambda: services.result_list_abnormal(actor=request.user, result_id=result.pk),
                      _("已列入经营异常名录。"))
         elif request.POST.get("action") == "clue":
-            _attempt(request, lambda: services.result_to_clue(actor=request.user, result_id=result.pk),
+            attempt(request, lambda: services.result_to_clue(actor=request.user, result_id=result.pk),
                      _("已转为案件线索。"))
         else:
             def enter():
@@ -198,7 +185,7 @@ def check(request: HttpRequest, result_id: int) -> HttpResponse:
                                              evidence=request.POST.get("evidence", ""),
                                              follow_up=request.POST.get("follow_up", ""))
 
-            _attempt(request, enter, _("检查结果已录入。"))
+            attempt(request, enter, _("检查结果已录入。"))
         return redirect("spotchecks:check", result_id=result.pk)
     return render(request, "spotchecks/check.html", {
         "check": result, "assigned": assigned, "codes": ResultCode.choices, "has_problem": result.has_problem,

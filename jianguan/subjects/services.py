@@ -4,7 +4,7 @@ renamings kept as former names), natural persons as parties (ID sealed), and obj
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,7 +16,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric, ric_error, uscc_error
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash, seal
-from jianguan.core.validation import not_future, parse_date
+from jianguan.core.validation import not_future, parse_amount, parse_date
 
 from . import search
 from .models import (
@@ -88,16 +88,7 @@ def _require_choice(value: str, choices: type, field: str, label: str) -> str:
 
 
 def _capital(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0:
-        raise ValidationFailed("“注册资本”应为不小于 0 的数（万元）", code="capital_invalid",
-                               field="registered_capital")
-    return amount.quantize(Decimal("0.01"))
+    return parse_amount(value, "registered_capital", "注册资本（万元）", code="capital_invalid")
 
 
 def _entity_values(values: dict[str, Any]) -> dict[str, Any]:
