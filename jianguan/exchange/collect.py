@@ -1,8 +1,8 @@
 """Records made on the platform itself into the outbox (catalog.md §7): the 行政检查, 处罚, 强制 and 其他行为 written by
 the behaviour services (inspections, spot checks, enforcement, coercion) go upward like the records received.
 
-`platform_collect` finds the behaviour rows not received through an intake (`source` other than `exchange`; those
-are queued by the intake itself) whose (记录唯一标识, version) has neither an outbox entry nor a repair item of
+`platform_collect` finds the behaviour rows made on the platform (`source` `platform`: those received through an
+intake are queued by the intake itself, and the demo seed's history stands for what was reported before) whose (记录唯一标识, version) has neither an outbox entry nor a repair item of
 our checks, maps them to the standard's fields (`quality.records_from_library`), checks them with the quality
 engine like an intake does, and in one transaction per chunk:
 
@@ -66,7 +66,7 @@ class Collected:
 def _pending(std_name: str, model: type[models.Model]) -> models.QuerySet:
     """The platform's rows of `model` whose current version is neither queued nor filed for repair."""
     same = {"standard": std_name, "record_id": OuterRef("record_id"), "version": OuterRef("version")}
-    return model.objects.exclude(source=BehaviourSource.EXCHANGE).filter(
+    return model.objects.filter(source=BehaviourSource.PLATFORM).filter(
         ~Exists(OutboxRecord.objects.filter(**same)),
         ~Exists(RepairItem.objects.filter(origin=Origin.CHECK, **same)))
 

@@ -1,14 +1,19 @@
-"""`jianguan demo`: migrate, seed on first run, print the personas, then run the web server and the task worker.
+"""`jianguan demo`: migrate, seed on first run, print the personas, then run the web server, the task worker and,
+unless a receiver is configured (`JIANGUAN_PUSH_URL`), the provincial platform simulator with the pusher.
 
 Run by `make demo`. The data stays in the database (var/ by default); `make demo-reset` starts over.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 
 from django.conf import settings
 from django.core.management import call_command
@@ -58,14 +63,17 @@ class Command(BaseCommand):
     def serve(self, host: str, port: int) -> None:
         manage = [sys.executable, "-m", "jianguan"]
         env = os.environ.copy()
+        processes = self.simulator(env, host)
         worker = subprocess.Popen([*manage, "db_worker", "--interval", "1", "-v", "1"], env=env)  # noqa: S603
+        if processes:
+            processes.append(subprocess.Popen([*manage, "exchange", "push", "--loop"], env=env))  # noqa: S603
         server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,  # noqa: S603
                                    "--port", str(port), "--workers", "1", "--blocking-threads", "4",
                                    "jianguan.config.wsgi:application"], env=env)
         self.stdout.write(self.style.SUCCESS(f"已启动：网站 {host}:{port}，后台任务进程。按 Ctrl+C 停止。"))
 
         def stop(*_):
-            for process in (server, worker):
+            for process in (server, worker, *processes):
                 if process.poll() is None:
                     process.terminate()
 
@@ -76,5 +84,30 @@ class Command(BaseCommand):
             pass
         finally:
             stop()
-            worker.wait(timeout=10)
-            server.wait(timeout=10)
+            for process in (worker, server, *processes):
+                process.wait(timeout=10)
+
+    def simulator(self, env: dict[str, str], host: str, port: int = 8765) -> list[subprocess.Popen]:
+        """Start the provincial platform simulator (data in var/provsim) and point the pusher at it, with its
+        token and its receipts' public key; nothing when a real receiver is configured."""
+        if env.get("JIANGUAN_PUSH_URL"):
+            return []
+        token = secrets.token_urlsafe(24)
+        simulator = subprocess.Popen([sys.executable, "-m", "provsim", "--host", host, "--port", str(port),  # noqa: S603
+                                      "--data", str(settings.VAR_DIR / "provsim"), "--token", token, "--quiet"],
+                                     env=env)
+        base = f"http://{host}:{port}"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{base}/api/public-key", timeout=1) as answer:  # noqa: S310
+                    key = json.load(answer)["public_key"]
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            simulator.terminate()
+            self.stderr.write("省级平台模拟器未能启动，本次不推送数据")
+            return []
+        env.update(JIANGUAN_PUSH_URL=base, JIANGUAN_PUSH_TOKEN=token, JIANGUAN_PUSH_RECEIVER_KEY=key)
+        self.stdout.write(self.style.SUCCESS(f"省级平台模拟器  {base}/_stats（数据推送至此）"))
+        return [simulator]
