@@ -65,3 +65,10 @@ def test_ric_errors(number, rule):
 
 def test_mask_keeps_region_prefix_and_last_four():
     assert mask_ric("11010519491231002X") == "1101**********002X"
+
+
+def test_full_width_digits_are_refused_not_a_crash():
+    """`\\d` also matches full-width digits (０–９); the shapes take ASCII digits only, so such a code is refused by
+    its alphabet instead of failing inside the check-character computation."""
+    assert uscc_error("91４21200MA40002230") == "alphabet"
+    assert ric_error("４2120019900101123X") is not None

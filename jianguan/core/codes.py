@@ -17,12 +17,12 @@ import re
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
-_USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
+_USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _RIC_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _RIC_CHECK = "10X98765432"
-_RIC_SHAPE = re.compile(r"\d{17}[\dX]")
+_RIC_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def uscc_check_char(first17: str) -> str:

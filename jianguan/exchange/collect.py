@@ -1,10 +1,11 @@
 """Records made on the platform itself into the outbox (catalog.md §7): the 行政检查, 处罚, 强制 and 其他行为 written by
 the behaviour services (inspections, spot checks, enforcement, coercion) go upward like the records received.
 
-`platform_collect` finds the behaviour rows made on the platform (`source` `platform`: those received through an
-intake are queued by the intake itself, and the demo seed's history stands for what was reported before) whose (记录唯一标识, version) has neither an outbox entry nor a repair item of
-our checks, maps them to the standard's fields (`quality.records_from_library`), checks them with the quality
-engine like an intake does, and in one transaction per chunk:
+`platform_collect` finds the behaviour rows made on the platform (`source` `platform`: those received through
+intake are queued by the intake itself, and the demo seed's history stands for what was reported before) whose
+(记录唯一标识, version) has neither an outbox entry nor a repair item of our checks, maps them to the standard's
+fields (`quality.records_from_library`), checks them with the quality engine like an intake does, and in one
+transaction per chunk:
 
 - queues the valid ones: op `i` for version 1, `u` for a later version (an amendment, `record_amend`), `d` for a
   withdrawn row (no content); natural persons' ID numbers are put back from the party register and sealed in the

@@ -313,14 +313,17 @@ class _LengthProof:
         if not _STR.issuperset(map(type, col)):
             return None
         lengths = list(map(len, col))
-        if max(lengths) <= self.longest and min(lengths):
+        longest, shortest = max(lengths), min(lengths)
+        if longest <= self.longest and shortest:
             if self.learning:
                 self.learned.update(col)
                 if len(self.learned) > _LineProof.LIMIT:
                     self.learning = False
                     self.learned.clear()
             return col, []
-        return col, list(compress(count(), map(or_, map(self.longest.__lt__, lengths), map(not_, lengths))))
+        if not shortest:  # empty values too
+            return col, list(compress(count(), map(or_, map(self.longest.__lt__, lengths), map(not_, lengths))))
+        return col, list(compress(count(), map(self.longest.__lt__, lengths)))
 
 
 def _line_rules(rules: list) -> _LineProof | _LengthProof | None:
@@ -449,6 +452,7 @@ class _Plan:
         self.fields = [(f, standard.field_rules[f.id]) for f in standard.fields]
         self.limit = standard.timeliness()
         self._deadlines: dict[dt.date, dt.date] = {}
+        self._layouts: dict[tuple, tuple[dict[str, list[Any]], list[Any]]] = {}  # record keys -> _layout
         # the fields whose clean values a record rule or the timeliness score reads
         needed = {fid for rule in standard.rules for fid, mode in rule.inputs if mode == "clean"}
         needed.update(f for f in (standard.action_date, standard.report_date) if f)
@@ -611,8 +615,12 @@ class _Plan:
                 mask = list(map(truth, col))
                 present = list(compress(col, mask))
             items = list(chain.from_iterable(present))
-            if learned and learned.issuperset(items) and mask is None:
-                return _Column(col, col, [None] * m)  # every item is one the field's rules passed before
+            if learned and learned.issuperset(items):  # every item is one the field's rules passed before
+                if mask is not None and field.required:
+                    message = required.message()
+                    hits += [(base + i, required.pos, required.issue(required.code, message))
+                             for i in compress(range(m), map(not_, mask))]
+                return _Column(col, col, [None] * m)  # (a blank list is falsy like None: no rule reads it)
             fast = set(map(type, items)) <= _STR
         if fast:
             if mask is not None:
@@ -669,24 +677,21 @@ class _Plan:
         """Each field's column (by the highest-priority key present) and the unknown keys. Records that share
         their keys in one order (the usual case) are transposed at once."""
         m = len(part)
-        shapes = set(map(tuple, part))
-        uniform = len(shapes) == 1
+        keys = tuple(part[0]) if m else ()
+        uniform = all(map(keys.__eq__, map(tuple, part)))  # the same keys in the same order
         if uniform:
-            keys = next(iter(shapes))
             by_key = dict(zip(keys, zip(*map(dict.values, part), strict=True), strict=True)) if m else {}
         else:
             keys = set().union(*part)
-        by_field: dict[str, list[tuple[int, Any]]] = {}
-        unknown = []
-        for key in keys:
-            found = self.standard.lookup(key)
-            if found is None:
-                unknown.append(key)
-            else:
-                by_field.setdefault(found[0], []).append((found[1], key))
+        layout = self._layouts.get(keys) if uniform else None
+        if layout is None:
+            layout = self._layout(keys)
+            if uniform and len(self._layouts) < 64:
+                self._layouts[keys] = layout
+        names_of, unknown = layout
         cols: dict[str, Sequence] = {}
         for field, _ in self.fields:
-            names = [key for _, key in sorted(by_field.get(field.id, ()), key=lambda pair: (pair[0], str(pair[1])))]
+            names = names_of[field.id]
             if not names:
                 cols[field.id] = (None,) * m
             elif uniform:
@@ -695,7 +700,21 @@ class _Plan:
                 cols[field.id] = list(map(dict.get, part, repeat(names[0])))
             else:
                 cols[field.id] = [next((r[k] for k in names if k in r), None) for r in part]
-        return cols, sorted(unknown, key=str)
+        return cols, unknown
+
+    def _layout(self, keys: Collection[Any]) -> tuple[dict[str, list[Any]], list[Any]]:
+        """For a set of record keys: each field's keys by priority, and the unknown keys (sorted)."""
+        by_field: dict[str, list[tuple[int, Any]]] = {}
+        unknown = []
+        for key in keys:
+            found = self.standard.lookup(key)
+            if found is None:
+                unknown.append(key)
+            else:
+                by_field.setdefault(found[0], []).append((found[1], key))
+        names = {field.id: [key for _, key in sorted(by_field.get(field.id, ()), key=lambda p: (p[0], str(p[1])))]
+                 for field, _ in self.fields}
+        return names, sorted(unknown, key=str)
 
     def chunk(self, part: list[dict], base: int, hits: list, gathered: dict[str, list],
               firsts: dict[Dedup, dict]) -> None:

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from itertools import accumulate, compress, count, repeat
-from operator import and_, eq, ge, getitem, gt, is_, le, ne, not_, or_
+from operator import and_, ge, getitem, gt, le, ne, not_
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import values as v
@@ -472,10 +472,10 @@ class _CodeKindRule(RecordRule):
         pairs = v.PREFIX_KIND_VALUES
         bad = {(value, number): found for value in set(values) for number in set(numbers)
                if (found := self.judge(value, *pairs[number]))}
-        if not bad:
-            return []
-        keys = list(zip(values, numbers, strict=True))
-        return [(i, bad[keys[i]]) for i in compress(count(), map(bad.__contains__, keys))]
+        found = []
+        for (value, number), result in bad.items():  # a few combinations: rows by their number, then value
+            found += [(i, result) for i in compress(count(), map(number.__eq__, numbers)) if values[i] == value]
+        return found
 
 
 
@@ -714,15 +714,11 @@ class ImplementationRef(RefRule):
         wanted.discard(None)
         info = refs.implementation_windows(wanted) if wanted else {}
         inside = self._inside(codes, days, *self._bounds({code: found[2] for code, found in info.items()}))
-        items = {code: found[0] for code, found in info.items()}
-        owners = {code: found[1] for code, found in info.items()}
-        same_item = map(eq, map(items.get, codes), catalogs)
-        if not all(catalogs):  # no 子项 cited (None; codes are never empty): nothing to compare
-            same_item = map(or_, same_item, map(is_, catalogs, repeat(None)))
-        same_body = map(eq, map(owners.get, codes), bodies)
-        if not all(bodies):
-            same_body = map(or_, same_body, map(is_, bodies, repeat(None)))
-        good = list(map(and_, map(and_, inside, same_item), same_body))
+        # the 子项 and the body of a row depend on its code alone: judged once per distinct (code, 子项, body)
+        triples = list(zip(codes, catalogs, bodies, strict=True))
+        mismatched = {key for key in set(triples) if key[0] in info and (
+            (key[1] and key[1] != info[key[0]][0]) or (key[2] and key[2] != info[key[0]][1]))}
+        good = list(map(and_, inside, map(not_, map(mismatched.__contains__, triples)))) if mismatched else inside
         if all(good):
             return []
         found = []
@@ -812,20 +808,11 @@ class Dedup(Rule):
 
     def flag_chunk(self, column: Sequence[Any], base: int, first: dict[Any, int]) -> list[tuple[int, int]]:
         """flag() for a chunk of a one-field key keeping the first occurrence: `first` holds the first row of
-        each value in the chunks before (and is updated); rows are numbered from `base`."""
-        n = len(column)
-        local = dict(zip(reversed(column), range(base + n - 1, base - 1, -1), strict=True))
-        earlier = local.keys() & first.keys() if first else set()
-        for value in earlier:
-            local[value] = first[value]
-        first.update(local)
-        if len(local) == n:  # no value repeats inside the chunk: only those seen before are flagged
-            if not earlier:
-                return []
-            rows = compress(count(base), map(earlier.__contains__, column))
-        else:
-            rows = compress(count(base), map(ne, map(local.__getitem__, column), count(base)))
-        return [(i, local[column[i - base]]) for i in rows if column[i - base]]
+        each value in the chunks before (and is updated); rows are numbered from `base`. One `setdefault` per
+        value both remembers it and answers where it first appeared."""
+        standing = list(map(first.setdefault, column, count(base)))
+        rows = compress(count(base), map(ne, standing, count(base)))
+        return [(i, standing[i - base]) for i in rows if column[i - base]]
 
     def flag(self, keys: Sequence[tuple | None]) -> list[tuple[int, int]]:
         """(row, the row it duplicates) for each flagged row, in row order."""

@@ -133,6 +133,7 @@ def _kind(code: str) -> int:
 _BASE34 = str.maketrans(USCC_ALPHABET, "0123456789abcdefghijklmnopqrstu")
 _CHECK_FOR = [USCC_ALPHABET[(31 - rest) % 31] for rest in range(31)]
 _REVERSED_17, _CHECK_AT, _FIRST_TWO = slice(16, None, -1), 17, slice(0, 2)
+_USCC_LINES = re.compile(rf"(?:{USCC_SHAPE}\n)*+{USCC_SHAPE}", re.ASCII)
 
 
 def _remember(codes: list[str], kinds: Iterable[int]) -> None:
@@ -151,10 +152,14 @@ def fill_kinds(codes: list[str]) -> None:
     if len(CODES) > _CODES_LIMIT:
         CODES.clear()
         CODES[None] = 0
-    shaped = list(map(_USCC.fullmatch, codes))
-    other = list(compress(codes, map(not_, shaped)))
+    joined = "\n".join(codes)
+    if joined.count("\n") == len(codes) - 1 and _USCC_LINES.fullmatch(joined):
+        other: list[str] = []  # every code has the USCC shape (one expression over all of them)
+    else:
+        shaped = list(map(_USCC.fullmatch, codes))
+        other = list(compress(codes, map(not_, shaped)))
+        codes = list(compress(codes, shaped))
     _remember(other, map(_kind, other))
-    codes = list(compress(codes, shaped))
     sums = map(int, map(str.translate, map(getitem, codes, repeat(_REVERSED_17)), repeat(_BASE34)), repeat(34))
     right = map(eq, map(_CHECK_FOR.__getitem__, map(mod, sums, repeat(31))), map(getitem, codes, repeat(_CHECK_AT)))
     plain = list(map(and_, right, map(is_, map(_RIC.fullmatch, codes), repeat(None))))  # valid, not digits only
