@@ -296,3 +296,42 @@ def test_experts_are_added_by_a_department_administrator(food_task, persona, sig
     assert response.status_code == 302
     page = signed_in(admin).get("/spotchecks/inspectors/").content.decode()
     assert "李工" in page and "压力容器" in page
+
+
+def test_a_drawn_object_is_checked_on_site_and_its_record_is_not_written_twice(food_task, persona):
+    """现场检查 from a draw: the drawn inspector starts the 行政检查 drafts (one per item of the department), asked
+    again the same drafts; no one else may; a submitted on-site inspection's record is the one the result cites."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from jianguan.inspections import services as field
+    from jianguan.inspections.models import FieldInspection
+
+    draw = _drawn(food_task, persona)
+    check = CheckResult.objects.filter(draw=draw).first()
+    inspector = check.inspectors.order_by("username").first()
+    stranger = persona("sthj_officer")
+    with pytest.raises(AccessDenied):
+        services.result_inspect(actor=stranger, result_id=check.pk)
+    drafts = services.result_inspect(actor=inspector, result_id=check.pk)
+    assert drafts and services.result_inspect(actor=inspector, result_id=check.pk) == drafts
+    inspection = FieldInspection.objects.get(pk=drafts[0].id)
+    assert inspection.origin_kind == "spot_check" and inspection.origin_ref == f"{food_task.pk}/{check.pk}"
+    assert inspection.entity_id == check.entity_id
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(image, "PNG")
+    now = timezone.now()
+    values = {"place": check.entity.registered_address, "started_at": (now - dt.timedelta(hours=1)).isoformat(),
+              "ended_at": (now - dt.timedelta(minutes=30)).isoformat(), "outcome": "no_problem",
+              "checklist": [{"item": row["item"], "answer": "pass", "note": ""} for row in inspection.checklist],
+              "signature_png": base64.b64encode(image.getvalue()).decode()}
+    field.inspection_update(actor=inspector, inspection_id=inspection.pk, base_version=inspection.version,
+                            values=values)
+    submitted = field.inspection_submit(actor=inspector, inspection_id=inspection.pk)
+    before = Inspection.objects.count()
+    entered = services.result_enter(actor=inspector, result_id=check.pk, codes=["1"], checked_on=WINDOW[0])
+    assert submitted.number in entered.inspection_numbers
+    assert Inspection.objects.count() == before + len(entered.inspection_numbers) - 1

@@ -31,6 +31,7 @@ from jianguan.core.roles import Role
 from jianguan.credit import services as credit
 from jianguan.credit.models import CreditKind
 from jianguan.enforcement import services as enforcement
+from jianguan.inspections import contracts as inspections
 from jianguan.subjects.models import EntityStatus, MarketEntity
 from jianguan.subjects.services import require_entity
 
@@ -579,8 +580,14 @@ def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: d
     credentials = [c.credentials.filter(revoked_at=None).order_by("-valid_to").first() for c in colleagues]
     check.codes = clean
     bodies_of = implementation_bodies(task.items)
+    # An item checked on site (result_inspect) already has its 行政检查 record: take its number, write no second.
+    on_site = {i.implementation_code: i.number for i in inspections.for_origin(
+        origin_kind="spot_check", origin_ref=_origin(check)) if i.number and i.department_id == actor.department_id}
     numbers = []
     for index, code in enumerate(c for c in task.items if bodies_of.get(c) == actor.department_id):
+        if code in on_site:
+            numbers.append(on_site[code])
+            continue
         number = f"{check.draw.number}-{check.pk}-{index + 1}"
         behaviour.inspection_record(
             actor=actor, department=actor.department, implementation_code=code, number=number,
@@ -599,6 +606,30 @@ def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: d
     record(actor=actor, verb="spotchecks.result_entered", target=check,
            data={"codes": clean, "inspections": numbers, "abnormal_due": check.abnormal_due})
     return check
+
+
+def _origin(check: CheckResult) -> str:
+    return f"{check.draw.task_id}/{check.pk}"
+
+
+@transaction.atomic
+def result_inspect(*, actor: User, result_id: int) -> list:
+    """现场检查 of a drawn object: for each task item of the inspector's department, the draft 行政检查 (checklist,
+    on-site record, photos, signature) of the inspectors drawn from that department, started on the phone page;
+    asking again answers the drafts already made. Only an inspector assigned to the object starts it."""
+    check = CheckResult.objects.select_related("draw__task", "entity").get(pk=result_id)
+    if not check.inspectors.filter(pk=actor.pk).exists():
+        raise AccessDenied("只有抽中的检查人员可以开始现场检查", code="result_not_assigned")
+    if check.entered_at:
+        raise InvalidTransition("检查结果已录入", code="result_entered")
+    task = check.draw.task
+    bodies_of = implementation_bodies(task.items)
+    officers = list(check.inspectors.filter(department=actor.department).order_by("username")
+                    .values_list("username", flat=True))
+    return [inspections.assign(actor=actor, origin_kind="spot_check", origin_ref=_origin(check),
+                               department=actor.department, implementation_code=code,
+                               party={"kind": "entity", "uscc": check.entity.uscc}, officers=officers)
+            for code in task.items if bodies_of.get(code) == actor.department_id]
 
 
 def result_to_clue(*, actor: User, result_id: int):

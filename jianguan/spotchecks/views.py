@@ -172,6 +172,11 @@ def check(request: HttpRequest, result_id: int) -> HttpResponse:
         if request.POST.get("action") == "abnormal":
             attempt(request, lambda: services.result_list_abnormal(actor=request.user, result_id=result.pk),
                      _("已列入经营异常名录。"))
+        elif request.POST.get("action") == "inspect":
+            started = attempt(request, lambda: services.result_inspect(actor=request.user, result_id=result.pk),
+                              _("已生成现场检查任务，请在手机端“我的任务”中检查。"))
+            if started:
+                return redirect("inspections:detail", inspection_id=started[0].id)
         elif request.POST.get("action") == "clue":
             attempt(request, lambda: services.result_to_clue(actor=request.user, result_id=result.pk),
                      _("已转为案件线索。"))
