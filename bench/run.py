@@ -181,8 +181,20 @@ def bench_exchange(rounds: int) -> list[dict]:
                        + ", ".join(f"{r['engine_rps']:,}/{r['pydantic_rps']:,}" for r in runs)}]
     intake = json.loads(subprocess.run([sys.executable, "-m", "bench.intake_bench", "--records", "100000"],
                                        check=True, capture_output=True, text=True).stdout)
-    rows.append(intake)
+    rows.append(intake_row(intake))
     return rows
+
+
+def intake_row(run: dict) -> dict:
+    """The intake benchmark's result as a table row: rate, and the worker's memory as the run went on."""
+    memory = run["memory_kb"]
+    return {"name": run["name"], "figure": run["figure"], "unit": run["unit"], "goal": run["goal"], "met": run["met"],
+            "detail": f"{run['records']:,} records in calls of {run['batch']:,} over one keep-alive connection, "
+                      f"{run['seconds']} s, median call {run['median_call_seconds']} s, "
+                      f"{run['records_per_server_cpu_second']:,} records per server CPU second; "
+                      f"{run['database']}; worker memory (RSS) before "
+                      f"{memory['before']['rss'] // 1024} MB, after 25/50/100 %: "
+                      + "/".join(f"{memory[m]['rss'] // 1024}" for m in ("25%", "50%", "100%")) + " MB"}
 
 
 def free_port() -> int:
