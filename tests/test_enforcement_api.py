@@ -15,7 +15,7 @@ from jianguan.documents import verify_bundle
 from jianguan.enforcement import history
 from jianguan.enforcement.models import CaseEvent, Evidence
 
-from .test_enforcement_fixtures import ENDING, act, decided, filed, register, sha, world_fixture  # noqa: F401
+from .enforcement_fixtures import ENDING, act, decided, filed, register, sha, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

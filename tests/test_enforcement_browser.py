@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from jianguan.enforcement.models import Case
 
+from .enforcement_fixtures import sha, world_fixture  # noqa: F401
 from .test_browser import browser, page_for, sign_in  # noqa: F401
-from .test_enforcement_fixtures import sha, world_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded_live_db")]
 

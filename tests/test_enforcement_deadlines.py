@@ -13,7 +13,7 @@ from jianguan.core.models import CalendarDay
 from jianguan.enforcement import deadlines, selectors, tasks
 from jianguan.enforcement.models import DeadlineAlert
 
-from .test_enforcement_fixtures import ENDING, act, filed, register, world_fixture  # noqa: F401
+from .enforcement_fixtures import ENDING, act, filed, register, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 day = dt.date

@@ -20,7 +20,7 @@ from jianguan.enforcement import contracts, history, services, workflow
 from jianguan.enforcement.models import Approval, CaseEvent, CaseStatus, Clue, ClueStatus
 from jianguan.subjects.services import person_register
 
-from .test_enforcement_fixtures import ENDING, FILING, act, decided, filed, make_user, register, sha, world_fixture  # noqa: F401
+from .enforcement_fixtures import ENDING, FILING, act, decided, filed, make_user, register, sha, world_fixture  # noqa: F401
 
 TODAY = dt.date(2026, 11, 20)
 S = CaseStatus
