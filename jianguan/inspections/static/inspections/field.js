@@ -97,7 +97,7 @@
   let data = null; // the field data: me, colleagues, implementations, tasks
   let current = null; // the inspection being captured
 
-  async function loadData() {
+  async function loadData(attempt = 0) {
     try {
       const response = await fetch(`${API}/field-data`, { credentials: "same-origin",
         headers: { Accept: "application/json" } });
@@ -106,6 +106,8 @@
       await meta.put("field-data", data);
     } catch (problem) {
       data = (await meta.get("field-data")) || null;
+      // A phone's network comes and goes: while it claims to be online, ask again a few times, waiting longer.
+      if (navigator.onLine && attempt < 5) setTimeout(() => loadData(attempt + 1), 1000 * (attempt + 1));
     }
     await renderHome();
   }
