@@ -5,12 +5,10 @@ files (GBK CSV, Excel with merged header cells), and the references answered fro
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from collections import Counter
 
 import pytest
-from openpyxl import Workbook
 
 from jianguan.behaviour.models import Inspection, Penalty
 from jianguan.core.codes import build_uscc, is_valid_uscc, ric_error, uscc_check_char
@@ -20,6 +18,8 @@ from jianguan.exchange.readers import read_csv, read_json, read_xlsx
 from jianguan.exchange.refs import LibraryRefs, windows
 from jianguan.exchange.standards import values
 from jianguan.exchange.standards.rules import DIMENSIONS
+
+from .test_tabular import xlsx
 
 INSPECTION = standards.get("inspection")
 DAY = dt.date(2025, 6, 3)
@@ -488,29 +488,17 @@ def test_check_file(tmp_path):
         quality.check_file("inspection", tmp_path / "records.pdf")
 
 
-def xlsx_bytes(rows: list[list], merge: str | None = None) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    if merge:
-        sheet.merge_cells(merge)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_excel_is_read_and_merged_header_cells_are_refused():
     record = INSPECTION.titled(INSPECTION.example())
     values = ["、".join(v) if isinstance(v, list) else v for v in record.values()]
     values[list(record).index("检查时间")] = dt.datetime(2025, 6, 3)
     values[list(record).index("报送时间")] = dt.datetime(2025, 6, 6, 10, 0)
-    loaded = read_xlsx(xlsx_bytes([list(record), values]))
+    loaded = read_xlsx(xlsx([list(record), values]))
     assert loaded.records[0]["检查时间"] == "2025-06-03"
     assert loaded.records[0]["报送时间"] == "2025-06-06 10:00:00"
     assert both(INSPECTION, loaded.records)[0].ok
     with pytest.raises(ImportRefused) as refused:
-        read_xlsx(xlsx_bytes([["检查信息", None, "检查时间"], ["a", "b", "2025-06-03"]], merge="A1:B1"))
+        read_xlsx(xlsx([["检查信息", None, "检查时间"], ["a", "b", "2025-06-03"]], merge="A1:B1"))
     problem = refused.value.problems[0]
     assert problem.code == "merged_cells" and "表头有合并单元格（A1:B1）" in problem.message
 
