@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,14 @@ def test_inputs_are_validated():
         (lambda f: f["inspectors"].reverse(), "sorted by id"),
         (lambda f: f["object_regions"].pop("A01"), "lacks object A01"),
         (lambda f: f["excluded_pairs"].append({"object": "A03", "inspector": "I9", "reason": "x"}), "I9"),
+        (lambda f: f["excluded_pairs"].append({"object": "Z9", "inspector": "I1", "reason": "x"}), "Z9 is in no pool"),
+        (lambda f: f["excluded_pairs"].insert(0, {"object": "A05", "inspector": "I1", "reason": "x"}),
+         "sorted by object"),
+        (lambda f: f["excluded_pairs"].append(dict(f["excluded_pairs"][0])), "sorted by object"),
+        (lambda f: f["excluded_pairs"][0].update(reason=""), r"excluded_pairs\[0\].reason"),
+        (lambda f: f["excluded_pairs"][0].update(inspector="I3\n"), "line feed"),
+        (lambda f: f["excluded_pairs"][0].update(extra=1), "extra"),
+        (lambda f: f["excluded_pairs"].append(["A05", "I1", "x"]), r"excluded_pairs\[1\]"),
         (lambda f: f["task"].update(window=["2026-12-31", "2026-12-01"]), "window"),
         (lambda f: f["beacon"].update(due="2026-11-30 10:00"), "beacon.due"),
     ]
@@ -115,7 +124,14 @@ def test_normalise_sorts_what_is_a_set_and_keeps_errors():
     loose["inspectors"][0]["qualifications"] = ["food", "food"]
     loose["task"]["departments"] = ["D2", "D1"]
     loose["pool"]["A"] = list(reversed(loose["pool"]["A"]))
-    assert protocol.normalise(loose) == example()
+    loose["excluded_pairs"].insert(0, {"object": "B01", "inspector": "I1", "reason": "rotation"})
+    expected = example()
+    expected["excluded_pairs"].append({"object": "B01", "inspector": "I1", "reason": "rotation"})
+    assert protocol.normalise(loose) == expected
+    loose["excluded_pairs"].append({"object": "B01", "inspector": "I1", "reason": "again"})
+    with pytest.raises(ValueError, match="lists a pair twice"):
+        protocol.normalise(loose)
+    loose["excluded_pairs"].pop()
     loose["pool"]["B"] = ["B01", "B01", "B02", "B03"]
     with pytest.raises(ValueError, match="duplicate"):
         protocol.normalise(loose)
@@ -248,6 +264,61 @@ def test_worked_example_of_the_document():
     document = (ROOT / "docs" / "draw-protocol.md").read_text(encoding="utf-8")
     for number in (transcript["commitment"], transcript["seed"], protocol.pool_hash(frozen["pool"]["A"])):
         assert number in document
+
+
+def test_commit_then_reveal_from_the_stored_bytes_is_the_run():
+    frozen = example()
+    del frozen["draw_id"]
+    commitment, encoded = protocol.commit(frozen)
+    assert encoded == {field: protocol.canonical(frozen[field]) for field in protocol.FROZEN_FIELDS}
+    revealed = protocol.reveal(encoded, commitment, VALUE)
+    assert {"draw_id": "", **revealed} == protocol.run(frozen, VALUE)
+    assert protocol.encode_object({**encoded, "x": b"1"}) == protocol.canonical({**frozen, "x": 1})
+    changed = dict(encoded, object_regions=encoded["object_regions"].replace(b"421281", b"421282"))
+    with pytest.raises(protocol.CommitmentMismatch):
+        protocol.reveal(changed, commitment, VALUE)
+    spaced = dict(encoded, task=json.dumps(frozen["task"]).encode())  # the same values, other bytes
+    with pytest.raises(protocol.CommitmentMismatch):
+        protocol.reveal(spaced, commitment, VALUE)
+
+
+def large_draw() -> dict:
+    """Two departments, quotas that fill up, exclusions and one understaffed region: every path of the assignment."""
+    ids = sorted(f"91421200MA{n:08d}" for n in range(6000))
+    towns = ["421202001", "421202002", "421221001", "421223001", "421281001"]
+    regions = {i: towns[n % len(towns)] for n, i in enumerate(ids)}
+    inspectors = [inspector(f"I{n:03d}", "D1" if n % 2 else "D2", [towns[n % 4][:6] if n % 3 else towns[n % 4]])
+                  for n in range(60)]
+    pairs = [{"object": ids[n], "inspector": f"I{n % 60:03d}", "reason": "avoidance"} for n in range(0, 6000, 7)]
+    return {"task": task(per_department=1, maximum=9), "strata": {"A": {"ratio": "0.1"}, "B": {"count": 40}},
+            "pool": {"A": ids[:4000], "B": ids[4000:]}, "object_regions": regions,
+            "inspectors": sorted(inspectors, key=lambda i: i["id"]),
+            "excluded_pairs": sorted(pairs, key=lambda p: (p["object"], p["inspector"])), "beacon": dict(BEACON)}
+
+
+def test_a_draw_spread_over_child_processes_is_the_same_draw(monkeypatch):
+    frozen = large_draw()
+    alone = protocol.run(frozen, VALUE, workers=1)
+    assert alone["result"]["assignments"] and alone["result"]["unassigned"]
+    forks = []
+    fork = os.fork
+
+    def counted():
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(protocol, "PARALLEL_MINIMUM", 0)
+    monkeypatch.setattr(protocol, "_can_fork", lambda: True)  # this test process may have other threads by now
+    monkeypatch.setattr(os, "fork", counted)
+    assert protocol.run(frozen, VALUE, workers=3) == alone
+    assert len(forks) == 6  # two children for each of three steps: the selection in each stratum, the rankings
+    assert protocol.verify(alone, workers=2) == []
+
+    def failing():
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", failing)
+    assert protocol.run(frozen, VALUE, workers=2) == alone
 
 
 def written(tmp_path: Path, transcript: dict, name: str = "transcript.json") -> Path:

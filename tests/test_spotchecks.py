@@ -4,6 +4,7 @@ second approver, replacements, results by the drawn inspectors, publication, and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.enforcement.models import Clue
 from jianguan.spotchecks import protocol, services
-from jianguan.spotchecks.models import CheckResult, Draw, DrawStatus
+from jianguan.spotchecks.models import CheckResult, Draw, DrawInput, DrawStatus
 
 from .catalog_fixtures import FOOD
 from .spotcheck_fixtures import MOMENT, VALUE, WINDOW, _drawn, _witness
@@ -41,7 +42,9 @@ def test_a_draw_is_committed_before_its_randomness_and_anyone_can_recompute_it(f
     for check in checks:
         assert check.inspectors.count() == 2
         assert check.publish_due == add_working_days(WINDOW[1], 20)
-    assert draw.transcript_hash == services.transcript_hash(document)
+    written = services.transcript_bytes(draw)
+    assert written == protocol.canonical(document)
+    assert draw.transcript_hash == hashlib.sha256(written).hexdigest()
 
 
 def test_a_tampered_transcript_is_rejected_by_the_verifier(food_task, persona, tmp_path):
@@ -97,9 +100,9 @@ def test_a_drand_round_must_lie_in_the_future(food_task, persona):
 def test_a_pool_changed_after_the_commitment_is_refused(food_task, persona):
     admin = persona("scjg_admin")
     draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(), now=MOMENT)
-    frozen = draw.frozen
-    frozen["pool"]["ALL"] = frozen["pool"]["ALL"][:-1]
-    Draw.objects.filter(pk=draw.pk).update(frozen=frozen)
+    pool = draw.frozen["pool"]
+    pool["ALL"] = pool["ALL"][:-1]
+    DrawInput.objects.filter(draw=draw, field="pool").update(data=protocol.canonical(pool))
     with pytest.raises(ValidationFailed) as refused:
         services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
     assert refused.value.code == "commitment_mismatch"
@@ -158,6 +161,23 @@ def test_a_replacement_follows_the_ranking_and_keeps_the_transcript_verifiable(f
     now_assigned = protocol.current_assignments(services.transcript(draw))[uscc]
     assert replacement["in"] in now_assigned and assigned[0] not in now_assigned
     assert set(check.inspectors.values_list("username", flat=True)) == set(now_assigned)
+
+
+def test_rotation_excludes_who_went_in_an_earlier_draw_after_replacements(food_task, persona):
+    admin = persona("scjg_admin")
+    draw = _drawn(food_task, persona)
+    uscc, assigned = next((o, names) for o, names in draw.result["assignments"].items())
+    replacement = services.draw_replace(actor=admin, draw_id=draw.pk, uscc=uscc, out=assigned[0], reason="出差")
+    follow_up = services.task_create(actor=admin, plan_id=food_task.plan_id, name="食品经营者复查",
+                                     items=food_task.items, window_start=WINDOW[0], window_end=WINDOW[1],
+                                     strata={"ALL": {"count": 4}}, max_objects_per_inspector=3)
+    services.task_publish(actor=admin, task_id=follow_up.pk)
+    again = services.draw_commit(actor=admin, task_id=follow_up.pk, beacon=_witness(7), now=MOMENT)
+    excluded = {(p["object"], p["inspector"]): p["reason"] for p in again.frozen["excluded_pairs"]}
+    went = {replacement["in"], *assigned[1:]}
+    assert {(uscc, name) for name in went} <= excluded.keys()
+    assert (uscc, assigned[0]) not in excluded  # replaced before the visit: did not check the object
+    assert excluded[uscc, replacement["in"]] == f"rotation: checked in draw {draw.pk} within 12 months"
 
 
 def test_results_are_entered_by_the_drawn_inspectors_only_and_published(food_task, persona, client, outsider):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from jianguan.core.api import ErrorOut, require_reader
@@ -54,4 +54,4 @@ def draw_transcript(request: HttpRequest, draw_id: int):
     """The draw's transcript (protocol `jianguan-draw-v1`, docs/draw-protocol.md): check it with
     `python -m jianguan.spotchecks.verify`."""
     draw = selectors.draw_get(reader=require_reader(request, ApiScope.READ), draw_id=draw_id)
-    return services.transcript(draw)
+    return HttpResponse(services.transcript_bytes(draw), content_type="application/json")

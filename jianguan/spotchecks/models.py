@@ -7,6 +7,9 @@ Facts: 国办发〔2015〕58号 (一单两库, selection by lot), 国发〔2019�
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +17,8 @@ from jianguan.accounts.models import Department, Region, User
 from jianguan.core.models import TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
 from jianguan.subjects.models import MarketEntity
+
+from . import protocol
 
 
 def _joint(path: str) -> staticmethod:
@@ -173,7 +178,6 @@ class Draw(TimeStamped):
     task = models.ForeignKey(Task, verbose_name=_("抽查任务"), on_delete=models.PROTECT, related_name="draws")
     number = models.CharField(_("抽取编号"), max_length=30, unique=True)
     status = models.CharField(_("状态"), max_length=10, choices=DrawStatus.choices, default=DrawStatus.COMMITTED)
-    frozen = models.JSONField(_("冻结的输入"))
     commitment = models.CharField(_("承诺值"), max_length=64, unique=True)
     beacon = models.JSONField(_("随机源"))
     beacon_value = models.CharField(_("随机源取值"), max_length=256, blank=True)
@@ -201,6 +205,33 @@ class Draw(TimeStamped):
 
     def __str__(self) -> str:
         return self.number
+
+    @cached_property
+    def encoded_inputs(self) -> dict[str, bytes]:
+        """The frozen inputs as stored: each one's canonical JSON bytes, exactly as committed."""
+        return {row.field: bytes(row.data) for row in self.inputs.all()}
+
+    @cached_property
+    def frozen(self) -> dict[str, Any]:
+        """The frozen inputs (protocol §Freeze), read from their stored bytes."""
+        return protocol.decode(self.encoded_inputs)
+
+
+class DrawInput(models.Model):
+    """One frozen input of a draw (task, strata, pool, object_regions, inspectors, excluded_pairs, beacon) as the
+    canonical JSON bytes its commitment was computed over. Apart from the draw, so that lists of draws do not carry a
+    city's pool; as bytes, so that a reveal checks exactly what was hashed and a transcript is written out of them."""
+
+    draw = models.ForeignKey(Draw, verbose_name=_("随机抽取"), on_delete=models.PROTECT, related_name="inputs")
+    field = models.CharField(_("输入项"), max_length=20, choices=[(f, f) for f in protocol.FROZEN_FIELDS])
+    data = models.BinaryField(_("规范 JSON"))
+
+    class Meta:
+        verbose_name = _("抽取的冻结输入")
+        constraints = [models.UniqueConstraint(fields=["draw", "field"], name="draw_input_once")]
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}:{self.field}"
 
 
 class ResultCode(models.TextChoices):

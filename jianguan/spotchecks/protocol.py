@@ -18,13 +18,17 @@ bytes are exactly what the transcript shows. `normalise` turns loosely built inp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
 import math
 import operator
+import os
+import pickle
+import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_CEILING, Decimal, Inexact, localcontext
 from typing import Any, TypedDict
 
@@ -41,6 +45,7 @@ TASK_FIELDS = ("id", "departments", "window", "inspectors_per_department", "max_
                "required_qualifications")
 INSPECTOR_FIELDS = ("id", "department", "scope", "qualifications", "valid_from", "valid_to")
 PAIR_FIELDS = ("object", "inspector", "reason")
+_PAIR_KEYS = frozenset(PAIR_FIELDS)
 REPLACEMENT_FIELDS = ("n", "object", "out", "in", "reason")
 RESULT_FIELDS = ("selected", "assignments", "unassigned")
 
@@ -81,6 +86,10 @@ class Result(TypedDict):
     selected: dict[str, list[str]]
     assignments: dict[str, list[str]]
     unassigned: dict[str, str]
+
+
+class CommitmentMismatch(ValueError):
+    """Stored inputs whose hashes differ from the commitment: they changed after it was made."""
 
 
 class ReplacementRefused(ValueError):
@@ -325,9 +334,37 @@ def _inspectors(inspectors: Any, strict: bool) -> list[Inspector]:
     return checked
 
 
+def _plain_pairs(pairs: Sequence[Any], objects: Mapping[str, str], inspector_ids: set[str],
+                 strict: bool) -> list[ExcludedPair] | None:
+    """The pairs, if every check passes when made column by column (a year of rotation gives hundreds of thousands
+    of pairs); None if one fails, so that the pair-by-pair check names it."""
+    if not all(type(pair) is dict and pair.keys() == _PAIR_KEYS for pair in pairs):
+        return None
+    columns = [[pair[field] for pair in pairs] for field in PAIR_FIELDS]
+    try:
+        joined = ["\n".join(column) for column in columns]  # refuses anything but strings
+    except TypeError:
+        return None
+    if pairs and ("" in set(columns[2]) or any(text.count("\n") != len(pairs) - 1 for text in joined[:2])
+                  or not all(columns[0]) or not all(columns[1])):
+        return None
+    if not set(columns[0]) <= objects.keys() or not set(columns[1]) <= inspector_ids:
+        return None
+    keys = list(zip(columns[0], columns[1], strict=True))
+    if not strict:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        pairs, keys = [pairs[k] for k in order], [keys[k] for k in order]
+    if not all(map(operator.lt, keys, keys[1:])):
+        return None
+    return list(pairs)
+
+
 def _pairs(pairs: Any, objects: Mapping[str, str], inspector_ids: set[str], strict: bool) -> list[ExcludedPair]:
     if not isinstance(pairs, list | tuple) or (strict and not isinstance(pairs, list)):
         raise ValueError("excluded_pairs must be a list")
+    plain = _plain_pairs(pairs, objects, inspector_ids, strict)
+    if plain is not None:
+        return plain
     checked: list[ExcludedPair] = []
     for k, raw in enumerate(pairs):
         what = f"excluded_pairs[{k}]"
@@ -425,13 +462,16 @@ def pool_hash(ids: Sequence[str]) -> str:
     return sha256_hex(("\n".join(ids) + "\n").encode()) if ids else sha256_hex(b"")
 
 
-def _commitment_document(frozen: Mapping[str, Any]) -> dict[str, Any]:
+def _commitment_document(frozen: Mapping[str, Any], encoded: Mapping[str, bytes] | None = None) -> dict[str, Any]:
+    """The document the commitment hashes; `encoded` holds inputs already in canonical bytes (as stored)."""
+
+    def digest(field: str) -> str:
+        return sha256_hex(encoded[field] if encoded else canonical(frozen[field]))
+
     return {"protocol": PROTOCOL, "task": frozen["task"], "strata": frozen["strata"],
             "pool_hashes": {name: pool_hash(ids) for name, ids in frozen["pool"].items()},
-            "object_regions_hash": sha256_hex(canonical(frozen["object_regions"])),
-            "inspectors_hash": sha256_hex(canonical(frozen["inspectors"])),
-            "excluded_pairs_hash": sha256_hex(canonical(frozen["excluded_pairs"])),
-            "beacon": frozen["beacon"]}
+            "object_regions_hash": digest("object_regions"), "inspectors_hash": digest("inspectors"),
+            "excluded_pairs_hash": digest("excluded_pairs"), "beacon": frozen["beacon"]}
 
 
 def commitment_document(frozen: Mapping[str, Any]) -> dict[str, Any]:
@@ -447,6 +487,53 @@ def commitment(frozen: Mapping[str, Any]) -> str:
     return sha256_hex(canonical(commitment_document(frozen)))
 
 
+def commit(frozen: Mapping[str, Any]) -> tuple[str, dict[str, bytes]]:
+    """Check the frozen inputs (strict form) and commit to them: the commitment, and each input as canonical JSON.
+    Store those bytes: `reveal` checks them against the commitment instead of checking and encoding them again."""
+    validate(frozen)
+    encoded = {field: canonical(frozen[field]) for field in FROZEN_FIELDS}
+    return sha256_hex(canonical(_commitment_document(frozen, encoded))), encoded
+
+
+def decode(encoded: Mapping[str, bytes]) -> dict[str, Any]:
+    """The frozen inputs from their stored canonical bytes."""
+    return {field: json.loads(encoded[field]) for field in FROZEN_FIELDS}
+
+
+def reveal(encoded: Mapping[str, bytes], commitment_hex: str, beacon_value_hex: str, *,
+           workers: int | None = None) -> dict[str, Any]:
+    """The transcript (without draw id) of a committed draw, from its stored inputs and the beacon value.
+
+    The inputs are recomputed into the commitment from the stored bytes themselves; if it matches, they are the bytes
+    `commit` checked and hashed, so they are not checked again. Raises CommitmentMismatch otherwise."""
+    frozen = decode(encoded)
+    if sha256_hex(canonical(_commitment_document(frozen, encoded))) != commitment_hex:
+        raise CommitmentMismatch("the stored inputs do not match the commitment")
+    for field in ("task", "strata", "pool", "beacon"):  # committed by value: their bytes must be the canonical ones
+        if canonical(frozen[field]) != encoded[field]:
+            raise CommitmentMismatch(f"the stored {field} is not in canonical form")
+    if frozen["beacon"]["source"] == "drand":
+        _hex(beacon_value_hex, "beacon_value", 32)
+    return _draw(frozen, commitment_hex, beacon_value_hex, workers)
+
+
+def _draw(frozen: Mapping[str, Any], committed: str, beacon_value: str, workers: int | None) -> dict[str, Any]:
+    seed_bytes = seed(committed, beacon_value)
+    workers = _workers(workers)
+    selected = _select(seed_bytes, frozen["strata"], frozen["pool"], workers)
+    assignments, unassigned = _assign(seed_bytes, selected, frozen["task"], frozen["object_regions"],
+                                      frozen["inspectors"], frozen["excluded_pairs"], workers)
+    result: Result = {"selected": selected, "assignments": assignments, "unassigned": unassigned}
+    return {"protocol": PROTOCOL, **{field: frozen[field] for field in FROZEN_FIELDS}, "commitment": committed,
+            "beacon_value": beacon_value, "seed": seed_bytes.hex(), "result": result, "replacements": []}
+
+
+def encode_object(members: Mapping[str, bytes]) -> bytes:
+    """Canonical JSON of an object whose member values are given already encoded (e.g. a transcript whose large
+    inputs are stored as canonical bytes): the same bytes as `canonical` of the decoded object."""
+    return b"{" + b",".join(canonical(key) + b":" + members[key] for key in sorted(members)) + b"}"
+
+
 def seed(commitment_hex: str, beacon_value_hex: str) -> bytes:
     """SHA-256(commitment's 32 bytes ‖ beacon value's bytes): fixed by inputs committed before the beacon existed,
     unpredictable until it does."""
@@ -458,6 +545,71 @@ def _seed_bytes(value: bytes | str) -> bytes:
     if not isinstance(raw, bytes) or len(raw) != 32:
         raise ValueError("seed must be 32 bytes")
     return raw
+
+
+# Spreading the hashing over processes ---------------------------------------------------------------------------
+
+PARALLEL_MINIMUM = 100_000
+"""Hashes below which a step is not spread: a child process would cost more than it saves."""
+
+
+def _workers(workers: int | None) -> int:
+    """Processes to hash with: as asked, or one per CPU this process may use."""
+    if workers is not None:
+        return max(1, workers)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """Forking is safe only in a process with one thread: a child of a threaded process may inherit a lock that
+    another thread held (a threaded web server hashes in its own process instead)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _parts(items: Sequence[Any], hashes: int, workers: int) -> list[Sequence[Any]]:
+    """The items cut into one part per process, or left whole when the step costs too few hashes to spread."""
+    if workers == 1 or hashes < PARALLEL_MINIMUM or len(items) < workers or not _can_fork():
+        return [items]
+    size = -(-len(items) // workers)
+    return [items[k:k + size] for k in range(0, len(items), size)]
+
+
+def _spread(function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """[function(*args) for args in arguments]: the first here while forked children do the others. A child sees
+    its arguments in the memory it shares with this process and sends back only its result (pickled, over a pipe);
+    a part whose child fails is done here, so the answer never depends on the processes."""
+    children: list[tuple[int, int] | None] = []
+    for args in arguments[1:]:
+        try:
+            read, write = os.pipe()
+            pid = os.fork()
+        except OSError:  # no more processes or descriptors: this part is done here
+            children.append(None)
+            continue
+        if pid == 0:  # the child: compute, write, leave without running this process's exit handlers
+            status = 1
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump(function(*args), out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        children.append((pid, read))
+    results = [function(*arguments[0])]
+    for child, args in zip(children, arguments[1:], strict=True):
+        status, data = 1, b""
+        if child:
+            pid, read = child
+            with os.fdopen(read, "rb") as source:
+                data = source.read()
+            status = os.waitpid(pid, 0)[1]
+        results.append(pickle.loads(data) if status == 0 else function(*args))  # noqa: S301 (our own child's bytes)
+    return results
 
 
 # Counts and objects --------------------------------------------------------------------------------------------
@@ -482,7 +634,13 @@ def counts(strata: Mapping[str, Mapping[str, Any]], pool: Mapping[str, Sequence[
     return result
 
 
-def _smallest(prefix: bytes, ids: Sequence[str], n: int) -> list[tuple[bytes, str]]:
+def _kept(ids: Sequence[str], prefix: bytes, threshold: bytes) -> list[tuple[bytes, str]]:
+    """The (key, id) pairs of the ids whose key is below the threshold (a key's first bytes against it)."""
+    keys = map(_DIGEST, map(_SHA256, map(prefix.__add__, map(str.encode, ids))))
+    return [(key, i) for key, i in zip(keys, ids, strict=False) if key < threshold]
+
+
+def _smallest(prefix: bytes, ids: Sequence[str], n: int, workers: int) -> list[tuple[bytes, str]]:
     """The n (key, id) pairs with the smallest keys, ascending.
 
     Keys are uniform, so all but about n + margin of them exceed a threshold on their first 8 bytes; filtering on
@@ -494,8 +652,8 @@ def _smallest(prefix: bytes, ids: Sequence[str], n: int) -> list[tuple[bytes, st
     wanted = n + 8 * math.isqrt(n) + 64
     if wanted < total:
         threshold = (-(-(wanted << 64) // total)).to_bytes(8, "big")
-        keys = map(_DIGEST, map(_SHA256, map(prefix.__add__, map(str.encode, ids))))
-        kept = [(key, i) for key, i in zip(keys, ids, strict=False) if key < threshold]
+        arguments = [(part, prefix, threshold) for part in _parts(ids, total, workers)]
+        kept = [pair for result in _spread(_kept, arguments) for pair in result]
         if len(kept) >= n:
             kept.sort()
             return kept[:n]
@@ -504,16 +662,16 @@ def _smallest(prefix: bytes, ids: Sequence[str], n: int) -> list[tuple[bytes, st
 
 
 def select(seed: bytes | str, strata: Mapping[str, Mapping[str, Any]],
-           pool: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+           pool: Mapping[str, Sequence[str]], *, workers: int | None = None) -> dict[str, list[str]]:
     """Per stratum, the n objects with the smallest keys, in ascending key order."""
     seed_bytes = _seed_bytes(seed)
-    return _select(seed_bytes, strata, _pool(pool, _strata(strata, strict=True), strict=True))
+    return _select(seed_bytes, strata, _pool(pool, _strata(strata, strict=True), strict=True), _workers(workers))
 
 
 def _select(seed_bytes: bytes, strata: Mapping[str, Mapping[str, Any]],
-            pool: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+            pool: Mapping[str, Sequence[str]], workers: int) -> dict[str, list[str]]:
     prefix = seed_bytes + b"object\n"
-    return {name: [i for _, i in _smallest(prefix, pool[name], n)] for name, n in counts(strata, pool).items()}
+    return {name: [i for _, i in _smallest(prefix, pool[name], n, workers)] for name, n in counts(strata, pool).items()}
 
 
 # Inspectors ----------------------------------------------------------------------------------------------------
@@ -531,24 +689,26 @@ class _Eligibility:
         self.departments = list(task["departments"])
         self.department_of = {i["id"]: i["department"] for i in inspectors}
         self.regions = regions
-        self.qualified: dict[str, list[Inspector]] = {d: [] for d in self.departments}
+        self._scoped: dict[tuple[str, str], list[str]] = {}  # (department, scope prefix): qualified inspectors
         for inspector in inspectors:
-            if (inspector["department"] in self.qualified and required <= set(inspector["qualifications"])
+            if (inspector["department"] in self.departments and required <= set(inspector["qualifications"])
                     and inspector["valid_from"] <= start and inspector["valid_to"] >= end):
-                self.qualified[inspector["department"]].append(inspector)
+                for prefix in inspector["scope"]:
+                    self._scoped.setdefault((inspector["department"], prefix), []).append(inspector["id"])
         self.excluded: dict[str, set[str]] = {}
         for pair in pairs:
             self.excluded.setdefault(pair["object"], set()).add(pair["inspector"])
         self._by_region: dict[tuple[str, str], list[str]] = {}
 
     def candidates(self, department: str, object_id: str) -> list[str]:
+        """The department's inspectors eligible for the object before quotas (shared list: do not change it)."""
         region = self.regions[object_id]
         key = (department, region)
         if key not in self._by_region:
-            self._by_region[key] = [i["id"] for i in self.qualified.get(department, ())
-                                    if any(region.startswith(prefix) for prefix in i["scope"])]
-        excluded = self.excluded.get(object_id, ())
-        return [i for i in self._by_region[key] if i not in excluded]
+            self._by_region[key] = sorted({i for k in range(1, len(region) + 1)
+                                           for i in self._scoped.get((department, region[:k]), ())})
+        excluded = self.excluded.get(object_id)
+        return [i for i in self._by_region[key] if i not in excluded] if excluded else self._by_region[key]
 
 
 def _ranked(seed_bytes: bytes, object_id: str, inspector_ids: Sequence[str]) -> list[str]:
@@ -557,45 +717,66 @@ def _ranked(seed_bytes: bytes, object_id: str, inspector_ids: Sequence[str]) -> 
     return [i for _, i in sorted(zip(keys, inspector_ids, strict=False))]
 
 
+def _rankings(object_ids: Sequence[str], seed_bytes: bytes, rules: _Eligibility) -> list[list[list[str]]]:
+    """Per object, per department (sorted), the candidates in inspector-key order. Quotas do not change a ranking,
+    only which of its first entries are taken, so the rankings of all objects can be computed apart (and at once)."""
+    return [[_ranked(seed_bytes, object_id, rules.candidates(department, object_id))
+             for department in rules.departments] for object_id in object_ids]
+
+
 def _shortage(department: str, eligible: int, needed: int) -> str:
     return f"department {department} has {eligible} eligible, {needed} needed"
 
 
 def assign(seed: bytes | str, selected: Mapping[str, Sequence[str]], task: Mapping[str, Any],
            object_regions: Mapping[str, str], inspectors: Sequence[Mapping[str, Any]],
-           excluded_pairs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, list[str]], dict[str, str]]:
+           excluded_pairs: Sequence[Mapping[str, Any]], *,
+           workers: int | None = None) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Inspectors for the drawn objects of all strata, taken in ascending key order: per department (sorted), the
     first m eligible by inspector key. An object some department cannot staff is returned in `unassigned` with the
     reason and takes no one's quota, so one short department does not use up the others' inspectors."""
-    seed_bytes = _seed_bytes(seed)
-    checked_task = _task(task, strict=True)
     checked_inspectors = _inspectors(inspectors, strict=True)
     pairs = _pairs(excluded_pairs, object_regions, {i["id"] for i in checked_inspectors}, strict=True)
-    rules = _Eligibility(checked_task, object_regions, checked_inspectors, pairs)
     drawn = [i for ids in selected.values() for i in ids]
     for object_id in drawn:
         if object_id not in object_regions:
             raise ValueError(f"selected object {object_id} has no region in object_regions")
     if len(set(drawn)) != len(drawn):
         raise ValueError("an object is selected twice")
+    return _assign(_seed_bytes(seed), selected, _task(task, strict=True), object_regions, checked_inspectors, pairs,
+                   _workers(workers))
+
+
+def _assign(seed_bytes: bytes, selected: Mapping[str, Sequence[str]], checked_task: Task,
+            object_regions: Mapping[str, str], inspectors: Sequence[Inspector], pairs: Sequence[ExcludedPair],
+            workers: int) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """`assign` on inputs already checked (by `validate`, or by `commit` before they were stored)."""
+    rules = _Eligibility(checked_task, object_regions, inspectors, pairs)
+    drawn = [i for ids in selected.values() for i in ids]
     needed, cap = checked_task["inspectors_per_department"], checked_task["max_objects_per_inspector"]
+    order = [i for _, i in sorted(zip(map(functools.partial(object_key, seed_bytes), drawn), drawn, strict=True))]
     load: Counter[str] = Counter()
+    full: set[str] = set()
     assignments: dict[str, list[str]] = {}
     unassigned: dict[str, str] = {}
-    for _, object_id in sorted((object_key(seed_bytes, i), i) for i in drawn):
+    hashes = sum(len(rules.candidates(department, i)) for i in order for department in rules.departments)
+    parts = _parts(order, hashes, workers)
+    rankings = [r for result in _spread(_rankings, [(part, seed_bytes, rules) for part in parts]) for r in result]
+    for object_id, per_department in zip(order, rankings, strict=True):
         chosen: list[str] = []
         shortages: list[str] = []
-        for department in rules.departments:
-            eligible = [i for i in rules.candidates(department, object_id) if load[i] < cap]
+        for department, ranked in zip(rules.departments, per_department, strict=True):
+            eligible = [i for i in ranked if i not in full] if full else ranked
             if len(eligible) < needed:
                 shortages.append(_shortage(department, len(eligible), needed))
             elif not shortages:
-                chosen.extend(_ranked(seed_bytes, object_id, eligible)[:needed])
+                chosen.extend(eligible[:needed])
         if shortages:
             unassigned[object_id] = "understaffed: " + "; ".join(shortages)
-        else:
-            assignments[object_id] = chosen
-            load.update(chosen)
+            continue
+        assignments[object_id] = chosen
+        load.update(chosen)
+        full.update(i for i in chosen if load[i] >= cap)
     return assignments, unassigned
 
 
@@ -656,22 +837,13 @@ def replace(state: Mapping[str, Any], object_id: str, out_inspector_id: str, rea
 
 # The whole draw ------------------------------------------------------------------------------------------------
 
-def run(frozen: Mapping[str, Any], beacon_value_hex: str) -> dict[str, Any]:
+def run(frozen: Mapping[str, Any], beacon_value_hex: str, *, workers: int | None = None) -> dict[str, Any]:
     """The transcript of a draw from its frozen inputs (strict form) and the beacon value: commitment, seed, result
     and no replacements yet."""
     validate(frozen)
-    beacon_value = beacon_value_hex
-    _hex(beacon_value, "beacon_value", 32 if frozen["beacon"]["source"] == "drand" else None)
-    committed = sha256_hex(canonical(_commitment_document(frozen)))
-    seed_bytes = seed(committed, beacon_value)
-    selected = _select(seed_bytes, frozen["strata"], frozen["pool"])
-    assignments, unassigned = assign(seed_bytes, selected, frozen["task"], frozen["object_regions"],
-                                     frozen["inspectors"], frozen["excluded_pairs"])
-    result: Result = {"selected": selected, "assignments": assignments, "unassigned": unassigned}
-    return {"protocol": PROTOCOL, "draw_id": frozen.get("draw_id", ""),
-            **{field: frozen[field] for field in FROZEN_FIELDS},
-            "commitment": committed, "beacon_value": beacon_value, "seed": seed_bytes.hex(), "result": result,
-            "replacements": []}
+    _hex(beacon_value_hex, "beacon_value", 32 if frozen["beacon"]["source"] == "drand" else None)
+    transcript = _draw(frozen, sha256_hex(canonical(_commitment_document(frozen))), beacon_value_hex, workers)
+    return {"protocol": PROTOCOL, "draw_id": frozen.get("draw_id", ""), **transcript}
 
 
 def _show(value: Any) -> str:
@@ -715,7 +887,7 @@ def _compare_map(field: str, expected: Mapping[str, Any], got: Mapping[str, Any]
     return problems
 
 
-def verify(transcript: Any) -> list[str]:
+def verify(transcript: Any, *, workers: int | None = None) -> list[str]:
     """Recompute a transcript: the commitment from its inputs, the seed, the draw and each replacement in order.
     Returns the differences found, in that order (an empty list means the transcript is right)."""
     if not isinstance(transcript, Mapping):
@@ -754,10 +926,10 @@ def verify(transcript: Any) -> list[str]:
     shape = _result_shape(result)
     if shape:
         return [*problems, f"transcript malformed: {shape}"]
-    selected = _select(seed_bytes, transcript["strata"], transcript["pool"])
+    selected = _select(seed_bytes, transcript["strata"], transcript["pool"], _workers(workers))
+    assignments, unassigned = _assign(seed_bytes, selected, transcript["task"], transcript["object_regions"],
+                                      transcript["inspectors"], transcript["excluded_pairs"], _workers(workers))
     problems += _compare_map("result.selected", selected, result["selected"])
-    assignments, unassigned = assign(seed_bytes, selected, transcript["task"], transcript["object_regions"],
-                                     transcript["inspectors"], transcript["excluded_pairs"])
     problems += _compare_map("result.assignments", assignments, result["assignments"])
     problems += _compare_map("result.unassigned", unassigned, result["unassigned"])
     problems += _replay(seed_bytes, transcript, assignments)

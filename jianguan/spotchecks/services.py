@@ -15,6 +15,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -40,6 +41,7 @@ from .models import (
     Avoidance,
     CheckResult,
     Draw,
+    DrawInput,
     DrawStatus,
     Expert,
     Inspector,
@@ -231,18 +233,20 @@ def pool_queryset(task: Task):
 def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
     """The frozen inputs of a draw (protocol §Freeze): pools per stratum, regions, inspectors, excluded pairs."""
     strata = task.strata
-    pool: dict[str, list[str]] = {name: [] for name in strata}
-    regions: dict[str, str] = {}
     rows = pool_queryset(task).order_by("uscc").values_list("uscc", "region_id", "risk_class")
     sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:  # a million rows: read as plain tuples, in code order
+    with connection.cursor() as cursor:  # a million rows (index `entity_pool`): read as plain tuples, in code order
         cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(50_000):
-            for uscc, region, risk in chunk:
-                name = "ALL" if "ALL" in strata else risk
-                if name in pool:
-                    pool[name].append(uscc)
-                    regions[uscc] = region
+        rows = cursor.fetchall()
+    if "ALL" not in strata:
+        rows = [row for row in rows if row[2] in strata]
+    regions = {uscc: region for uscc, region, _ in rows}
+    pool: dict[str, list[str]] = {name: [] for name in strata}
+    if "ALL" in strata:
+        pool["ALL"] = list(regions)
+    else:
+        for uscc, _, risk in rows:
+            pool[risk].append(uscc)
     for ids in pool.values():
         ids.sort()  # code-point order whatever the database's collation (already sorted: linear)
     if not any(pool.values()):
@@ -289,13 +293,13 @@ def _excluded_pairs(task: Task, objects: set[str], inspectors: set[str]) -> list
     since = today - dt.timedelta(days=round(task.rotation_months * 30.44))
     earlier = Draw.objects.filter(status=DrawStatus.DRAWN, task__window_end__gte=since,
                                   task__departments__in=task.departments.all()).exclude(task=task).distinct()
-    for draw in earlier.only("result", "task_id"):
-        for uscc, assigned in (draw.result or {}).get("assignments", {}).items():
+    for draw in earlier.only("result", "replacements", "task_id").order_by("pk"):  # a year of draws: tight loops
+        reason = f"rotation: checked in draw {draw.pk} within {task.rotation_months} months"
+        current = protocol.current_assignments({"result": draw.result, "replacements": draw.replacements})
+        for uscc, assigned in current.items():  # who went, after replacements
             if uscc in objects:
-                for username in assigned:
-                    if username in inspectors:
-                        pairs.setdefault((uscc, username), f"rotation: checked in draw {draw.pk} "
-                                                           f"within {task.rotation_months} months")
+                for username in inspectors.intersection(assigned):
+                    pairs.setdefault((uscc, username), reason)
     return [{"object": o, "inspector": i, "reason": r} for (o, i), r in sorted(pairs.items())]
 
 
@@ -386,15 +390,16 @@ def draw_commit(*, actor: User, task_id: int, beacon: dict[str, Any], now: dt.da
         raise InvalidTransition("本任务已有随机抽取承诺：抽取不可重做，只能经审批作废后重新承诺", code="draw_exists")
     frozen = freeze(task, _check_beacon(beacon, now or timezone.now()))
     try:
-        commitment = protocol.commitment(frozen)
+        commitment, encoded = protocol.commit(frozen)
     except ValueError as exc:  # an input the protocol cannot hash (a duplicate, a malformed code)
         raise ValidationFailed(f"抽取输入不符合协议：{exc}", code="frozen_invalid", field="task") from None
     try:
         with transaction.atomic():
-            draw = Draw.objects.create(task=task, number=_number(task), frozen=frozen, commitment=commitment,
+            draw = Draw.objects.create(task=task, number=_number(task), commitment=commitment,
                                        beacon=frozen["beacon"], committed_by=actor.username)
     except IntegrityError:
         raise InvalidTransition("相同输入的承诺已存在", code="draw_exists") from None
+    DrawInput.objects.bulk_create([DrawInput(draw=draw, field=field, data=data) for field, data in encoded.items()])
     record(actor=actor, verb="spotchecks.draw_committed", target=draw,
            data={"commitment": commitment, "beacon": frozen["beacon"],
                  "pool": {name: len(ids) for name, ids in frozen["pool"].items()},
@@ -402,21 +407,30 @@ def draw_commit(*, actor: User, task_id: int, beacon: dict[str, Any], now: dt.da
     return draw
 
 
-def _transcript(draw: Draw) -> dict[str, Any]:
-    return {"protocol": protocol.PROTOCOL, "draw_id": draw.number, **draw.frozen, "commitment": draw.commitment,
+def _rest(draw: Draw) -> dict[str, Any]:
+    """The transcript's fields besides the frozen inputs."""
+    return {"protocol": protocol.PROTOCOL, "draw_id": draw.number, "commitment": draw.commitment,
             "beacon_value": draw.beacon_value, "seed": draw.seed, "result": draw.result,
             "replacements": draw.replacements}
 
 
-def transcript(draw: Draw) -> dict[str, Any]:
-    """The draw's transcript (protocol §Transcript): anyone can recompute the draw from it."""
+def _drawn(draw: Draw) -> None:
     if draw.result is None:
         raise InvalidTransition("尚未取得随机数，抽取还没有结果", code="draw_not_drawn")
-    return _transcript(draw)
 
 
-def transcript_hash(document: dict[str, Any]) -> str:
-    return hashlib.sha256(protocol.canonical(document)).hexdigest()
+def transcript(draw: Draw) -> dict[str, Any]:
+    """The draw's transcript (protocol §Transcript): anyone can recompute the draw from it."""
+    _drawn(draw)
+    return {**draw.frozen, **_rest(draw)}
+
+
+def transcript_bytes(draw: Draw) -> bytes:
+    """The transcript as canonical JSON, written out of the stored input bytes (a city's pool is tens of MB: it is
+    not decoded and encoded again). Its SHA-256 is the draw's published transcript hash."""
+    _drawn(draw)
+    return protocol.encode_object({**draw.encoded_inputs,
+                                   **{key: protocol.canonical(value) for key, value in _rest(draw).items()}})
 
 
 @transaction.atomic
@@ -444,17 +458,18 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     else:
         _require(now >= dt.datetime.fromisoformat(beacon["due"]), "见证人提供随机数的时间未到", "beacon_too_early",
                  "beacon_value")
-    try:  # the run recomputes the commitment from the stored inputs: they must not have changed since
-        document = protocol.run(draw.frozen, value)
+    try:  # the stored inputs are hashed again: they must not have changed since the commitment
+        document = protocol.reveal(draw.encoded_inputs, draw.commitment, value,
+                                   workers=settings.JIANGUAN_DRAW_WORKERS or None)
     except ValueError:
         document = None
-    _require(document is not None and document["commitment"] == draw.commitment,
-             "冻结的输入与承诺不符：抽取对象或人员名单在承诺后被改动", "commitment_mismatch", "frozen")
+    _require(document is not None, "冻结的输入与承诺不符：抽取对象或人员名单在承诺后被改动", "commitment_mismatch",
+             "frozen")
     draw.beacon_value, draw.seed, draw.result = value, document["seed"], document["result"]
     draw.status, draw.drawn_at = DrawStatus.DRAWN, now
-    draw.transcript_hash = transcript_hash(_transcript(draw))
+    draw.transcript_hash = hashlib.sha256(transcript_bytes(draw)).hexdigest()
     draw.save(update_fields=["beacon_value", "seed", "result", "status", "drawn_at", "transcript_hash", "updated_at"])
-    _results_for(draw)
+    _results_for(draw, document["object_regions"])
     Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.DRAWN)
     record(actor=actor, verb="spotchecks.draw_drawn", target=draw,
            data={"seed": draw.seed, "beacon_value": value, "transcript_hash": draw.transcript_hash,
@@ -471,11 +486,11 @@ def _ids(queryset, field: str, values: list[str], chunk: int = 5_000) -> dict[st
     return found
 
 
-def _results_for(draw: Draw) -> None:
+def _results_for(draw: Draw, regions: dict[str, str]) -> None:
     """One result row per drawn object with its inspectors, written in bulk (a city-wide draw has tens of
     thousands); the draw's audit event describes them."""
     due = add_working_days(draw.task.window_end, PUBLISH_WORKING_DAYS)
-    regions, now = draw.frozen["object_regions"], timezone.now()
+    now = timezone.now()
     selected = [(stratum, uscc) for stratum, ids in draw.result["selected"].items() for uscc in ids]
     entities = _ids(MarketEntity.objects, "uscc", [uscc for _, uscc in selected])
     bulk_insert(CheckResult, ("draw_id", "entity_id", "region_id", "stratum", "codes", "problems", "evidence",
@@ -499,11 +514,11 @@ def draw_replace(*, actor: User, draw_id: int, uscc: str, out: str, reason: str)
         raise InvalidTransition("只有已抽取的任务可以替换人员", code="draw_not_drawn")
     _require(bool(reason.strip()), "缺少必填字段“替换理由”", "required", "reason")
     try:
-        replacement = protocol.replace(_transcript(draw), uscc, out, reason.strip())
+        replacement = protocol.replace(transcript(draw), uscc, out, reason.strip())
     except ValueError as exc:  # not assigned, or nobody eligible left in the ranking
         raise ValidationFailed(f"无法替换：{exc}", code="replacement_impossible", field="out") from None
     draw.replacements = [*draw.replacements, dict(replacement)]  # the result stays as drawn; replacements follow it
-    draw.transcript_hash = transcript_hash(_transcript(draw))
+    draw.transcript_hash = hashlib.sha256(transcript_bytes(draw)).hexdigest()
     draw.save(update_fields=["replacements", "transcript_hash", "updated_at"])  # the frozen inputs never change
     check = CheckResult.objects.get(draw=draw, entity__uscc=uscc)
     check.inspectors.remove(User.objects.get(username=out))

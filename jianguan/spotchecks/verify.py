@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description=f"Recompute a {protocol.PROTOCOL} draw transcript.")
     parser.add_argument("transcript", help="the transcript, a JSON file")
     parser.add_argument("--all", action="store_true", help="print every difference, not only the first")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes to hash with (default: one per CPU; the answer is the same)")
     args = parser.parse_args(argv)
     try:
         with open(args.transcript, encoding="utf-8") as handle:
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"transcript malformed: not valid JSON ({error})")
         return 1
-    problems = protocol.verify(transcript)
+    problems = protocol.verify(transcript, workers=args.workers)
     if not problems:
         print("OK")
         return 0

@@ -4,7 +4,6 @@ the inspector's checks and the result form (phone-sized screens too), and the pu
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -152,8 +151,7 @@ def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
     draw = selectors.draw_get(reader=request.user, draw_id=draw_id)
-    document = services.transcript(draw)
-    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json")
+    response = HttpResponse(services.transcript_bytes(draw), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{draw.number}.json"'
     return response
 

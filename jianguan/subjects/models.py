@@ -85,7 +85,9 @@ class MarketEntity(TimeStamped):
         verbose_name = _("市场主体")
         verbose_name_plural = _("市场主体")
         ordering = ["uscc"]
-        indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["risk_class"])]
+        indexes = [models.Index(fields=["region", "status"]), models.Index(fields=["risk_class"]),
+                   # a spot-check draw's pool: entities in business in code order, read from the index alone
+                   models.Index(fields=["status", "uscc", "region", "risk_class"], name="entity_pool")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.uscc}）"
