@@ -41,6 +41,8 @@ def _inspectors(department, townships: list[str]) -> None:
     from jianguan.accounts.models import OfficerCredential, RoleGrant, User
     from jianguan.spotchecks.models import Inspector
 
+    if User.objects.filter(username="bench_inspector_0000").exists():  # measured before in this database
+        return
     rng = random.Random(2026)
     with transaction.atomic():
         users = User.objects.bulk_create([User(username=f"bench_inspector_{n:04d}", full_name=f"检查员{n:04d}",
@@ -121,18 +123,20 @@ def measure(rounds: int = 3) -> list[dict]:
         {"name": f"draw from the frozen pool, per million objects ({connection.vendor})",
          "figure": round(per_million, 2), "unit": "s", "baseline": "ORDER BY RANDOM() LIMIT n on the pool query",
          "baseline_figure": round(statistics.median(baseline), 2),
-         "ratio": round(statistics.median(baseline) / statistics.median(pure), 1), "goal": "<= 1 s per million",
+         "ratio": round(statistics.median(baseline) / statistics.median(selects), 2), "goal": "<= 1 s per million",
          "met": per_million <= 1,
-         "detail": f"{machine}; protocol.select (keys of every pool object, the n smallest per stratum), median "
-                   f"of {rounds}; the whole protocol.run (input checks, commitment, selection, assignment): "
-                   f"{statistics.median(pure):.2f} s (the baseline assigns no inspector and proves nothing)"},
+         "detail": f"{machine}; protocol.select (checks of the pool, keys of every pool object, the n smallest per "
+                   f"stratum; {protocol._workers(None)} processes), median of {rounds}; the whole protocol.run (input "
+                   f"checks, commitment, selection, assignment): {statistics.median(pure):.2f} s (the baseline "
+                   "assigns no inspector and proves nothing)"},
         {"name": f"whole draw from the database: freeze, hash, select, assign, store ({connection.vendor})",
          "figure": round(statistics.median(whole), 2), "unit": "s",
          "baseline": "ORDER BY RANDOM() LIMIT n on the pool query",
          "baseline_figure": round(statistics.median(baseline), 2),
          "ratio": round(statistics.median(baseline) / statistics.median(whole), 2), "goal": "<= 10 s",
          "met": statistics.median(whole) <= 10,
-         "detail": f"{machine}; commit (freeze + hash) median {statistics.median(commits):.2f} s; rounds: "
+         "detail": f"{machine}; commit (freeze + hash) median {statistics.median(commits):.2f} s; rounds (each "
+                   f"adds its assignments to the next one's rotation exclusions): "
                    f"{', '.join(f'{s:.2f}' for s in whole)}"},
         {"name": f"verifier on the transcript, whole process ({connection.vendor})",
          "figure": round(statistics.median(verifies), 2), "unit": "s",

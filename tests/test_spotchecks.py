@@ -209,7 +209,8 @@ def test_pages_and_outsiders(food_task, persona, signed_in, outsider, api, clien
     check = CheckResult.objects.filter(draw=draw).first()
     officer = signed_in(persona("scjg_admin"))
     assert officer.get(f"/spotchecks/tasks/{food_task.pk}/").status_code == 200
-    assert officer.get(f"/spotchecks/draws/{draw.pk}/transcript.json").json()["commitment"] == draw.commitment
+    download = officer.get(f"/spotchecks/draws/{draw.pk}/transcript.json")
+    assert hashlib.sha256(download.content).hexdigest() == draw.transcript_hash  # as published on the portal
     stranger = signed_in(outsider)
     for page in (f"/spotchecks/tasks/{food_task.pk}/", f"/spotchecks/draws/{draw.pk}/transcript.json",
                  f"/spotchecks/checks/{check.pk}/"):
@@ -219,8 +220,8 @@ def test_pages_and_outsiders(food_task, persona, signed_in, outsider, api, clien
     assert stranger.post(f"/spotchecks/plans/{food_task.plan_id}/act/", {"action": "publish"}).status_code == 404
     assert not Draw.objects.filter(pk=draw.pk).exclude(void_reason="").exists()
     assert api(outsider).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").status_code == 404
-    body = api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").json()
-    assert protocol.verify(body) == []
+    served = api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript")
+    assert served.content == download.content and protocol.verify(served.json()) == []
     assert client.get("/public/spotchecks/").status_code == 200
 
 

@@ -99,7 +99,10 @@ def parse_database_url(url: str) -> dict:
                 # One writer at a time, taken at BEGIN: no "database is locked" on lock upgrade.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                # A page cache of 64 MiB per connection (the default 2 MiB is thrashed by a city's indexes) and
+                # reads through a memory map of up to 1 GiB instead of a system call per page.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                                "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;",
             },
             "CONN_MAX_AGE": 600,  # one connection per server thread, kept open
             "CONN_HEALTH_CHECKS": True,

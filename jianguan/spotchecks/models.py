@@ -263,7 +263,9 @@ class CheckResult(TimeStamped):
     """The check of one drawn object: who may enter it (the assigned inspectors), what was found, the follow-ups,
     and the publication clock (20 working days after the task's window ends)."""
 
-    draw = models.ForeignKey(Draw, verbose_name=_("随机抽取"), on_delete=models.PROTECT, related_name="results")
+    # tens of thousands are written by one draw: no index beyond what is read (`check_result_unique` leads with draw)
+    draw = models.ForeignKey(Draw, verbose_name=_("随机抽取"), on_delete=models.PROTECT, related_name="results",
+                             db_index=False)
     entity = models.ForeignKey(MarketEntity, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
     stratum = models.CharField(_("抽取层"), max_length=10)
@@ -274,7 +276,7 @@ class CheckResult(TimeStamped):
     follow_up = models.TextField(_("后续处理"), blank=True)
     checked_on = models.DateField(_("检查日期"), null=True, blank=True)
     entered_by = models.ForeignKey(User, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     entered_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
     inspection_numbers = models.JSONField(_("行政检查行为编号"), default=list)
     abnormal_due = models.DateField(_("列入经营异常名录期限"), null=True, blank=True)

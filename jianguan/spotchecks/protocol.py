@@ -268,7 +268,10 @@ def _regions(regions: Any, pool: Mapping[str, list[str]]) -> dict[str, str]:
     this too runs on a million entries before every draw)."""
     if not isinstance(regions, Mapping):
         raise ValueError("object_regions must be an object of object id to region code")
-    pooled = set(itertools.chain.from_iterable(pool.values()))
+    if len(pool) == 1 and list(regions) == next(iter(pool.values())):  # one stratum, keys in its (sorted) order
+        pooled = regions.keys()
+    else:
+        pooled = set(itertools.chain.from_iterable(pool.values()))
     if regions.keys() != pooled:
         lacking = sorted(pooled - regions.keys())
         if lacking:

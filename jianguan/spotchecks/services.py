@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
 from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, require_in_force
 from jianguan.core.actors import Actor
-from jianguan.core.bulk import bulk_insert
+from jianguan.core.bulk import bulk_insert, ids_by
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
@@ -240,7 +241,7 @@ def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
         rows = cursor.fetchall()
     if "ALL" not in strata:
         rows = [row for row in rows if row[2] in strata]
-    regions = {uscc: region for uscc, region, _ in rows}
+    regions = dict(zip(map(itemgetter(0), rows), map(itemgetter(1), rows), strict=True))
     pool: dict[str, list[str]] = {name: [] for name in strata}
     if "ALL" in strata:
         pool["ALL"] = list(regions)
@@ -255,22 +256,21 @@ def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
     inspectors = []
     credentials = OfficerCredential.objects.filter(
         user__department__in=departments, user__is_active=True, revoked_at__isnull=True,
-        valid_from__lte=task.window_end, valid_to__gte=task.window_start).select_related(
-        "user__department__region").order_by("user__username", "-valid_to")
-    entries = {entry.user_id: entry for entry in Inspector.objects.filter(user__department__in=departments)}
+        valid_from__lte=task.window_end, valid_to__gte=task.window_start).order_by("user__username", "-valid_to")
+    entries = {user_id: (areas, in_draws) for user_id, areas, in_draws in Inspector.objects.filter(
+        user__department__in=departments).values_list("user_id", "areas", "in_draws")}
     seen = set()
-    for credential in credentials:
-        user = credential.user
-        entry = entries.get(user.pk)
-        if user.username in seen or (entry and not entry.in_draws):
+    for user_id, username, department, region, qualifications, valid_from, valid_to in credentials.values_list(
+            "user_id", "user__username", "user__department__uscc", "user__department__region_id", "qualifications",
+            "valid_from", "valid_to"):  # thousands of officers: plain rows
+        areas, in_draws = entries.get(user_id, ([], True))
+        if username in seen or not in_draws:
             continue
-        seen.add(user.username)
-        areas = entry.areas if entry and entry.areas else [user.department.region_id]
-        inspectors.append({"id": user.username, "department": user.department.uscc,
-                           "scope": sorted({_scope_prefix(area) for area in areas}),
-                           "qualifications": sorted(credential.qualifications),
-                           "valid_from": credential.valid_from.isoformat(),
-                           "valid_to": credential.valid_to.isoformat()})
+        seen.add(username)
+        inspectors.append({"id": username, "department": department,
+                           "scope": sorted({_scope_prefix(area) for area in areas or [region]}),
+                           "qualifications": sorted(qualifications), "valid_from": valid_from.isoformat(),
+                           "valid_to": valid_to.isoformat()})
     excluded = _excluded_pairs(task, set(regions), seen)
     return {"task": {"id": str(task.pk), "departments": sorted(d.uscc for d in departments),
                      "window": [task.window_start.isoformat(), task.window_end.isoformat()],
@@ -283,13 +283,13 @@ def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
 
 def _excluded_pairs(task: Task, objects: set[str], inspectors: set[str]) -> list[dict[str, str]]:
     """Declared avoidance, and rotation: who checked an object in a draw of the last `rotation_months` months."""
-    pairs: dict[tuple[str, str], str] = {}
+    pairs: dict[str, dict[str, str]] = {}  # object: {inspector: reason}; avoidance wins over rotation
     today = task.window_start
     avoidances = Avoidance.objects.filter(inspector__username__in=inspectors).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values_list("entity__uscc", "inspector__username", "reason")
     for uscc, username, reason in avoidances:
         if uscc in objects:
-            pairs[uscc, username] = f"avoidance: {reason}"
+            pairs.setdefault(uscc, {})[username] = f"avoidance: {reason}"
     since = today - dt.timedelta(days=round(task.rotation_months * 30.44))
     earlier = Draw.objects.filter(status=DrawStatus.DRAWN, task__window_end__gte=since,
                                   task__departments__in=task.departments.all()).exclude(task=task).distinct()
@@ -299,8 +299,9 @@ def _excluded_pairs(task: Task, objects: set[str], inspectors: set[str]) -> list
         for uscc, assigned in current.items():  # who went, after replacements
             if uscc in objects:
                 for username in inspectors.intersection(assigned):
-                    pairs.setdefault((uscc, username), reason)
-    return [{"object": o, "inspector": i, "reason": r} for (o, i), r in sorted(pairs.items())]
+                    pairs.setdefault(uscc, {}).setdefault(username, reason)
+    return [{"object": uscc, "inspector": username, "reason": reason}
+            for uscc in sorted(pairs) for username, reason in sorted(pairs[uscc].items())]
 
 
 # The inspector directory -----------------------------------------------------------------------------------------
@@ -399,7 +400,7 @@ def draw_commit(*, actor: User, task_id: int, beacon: dict[str, Any], now: dt.da
                                        beacon=frozen["beacon"], committed_by=actor.username)
     except IntegrityError:
         raise InvalidTransition("相同输入的承诺已存在", code="draw_exists") from None
-    DrawInput.objects.bulk_create([DrawInput(draw=draw, field=field, data=data) for field, data in encoded.items()])
+    bulk_insert(DrawInput, ("draw_id", "field", "data"), [(draw.pk, field, data) for field, data in encoded.items()])
     record(actor=actor, verb="spotchecks.draw_committed", target=draw,
            data={"commitment": commitment, "beacon": frozen["beacon"],
                  "pool": {name: len(ids) for name, ids in frozen["pool"].items()},
@@ -478,27 +479,19 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     return draw
 
 
-def _ids(queryset, field: str, values: list[str], chunk: int = 5_000) -> dict[str, int]:
-    """{value of `field`: pk} for many values, asked in chunks (SQLite limits the parameters of a statement)."""
-    found: dict[str, int] = {}
-    for start in range(0, len(values), chunk):
-        found.update(queryset.filter(**{f"{field}__in": values[start:start + chunk]}).values_list(field, "pk"))
-    return found
-
-
 def _results_for(draw: Draw, regions: dict[str, str]) -> None:
     """One result row per drawn object with its inspectors, written in bulk (a city-wide draw has tens of
     thousands); the draw's audit event describes them."""
     due = add_working_days(draw.task.window_end, PUBLISH_WORKING_DAYS)
     now = timezone.now()
     selected = [(stratum, uscc) for stratum, ids in draw.result["selected"].items() for uscc in ids]
-    entities = _ids(MarketEntity.objects, "uscc", [uscc for _, uscc in selected])
+    entities = ids_by(MarketEntity, "uscc", [uscc for _, uscc in selected])
     bulk_insert(CheckResult, ("draw_id", "entity_id", "region_id", "stratum", "codes", "problems", "evidence",
                               "follow_up", "inspection_numbers", "publish_due", "created_at", "updated_at"),
                 [(draw.pk, entities[uscc], regions[uscc], stratum, "[]", "", "", "", "[]", due, now, now)
                  for stratum, uscc in selected])
     assignments = draw.result["assignments"]
-    users = _ids(User.objects, "username", sorted({name for names in assignments.values() for name in names}))
+    users = ids_by(User, "username", sorted({name for names in assignments.values() for name in names}))
     results = dict(CheckResult.objects.filter(draw=draw).values_list("entity_id", "pk"))
     bulk_insert(CheckResult.inspectors.through, ("checkresult_id", "user_id"),
                 [(results[entities[uscc]], users[name]) for uscc, names in assignments.items() for name in names])
