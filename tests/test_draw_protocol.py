@@ -9,6 +9,7 @@ import math
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -296,29 +297,48 @@ def large_draw() -> dict:
             "excluded_pairs": sorted(pairs, key=lambda p: (p["object"], p["inspector"])), "beacon": dict(BEACON)}
 
 
-def test_a_draw_spread_over_child_processes_is_the_same_draw(monkeypatch):
-    frozen = large_draw()
-    alone = protocol.run(frozen, VALUE, workers=1)
-    assert alone["result"]["assignments"] and alone["result"]["unassigned"]
-    forks = []
-    fork = os.fork
+SPREAD = """
+import os
+from jianguan.spotchecks import protocol
+from tests.test_draw_protocol import VALUE, large_draw
+frozen = large_draw()
+alone = protocol.run(frozen, VALUE, workers=1)
+assert alone["result"]["assignments"] and alone["result"]["unassigned"]
+protocol.PARALLEL_MINIMUM = 0
+forks, fork = [], os.fork
+def counted():
+    forks.append(1)
+    return fork()
+os.fork = counted
+assert protocol.run(frozen, VALUE, workers=3) == alone
+assert len(forks) == 6, forks  # two children for each of three steps: the selection of each stratum, the rankings
+assert protocol.verify(alone, workers=2) == []
+def failing():
+    raise OSError("no more processes")
+os.fork = failing
+assert protocol.run(frozen, VALUE, workers=2) == alone
+print("same")
+"""
 
-    def counted():
-        forks.append(1)
-        return fork()
 
+def test_a_draw_spread_over_child_processes_is_the_same_draw():
+    """In a fresh process (one thread, as a verifier or a task worker runs): forked children, and no children."""
+    done = subprocess.run([sys.executable, "-c", SPREAD], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.stdout == "same\n", done.stderr
+
+
+def test_a_threaded_process_hashes_alone(monkeypatch):
     monkeypatch.setattr(protocol, "PARALLEL_MINIMUM", 0)
-    monkeypatch.setattr(protocol, "_can_fork", lambda: True)  # this test process may have other threads by now
-    monkeypatch.setattr(os, "fork", counted)
-    assert protocol.run(frozen, VALUE, workers=3) == alone
-    assert len(forks) == 6  # two children for each of three steps: the selection in each stratum, the rankings
-    assert protocol.verify(alone, workers=2) == []
-
-    def failing():
-        raise OSError("no more processes")
-
-    monkeypatch.setattr(os, "fork", failing)
-    assert protocol.run(frozen, VALUE, workers=2) == alone
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked in a threaded process"))
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait)
+    helper.start()
+    try:
+        assert protocol.run(large_draw(), VALUE, workers=4)["result"]["selected"]["B"]
+    finally:
+        stop.set()
+        helper.join()
 
 
 def written(tmp_path: Path, transcript: dict, name: str = "transcript.json") -> Path:
