@@ -295,11 +295,14 @@ def _excluded_pairs(task: Task, objects: set[str], inspectors: set[str]) -> list
                                   task__departments__in=task.departments.all()).exclude(task=task).distinct()
     for draw in earlier.only("result", "replacements", "task_id").order_by("pk"):  # a year of draws: tight loops
         reason = f"rotation: checked in draw {draw.pk} within {task.rotation_months} months"
-        current = protocol.current_assignments({"result": draw.result, "replacements": draw.replacements})
-        for uscc, assigned in current.items():  # who went, after replacements
-            if uscc in objects:
-                for username in inspectors.intersection(assigned):
-                    pairs.setdefault(uscc, {}).setdefault(username, reason)
+        went = draw.result["assignments"]
+        if draw.replacements:
+            went = protocol.current_assignments({"result": draw.result, "replacements": draw.replacements})
+        for uscc in objects.intersection(went):  # who went, after replacements
+            entry = pairs.setdefault(uscc, {})
+            for username in went[uscc]:
+                if username in inspectors and username not in entry:
+                    entry[username] = reason
     return [{"object": uscc, "inspector": username, "reason": reason}
             for uscc in sorted(pairs) for username, reason in sorted(pairs[uscc].items())]
 
