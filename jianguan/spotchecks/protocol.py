@@ -3,7 +3,8 @@
 Pure functions over JSON-shaped values and nothing but the standard library, so that anyone can re-run a published
 draw from its transcript (`python -m jianguan.spotchecks.verify`) or write their own verifier from
 docs/draw-protocol.md. The Django layer freezes the inputs, stores the transcript and calls in here; nothing here
-calls out.
+calls out. Large hashing steps may be spread over forked children of a single-threaded process (`_spread`): the
+answer is the same whatever the number of processes.
 
 The steps: freeze the inputs; publish a commitment to them and to a randomness beacon round that does not exist yet;
 once the beacon value is known, seed = SHA-256(commitment ‖ beacon value); each stratum's objects are ranked by
