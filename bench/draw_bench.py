@@ -55,6 +55,19 @@ def _inspectors(department, townships: list[str]) -> None:
         Inspector.objects.bulk_create([Inspector(user=u, areas=[rng.choice(townships)]) for u in users])
 
 
+def calibration() -> float:
+    """Seconds for 1 M SHA-256 object keys in one process: shared machines change speed within the hour, and this
+    figure, taken in the same run, lets rows of different runs be compared."""
+    from jianguan.spotchecks import protocol
+
+    ids = [f"91421200MA{n:08d}" for n in range(1_000_000)]
+    seed = bytes(32)
+    started = time.perf_counter()
+    for object_id in ids:
+        protocol.object_key(seed, object_id)
+    return time.perf_counter() - started
+
+
 def measure(rounds: int = 3) -> list[dict]:
     setup()
     from django.conf import settings
@@ -118,7 +131,8 @@ def measure(rounds: int = 3) -> list[dict]:
             cursor.fetchall()
         baseline.append(time.perf_counter() - began)
     per_million = statistics.median(selects) / (pool_size / 1_000_000)
-    machine = f"{connection.vendor}, pool {pool_size:,}, {drawn:,} drawn, {INSPECTORS:,} inspectors, 2 per object"
+    machine = (f"{connection.vendor}, pool {pool_size:,}, {drawn:,} drawn, {INSPECTORS:,} inspectors, 2 per object; "
+               f"this machine hashed 1 M object keys in one process in {calibration():.2f} s")
     return [
         {"name": f"draw from the frozen pool, per million objects ({connection.vendor})",
          "figure": round(per_million, 2), "unit": "s", "baseline": "ORDER BY RANDOM() LIMIT n on the pool query",

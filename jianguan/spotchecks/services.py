@@ -234,18 +234,18 @@ def pool_queryset(task: Task):
 def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
     """The frozen inputs of a draw (protocol §Freeze): pools per stratum, regions, inspectors, excluded pairs."""
     strata = task.strata
-    rows = pool_queryset(task).order_by("uscc").values_list("uscc", "region_id", "risk_class")
-    sql, params = rows.query.sql_with_params()
+    columns = ("uscc", "region_id") if "ALL" in strata else ("uscc", "region_id", "risk_class")
+    sql, params = pool_queryset(task).order_by("uscc").values_list(*columns).query.sql_with_params()
     with connection.cursor() as cursor:  # a million rows (index `entity_pool`): read as plain tuples, in code order
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if "ALL" not in strata:
-        rows = [row for row in rows if row[2] in strata]
-    regions = dict(zip(map(itemgetter(0), rows), map(itemgetter(1), rows), strict=True))
     pool: dict[str, list[str]] = {name: [] for name in strata}
     if "ALL" in strata:
+        regions = dict(rows)
         pool["ALL"] = list(regions)
     else:
+        rows = [row for row in rows if row[2] in strata]
+        regions = dict(zip(map(itemgetter(0), rows), map(itemgetter(1), rows), strict=True))
         for uscc, _, risk in rows:
             pool[risk].append(uscc)
     for ids in pool.values():
