@@ -106,10 +106,10 @@ def measure(rounds: int = 3) -> list[dict]:
         queries.append([name[2:6], person, address[-9:-3], uscc[:10], f"{name[:2]} {name[-4:-2]}"][index % 5])
     queries += [n[2:6] for n in former]
 
-    def ours_search(query: str) -> None:
-        found, _ = selectors.entity_search(reader=reader, q=query)
-        found.count()
-        list(found[:20])
+    def ours_search(query: str) -> None:  # as the page and the API: the total (known to the search) and page 1
+        found = selectors.entity_search(reader=reader, q=query)
+        found.entities.count() if found.count is None else found.count
+        list(found.entities[:20])
 
     def naive_search(query: str) -> None:
         found = visible
@@ -133,8 +133,9 @@ def measure(rounds: int = 3) -> list[dict]:
             round(p95(plain), 1), "ratio": round(p95(plain) / p95(mine), 1), "goal": "p95 <= 100 ms",
         "met": p95(mine) <= 100,
         "detail": f"{len(queries)} queries (name fragments, legal representatives, address fragments, code "
-                  f"prefixes, two words, former names) × {rounds}, count + first page of 20; median "
-                  f"{statistics.median(mine):.1f} ms; slowest: {slowest}; baseline over {len(plain)} queries",
+                  f"prefixes, two words, former names) × {rounds}, total + first page of 20, as the page and the "
+                  f"API; median {statistics.median(mine):.1f} ms; slowest: {slowest}; baseline over {len(plain)} "
+                  "queries",
     })
     return rows
 

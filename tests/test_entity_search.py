@@ -77,10 +77,19 @@ def test_search_stays_within_the_jurisdiction(outsider, officer):
 def test_a_search_of_common_words_stops_at_the_cap(officer, monkeypatch):
     monkeypatch.setattr(search, "SCAN_CAP", 5)
     monkeypatch.setattr(search, "CHUNK", 2)
-    entities, capped = selectors.entity_search(reader=officer, q="公司")
-    assert capped and entities.count() == 5
-    _, capped = selectors.entity_search(reader=officer, q=MarketEntity.objects.visible_to(officer).first().uscc)
-    assert not capped
+    found = selectors.entity_search(reader=officer, q="公司")
+    assert found.capped and found.entities.count() == found.count == 5
+    code = MarketEntity.objects.visible_to(officer).first().uscc
+    found = selectors.entity_search(reader=officer, q=code)
+    assert not found.capped and found.count == found.entities.count() == 1
+
+
+def test_a_search_knows_how_many_it_found(officer):
+    entity = MarketEntity.objects.visible_to(officer).order_by("uscc").first()
+    for query in (entity.name[:4], entity.legal_representative, entity.uscc[:8], "公司 有限"):
+        found = selectors.entity_search(reader=officer, q=query)
+        assert found.count == found.entities.count() > 0, query
+    assert selectors.entity_search(reader=officer, q="").count is None
 
 
 def test_registration_validates_and_indexes(officer):

@@ -47,10 +47,11 @@ class Page(Schema, Generic[T]):  # noqa: UP046 (pydantic generic model)
     items: list[T]
 
 
-def paginate(queryset: Any, *, limit: int, offset: int) -> dict[str, Any]:
+def paginate(queryset: Any, *, limit: int, offset: int, count: int | None = None) -> dict[str, Any]:
+    """A page of `queryset` with the total; `count`, when the caller knows it already, saves counting again."""
     limit = max(1, min(limit, settings.JIANGUAN_API_PAGE_MAX))
     offset = max(0, offset)
-    return {"count": queryset.count(), "limit": limit, "offset": offset,
+    return {"count": queryset.count() if count is None else count, "limit": limit, "offset": offset,
             "items": list(queryset[offset:offset + limit])}
 
 

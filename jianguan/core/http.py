@@ -33,8 +33,12 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
-def page_of(request: HttpRequest, items: Any, per_page: int = 25) -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, items: Any, per_page: int = 25, *, count: int | None = None) -> Page:
+    """The requested page of `items`; `count`, when the caller knows it already, saves counting them again."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # the cached value Paginator would otherwise compute with a query
+    return paginator.get_page(request.GET.get("page"))
 
 
 def render_page(request: HttpRequest, template: str, context: dict[str, Any], *, partial: str) -> HttpResponse:

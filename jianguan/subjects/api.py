@@ -58,9 +58,9 @@ def entity_list(request: HttpRequest, filters: Query[EntityFilter]):
     """Entities of the caller's jurisdiction. `q` finds the start of a 统一社会信用代码, or words (separated by
     spaces, each of any length) all found in the name, a former name, the legal representative or the address; a
     query of only very common words lists at most the first 1,000 entities by code."""
-    entities = selectors.entity_list(reader=require_reader(request, ApiScope.READ), q=filters.q,
-                                     region=filters.region, risk_class=filters.risk_class, status=filters.status)
-    page = paginate(entities, limit=filters.limit, offset=filters.offset)
+    found = selectors.entity_search(reader=require_reader(request, ApiScope.READ), q=filters.q,
+                                    region=filters.region, risk_class=filters.risk_class, status=filters.status)
+    page = paginate(found.entities, limit=filters.limit, offset=filters.offset, count=found.count)
     return {**page, "items": [EntityCard.from_model(e) for e in page["items"]]}
 
 

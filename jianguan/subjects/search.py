@@ -89,12 +89,14 @@ def _matches(word: str) -> Q:
             | Q(pk__in=former))
 
 
-def filter_entities(entities: QuerySet[MarketEntity], query: str) -> tuple[QuerySet[MarketEntity], bool]:
+def filter_entities(entities: QuerySet[MarketEntity],
+                    query: str) -> tuple[QuerySet[MarketEntity], bool, int | None]:
     """Entities of `entities` matching `query`; the flag says there were more than `SCAN_CAP` (the first of them,
-    in no particular order, are returned)."""
+    in no particular order, are returned); and how many are returned, known without counting them again (None
+    for no query: the whole of `entities`)."""
     parts = words(query)
     if not parts:
-        return entities, False
+        return entities, False, None
     ids: list[int] = []
     if len(parts) == 1 and _CODE.fullmatch(parts[0]) and any(c.isdigit() for c in parts[0]):
         ids = _keys(entities.filter(uscc__gte=parts[0], uscc__lt=parts[0] + "\uffff"), order="uscc")
@@ -108,7 +110,7 @@ def filter_entities(entities: QuerySet[MarketEntity], query: str) -> tuple[Query
                 ids += _keys(matched.filter(pk__in=chunk), SCAN_CAP + 1 - len(ids))
                 if len(ids) > SCAN_CAP:
                     break
-    return entities.filter(pk__in=ids[:SCAN_CAP]), len(ids) > SCAN_CAP
+    return entities.filter(pk__in=ids[:SCAN_CAP]), len(ids) > SCAN_CAP, min(len(ids), SCAN_CAP)
 
 
 def _keys(matched: QuerySet[MarketEntity], limit: int | None = None, order: str = "pk") -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -16,17 +17,27 @@ from .contracts import EntityCard
 from .models import Industry, MarketEntity
 
 
+class Found(NamedTuple):
+    """A search's entities; whether it stopped at `search.SCAN_CAP`; how many it found, when the search knows it
+    already (pass it to the paginator: counting the list again is a query as long as the search)."""
+
+    entities: QuerySet[MarketEntity]
+    capped: bool
+    count: int | None
+
+
 def entity_list(*, reader: HasScope, q: str | None = None, region: str | None = None,
                 risk_class: str | None = None, status: str | None = None) -> QuerySet[MarketEntity]:
     """Entities of the reader's jurisdiction; `q` searches codes, names, former names, legal representatives and
     addresses (`subjects.search`). A query of very common words stops at `search.SCAN_CAP` entities: see
     `entity_search` for the flag."""
-    return entity_search(reader=reader, q=q, region=region, risk_class=risk_class, status=status)[0]
+    return entity_search(reader=reader, q=q, region=region, risk_class=risk_class, status=status).entities
 
 
 def entity_search(*, reader: HasScope, q: str | None = None, region: str | None = None,
-                  risk_class: str | None = None, status: str | None = None) -> tuple[QuerySet[MarketEntity], bool]:
-    """Like `entity_list`, with a flag telling that the result stopped at `search.SCAN_CAP` entities."""
+                  risk_class: str | None = None, status: str | None = None) -> Found:
+    """Like `entity_list`, with the flag telling that the result stopped at `search.SCAN_CAP` entities and the
+    number found."""
     entities = MarketEntity.objects.visible_to(reader)
     if region:
         entities = entities.filter(region_id=region)
@@ -34,8 +45,9 @@ def entity_search(*, reader: HasScope, q: str | None = None, region: str | None 
         entities = entities.filter(risk_class=risk_class)
     if status:
         entities = entities.filter(status=status)
-    entities, capped = search.filter_entities(entities, q or "")
-    return entities.select_related("region", "industry").order_by(*search.ranking(q or ""), "uscc"), capped
+    entities, capped, count = search.filter_entities(entities, q or "")
+    return Found(entities.select_related("region", "industry").order_by(*search.ranking(q or ""), "uscc"), capped,
+                 count)
 
 
 _ENTITY, _REGION, _INDUSTRY = MarketEntity._meta.db_table, Region._meta.db_table, Industry._meta.db_table

@@ -15,8 +15,9 @@ from .models import RiskClass
 def entity_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     risk = request.GET.get("risk_class", "")
-    entities, capped = selectors.entity_search(reader=request.user, q=q or None,
-                                               risk_class=risk if risk in RiskClass.values else None)
+    found = selectors.entity_search(reader=request.user, q=q or None,
+                                    risk_class=risk if risk in RiskClass.values else None)
     return render_page(request, "subjects/list.html",
-                       {"page": page_of(request, entities), "q": q, "risk": risk, "risk_classes": RiskClass.choices,
-                        "capped": capped, "cap": search.SCAN_CAP}, partial="results")
+                       {"page": page_of(request, found.entities, count=found.count), "q": q, "risk": risk,
+                        "risk_classes": RiskClass.choices, "capped": found.capped, "cap": search.SCAN_CAP},
+                       partial="results")
