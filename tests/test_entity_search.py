@@ -158,3 +158,11 @@ def test_supervised_objects_are_registered_once_per_identifier(xianan_entity):
         subjects.object_register(actor=SYSTEM, kind="vehicle", name="冷链运输车", identifier="鄂L12345",
                                  region_code="421202")
     assert refused.value.code == "identifier_duplicate"
+
+
+def test_among_is_in_with_one_parameter(officer):
+    keys = list(MarketEntity.objects.order_by("pk").values_list("pk", flat=True)[:5])
+    among = MarketEntity.objects.filter(pk__among=[keys[0], keys[3], 10**12])
+    assert set(among.values_list("pk", flat=True)) == {keys[0], keys[3]}
+    assert len(among.values("pk").query.sql_with_params()[1]) == 1
+    assert not MarketEntity.objects.filter(pk__among=[]).exists()

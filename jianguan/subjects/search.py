@@ -107,10 +107,10 @@ def filter_entities(entities: QuerySet[MarketEntity],
             ids = _keys(matched)
         else:
             for chunk in _candidate_chunks(terms):
-                ids += _keys(matched.filter(pk__in=chunk), SCAN_CAP + 1 - len(ids))
+                ids += _keys(matched.filter(pk__among=chunk), SCAN_CAP + 1 - len(ids))
                 if len(ids) > SCAN_CAP:
                     break
-    return entities.filter(pk__in=ids[:SCAN_CAP]), len(ids) > SCAN_CAP, min(len(ids), SCAN_CAP)
+    return entities.filter(pk__among=ids[:SCAN_CAP]), len(ids) > SCAN_CAP, min(len(ids), SCAN_CAP)
 
 
 def _keys(matched: QuerySet[MarketEntity], limit: int | None = None, order: str = "pk") -> list[int]:
