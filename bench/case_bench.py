@@ -13,28 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import statistics
 import sys
 import time
 
-import django
+from bench.common import p95, setup
 
 PAGE = 20
 OFFICERS = 12  # officers sampled for the reads
 CAUSES = ["销售过期食品", "未取得许可从事经营", "虚假宣传", "价格欺诈", "无照经营", "销售不合格产品", "计量器具未检定",
           "未按规定公示信息", "使用不合格特种设备", "侵犯注册商标专用权", "食品经营场所卫生不合格", "商品标识不规范"]
-
-
-def setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
-    django.setup()
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def prepare(total: int) -> None:

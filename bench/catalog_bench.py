@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import statistics
 import sys
 import time
 
-import django
+from bench.common import setup
 
 ITEMS = 100_000
 OBJECTS = ("食品生产企业 食品销售者 餐饮服务提供者 药品经营企业 医疗器械经营企业 化妆品经营者 "
@@ -26,11 +25,6 @@ OBJECTS = ("食品生产企业 食品销售者 餐饮服务提供者 药品经�
 ACTIONS = "监督检查 日常检查 专项检查 抽样检验 行政处罚 查封扣押 责令整改 现场核查 资质检查 安全检查".split()
 QUERIES = ["食品", "药", "检查", "加油站", "特种设备 安全", "餐饮服务", "网吧", "排污", "旅行社 检查",
            "医疗器械经营", "化妆品", "房地产", "食品安全法", "尾矿", "价格"]
-
-
-def setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
-    django.setup()
 
 
 def prepare() -> None:

@@ -23,16 +23,11 @@ import sys
 import tempfile
 import time
 
-import django
+from bench.common import setup
 
 INSPECTORS = 2_000
 UNUSABLE = "!"  # no password: these officers never sign in
 RATIO = "0.05"
-
-
-def setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
-    django.setup()
 
 
 def _inspectors(department, townships: list[str]) -> None:

@@ -12,27 +12,16 @@ Run inside a seeded database (`jianguan seed --scale bench`): `python -m bench.l
 from __future__ import annotations
 
 import json
-import os
 import random
 import statistics
 import sys
 import time
 
-import django
+from bench.common import p95, setup
 
 CHAIN_SAMPLE = 300
 BASELINE_CHAIN_SAMPLE = 6
 SEARCHES = 40
-
-
-def setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
-    django.setup()
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def timed(call) -> float:

@@ -17,14 +17,9 @@ import sys
 import time
 from types import SimpleNamespace
 
-import django
+from bench.common import setup
 
 RENDERS = 20
-
-
-def setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianguan.config.settings")
-    django.setup()
 
 
 def _p95(values: list[float]) -> float:

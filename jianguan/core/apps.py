@@ -7,8 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from django.db.models import IntegerField
+        from django.db.models import Field
 
         from .lookups import Among
 
-        IntegerField.register_lookup(Among)
+        Field.register_lookup(Among)

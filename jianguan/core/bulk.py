@@ -7,7 +7,6 @@ writes the audit chain, so the caller records one event describing the batch.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,16 +41,7 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
 
 
 def ids_by(model: type[models.Model], field: str, values: Sequence[str]) -> dict[str, int]:
-    """{value: primary key} of the rows whose unique `field` is one of `values` (tens of thousands at once): the
-    values go as one array or JSON parameter, not one parameter each."""
-    column = connection.ops.quote_name(model._meta.get_field(field).column)
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    if connection.vendor == "postgresql":
-        sql, parameter = f"SELECT {column}, {pk} FROM {table} WHERE {column} = ANY(%s)", list(values)  # noqa: S608
-    else:
-        sql = f"SELECT {column}, {pk} FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-        parameter = json.dumps(list(values))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [parameter])
-        return dict(cursor.fetchall())
+    """{value: primary key} of the rows whose unique `field` is one of `values` (tens of thousands at once, as one
+    parameter: `core.lookups.Among`)."""
+    rows = model._base_manager.filter(**{f"{field}__among": list(values)}).order_by().values_list(field, "pk")
+    return dict(rows)

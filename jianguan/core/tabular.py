@@ -53,7 +53,9 @@ class Table:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
+    """An uploaded text file's characters: UTF-8 (with or without a byte-order mark), else GBK/GB18030, as Excel on
+    a Chinese Windows saves CSV."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -85,7 +87,7 @@ def read_table(data: bytes, file_name: str, *, required: Sequence[str], optional
                                     f"不支持合并单元格（{merged.coord}），请取消合并后填写每一格"))
         grid = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     elif file_name.lower().endswith((".csv", ".txt")):
-        grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO(_decode(data)))]
+        grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO(decode(data)))]
     else:
         raise ImportRefused([Problem(None, None, "file_type", "只接受 .xlsx 或 .csv 文件")])
     if not grid or not any(grid[0]):

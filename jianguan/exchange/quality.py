@@ -296,30 +296,49 @@ def _line_proof(whole: re.Pattern, bad: re.Pattern, col: Sequence, usual: Sequen
     return col, [bisect_right(starts, m.start()) - 1 for m in bad.finditer(joined)]
 
 
-class _LengthProof:
-    """A column of text whose only rule is a maximum length, proven by the lengths of its values; while the
-    field's distinct values are few they are remembered and later columns proven by set."""
+class _LearnedProof:
+    """A column proof that, while the field's distinct values are few, remembers the values of fully proven columns
+    and proves later columns by set; `prove` is the proof proper."""
 
-    def __init__(self, longest: int) -> None:
-        self.longest = longest
+    LIMIT = 4096  # distinct values remembered per field; past it the field is taken as high-cardinality
+
+    def __init__(self) -> None:
         self.learned: set[str] = set()
         self.learning = True
+
+    def prove(self, col: Sequence) -> Proof:
+        raise NotImplementedError
 
     def __call__(self, col: Sequence) -> Proof:
         if self.learning and self.learned:
             found = _set_proof(self.learned, col)
             if found is None or 8 * len(found[1]) < len(col):
                 return found
+        proven = self.prove(col)
+        if self.learning and proven is not None and not proven[1]:
+            self.learned.update(col)
+            if len(self.learned) > self.LIMIT:
+                self.forget(learning=False)
+        return proven
+
+    def forget(self, *, learning: bool = True) -> None:
+        self.learned.clear()
+        self.learning = learning
+
+
+class _LengthProof(_LearnedProof):
+    """A column of text whose only rule is a maximum length, proven by the lengths of its values."""
+
+    def __init__(self, longest: int) -> None:
+        super().__init__()
+        self.longest = longest
+
+    def prove(self, col: Sequence) -> Proof:
         if not _STR.issuperset(map(type, col)):
             return None
         lengths = list(map(len, col))
         longest, shortest = max(lengths), min(lengths)
         if longest <= self.longest and shortest:
-            if self.learning:
-                self.learned.update(col)
-                if len(self.learned) > _LineProof.LIMIT:
-                    self.learning = False
-                    self.learned.clear()
             return col, []
         if not shortest:  # empty values too
             return col, list(compress(count(), map(or_, map(self.longest.__lt__, lengths), map(not_, lengths))))
@@ -371,29 +390,15 @@ class _SetProof:
             self.accepted.update(values)
 
 
-class _LineProof:
-    """A column of text proven by one expression over its newline-joined values; while the field's distinct
-    values are few, the values of fully proven columns are remembered and later columns proven by set."""
-
-    LIMIT = 4096  # distinct values remembered per field; past it the field is taken as high-cardinality
+class _LineProof(_LearnedProof):
+    """A column of text proven by one expression over its newline-joined values."""
 
     def __init__(self, whole: re.Pattern, bad: re.Pattern) -> None:
+        super().__init__()
         self.whole, self.bad = whole, bad
-        self.learned: set[str] = set()
-        self.learning = True
 
-    def __call__(self, col: Sequence) -> Proof:
-        if self.learning and self.learned:
-            found = _set_proof(self.learned, col)
-            if found is None or 8 * len(found[1]) < len(col):
-                return found
-        proven = _line_proof(self.whole, self.bad, col)
-        if self.learning and proven is not None and not proven[1]:
-            self.learned.update(col)
-            if len(self.learned) > self.LIMIT:
-                self.learning = False
-                self.learned.clear()
-        return proven
+    def prove(self, col: Sequence) -> Proof:
+        return _line_proof(self.whole, self.bad, col)
 
 
 class _DateProof:
@@ -925,9 +930,8 @@ def _forget() -> None:
         for learned in plan.items.values():
             learned.clear()
         for proof in plan.proofs.values():
-            if isinstance(proof, (_LineProof, _LengthProof)):
-                proof.learned.clear()
-                proof.learning = True
+            if isinstance(proof, _LearnedProof):
+                proof.forget()
     v.CODES.clear()
     v.CODES[None] = 0
 

@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from jianguan.core.tabular import ImportRefused, Problem
+from jianguan.core.tabular import ImportRefused, Problem, decode
 
 
 @dataclass
@@ -32,15 +32,6 @@ class Loaded:
 
 def _refuse(code: str, message: str, row: int | None = None, column: str | None = None) -> ImportRefused:
     return ImportRefused([Problem(row, column, code, message)])
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _refuse("encoding", "无法识别文件编码（应为 UTF-8 或 GBK）")
 
 
 def _cell(value: Any) -> Any:
@@ -81,7 +72,7 @@ def _table(grid: list[list[Any]]) -> tuple[list[dict[str, Any]], list[int]]:
 
 
 def read_csv(data: bytes) -> Loaded:
-    grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO(_decode(data)))]
+    grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO(decode(data)))]
     records, rows = _table(grid)
     return Loaded(records, rows, "csv")
 
@@ -103,7 +94,7 @@ def read_xlsx(data: bytes) -> Loaded:
 
 def read_json(data: bytes) -> Loaded:
     try:
-        parsed = json.loads(_decode(data))
+        parsed = json.loads(decode(data))
     except ValueError as error:
         raise _refuse("json_invalid", f"不是有效的 JSON：{error}") from None
     if isinstance(parsed, dict) and isinstance(parsed.get("records"), list):
