@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jianguan.core.canonical import canonical_json, to_jsonable
+from jianguan.core.canonical import canonical_json, canonical_json_plain, parse_json_plain, to_jsonable
 from jianguan.core.hashing import digest_function, sm3_hex
 
 
@@ -41,3 +41,25 @@ def test_to_jsonable_converts_and_refuses():
         to_jsonable(1.5)
     with pytest.raises(TypeError):
         to_jsonable(dt.datetime(2026, 1, 1))  # naive
+
+
+PLAIN_SAMPLES = [
+    "".join(chr(c) for c in range(0x0, 0xD800)),  # controls, quotes, backslash, DEL, U+2028/9, CJK
+    "".join(chr(c) for c in range(0xE000, 0x10000)) + "\U0001F600\U00020000\U0010FFFF",
+    {"é": 1, "e": [True, False, None], "中": {"z": -(2**63), "a": 2**64 - 1}, "\U0001F600": "", "": 0},
+    [[], {}, "", 0, -1, "91421200MA4K000001", {"object": "x", "inspector": "y", "reason": "avoidance: 亲属"}],
+]
+
+
+@pytest.mark.parametrize("value", PLAIN_SAMPLES)
+def test_canonical_json_plain_writes_the_standard_bytes(value):
+    assert canonical_json_plain(value) == canonical_json(value)
+    assert parse_json_plain(canonical_json_plain(value)) == value
+
+
+def test_canonical_json_plain_falls_back_where_orjson_refuses():
+    for value in ({2: "a", 10: "b"}, [2**70, -(2**70)]):  # keys the standard writer turns into strings; big ints
+        assert canonical_json_plain(value) == canonical_json(value)
+    assert parse_json_plain(b'"\\ud800"') == "\ud800"
+    with pytest.raises(ValueError):
+        parse_json_plain(b"{")

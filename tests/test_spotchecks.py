@@ -15,6 +15,7 @@ from django.utils import timezone
 from jianguan.accounts.models import User
 from jianguan.behaviour.models import Inspection
 from jianguan.catalog.models import Implementation
+from jianguan.core.bulk import bulk_insert
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.enforcement.models import Clue
@@ -103,6 +104,22 @@ def test_a_pool_changed_after_the_commitment_is_refused(food_task, persona):
     pool = draw.frozen["pool"]
     pool["ALL"] = pool["ALL"][:-1]
     DrawInput.objects.filter(draw=draw, field="pool").update(data=protocol.canonical(pool))
+    with pytest.raises(ValidationFailed) as refused:
+        services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
+    assert refused.value.code == "commitment_mismatch"
+
+
+def test_draw_inputs_are_read_back_as_the_exact_bytes_stored(food_task, persona):
+    admin = persona("scjg_admin")
+    draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(), now=MOMENT)
+    through_the_orm = {row.field: bytes(row.data) for row in draw.inputs.all()}
+    assert Draw.objects.get(pk=draw.pk).encoded_inputs == through_the_orm  # binary on PostgreSQL, plain on SQLite
+    every_byte = bytes(range(256)) * 2
+    DrawInput.objects.filter(draw=draw, field="beacon").delete()
+    bulk_insert(DrawInput, ("draw_id", "field", "data"), [(draw.pk, "beacon", every_byte)],
+                binary_types=("bigint", "text", "bytea"))
+    assert bytes(DrawInput.objects.get(draw=draw, field="beacon").data) == every_byte
+    assert Draw.objects.get(pk=draw.pk).encoded_inputs["beacon"] == every_byte
     with pytest.raises(ValidationFailed) as refused:
         services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
     assert refused.value.code == "commitment_mismatch"

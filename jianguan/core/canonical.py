@@ -13,11 +13,33 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 
 def canonical_json(value: Any) -> bytes:
     """Serialise a JSON-native value canonically (raises TypeError for anything else)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       allow_nan=False).encode("utf-8")
+
+
+def canonical_json_plain(value: Any) -> bytes:
+    """`canonical_json` of a value known to hold no float (only strings, integers, booleans, None, lists and objects),
+    written by orjson: the same bytes, several times faster — for inputs of tens of MB such as a city's draw pool.
+    Floats are the one case where the two writers differ (1e16 against 1e+16), hence the precondition."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # a key that is not a string, an integer beyond 64 bits: the standard writer's answer
+        return canonical_json(value)
+
+
+def parse_json_plain(data: bytes) -> Any:
+    """`json.loads` of a document known to hold no float and no integer beyond 64 bits (what `canonical_json_plain`
+    wrote), by orjson: several times faster. orjson would read a larger integer as a float, hence the precondition;
+    what it refuses (an escaped lone surrogate) gets the standard parser's answer."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def to_jsonable(value: Any) -> Any:

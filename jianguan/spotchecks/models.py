@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.models import Department, Region, User
+from jianguan.core.bulk import binary_rows
+from jianguan.core.canonical import parse_json_plain
 from jianguan.core.models import TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
 from jianguan.subjects.models import MarketEntity
@@ -209,12 +211,12 @@ class Draw(TimeStamped):
     @cached_property
     def encoded_inputs(self) -> dict[str, bytes]:
         """The frozen inputs as stored: each one's canonical JSON bytes, exactly as committed."""
-        return {row.field: bytes(row.data) for row in self.inputs.all()}
+        return dict(binary_rows(self.inputs.values_list("field", "data")))
 
     @cached_property
     def frozen(self) -> dict[str, Any]:
         """The frozen inputs (protocol §Freeze), read from their stored bytes."""
-        return protocol.decode(self.encoded_inputs)
+        return protocol.decode(self.encoded_inputs, loads=parse_json_plain)
 
 
 class DrawInput(models.Model):

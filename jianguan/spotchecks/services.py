@@ -28,6 +28,7 @@ from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, re
 from jianguan.core.actors import Actor
 from jianguan.core.bulk import bulk_insert, ids_by
 from jianguan.core.calendar import add_working_days
+from jianguan.core.canonical import canonical_json_plain, parse_json_plain
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
 from jianguan.credit import services as credit
@@ -394,7 +395,7 @@ def draw_commit(*, actor: User, task_id: int, beacon: dict[str, Any], now: dt.da
         raise InvalidTransition("本任务已有随机抽取承诺：抽取不可重做，只能经审批作废后重新承诺", code="draw_exists")
     frozen = freeze(task, _check_beacon(beacon, now or timezone.now()))
     try:
-        commitment, encoded = protocol.commit(frozen)
+        commitment, encoded = protocol.commit(frozen, dumps=canonical_json_plain)
     except ValueError as exc:  # an input the protocol cannot hash (a duplicate, a malformed code)
         raise ValidationFailed(f"抽取输入不符合协议：{exc}", code="frozen_invalid", field="task") from None
     try:
@@ -403,7 +404,8 @@ def draw_commit(*, actor: User, task_id: int, beacon: dict[str, Any], now: dt.da
                                        beacon=frozen["beacon"], committed_by=actor.username)
     except IntegrityError:
         raise InvalidTransition("相同输入的承诺已存在", code="draw_exists") from None
-    bulk_insert(DrawInput, ("draw_id", "field", "data"), [(draw.pk, field, data) for field, data in encoded.items()])
+    bulk_insert(DrawInput, ("draw_id", "field", "data"), [(draw.pk, field, data) for field, data in encoded.items()],
+                binary_types=("bigint", "text", "bytea"))
     record(actor=actor, verb="spotchecks.draw_committed", target=draw,
            data={"commitment": commitment, "beacon": frozen["beacon"],
                  "pool": {name: len(ids) for name, ids in frozen["pool"].items()},
@@ -434,7 +436,7 @@ def transcript_bytes(draw: Draw) -> bytes:
     not decoded and encoded again). Its SHA-256 is the draw's published transcript hash."""
     _drawn(draw)
     return protocol.encode_object({**draw.encoded_inputs,
-                                   **{key: protocol.canonical(value) for key, value in _rest(draw).items()}})
+                                   **{key: canonical_json_plain(value) for key, value in _rest(draw).items()}})
 
 
 @transaction.atomic
@@ -464,7 +466,8 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
                  "beacon_value")
     try:  # the stored inputs are hashed again: they must not have changed since the commitment
         document = protocol.reveal(draw.encoded_inputs, draw.commitment, value,
-                                   workers=settings.JIANGUAN_DRAW_WORKERS or None)
+                                   workers=settings.JIANGUAN_DRAW_WORKERS or None, dumps=canonical_json_plain,
+                                   loads=parse_json_plain)
     except ValueError:
         document = None
     _require(document is not None, "冻结的输入与承诺不符：抽取对象或人员名单在承诺后被改动", "commitment_mismatch",
