@@ -162,6 +162,14 @@ def test_selection_is_the_n_smallest_keys_and_depends_on_the_seed():
 
 # Inspectors ------------------------------------------------------------------------------------------------------
 
+def test_inspectors_are_ranked_by_their_key():
+    seed = hashlib.sha256(b"ranking").digest()
+    ids = [f"officer-{n:03d}" for n in range(60)] + ["检查员甲", "i"]
+    expected = sorted(ids, key=lambda i: protocol.inspector_key(seed, "91421200MA4K000001", i))
+    assert protocol._ranked(seed, "91421200MA4K000001", ids) == expected
+    assert protocol.inspector_key(seed, "O", "I") == hashlib.sha256(seed + b"inspector\nO\nI").digest()
+
+
 def one_object(seed, inspectors, *, pairs=(), per_department=2, maximum=10):
     return protocol.assign(seed, {"ALL": ["O1"]}, task(per_department=per_department, maximum=maximum),
                            {"O1": "421202"}, inspectors, list(pairs))
