@@ -492,15 +492,17 @@ def _results_for(draw: Draw, regions: dict[str, str]) -> None:
     now = timezone.now()
     selected = [(stratum, uscc) for stratum, ids in draw.result["selected"].items() for uscc in ids]
     entities = ids_by(MarketEntity, "uscc", [uscc for _, uscc in selected])
+    rows = sorted((entities[uscc], regions[uscc], stratum) for stratum, uscc in selected)
+    # in entity order: the entity index and the foreign-key checks walk forward (PostgreSQL's COPY: a third faster)
     bulk_insert(CheckResult, ("draw_id", "entity_id", "region_id", "stratum", "codes", "problems", "evidence",
                               "follow_up", "inspection_numbers", "publish_due", "created_at", "updated_at"),
-                [(draw.pk, entities[uscc], regions[uscc], stratum, "[]", "", "", "", "[]", due, now, now)
-                 for stratum, uscc in selected])
+                [(draw.pk, entity, region, stratum, "[]", "", "", "", "[]", due, now, now)
+                 for entity, region, stratum in rows])
     assignments = draw.result["assignments"]
     users = ids_by(User, "username", sorted({name for names in assignments.values() for name in names}))
     results = dict(CheckResult.objects.filter(draw=draw).values_list("entity_id", "pk"))
     bulk_insert(CheckResult.inspectors.through, ("checkresult_id", "user_id"),
-                [(results[entities[uscc]], users[name]) for uscc, names in assignments.items() for name in names])
+                sorted((results[entities[uscc]], users[name]) for uscc, names in assignments.items() for name in names))
 
 
 @transaction.atomic
