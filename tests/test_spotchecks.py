@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from jianguan.accounts.models import User
+from jianguan.audit.models import AuditEvent
 from jianguan.behaviour.models import Inspection
 from jianguan.catalog.models import Implementation
 from jianguan.core.bulk import bulk_insert
@@ -240,6 +241,56 @@ def test_pages_and_outsiders(food_task, persona, signed_in, outsider, api, clien
     served = api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript")
     assert served.content == download.content and protocol.verify(served.json()) == []
     assert client.get("/public/spotchecks/").status_code == 200
+
+
+def _revealed_later(task, persona, capture):
+    """A draw larger than JIANGUAN_DRAW_INLINE_RESULTS: revealed, with the enqueueing of its result rows held."""
+    admin = persona("scjg_admin")
+    draw = services.draw_commit(actor=admin, task_id=task.pk, beacon=_witness(), now=MOMENT)
+    with capture() as callbacks:
+        draw = services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE,
+                                    now=MOMENT + dt.timedelta(minutes=1))
+    assert len(callbacks) == 1
+    return draw, callbacks[0]
+
+
+def test_a_large_draw_leaves_its_result_rows_to_a_background_task(food_task, persona, settings, signed_in,
+                                                                   django_capture_on_commit_callbacks):
+    settings.JIANGUAN_DRAW_INLINE_RESULTS = 3  # the food task draws 4
+    admin = persona("scjg_admin")
+    draw, enqueue = _revealed_later(food_task, persona, django_capture_on_commit_callbacks)
+    assert draw.status == DrawStatus.DRAWN and draw.results_pending
+    assert not CheckResult.objects.filter(draw=draw).exists()
+    page = signed_in(admin).get(f"/spotchecks/tasks/{food_task.pk}/").content.decode()
+    assert 'data-testid="results-pending"' in page
+    uscc, names = next(iter(draw.result["assignments"].items()))
+    with pytest.raises(InvalidTransition) as early:
+        services.draw_replace(actor=admin, draw_id=draw.pk, uscc=uscc, out=names[0], reason="病假")
+    assert early.value.code == "results_pending"
+    enqueue()  # the immediate task backend runs the task here
+    draw.refresh_from_db()
+    assert not draw.results_pending
+    checks = CheckResult.objects.filter(draw=draw)
+    assert checks.count() == 4
+    for check in checks:
+        assert set(check.inspectors.values_list("username", flat=True)) == set(draw.result["assignments"][
+            check.entity.uscc])
+        assert check.region_id == draw.frozen["object_regions"][check.entity.uscc]
+    assert services.draw_results_write(actor=admin, draw_id=draw.pk) == 0  # written once
+    assert checks.count() == 4
+    written = AuditEvent.objects.filter(verb="spotchecks.results_written").get()
+    assert written.actor_kind == "system" and written.payload == {"results": 4}
+    services.draw_replace(actor=admin, draw_id=draw.pk, uscc=uscc, out=names[0], reason="病假")
+
+
+def test_a_draw_voided_before_its_rows_are_written_gets_none(food_task, persona, settings,
+                                                             django_capture_on_commit_callbacks):
+    settings.JIANGUAN_DRAW_INLINE_RESULTS = 0
+    draw, enqueue = _revealed_later(food_task, persona, django_capture_on_commit_callbacks)
+    services.draw_void_request(actor=persona("scjg_admin"), draw_id=draw.pk, reason="名录缺少新设立主体")
+    services.draw_void_approve(actor=persona("leader"), draw_id=draw.pk)
+    enqueue()
+    assert not CheckResult.objects.filter(draw=draw).exists()
 
 
 def test_a_draft_task_is_not_public(small_catalog, persona, city_scjg, client):

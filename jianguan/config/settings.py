@@ -237,3 +237,5 @@ JIANGUAN_PUSH_ON_INTAKE = env.bool("JIANGUAN_PUSH_ON_INTAKE", True)
 JIANGUAN_QUALITY_WINDOW_DAYS = env.int("JIANGUAN_QUALITY_WINDOW_DAYS", 30, minimum=1)
 # Processes a spot-check draw hashes with (0: one per CPU); the result is the same whatever the number.
 JIANGUAN_DRAW_WORKERS = env.int("JIANGUAN_DRAW_WORKERS", 0, minimum=0)
+# Drawn objects up to which a draw writes their result rows itself; a larger draw leaves them to a background task.
+JIANGUAN_DRAW_INLINE_RESULTS = env.int("JIANGUAN_DRAW_INLINE_RESULTS", 5000, minimum=0)

@@ -24,6 +24,7 @@ class DrawOut(Schema):
     beacon: dict[str, Any]
     transcript_hash: str
     drawn_at: dt.datetime | None
+    results_written_at: dt.datetime | None
 
 
 class TaskOut(Schema):

@@ -189,6 +189,7 @@ class Draw(TimeStamped):
     transcript_hash = models.CharField(_("过程记录摘要"), max_length=64, blank=True)
     committed_by = models.CharField(_("发起人"), max_length=200)
     drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    results_written_at = models.DateTimeField(_("检查记录生成时间"), null=True, blank=True)
     void_reason = models.CharField(_("作废理由"), max_length=300, blank=True)
     void_requested_by = models.ForeignKey(User, verbose_name=_("作废申请人"), null=True, blank=True,
                                           on_delete=models.PROTECT, related_name="+")
@@ -207,6 +208,11 @@ class Draw(TimeStamped):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def results_pending(self) -> bool:
+        """Drawn, and its result rows not written yet (a large draw's are written by a background task)."""
+        return self.status == DrawStatus.DRAWN and self.results_written_at is None
 
     @cached_property
     def encoded_inputs(self) -> dict[str, bytes]:

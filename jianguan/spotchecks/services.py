@@ -26,7 +26,7 @@ from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
 from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, require_in_force
 from jianguan.core.actors import Actor
-from jianguan.core.bulk import bulk_insert, ids_by
+from jianguan.core.bulk import binary_rows, bulk_insert, ids_by
 from jianguan.core.calendar import add_working_days
 from jianguan.core.canonical import canonical_json_plain, parse_json_plain
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
@@ -476,7 +476,12 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     draw.status, draw.drawn_at = DrawStatus.DRAWN, now
     draw.transcript_hash = hashlib.sha256(transcript_bytes(draw)).hexdigest()
     draw.save(update_fields=["beacon_value", "seed", "result", "status", "drawn_at", "transcript_hash", "updated_at"])
-    _results_for(draw, document["object_regions"])
+    if sum(map(len, draw.result["selected"].values())) <= settings.JIANGUAN_DRAW_INLINE_RESULTS:
+        _results_for(draw, document["object_regions"])
+    else:  # tens of thousands of rows with their inspectors: written once the draw has committed
+        from . import tasks  # tasks import the services: resolved at call time
+
+        transaction.on_commit(lambda: tasks.draw_results_write.enqueue(draw_id=draw.pk))
     Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.DRAWN)
     record(actor=actor, verb="spotchecks.draw_drawn", target=draw,
            data={"seed": draw.seed, "beacon_value": value, "transcript_hash": draw.transcript_hash,
@@ -485,9 +490,22 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     return draw
 
 
-def _results_for(draw: Draw, regions: dict[str, str]) -> None:
+@transaction.atomic
+def draw_results_write(*, actor: Actor, draw_id: int) -> int:
+    """Write the result rows a large draw's reveal left to a background task; the number written. Idempotent:
+    a draw whose rows exist, or which was voided meanwhile, is left as it is."""
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
+    if not draw.results_pending:
+        return 0
+    stored = dict(binary_rows(draw.inputs.filter(field="object_regions").values_list("field", "data")))
+    written = _results_for(draw, parse_json_plain(stored["object_regions"]))
+    record(actor=actor, verb="spotchecks.results_written", target=draw, data={"results": written})
+    return written
+
+
+def _results_for(draw: Draw, regions: dict[str, str]) -> int:
     """One result row per drawn object with its inspectors, written in bulk (a city-wide draw has tens of
-    thousands); the draw's audit event describes them."""
+    thousands); the draw's audit event, or that of the task that writes them, describes them."""
     due = add_working_days(draw.task.window_end, PUBLISH_WORKING_DAYS)
     now = timezone.now()
     selected = [(stratum, uscc) for stratum, ids in draw.result["selected"].items() for uscc in ids]
@@ -503,6 +521,9 @@ def _results_for(draw: Draw, regions: dict[str, str]) -> None:
     results = dict(CheckResult.objects.filter(draw=draw).values_list("entity_id", "pk"))
     bulk_insert(CheckResult.inspectors.through, ("checkresult_id", "user_id"),
                 sorted((results[entities[uscc]], users[name]) for uscc, names in assignments.items() for name in names))
+    draw.results_written_at = now
+    draw.save(update_fields=["results_written_at", "updated_at"])
+    return len(rows)
 
 
 @transaction.atomic
@@ -513,6 +534,8 @@ def draw_replace(*, actor: User, draw_id: int, uscc: str, out: str, reason: str)
     _own(actor, draw.task.lead_id)
     if draw.status != DrawStatus.DRAWN:
         raise InvalidTransition("只有已抽取的任务可以替换人员", code="draw_not_drawn")
+    if draw.results_pending:
+        raise InvalidTransition("检查记录正在生成，请稍后再替换人员", code="results_pending")
     _require(bool(reason.strip()), "缺少必填字段“替换理由”", "required", "reason")
     try:
         replacement = protocol.replace(transcript(draw), uscc, out, reason.strip())
