@@ -497,8 +497,8 @@ def draw_results_write(*, actor: Actor, draw_id: int) -> int:
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
     if not draw.results_pending:
         return 0
-    stored = dict(binary_rows(draw.inputs.filter(field="object_regions").values_list("field", "data")))
-    written = _results_for(draw, parse_json_plain(stored["object_regions"]))
+    [(regions,)] = binary_rows(draw.inputs.filter(field="object_regions").values_list("data"))
+    written = _results_for(draw, parse_json_plain(regions))
     record(actor=actor, verb="spotchecks.results_written", target=draw, data={"results": written})
     return written
 
