@@ -443,7 +443,8 @@ def transcript_bytes(draw: Draw) -> bytes:
 def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str = "",
                 now: dt.datetime | None = None) -> Draw:
     """Take the beacon's value (no earlier than its round could exist), derive the seed and draw: objects by
-    stratum, inspectors per object; each drawn object gets its result record with the publication clock."""
+    stratum, inspectors per object; each drawn object gets its result record with the publication clock — here, or
+    for a draw of more than JIANGUAN_DRAW_INLINE_RESULTS objects in a background task once this commits (ADR 0021)."""
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
     if draw.status != DrawStatus.COMMITTED:
         raise InvalidTransition("该抽取已完成或已作废", code="draw_not_committed")
