@@ -286,7 +286,7 @@ def _excluded_pairs(task: Task, objects: set[str], inspectors: set[str]) -> list
     """Declared avoidance, and rotation: who checked an object in a draw of the last `rotation_months` months."""
     pairs: dict[str, dict[str, str]] = {}  # object: {inspector: reason}; avoidance wins over rotation
     today = task.window_start
-    avoidances = Avoidance.objects.filter(inspector__username__in=inspectors).filter(
+    avoidances = Avoidance.objects.filter(inspector__username__among=sorted(inspectors)).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values_list("entity__uscc", "inspector__username", "reason")
     for uscc, username, reason in avoidances:
         if uscc in objects:
