@@ -1,5 +1,5 @@
 """Shared world of the enforcement tests (imported by tests/test_enforcement_*.py): the city 市场监管局 with its head
-(负责人, role leader), two credentialed officers, an officer whose 执法证 has expired, the legal reviewer, a
+(负责人, role head), two credentialed officers, an officer whose 执法证 has expired, the legal reviewer, a
 penalty 子项 and the food inspection row of the list, and a 咸安区 entity as the party."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def world_fixture(enforcement_items, xianan_entity, persona):
         officer=persona("scjg_officer"),
         partner=make_user("case_officer_b", "李强", city, ["officer"], valid),
         expired=make_user("case_officer_x", "王晨", city, ["officer"], (dt.date(2020, 1, 1), dt.date(2024, 6, 30))),
-        head=make_user("scjg_head", "赵局长", city, ["leader"]),
+        head=make_user("scjg_head", "赵局长", city, ["head"]),
         reviewer=persona("legal_reviewer"), admin=persona("scjg_admin"), outsider_leader=persona("leader"))
 
 

@@ -64,7 +64,7 @@ def world(enforcement_items, xianan_entity, city, persona):
     actor = _officer(city, "qz_a", 1)
     _officer(city, "qz_b", 2)
     _officer(city, "qz_old", 3, valid_to=dt.date(2025, 12, 31))
-    return {"actor": actor, "leader": persona("leader"), "inspection": inspect(xianan_entity),
+    return {"actor": actor, "head": persona("scjg_head"), "inspection": inspect(xianan_entity),
             "entity": xianan_entity, "city": city}
 
 
@@ -85,7 +85,7 @@ def _emergency(world, at: dt.datetime = SEPT_1, **changes) -> Measure:
 def _in_force_since_sept_1(world, **changes) -> Measure:
     """A measure taken on the spot on 1 September 2026 and approved (late) by the head: in force from that day."""
     measure = _emergency(world, **changes)
-    return services.measure_approve(actor=world["leader"], measure_id=measure.pk)
+    return services.measure_approve(actor=world["head"], measure_id=measure.pk)
 
 
 def _text_of(pdf: bytes) -> str:
@@ -138,7 +138,7 @@ def test_out_of_order_steps_of_a_stored_measure_are_refused_with_the_open_action
             if action in MEASURE_FLOW[state]:
                 continue
             with pytest.raises(InvalidTransition) as refused:
-                services.measure_transition(actor=world["leader"], measure_id=measure.pk, action=action)
+                services.measure_transition(actor=world["head"], measure_id=measure.pk, action=action)
             assert refused.value.extra["allowed"] == workflow.allowed(workflow.MEASURE_EDGES, state), (state, action)
     assert MeasureStep.objects.filter(measure=measure).count() == 1  # nothing happened
 
@@ -160,9 +160,9 @@ def test_a_measure_approved_in_advance_then_carried_out(world):
     assert measure.status == M.REQUESTED and measure.due_on is None and measure.items.count() == 2
     with pytest.raises(AccessDenied):  # the officer does not approve their own measure
         services.measure_approve(actor=world["actor"], measure_id=measure.pk)
-    services.measure_approve(actor=world["leader"], measure_id=measure.pk, note="同意")
+    services.measure_approve(actor=world["head"], measure_id=measure.pk, note="同意")
     with pytest.raises(AccessDenied):  # the head does not carry it out
-        services.measure_implement(actor=world["leader"], measure_id=measure.pk)
+        services.measure_implement(actor=world["head"], measure_id=measure.pk)
     today = timezone.localdate()
     measure = services.measure_implement(actor=world["actor"], measure_id=measure.pk, on=today)
     assert measure.status == M.IN_FORCE and measure.starts_on == today
@@ -175,13 +175,13 @@ def test_a_measure_approved_in_advance_then_carried_out(world):
 
 
 def test_refused_and_withdrawn_measures_end_without_a_decision(world):
-    refused = services.measure_refuse(actor=world["leader"], measure_id=_request(world).pk, reason="证据不足")
+    refused = services.measure_refuse(actor=world["head"], measure_id=_request(world).pk, reason="证据不足")
     assert refused.status == M.REFUSED and refused.decision_number == ""
-    approved = services.measure_approve(actor=world["leader"], measure_id=_request(world).pk)
+    approved = services.measure_approve(actor=world["head"], measure_id=_request(world).pk)
     withdrawn = services.measure_withdraw(actor=world["actor"], measure_id=approved.pk, reason="当事人已自行下架")
     assert withdrawn.status == M.WITHDRAWN
     with pytest.raises(ValidationFailed) as empty:
-        services.measure_refuse(actor=world["leader"], measure_id=_request(world).pk, reason=" ")
+        services.measure_refuse(actor=world["head"], measure_id=_request(world).pk, reason=" ")
     assert empty.value.code == "required"
     assert not Coercion.objects.filter(number__in=[refused.number, withdrawn.number]).exists()
 
@@ -202,13 +202,13 @@ def test_the_31st_day_is_refused_without_an_extension(world):
     assert measure in selectors.measures(reader=world["actor"], overdue=True)
     for action, fields in (("dispose", {"reason": "没收"}), ("extend", {"days": 10, "reason": "情况复杂"})):
         with pytest.raises(ValidationFailed) as late:
-            services.measure_transition(actor=world["leader"], measure_id=measure.pk, action=action,
+            services.measure_transition(actor=world["head"], measure_id=measure.pk, action=action,
                                         on=dt.date(2026, 10, 2), **fields)
         assert late.value.code == "period_expired"
     released = services.measure_release(actor=world["actor"], measure_id=measure.pk, reason="期限届满",
                                         on=dt.date(2026, 10, 2))
     assert released.status == M.RELEASED and released.steps.last().data["overdue"] is True
-    on_day_30 = services.measure_dispose(actor=world["leader"], measure_id=_in_force_since_sept_1(world).pk,
+    on_day_30 = services.measure_dispose(actor=world["head"], measure_id=_in_force_since_sept_1(world).pk,
                                          reason="依处罚决定没收", on=dt.date(2026, 10, 1))
     assert on_day_30.status == M.DISPOSED
 
@@ -219,24 +219,24 @@ def test_one_extension_of_at_most_30_days(world):
         services.measure_extend(actor=world["actor"], measure_id=measure.pk, days=30, reason="情况复杂",
                                 on=dt.date(2026, 9, 30))
     with pytest.raises(ValidationFailed) as too_long:
-        services.measure_extend(actor=world["leader"], measure_id=measure.pk, days=31, reason="情况复杂",
+        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=31, reason="情况复杂",
                                 on=dt.date(2026, 9, 30))
     assert too_long.value.code == "days_out_of_range"
     with pytest.raises(ValidationFailed) as no_reason:
-        services.measure_extend(actor=world["leader"], measure_id=measure.pk, days=30, reason="",
+        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=30, reason="",
                                 on=dt.date(2026, 9, 30))
     assert no_reason.value.code == "required"
-    extended = services.measure_extend(actor=world["leader"], measure_id=measure.pk, days=30,
+    extended = services.measure_extend(actor=world["head"], measure_id=measure.pk, days=30,
                                        reason="涉案物品数量大，需逐一核查来源", on=dt.date(2026, 9, 30))
     assert extended.due_on == dt.date(2026, 10, 31) and extended.extension_days == 30
     with pytest.raises(ValidationFailed) as twice:
-        services.measure_extend(actor=world["leader"], measure_id=measure.pk, days=1, reason="再延长",
+        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=1, reason="再延长",
                                 on=dt.date(2026, 10, 5))
     assert twice.value.code == "extension_once"
     with pytest.raises(ValidationFailed) as day_61:
-        services.measure_dispose(actor=world["leader"], measure_id=measure.pk, reason="没收", on=dt.date(2026, 11, 1))
+        services.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收", on=dt.date(2026, 11, 1))
     assert day_61.value.code == "period_expired"
-    assert services.measure_dispose(actor=world["leader"], measure_id=measure.pk, reason="没收",
+    assert services.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收",
                                     on=dt.date(2026, 10, 31)).status == M.DISPOSED
 
 
@@ -245,7 +245,7 @@ def test_a_freeze_has_the_same_30_plus_30_days(world):
         {"name": "基本存款账户", "spec": "工商银行 尾号0427", "quantity": "58000", "unit": "元"}])
     assert measure.due_on == dt.date(2026, 10, 1)
     with pytest.raises(ValidationFailed) as too_long:
-        services.measure_extend(actor=world["leader"], measure_id=measure.pk, days=31, reason="情况复杂",
+        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=31, reason="情况复杂",
                                 on=dt.date(2026, 9, 20))
     assert too_long.value.code == "days_out_of_range"
     with pytest.raises(ValidationFailed) as no_testing:  # testing time is excluded for goods held, not for sums
@@ -268,7 +268,7 @@ def test_announced_testing_time_is_not_counted(world):
         services.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-15",
                               ends_on="2026-09-25", agency="另一检测机构", notified_on="2026-09-14")
     assert overlap.value.code == "testing_overlap"
-    assert services.measure_dispose(actor=world["leader"], measure_id=measure.pk, reason="没收",
+    assert services.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收",
                                     on=dt.date(2026, 10, 11)).status == M.DISPOSED
 
 
@@ -282,16 +282,16 @@ def test_an_emergency_measure_waits_for_the_head_and_is_overdue_after_24_hours(w
     assert list(selectors.measures(reader=world["actor"], overdue=True)) == [late]
     assert selectors.dashboard_counts(reader=world["actor"])["overdue"] == 1
     with pytest.raises(InvalidTransition):  # neither extended nor disposed of before the head approves
-        services.measure_transition(actor=world["leader"], measure_id=late.pk, action="extend", days=5, reason="x")
-    assert services.measure_approve(actor=world["leader"], measure_id=fresh.pk).steps.last().data == {"late": False}
-    approved = services.measure_approve(actor=world["leader"], measure_id=late.pk)
+        services.measure_transition(actor=world["head"], measure_id=late.pk, action="extend", days=5, reason="x")
+    assert services.measure_approve(actor=world["head"], measure_id=fresh.pk).steps.last().data == {"late": False}
+    approved = services.measure_approve(actor=world["head"], measure_id=late.pk)
     assert approved.status == M.IN_FORCE and approved.steps.last().data == {"late": True}
     assert not selectors.measure_facts(approved)["overdue"]
 
 
 def test_an_emergency_measure_the_head_does_not_approve_is_released(world):
     measure = _emergency(world, at=timezone.now() - dt.timedelta(hours=30))
-    released = services.measure_release(actor=world["leader"], measure_id=measure.pk, reason="负责人不予批准")
+    released = services.measure_release(actor=world["head"], measure_id=measure.pk, reason="负责人不予批准")
     assert released.status == M.RELEASED and released.ended_on == timezone.localdate()
     assert [s.action for s in released.steps.all()] == ["act_emergency", "release"]
     assert released.steps.last().document_title == "解除行政强制措施决定书"
@@ -360,8 +360,8 @@ def test_the_decision_lists_the_items_and_the_release_is_documented(world):
     for entry in ("过期饼干", "200g/袋", "46", "散装白酒"):
         assert entry in text, entry
     assert measure.party_name[:6] in text
-    measure = services.measure_approve(actor=world["leader"], measure_id=measure.pk)
-    measure = services.measure_extend(actor=world["leader"], measure_id=measure.pk, days=15, reason="需进一步调查")
+    measure = services.measure_approve(actor=world["head"], measure_id=measure.pk)
+    measure = services.measure_extend(actor=world["head"], measure_id=measure.pk, days=15, reason="需进一步调查")
     measure = services.measure_release(actor=world["actor"], measure_id=measure.pk, reason="经检验合格")
     titles = [(s.action, s.document_title) for s in measure.steps.all() if s.document_id]
     assert titles == [("act_emergency", "查封（扣押）决定书"), ("extend", "延长行政强制措施期限决定书"),
@@ -382,7 +382,7 @@ def test_a_measure_linked_to_its_case_writes_into_the_case_history(world):
     case = _case(world)
     measure = _request(world, case_number=case.number)
     assert (measure.case_number, measure.case_id) == (case.number, case.id)
-    services.measure_approve(actor=world["leader"], measure_id=measure.pk)
+    services.measure_approve(actor=world["head"], measure_id=measure.pk)
     verbs = list(CaseEvent.objects.filter(case_id=case.id).order_by("seq").values_list("verb", flat=True))
     assert verbs[-2:] == ["coercion.measure_request", "coercion.measure_approve"]
 
@@ -453,13 +453,13 @@ def test_own_enforcement_demand_hearing_decision_execution(world):
     services.enforcement_hear(actor=world["actor"], enforcement_id=enforcement.pk, statement="经营困难，请求分期",
                               on="2026-05-12")
     with pytest.raises(ValidationFailed) as early:
-        services.enforcement_decide(actor=world["leader"], enforcement_id=enforcement.pk, reason="逾期不履行",
+        services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk, reason="逾期不履行",
                                     on="2026-05-20")
     assert early.value.code == "demand_not_lapsed"
     with pytest.raises(AccessDenied):
         services.enforcement_decide(actor=world["actor"], enforcement_id=enforcement.pk, reason="逾期不履行",
                                     on="2026-05-21")
-    decided = services.enforcement_decide(actor=world["leader"], enforcement_id=enforcement.pk,
+    decided = services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk,
                                           reason="催告期满仍不履行，陈述理由不成立", on="2026-05-21")
     assert decided.status == E.DECIDED and decided.decision_number
     record = Coercion.objects.get(number=decided.number)
@@ -476,7 +476,7 @@ def test_enforcing_late_fees_needs_30_days_of_them_before_the_demand(world):
                                 deadline="2026-04-03", manner="银行缴款")
     services.enforcement_hear(actor=world["actor"], enforcement_id=enforcement.pk, waived=True, on="2026-03-30")
     with pytest.raises(ValidationFailed) as refused:
-        services.enforcement_decide(actor=world["leader"], enforcement_id=enforcement.pk, reason="逾期",
+        services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk, reason="逾期",
                                     on="2026-04-10")
     assert refused.value.code == "late_fees_under_30_days"
 
@@ -488,9 +488,9 @@ def test_an_upheld_objection_stops_the_enforcement(world):
     services.enforcement_hear(actor=world["actor"], enforcement_id=enforcement.pk, statement="已于3月缴纳，有凭证",
                               upheld=True, on="2026-05-12")
     with pytest.raises(InvalidTransition) as refused:
-        services.enforcement_decide(actor=world["leader"], enforcement_id=enforcement.pk, reason="x", on="2026-06-01")
+        services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk, reason="x", on="2026-06-01")
     assert refused.value.code == "objection_upheld"
-    ended = services.enforcement_terminate(actor=world["leader"], enforcement_id=enforcement.pk,
+    ended = services.enforcement_terminate(actor=world["head"], enforcement_id=enforcement.pk,
                                            reason="当事人已履行，陈述成立")
     assert ended.status == E.TERMINATED
 
@@ -500,10 +500,10 @@ def test_an_immediate_decision_while_assets_are_being_moved(world):
     services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-05-10",
                                 deadline="2026-05-20", manner="银行缴款")
     with pytest.raises(ValidationFailed) as after:
-        services.enforcement_decide_immediately(actor=world["leader"], enforcement_id=enforcement.pk,
+        services.enforcement_decide_immediately(actor=world["head"], enforcement_id=enforcement.pk,
                                                 reason="转移设备", on="2026-05-21")
     assert after.value.code == "not_in_demand_period"
-    decided = services.enforcement_decide_immediately(actor=world["leader"], enforcement_id=enforcement.pk,
+    decided = services.enforcement_decide_immediately(actor=world["head"], enforcement_id=enforcement.pk,
                                                       reason="当事人正在搬离生产设备", on="2026-05-13")
     assert decided.status == E.DECIDED and decided.immediate
 
@@ -517,14 +517,14 @@ def test_the_court_application_waits_10_working_days_over_national_day_2026(worl
                                 deadline="2026-10-09", manner="银行缴款")
     for too_early in ("2026-10-12", "2026-10-16"):  # 10 weekdays / 10 working days counted to the day
         with pytest.raises(ValidationFailed) as refused:
-            services.enforcement_apply_court(actor=world["leader"], enforcement_id=enforcement.pk,
+            services.enforcement_apply_court(actor=world["head"], enforcement_id=enforcement.pk,
                                              court="咸安区人民法院", on=too_early)
         assert refused.value.code == "court_too_early"
     with pytest.raises(InvalidTransition) as own:
-        services.enforcement_decide_immediately(actor=world["leader"], enforcement_id=enforcement.pk,
+        services.enforcement_decide_immediately(actor=world["head"], enforcement_id=enforcement.pk,
                                                 reason="转移", on="2026-10-09")
     assert own.value.code == "needs_court"
-    applied = services.enforcement_apply_court(actor=world["leader"], enforcement_id=enforcement.pk,
+    applied = services.enforcement_apply_court(actor=world["head"], enforcement_id=enforcement.pk,
                                                court="咸安区人民法院", on="2026-10-19")
     assert applied.status == E.APPLIED
     assert Coercion.objects.get(number=applied.number).enforcement_type == "申请人民法院强制执行"
@@ -538,7 +538,7 @@ def test_the_court_application_lies_within_3_months_after_the_remedy_period(worl
     services.enforcement_demand(actor=world["actor"], enforcement_id=late.pk, served_on="2026-09-28",
                                 deadline="2026-10-09", manner="银行缴款")
     with pytest.raises(ValidationFailed) as passed:
-        services.enforcement_apply_court(actor=world["leader"], enforcement_id=late.pk, court="法院", on="2026-11-21")
+        services.enforcement_apply_court(actor=world["head"], enforcement_id=late.pk, court="法院", on="2026-11-21")
     assert passed.value.code == "court_window_passed"
     late.refresh_from_db()
     assert selectors.enforcement_facts(late, today=dt.date(2026, 11, 21))["court_overdue"]
@@ -548,7 +548,7 @@ def test_the_court_application_lies_within_3_months_after_the_remedy_period(worl
     services.enforcement_demand(actor=world["actor"], enforcement_id=running.pk, served_on="2026-09-28",
                                 deadline="2026-10-09", manner="银行缴款")
     with pytest.raises(ValidationFailed) as early:  # remedies run to 1 December
-        services.enforcement_apply_court(actor=world["leader"], enforcement_id=running.pk, court="法院",
+        services.enforcement_apply_court(actor=world["head"], enforcement_id=running.pk, court="法院",
                                          on="2026-11-20")
     assert early.value.code == "remedy_period_running"
 
@@ -557,7 +557,7 @@ def test_the_other_ends_of_an_enforcement(world):
     refused = _enforcement(world, power="court", mode="other")
     services.enforcement_demand(actor=world["actor"], enforcement_id=refused.pk, served_on="2026-09-28",
                                 deadline="2026-10-09", manner="银行缴款")
-    services.enforcement_apply_court(actor=world["leader"], enforcement_id=refused.pk, court="法院", on="2026-10-20")
+    services.enforcement_apply_court(actor=world["head"], enforcement_id=refused.pk, court="法院", on="2026-10-20")
     assert services.enforcement_court_refuse(actor=world["actor"], enforcement_id=refused.pk,
                                              reason="法院裁定不予执行").status == E.TERMINATED
     paid = services.enforcement_comply(actor=world["actor"], enforcement_id=_enforcement(world).pk,
@@ -573,7 +573,7 @@ def test_other_departments_and_outsiders_see_nothing(world, persona, outsider):
         assert not selectors.measures(reader=reader).exists()
         with pytest.raises(NotFound):
             services.measure_approve(actor=reader, measure_id=measure.pk)
-    assert list(selectors.measures(reader=world["leader"])) == [measure]
+    assert list(selectors.measures(reader=world["head"])) == [measure]
 
 
 def test_api_create_step_and_out_of_order(world, api):
@@ -591,7 +591,7 @@ def test_api_create_step_and_out_of_order(world, api):
     assert client.post(path, json.dumps({"action": "approve"}), content_type="application/json").status_code == 403
     unknown = client.post(path, json.dumps({"action": "approve", "colour": 1}), content_type="application/json")
     assert unknown.status_code == 400
-    head = api(world["leader"])
+    head = api(world["head"])
     extra = head.post(path, json.dumps({"action": "approve", "days": 3}), content_type="application/json")
     assert extra.status_code == 400 and extra.json()["code"] == "field_unknown"
     approved = head.post(path, json.dumps({"action": "approve", "note": "同意"}), content_type="application/json")
@@ -675,7 +675,7 @@ def test_outsiders_get_404_and_anonymous_callers_401(world, api, outsider, signe
 def test_pages_list_detail_and_steps(world, signed_in):
     overdue = _emergency(world, at=timezone.now() - dt.timedelta(hours=26))
     request = RequestFactory().get("/")
-    request.user = world["leader"]
+    request.user = world["head"]
     card = dashboard.cards(request)[0]
     assert card.value == "1" and card.url == "/coercion/"
     assert dict(card.rows) == {"逾期（应解除或补批）": "1", "待负责人批准": "1", "办理中的强制执行": "0"}
@@ -685,7 +685,7 @@ def test_pages_list_detail_and_steps(world, signed_in):
     page = browser.get(f"/coercion/measures/{overdue.pk}/").content.decode()
     assert "过期饼干" in page and 'data-testid="timeline"' in page and overdue.decision_number in page
     assert 'data-testid="action-release"' in page and 'data-testid="action-approve"' not in page  # the head's
-    assert 'data-testid="action-approve"' in signed_in(world["leader"]).get(
+    assert 'data-testid="action-approve"' in signed_in(world["head"]).get(
         f"/coercion/measures/{overdue.pk}/").content.decode()
     browser = signed_in(world["actor"])
     document = browser.get(f"/coercion/measures/{overdue.pk}/documents/{overdue.decision_document_id}.pdf")
@@ -700,7 +700,7 @@ def test_pages_list_detail_and_steps(world, signed_in):
         "item_condition": ["", ""]})
     measure = Measure.objects.exclude(pk=overdue.pk).get()
     assert created.status_code == 302 and measure.days == 20 and measure.items.get().name == "过期饼干"
-    head = signed_in(world["leader"])
+    head = signed_in(world["head"])
     head.post(f"/coercion/measures/{measure.pk}/act/", {"action": "approve", "note": "同意"})
     assert Measure.objects.get(pk=measure.pk).status == M.APPROVED
 

@@ -33,7 +33,7 @@ DEPARTMENT = 1
 OFFICERS = (workflow.OfficerFact(HANDLER_ID, "张伟", "A1", dt.date(2024, 1, 1), dt.date(2029, 12, 31)),
             workflow.OfficerFact(PARTNER_ID, "李强", "A2", dt.date(2024, 1, 1), dt.date(2029, 12, 31)))
 HANDLER = workflow.Actor(HANDLER_ID, DEPARTMENT, frozenset({Role.OFFICER}))
-LEADER = workflow.Actor(LEADER_ID, DEPARTMENT, frozenset({Role.LEADER}))
+LEADER = workflow.Actor(LEADER_ID, DEPARTMENT, frozenset({Role.HEAD}))
 REVIEWER = workflow.Actor(REVIEWER_ID, DEPARTMENT, frozenset({Role.LEGAL_REVIEWER}))
 ACTORS = {workflow.HANDLER: HANDLER, workflow.LEADER: LEADER, workflow.LEGAL_REVIEWER: REVIEWER}
 
@@ -114,7 +114,7 @@ def test_every_action_out_of_order_is_refused_with_the_allowed_ones(status, acti
 
 
 def _wrong_actors(edge: workflow.Edge) -> dict[str, workflow.Actor]:
-    other_department = workflow.Actor(HANDLER_ID, DEPARTMENT + 1, frozenset({Role.OFFICER, Role.LEADER,
+    other_department = workflow.Actor(HANDLER_ID, DEPARTMENT + 1, frozenset({Role.OFFICER, Role.HEAD,
                                                                               Role.LEGAL_REVIEWER}))
     wrong = {"other department": other_department,
              "a system": workflow.Actor(0, DEPARTMENT, frozenset(), is_person=False),
@@ -124,7 +124,7 @@ def _wrong_actors(edge: workflow.Edge) -> dict[str, workflow.Actor]:
                                                                  frozenset({Role.OFFICER})),
                   "the leader": LEADER, "the legal reviewer": REVIEWER}
     else:
-        role = Role.LEADER if edge.who == workflow.LEADER else Role.LEGAL_REVIEWER
+        role = Role.HEAD if edge.who == workflow.LEADER else Role.LEGAL_REVIEWER
         wrong |= {"a handler": HANDLER, "a handler who also holds the approving role":
                   workflow.Actor(HANDLER_ID, DEPARTMENT, frozenset({Role.OFFICER, role})),
                   "the other approver": REVIEWER if edge.who == workflow.LEADER else LEADER}
@@ -216,7 +216,7 @@ def test_an_officer_whose_credential_is_revoked_stops_the_on_site_acts(world):
 def test_who_approves_what(world):
     case = register(world)
     act(world, case, "propose_filing", world.officer, FILING)
-    head_on_the_case = make_user("scjg_head_2", "钱副局长", world.city, ["leader", "officer"],
+    head_on_the_case = make_user("scjg_head_2", "钱副局长", world.city, ["head", "officer"],
                                  (dt.date(2024, 1, 1), dt.date(2029, 12, 31)))
     for who in (world.officer, world.partner, world.reviewer, world.admin, world.outsider_leader):
         with pytest.raises(AccessDenied):

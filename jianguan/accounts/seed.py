@@ -75,6 +75,8 @@ class Persona:
     county: bool = False  # in the locality's first county instead of the city
 
 
+# Every demo account, in one place: the seed creates them, `jianguan demo` prints them, the tests sign in as them
+# and README.md lists them.
 PERSONAS = [
     Persona("admin", "王建国", DepartmentKind.SJJ, Role.SYSTEM_ADMIN, "系统管理员"),
     Persona("dataadmin", "李静", DepartmentKind.SJJ, Role.DATA_ADMIN, "数据管理员（大数据局）"),
@@ -83,6 +85,7 @@ PERSONAS = [
     Persona("xa_scjg_officer", "刘洋", DepartmentKind.SCJG, Role.OFFICER, "区县市场监管局执法人员", county=True),
     Persona("sthj_officer", "周敏", DepartmentKind.STHJ, Role.OFFICER, "生态环境局执法人员（市级）"),
     Persona("legal_reviewer", "吴丽", DepartmentKind.SCJG, Role.LEGAL_REVIEWER, "市场监管局法制审核人员"),
+    Persona("scjg_head", "何建华", DepartmentKind.SCJG, Role.HEAD, "市场监管局负责人（审批本局案件和强制措施）"),
     Persona("leader", "郑国华", DepartmentKind.GOV_OFFICE, Role.LEADER, "领导（只读）"),
 ]
 

@@ -10,10 +10,11 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
+from jianguan.accounts.api_auth import allow
 from jianguan.accounts.models import Department
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
 from jianguan.core.errors import NotFound, ValidationFailed
-from jianguan.core.roles import ApiScope
+from jianguan.core.roles import ApiScope, Role
 
 from . import exports, selectors, services
 from .models import (
@@ -252,7 +253,9 @@ class ChangeDetailOut(ChangeOut):
         return list(obj.steps.all())
 
 
-@router.post("/catalog/changes", response={201: ChangeOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/catalog/changes",
+             auth=allow(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN),
+             response={201: ChangeOut, 400: ErrorOut, 403: ErrorOut})
 def change_submit(request: HttpRequest, data: ChangeIn):
     """Propose a change (add, modify, split, merge, cancel, suspend an item; claim, modify, cancel an
     implementation row) and send it for review. The payload is validated now and again when published."""
@@ -284,7 +287,9 @@ class ReviewIn(InputSchema):
     note: str = ""
 
 
-@router.post("/catalog/changes/{change_id}/review", response={200: ChangeOut, 400: ErrorOut, 403: ErrorOut,
+@router.post("/catalog/changes/{change_id}/review",
+             auth=allow(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN),
+             response={200: ChangeOut, 400: ErrorOut, 403: ErrorOut,
                                                                404: ErrorOut, 409: ErrorOut})
 def change_review(request: HttpRequest, change_id: int, data: ReviewIn):
     """Approve or send back (the level above, or the data administrator)."""
@@ -293,7 +298,9 @@ def change_review(request: HttpRequest, change_id: int, data: ReviewIn):
     return services.change_review(actor=user, change_id=change_id, approve=data.approve, note=data.note)
 
 
-@router.post("/catalog/changes/{change_id}/withdraw", response={200: ChangeOut, 403: ErrorOut, 404: ErrorOut,
+@router.post("/catalog/changes/{change_id}/withdraw",
+             auth=allow(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN),
+             response={200: ChangeOut, 403: ErrorOut, 404: ErrorOut,
                                                                  409: ErrorOut})
 def change_withdraw(request: HttpRequest, change_id: int):
     user = require_person(request)
@@ -318,7 +325,9 @@ class PublicationOut(Schema):
     digest: str
 
 
-@router.post("/catalog/publications", response={201: PublicationOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/catalog/publications",
+             auth=allow(Role.DATA_ADMIN),
+             response={201: PublicationOut, 400: ErrorOut, 403: ErrorOut})
 def publication_create(request: HttpRequest, data: PublicationIn):
     """Publish the approved changes (all, or those listed) as a new version of the list (data administrator)."""
     publication = services.publication_publish(actor=require_person(request), title=data.title,
@@ -407,7 +416,9 @@ class MappingOut(Schema):
         return selectors.mapping_coverage(mapping=obj)
 
 
-@router.post("/catalog/mappings", response={201: MappingOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/catalog/mappings",
+             auth=allow(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN),
+             response={201: MappingOut, 400: ErrorOut, 403: ErrorOut})
 def mapping_import(request: HttpRequest, file: File[UploadedFile]):
     """Import a department's own list (xlsx or CSV, see the template); rows get ranked catalog candidates."""
     if file.size and file.size > 10 * 1024 * 1024:
@@ -427,6 +438,7 @@ class DecisionIn(InputSchema):
 
 
 @router.post("/catalog/mappings/{mapping_id}/rows/{row_id}/decision",
+             auth=allow(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN),
              response={200: MappingRowOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def mapping_decide(request: HttpRequest, mapping_id: int, row_id: int, data: DecisionIn):
     """Confirm a row's 子项 (`item`), or record that none applies (`item` null)."""
@@ -449,7 +461,9 @@ class LinkOut(Schema):
         return sorted(obj.items.values_list("code", flat=True))
 
 
-@router.post("/catalog/spot-checks/{row_id}/items", response={200: LinkOut, 400: ErrorOut, 403: ErrorOut,
+@router.post("/catalog/spot-checks/{row_id}/items",
+             auth=allow(Role.DATA_ADMIN),
+             response={200: LinkOut, 400: ErrorOut, 403: ErrorOut,
                                                                404: ErrorOut})
 def spot_check_link(request: HttpRequest, row_id: int, data: LinkIn):
     """Link a 随机抽查事项 to the 子项 it rests on (data administrator)."""
@@ -459,7 +473,9 @@ def spot_check_link(request: HttpRequest, row_id: int, data: LinkIn):
     return services.fusion_link(actor=require_person(request), row=row, item_codes=data.items)
 
 
-@router.post("/catalog/powers/{row_id}/items", response={200: LinkOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/catalog/powers/{row_id}/items",
+             auth=allow(Role.DATA_ADMIN),
+             response={200: LinkOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def power_link(request: HttpRequest, row_id: int, data: LinkIn):
     """Link a 权力事项 to the 子项 of the same legal basis (data administrator)."""
     row = PowerItem.objects.filter(pk=row_id).first()

@@ -11,8 +11,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from jianguan.accounts.api_auth import allow
 from jianguan.core.api import ErrorOut, InputSchema, paginate, require_person, require_reader
-from jianguan.core.roles import ApiScope
+from jianguan.core.roles import ApiScope, Role
 
 from . import selectors, services
 from .models import Enforcement, Measure
@@ -149,7 +150,9 @@ def measure_list(request: HttpRequest, filters: Query[MeasureFilter]):
     return {**page, "items": [_measure(m) for m in page["items"]]}
 
 
-@router.post("/coercion/measures", response={201: MeasureDetailOut, **ERRORS})
+@router.post("/coercion/measures",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
+             response={201: MeasureDetailOut, **ERRORS})
 def measure_create(request: HttpRequest, data: MeasureIn):
     """Propose a measure for the head's approval, or (`emergency`) record one taken on the spot (`acted_at`)."""
     actor = require_person(request)
@@ -190,7 +193,9 @@ class MeasureStepIn(InputSchema):
     notified_on: dt.date | None = None
 
 
-@router.post("/coercion/measures/{measure_id}/transitions", response={200: MeasureDetailOut, **ERRORS})
+@router.post("/coercion/measures/{measure_id}/transitions",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD),
+             response={200: MeasureDetailOut, **ERRORS})
 def measure_step(request: HttpRequest, measure_id: int, data: MeasureStepIn):
     fields = data.model_dump(exclude_unset=True, exclude={"action"})
     measure = services.measure_transition(actor=require_person(request), measure_id=measure_id, action=data.action,
@@ -202,7 +207,9 @@ class CaseIn(InputSchema):
     case_number: str
 
 
-@router.post("/coercion/measures/{measure_id}/case", response={200: MeasureDetailOut, **ERRORS})
+@router.post("/coercion/measures/{measure_id}/case",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
+             response={200: MeasureDetailOut, **ERRORS})
 def measure_case(request: HttpRequest, measure_id: int, data: CaseIn):
     """Link the measure to the case it belongs to (a measure may come before the case is opened)."""
     measure = services.measure_link_case(actor=require_person(request), measure_id=measure_id,
@@ -307,7 +314,9 @@ def enforcement_list(request: HttpRequest, filters: Query[EnforcementFilter]):
     return {**page, "items": [_enforcement(e) for e in page["items"]]}
 
 
-@router.post("/coercion/enforcements", response={201: EnforcementDetailOut, **ERRORS})
+@router.post("/coercion/enforcements",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
+             response={201: EnforcementDetailOut, **ERRORS})
 def enforcement_create(request: HttpRequest, data: EnforcementIn):
     enforcement = services.enforcement_create(actor=require_person(request), **data.model_dump())
     return Status(201, _enforcement(enforcement, detail=True))
@@ -340,7 +349,9 @@ class EnforcementStepIn(InputSchema):
     on: dt.date | None = None
 
 
-@router.post("/coercion/enforcements/{enforcement_id}/transitions", response={200: EnforcementDetailOut, **ERRORS})
+@router.post("/coercion/enforcements/{enforcement_id}/transitions",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD),
+             response={200: EnforcementDetailOut, **ERRORS})
 def enforcement_step(request: HttpRequest, enforcement_id: int, data: EnforcementStepIn):
     fields = data.model_dump(exclude_unset=True, exclude={"action"})
     enforcement = services.enforcement_transition(actor=require_person(request), enforcement_id=enforcement_id,
@@ -348,7 +359,9 @@ def enforcement_step(request: HttpRequest, enforcement_id: int, data: Enforcemen
     return _enforcement(enforcement, detail=True)
 
 
-@router.post("/coercion/enforcements/{enforcement_id}/case", response={200: EnforcementDetailOut, **ERRORS})
+@router.post("/coercion/enforcements/{enforcement_id}/case",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
+             response={200: EnforcementDetailOut, **ERRORS})
 def enforcement_case(request: HttpRequest, enforcement_id: int, data: CaseIn):
     enforcement = services.enforcement_link_case(actor=require_person(request), enforcement_id=enforcement_id,
                                                  case_number=data.case_number)

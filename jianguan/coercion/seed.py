@@ -36,7 +36,7 @@ def seed_coercion(ctx: SeedContext) -> None:
     today, now = timezone.localdate(), timezone.now()
     city = Department.objects.get(kind=DepartmentKind.SCJG, region_id=settings.JIANGUAN_LOCALITY)
     officers = _officers(city, today)
-    leader = User.objects.filter(role_grants__role=Role.LEADER, is_active=True).order_by("pk").first()
+    leader = User.objects.filter(department=city, role_grants__role=Role.HEAD, is_active=True).order_by("pk").first()
     codes = sorted(CatalogVersion.objects.in_force(today).filter(
         item__line=DepartmentKind.SCJG, is_sub_item=True, action_type="coercion").values_list("code", flat=True))
     inspections = list(Inspection.objects.filter(department=city, date__lt=today - dt.timedelta(days=3)).exclude(

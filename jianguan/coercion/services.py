@@ -25,7 +25,7 @@ from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
-from jianguan.core.roles import Role
+from jianguan.core.roles import Role, is_head_of, refuse_same_person
 from jianguan.core.validation import not_future, parse_amount, parse_date
 from jianguan.documents import contracts as documents
 from jianguan.enforcement import contracts as cases
@@ -81,16 +81,21 @@ def _is_officer(actor: Any, department_id: int) -> bool:
 
 
 def _is_head(actor: Any, department_id: int, region_id: str) -> bool:
-    """The body's head (负责人): a person with the 领导 role whose jurisdiction covers the record."""
-    if not (getattr(actor, "is_person", False) and actor.has_role(Role.LEADER)):
-        return False
-    scope = actor.scope
-    return scope.covers_department(department_id) and scope.covers_region(region_id)
+    """The acting body's head (负责人): a person holding `head` in that very department (《行政强制法》第十八条第一项、
+    第十九条). Reading the department (the read-only 领导) or heading another one is not enough."""
+    return is_head_of(actor, department_id)
+
+
+def _proposer(row: Any) -> int | None:
+    """The 提出人 of a measure (who requested it or acted in an emergency) or of a compulsory enforcement."""
+    return getattr(row, "requested_by_id", None) or getattr(row, "created_by_id", None)
 
 
 def _take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Any) -> workflow.Edge:
     """The edge for `action` on `row`, if the actor may take it (InvalidTransition 409, AccessDenied 403)."""
     edge = workflow.edge(edges, row.status, action)
+    if edge.who == workflow.HEAD:
+        refuse_same_person(_proposer(row), actor)
     if not workflow.may(edge, officer=_is_officer(actor, row.department_id),
                         head=_is_head(actor, row.department_id, row.region_id)):
         who = {workflow.OFFICER: "本机关执法人员", workflow.HEAD: "行政机关负责人",

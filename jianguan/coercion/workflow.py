@@ -3,7 +3,7 @@ take it, the guards the service checks). No ORM here; `services.py` applies an e
 
 Who:
 - `officer`: an 执法人员 or the administrator of the department that acts (the body's own people);
-- `head`: the body's head (负责人) — a person with the 领导 role whose jurisdiction covers the record
+- `head`: the acting body's head (负责人) — a person holding `head` in the record's own department, never the 提出人
   (行政强制法 第十八条第一项, 第十九条, 第二十五条, 第三十七条);
 - `officer|head`: either.
 

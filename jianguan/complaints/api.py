@@ -7,8 +7,9 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
+from jianguan.accounts.api_auth import allow
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, principal, require_person, require_reader
-from jianguan.core.roles import ApiScope
+from jianguan.core.roles import ApiScope, Role
 
 from . import selectors, services
 from .models import Complaint
@@ -60,7 +61,9 @@ class ComplaintOut(Schema):
         return obj.department.name
 
 
-@router.post("/complaints", response={201: ComplaintOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/complaints",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN, systems=ApiScope.COMPLAINTS_WRITE),
+             response={201: ComplaintOut, 400: ErrorOut, 403: ErrorOut})
 def complaint_create(request: HttpRequest, data: ComplaintIn):
     """Take in one complaint or report from another system (scope `complaints:write`); the body as received is
     kept, the complaint assigned to the department of its subject and jurisdiction."""
@@ -77,7 +80,9 @@ class ImportOut(Schema):
     rows: int
 
 
-@router.post("/complaints/imports", response={201: ImportOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/complaints/imports",
+             auth=allow(Role.DATA_ADMIN, Role.DEPARTMENT_ADMIN, systems=ApiScope.COMPLAINTS_WRITE),
+             response={201: ImportOut, 400: ErrorOut, 403: ErrorOut})
 def complaint_import(request: HttpRequest, file: File[UploadedFile]):
     """Import a 12345 hotline file (xlsx or CSV): all rows or none, problems by row and column."""
     who = require_reader(request, ApiScope.COMPLAINTS_WRITE)
@@ -108,7 +113,9 @@ class DecisionIn(InputSchema):
     note: str = ""
 
 
-@router.post("/complaints/{complaint_id}/decision", response={200: ComplaintOut, 400: ErrorOut, 403: ErrorOut,
+@router.post("/complaints/{complaint_id}/decision",
+             auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
+             response={200: ComplaintOut, 400: ErrorOut, 403: ErrorOut,
                                                                 404: ErrorOut, 409: ErrorOut})
 def complaint_decide(request: HttpRequest, complaint_id: int, data: DecisionIn):
     return services.complaint_decide(actor=require_person(request), complaint_id=complaint_id, accept=data.accept,

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError
 
+from jianguan.accounts.api_auth import allow
 from jianguan.core.api import ErrorOut, InputSchema, require_reader
 from jianguan.core.roles import ApiScope, Role
 
@@ -47,7 +48,9 @@ def _writer(request: HttpRequest):
     return who
 
 
-@router.post("/credit/records", response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/credit/records",
+             auth=allow(Role.DATA_ADMIN, systems=ApiScope.CREDIT_WRITE),
+             response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
 def records_create(request: HttpRequest, data: BatchIn):
     """Store a batch of one kind from one source (all or none; problems by record number)."""
     batch = services.credit_import_json(actor=_writer(request), kind=data.kind, source=data.source,
@@ -55,7 +58,9 @@ def records_create(request: HttpRequest, data: BatchIn):
     return Status(201, batch)
 
 
-@router.post("/credit/imports", response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/credit/imports",
+             auth=allow(Role.DATA_ADMIN, systems=ApiScope.CREDIT_WRITE),
+             response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
 def records_import(request: HttpRequest, kind: Form[str], source: Form[str], file: File[UploadedFile]):
     """Import an xlsx or CSV file of one kind from one source (columns: 统一社会信用代码, 日期, 事由, 来源编号,
     作出机关, 内容, 移出日期)."""

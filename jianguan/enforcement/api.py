@@ -13,9 +13,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from jianguan.accounts.api_auth import allow
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
 from jianguan.core.errors import ValidationFailed
-from jianguan.core.roles import ApiScope
+from jianguan.core.roles import ApiScope, Role
 from jianguan.documents import contracts as documents
 
 from . import casefile, selectors, services
@@ -176,7 +177,9 @@ class ClueIn(InputSchema):
     cause: str = ""
 
 
-@router.post("/enforcement/cases", response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/enforcement/cases",
+             auth=allow(Role.OFFICER),
+             response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut})
 def case_register(request: HttpRequest, data: ClueIn):
     """Register a clue (案件来源登记) of the caller's department: the first stage of a case."""
     who = require_person(request, "officer")
@@ -200,7 +203,9 @@ class SimpleIn(InputSchema):
     cause: str = ""
 
 
-@router.post("/enforcement/cases/simple", response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/enforcement/cases/simple",
+             auth=allow(Role.OFFICER),
+             response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut})
 def case_simple(request: HttpRequest, data: SimpleIn):
     """简易程序: a warning or a fine within the limits of 行政处罚法 第五十一条, decided and handed over on the spot."""
     who = require_person(request, "officer")
@@ -220,7 +225,7 @@ class TransitionIn(InputSchema):
     data: dict[str, Any] = {}
 
 
-@router.post("/enforcement/cases/{case_id}/transitions",
+@router.post("/enforcement/cases/{case_id}/transitions", auth=allow(Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER),
              response={200: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def case_transition(request: HttpRequest, case_id: int, data: TransitionIn):
     """Take one step (see the `allowed` list of the case). Out of order → 409 with `extra.allowed`."""
@@ -230,7 +235,7 @@ def case_transition(request: HttpRequest, case_id: int, data: TransitionIn):
     return _detail(request, case_id)
 
 
-@router.post("/enforcement/cases/{case_id}/evidence",
+@router.post("/enforcement/cases/{case_id}/evidence", auth=allow(Role.OFFICER),
              response={201: EvidenceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut})
 def evidence_upload(request: HttpRequest, case_id: int, sha256: Form[str], file: File[UploadedFile],
                     title: Form[str] = "", collected_on: Form[dt.date | None] = None):

@@ -163,6 +163,9 @@ class Case(TimeStamped):
     received_on = models.DateField(_("发现或收到日期"))
     check_due = models.DateField(_("立案决定期限"))
     filing_proposal = models.CharField(_("立案建议"), max_length=10, blank=True)  # "file" | "not_file"
+    # 提出人: who proposed the step now awaiting approval (workflow.PROPOSALS); never its approver.
+    proposed_by = models.ForeignKey(User, verbose_name=_("提出人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     not_filed_reason = models.TextField(_("不予立案理由"), blank=True)
     filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     decision_due = models.DateField(_("处罚决定期限"), null=True, blank=True)
@@ -357,6 +360,8 @@ class Approval(models.Model):
     step = models.CharField(_("环节"), max_length=30)
     role = models.CharField(_("角色"), max_length=20)
     approver = models.ForeignKey(User, verbose_name=_("审批人"), on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(User, verbose_name=_("提出人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     approved = models.BooleanField(_("同意"), default=True)
     opinion = models.TextField(_("意见"), blank=True)
     decided_at = models.DateTimeField(_("审批时间"))

@@ -40,7 +40,8 @@ def case_facts(case: Case, today: dt.date) -> workflow.Facts:
     settled = payment is None or payment.paid_on is not None
     return workflow.Facts(
         status=case.status, procedure=case.procedure, department_id=case.department_id, officers=officers,
-        filing_proposal=case.filing_proposal, check_extended=ExtensionKind.CHECK in extensions,
+        filing_proposal=case.filing_proposal, proposer_id=case.proposed_by_id,
+        check_extended=ExtensionKind.CHECK in extensions,
         decision_extended=ExtensionKind.DECISION in extensions, decision_due=current_decision_due(case, today),
         open_suspension=case.suspensions.filter(ends_on=None).exists(),
         preservations_pending=sum(1 for p in preservations if not p.approved_on and not p.decided_on),

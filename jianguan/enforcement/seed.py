@@ -1,7 +1,7 @@
 """Demo penalty cases of the city 市场监管局, made through the services: a clue past its check date, a filing awaiting
 the head, a case under investigation with evidence preserved (its 7-working-day clock running), a case notified
 and waiting out the party's statement period, a case decided, served, paid, closed and archived, and an
-on-the-spot decision waiting to be filed. The department's head (负责人, role leader) is added as `scjg_head`."""
+on-the-spot decision waiting to be filed. The department's head (负责人, role head) is the persona `scjg_head`."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _head(ctx: SeedContext, department: Department) -> User:
     if head is None:
         head = accounts.user_create(actor=ctx.actor, username=HEAD, full_name="何建华", department=department,
                                     password_hash=make_password(settings.JIANGUAN_DEMO_PASSWORD),
-                                    roles=[Role.LEADER])
+                                    roles=[Role.HEAD])
     return User.objects.get(pk=head.pk)
 
 

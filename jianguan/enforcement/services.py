@@ -490,10 +490,13 @@ class Step:
         self.event.update({"document": {"kind": kind, "number": self.document.number}})
         return self.document
 
-    def approve(self, opinion: str, *, approved: bool = True, role: str = Role.LEADER) -> None:
+    def approve(self, opinion: str, *, approved: bool = True, role: str = Role.HEAD) -> None:
+        proposer = self.case.proposed_by_id
         Approval.objects.create(case=self.case, step=self.edge.action, role=role, approver=self.actor,
-                                approved=approved, opinion=opinion, decided_at=timezone.now())
-        self.event.update({"approval": {"role": role, "approved": approved, "opinion": opinion}})
+                                proposed_by_id=proposer, approved=approved, opinion=opinion,
+                                decided_at=timezone.now())
+        self.event.update({"approval": {"role": role, "approved": approved, "opinion": opinion,
+                                        "proposed_by": proposer}})
 
 
 HANDLERS: dict[str, Callable[[Step], None]] = {}
@@ -523,6 +526,9 @@ def case_transition(*, actor: Any, case_id: int, action: str, data: dict[str, An
     step = Step(case=case, actor=actor, data=data, today=today, edge=edge, on=on, event={})
     old = case.status
     HANDLERS[action](step)
+    if action in workflow.PROPOSALS:
+        case.proposed_by = actor
+        step.event["proposed_by"] = actor.pk
     case.status = edge.target
     if case.filed_on and case.procedure == Procedure.ORDINARY:
         case.decision_due = current_decision_due(case, today)

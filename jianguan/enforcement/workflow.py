@@ -8,9 +8,13 @@ the guards, does the step and appends the case event.
 Who acts:
 - `handler`: an officer assigned to the case (before officers are assigned, any officer of the case's
   department); 行政处罚法 第四十二条 (two officers with valid 执法证) is a guard of the on-site acts.
-- `leader`: a 负责人 (role `leader`) of the case's department who is not one of its officers — approvals are made
-  by someone other than the handlers (立案 第五十四条, 先行登记保存 第五十六条, 决定 第五十七条, 结案).
+- `leader`: the 负责人 (role `head`, not the read-only `leader`) of the case's own department who is not one of its
+  officers — approvals are made by someone other than the handlers (立案 第五十四条, 先行登记保存 第五十六条,
+  决定 第五十七条, 结案).
 - `legal_reviewer`: a 法制审核 reviewer of the department, not one of its officers (第五十八条).
+- Whoever acts for the 负责人 or the reviewer is never the 提出人 of the step awaiting approval (`Facts.proposer_id`,
+  the person who proposed filing, preservation, the decision by ending the investigation, or closing), whatever
+  roles they hold: `same_person` (403).
 
 普通程序: clue → (propose, approve) 立案 or 不予立案 → 调查取证 (询问、现场检查、抽样、先行登记保存 …) → 调查终结
 → 法制审核 where required → 集体讨论 for major cases → 告知 → (听证) → 决定 → 送达 → 执行 → 结案 → 归档.
@@ -58,6 +62,7 @@ class Facts:
     department_id: int = 0
     officers: tuple[OfficerFact, ...] = ()
     filing_proposal: str = ""
+    proposer_id: int | None = None
     check_extended: bool = False
     decision_extended: bool = False
     decision_due: dt.date | None = None
@@ -354,6 +359,10 @@ EDGES: tuple[Edge, ...] = (
 CREATIONS = (("register", S.CLUE, HANDLER, "登记案件线索"), ("simple_decide", S.HANDED_OVER, HANDLER,
                                                               "当场作出行政处罚决定"))
 ACTIONS = frozenset(e.action for e in EDGES)
+# Steps that propose what a 负责人 (or the legal reviewer) then approves: their actor becomes the case's 提出人.
+PROPOSALS = frozenset({"propose_filing", "propose_not_filing", "preserve_request", "end_investigation",
+                       "propose_closing"})
+assert PROPOSALS <= ACTIONS
 _BY_KEY = {(e.source, e.action): e for e in EDGES}
 assert len(_BY_KEY) == len(EDGES), "one edge per (status, action)"
 
@@ -370,8 +379,8 @@ def may(edge: Edge, actor: Actor, facts: Facts) -> bool:
         if Role.OFFICER not in actor.roles:
             return False
         return actor.id in facts.officer_ids if facts.officers else True
-    required = Role.LEADER if edge.who == LEADER else Role.LEGAL_REVIEWER
-    return required in actor.roles and actor.id not in facts.officer_ids
+    required = Role.HEAD if edge.who == LEADER else Role.LEGAL_REVIEWER
+    return required in actor.roles and actor.id not in facts.officer_ids and actor.id != facts.proposer_id
 
 
 def refusal(edge: Edge, facts: Facts, today: dt.date) -> Refusal | None:
@@ -403,6 +412,8 @@ def check(facts: Facts, actor: Actor, action: str, today: dt.date) -> Edge:
         known = "" if action in ACTIONS else "未知的操作；"
         raise InvalidTransition(f"{known}案件处于“{S(facts.status).label}”，不能执行“{action}”",
                                 code="invalid_transition", extra=_allowed_extra(facts, actor, today))
+    if edge.who != HANDLER and actor.is_person and actor.id == facts.proposer_id:
+        raise AccessDenied("提出人与批准人不得为同一人", code="same_person", extra=_allowed_extra(facts, actor, today))
     if not may(edge, actor, facts):
         raise AccessDenied(f"“{edge.label}”须由{WHO_LABELS[edge.who]}办理（审批人不得为承办人员）",
                            code="not_permitted", extra=_allowed_extra(facts, actor, today))

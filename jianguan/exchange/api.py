@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import AuthorizationError
 
+from jianguan.accounts.api_auth import allow
 from jianguan.core.api import ErrorOut, principal
 from jianguan.core.roles import ApiScope
 
@@ -69,7 +70,7 @@ def _body(request: HttpRequest) -> tuple[bytes, int]:
     return b"".join(chunks), size
 
 
-@router.post("/exchange/{standard}/records",
+@router.post("/exchange/{standard}/records", auth=allow(systems=ApiScope.EXCHANGE_WRITE),
              response={200: IntakeOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut})
 def records_receive(request: HttpRequest, standard: str):
     """Check every record of the array against the standard and store those that pass (`op` i/u/d, `version`);

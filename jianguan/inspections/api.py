@@ -14,6 +14,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from jianguan.accounts.api_auth import allow
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person
 from jianguan.core.roles import Role
 
@@ -224,7 +225,9 @@ class SyncIn(InputSchema):
     transfer_to: str = ""
 
 
-@router.post("/inspections/sync", response={200: InspectionOut, 201: InspectionOut, 400: ErrorOut, 403: ErrorOut,
+@router.post("/inspections/sync",
+             auth=allow(Role.OFFICER),
+             response={200: InspectionOut, 201: InspectionOut, 400: ErrorOut, 403: ErrorOut,
                                             404: ErrorOut, 409: ErrorOut})
 def inspection_sync(request: HttpRequest, data: SyncIn):
     """Store what a phone captured, exactly once per `client_id` (201 when created, 200 with the stored record
@@ -259,7 +262,9 @@ class EvidenceIn(InputSchema):
     taken_at: dt.datetime | None = None
 
 
-@router.post("/inspections/{inspection_id}/evidence", response={200: EvidenceOut, 201: EvidenceOut, 400: ErrorOut,
+@router.post("/inspections/{inspection_id}/evidence",
+             auth=allow(Role.OFFICER),
+             response={200: EvidenceOut, 201: EvidenceOut, 400: ErrorOut,
                                                                   403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def evidence_upload(request: HttpRequest, inspection_id: int, data: Form[EvidenceIn], file: File[UploadedFile]):
     """Attach a photo or video (multipart: `file`, `client_id`, `sha256`). The type is read from the bytes (JPEG,

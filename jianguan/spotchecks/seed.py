@@ -61,8 +61,7 @@ def seed_spotchecks(ctx: SeedContext) -> None:
         return  # tests build their tasks through the services
     today = timezone.localdate()
     city = Department.objects.get(kind=DepartmentKind.SCJG, region_id=settings.JIANGUAN_LOCALITY)
-    admin, leader = _person(city, Role.DEPARTMENT_ADMIN), User.objects.filter(
-        role_grants__role=Role.LEADER).order_by("pk").first()
+    admin, leader = _person(city, Role.DEPARTMENT_ADMIN), _person(city, Role.HEAD)
     start_of_year = dt.date(today.year, 1, 1)
     if not admin or not random_check_rows(body_id=city.pk, start=start_of_year, end=start_of_year):
         return

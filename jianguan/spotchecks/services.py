@@ -30,7 +30,7 @@ from jianguan.core.bulk import binary_rows, bulk_insert, ids_by
 from jianguan.core.calendar import add_working_days
 from jianguan.core.canonical import canonical_json_plain, parse_json_plain
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
-from jianguan.core.roles import Role
+from jianguan.core.roles import Role, is_head_of, refuse_same_person
 from jianguan.credit import services as credit
 from jianguan.credit.models import CreditKind
 from jianguan.enforcement import services as enforcement
@@ -63,7 +63,7 @@ ABNORMAL_WORKING_DAYS = 10
 ABNORMAL_CODES = {ResultCode.UNREACHABLE, ResultCode.FALSE_PUBLICITY}
 PENDING_SUBCODES = {ResultCode.PENDING_REGISTRATION, ResultCode.PENDING_FOOD_DRUG, ResultCode.PENDING_QUALITY,
                     ResultCode.PENDING_OTHER_DEPARTMENT, ResultCode.PENDING_POLICE}
-VOID_APPROVERS = (Role.LEADER, Role.LEGAL_REVIEWER)
+VOID_APPROVERS = (Role.HEAD, Role.LEGAL_REVIEWER)  # of the department that leads the task
 DRAND_QUICKNET = {"source": "drand", "chain": "quicknet",
                   "chain_hash": "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"}
 
@@ -569,13 +569,17 @@ def draw_void_request(*, actor: User, draw_id: int, reason: str) -> Draw:
 
 @transaction.atomic
 def draw_void_approve(*, actor: User, draw_id: int) -> Draw:
-    """The second approver (a leader or a legal reviewer, not the requester) voids the draw; it stays on record and
-    public, and a new draw needs a new commitment."""
-    draw = Draw.objects.select_for_update().get(pk=draw_id)
+    """The second approver voids the draw: the head (负责人) or a legal reviewer of the department that leads the
+    task, never the person who asked for the void (提出人). The draw stays on record and public, and a new draw
+    needs a new commitment."""
+    draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
     if not draw.void_requested_by_id or draw.status == DrawStatus.VOID:
         raise InvalidTransition("没有待批准的作废申请", code="void_not_requested")
-    if not actor.has_role(*VOID_APPROVERS) or actor.pk == draw.void_requested_by_id:
-        raise AccessDenied("作废须由领导或法制审核人员另行批准，申请人不能自批", code="void_second_approver")
+    refuse_same_person(draw.void_requested_by_id, actor)
+    lead = draw.task.lead_id
+    if not (is_head_of(actor, lead) or (getattr(actor, "is_person", False) and actor.department_id == lead
+                                        and actor.has_role(Role.LEGAL_REVIEWER))):
+        raise AccessDenied("作废须由牵头部门的负责人或法制审核人员另行批准", code="void_second_approver")
     draw.status, draw.void_approved_by, draw.voided_at = DrawStatus.VOID, actor, timezone.now()
     draw.save(update_fields=["status", "void_approved_by", "voided_at", "updated_at"])
     draw.results.all().delete()
