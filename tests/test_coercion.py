@@ -713,3 +713,57 @@ def test_the_demo_seed_makes_measures_through_the_services(world, city):
     assert statuses == sorted([M.IN_FORCE, M.EMERGENCY, M.RELEASED])
     assert Measure.objects.filter(selectors.overdue_q()).count() == 1
     assert Enforcement.objects.get().status == E.DEMANDED
+
+
+# Who approves: the head of the acting body, never the proposer (issue "who may act") --------------------------
+
+def _head_of(kind: str, region: str, username: str, roles: tuple[str, ...] = ("head",)) -> User:
+    department = Department.objects.get(kind=kind, region_id=region)
+    user = accounts.user_create(actor=SYSTEM, username=username, full_name=f"负责人{username}", department=department,
+                                password_hash="!", roles=list(roles))
+    return User.objects.get(pk=user.pk)
+
+
+def test_only_the_head_of_the_acting_body_approves_an_emergency_measure(world, persona):
+    """《行政强制法》第十九条: an emergency 查封 is approved afterwards by the acting body's head (负责人), and by nobody
+    who merely reads the body's records (the government office's read-only 领导) or heads another body."""
+    measure = _emergency(world, kind="seal_premises")
+    others = [persona("leader"), persona("dataadmin"), persona("scjg_admin"),
+              _head_of(DepartmentKind.STHJ, "421200", "sthj_head"), _head_of(DepartmentKind.SCJG, "421202", "xa_head")]
+    for who in others:  # those who read the measure are refused (403); the others do not see it (404)
+        with pytest.raises((AccessDenied, NotFound)) as refused:
+            services.measure_approve(actor=who, measure_id=measure.pk)
+        reads = Measure.objects.visible_to(who).filter(pk=measure.pk).exists()
+        assert refused.value.code == ("not_allowed_for_role" if reads else "not_found"), who.username
+    assert Measure.objects.visible_to(persona("leader")).filter(pk=measure.pk).exists()
+    assert Measure.objects.get(pk=measure.pk).status == M.EMERGENCY and not measure.steps.filter(
+        action="approve").exists()
+    assert services.measure_approve(actor=world["head"], measure_id=measure.pk).status == M.IN_FORCE
+
+
+def test_only_the_head_of_the_acting_body_terminates_a_compulsory_enforcement(world, persona):
+    """《行政强制法》第三十九条、第十八条: ending an enforcement is the acting body's decision, taken by its head."""
+    enforcement = _enforcement(world)
+    for who in (persona("leader"), _head_of(DepartmentKind.STHJ, "421200", "sthj_head")):
+        with pytest.raises((AccessDenied, NotFound)):
+            services.enforcement_terminate(actor=who, enforcement_id=enforcement.pk, reason="当事人已履行")
+    assert Enforcement.objects.get(pk=enforcement.pk).status == E.CREATED
+    assert services.enforcement_terminate(actor=world["head"], enforcement_id=enforcement.pk,
+                                          reason="当事人已履行").status == E.TERMINATED
+
+
+def test_the_proposer_never_approves_their_own_measure(world):
+    """An officer who is also the body's head requests a measure: another head approves it, never they."""
+    both = _head_of(DepartmentKind.SCJG, "421200", "qz_head", roles=("officer", "head"))
+    accounts.credential_add(actor=SYSTEM, user=both, number="421200799999", issued_by="咸宁市人民政府",
+                            valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2029, 12, 31), domains=["市场监管"],
+                            qualifications=["食品"])
+    measure = services.measure_request(actor=User.objects.get(pk=both.pk), **_values(world))
+    assert measure.requested_by == both  # the 提出人, on the record
+    for attempt in (lambda: services.measure_approve(actor=both, measure_id=measure.pk),
+                    lambda: services.measure_refuse(actor=both, measure_id=measure.pk, reason="自行审批")):
+        with pytest.raises(AccessDenied) as refused:
+            attempt()
+        assert refused.value.code == "same_person" and refused.value.message == "提出人与批准人不得为同一人"
+    assert Measure.objects.get(pk=measure.pk).status == M.REQUESTED
+    assert services.measure_approve(actor=world["head"], measure_id=measure.pk).approved_by == world["head"]

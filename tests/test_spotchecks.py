@@ -150,7 +150,7 @@ def test_an_empty_pool_is_refused(food_task, persona):
 
 
 def test_voiding_needs_a_reason_and_a_second_approver(food_task, persona):
-    admin, leader = persona("scjg_admin"), persona("leader")
+    admin, leader = persona("scjg_admin"), persona("scjg_head")
     draw = _drawn(food_task, persona)
     with pytest.raises(ValidationFailed):
         services.draw_void_request(actor=admin, draw_id=draw.pk, reason="")
@@ -288,7 +288,7 @@ def test_a_draw_voided_before_its_rows_are_written_gets_none(food_task, persona,
     settings.JIANGUAN_DRAW_INLINE_RESULTS = 0
     draw, enqueue = _revealed_later(food_task, persona, django_capture_on_commit_callbacks)
     services.draw_void_request(actor=persona("scjg_admin"), draw_id=draw.pk, reason="名录缺少新设立主体")
-    services.draw_void_approve(actor=persona("leader"), draw_id=draw.pk)
+    services.draw_void_approve(actor=persona("scjg_head"), draw_id=draw.pk)
     enqueue()
     assert not CheckResult.objects.filter(draw=draw).exists()
 
@@ -332,7 +332,7 @@ def test_avoidance_excludes_the_pair_from_the_next_draw(food_task, persona, sign
     draw = services.draw_commit(actor=persona("scjg_admin"), task_id=food_task.pk, beacon=_witness(), now=MOMENT)
     target = draw.frozen["pool"]["ALL"][0]
     services.draw_void_request(actor=persona("scjg_admin"), draw_id=draw.pk, reason="测试回避后重新抽取")
-    services.draw_void_approve(actor=persona("leader"), draw_id=draw.pk)
+    services.draw_void_approve(actor=persona("scjg_head"), draw_id=draw.pk)
     client = signed_in(officer)
     response = client.post("/spotchecks/inspectors/", {"form": "avoidance", "uscc": target, "reason": "亲属关系"})
     assert response.status_code == 302

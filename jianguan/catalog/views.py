@@ -164,7 +164,7 @@ def change_detail(request: HttpRequest, change_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
     selectors.change_get(user=request.user, change_id=change_id)
     approve = request.POST.get("decision") == "approve"
@@ -175,7 +175,7 @@ def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def change_withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
     selectors.change_get(user=request.user, change_id=change_id)
     services.change_withdraw(actor=request.user, change_id=change_id)

@@ -13,7 +13,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jianguan.core.http import attempt, page_of
+from jianguan.core.http import attempt, page_of, role_required
+from jianguan.core.roles import Role
 from jianguan.documents import contracts as documents
 
 from . import selectors, services
@@ -62,7 +63,7 @@ def _items(post: Any) -> list[dict[str, str]]:
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN)
 def measure_create(request: HttpRequest) -> HttpResponse:
     post = request.POST
     values = {"kind": post.get("kind", ""), "inspection_number": post.get("inspection_number", ""),
@@ -101,7 +102,7 @@ MEASURE_FIELDS = {"approve": ("note",), "refuse": ("reason",), "withdraw": ("rea
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD)
 def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
     post, action = request.POST, request.POST.get("action", "")
@@ -142,7 +143,7 @@ def measure_document(request: HttpRequest, measure_id: int, document_id: int) ->
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN)
 def enforcement_create(request: HttpRequest) -> HttpResponse:
     post = request.POST
     values = _fields(post, ("inspection_number", "catalog_code", "power", "mode", "decision_reference",
@@ -177,7 +178,7 @@ ENFORCEMENT_FIELDS = {
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD)
 def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
     enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
     post, action = request.POST, request.POST.get("action", "")

@@ -40,7 +40,7 @@ def _number(moment: dt.datetime) -> str:
     return f"{prefix}{sequence:05d}"
 
 
-def _clean(values: dict[str, Any], *, field_prefix: str = "") -> dict[str, Any]:
+def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Any = None) -> dict[str, Any]:
     """Check one complaint's fields; name the field at fault."""
     def fail(message: str, code: str, field: str) -> None:
         raise ValidationFailed(message, code=code, field=field_prefix + field)
@@ -56,7 +56,7 @@ def _clean(values: dict[str, Any], *, field_prefix: str = "") -> dict[str, Any]:
         fail("请写明投诉举报的内容（至少 5 个字）", "content_required", "content")
     subject = str(values.get("subject_name") or "").strip()
     code = str(values.get("subject_uscc") or "").strip().upper()
-    entity = require_entity(code, field_prefix + "subject_uscc") if code else None
+    entity = require_entity(code, field_prefix + "subject_uscc", reader=reader) if code else None
     if not subject and entity is None:
         fail("请写明被投诉举报的对象", "subject_required", "subject_name")
     region = entity.region if entity else Region.objects.filter(code=values.get("region") or "").first()
@@ -99,7 +99,9 @@ def complaint_receive(*, actor: Actor, values: dict[str, Any], channel: str, ext
         raise ValidationFailed("渠道无效", code="channel_invalid", field="channel")
     if external_ref and Complaint.objects.filter(channel=channel, external_ref=external_ref).exists():
         raise ValidationFailed(f"来源编号“{external_ref}”已收到过", code="duplicate", field="external_ref")
-    return _create(actor, _clean(values), channel=channel, received_at=received_at or timezone.now(),
+    # A person recording a complaint (an officer taking a call) names only entities of their jurisdiction.
+    reader = actor if getattr(actor, "is_person", False) else None
+    return _create(actor, _clean(values, reader=reader), channel=channel, received_at=received_at or timezone.now(),
                    external_ref=external_ref, raw=_raw(values))
 
 

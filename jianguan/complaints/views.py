@@ -62,7 +62,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN)
 def complaint_act(request: HttpRequest, complaint_id: int) -> HttpResponse:
     selectors.complaint_get(reader=request.user, complaint_id=complaint_id)
     action, note = request.POST.get("action"), request.POST.get("note", "")

@@ -28,6 +28,25 @@ def role_required(*roles: str) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.post_roles = frozenset(roles)  # type: ignore[attr-defined]  (read by the write matrix test)
+        return wrapped
+
+    return decorator
+
+
+def post_roles(*roles: str) -> Callable:
+    """A page every signed-in reader may see whose form (POST) only holders of `roles` may send (403 otherwise).
+    Every page that accepts POST names its roles, here or with `role_required`."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST" and not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.post_roles = frozenset(roles)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

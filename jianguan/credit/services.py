@@ -29,12 +29,17 @@ def _rows_from_table(data: bytes, file_name: str) -> list[tuple[int, dict[str, s
     return [(number, {COLUMNS[k]: v for k, v in row.items() if k in COLUMNS}) for number, row in table.rows]
 
 
-def _check(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+def _check(rows: list[tuple[int, dict[str, Any]]], reader: Any = None) -> list[tuple[int, dict[str, Any]]]:
+    """Each row checked; an entity outside the importer's jurisdiction (`reader`'s scope, as for reads) is refused
+    like an unknown one."""
     problems: list[Problem] = []
     today = timezone.localdate()
     codes = {str(row.get("uscc", "")).strip().upper() for _, row in rows}
-    entities = dict(MarketEntity.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
-    regions = dict(MarketEntity.objects.filter(uscc__in=codes).values_list("uscc", "region_id"))
+    known = MarketEntity.objects.filter(uscc__in=codes)
+    if getattr(reader, "scope", None) is not None:
+        known = known.visible_to(reader)
+    entities = dict(known.values_list("uscc", "pk"))
+    regions = dict(known.values_list("uscc", "region_id"))
     clean = []
     for number, row in rows:
         code = str(row.get("uscc", "")).strip().upper()
@@ -43,7 +48,8 @@ def _check(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, 
             problems.append(Problem(number, "统一社会信用代码", f"uscc_{problem}", f"代码“{code}”无效（{problem}）"))
             continue
         if code not in entities:
-            problems.append(Problem(number, "统一社会信用代码", "entity_unknown", f"市场主体“{code}”不在监管对象库中"))
+            problems.append(Problem(number, "统一社会信用代码", "entity_unknown",
+                                    f"市场主体“{code}”不在监管对象库中或不在本部门管辖范围内"))
             continue
         dates = {}
         for key, label in (("date", "日期"), ("ends_on", "移出日期")):
@@ -85,7 +91,7 @@ def credit_import(*, actor: Actor, kind: str, source: str, rows: list[tuple[int,
         raise ImportRefused([Problem(None, None, "kind_invalid", f"未知的信用信息类别“{kind}”")])
     if not source.strip():
         raise ImportRefused([Problem(None, None, "source_required", "必须注明来源")])
-    clean = _check(rows)
+    clean = _check(rows, reader=actor)
     batch = CreditImport.objects.create(kind=kind, source=source.strip(), file_name=file_name[:200], raw=raw,
                                         rows=len(clean), imported_by=actor_ref(actor).label)
     try:

@@ -190,7 +190,7 @@ def _party_values(party: dict[str, Any], *, actor: Actor, field: str = "party") 
     party = party or {}
     code = str(party.get("uscc") or party.get("entity_code") or "").strip()
     if code:
-        entity = require_entity(code, f"{field}.uscc")
+        entity = require_entity(code, f"{field}.uscc", reader=actor)
         kind = PartyKind.PERSON if entity.entity_type == EntityType.INDIVIDUAL else PartyKind.ORGANISATION
         return {"entity": entity, "person": None, "party_name": entity.name, "party_code": entity.uscc,
                 "party_kind": kind, "party_address": entity.registered_address, "region": entity.region}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.models import User
 from jianguan.behaviour.services import PENALTY_KINDS
 from jianguan.complaints import selectors as complaint_selectors
-from jianguan.core.http import attempt, page_of, render_page
+from jianguan.core.http import attempt, page_of, post_roles, render_page, role_required
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 from jianguan.documents import contracts as documents
@@ -149,7 +149,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "counts": selectors.dashboard_counts(reader=user)}, partial="results")
 
 
-@login_required
+@post_roles(Role.OFFICER)
 def case_new(request: HttpRequest) -> HttpResponse:
     """登记案件线索, or 当场处罚 (简易程序)."""
     user, post = request.user, request.POST
@@ -207,7 +207,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER)
 def case_act(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get(reader=request.user, case_id=case_id)
     action = request.POST.get("action", "")
@@ -220,7 +220,7 @@ def case_act(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER)
 def evidence_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     """Upload evidence from the page: the SHA-256 comes from the browser (static/enforcement/evidence.js) and is
     checked against the bytes received; without script the server's own digest is used."""
@@ -277,7 +277,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER)
 def clue_from_complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """转为案件线索: the complaint page's button; the clue's 15-working-day check clock starts at receipt."""
     complaint_selectors.complaint_get(reader=request.user, complaint_id=complaint_id)

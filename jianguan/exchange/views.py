@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of, role_required
+from jianguan.core.http import page_of, post_roles, role_required
 
 from . import repairs, selectors, services, standards
 from .models import RepairStatus
@@ -97,7 +97,7 @@ def _form_fields(std: Any, payload: dict[str, Any], errors: list[dict[str, Any]]
     return rows
 
 
-@login_required
+@post_roles(*UPLOADERS)
 def repair_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """One refused record: its problems and a form to correct its fields (checked again on submit)."""
     item = selectors.repair_get(reader=request.user, item_id=item_id)
@@ -123,7 +123,7 @@ def repair_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(*UPLOADERS)
 def repair_dismiss(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.repair_get(reader=request.user, item_id=item_id)
     if not may_repair(request.user, item):

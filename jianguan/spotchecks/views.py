@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.catalog.models import ImplementationVersion
-from jianguan.core.http import attempt, page_of
+from jianguan.core.http import attempt, page_of, post_roles, role_required
+from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 
 from . import protocol, selectors, services
@@ -24,7 +25,7 @@ CLASSES = ("A", "B", "C", "D")
 
 
 
-@login_required
+@post_roles(Role.DEPARTMENT_ADMIN, Role.OFFICER)
 def index(request: HttpRequest) -> HttpResponse:
     """Plans and tasks of the reader's scope, and the forms of a new plan and a new task."""
     user = request.user
@@ -43,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "by_department": selectors.figures_by_department(reader=user)})
 
 
-@login_required
+@post_roles(Role.DEPARTMENT_ADMIN, Role.OFFICER)
 def directory(request: HttpRequest) -> HttpResponse:
     """执法检查人员名录库 of the reader's department; an officer's own avoidance declarations; areas set by the
     department administrator."""
@@ -71,7 +72,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
 def plan_act(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plans(reader=request.user).get_visible(request.user, pk=plan_id)
     if request.POST.get("action") == "file":
@@ -82,7 +83,7 @@ def plan_act(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
 def task_create(request: HttpRequest) -> HttpResponse:
     post = request.POST
     strata = {name: {"ratio": post.get(f"ratio_{name}")} for name in CLASSES if post.get(f"ratio_{name}", "") != ""}
@@ -115,7 +116,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER)
 def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     """Publish the task, commit a draw, give the beacon value, replace an inspector, void, publish the results."""
     task = selectors.task_get(reader=request.user, task_id=task_id)
@@ -161,7 +162,7 @@ def my_checks(request: HttpRequest) -> HttpResponse:
     return render(request, "spotchecks/my_checks.html", {"checks": selectors.my_checks(reader=request.user)})
 
 
-@login_required
+@post_roles(Role.OFFICER, Role.DEPARTMENT_ADMIN)
 def check(request: HttpRequest, result_id: int) -> HttpResponse:
     """One drawn object: the result form for its assigned inspectors, then the outcome and the hand-over."""
     result = selectors.result_get(reader=request.user, result_id=result_id)

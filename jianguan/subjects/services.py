@@ -65,12 +65,20 @@ def require_ric(value: str, field: str = "id_number") -> str:
     return number
 
 
-def require_entity(value: str, field: str = "uscc") -> MarketEntity:
-    """The entity of the object library with this 统一社会信用代码 (the code checked first)."""
+def require_entity(value: str, field: str = "uscc", *, reader: Any = None) -> MarketEntity:
+    """The entity of the object library with this 统一社会信用代码 (the code checked first).
+
+    With `reader` (the acting person or system), the entity must also lie within the reader's jurisdiction, the
+    same scope as their reads: a record about an entity is written only by those who may read it. An entity out of
+    scope is refused exactly like an absent one, so the answer tells nothing about it."""
     code = require_uscc(value, field)
     entity = MarketEntity.objects.select_related("region").filter(uscc=code).first()
+    scope = getattr(reader, "scope", None) if reader is not None else None
+    if scope is not None and entity is not None and not MarketEntity.objects.covers(scope, entity):
+        entity = None
     if entity is None:
-        raise ValidationFailed(f"市场主体“{code}”不在监管对象库中", code="entity_unknown", field=field)
+        where = "或不在本部门管辖范围内" if scope is not None else ""
+        raise ValidationFailed(f"市场主体“{code}”不在监管对象库中{where}", code="entity_unknown", field=field)
     return entity
 
 

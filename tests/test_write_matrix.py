@@ -1,0 +1,284 @@
+"""The write matrix: every write the platform accepts, tried by each persona who must be refused.
+
+Generated like tests/test_outsiders.py: the OpenAPI document lists every operation that is not a GET and the URL
+configuration every page; a write operation without an entry in `WRITES` fails the suite, and so does a page
+that accepts a form (POST) without naming the roles that may send it. For each write, the anonymous caller, the
+read-only 领导, an officer of another department and an officer of another county are refused, and no row of any
+table is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import get_resolver
+
+from jianguan.accounts.api_auth import RoleGate
+from jianguan.accounts.models import User
+from jianguan.coercion import services as coercion
+from jianguan.complaints.services import complaint_receive
+from jianguan.core.actors import SystemActor
+from jianguan.core.roles import Role
+from jianguan.inspections import services as inspections
+from jianguan.subjects.models import MarketEntity
+
+from .enforcement_fixtures import register, world_fixture  # noqa: F401
+from .library_fixtures import COERCION
+from .library_fixtures import inspect as record_inspection
+from .test_outsiders import PUBLIC_API, PUBLIC_PAGES, _named_patterns
+
+pytestmark = pytest.mark.django_db
+
+GOODS = [{"name": "过期饼干", "spec": "200g/袋", "quantity": "46", "unit": "袋", "condition": "外包装完好"}]
+
+
+@dataclass(frozen=True)
+class Write:
+    """How to try one write: the record its path names (a key of `records`), a body valid for its schema (so that
+    a refusal comes from who is asking, not from the shape of the request), files for a multipart body, and
+    whether officers of any department may create such a record of their own (then the officer of another
+    department is not refused; the other county's officer is, naming an entity outside their jurisdiction)."""
+
+    record: str | None = None
+    body: dict = field(default_factory=dict)
+    files: bool = False
+    own_creation: bool = False
+
+
+def _party(records: dict) -> dict:
+    return {"uscc": records["entity"]}
+
+
+WRITES: dict[tuple[str, str], Write] = {
+    ("POST", "/api/v1/catalog/changes"): Write(body={"kind": "item_suspend", "payload": {}}),
+    ("POST", "/api/v1/catalog/changes/{change_id}/review"): Write(body={"approve": True}),
+    ("POST", "/api/v1/catalog/changes/{change_id}/withdraw"): Write(),
+    ("POST", "/api/v1/catalog/publications"): Write(body={"title": "发布"}),
+    ("POST", "/api/v1/catalog/mappings"): Write(files=True),
+    ("POST", "/api/v1/catalog/mappings/{mapping_id}/rows/{row_id}/decision"): Write(body={"item": None}),
+    ("POST", "/api/v1/catalog/spot-checks/{row_id}/items"): Write(body={"items": []}),
+    ("POST", "/api/v1/catalog/powers/{row_id}/items"): Write(body={"items": []}),
+    ("POST", "/api/v1/enforcement/cases"): Write(own_creation=True, body={
+        "party": "ENTITY", "summary": "举报销售过期食品", "source": "report", "source_ref": "JB-M-1",
+        "received_on": "2026-10-12"}),
+    ("POST", "/api/v1/enforcement/cases/simple"): Write(own_creation=True, body={
+        "party": "ENTITY", "officers": ["x"], "facts": "销售过期食品", "basis": "《食品安全法》",
+        "penalty_kinds": ["01"], "catalog_code": "11000000000111"}),
+    ("POST", "/api/v1/enforcement/cases/{case_id}/transitions"): Write("case", {"action": "propose_filing",
+                                                                                "data": {}}),
+    ("POST", "/api/v1/enforcement/cases/{case_id}/evidence"): Write("case", {"sha256": "SHA"}, files=True),
+    ("POST", "/api/v1/audit/verify"): Write(),
+    ("POST", "/api/v1/credit/records"): Write(body={"kind": "dishonest_debtor", "source": "法院", "records": []}),
+    ("POST", "/api/v1/credit/imports"): Write(body={"kind": "dishonest_debtor", "source": "法院"}, files=True),
+    ("POST", "/api/v1/exchange/{standard}/records"): Write(),
+    ("POST", "/api/v1/coercion/measures"): Write(own_creation=True, body={
+        "kind": "seize", "inspection_number": "INSPECTION", "catalog_code": COERCION, "facts": "经营过期食品",
+        "basis": "《食品安全法》第一百一十条", "items": GOODS, "officers": ["scjg_officer", "case_officer_b"],
+        "days": 30, "place": "保管室"}),
+    ("POST", "/api/v1/coercion/measures/{measure_id}/transitions"): Write("measure", {"action": "approve"}),
+    ("POST", "/api/v1/coercion/measures/{measure_id}/case"): Write("measure", {"case_number": "X"}),
+    ("POST", "/api/v1/coercion/enforcements"): Write(own_creation=True, body={
+        "inspection_number": "INSPECTION", "catalog_code": COERCION, "power": "own", "mode": "late_fee",
+        "decision_reference": "咸市监处罚〔2026〕9号", "decision_served_on": "2026-02-20",
+        "obligation": "缴纳罚款", "principal": "5000", "payment_due": "2026-03-07"}),
+    ("POST", "/api/v1/coercion/enforcements/{enforcement_id}/transitions"): Write("enforcement",
+                                                                                   {"action": "terminate",
+                                                                                    "reason": "已履行"}),
+    ("POST", "/api/v1/coercion/enforcements/{enforcement_id}/case"): Write("enforcement", {"case_number": "X"}),
+    ("POST", "/api/v1/inspections/sync"): Write(own_creation=True, body={
+        "client_id": "CLIENT", "origin_kind": "routine", "implementation_code": "IMPLEMENTATION",
+        "party": "ENTITY", "officers": ["scjg_officer", "case_officer_b"]}),
+    ("POST", "/api/v1/inspections/{inspection_id}/evidence"): Write("inspection", {"client_id": "CLIENT",
+                                                                                    "sha256": "SHA"}, files=True),
+    ("POST", "/api/v1/complaints"): Write(own_creation=True, body={
+        "category": "food", "subject_uscc": "USCC", "content": "电话反映该店销售过期食品"}),
+    ("POST", "/api/v1/complaints/imports"): Write(files=True),
+    ("POST", "/api/v1/complaints/{complaint_id}/decision"): Write("complaint", {"accept": True}),
+}
+
+# Write operations whose roles are checked inside the operation rather than by `allow` (the audit app lies below
+# accounts, where `allow` lives; it calls `require_person` with its roles before anything else).
+ROLES_INSIDE = {("POST", "/api/v1/audit/verify")}
+
+FILE = b"name,value\n\xe9\xa3\x9f\xe5\x93\x81,1\n"
+
+
+def _operations(client: Client) -> list[tuple[str, str]]:
+    schema = client.get("/api/v1/openapi.json").json()
+    return [(method.upper(), path) for path, item in schema["paths"].items() for method in item]
+
+
+def _writes(client: Client) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in _operations(client) if m != "GET" and (m, p) not in PUBLIC_API]
+
+
+def _row_counts() -> tuple[int, ...]:
+    """The number of rows of every table of the project's models (sessions aside), in one query."""
+    tables = sorted({m._meta.db_table for m in apps.get_models() if m._meta.managed and not m._meta.proxy
+                     and m._meta.db_table != "django_session"})
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables))
+        return tuple(cursor.fetchone())
+
+
+# The declarations --------------------------------------------------------------------------------------------
+
+def test_every_write_operation_has_an_entry_in_the_matrix(client):
+    writes = set(_writes(client))
+    assert len(writes) >= 25
+    missing = writes - set(WRITES)
+    assert not missing, f"add write matrix entries for {sorted(missing)}"
+    assert not set(WRITES) - writes, "entries for operations that no longer exist"
+
+
+def test_every_write_operation_names_its_roles():
+    from jianguan.config.api import api
+
+    found = {}
+    for bound in api._get_bound_routers():
+        for path, view in bound.path_operations.items():
+            for operation in view.operations:
+                for method in operation.methods:
+                    key = (method, "/api/v1" + re.sub(r"\{(\w+):?\w*\}", r"{\1}", bound.prefix + path))
+                    found[key] = operation.auth_callbacks
+    for key in WRITES:
+        callbacks = found[key]
+        if key in ROLES_INSIDE:
+            continue
+        assert callbacks and all(isinstance(c, RoleGate) for c in callbacks), f"{key} does not use allow(...)"
+        assert Role.LEADER not in callbacks[0].roles, f"{key}: the read-only leader writes nothing"
+
+
+def _post_pages() -> list[tuple[str, object, str, bool]]:
+    """Every work page (name, view, path with placeholders, whether it names a record) except the public ones."""
+    pages = []
+    for name, pattern in _named_patterns(get_resolver().url_patterns):
+        if name in PUBLIC_PAGES:
+            continue
+        path = "/" + re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", "1", str(pattern.pattern)))
+        pages.append((name, pattern.callback, path, "<" in str(pattern.pattern)))
+    return pages
+
+
+def test_every_page_that_accepts_a_form_names_its_roles(signed_in, persona):
+    """A page whose view reads a form (its code handles POST) names the roles that may send it (`role_required` or
+    `post_roles`), and the read-only leader is not among them: the leader's POST is refused (403, or 404 for a
+    record that does not exist). No page writes a row when the leader posts to it."""
+    client = signed_in(persona("leader"))
+    forms = []
+    for name, view, path, templated in _post_pages():
+        before = _row_counts()
+        response = client.post(path, {})
+        if "POST" in inspect.getsource(inspect.unwrap(view)):
+            forms.append(name)
+            roles = getattr(view, "post_roles", None)
+            assert roles is not None, f"{name} accepts POST without naming its roles"
+            assert Role.LEADER not in roles, name
+            assert response.status_code in ((403, 404) if templated else (403,)), \
+                f"{name} ({path}) answered {response.status_code}"
+        assert _row_counts() == before, f"{name}: the leader's POST wrote rows"
+    assert len(forms) >= 20, forms
+
+
+# The refusals ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def records(world) -> dict:
+    """Records of the city 市场监管局 about a 咸安区 entity: a case, a measure, a compulsory enforcement, a field
+    inspection; and a complaint assigned to 咸安区."""
+    inspection = record_inspection(world.entity, number="JC-MATRIX-1")
+    officers = ["scjg_officer", "case_officer_b"]
+    measure = coercion.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
+                                       catalog_code=COERCION, facts="经营过期食品", basis="《食品安全法》第一百一十条",
+                                       items=GOODS, officers=officers, days=30, place="保管室")
+    enforcement = coercion.enforcement_create(
+        actor=world.officer, inspection_number=inspection.number, catalog_code=COERCION, power="own",
+        mode="late_fee", decision_reference="咸市监处罚〔2026〕3号", decision_served_on="2026-02-20",
+        obligation="缴纳罚款人民币五千元", principal="5000", payment_due="2026-03-07")
+    field_inspection = inspections.inspection_open(actor=world.officer, origin_kind="routine",
+                                                   implementation_code=world.implementation,
+                                                   party={"uscc": world.entity.uscc}, officers=officers)
+    complaint = complaint_receive(actor=SystemActor("test"), channel="portal", values={
+        "category": "food", "subject_uscc": world.entity.uscc, "content": "该店销售过期食品请处理"})
+    return {"case": register(world).pk, "measure": measure.pk, "enforcement": enforcement.pk,
+            "inspection": field_inspection.pk, "inspection_client": str(field_inspection.client_id),
+            "complaint": complaint.pk, "entity": world.entity.uscc, "inspection_number": inspection.number,
+            "implementation": world.implementation}
+
+
+def _body(write: Write, records: dict) -> dict:
+    text = repr(write.body)
+    values = {"'ENTITY'": repr({"uscc": records["entity"]}), "'USCC'": repr(records["entity"]),
+              "'INSPECTION'": repr(records["inspection_number"]), "'IMPLEMENTATION'": repr(records["implementation"]),
+              "'CLIENT'": repr(records["inspection_client"] if write.record else str(uuid.uuid4())),
+              "'SHA'": repr(hashlib.sha256(FILE).hexdigest())}
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return eval(text)  # noqa: S307  (our own literals, placeholders replaced by reprs)
+
+
+def _call(client: Client, method: str, path: str, write: Write, records: dict):
+    url = re.sub(r"\{[^}]+\}", lambda m: str(records.get(write.record, 1)) if write.record else (
+        "行政检查行为" if m.group(0) == "{standard}" else "1"), path)
+    body = _body(write, records)
+    if write.files:
+        assert method == "POST"
+        return client.post(url, {**body, "file": SimpleUploadedFile("upload.csv", FILE, content_type="text/csv")})
+    return client.generic(method, url, json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def _refused(api, users: dict[str, User | None], records: dict, who: str, allowed: set[int], *,
+             skip_own_creation: bool = False, creation_allowed: set[int] | None = None) -> int:
+    tried = 0
+    client = api(users[who])
+    for (method, path), write in WRITES.items():
+        if skip_own_creation and write.own_creation:
+            continue
+        before = _row_counts()
+        response = _call(client, method, path, write, records)
+        expected = creation_allowed if write.own_creation and creation_allowed else allowed
+        assert response.status_code in expected, f"{who}: {method} {path} answered {response.status_code} " \
+                                                f"{response.content[:300]!r}"
+        if response.status_code != 400:
+            assert response.json()["code"] in {"unauthenticated", "forbidden", "not_found", "not_allowed_for_role"}
+        assert _row_counts() == before, f"{who}: {method} {path} was refused but wrote rows"
+        tried += 1
+    return tried
+
+
+@pytest.fixture
+def matrix_users(persona, outsider) -> dict[str, User | None]:
+    return {"anonymous": None, "leader": persona("leader"), "other department": persona("sthj_officer"),
+            "other county": outsider}
+
+
+def test_anonymous_callers_and_the_read_only_leader_are_refused_every_write(api, matrix_users, records):
+    assert _refused(api, matrix_users, records, "anonymous", {401}) == len(WRITES)
+    assert _refused(api, matrix_users, records, "leader", {403}) == len(WRITES)
+
+
+def test_an_officer_of_another_department_is_refused_every_write_on_others_records(api, matrix_users, records):
+    """The city 生态环境局's officer reads the whole city's entities (the object library is scoped by region) and may
+    open records of their own department about them; every write on the 市场监管局's records, and every write of
+    another role, is refused."""
+    tried = _refused(api, matrix_users, records, "other department", {403, 404}, skip_own_creation=True)
+    assert tried == sum(1 for w in WRITES.values() if not w.own_creation)
+
+
+def test_an_officer_of_another_county_is_refused_every_write(api, matrix_users, records):
+    """嘉鱼县's officer: the 咸安区 entity, the city's records and inspection lie outside their jurisdiction; a
+    creation naming them is refused like an unknown entity (400 naming the field), anything else 403 or 404."""
+    assert not MarketEntity.objects.visible_to(matrix_users["other county"]).filter(uscc=records["entity"]).exists()
+    assert _refused(api, matrix_users, records, "other county", {403, 404},
+                    creation_allowed={400, 403, 404}) == len(WRITES)
