@@ -725,8 +725,8 @@ def _head_of(kind: str, region: str, username: str, roles: tuple[str, ...] = ("h
 
 
 def test_only_the_head_of_the_acting_body_approves_an_emergency_measure(world, persona):
-    """《行政强制法》第十九条: an emergency 查封 is approved afterwards by the acting body's head (负责人), and by nobody
-    who merely reads the body's records (the government office's read-only 领导) or heads another body."""
+    """《行政强制法》第十九条: an emergency 查封 is approved afterwards by the acting body's head (负责人), and by
+    nobody who merely reads the body's records (the government office's read-only 领导) or heads another body."""
     measure = _emergency(world, kind="seal_premises")
     others = [persona("leader"), persona("dataadmin"), persona("scjg_admin"),
               _head_of(DepartmentKind.STHJ, "421200", "sthj_head"), _head_of(DepartmentKind.SCJG, "421202", "xa_head")]
