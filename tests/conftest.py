@@ -1,8 +1,8 @@
 """Shared fixtures: a seeded organisation (once per session), personas, API clients.
 
-Personas (the demo accounts): admin, dataadmin, scjg_admin, scjg_officer, xa_scjg_officer, sthj_officer,
-legal_reviewer, leader. `outsider` is an officer of another line in another county: they must see nothing of
-the others' departments.
+Personas (the demo accounts, `jianguan.accounts.seed.PERSONAS`): admin, dataadmin, scjg_admin, scjg_officer,
+xa_scjg_officer, sthj_officer, legal_reviewer, scjg_head (负责人 of the city 市场监管局), leader (read-only).
+`outsider` is an officer of another line in another county: they must see nothing of the others' departments.
 """
 
 from __future__ import annotations

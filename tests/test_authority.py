@@ -190,3 +190,19 @@ def _hotline_file():
     text = "工单编号,受理时间,诉求内容\n12345-L1,2026-10-10 09:00,反映某店销售过期食品\n"
     return SimpleUploadedFile("hotline.csv", text.encode(), content_type="text/csv")
 
+
+
+def test_an_administrator_grants_the_head_role_to_an_existing_user(persona):
+    """The role split grants nothing by itself (ADR 0022): a deployment's heads are granted `head` afterwards."""
+    from django.core.management import call_command
+
+    from jianguan.audit.models import AuditEvent
+
+    user = make_user("old_leader_head", "周局长", persona("scjg_officer").department, ["leader"])
+    assert not is_head_of(user, user.department_id)
+    call_command("user", "grant", "old_leader_head", "--role", "head", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    user = User.objects.get(pk=user.pk)
+    assert is_head_of(user, user.department_id) and user.roles == {Role.LEADER, Role.HEAD}
+    assert AuditEvent.objects.filter(verb="accounts.role_granted", target_id=str(user.pk)).exists()
+    with pytest.raises(AccessDenied):
+        accounts.role_grant(actor=persona("sthj_officer"), user=user, role=Role.HEAD)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from jianguan.accounts import seed
 from jianguan.audit.models import AuditEvent
 from jianguan.subjects.models import MarketEntity
 
@@ -15,8 +16,7 @@ from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["admin", "dataadmin", "scjg_admin", "scjg_officer", "xa_scjg_officer", "sthj_officer", "legal_reviewer",
-            "leader"]
+PERSONAS = [p.username for p in seed.PERSONAS]
 
 
 @pytest.mark.parametrize("username", PERSONAS)

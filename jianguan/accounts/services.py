@@ -133,6 +133,19 @@ def user_create(*, actor: Actor, username: str, full_name: str, department: Depa
 
 
 @transaction.atomic
+def role_grant(*, actor: Actor, user: User, role: str) -> RoleGrant:
+    """Grant `role` to an existing user (e.g. `head` to a department's 负责人 after the role split, ADR 0022). The
+    actor must be allowed to manage that department's users; granting a role already held changes nothing."""
+    permissions.require_manage_users(actor, user.department)
+    if role not in Role.values:
+        raise ValidationFailed(f"未知角色“{role}”", code="role_unknown", field="role")
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
+    if created:
+        record(actor=actor, verb="accounts.role_granted", target=user, data={"role": role})
+    return grant
+
+
+@transaction.atomic
 def credential_add(*, actor: Actor, user: User, number: str, issued_by: str, valid_from: dt.date,
                    valid_to: dt.date, domains: list[str], qualifications: list[str]) -> OfficerCredential:
     """Record an officer's 执法证. Only officers hold one; the validity window must be ordered."""

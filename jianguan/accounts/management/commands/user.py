@@ -1,4 +1,5 @@
-"""`jianguan user create …` — create a user from the command line (the first administrator of a deployment)."""
+"""`jianguan user create …` — create a user from the command line (the first administrator of a deployment);
+`jianguan user grant USERNAME --role head` — grant a role to an existing user."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jianguan.accounts import services
 from jianguan.accounts.management import cli_actor, department_by_code
+from jianguan.accounts.models import User
 from jianguan.core.errors import DomainError
 from jianguan.core.roles import Role
 
@@ -23,8 +25,15 @@ class Command(BaseCommand):
         create.add_argument("--full-name", required=True, help="姓名")
         create.add_argument("--department", required=True, help="所属部门的统一社会信用代码")
         create.add_argument("--role", action="append", choices=Role.values, default=[], help="角色，可重复")
+        grant = sub.add_parser("grant", help="grant roles to an existing user")
+        grant.add_argument("username")
+        grant.add_argument("--role", action="append", choices=Role.values, required=True, help="角色，可重复")
 
-    def handle(self, *args, action: str, username: str, full_name: str, department: str, role: list[str], **options):
+    def handle(self, *args, action: str, username: str, role: list[str], **options):
+        if action == "grant":
+            self.grant(username, role)
+            return
+        full_name, department = options["full_name"], options["department"]
         found = department_by_code(department)
         password = os.environ.get("JIANGUAN_NEW_PASSWORD") or getpass.getpass("密码：")
         try:
@@ -33,3 +42,14 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(f"{exc.message}（{exc.code}）") from None
         self.stdout.write(self.style.SUCCESS(f"已创建用户 {user}，部门 {found.name}，角色 {'、'.join(role) or '无'}"))
+
+    def grant(self, username: str, roles: list[str]) -> None:
+        user = User.objects.filter(username=username).select_related("department").first()
+        if user is None:
+            raise CommandError(f"用户“{username}”不存在")
+        try:
+            for role in roles:
+                services.role_grant(actor=cli_actor(), user=user, role=role)
+        except DomainError as exc:
+            raise CommandError(f"{exc.message}（{exc.code}）") from None
+        self.stdout.write(self.style.SUCCESS(f"已授予 {user} 角色 {'、'.join(roles)}"))
