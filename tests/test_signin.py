@@ -404,8 +404,8 @@ def test_hsts_for_a_year_with_subdomains_over_https(client):
 def test_a_bad_or_missing_key_is_401_never_a_csrf_403(officer):
     strict = Client(enforce_csrf_checks=True)
     for headers in ({}, {"X-API-Key": "jgk_bad_key"}, {"Authorization": "Bearer jgt_made_up"}):
-        response = strict.post("/api/v1/me/password", {"old_password": "a", "new_password": "b"},
-                               content_type="application/json", headers=headers)
+        response = strict.post("/api/v1/credit/records", {"records": []}, content_type="application/json",
+                               headers=headers)
         assert response.status_code == 401, headers
         assert response.json()["code"] == "unauthenticated"
     # A signed-in browser session still needs its CSRF token for a write.
