@@ -29,8 +29,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The demo runs as production does (no debug pages, collected static files) but over plain HTTP on this machine,
+# without the administrators' second factor.
+DEMO_ENV := JIANGUAN_DEBUG=false JIANGUAN_SECURE_COOKIES=false JIANGUAN_SSL_REDIRECT=false \
+	JIANGUAN_REQUIRE_SECOND_FACTOR=false
+
 demo: install
-	JIANGUAN_DEBUG=$${JIANGUAN_DEBUG:-true} $(PY) -m jianguan demo
+	$(DEMO_ENV) $(PY) -m jianguan demo
 
 demo-reset:
 	rm -rf "$(JIANGUAN_VAR_DIR)"

@@ -1,6 +1,7 @@
 """Test environment, loaded before Django reads its settings (`-p tests.plugin` in pyproject.toml).
 
-Sets the test defaults (immediate tasks, a throw-away var directory, fast password hashing) and, when
+Sets the test defaults (immediate tasks, a throw-away var directory, fast password hashing, no second factor and
+no redirect to HTTPS unless a test asks) and, when
 `JIANGUAN_TEST_DB=postgresql`, starts a throw-away PostgreSQL cluster on a free loopback port in a temporary
 directory, points `JIANGUAN_DATABASE_URL` at it, and stops and removes it when the run ends.
 """
@@ -21,6 +22,8 @@ os.environ["JIANGUAN_VAR_DIR"] = _var  # never the developer's var/ (make export
 os.environ.setdefault("JIANGUAN_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("JIANGUAN_TASKS_BACKEND", "immediate")
 os.environ.setdefault("JIANGUAN_FAST_PASSWORD_HASHING", "true")
+os.environ.setdefault("JIANGUAN_REQUIRE_SECOND_FACTOR", "false")  # tests of the second factor turn it on
+os.environ.setdefault("JIANGUAN_SSL_REDIRECT", "false")  # the test client and the live server speak plain HTTP
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
 os.makedirs(os.path.join(_var, "static"), exist_ok=True)  # STATIC_ROOT (whitenoise warns when it is missing)
 atexit.register(shutil.rmtree, _var, True)

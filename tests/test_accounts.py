@@ -100,28 +100,28 @@ def test_login_success_and_generic_failure(officer):
     assert wrong.value.message == unknown.value.message == services.BAD_CREDENTIALS
 
 
-def test_lockout_after_repeated_failures_even_with_the_right_password(settings, officer):
+def test_delay_after_repeated_failures_even_with_the_right_password(settings, officer):
     settings.JIANGUAN_LOGIN_MAX_FAILURES = 3
     for _ in range(3):
         with pytest.raises(services.LoginRefused):
             services.login(username="scjg_officer", password="wrong")
-    with pytest.raises(services.LoginLocked) as caught:
+    with pytest.raises(services.LoginDelayed) as caught:
         services.login(username="scjg_officer", password=PASSWORD)
-    assert caught.value.code == "account_locked"
-    assert AuditEvent.objects.filter(verb="accounts.login_locked").exists()
-    # The lock expires.
-    LoginThrottle.objects.filter(username="scjg_officer").update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+    assert caught.value.code == "login_delayed" and caught.value.status == 429
+    assert AuditEvent.objects.filter(verb="accounts.login_delayed").exists()
+    # The delay passes.
+    LoginThrottle.objects.filter(key="account:scjg_officer").update(retry_at=timezone.now() - dt.timedelta(seconds=1))
     assert services.login(username="scjg_officer", password=PASSWORD) == officer
 
 
-def test_lockout_does_not_reveal_whether_a_user_exists(settings):
+def test_delay_does_not_reveal_whether_a_user_exists(settings):
     settings.JIANGUAN_LOGIN_MAX_FAILURES = 2
     messages = {}
     for name in ("scjg_officer", "ghost_user"):
         for _ in range(2):
             with pytest.raises(services.LoginRefused):
                 services.login(username=name, password="wrong")
-        with pytest.raises(services.LoginLocked) as caught:
+        with pytest.raises(services.LoginDelayed) as caught:
             services.login(username=name, password="wrong")
         messages[name] = caught.value.message
     assert messages["scjg_officer"] == messages["ghost_user"]

@@ -167,8 +167,10 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # test_coercion.test_outsiders_get_404_and_anonymous_callers_401, test_documents (outsiders and anonymous) and
 # test_inspections.test_outsiders_see_nothing_of_an_inspection and
 # test_enforcement_api.test_outsiders_get_404_on_every_case_path and
-# test_exchange.test_repair_queue_is_scoped_by_department.
-COVERED_ELSEWHERE = {"behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
+# test_exchange.test_repair_queue_is_scoped_by_department and
+# test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page.
+COVERED_ELSEWHERE = {"accounts:token_revoke",
+                     "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
                      "spotchecks:public_task", "/api/v1/spotchecks/draws/{draw_id}/transcript",
                      "coercion:measure", "coercion:measure_act", "coercion:measure_document", "coercion:enforcement",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
+from jianguan.core.http import client_address
 from jianguan.core.roles import ApiScope
 
 from . import selectors, services
@@ -19,6 +20,7 @@ router = Router(tags=["组织与用户 org"])
 class TokenIn(InputSchema):
     username: str
     password: str
+    otp: str | None = None  # the 6-digit TOTP code: required of administrators and heads when enforced
 
 
 class TokenOut(Schema):
@@ -27,12 +29,46 @@ class TokenOut(Schema):
     expires_at: dt.datetime
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["认证 auth"])
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["认证 auth"])
 def token_create(request: HttpRequest, payload: TokenIn):
-    """Exchange a username and password for a bearer token (same lockout as the sign-in page)."""
-    user = services.login(username=payload.username, password=payload.password)
+    """Exchange a username and password (and, for administrators and heads, the TOTP code `otp`) for a bearer
+    token. Failures make the next attempt wait like on the sign-in page (429 with Retry-After)."""
+    user = services.login(username=payload.username, password=payload.password, otp=payload.otp,
+                          address=client_address(request))
     token, expires_at = services.token_issue(user=user)
     return {"token": token, "expires_at": expires_at}
+
+
+class PasswordChangeIn(InputSchema):
+    old_password: str
+    new_password: str
+
+
+@router.post("/me/password", response={204: None, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut}, tags=["认证 auth"])
+def password_change(request: HttpRequest, payload: PasswordChangeIn):
+    """Change one's own password (the current one is required); every bearer token of the person is revoked."""
+    services.password_change(actor=require_person(request), old_password=payload.old_password,
+                             new_password=payload.new_password)
+    return Status(204, None)
+
+
+class OwnTokenOut(Schema):
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
+@router.get("/me/tokens", response=list[OwnTokenOut], tags=["认证 auth"])
+def token_list(request: HttpRequest):
+    """One's own bearer tokens that still work."""
+    return selectors.token_list(reader=require_person(request))
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None, 404: ErrorOut}, tags=["认证 auth"])
+def token_revoke(request: HttpRequest, token_id: int):
+    """Revoke one of one's own tokens; it is refused from then on (someone else's answers 404)."""
+    services.token_revoke(actor=require_person(request), token_id=token_id)
+    return Status(204, None)
 
 
 class RegionOut(Schema):

@@ -1,6 +1,8 @@
 """How callers of the API prove who they are, and the checks operations make on them.
 
-- Browser: the Django session (with CSRF on unsafe methods).
+- Browser: the Django session (with CSRF on unsafe methods, checked only when the session signs someone in, so that
+  a call with a missing or bad key or token answers 401, never a CSRF 403); a person who must show a second factor
+  counts only once they have.
 - People from scripts and apps: `Authorization: Bearer <token>` from `POST /api/v1/auth/token`.
 - Other systems: `X-API-Key: jgk_…`; each operation that systems may call names the scope it needs.
 `request.auth` is then a `User` or an `ApiClient`; both carry `.scope` and describe themselves as actors.
@@ -16,18 +18,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja.errors import AuthorizationError
+from ninja.errors import AuthorizationError, HttpError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
-from . import services
+from . import second_factor, services
 from .models import ApiClient, User
 
 
 class SessionUser(SessionAuth):
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # ninja's own version checks CSRF before it knows whether anyone is signed in: an anonymous call would get
+        # 403 instead of 401. The check is made in `authenticate`, once the session is known to sign someone in.
+        return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
-        return user if user.is_authenticated and user.is_active else None
+        if not key or not (user.is_authenticated and user.is_active):
+            return None
+        if second_factor.required_for(user) and not second_factor.is_verified(request):
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF check Failed")
+        return user
 
 
 class BearerToken(HttpBearer):

@@ -284,6 +284,7 @@ class UserToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("访问令牌")
@@ -293,12 +294,13 @@ class UserToken(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed sign-ins per username (existing or not, so a lockout never tells whether a user exists)."""
+    """Failed sign-ins of one account (`account:<username>`, existing or not, so a delay never tells whether a user
+    exists) or of one source address (`address:<ip>`), and the time before which the next attempt is not checked."""
 
-    username = models.CharField(max_length=150, primary_key=True)
+    key = models.CharField(max_length=200, primary_key=True)
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.username}: {self.failures}"
+        return f"{self.key}: {self.failures}"

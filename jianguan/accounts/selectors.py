@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
-from .models import Department, Region, User
+from .models import Department, Region, User, UserToken
 
 
 def region_list(*, reader: HasScope, parent: str | None = None) -> QuerySet[Region]:
@@ -53,3 +54,9 @@ def user_get(*, reader: HasScope, username: str) -> User:
     if user is None:
         raise NotFound()
     return user
+
+
+def token_list(*, reader: User) -> QuerySet[UserToken]:
+    """The reader's own bearer tokens that still work (unexpired, unrevoked), newest first."""
+    return UserToken.objects.filter(user=reader, revoked_at__isnull=True,
+                                    expires_at__gt=timezone.now()).order_by("-created_at")

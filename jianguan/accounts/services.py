@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 import time
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jianguan.audit.services import record
 from jianguan.core.actors import Actor, SystemActor
 from jianguan.core.codes import uscc_error
-from jianguan.core.errors import DomainError, ValidationFailed
+from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 
-from . import permissions
+from . import permissions, second_factor
 from .models import (
     ApiClient,
     ApiKey,
@@ -48,8 +51,15 @@ class LoginRefused(DomainError):
     code = "invalid_credentials"
 
 
-class LoginLocked(LoginRefused):
-    code = "account_locked"
+class LoginDelayed(LoginRefused):
+    """Too many failures: the next attempt must wait (`extra.retry_after` seconds, also the Retry-After header)."""
+
+    status = 429
+    code = "login_delayed"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.extra["retry_after"])}
 
 
 def _digest(raw: str) -> str:
@@ -172,56 +182,185 @@ def credential_add(*, actor: Actor, user: User, number: str, issued_by: str, val
 # --- sign-in, tokens, keys ---------------------------------------------------------------------------------
 
 
-def _lockout_settings() -> tuple[int, dt.timedelta, dt.timedelta]:
-    return (settings.JIANGUAN_LOGIN_MAX_FAILURES,
-            dt.timedelta(minutes=settings.JIANGUAN_LOGIN_WINDOW_MINUTES),
-            dt.timedelta(minutes=settings.JIANGUAN_LOGIN_LOCKOUT_MINUTES))
+def _delay_seconds(failures: int, allowed: int) -> int:
+    """After `allowed` failures each further failure doubles the wait (2, 4, 8 … seconds), up to the cap."""
+    if failures < allowed:
+        return 0
+    return min(2 ** min(failures - allowed + 1, 30), settings.JIANGUAN_LOGIN_LOCKOUT_MINUTES * 60)
 
 
-def _locked_message(until: dt.datetime) -> str:
-    minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
-    return f"登录失败次数过多，请 {minutes} 分钟后再试"
+def _throttle_keys(username: str, address: str) -> dict[str, int]:
+    """The counters one attempt touches, each with the failures it allows before delays begin."""
+    keys = {f"account:{username}": settings.JIANGUAN_LOGIN_MAX_FAILURES}
+    if address:
+        keys[f"address:{address}"] = settings.JIANGUAN_LOGIN_MAX_FAILURES_PER_ADDRESS
+    return keys
+
+
+def _delayed_message(seconds: int) -> str:
+    if seconds >= 60:
+        return f"登录失败次数过多，请 {math.ceil(seconds / 60)} 分钟后再试"
+    return f"登录失败次数过多，请 {seconds} 秒后再试"
+
+
+def _check_delay(keys: dict[str, int], now: dt.datetime) -> None:
+    """Refuse (429, Retry-After) while any of the counters asks to wait; the password is then not even checked."""
+    waits = [row.retry_at for row in LoginThrottle.objects.select_for_update().filter(key__in=keys)
+             if row.retry_at and row.retry_at > now]
+    if waits:
+        seconds = max(1, math.ceil((max(waits) - now).total_seconds()))
+        raise LoginDelayed(_delayed_message(seconds), extra={"retry_after": seconds})
+
+
+def _count_failure(keys: dict[str, int], now: dt.datetime) -> tuple[int, int]:
+    """Count one failure on every counter; returns the account's failures and the longest delay now asked."""
+    window = dt.timedelta(minutes=settings.JIANGUAN_LOGIN_WINDOW_MINUTES)
+    account_failures, longest = 0, 0
+    for key, allowed in keys.items():
+        row, _ = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+        if row.first_failure_at is None or now - row.first_failure_at > window:
+            row.failures, row.first_failure_at = 0, now
+        row.failures += 1
+        delay = _delay_seconds(row.failures, allowed)
+        row.retry_at = now + dt.timedelta(seconds=delay) if delay else None
+        row.save()
+        longest = max(longest, delay)
+        if key.startswith("account:"):
+            account_failures = row.failures
+    return account_failures, longest
+
+
+def _record_failure(*, verb: str, username: str, address: str, user: User | None, failures: int,
+                    delay: int) -> None:
+    record(actor=LOGIN_ACTOR, verb="accounts.login_delayed" if delay else verb, target=user,
+           data={"username": username, "address": address, "failures": failures, "delay_seconds": delay},
+           region_code=user.department.region_id if user else None)
 
 
 @transaction.atomic
-def _login_attempt(username: str, password: str) -> User | None:
-    """Check one sign-in; count and audit a failure (committed even though the caller then refuses)."""
+def _password_attempt(username: str, password: str, address: str) -> User | None:
+    """Check one sign-in; count and audit a failure (committed even though the caller then refuses).
+
+    An unknown username costs a password hash like a known one (as Django's ModelBackend does), so that the
+    time of the answer does not tell whether the user exists.
+    """
     now = timezone.now()
-    max_failures, window, lockout = _lockout_settings()
-    throttle = LoginThrottle.objects.select_for_update().filter(username=username).first()
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        raise LoginLocked(_locked_message(throttle.locked_until))
+    keys = _throttle_keys(username, address)
+    _check_delay(keys, now)
     user = User.objects.filter(username=username, is_active=True).select_related("department").first()
-    if user is not None and user.check_password(password) and user.department.is_active:
-        if throttle:
-            throttle.delete()
-        record(actor=user, verb="accounts.logged_in", target=user)
+    if user is None:
+        make_password(password)  # the hash an existing user's check would cost
+    elif user.check_password(password) and user.department.is_active:
+        LoginThrottle.objects.filter(key=f"account:{username}").delete()
         return user
-    if throttle is None:
-        throttle = LoginThrottle(username=username)
-    if throttle.first_failure_at is None or now - throttle.first_failure_at > window:
-        throttle.failures, throttle.first_failure_at = 0, now
-    throttle.failures += 1
-    locked = throttle.failures >= max_failures
-    if locked:
-        throttle.locked_until = now + lockout
-    throttle.save()
-    record(actor=LOGIN_ACTOR, verb="accounts.login_locked" if locked else "accounts.login_failed",
-           target=user, data={"username": username, "failures": throttle.failures},
-           region_code=user.department.region_id if user else None)
+    failures, delay = _count_failure(keys, now)
+    _record_failure(verb="accounts.login_failed", username=username, address=address, user=user,
+                    failures=failures, delay=delay)
     return None
 
 
-def login(*, username: str, password: str) -> User:
-    """The user for a correct username and password, or one generic refusal.
+def authenticate(*, username: str, password: str, address: str = "") -> User:
+    """The user for a correct username and password (the first step of a sign-in), or one generic refusal.
 
-    After `JIANGUAN_LOGIN_MAX_FAILURES` failures within the window the username is locked for the lockout
-    period, whether or not such a user exists, so neither the message nor the lock reveals existence.
+    Failures are counted per account (whether or not it exists, so that a delay reveals nothing) and per source
+    address. After `JIANGUAN_LOGIN_MAX_FAILURES` failures of an account within the window, or
+    `JIANGUAN_LOGIN_MAX_FAILURES_PER_ADDRESS` from one address, each further attempt must wait twice as long as
+    the last (2, 4, 8 … seconds, at most `JIANGUAN_LOGIN_LOCKOUT_MINUTES`) and is refused with 429 before that:
+    a delay, not a lock, so that nobody can shut a person out for long by failing on their name.
     """
-    user = _login_attempt((username or "").strip()[:150], password or "")
+    user = _password_attempt((username or "").strip()[:150], password or "", (address or "")[:45])
     if user is None:
         raise LoginRefused(BAD_CREDENTIALS)
     return user
+
+
+@transaction.atomic
+def _code_attempt(user: User, code: str, address: str) -> TOTPDevice | None:
+    now = timezone.now()
+    keys = _throttle_keys(user.username, address)
+    _check_delay(keys, now)
+    device = second_factor.confirmed_device(user)
+    if device is not None and code.isdigit() and len(code) == device.digits and device.verify_token(code):
+        LoginThrottle.objects.filter(key=f"account:{user.username}").delete()
+        return device
+    failures, delay = _count_failure(keys, now)
+    _record_failure(verb="accounts.otp_failed", username=user.username, address=address, user=user,
+                    failures=failures, delay=delay)
+    return None
+
+
+def second_factor_verify(*, user: User, code: str, address: str = "") -> TOTPDevice:
+    """The device that accepts `code` (the second step); a wrong code is a failed sign-in like a wrong password."""
+    device = _code_attempt(user, (code or "").strip(), (address or "")[:45])
+    if device is None:
+        raise LoginRefused("动态验证码错误或已过期", code="otp_invalid", field="otp")
+    return device
+
+
+def signed_in(*, user: User, second_factor_used: bool) -> None:
+    """Record a completed sign-in."""
+    record(actor=user, verb="accounts.logged_in", target=user, data={"second_factor": second_factor_used})
+
+
+def login(*, username: str, password: str, address: str = "", otp: str | None = None) -> User:
+    """Both steps at once (the token endpoint): the password and, for those who need one, the TOTP code.
+
+    A person who must use a second factor but has no device yet enrols on the web first.
+    """
+    user = authenticate(username=username, password=password, address=address)
+    needs_code = second_factor.required_for(user)
+    if needs_code:
+        if second_factor.confirmed_device(user) is None:
+            raise LoginRefused("该账号须先登录网页绑定动态验证码（双因素认证）后才能申请令牌", code="otp_not_enrolled",
+                               field="otp")
+        if not otp:
+            raise LoginRefused("请填写动态验证码", code="otp_required", field="otp")
+        second_factor_verify(user=user, code=otp, address=address)
+    signed_in(user=user, second_factor_used=needs_code)
+    return user
+
+
+@transaction.atomic
+def second_factor_enrol_start(*, actor: User) -> TOTPDevice:
+    """A new, unconfirmed TOTP device of `actor` (a fresh key; an earlier unconfirmed one is replaced)."""
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=actor, name="totp", confirmed=False)
+    record(actor=actor, verb="accounts.otp_enrolment_started", target=actor)
+    return device
+
+
+def second_factor_enrol_confirm(*, actor: User, code: str, address: str = "") -> TOTPDevice:
+    """Confirm the pending device with a code it generated; from then on the person signs in with it."""
+    with transaction.atomic():
+        device = second_factor.pending_device(actor)
+        code = (code or "").strip()
+        accepted = device is not None and code.isdigit() and len(code) == device.digits and device.verify_token(code)
+        if accepted:
+            TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            record(actor=actor, verb="accounts.otp_enrolled", target=actor)
+            return device
+    if device is None:
+        raise ValidationFailed("请先生成密钥", code="otp_not_started", field="otp")
+    raise ValidationFailed("动态验证码错误或已过期", code="otp_invalid", field="otp")
+
+
+@transaction.atomic
+def password_change(*, actor: User, old_password: str, new_password: str) -> User:
+    """Change one's own password: the current one is required, the new one must pass the password rules. Every
+    bearer token of the person is revoked with it (a stolen token should not outlive the password)."""
+    if not actor.check_password(old_password or ""):
+        raise ValidationFailed("当前密码错误", code="password_incorrect", field="old_password")
+    try:
+        validate_password(new_password or "", actor)
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), code="password_weak", field="new_password") from None
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    revoked = _tokens_revoke(UserToken.objects.filter(user=actor))
+    record(actor=actor, verb="accounts.password_changed", target=actor, data={"tokens_revoked": revoked})
+    return actor
 
 
 @transaction.atomic
@@ -254,7 +393,7 @@ def token_user(raw: str) -> User | None:
         user, expires_at, _ = cached
         return user if expires_at > now else None
     token = (UserToken.objects.select_related("user__department__region")
-             .filter(digest=digest, expires_at__gt=now, user__is_active=True).first())
+             .filter(digest=digest, expires_at__gt=now, revoked_at__isnull=True, user__is_active=True).first())
     if token is None:
         _token_users.pop(digest, None)
         return None
@@ -270,6 +409,24 @@ def token_user(raw: str) -> User | None:
 def token_cache_clear() -> None:
     """Forget every kept token user (after bulk changes of roles, and between tests)."""
     _token_users.clear()
+
+
+def _tokens_revoke(tokens) -> int:
+    """Revoke the live ones of `tokens` and forget their kept users, so that they are refused at once."""
+    live = list(tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).values_list("pk", "digest"))
+    UserToken.objects.filter(pk__in=[pk for pk, _ in live]).update(revoked_at=timezone.now())
+    for _, digest in live:
+        _token_users.pop(digest, None)
+    return len(live)
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token_id: int) -> None:
+    """Revoke one of the actor's own live bearer tokens (someone else's answers 404 like an absent one)."""
+    tokens = UserToken.objects.filter(user=actor, pk=token_id)
+    if not _tokens_revoke(tokens):
+        raise NotFound()
+    record(actor=actor, verb="accounts.token_revoked", target=actor, data={"token": token_id})
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Settings of jianguan, read from the environment (see `.env.example` for every variable).
 
 Strict: a value of the wrong type stops start-up with the variable's name. Debug is off unless
-`JIANGUAN_DEBUG=true` (the demo sets it).
+`JIANGUAN_DEBUG=true` (for development only: `make demo` runs with it off).
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jianguan.core",
     "jianguan.audit",
     "jianguan.accounts",
@@ -100,6 +102,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jianguan.core.middleware.PrivateResponseMiddleware",
+    "jianguan.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -137,6 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jianguan.accounts.passwords.NoOwnOrProductNameValidator"},
 ]
 if env.bool("JIANGUAN_FAST_PASSWORD_HASHING", False):  # tests only: hashing is not what they measure
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -147,6 +153,18 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only in production: HSTS (a year, subdomains too), plain HTTP redirected. Behind a proxy that ends TLS, name
+# the header it sets (e.g. X-Forwarded-Proto) so that requests it forwarded over HTTPS count as secure.
+SECURE_HSTS_SECONDS = env.int("JIANGUAN_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("JIANGUAN_HSTS_PRELOAD", not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("JIANGUAN_SSL_REDIRECT", not DEBUG)
+_proxy_ssl_header = env.str("JIANGUAN_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# Browser features pages may use: the phone page of field inspections takes photos and the position, nothing else.
+JIANGUAN_PERMISSIONS_POLICY = ("camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), serial=(), "
+                               "bluetooth=(), midi=(), display-capture=(), interest-cohort=()")
 
 # Nothing is loaded from outside the server; scripts only with the per-response nonce.
 SECURE_CSP = {
@@ -204,6 +222,10 @@ JIANGUAN_AUDIT_HASH = env.choice("JIANGUAN_AUDIT_HASH", "sha256", ALGORITHMS)
 JIANGUAN_LOGIN_MAX_FAILURES = env.int("JIANGUAN_LOGIN_MAX_FAILURES", 5, minimum=1)
 JIANGUAN_LOGIN_WINDOW_MINUTES = env.int("JIANGUAN_LOGIN_WINDOW_MINUTES", 15, minimum=1)
 JIANGUAN_LOGIN_LOCKOUT_MINUTES = env.int("JIANGUAN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Failed sign-ins from one source address (any usernames) before that address must wait too.
+JIANGUAN_LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("JIANGUAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1)
+# Administrators and heads sign in with a one-time code (TOTP) as well; on by default unless debug.
+JIANGUAN_REQUIRE_SECOND_FACTOR = env.bool("JIANGUAN_REQUIRE_SECOND_FACTOR", not DEBUG)
 JIANGUAN_TOKEN_TTL_HOURS = env.int("JIANGUAN_TOKEN_TTL_HOURS", 8, minimum=1)
 # How long a bearer token's user (roles, scope) is reused before it is read again; 0 reads it on every request.
 JIANGUAN_AUTH_CACHE_SECONDS = env.int("JIANGUAN_AUTH_CACHE_SECONDS", 60, minimum=0)
@@ -211,6 +233,7 @@ JIANGUAN_DEMO_PASSWORD = env.str("JIANGUAN_DEMO_PASSWORD", "Jianguan@2026")
 JIANGUAN_API_PAGE_MAX = env.int("JIANGUAN_API_PAGE_MAX", 200, minimum=1)
 # Shown in page titles; empty means "<city name>互联网+监管平台".
 JIANGUAN_SITE_NAME = env.str("JIANGUAN_SITE_NAME", "")
+OTP_TOTP_ISSUER = JIANGUAN_SITE_NAME or "jianguan"  # the name authenticator apps show beside the code
 
 # --- enforcement and field work ----------------------------------------------------------------------------
 # Largest evidence file of a case, in bytes, and of a photo or video attached to an inspection, in MiB.

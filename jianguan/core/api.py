@@ -131,7 +131,10 @@ def install_error_envelope(api: NinjaAPI) -> None:
 
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return respond(request, exc.as_envelope(), exc.status)
+        response = respond(request, exc.as_envelope(), exc.status)
+        for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After of a delayed sign-in
+            response[name] = value
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

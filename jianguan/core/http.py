@@ -52,6 +52,11 @@ def post_roles(*roles: str) -> Callable:
     return decorator
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address the request came from, as the server saw it (a proxy in front should pass the client's on)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def page_of(request: HttpRequest, items: Any, per_page: int = 25, *, count: int | None = None) -> Page:
     """The requested page of `items`; `count`, when the caller knows it already, saves counting them again."""
     paginator = Paginator(items, per_page)

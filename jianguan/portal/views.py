@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.contrib.auth.decorators import login_required
@@ -12,32 +14,75 @@ from django.views import i18n
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from jianguan.accounts import services
+from jianguan.accounts import second_factor, services
+from jianguan.accounts.models import User
 from jianguan.audit.services import record
+from jianguan.core.http import client_address
 from jianguan.core.registry import dashboard_cards
 
 from .forms import LoginForm
 
+PENDING = "jianguan_signin_pending"  # session key: the user whose password was right and whose code is awaited
+PENDING_SECONDS = 300
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).select_related("department").first()
+
+
+def _refused(request: HttpRequest, template_context: dict, exc: services.LoginRefused) -> HttpResponse:
+    response = render(request, "portal/login.html", {**template_context, "error": exc.message},
+                      status=exc.status if isinstance(exc, services.LoginDelayed) else 200)
+    for name, value in getattr(exc, "headers", {}).items():
+        response[name] = value
+    return response
+
+
+def _complete(request: HttpRequest, user: User, device: object, next_url: str) -> HttpResponse:
+    request.session.pop(PENDING, None)
+    django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if device is not None:
+        otp_login(request, device)
+    services.signed_in(user=user, second_factor_used=device is not None)
+    return redirect(next_url or "portal:dashboard")
+
 
 @never_cache
 def login(request: HttpRequest) -> HttpResponse:
-    """Sign in with username and password; repeated failures lock the username for a while."""
+    """Sign in with username and password, then, for administrators and heads, the 6-digit code of their
+    authenticator app. Repeated failures make the next attempt wait, longer each time (429 with Retry-After)."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         next_url = ""
-    form = LoginForm(request.POST or None)
-    error = ""
+    address = client_address(request)
+    pending = _pending_user(request) if request.method == "POST" and "otp" in request.POST else None
+    if pending is not None:
+        context = {"form": None, "otp_step": True, "next": next_url}
+        try:
+            device = services.second_factor_verify(user=pending, code=request.POST["otp"], address=address)
+        except services.LoginRefused as exc:
+            return _refused(request, context, exc)
+        return _complete(request, pending, device, next_url)
+    form = LoginForm(request.POST or None) if "otp" not in request.POST else LoginForm()
+    context = {"form": form, "next": next_url}
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.login(username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+            user = services.authenticate(username=form.cleaned_data["username"],
+                                         password=form.cleaned_data["password"], address=address)
         except services.LoginRefused as exc:
-            error = exc.message
-        else:
-            django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(next_url or "portal:dashboard")
-    return render(request, "portal/login.html", {"form": form, "error": error, "next": next_url})
+            return _refused(request, context, exc)
+        if second_factor.required_for(user) and second_factor.confirmed_device(user) is not None:
+            request.session[PENDING] = {"user": user.pk, "at": time.time()}
+            return render(request, "portal/login.html", {"form": None, "otp_step": True, "next": next_url})
+        # Someone who must use a second factor but has none yet is signed in only to enrol one (the middleware).
+        return _complete(request, user, None, next_url)
+    return render(request, "portal/login.html", {**context, "error": ""})
 
 
 @require_POST

@@ -1,7 +1,8 @@
 """`jianguan demo`: migrate, seed on first run, print the personas, then run the web server, the task worker and,
 unless a receiver is configured (`JIANGUAN_PUSH_URL`), the provincial platform simulator with the pusher.
 
-Run by `make demo`. The data stays in the database (var/ by default); `make demo-reset` starts over.
+Run by `make demo`, with debug off (no debug pages; static files collected first). The data stays in the
+database (var/ by default); `make demo-reset` starts over.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         self.print_personas(host, port)
         if no_serve:
             return
+        if not settings.DEBUG:  # the server serves the collected, hashed files (whitenoise), as in production
+            call_command("collectstatic", interactive=False, verbosity=0)
         self.serve(host, port)
 
     def print_personas(self, host: str, port: int) -> None:
