@@ -112,7 +112,7 @@ def _flush_around_sqlite_triggers() -> None:
     """SQLite refuses DELETE on append-only tables by trigger and has no TRUNCATE: a transactional test's flush lifts
     every trigger for its own DELETEs and puts each back as it was (PostgreSQL's flush truncates, which row
     triggers do not see)."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     original = DatabaseOperations.execute_sql_flush
 

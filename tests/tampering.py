@@ -9,6 +9,12 @@ def raw(table: str, sql: str, params: list | None = None) -> None:
     """Run `sql` with every trigger of `table` lifted, then put them back as they were."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                           [table])
+            if not cursor.fetchone()[0]:
+                cursor.execute(sql, params or [])
+                return
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks before ALTER TABLE
             cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
             cursor.execute(sql, params or [])
             cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')

@@ -2,11 +2,20 @@
 
 `hash = H(canonical JSON of the event's fields, prev_hash included)`; the first event's `prev_hash` is 64 zeros.
 The party or an auditor recomputes every hash from the exported history (the case file's `events.json`).
+
+The case's current state is the replay of its history: every event written since the state was recorded carries
+in `data["case_state"]` the case's columns the step changed (the first such event of a case: all of them), so
+folding them in order gives what the case row must hold (`replay`, `state_problems`; `jianguan enforcement
+verify`). A row edited behind the services' back (a fine of 3000 made 30, a status, a decision number) no longer
+equals its replay, and the field is named. Events written before carry no state: for them the status alone is
+replayed (each step's `to_status`), and the first event written after carries the whole state (ADR 0023).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.db.models import Model
 
 from jianguan.core.canonical import canonical_json, to_jsonable
 from jianguan.core.hashing import digest_function
@@ -40,3 +49,61 @@ def verify(records: list[dict[str, Any]]) -> list[str]:
             problems.append(f"事件 {record.get('seq')} 的摘要不符")
         previous = record.get("hash", "")
     return problems
+
+
+# The case's state as the replay of its history ---------------------------------------------------------------
+
+STATE_KEY = "case_state"
+# Columns outside the replay: the row's bookkeeping, the chain's own head (checked against the last event), and
+# the decision date an open suspension moves every day without a step (`services.refresh_decision_due`).
+NOT_REPLAYED = frozenset({"id", "created_at", "updated_at", "event_count", "last_hash", "decision_due"})
+
+
+def state_fields(model: type[Model]) -> list[str]:
+    """The columns of a case that its history replays: every stored column but those in `NOT_REPLAYED`."""
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in NOT_REPLAYED]
+
+
+def state_of(model: type[Model], pk: int) -> dict[str, Any]:
+    """The row's replayed columns as stored now, in their canonical JSON form."""
+    return to_jsonable(model.objects.filter(pk=pk).values(*state_fields(model)).get())
+
+
+def replay(records: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
+    """Fold the events' recorded changes in order: (the state, or None when no event carries one; the status the
+    steps led to, or None when no step changed it)."""
+    state: dict[str, Any] | None = None
+    status = None
+    for record in records:
+        data = record.get("data")
+        changes = data.get(STATE_KEY) if isinstance(data, dict) else None
+        if isinstance(changes, dict):
+            state = {**(state or {}), **changes}
+        if record.get("to_status"):
+            status = record["to_status"]
+    return state, status
+
+
+def state_changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
+    """What a new event records: the columns that differ from the replay so far (all of them when there is none)."""
+    if previous is None:
+        return current
+    return {name: value for name, value in current.items() if name not in previous or previous[name] != value}
+
+
+def state_problems(records: list[dict[str, Any]], current: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    """Where the row differs from the replay of its history, naming each field."""
+    state, status = replay(records)
+    expected = dict(state or {})
+    if status is not None:
+        expected.setdefault("status", status)
+    problems = []
+    for name, value in expected.items():
+        if name in current and current[name] != value:
+            problems.append(f"字段“{labels.get(name, name)}”（{name}）现为 {current[name]!r}，"
+                            f"全过程记录重放为 {value!r}（记录被直接改动）")
+    return problems
+
+
+def field_labels(model: type[Model]) -> dict[str, str]:
+    return {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
