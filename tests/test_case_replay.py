@@ -60,7 +60,7 @@ def test_each_event_records_only_what_its_step_changed(fined):
     ("decision_number", "咸市监罚〔2026〕999号", "decision_number"),
 ])
 def test_an_edited_row_fails_verification_naming_the_case_and_field(fined, column, value, named):
-    tampering.raw("enforcement_case", f"UPDATE enforcement_case SET {column} = %s WHERE id = %s",  # noqa: S608
+    tampering.raw("enforcement_case", f"UPDATE enforcement_case SET {column} = %s WHERE id = %s",
                   [value, fined.pk])
     output = _verify(fined)
     assert "BROKEN" in output and f"{fined.number} " in output and f"（{named}）" in output

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from jianguan.core import replay as replay_
 from jianguan.core.canonical import canonical_json, to_jsonable
 from jianguan.core.hashing import digest_function
 
@@ -51,44 +52,32 @@ def verify(records: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-# The case's state as the replay of its history ---------------------------------------------------------------
+# The case's state as the replay of its history (`core.replay`) -------------------------------------------------
 
 STATE_KEY = "case_state"
-# Columns outside the replay: the row's bookkeeping, the chain's own head (checked against the last event), and
-# the decision date an open suspension moves every day without a step (`services.refresh_decision_due`).
-NOT_REPLAYED = frozenset({"id", "created_at", "updated_at", "event_count", "last_hash", "decision_due"})
+# Columns outside the replay (besides the row's bookkeeping): the chain's own head (checked against the last
+# event) and the decision date an open suspension moves every day without a step (`services.refresh_decision_due`).
+NOT_REPLAYED = frozenset({"event_count", "last_hash", "decision_due"})
 
 
 def state_fields(model: type[Model]) -> list[str]:
-    """The columns of a case that its history replays: every stored column but those in `NOT_REPLAYED`."""
-    return [f.attname for f in model._meta.concrete_fields if f.attname not in NOT_REPLAYED]
+    return replay_.fields(model, NOT_REPLAYED)
 
 
 def state_of(model: type[Model], pk: int) -> dict[str, Any]:
-    """The row's replayed columns as stored now, in their canonical JSON form."""
-    return to_jsonable(model.objects.filter(pk=pk).values(*state_fields(model)).get())
+    return replay_.state_of(model, pk, NOT_REPLAYED)
 
 
 def replay(records: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
     """Fold the events' recorded changes in order: (the state, or None when no event carries one; the status the
     steps led to, or None when no step changed it)."""
-    state: dict[str, Any] | None = None
-    status = None
-    for record in records:
-        data = record.get("data")
-        changes = data.get(STATE_KEY) if isinstance(data, dict) else None
-        if isinstance(changes, dict):
-            state = {**(state or {}), **changes}
-        if record.get("to_status"):
-            status = record["to_status"]
-    return state, status
+    state = replay_.fold(r["data"].get(STATE_KEY) for r in records if isinstance(r.get("data"), dict))
+    statuses = [r["to_status"] for r in records if r.get("to_status")]
+    return state, (statuses[-1] if statuses else None)
 
 
 def state_changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
-    """What a new event records: the columns that differ from the replay so far (all of them when there is none)."""
-    if previous is None:
-        return current
-    return {name: value for name, value in current.items() if name not in previous or previous[name] != value}
+    return replay_.changes(previous, current)
 
 
 def state_problems(records: list[dict[str, Any]], current: dict[str, Any], labels: dict[str, str]) -> list[str]:
@@ -97,13 +86,7 @@ def state_problems(records: list[dict[str, Any]], current: dict[str, Any], label
     expected = dict(state or {})
     if status is not None:
         expected.setdefault("status", status)
-    problems = []
-    for name, value in expected.items():
-        if name in current and current[name] != value:
-            problems.append(f"字段“{labels.get(name, name)}”（{name}）现为 {current[name]!r}，"
-                            f"全过程记录重放为 {value!r}（记录被直接改动）")
-    return problems
+    return replay_.problems(expected, current, labels)
 
 
-def field_labels(model: type[Model]) -> dict[str, str]:
-    return {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+field_labels = replay_.labels
