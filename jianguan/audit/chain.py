@@ -75,7 +75,7 @@ def verify(events: Iterable[dict[str, Any]] | None = None, checkpoints: list[dic
     on (an event's digest differs from a checkpoint's) and a checkpoint whose signature does not hold.
     """
     docs = checkpoints_.stored() if checkpoints is None else checkpoints
-    wanted = {doc.get("seq") for doc in docs}
+    wanted = {_seq_of(doc) for doc in docs}
     found: dict[int, str] = {}
     expected_prev = GENESIS_HASH
     expected_seq = 1
@@ -115,10 +115,17 @@ def verify(events: Iterable[dict[str, Any]] | None = None, checkpoints: list[dic
     return VerifyResult(checked, head_seq, head_hash, broken, len(docs))
 
 
+def _seq_of(doc: dict[str, Any]) -> int:
+    try:
+        return int(doc.get("seq"))
+    except (TypeError, ValueError):
+        return -1
+
+
 def _against_checkpoints(docs: list[dict[str, Any]], found: dict[int, str], last: int,
                          keys: dict) -> Break | None:
     """The first checkpoint the chain does not hold up to, newest first."""
-    for doc in sorted(docs, key=lambda d: d.get("seq") if isinstance(d.get("seq"), int) else -1, reverse=True):
+    for doc in sorted(docs, key=_seq_of, reverse=True):
         where = f"检查点（#{doc.get('seq')}，{doc.get('made_at')}）"
         problem = checkpoints_.signature_problem(doc, keys)
         if problem:
