@@ -106,3 +106,37 @@ def signed_in(client):
 from .catalog_fixtures import laws, small_catalog  # noqa: E402,F401  (fixtures shared by the catalog tests)
 from .library_fixtures import chain_world, enforcement_items, xianan_entity  # noqa: E402,F401
 from .spotcheck_fixtures import city_scjg, food_task  # noqa: E402,F401
+
+
+def _flush_around_sqlite_triggers() -> None:
+    """SQLite refuses DELETE on append-only tables by trigger and has no TRUNCATE: a transactional test's flush lifts
+    every trigger for its own DELETEs and puts each back as it was (PostgreSQL's flush truncates, which row
+    triggers do not see)."""
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            triggers = cursor.fetchall()
+            for name, _ in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                for _, sql in triggers:
+                    cursor.execute(sql)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
+_flush_around_sqlite_triggers()
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path):
+    """Each test writes its checkpoint files apart: a file outlives the test's rolled-back database."""
+    settings.JIANGUAN_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return settings.JIANGUAN_CHECKPOINT_DIR

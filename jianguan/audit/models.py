@@ -4,9 +4,13 @@ Invariants:
 - Rows are only ever inserted, by `audit.services.record`, one at a time under a lock on `ChainHead`.
 - `seq` runs 1, 2, 3 … without gaps; `prev_hash` of event n is `hash` of event n−1 (64 zeros for the first).
 - `hash` = H(canonical JSON of the event's fields, `prev_hash` included); H is the algorithm named in `algorithm`.
+  Scheme 2 (every event written since migration 0003) hashes every stored column, `id` and `scheme` too; events
+  written before keep scheme 1 (`scheme` NULL: every column but `id`).
 - `ChainHead` holds the last `seq` and `hash`, written in the same transaction, so a row appended or removed at
   the end without moving the head is detected too.
-The database refuses UPDATE (and on PostgreSQL DELETE) of events by trigger; see migration 0002.
+- `Checkpoint` rows are signed statements of the head (Ed25519, the key outside the database; ADR 0023), each also
+  written as a file and published on the public portal, so that a tail deleted together with the head is seen.
+The database refuses UPDATE and DELETE of events and checkpoints by trigger; see migrations 0002 and 0003.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class AuditEvent(models.Model):
     algorithm = models.CharField(_("摘要算法"), max_length=10)
     prev_hash = models.CharField(_("前一事件摘要"), max_length=64)
     hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(_("摘要方案"), null=True, blank=True)  # NULL: scheme 1
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -73,3 +78,26 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash}"
+
+
+class Checkpoint(models.Model):
+    """检查点: a signed statement that the chain's head was event `seq` with digest `hash` at `made_at`.
+
+    `signature` is Ed25519 (base64) by the key `key_id` over the canonical JSON of
+    {"scheme", "seq", "hash", "made_at", "key_id"} (see `checkpoints.statement`). Only appended, never changed.
+    """
+
+    seq = models.BigIntegerField(_("链头序号"))
+    hash = models.CharField(_("链头摘要"), max_length=64)
+    made_at = models.DateTimeField(_("时间"), db_index=True)
+    key_id = models.CharField(_("签名密钥标识"), max_length=16)
+    public_key = models.CharField(_("签名公钥"), max_length=64)
+    signature = models.CharField(_("签名"), max_length=128)
+
+    class Meta:
+        verbose_name = _("审计链检查点")
+        verbose_name_plural = _("审计链检查点")
+        ordering = ["-made_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash} {self.made_at:%Y-%m-%d}"

@@ -1,18 +1,20 @@
-"""`record`: the one way to append to the audit chain."""
+"""`record`: the one way to append to the audit chain; `checkpoint_make`: sign the chain's head (ADR 0023)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.canonical import to_jsonable
 
-from .chain import event_hash
-from .models import AuditEvent, ChainHead
+from . import checkpoints
+from .chain import SCHEME, event_hash
+from .models import AuditEvent, ChainHead, Checkpoint
 
 
 def _target_fields(target: Any) -> tuple[str, str, str]:
@@ -23,6 +25,16 @@ def _target_fields(target: Any) -> tuple[str, str, str]:
         return str(kind), str(ident), str(label)[:300]
     meta = target._meta
     return meta.label_lower, str(target.pk), str(target)[:300]
+
+
+def _next_id() -> int:
+    """The new event's row id, known before the insert because scheme 2 hashes it: the table's identity
+    sequence on PostgreSQL, one past the largest id on SQLite (writers are serialised by the head's lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id'))")
+            return cursor.fetchone()[0]
+    return (AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0) + 1
 
 
 def _target_jurisdiction(target: Any) -> tuple[str | None, int | None]:
@@ -43,6 +55,7 @@ def record(*, actor: Actor, verb: str, target: Any = None, data: dict[str, Any] 
     target_region, target_department = _target_jurisdiction(target)
     head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
     values: dict[str, Any] = {
+        "id": _next_id(),
         "seq": head.seq + 1,
         "occurred_at": timezone.now(),
         "actor_kind": ref.kind,
@@ -55,6 +68,7 @@ def record(*, actor: Actor, verb: str, target: Any = None, data: dict[str, Any] 
         "payload": to_jsonable(data or {}),
         "algorithm": settings.JIANGUAN_AUDIT_HASH,
         "prev_hash": head.hash,
+        "scheme": SCHEME,
     }
     values["target_type"], values["target_id"], values["target_label"] = _target_fields(target)
     values["hash"] = event_hash(values)
@@ -62,3 +76,18 @@ def record(*, actor: Actor, verb: str, target: Any = None, data: dict[str, Any] 
     head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])
     return event
+
+
+@transaction.atomic
+def checkpoint_make(*, actor: Actor) -> Checkpoint:
+    """Sign the chain's head as it stands (检查点), store the checkpoint, write it as a file into the checkpoint
+    directory and record the act as the next event. The key never enters the database (ADR 0023)."""
+    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    made_at = timezone.now()
+    doc = checkpoints.sign(seq=head.seq, hash=head.hash, made_at=to_jsonable(made_at))
+    checkpoint = Checkpoint.objects.create(seq=head.seq, hash=head.hash, made_at=made_at, key_id=doc["key_id"],
+                                           public_key=doc["public_key"], signature=doc["signature"])
+    path = checkpoints.write_file(doc)
+    record(actor=actor, verb="audit.checkpoint_made", target=checkpoint,
+           data={"seq": head.seq, "hash": head.hash, "key_id": doc["key_id"], "file": path.name})
+    return checkpoint

@@ -1,19 +1,23 @@
-"""Work-portal page of the audit chain: the reader's events and, for administrators, verification."""
+"""Work-portal page of the audit chain: the reader's events and, for administrators, verification; the public
+portal's list of signed checkpoints (page and JSON, with the public key), for anyone to keep a copy (ADR 0023)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.core.http import page_of, render_page, role_required
 from jianguan.core.roles import Role
 
-from . import selectors, tasks
-from .models import AuditEvent
+from . import checkpoints, selectors, tasks
+from .models import AuditEvent, Checkpoint
+
+PUBLIC_CHECKPOINTS = 400  # more than a year of daily checkpoints
 
 
 @login_required
@@ -34,3 +38,20 @@ def verify(request: HttpRequest) -> HttpResponse:
     tasks.chain_verify.enqueue()
     messages.success(request, _("已提交审计链校验任务，完成后结果显示在本页。"))
     return redirect("audit:events")
+
+
+def _public_listing() -> dict:
+    rows = Checkpoint.objects.order_by("-made_at", "-pk")[:PUBLIC_CHECKPOINTS]
+    return {"scheme": checkpoints.SCHEME, "public_key": checkpoints.public_key(),
+            "past_keys": list(settings.JIANGUAN_CHECKPOINT_PAST_KEYS),
+            "checkpoints": [checkpoints.document(c) for c in rows]}
+
+
+def public_checkpoints(request: HttpRequest) -> HttpResponse:
+    """审计链检查点: the signed daily statements of the audit chain's head, newest first."""
+    return render(request, "audit/public_checkpoints.html", {"listing": _public_listing()})
+
+
+def public_checkpoints_json(request: HttpRequest) -> JsonResponse:
+    """The same listing as JSON: what `jianguan audit verify --checkpoint FILE` reads."""
+    return JsonResponse(_public_listing(), json_dumps_params={"ensure_ascii": False})

@@ -20,10 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, OfficerCredential, User
+from jianguan.audit import selectors as audit_selectors
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
+from jianguan.core import replay
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role, is_head_of, refuse_same_person
 from jianguan.core.validation import not_future, parse_amount, parse_date
@@ -229,7 +231,19 @@ def _step(step_model: type, owner: dict[str, Any], row: Any, edge: workflow.Edge
     if row.case_id:
         cases.case_append_event(actor=actor, case_id=row.case_id, verb=verb, data=_jsonable(payload),
                                 document_id=document.id if document else None)
-    record(actor=actor, verb=verb, target=row, data=payload)
+    record(actor=actor, verb=verb, target=row, data={**payload, **_recorded_state(row)})
+
+
+STATE_KEY = "record_state"
+
+
+def _recorded_state(row: Any) -> dict[str, Any]:
+    """The row's columns changed since its history's last recorded state, for the audit event of the step: the
+    measure's or enforcement's state is the replay of its audit events (`jianguan coercion verify`, ADR 0023)."""
+    history = audit_selectors.target_payloads(target_type=row._meta.label_lower, target_id=str(row.pk))
+    changes = replay.changes(replay.fold(p.get(STATE_KEY) for p in history if isinstance(p, dict)),
+                             replay.state_of(type(row), row.pk))
+    return {STATE_KEY: changes} if changes else {}
 
 
 def _jsonable(value: Any) -> Any:
@@ -609,7 +623,8 @@ def measure_link_case(*, actor: User, measure_id: int, case_number: str) -> Meas
                                 data={"number": measure.number, "from": step.old, "to": step.new,
                                       "on": step.on.isoformat(), "note": step.note, **step.data},
                                 document_id=step.document_id)
-    record(actor=actor, verb="coercion.measure_case_linked", target=measure, data={"case": measure.case_number})
+    record(actor=actor, verb="coercion.measure_case_linked", target=measure,
+           data={"case": measure.case_number, **_recorded_state(measure)})
     return measure
 
 
@@ -955,6 +970,6 @@ def enforcement_link_case(*, actor: User, enforcement_id: int, case_number: str)
                                       "on": step.on.isoformat(), "note": step.note, **step.data},
                                 document_id=step.document_id)
     record(actor=actor, verb="coercion.enforcement_case_linked", target=enforcement,
-           data={"case": enforcement.case_number})
+           data={"case": enforcement.case_number, **_recorded_state(enforcement)})
     return enforcement
 

@@ -58,6 +58,36 @@ def _data_key() -> bytes:
 
 
 JIANGUAN_DATA_KEY = _data_key()
+
+
+def _checkpoint_key() -> tuple[bytes, str]:
+    """The Ed25519 key that signs the audit chain's checkpoints (ADR 0023), kept outside the database:
+    JIANGUAN_CHECKPOINT_KEY (base64 of the 32-byte private key), or a key generated once into
+    var/checkpoint_key (mode 600). Returns the key and where it came from (said at start-up)."""
+    raw = env.str("JIANGUAN_CHECKPOINT_KEY", "")
+    path = VAR_DIR / "checkpoint_key"
+    source = "JIANGUAN_CHECKPOINT_KEY"
+    if not raw:
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
+        raw, source = path.read_text().strip(), str(path)
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise EnvError("JIANGUAN_CHECKPOINT_KEY", "32 字节 Ed25519 私钥的 base64 编码", "base64 of 32 bytes",
+                       raw[:8] + "…")
+    return key, source
+
+
+JIANGUAN_CHECKPOINT_KEY, JIANGUAN_CHECKPOINT_KEY_SOURCE = _checkpoint_key()
+# Public keys (base64) of earlier checkpoint keys, still trusted for the checkpoints they signed.
+JIANGUAN_CHECKPOINT_PAST_KEYS = env.list("JIANGUAN_CHECKPOINT_PAST_KEYS", [])
+# Where each checkpoint is also written as a file: the copy outside the database rows.
+JIANGUAN_CHECKPOINT_DIR = env.path("JIANGUAN_CHECKPOINT_DIR", VAR_DIR / "checkpoints")
 DEBUG = env.bool("JIANGUAN_DEBUG", False)
 ALLOWED_HOSTS = env.list("JIANGUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("JIANGUAN_CSRF_TRUSTED_ORIGINS", [])

@@ -224,7 +224,8 @@ def _behaviour_party(case: Case) -> dict[str, Any]:
 def _append_event(case: Case, *, actor: Actor, verb: str, on: dt.date, data: dict[str, Any] | None = None,
                   from_status: str = "", to_status: str = "", document: Any = None,
                   supersedes: int | None = None) -> CaseEvent:
-    """Append one event to the case's chain; the caller holds the case's row lock."""
+    """Append one event to the case's chain; the caller holds the case's row lock and has saved the case, whose
+    changed columns the event records (`history.state_changes`) so that its state is the replay of its history."""
     ref = actor_ref(actor)
     values: dict[str, Any] = {
         "case": case.number, "seq": case.event_count + 1, "occurred_at": timezone.now(), "on": on,
@@ -232,6 +233,10 @@ def _append_event(case: Case, *, actor: Actor, verb: str, on: dt.date, data: dic
         "from_status": str(from_status), "to_status": str(to_status), "data": to_jsonable(data or {}),
         "document_id": document.id if document else None, "document_sha256": document.sha256 if document else "",
         "supersedes": supersedes, "algorithm": settings.JIANGUAN_AUDIT_HASH, "prev_hash": case.last_hash}
+    previous, _ = history.replay(list(CaseEvent.objects.filter(case=case).order_by("seq").values("data", "to_status")))
+    changes = history.state_changes(previous, history.state_of(Case, case.pk))
+    if changes:  # an event that changed nothing of the case records nothing
+        values["data"] = {**values["data"], history.STATE_KEY: changes}
     values["hash"] = history.event_hash(values)
     event = CaseEvent.objects.create(**{**values, "case": case})
     case.event_count, case.last_hash = event.seq, event.hash
@@ -258,7 +263,7 @@ def _refresh_later(case_id: int) -> None:
 @transaction.atomic
 def case_register(*, actor: Actor, department: Department, party: dict[str, Any], summary: str, source: str,
                   source_ref: str, received_on: dt.date, implementation_code: str = "",
-                  inspection_number: str = "", cause: str = "") -> Case:
+                  inspection_number: str = "", cause: str = "", region: Any = None) -> Case:
     """Register a clue (案件来源登记) as the first stage of a case; its 15-working-day check clock starts on the
     day the body discovered or received it (SAMR 程序规定 第十八条)."""
     _require(source in ClueSource.values, "案件来源无效", "source_invalid", "source")
@@ -268,7 +273,8 @@ def case_register(*, actor: Actor, department: Department, party: dict[str, Any]
     _require(not Clue.objects.filter(source=source, source_ref=source_ref).exists(),
              "该来源已登记为案件线索", "clue_exists", "source_ref")
     values = _party_values(party, actor=actor)
-    region = values.pop("region") or department.region
+    region = region or values.pop("region") or department.region  # `region`: a routing that decided it
+    values.pop("region", None)
     due = deadlines.check_due(received_on)
     clue = Clue.objects.create(
         number=_clue_number(), source=source, source_ref=source_ref, department=department, region=region,
@@ -300,10 +306,8 @@ def clue_from_complaint(*, actor: User, complaint_id: int, note: str = "") -> Cl
     case = case_register(
         actor=actor, department=complaint.department, party=party, summary=complaint.content,
         source=ClueSource.REPORT if complaint.kind == ComplaintKind.REPORT else ClueSource.COMPLAINT,
-        source_ref=complaint.number, received_on=timezone.localtime(complaint.received_at).date())
-    if case.region_id != complaint.region_id:  # the complaint's routing decided the jurisdiction
-        Clue.objects.filter(pk=case.clue_id).update(region=complaint.region)
-        Case.objects.filter(pk=case.pk).update(region=complaint.region)
+        source_ref=complaint.number, received_on=timezone.localtime(complaint.received_at).date(),
+        region=complaint.region)  # the complaint's routing decided the jurisdiction
     return Clue.objects.get(pk=case.clue_id)
 
 
@@ -317,10 +321,8 @@ def clue_from_inspection(*, actor: User, inspection_number: str, summary: str) -
     party = {"uscc": inspection.entity.uscc} if inspection.entity_id else {"name": inspection.party_name}
     case = case_register(actor=actor, department=inspection.department, party=party, summary=summary,
                          source=ClueSource.INSPECTION, source_ref=inspection.number, received_on=inspection.date,
-                         implementation_code=inspection.implementation_code, inspection_number=inspection.number)
-    if case.region_id != inspection.region_id:
-        Clue.objects.filter(pk=case.clue_id).update(region=inspection.region)
-        Case.objects.filter(pk=case.pk).update(region=inspection.region)
+                         implementation_code=inspection.implementation_code, inspection_number=inspection.number,
+                         region=inspection.region)
     return Clue.objects.get(pk=case.clue_id)
 
 

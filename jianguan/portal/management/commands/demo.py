@@ -70,6 +70,10 @@ class Command(BaseCommand):
         worker = subprocess.Popen([*manage, "db_worker", "--interval", "1", "-v", "1"], env=env)  # noqa: S603
         if processes:
             processes.append(subprocess.Popen([*manage, "exchange", "push", "--loop"], env=env))  # noqa: S603
+        # The audit chain's signed daily checkpoint (ADR 0023): the loop enqueues the task, the worker runs it.
+        processes.append(subprocess.Popen([*manage, "audit", "checkpoint", "--loop"], env=env))  # noqa: S603
+        self.stdout.write(f"审计链检查点签名密钥：{settings.JIANGUAN_CHECKPOINT_KEY_SOURCE}，"
+                          f"检查点文件：{settings.JIANGUAN_CHECKPOINT_DIR}")
         server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,  # noqa: S603
                                    "--port", str(port), "--workers", "1", "--blocking-threads", "4",
                                    "jianguan.config.wsgi:application"], env=env)
