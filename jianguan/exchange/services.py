@@ -273,6 +273,12 @@ def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
     payload = reveal_record(item.payload)
     changed = {k: val for k, val in values.items() if not (isinstance(val, str) and "*" in val
                                                            and k in payload and mask_ric(str(payload[k])) == val)}
+    model = LIBRARY.get(std.name)
+    own = model.objects.filter(record_id=item.record_id, source=BehaviourSource.PLATFORM).first() if model else None
+    if own is not None:  # a record made on the platform: corrected in the library, then queued (collect.py)
+        from . import collect  # collect builds on this module
+
+        return collect.platform_fix(actor=actor, item=item, row=own, values=changed)
     fixed = {**payload, **changed}
     version = max(item.version, _current_version(std.name, item.record_id)) + 1
     body = json.dumps([{**fixed, "op": Op.UPDATE, "version": version}], ensure_ascii=False).encode()
