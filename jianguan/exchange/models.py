@@ -105,6 +105,16 @@ class BatchStatus(models.TextChoices):
 UNACKNOWLEDGED = (BatchStatus.FORMED, BatchStatus.SENT, BatchStatus.RETRYING)
 
 
+class BatchHealth(models.TextChoices):
+    """How a batch fared, for the monitor: only a batch received whole is green."""
+
+    OK = "ok", _("全部接收")
+    PARTIAL = "partial", _("部分退回")
+    FAILED = "failed", _("全部退回或拒收")
+    RETRYING = "retrying", _("发送失败待重试")
+    WAITING = "waiting", _("等待回执")
+
+
 class PushBatch(models.Model):
     """A batch for the receiver. Its number and records are fixed when it is formed; it is re-sent as it is until a
     receipt is stored."""
@@ -136,6 +146,21 @@ class PushBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}/{self.number}"
+
+    @property
+    def health(self) -> str:
+        """ok only when the receipt refused nothing; partial when it refused some records, failed when it refused
+        them all or the batch as a whole."""
+        if self.status == BatchStatus.REFUSED:
+            return BatchHealth.FAILED
+        if self.status == BatchStatus.ACKNOWLEDGED:
+            if not self.rejected:
+                return BatchHealth.OK
+            return BatchHealth.FAILED if self.rejected >= self.records else BatchHealth.PARTIAL
+        return BatchHealth.RETRYING if self.status == BatchStatus.RETRYING else BatchHealth.WAITING
+
+    def get_health_display(self) -> str:
+        return str(BatchHealth(self.health).label)
 
 
 class PushSequence(models.Model):

@@ -445,6 +445,7 @@ def _process(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *
             "sha256": call.sha256})
         if queued:
             transaction.on_commit(_enqueue_push)
+        transaction.on_commit(_schedule_snapshot)
     for row in outcome.rejected:
         row.pop("department_id", None)
     return outcome
@@ -477,6 +478,12 @@ def _tally(std: Any, items: list[Item], sender: Sender) -> dict[str, dict[str, A
         entry["timed"] += 1
         entry["on_time"] += reported <= deadlines[action]
     return tally
+
+
+def _schedule_snapshot() -> None:
+    from . import tasks
+
+    tasks.snapshot_schedule()
 
 
 def _enqueue_push() -> None:
