@@ -527,7 +527,8 @@ def test_the_court_application_waits_10_working_days_over_national_day_2026(worl
     applied = services.enforcement_apply_court(actor=world["head"], enforcement_id=enforcement.pk,
                                                court="咸安区人民法院", on="2026-10-19")
     assert applied.status == E.APPLIED
-    assert Coercion.objects.get(number=applied.number).enforcement_type == "申请人民法院强制执行"
+    # Issue 14: the record carries the exchange dictionary's value (申请法院 is no mode of 第十二条).
+    assert Coercion.objects.get(number=applied.number).enforcement_type == "其他强制执行方式"
     ruled = services.enforcement_court_enforce(actor=world["actor"], enforcement_id=enforcement.pk,
                                                result="法院裁定准予执行，已执行到位", collected="5000", on="2026-11-20")
     assert ruled.status == E.EXECUTED

@@ -168,7 +168,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # test_inspections.test_outsiders_see_nothing_of_an_inspection and
 # test_enforcement_api.test_outsiders_get_404_on_every_case_path and
 # test_exchange.test_repair_queue_is_scoped_by_department and
-# test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page.
+# test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page and
+# test_exchange_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records.
 COVERED_ELSEWHERE = {"accounts:token_revoke",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -185,7 +186,7 @@ COVERED_ELSEWHERE = {"accounts:token_revoke",
                      "/api/v1/enforcement/cases/{case_id}/documents",
                      "/api/v1/enforcement/cases/{case_id}/documents/{document_id}",
                      "/api/v1/enforcement/cases/{case_id}/file", "exchange:call", "exchange:repair",
-                     "exchange:repair_dismiss"}
+                     "exchange:repair_dismiss", "exchange:batch"}
 
 
 def test_every_templated_page_has_an_outsider_case():

@@ -285,7 +285,7 @@ def _behaviour(actor: Any, row: Any, *, kind: str, name: str, decision_number: s
         actor=actor, department=row.department, catalog_code=row.catalog_code,
         inspection_number=row.inspection_number, number=row.number, name=name[:400], kind=kind,
         decision_number=decision_number, facts=facts[:1000], basis=basis[:1000], starts_on=starts_on,
-        measure_type=measure_type[:20], enforcement_type=enforcement_type[:20])
+        measure_type=measure_type[:50], enforcement_type=enforcement_type[:50])
     row.behaviour_number = row.number
 
 
@@ -868,7 +868,9 @@ def enforcement_apply_court(*, actor: User, enforcement_id: int, court: str, on:
     enforcement.court = _text(court, "court", "受理法院", max_len=100)
     _behaviour(actor, enforcement, kind=CoercionKind.ENFORCEMENT, name=f"申请法院强制执行（{enforcement.party_name}）",
                decision_number=enforcement.demand_number, facts=enforcement.obligation,
-               basis=enforcement.decision_reference, starts_on=day, enforcement_type="申请人民法院强制执行")
+               basis=enforcement.decision_reference, starts_on=day,
+               # 申请人民法院强制执行 (第五十三条) is no mode of 第十二条: the dictionary's 其他强制执行方式.
+               enforcement_type="其他强制执行方式")
     enforcement.save()
     _enforcement_step(enforcement, edge, actor, on=day, note=enforcement.court)
     return enforcement

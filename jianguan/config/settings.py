@@ -288,6 +288,7 @@ JIANGUAN_PUSH_INTERVAL_SECONDS = env.int("JIANGUAN_PUSH_INTERVAL_SECONDS", 10, m
 JIANGUAN_PUSH_ON_INTAKE = env.bool("JIANGUAN_PUSH_ON_INTAKE", True)
 # Days of records a department's quality score covers.
 JIANGUAN_QUALITY_WINDOW_DAYS = env.int("JIANGUAN_QUALITY_WINDOW_DAYS", 30, minimum=1)
+JIANGUAN_QUALITY_SNAPSHOT_MINUTES = env.int("JIANGUAN_QUALITY_SNAPSHOT_MINUTES", 60, minimum=1)
 # Processes a spot-check draw hashes with (0: one per CPU); the result is the same whatever the number.
 JIANGUAN_DRAW_WORKERS = env.int("JIANGUAN_DRAW_WORKERS", 0, minimum=0)
 # Drawn objects up to which a draw writes their result rows itself; a larger draw leaves them to a background task.

@@ -41,6 +41,8 @@ from jianguan.subjects.services import person_register, require_entity
 
 from . import deadlines, history, policy, workflow
 from .models import (
+    BEHAVIOUR_CASE_SOURCE,
+    BEHAVIOUR_INSPECTION_FORM,
     BEHAVIOUR_PROCEDURE,
     Approval,
     Case,
@@ -406,8 +408,10 @@ def case_simple(*, actor: User, party: dict[str, Any], officers: list[str], fact
     credentials = [credential.number for _, credential in chosen]
     inspection = behaviour.inspection_record(
         actor=actor, department=department, implementation_code=implementation_code,
-        number=f"{case.number}-JC1", name=f"{card.item_name}（当场检查）", date=decided_on, form="现场检查",
-        category="1", result="发现问题当场处罚", inspectors=names, credential_numbers=credentials,
+        number=f"{case.number}-JC1", name=f"{card.item_name}（当场检查）", date=decided_on,
+        form=BEHAVIOUR_INSPECTION_FORM[case.source], category="1", method="现场检查",
+        # 当场处罚 orders the party to correct the act (行政处罚法第二十八条): result E, 发现问题已责令改正.
+        result="发现问题已责令改正", inspectors=names, credential_numbers=credentials,
         party=_behaviour_party(case))
     issued = documents.issue(actor=actor, kind="simple_decision", department=department, subject=case.subject,
                              number=number, context=to_jsonable({
@@ -687,7 +691,8 @@ def _record_onsite(step: Step) -> None:
         inspection = behaviour.inspection_record(
             actor=step.actor, department=case.department, implementation_code=implementation,
             number=f"{case.number}-JC{count + 1}", name=f"{case.cause or case.party_name}案现场检查", date=step.on,
-            form="案件调查", category="1", result="发现问题待后续处理",
+            form=BEHAVIOUR_INSPECTION_FORM[case.source], category="1", method="现场检查",
+            result="发现问题待后续处理",
             inspectors=[o["name"] for o in officers], credential_numbers=[o["credential"] for o in officers],
             party=_behaviour_party(case))
         case.implementation_code = implementation
@@ -953,7 +958,7 @@ def _record_penalty(case: Case, actor: Any) -> None:
         inspection_number=case.inspection_number, number=f"{case.number}-CF", name=f"{case.cause or '行政处罚'}案",
         decided_on=case.decided_on, decision_number=case.decision_number, facts=case.facts or case.summary,
         basis=case.basis, procedure=BEHAVIOUR_PROCEDURE[case.procedure], penalty_kinds=case.penalty_kinds,
-        result=_penalty_text(case)[:1000], case_source=case.get_source_display(), fine=case.fine,
+        result=_penalty_text(case)[:1000], case_source=BEHAVIOUR_CASE_SOURCE[case.source], fine=case.fine,
         filed_on=case.filed_on, party=_behaviour_party(case), hearing=hearing, criminal=case.criminal,
         major=case.major, legal_review=case.legal_review_on is not None, legal_review_on=case.legal_review_on,
         legal_review_opinion=case.legal_review_opinion, collective=case.collective_on is not None,

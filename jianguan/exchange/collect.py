@@ -34,6 +34,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from jianguan.audit.services import record
+from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Source as BehaviourSource
 from jianguan.core.actors import Actor, SystemActor
 from jianguan.core.bulk import bulk_insert
@@ -41,10 +42,10 @@ from jianguan.core.protect import unseal
 from jianguan.subjects.models import Person
 
 from . import quality, standards
-from .models import Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
+from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
 from .refs import LibraryRefs
 from .sealing import protect_record
-from .services import LIBRARY, OUTBOX_COLUMNS, _issue_dict, _layout
+from .services import LIBRARY, OUTBOX_COLUMNS, Outcome, Sender, _issue_dict, _keep, _layout
 
 COLLECTOR = SystemActor("exchange.collect")
 CHUNK = 2000  # rows read, checked and queued per transaction
@@ -173,3 +174,49 @@ def _file(std: Any, refused: list[tuple[Any, dict[str, Any], list[dict[str, str]
                               payload=payload, errors=errors, origin=Origin.CHECK, created_at=now))
     RepairItem.objects.bulk_create(new, batch_size=2000)
     RepairItem.objects.bulk_update(changed, ["errors", "payload", "version"], batch_size=500)
+
+
+def platform_fix(*, actor: Actor, item: RepairItem, row: Any, values: dict[str, Any]) -> Outcome:
+    """Repair a record made on the platform (its row is the library's, `source` platform): the record with
+    `values` changed is checked again; if it passes, the changed data elements are written into the library row
+    as its next version (`behaviour.services.record_amend`, audited there), that version is queued as `u`
+    (`_handle`, as a collection would) and the item is closed, with an `exchange.repair_fixed` event — all in one
+    transaction. If it fails, the item keeps its new problems and nothing else changes. The fix is kept as a call
+    of the repair channel, like a fix of a received record."""
+    std = standards.get(item.standard)
+    model = LIBRARY[std.name]
+    [data] = quality.records_from_library(std, model.objects.filter(pk=row.pk))
+    numbers = _person_numbers([row])
+    if row.person_id in numbers:
+        data["party_code"] = numbers[row.person_id]
+    fixed = {**data, **{k: val for k, val in values.items() if std.has_field(k) and k != std.key}}
+    [verdict] = quality.check(std, [fixed], refs=LibraryRefs())
+    body = json.dumps([{**fixed, "op": Op.UPDATE}], ensure_ascii=False, default=str).encode()
+    sender = Sender(actor, item.department, row.source_system or f"portal:{item.department.uscc}", None)
+    with transaction.atomic():
+        call = _keep(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
+        outcome = Outcome(call_id=call.pk, standard=std.name, received=1, stored=True)
+        if not verdict.ok:
+            errors = [_issue_dict(e) for e in verdict.errors]
+            RepairItem.objects.filter(pk=item.pk).update(errors=errors, payload=protect_record(fixed), call=call)
+            outcome.rejected = [{"index": 0, "record_id": item.record_id, "errors": errors}]
+            ExchangeCall.objects.filter(pk=call.pk).update(status=CallStatus.REJECTED, rejected=1,
+                                                           outcome={"rejected": outcome.rejected})
+            return outcome
+        stored = _layout(std, model).row(fixed)[0]
+        changes = {name: value for name, value in stored.items()
+                   if name in values and value != getattr(row, name)}
+        amended = behaviour.record_amend(actor=actor, model=model, number=row.number, changes=changes,
+                                         reason=f"整改待整改数据 #{item.pk}") if changes else row
+        queued, _ = _handle(std, model, [model.objects.only(*_ROW).get(pk=amended.pk)])
+        now = timezone.now()
+        RepairItem.objects.filter(pk=item.pk).update(
+            status=RepairStatus.FIXED, fixed_at=now, fixed_by=actor if getattr(actor, "is_person", False) else None,
+            resolution=f"平台记录已更正为第 {amended.version} 版，已入队推送（调用 #{call.pk}）"[:300], call=call)
+        outcome.accepted = queued
+        ExchangeCall.objects.filter(pk=call.pk).update(status=CallStatus.ACCEPTED, accepted=queued, stored=True,
+                                                       outcome={"rejected": [], "duplicate_indexes": []})
+        record(actor=actor, verb="exchange.repair_fixed", target=item, data={
+            "standard": std.name, "record_id": item.record_id, "version": amended.version,
+            "fields": sorted(changes), "call": call.pk})
+    return outcome

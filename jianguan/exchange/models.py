@@ -7,6 +7,8 @@ upward, the batches pushed with their receipts, the repair queue and the daily q
 - `PushBatch`: a batch formed (numbered `yyyyMMdd` + 5 digits per source and day) and persisted before it is sent;
   re-sent with the same number until its receipt is stored, so the receiver's batch idempotency delivers each record
   exactly once.
+- `KeptRecord`: a received record of a standard that has no library table (joint tasks, 双公示, the catalog
+  tables), kept by its key and version like a behaviour record and pushed on like one.
 - `RepairItem`: a record refused by our checks or by the receiver, waiting for its department to fix it.
 - `QualitySnapshot`: a department's scores on the seven SAMR dimensions for one day.
 """
@@ -103,6 +105,16 @@ class BatchStatus(models.TextChoices):
 UNACKNOWLEDGED = (BatchStatus.FORMED, BatchStatus.SENT, BatchStatus.RETRYING)
 
 
+class BatchHealth(models.TextChoices):
+    """How a batch fared, for the monitor: only a batch received whole is green."""
+
+    OK = "ok", _("全部接收")
+    PARTIAL = "partial", _("部分退回")
+    FAILED = "failed", _("全部退回或拒收")
+    RETRYING = "retrying", _("发送失败待重试")
+    WAITING = "waiting", _("等待回执")
+
+
 class PushBatch(models.Model):
     """A batch for the receiver. Its number and records are fixed when it is formed; it is re-sent as it is until a
     receipt is stored."""
@@ -134,6 +146,21 @@ class PushBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}/{self.number}"
+
+    @property
+    def health(self) -> str:
+        """ok only when the receipt refused nothing; partial when it refused some records, failed when it refused
+        them all or the batch as a whole."""
+        if self.status == BatchStatus.REFUSED:
+            return BatchHealth.FAILED
+        if self.status == BatchStatus.ACKNOWLEDGED:
+            if not self.rejected:
+                return BatchHealth.OK
+            return BatchHealth.FAILED if self.rejected >= self.records else BatchHealth.PARTIAL
+        return BatchHealth.RETRYING if self.status == BatchStatus.RETRYING else BatchHealth.WAITING
+
+    def get_health_display(self) -> str:
+        return str(BatchHealth(self.health).label)
 
 
 class PushSequence(models.Model):
@@ -183,6 +210,48 @@ class OutboxRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard} {self.record_id} v{self.version} {self.op}"
+
+
+class KeptRecord(models.Model):
+    """A received record of a standard without a library table (联合监管任务, 双公示 行政处罚 / 行政许可, the
+    catalog tables), kept current by its key like a behaviour record: (sending system, 记录唯一标识 — the
+    standard's key, e.g. 任务编号 —, version); `i` creates, a `u` with a higher version replaces `data`, a `d` marks it
+    withdrawn. `data` is the record as pushed (ascii field ids, dictionary codes; a natural person's ID number
+    sealed), `payload` the record as received (sealed likewise), and (`call`, `index`) where its body is kept."""
+
+    standard = models.CharField(_("数据标准"), max_length=40)
+    record_id = models.CharField(_("记录唯一标识"), max_length=64)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    source_system = models.CharField(_("报送系统"), max_length=64)
+    department = models.ForeignKey(Department, verbose_name=_("报送部门"), on_delete=models.PROTECT,
+                                   related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
+    data = models.JSONField(_("数据"), default=dict)
+    payload = models.JSONField(_("原始记录"), default=dict)
+    call = models.ForeignKey(ExchangeCall, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
+    index = models.PositiveIntegerField(_("报文中的位置"), default=0)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "department_id"
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("交换记录（无信息库表的标准）")
+        verbose_name_plural = _("交换记录（无信息库表的标准）")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["standard", "record_id"], name="kept_record_unique_key")]
+        indexes = [models.Index(fields=["department", "standard"])]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.record_id} v{self.version}"
+
+    def audit_jurisdiction(self) -> tuple[str, int]:
+        return self.region_id, self.department_id
 
 
 class Origin(models.TextChoices):

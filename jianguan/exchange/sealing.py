@@ -21,7 +21,8 @@ from jianguan.core.protect import seal, unseal
 
 _BODY = b"jgx1"  # format tag and associated data of a sealed body
 PREFIX = "sealed:"
-PERSON_FIELDS = ("party_code",)  # fields that may hold a natural person's ID number
+# Fields that may hold a natural person's ID number (a list field: any of its items).
+PERSON_FIELDS = ("party_code", "id_number", "legal_rep_id_number", "object_codes")
 
 
 def seal_body(data: bytes) -> bytes:
@@ -47,24 +48,40 @@ def is_person_id(value: Any) -> bool:
     return len(text) == 18 and ric_error(text) is None
 
 
+def _sealed(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_sealed(x) for x in value]
+    return PREFIX + seal(str(value).strip().upper()) if is_person_id(value) else value
+
+
 def protect_record(data: dict[str, Any]) -> dict[str, Any]:
     """The record with every natural person's ID number sealed (a new dict; `data` is not changed)."""
     out = dict(data)
     for name in PERSON_FIELDS:
-        if is_person_id(out.get(name)):
-            out[name] = PREFIX + seal(str(out[name]).strip().upper())
+        if name in out and not (isinstance(out[name], str) and out[name].startswith(PREFIX)):
+            out[name] = _sealed(out[name])
     return out
+
+
+def _opened(value: Any, show: Any) -> Any:
+    if isinstance(value, list):
+        return [_opened(x, show) for x in value]
+    return show(unseal(value[len(PREFIX):])) if isinstance(value, str) and value.startswith(PREFIX) else value
+
+
+def _has_sealed(data: dict[str, Any]) -> bool:
+    return any((isinstance(v, str) and v.startswith(PREFIX))
+               or (isinstance(v, list) and any(isinstance(x, str) and x.startswith(PREFIX) for x in v))
+               for v in data.values())
 
 
 def reveal_record(data: dict[str, Any]) -> dict[str, Any]:
     """The record with sealed values opened (to push them to the receiver, or to check a fix)."""
-    if not any(isinstance(v, str) and v.startswith(PREFIX) for v in data.values()):
+    if not _has_sealed(data):
         return data
-    return {k: unseal(v[len(PREFIX):]) if isinstance(v, str) and v.startswith(PREFIX) else v
-            for k, v in data.items()}
+    return {k: _opened(v, str) for k, v in data.items()}
 
 
 def shown_record(data: dict[str, Any]) -> dict[str, Any]:
     """The record for a page: sealed ID numbers masked."""
-    return {k: mask_ric(unseal(v[len(PREFIX):])) if isinstance(v, str) and v.startswith(PREFIX) else v
-            for k, v in data.items()}
+    return {k: _opened(v, mask_ric) for k, v in data.items()}

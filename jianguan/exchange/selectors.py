@@ -116,6 +116,31 @@ def recent_batches(*, limit: int = 20) -> list[PushBatch]:
     return list(PushBatch.objects.order_by("-pk")[:limit])
 
 
+def batch_get(*, reader: Any, batch_id: int) -> tuple[PushBatch, Any]:
+    """A pushed batch and the records of it `reader` may see (their departments' scope); a batch with none of
+    them answers 404 like an absent one."""
+    batch = PushBatch.objects.filter(pk=batch_id).first()
+    records = OutboxRecord.objects.visible_to(reader).filter(batch_id=batch_id)
+    if batch is None or not records.exists():
+        raise NotFound()
+    return batch, records.select_related("department").order_by("pk")
+
+
+def batch_problems(*, batch: PushBatch, records: Any) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """{(记录唯一标识, version): the receiver's problems} for `records` of `batch`: from the repair items the receipt
+    (or the batch's refusal) filed, else from the stored receipt."""
+    keys = {(r.record_id, r.version) for r in records}
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for entry in (batch.receipt or {}).get("rejected", []):
+        if isinstance(entry, dict) and (str(entry.get("id")), entry.get("version")) in keys:
+            found[str(entry["id"]), entry["version"]] = [e for e in entry.get("errors") or [] if isinstance(e, dict)]
+    for record_id, version, errors in RepairItem.objects.filter(
+            batch=batch, record_id__in=[k[0] for k in keys]).values_list("record_id", "version", "errors"):
+        if (record_id, version) in keys:
+            found[record_id, version] = errors
+    return found
+
+
 def quality_ranking(*, reader: Any, day: dt.date | None = None) -> tuple[dt.date | None, list[dict[str, Any]]]:
     """The latest snapshot day (or `day`) and each department's scores there, best first: per dimension and
     overall, the mean over its standards weighted by records."""

@@ -9,8 +9,13 @@ whole (its row and its outbox entry) or is reported refused.
 
 Records of the four behaviour standards are upserted by 记录唯一标识 (catalog.md §7): `i` creates, `u` replaces
 the row with a higher version, `d` marks it withdrawn. The same (sending system, id, version) again is stored once
-and reported as a duplicate. Other standards are checked and kept (body and verdicts) but have no library table
-here: the answer says `"stored": false`.
+and reported as a duplicate. Records of the standards without a library table (联合监管任务, 双公示, the catalog
+tables) are kept by the same rules in `KeptRecord` (keyed by the standard's key: 任务编号 for a joint task; a 双公示
+record without 记录唯一标识 by its de-duplication key) and queued for the push like the behaviour records.
+
+An optional field left empty is stored as the column's empty value (NULL where the column allows it, else "" or
+[]). A row the database refuses is reported as `store_conflict` (another call took its id or number meanwhile)
+or `store_failed` (anything else: logged; resending does not help), and only that record is left out.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import ApiClient, Department, Region
@@ -44,6 +50,7 @@ from .models import (
     CallStatus,
     Channel,
     ExchangeCall,
+    KeptRecord,
     Op,
     Origin,
     OutboxRecord,
@@ -56,6 +63,7 @@ from .refs import LibraryRefs
 from .sealing import is_person_id, protect_record, reveal_record, seal_body
 from .standards import values as v
 
+log = logging.getLogger(__name__)
 LIBRARY: dict[str, type[models.Model]] = {"inspection": Inspection, "penalty": Penalty, "coercion": Coercion,
                                           "other_action": OtherAction}
 OP_KEYS = ("op", "cd_operation", "操作类型")
@@ -63,6 +71,8 @@ VERSION_KEYS = ("version", "版本", "版本号")
 ACTION_DATE = {"inspection": ("date",), "penalty": ("date",), "coercion": ("starts_on", "date"),
                "other_action": ("starts_on", "date")}
 IN_CLAUSE = 5000  # keys per IN (...) look-up
+# 双公示 records may leave 记录唯一标识 empty: they are then identified by their de-duplication key, with this prefix.
+DERIVED_KEYS = {"disclosure_penalty": "SGS-CF", "disclosure_licence": "SGS-XK"}
 
 
 class TooLarge(DomainError):
@@ -263,6 +273,12 @@ def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
     payload = reveal_record(item.payload)
     changed = {k: val for k, val in values.items() if not (isinstance(val, str) and "*" in val
                                                            and k in payload and mask_ric(str(payload[k])) == val)}
+    model = LIBRARY.get(std.name)
+    own = model.objects.filter(record_id=item.record_id, source=BehaviourSource.PLATFORM).first() if model else None
+    if own is not None:  # a record made on the platform: corrected in the library, then queued (collect.py)
+        from . import collect  # collect builds on this module
+
+        return collect.platform_fix(actor=actor, item=item, row=own, values=changed)
     fixed = {**payload, **changed}
     version = max(item.version, _current_version(std.name, item.record_id)) + 1
     body = json.dumps([{**fixed, "op": Op.UPDATE, "version": version}], ensure_ascii=False).encode()
@@ -293,7 +309,9 @@ def repair_dismiss(*, actor: Any, item_id: int, reason: str) -> RepairItem:
 
 def _current_version(standard: str, record_id: str) -> int:
     model = LIBRARY.get(standard)
-    found = model.objects.filter(record_id=record_id).values_list("version", flat=True).first() if model else None
+    rows = model.objects.filter(record_id=record_id) if model else KeptRecord.objects.filter(standard=standard,
+                                                                                           record_id=record_id)
+    found = rows.values_list("version", flat=True).first()
     queued = OutboxRecord.objects.filter(standard=standard, record_id=record_id).aggregate(
         top=models.Max("version"))["top"]
     return max(found or 0, queued or 0)
@@ -317,9 +335,17 @@ class Item:
 
     record_id: str = ""
 
-    def identify(self) -> Item:
-        value = self.data.get("record_id")
+    def identify(self, std: Any) -> Item:
+        """The record's 记录唯一标识: the standard's key (`record_id`, or 任务编号 for a joint task); a 双公示 record
+        that leaves it empty is identified by its de-duplication key (决定书文号 or 许可编号, and the party)."""
+        value = self.data.get(std.key)
         self.record_id = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+        if not self.record_id and std.name in DERIVED_KEYS and std.dedup:
+            texts = {f: v.as_text(self.data.get(f)) for part in std.dedup[0].parts for f in part}
+            key = std.dedup[0].key({f: t.strip() for f, t in texts.items() if t})
+            if key is not None:
+                digest = hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()[:40]
+                self.record_id = f"{DERIVED_KEYS[std.name]}-{digest}"
         return self
 
 
@@ -381,17 +407,17 @@ def _refs() -> LibraryRefs:
 
 def _process(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *,
              fixing: RepairItem | None = None, rows: list[int] | None = None) -> Outcome:
-    items = [_envelope(std, index, raw).identify() for index, raw in enumerate(records)]
+    items = [_envelope(std, index, raw).identify(std) for index, raw in enumerate(records)]
     _check(std, items)
     model = LIBRARY.get(std.name)
     _resolve(sender, std, items)
-    outcome = Outcome(call_id=call.pk, standard=std.name, received=len(items), stored=model is not None)
+    outcome = Outcome(call_id=call.pk, standard=std.name, received=len(items), stored=True)
     if model is None:
-        outcome.note = "该数据标准在本平台没有信息库表：记录已检查，原始报文与检查结果已保存，未入库、不推送"
+        outcome.note = "该数据标准在本平台没有信息库表：记录存入交换记录，与原始报文一并保存，并推送上级平台"
     with transaction.atomic():
-        queued = 0
-        if model is not None:
-            queued = _store(sender, std, model, [i for i in items if not i.errors], call)
+        valid = [i for i in items if not i.errors]
+        queued = _store(sender, std, model, valid, call) if model is not None else _store_kept(sender, std, valid,
+                                                                                                call)
         accepted = [i for i in items if not i.errors]
         rejected = [i for i in items if i.errors]
         outcome.accepted = sum(1 for i in accepted if not i.duplicate)
@@ -419,6 +445,7 @@ def _process(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *
             "sha256": call.sha256})
         if queued:
             transaction.on_commit(_enqueue_push)
+        transaction.on_commit(_schedule_snapshot)
     for row in outcome.rejected:
         row.pop("department_id", None)
     return outcome
@@ -451,6 +478,12 @@ def _tally(std: Any, items: list[Item], sender: Sender) -> dict[str, dict[str, A
         entry["timed"] += 1
         entry["on_time"] += reported <= deadlines[action]
     return tally
+
+
+def _schedule_snapshot() -> None:
+    from . import tasks
+
+    tasks.snapshot_schedule()
 
 
 def _enqueue_push() -> None:
@@ -579,6 +612,67 @@ def _store(sender: Sender, std: Any, model: type[models.Model], items: list[Item
     return _queue(std, [i for i in applied if not i.errors], sender, call)
 
 
+def _store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall) -> int:
+    """Keep the checked records of a standard without a library table (`KeptRecord`), by the same rules as the
+    behaviour records (`_decide`), then queue each applied one."""
+    states: dict[str, State] = {}
+    ids = sorted({i.record_id for i in items if i.record_id})
+    for chunk in _chunks(ids):
+        for pk, rid, version, system, withdrawn in KeptRecord.objects.filter(
+                standard=std.name, record_id__in=chunk).values_list("pk", "record_id", "version", "source_system",
+                                                                   "withdrawn_at"):
+            states[rid] = State(pk, version, system, withdrawn is not None, "")
+    layout = _layout(std, KeptRecord)
+    now = timezone.now()
+    rows: dict[str, KeptRecord] = {}
+    applied: list[Item] = []
+    for item in items:
+        state = states.get(item.record_id)
+        if _decide(item, state, sender) is None:
+            continue
+        row = rows.get(item.record_id) or KeptRecord(
+            pk=state.pk if state else None, standard=std.name, record_id=item.record_id,
+            source_system=sender.source_system, created_at=now)
+        row.version, row.updated_at, row.call_id, row.index = item.version, now, call.pk, item.index
+        if item.op == Op.DELETE:
+            row.withdrawn_at = now
+        else:
+            pushed = layout.row(item.data)[1]
+            if len(item.record_id) > 64:
+                item.errors.append(issue(std.key, "too_long", "记录唯一标识超过本平台库字段长度 64"))
+                continue
+            item.pushed = protect_record(pushed)
+            row.data, row.payload, row.withdrawn_at = item.pushed, _received(item.data), None
+            row.department_id, row.region_id = item.department_id, item.region_id
+        rows[item.record_id] = row
+        states[item.record_id] = State(row.pk, item.version, sender.source_system, item.op == Op.DELETE, "")
+        applied.append(item)
+    if rows:
+        fields = ["version", "updated_at", "call", "index", "withdrawn_at", "data", "payload", "department",
+                  "region"]
+        KeptRecord.objects.bulk_update([r for r in rows.values() if r.pk], fields, batch_size=500)
+        new = [r for r in rows.values() if r.pk is None]
+        try:
+            with transaction.atomic():
+                KeptRecord.objects.bulk_create(new, batch_size=2000)
+        except IntegrityError:  # another call kept the same key meanwhile: refuse those, keep the others
+            for row in new:
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                except IntegrityError:
+                    for item in applied:
+                        if item.record_id == row.record_id and not item.errors:
+                            item.errors.append(issue(std.key, "store_conflict", "存储时与同时到达的另一条记录冲突，"
+                                                     "请以更新（u）重报", "redundancy"))
+    return _queue(std, [i for i in applied if not i.errors], sender, call)
+
+
+def _received(data: dict[str, Any]) -> dict[str, Any]:
+    """The record as received, keyed as sent, with natural persons' ID numbers sealed."""
+    return protect_record({str(k): val for k, val in data.items()})
+
+
 def _decide(item: Item, state: State | None, sender: Sender) -> bool | None:
     """Whether to apply `item` given the stored row; None when it is a duplicate or refused (marked on it)."""
     if not item.record_id:
@@ -662,13 +756,16 @@ class Layout:
         for f in std.fields:
             model_field = fields.get(f.id) if f.id not in self.SKIP else None
             limit = getattr(model_field, "max_length", None) if model_field is not None and f.type == "str" else None
+            if isinstance(model_field, models.DecimalField):  # the largest amount the column holds
+                limit = Decimal(10) ** (model_field.max_digits - model_field.decimal_places)
             title = str(model_field.verbose_name) if model_field is not None else f.title
             to_code = std.field_rules[f.id]["to_code"]
             # A plain text field without dictionary is converted inline (most fields of a record).
             convert = None if f.type == "str" and not to_code else self._converter(f, to_code)
             self.plan[f.id] = (convert, model_field is not None, limit, title)
-        self.empty = {name: None if f.null else (f.get_default() if f.has_default() else None)
-                      for name, f in fields.items()}
+        # An optional field left empty is stored as the column's empty value: NULL where the column allows it,
+        # else its default ("" for text, [] for lists) — never NULL in a NOT NULL column.
+        self.empty = {name: None if f.null else f.get_default() for name, f in fields.items()}
         concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
         self.columns = tuple(f.column for f in concrete)
         self.attnames = tuple(f.attname for f in concrete)
@@ -734,7 +831,12 @@ class Layout:
                 clean, converted = (convert or self._plain)(value)
             pushed[field_id] = clean
             if stored:
-                if limit and len(converted) > limit:
+                if limit and isinstance(converted, Decimal):
+                    if abs(converted) >= limit:
+                        problems.append(issue(field_id, "too_large", f"“{title}”超过本平台库字段范围（应小于 {limit}）",
+                                              "accuracy"))
+                        continue
+                elif limit and len(converted) > limit:
                     problems.append(issue(field_id, "too_long", f"“{title}”超过本平台库字段长度 {limit}"))
                     continue
                 values[field_id] = converted
@@ -821,10 +923,10 @@ def _values(std: Any, model: type[models.Model], item: Item, parties: dict[str, 
     """The model row of a checked record, or the problems that keep it out of the library; the record to push is
     left on the item (`pushed`)."""
     values, pushed, problems = _layout(std, model).row(item.data)
-    day = next((values.get(k) for k in ACTION_DATE[std.name] if values.get(k)), None)
-    if day is None:
-        problems.append(issue(ACTION_DATE[std.name][0], "action_date_required", "须填写行为日期，才能存入监管行为库",
-                              "completeness"))
+    # 行为日期: the action's own date; a record whose standard leaves it optional (强制执行 without 起始时间, 其他行为
+    # without 开始时间) is dated by its 报送时间, else by the day it was received.
+    day = next((values.get(k) for k in ACTION_DATE[std.name] if values.get(k)), None) or timezone.localdate(
+        values.get("reported_at") or call.received_at)
     if problems:
         return problems
     code = str(item.data.get("party_code") or "").strip().upper()
@@ -850,23 +952,42 @@ def _values(std: Any, model: type[models.Model], item: Item, parties: dict[str, 
 
 
 def _apply(std: Any, model: type[models.Model], rows: dict[str, dict[str, Any]], items: list[Item]) -> None:
-    """Write the rows in bulk inside a savepoint; if the database refuses (a row written meanwhile by another call),
-    write them one by one and refuse the records whose row failed."""
+    """Write the rows in bulk inside a savepoint; if the database refuses, write them one by one and refuse the
+    records whose row failed: `store_conflict` when another call wrote the same 记录唯一标识 or 行为编号 meanwhile
+    (a resend as `u` settles it), `store_failed` when the database refused the row for another reason (logged;
+    resending the same record does not help). Each failed row is rolled back alone: nothing is half-written."""
     if not rows:
         return
     try:
         with transaction.atomic():
             _write(std, model, list(rows.items()))
-    except IntegrityError:
+    except DatabaseError:
         for record_id, row in rows.items():
             try:
                 with transaction.atomic():
                     _write(std, model, [(record_id, row)])
-            except IntegrityError:
+            except DatabaseError as exc:
+                problem = _store_problem(model, record_id, row, exc)
                 for item in items:
                     if item.record_id == record_id and not item.errors:
-                        item.errors.append(issue("record_id", "store_conflict",
-                                                 "存储时与同时到达的另一条记录冲突，请重报", "redundancy"))
+                        item.errors.append(problem)
+
+
+def _store_problem(model: type[models.Model], record_id: str, row: dict[str, Any],
+                   exc: DatabaseError) -> dict[str, str]:
+    """The issue of a row the database refused: a conflict with a row written meanwhile, or a storage failure."""
+    number = row.get("number")
+    taken = model.objects.filter(models.Q(record_id=record_id) | models.Q(number=number) if number
+                                 else models.Q(record_id=record_id))
+    if row.get("pk") is not None:
+        taken = taken.exclude(pk=row["pk"])
+    if isinstance(exc, IntegrityError) and taken.exists():
+        return issue("record_id", "store_conflict",
+                     "存储时与同时到达的另一条记录冲突（记录唯一标识或行为编号已被占用），请以更新（u）重报",
+                     "redundancy")
+    log.error("exchange: storing %s %s failed: %s", model._meta.label, record_id, exc)
+    return issue("", "store_failed", f"本平台存储该记录失败（{type(exc).__name__}），已记录待数据管理员处理；"
+                 "原样重报无助于解决", "storage")
 
 
 def _write(std: Any, model: type[models.Model], rows: list[tuple[str, dict[str, Any]]]) -> None:

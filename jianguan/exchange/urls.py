@@ -10,4 +10,5 @@ urlpatterns = [
     path("exchange/repairs/<int:item_id>/", views.repair_detail, name="repair"),
     path("exchange/repairs/<int:item_id>/dismiss/", views.repair_dismiss, name="repair_dismiss"),
     path("exchange/monitor/", views.monitor, name="monitor"),
+    path("exchange/batches/<int:batch_id>/", views.batch_detail, name="batch"),
 ]

@@ -18,7 +18,7 @@ from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, post_roles, role_required
 
 from . import repairs, selectors, services, standards
-from .models import RepairStatus
+from .models import OutboxStatus, RepairStatus
 from .permissions import MONITORS, UPLOADERS, may_repair, wide
 from .sealing import shown_record
 from .standards.rules import DIMENSIONS
@@ -147,3 +147,18 @@ def monitor(request: HttpRequest) -> HttpResponse:
         "push": selectors.push_figures(reader=request.user), "batches": selectors.recent_batches(),
         "day": day, "ranking": ranking, "dimensions": DIMENSIONS, "trend": trend,
         "repairs": repairs.queue_figures(selectors.repair_items(reader=request.user))})
+
+
+@role_required(*MONITORS)
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """One pushed batch: its receipt and the records the reader may see, each with the receiver's problems (only
+    the refused ones with `?rejected=1`)."""
+    batch, records = selectors.batch_get(reader=request.user, batch_id=batch_id)
+    refused = request.GET.get("rejected") == "1"
+    if refused:
+        records = records.filter(status=OutboxStatus.REJECTED)
+    page = page_of(request, records, 100)
+    problems = selectors.batch_problems(batch=batch, records=page)
+    for row in page:
+        row.problems = problems.get((row.record_id, row.version), [])
+    return render(request, "exchange/batch.html", {"batch": batch, "page": page, "refused": refused})

@@ -1,5 +1,6 @@
-"""`jianguan demo`: migrate, seed on first run, print the personas, then run the web server, the task worker and,
-unless a receiver is configured (`JIANGUAN_PUSH_URL`), the provincial platform simulator with the pusher.
+"""`jianguan demo`: migrate, seed on first run, print the personas, then run the web server, the task worker (with
+the periodic quality snapshot scheduled) and, unless a receiver is configured (`JIANGUAN_PUSH_URL`), the
+provincial platform simulator with the pusher.
 
 Run by `make demo`, with debug off (no debug pages; static files collected first). The data stays in the
 database (var/ by default); `make demo-reset` starts over.
@@ -22,6 +23,7 @@ from django.core.management.base import BaseCommand
 
 from jianguan.accounts.models import Region, User
 from jianguan.accounts.seed import PERSONAS
+from jianguan.exchange.tasks import snapshot_schedule
 
 
 class Command(BaseCommand):
@@ -67,6 +69,7 @@ class Command(BaseCommand):
         manage = [sys.executable, "-m", "jianguan"]
         env = os.environ.copy()
         processes = self.simulator(env, host)
+        snapshot_schedule()  # the worker takes the quality snapshot now and then every few minutes
         worker = subprocess.Popen([*manage, "db_worker", "--interval", "1", "-v", "1"], env=env)  # noqa: S603
         if processes:
             processes.append(subprocess.Popen([*manage, "exchange", "push", "--loop"], env=env))  # noqa: S603
