@@ -13,7 +13,7 @@ from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 from jianguan.documents.contracts import KINDS
 
-from . import deadlines, permissions, workflow
+from . import deadlines, permissions, procedure, workflow
 from .models import AlertState, Case, CaseEvent, CaseOfficer, CaseStatus, DeadlineAlert, Evidence, Payment
 
 
@@ -146,9 +146,13 @@ def case_view(*, case: Case, reader: Any, today: dt.date | None = None) -> dict[
     steps = [{"key": s.key, "label": s.label, "due": s.due, "rule": s.rule, "who": s.who,
               "who_label": workflow.WHO_LABELS[s.who], "state": s.state(today)}
              for s in deadlines.open_steps(case, today=today)]
+    rules = procedure.for_line(case.department.kind)
+    line_citations = {"extend_check": rules.check.citation, "extend_decision": rules.decision.citation,
+                      "extend_further": rules.further_citation or rules.decision.citation}
     allowed = [{"action": e.action, "label": e.label, "who": e.who, "target": e.target,
                 "target_label": labels[e.target], "fields": list(e.fields), "document": e.document,
-                "citation": e.citation} for e in permissions.allowed_actions(case, reader, today)]
+                "citation": line_citations.get(e.action, e.citation)}
+               for e in permissions.allowed_actions(case, reader, today)]
     officers = [{"username": a.user.username, "name": a.user.full_name, "credential": a.credential.number,
                  "lead": a.lead} for a in case.assignments.select_related("user", "credential")]
     history_rows = [{"seq": e.seq, "on": e.on, "occurred_at": e.occurred_at, "actor": e.actor_label, "verb": e.verb,
