@@ -449,9 +449,8 @@ def _case_context(case: Case) -> dict[str, Any]:
 
 
 def _review(case: Case) -> dict[str, str]:
-    department = case.department
-    body = f"{department.region.name}人民政府" + (f"或者{department.parent.name}" if department.parent_id else "")
-    return {"body": body, "court": "有管辖权的人民法院"}
+    """The remedies paragraph's 复议机关 and court (《行政复议法》（2023年修订）第二十四条, documents.remedies)."""
+    return documents.remedies(case.department)
 
 
 def _opinion(opinion: str, signer: Any, day: dt.date) -> dict[str, str]:
