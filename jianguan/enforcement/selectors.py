@@ -14,15 +14,15 @@ from jianguan.core.scoping import HasScope
 from jianguan.documents.contracts import KINDS
 
 from . import deadlines, permissions, procedure, workflow
-from .models import AlertState, Case, CaseEvent, CaseOfficer, CaseStatus, DeadlineAlert, Evidence, Payment
+from .models import AlertState, Case, CaseEvent, CaseOfficer, CaseStatus, Clue, DeadlineAlert, Evidence, Payment
 
 
 def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = False, party: str | None = None,
               number: str | None = None, q: str | None = None, mine: bool = False) -> QuerySet[Case]:
     """Cases of the reader's scope, newest first; `mine` keeps those the reader is assigned to.
 
-    `q` is read by its shape: a case number, 处罚决定书文号 or party code equal to it (each indexed) when there is
-    one, else words of the party's name or of the cause (案由), matched within the reader's departments on the
+    `q` is read by its shape: a case number, 处罚决定书文号, party code or 线索编号 equal to it (each indexed) when
+    there is one, else words of the party's name or of the cause (案由), matched within the reader's departments on the
     index `case_scope_recent`, which carries both texts, so neither the count nor the page reads a case row to
     decide. The summary is not searched (free text of any length; it is read on the case's page).
 
@@ -43,6 +43,8 @@ def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = Fa
         cases = cases.filter(Q(number=number.strip()) | Q(decision_number=number.strip()))
     if q and (text := q.strip()):
         exact = cases.filter(Q(number=text) | Q(decision_number=text) | Q(party_code=text.upper()))
+        if not exact.exists():  # the 线索编号 shown when a complaint or an inspection became a clue
+            exact = cases.filter(clue_id__in=Clue.objects.filter(number=text).values("pk"))
         cases = exact if exact.exists() else cases.filter(Q(party_name__contains=text) | Q(cause__contains=text))
     return cases.order_by("-received_on", "-pk")
 
