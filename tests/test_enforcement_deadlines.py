@@ -12,6 +12,7 @@ import pytest
 from jianguan.core.models import CalendarDay
 from jianguan.enforcement import deadlines, selectors, tasks
 from jianguan.enforcement.models import DeadlineAlert
+from jianguan.enforcement.procedure import SAMR
 
 from .enforcement_fixtures import ENDING, act, filed, register, world_fixture  # noqa: F401
 
@@ -22,13 +23,13 @@ day = dt.date
 def test_a_clue_received_before_national_day_is_due_after_golden_week():
     """15 working days from Tuesday 29 September 2026: the holiday week does not count, the Saturday worked
     does; counting weekdays alone would give 20 October, six days too early."""
-    assert deadlines.check_due(day(2026, 9, 29)) == day(2026, 10, 26)
-    assert deadlines.check_due(day(2026, 9, 29), extended=True) == day(2026, 11, 16)
+    assert deadlines.check_due(day(2026, 9, 29), rules=SAMR) == day(2026, 10, 26)
+    assert deadlines.check_due(day(2026, 9, 29), rules=SAMR, extended=True) == day(2026, 11, 16)
 
 
 def test_an_administrators_calendar_entry_moves_the_date():
     CalendarDay.objects.create(date=day(2026, 10, 26), is_working_day=False, name="防汛停工")
-    assert deadlines.check_due(day(2026, 9, 29)) == day(2026, 10, 27)
+    assert deadlines.check_due(day(2026, 9, 29), rules=SAMR) == day(2026, 10, 27)
 
 
 @pytest.mark.parametrize(("function", "start", "due"), [
@@ -46,11 +47,11 @@ def test_each_clock_counts_as_the_law_says(function, start, due):
 
 def test_the_decision_clock_leaves_out_suspended_time_once():
     filed_on = day(2026, 6, 1)
-    assert deadlines.decision_due(filed_on, today=day(2026, 7, 1)) == day(2026, 8, 30)  # 90 calendar days
+    assert deadlines.decision_due(filed_on, rules=SAMR, today=day(2026, 7, 1)) == day(2026, 8, 30)  # 90 calendar days
     testing = (day(2026, 6, 10), day(2026, 6, 30))  # 20 days at the laboratory
     hearing = (day(2026, 6, 25), day(2026, 7, 5))  # overlaps the test by 5 days
     assert deadlines.suspended_days([testing, hearing], day(2026, 8, 1)) == 25
-    assert deadlines.decision_due(filed_on, extension_days=30, suspensions=[testing, hearing],
+    assert deadlines.decision_due(filed_on, rules=SAMR, extension_days=30, suspensions=[testing, hearing],
                                   today=day(2026, 8, 1)) == day(2026, 8, 30) + dt.timedelta(days=55)
     running = (day(2026, 8, 20), None)  # an open period runs to today
     assert deadlines.suspended_days([running], day(2026, 8, 25)) == 5

@@ -111,7 +111,9 @@ class Inspection(BehaviourRecord):
     class Meta:
         verbose_name = _("行政检查行为")
         verbose_name_plural = _("行政检查行为")
-        indexes = [models.Index(fields=["entity", "date"]), models.Index(fields=["department", "date"])]
+        indexes = [models.Index(fields=["entity", "date"]), models.Index(fields=["department", "date"]),
+                   # the checks of one implementation row per entity and date (who is due for a check)
+                   models.Index(fields=["implementation_code", "entity", "date"], name="inspection_row_entity_date")]
 
 
 class Penalty(BehaviourRecord):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from jianguan.core.errors import DomainError
 
+from .frequency import label as frequency_label  # noqa: F401 - 检查频次 read from the published text
+from .frequency import parse_frequency, parse_ratio, period_start  # noqa: F401
 from .models import CatalogVersion, Implementation, ImplementationVersion, ItemStatus
 
 
@@ -137,3 +139,10 @@ def random_check_rows(*, body_id: int, start: dt.date, end: dt.date) -> list[str
             continue
         usable.append(code)
     return usable
+
+
+def check_frequencies(*, on: dt.date) -> dict[str, tuple[str, int]]:
+    """实施清单编码 → (period, least checks in it) of the rows in force on `on` whose 检查频次 states one."""
+    rows = ImplementationVersion.objects.in_force(on).exclude(frequency_period="").filter(
+        frequency_min_times__gte=1).values_list("implementation__code", "frequency_period", "frequency_min_times")
+    return {code: (period, times) for code, period, times in rows}

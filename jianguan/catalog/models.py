@@ -208,6 +208,11 @@ class ImplementationVersion(VersionFields):
     in_random_checks = models.BooleanField(_("是否纳入双随机"), default=False)
     check_ratio = models.CharField(_("检查比例"), max_length=100, blank=True)
     check_frequency = models.CharField(_("检查频次"), max_length=100, blank=True)
+    # 检查频次 read from the published text (`frequency.parse_frequency`): the period and the least checks in it.
+    frequency_period = models.CharField(_("检查频次周期"), max_length=10, blank=True,
+                                        choices=[("year", _("每年")), ("half_year", _("每半年")),
+                                                 ("quarter", _("每季度")), ("month", _("每月"))])
+    frequency_min_times = models.PositiveSmallIntegerField(_("每周期最少检查次数"), null=True, blank=True)
     content_routine = models.TextField(_("检查内容（日常）"), blank=True)
     content_special = models.TextField(_("检查内容（专项）"), blank=True)
     sampling = models.BooleanField(_("是否抽检"), default=False)

@@ -24,6 +24,7 @@ from jianguan.core.tabular import read_table
 from jianguan.core.validation import parse_date
 
 from . import codes, matching, search, workflow
+from .frequency import parse_frequency
 from .models import (
     ActionType,
     CatalogItem,
@@ -426,6 +427,8 @@ def _new_implementation_version(implementation: Implementation, fields: dict[str
                                 moment: dt.datetime) -> ImplementationVersion:
     number, _ = _supersede(implementation.versions.all(), effective)
     values = {k: v for k, v in fields.items() if k not in ("cooperating_bodies", "delegated_by")}
+    period, times = parse_frequency(values.get("check_frequency", "")) or ("", None)
+    values.update(frequency_period=period, frequency_min_times=times)
     version = ImplementationVersion.objects.create(
         implementation=implementation, version=number, version_id=_version_id(moment), status=status,
         effective_from=effective, cancel_on=cancel, published_at=moment, change=change,

@@ -46,7 +46,6 @@ from .models import (
 )
 from .workflow import ENFORCEMENT_EDGES, MEASURE_EDGES, NEW
 
-REVIEW_NOTE = "有管辖权的人民法院"  # [config] the court named in the remedies paragraph
 RELEASE_BASIS = "《中华人民共和国行政强制法》第二十八条"
 MAX_ITEMS = 500
 
@@ -149,9 +148,9 @@ def _party_context(row: Any) -> dict[str, Any]:
 
 
 def _review(department: Department) -> dict[str, str]:
-    """The remedies paragraph: review by the people's government at the body's level (行政复议法 (2023) 第二十四条),
-    or a lawsuit at the competent court."""
-    return {"body": f"{department.region.name}人民政府", "court": REVIEW_NOTE}
+    """The remedies paragraph: the 复议机关 (行政复议法 (2023) 第二十四条) and the court, as for every decision
+    (documents.remedies)."""
+    return documents.remedies(department)
 
 
 def officers_on(usernames: list[str], department_id: int, day: dt.date) -> list[dict[str, str]]:

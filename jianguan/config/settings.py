@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 
 from jianguan.core.env import Env, EnvError
 from jianguan.core.hashing import ALGORITHMS
+from jianguan.enforcement import procedure
 
 env = Env()
 
@@ -269,6 +270,14 @@ OTP_TOTP_ISSUER = JIANGUAN_SITE_NAME or "jianguan"  # the name authenticator app
 # Largest evidence file of a case, in bytes, and of a photo or video attached to an inspection, in MiB.
 JIANGUAN_EVIDENCE_MAX_BYTES = env.int("JIANGUAN_EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 JIANGUAN_INSPECTION_EVIDENCE_MAX_MB = env.int("JIANGUAN_INSPECTION_EVIDENCE_MAX_MB", 50, minimum=1)
+# Procedure rules per line (department kind=rule set: samr, mee, general); a line not named uses general.
+try:
+    JIANGUAN_PROCEDURE_RULES = procedure.parse_lines(env.list(
+        "JIANGUAN_PROCEDURE_RULES", [f"{line}={key}" for line, key in procedure.DEFAULT_LINES.items()]))
+except ValueError as error:
+    _sets = ", ".join(procedure.RULE_SETS)
+    raise EnvError("JIANGUAN_PROCEDURE_RULES", f"以逗号分隔的“条线=规则集”（规则集：{_sets}）",
+                   f"comma-separated line=ruleset pairs ({_sets})", str(error)) from None
 
 # --- data exchange (jianguan.exchange) ---------------------------------------------------------------------
 # Our sender code (source) in batches pushed upward; empty means JIANGUAN_LOCALITY.

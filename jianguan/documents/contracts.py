@@ -4,6 +4,9 @@
                              context={"party": {...}, "facts": "...", ...}, subject="case:2026-000123")
     data = contracts.pdf(issued.id)
 
+A decision's remedies paragraph reads `review`: pass `contracts.remedies(department)` (复议机关 by 《行政复议法》
+第二十四条, and the court).
+
 `context` is plain JSON (strings, numbers, booleans, lists, dicts; dates as ISO strings). The keys each kind's
 default template reads are listed in `CONTEXT_KEYS`; a key left out prints as a blank to fill by hand. Extra keys
 are stored with the document and available to edited templates. The key `doc` is reserved (title, number, issuer,
@@ -24,6 +27,7 @@ from . import bundling, numbering, rendering, services
 from .fields import CONTEXT_KEYS
 from .kinds import KINDS
 from .models import IssuedDocument
+from .remedies import review as remedies  # noqa: F401 - the remedies paragraph's `review` context
 
 
 @dataclass(frozen=True)

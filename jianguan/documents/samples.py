@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .remedies import review
+
 _PARTY = {"kind": "organisation", "name": "示例食品商贸有限公司", "code": "91421200MA4F000017",
           "address": "示例区示例路 88 号", "legal_representative": "张某某", "phone": "0715-8000000"}
 _OFFICERS = [{"name": "李执法", "credential": "42120000001"}, {"name": "王执法", "credential": "42120000002"}]
@@ -123,9 +125,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
 
 def sample(kind: str, department: Any = None) -> dict[str, Any]:
     """A copy of the sample context of `kind` (empty for a kind without one); with `department`, the review
-    body and court are named after its region."""
+    body and court are the department's (`remedies.review`)."""
     values = copy.deepcopy(SAMPLES.get(kind, {}))
     region = getattr(department, "region", None)
     if region is not None and "review" in values:
-        values["review"] = {"body": f"{region.name}人民政府", "court": f"{region.name}人民法院"}
+        values["review"] = review(department)
     return values

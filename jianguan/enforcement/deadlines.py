@@ -6,13 +6,13 @@ payment period and the 90- and 30-day decision periods are calendar days (enforc
 
 | step | due | rule |
 |---|---|---|
-| 立案 decision | 15 wd after discovery or receipt; +15 wd on approval | SAMR 程序规定 第十八条 |
+| 立案 decision | by the line's rule set (`procedure.py`); 市场监管: 15 wd, +15 wd on approval | SAMR 第十八条 … |
 | 先行登记保存 | decide within 7 wd of taking it | 行政处罚法 第五十六条 |
 | 法制审核 | 10 wd from receiving the file [practice] | SAMR 法制审核 practice |
 | hearing request | within 5 wd of the notice | 行政处罚法 第六十四条 |
 | hearing notice | at least 7 wd before the hearing | 行政处罚法 第六十四条 |
-| decision | 90 days from 立案, +30 on approval, further by collective discussion; hearing, announcement,
-  testing and appraisal not counted | 行政处罚法 第六十条; SAMR 程序规定 第六十四条 |
+| decision | 90 days from 立案 (+30 on approval where the line's rule set allows it, further by collective
+  discussion); hearing, announcement, testing and appraisal not counted | 行政处罚法 第六十条 and the line's rule |
 | service | within 7 wd of the decision | 行政处罚法 第六十一条 |
 | payment | 15 days from service; late fee 3 %/day, at most the fine | 行政处罚法 第六十七条、第七十二条 |
 | 当场处罚备案 | 3 wd [config, unconfirmed] | 行政处罚法 第五十二条 |
@@ -29,14 +29,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.core.calendar import add_working_days
 
-CHECK_WORKING_DAYS = 15  # [law]
-CHECK_EXTENSION_WORKING_DAYS = 15  # [law]
+from .procedure import Period, RuleSet, for_line
+
 PRESERVATION_WORKING_DAYS = 7  # [law]
 LEGAL_REVIEW_WORKING_DAYS = 10  # [practice]
 HEARING_REQUEST_WORKING_DAYS = 5  # [law]
 HEARING_NOTICE_WORKING_DAYS = 7  # [law]
-DECISION_DAYS = 90  # [law]
-DECISION_EXTENSION_DAYS = 30  # [law]
 SERVICE_WORKING_DAYS = 7  # [law]
 PAYMENT_DAYS = 15  # [law]
 LATE_FEE_RATE = Decimal("0.03")  # [law] per day
@@ -46,14 +44,10 @@ LIMITATION_YEARS = 2  # [law] 行政处罚法 第三十六条
 LIMITATION_YEARS_GRAVE = 5  # [law] where life, health or financial safety was harmed
 
 RULES = {
-    "check": "《市场监督管理行政处罚程序规定》第十八条：自发现线索或者收到材料之日起十五个工作日内核查并决定是否立案；"
-             "经负责人批准可延长十五个工作日",
     "preservation": "《行政处罚法》第五十六条：先行登记保存的，应当在七日（工作日）内及时作出处理决定",
     "legal_review": "重大执法决定法制审核（《行政处罚法》第五十八条）：收到案卷之日起十个工作日内",
     "hearing_request": "《行政处罚法》第六十四条：当事人在告知后五日（工作日）内提出听证要求",
     "hearing_notice": "《行政处罚法》第六十四条：在举行听证的七日（工作日）前通知当事人",
-    "decision": "《行政处罚法》第六十条；《市场监督管理行政处罚程序规定》第六十四条：立案之日起九十日内作出决定，"
-                "经批准可延长三十日；听证、公告、检测检验检疫鉴定等时间不计入",
     "service": "《行政处罚法》第六十一条：七日（工作日）内送达行政处罚决定书",
     "payment": "《行政处罚法》第六十七条：自收到行政处罚决定书之日起十五日内缴纳罚款；第七十二条：逾期每日按罚款数额"
                "的百分之三加处罚款，不超过罚款数额",
@@ -81,9 +75,16 @@ class Step:
         return "open"
 
 
-def check_due(received_on: dt.date, *, extended: bool = False) -> dt.date:
-    """15 working days after discovery or receipt (the day itself not counted), 30 when extended."""
-    return add_working_days(received_on, CHECK_WORKING_DAYS + (CHECK_EXTENSION_WORKING_DAYS if extended else 0))
+def _after(start: dt.date, days: int, period: Period) -> dt.date:
+    return add_working_days(start, days) if period.working_days else start + dt.timedelta(days=days)
+
+
+def check_due(received_on: dt.date, *, rules: RuleSet, extended: bool = False) -> dt.date:
+    """The 立案 decision's date under the line's rule set, counted from discovery or receipt (the day itself not
+    counted), with the approved extension when `extended` (市场监管: 15 working days, 30 when extended,
+    《市场监督管理行政处罚程序规定》第十八条)."""
+    period = rules.check
+    return _after(received_on, period.days + ((period.extension or 0) if extended else 0), period)
 
 
 def preservation_due(taken_on: dt.date) -> dt.date:
@@ -139,10 +140,12 @@ def suspended_days(periods: Iterable[tuple[dt.date, dt.date | None]], today: dt.
     return total
 
 
-def decision_due(filed_on: dt.date, *, extension_days: int = 0,
+def decision_due(filed_on: dt.date, *, rules: RuleSet, extension_days: int = 0,
                  suspensions: Iterable[tuple[dt.date, dt.date | None]] = (), today: dt.date) -> dt.date:
-    """90 days from 立案, plus approved extensions, plus the days not counted (hearing, announcement, testing …)."""
-    return filed_on + dt.timedelta(days=DECISION_DAYS + extension_days + suspended_days(suspensions, today))
+    """90 days from 立案 (《行政处罚法》第六十条, the line's rule set may differ), plus approved extensions, plus the
+    days not counted (hearing, announcement, testing …)."""
+    period = rules.decision
+    return _after(filed_on, period.days + extension_days + suspended_days(suspensions, today), period)
 
 
 def late_fee(fine: Decimal, due_on: dt.date, paid_on: dt.date) -> Decimal:
@@ -153,15 +156,18 @@ def late_fee(fine: Decimal, due_on: dt.date, paid_on: dt.date) -> Decimal:
 
 
 def open_steps(case, *, today: dt.date) -> list[Step]:
-    """The steps of `case` that have a clock running, with their due dates and rules."""
+    """The steps of `case` that have a clock running, with their due dates and rules; the 立案 and decision clocks
+    cite the rule set of the acting department's line (`procedure.py`)."""
     status = case.status
+    rules = for_line(case.department.kind)
     steps: list[Step] = []
     if status in ("clue", "filing_review"):
-        steps.append(Step("check", str(_("核查并决定是否立案")), case.check_due, RULES["check"],
+        steps.append(Step("check", str(_("核查并决定是否立案")), case.check_due, rules.check.citation,
                           "leader" if status == "filing_review" else "handler"))
     if case.filed_on and not case.decided_on and status not in ("transferred", "closing_review", "closed",
                                                                  "archived"):
-        steps.append(Step("decision", str(_("作出处罚决定")), case.decision_due or case.filed_on, RULES["decision"],
+        steps.append(Step("decision", str(_("作出处罚决定")), case.decision_due or case.filed_on,
+                          rules.decision.citation,
                           "leader"))
     if status == "investigating":
         for preservation in case.preservations.all():

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from . import deadlines, workflow
 from .models import Case, ExtensionKind, Payment, Procedure
+from .procedure import for_line
 
 
 def _suspension_spans(case: Case) -> list[tuple[dt.date, dt.date | None]]:
@@ -24,7 +25,8 @@ def _extension_days(case: Case) -> int:
 def current_decision_due(case: Case, today: dt.date) -> dt.date | None:
     if not case.filed_on or case.procedure == Procedure.SIMPLE:
         return None
-    return deadlines.decision_due(case.filed_on, extension_days=_extension_days(case),
+    return deadlines.decision_due(case.filed_on, rules=for_line(case.department.kind),
+                                  extension_days=_extension_days(case),
                                   suspensions=_suspension_spans(case), today=today)
 
 
@@ -38,11 +40,14 @@ def case_facts(case: Case, today: dt.date) -> workflow.Facts:
     preservations = list(case.preservations.all())
     payment = Payment.objects.filter(case=case).first()
     settled = payment is None or payment.paid_on is not None
+    rules = for_line(case.department.kind)
     return workflow.Facts(
         status=case.status, procedure=case.procedure, department_id=case.department_id, officers=officers,
         filing_proposal=case.filing_proposal, proposer_id=case.proposed_by_id,
         check_extended=ExtensionKind.CHECK in extensions,
         decision_extended=ExtensionKind.DECISION in extensions, decision_due=current_decision_due(case, today),
+        check_extendable=rules.check.extension is not None, decision_extendable=rules.decision.extension is not None,
+        further_extendable=rules.further_citation is not None, rules_title=rules.title,
         open_suspension=case.suspensions.filter(ends_on=None).exists(),
         preservations_pending=sum(1 for p in preservations if not p.approved_on and not p.decided_on),
         preservations_open=sum(1 for p in preservations if p.approved_on and not p.decided_on),

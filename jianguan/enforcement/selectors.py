@@ -13,16 +13,16 @@ from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 from jianguan.documents.contracts import KINDS
 
-from . import deadlines, permissions, workflow
-from .models import AlertState, Case, CaseEvent, CaseOfficer, CaseStatus, DeadlineAlert, Evidence, Payment
+from . import deadlines, permissions, procedure, workflow
+from .models import AlertState, Case, CaseEvent, CaseOfficer, CaseStatus, Clue, DeadlineAlert, Evidence, Payment
 
 
 def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = False, party: str | None = None,
               number: str | None = None, q: str | None = None, mine: bool = False) -> QuerySet[Case]:
     """Cases of the reader's scope, newest first; `mine` keeps those the reader is assigned to.
 
-    `q` is read by its shape: a case number, 处罚决定书文号 or party code equal to it (each indexed) when there is
-    one, else words of the party's name or of the cause (案由), matched within the reader's departments on the
+    `q` is read by its shape: a case number, 处罚决定书文号, party code or 线索编号 equal to it (each indexed) when
+    there is one, else words of the party's name or of the cause (案由), matched within the reader's departments on the
     index `case_scope_recent`, which carries both texts, so neither the count nor the page reads a case row to
     decide. The summary is not searched (free text of any length; it is read on the case's page).
 
@@ -43,6 +43,8 @@ def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = Fa
         cases = cases.filter(Q(number=number.strip()) | Q(decision_number=number.strip()))
     if q and (text := q.strip()):
         exact = cases.filter(Q(number=text) | Q(decision_number=text) | Q(party_code=text.upper()))
+        if not exact.exists():  # the 线索编号 shown when a complaint or an inspection became a clue
+            exact = cases.filter(clue_id__in=Clue.objects.filter(number=text).values("pk"))
         cases = exact if exact.exists() else cases.filter(Q(party_name__contains=text) | Q(cause__contains=text))
     return cases.order_by("-received_on", "-pk")
 
@@ -146,9 +148,13 @@ def case_view(*, case: Case, reader: Any, today: dt.date | None = None) -> dict[
     steps = [{"key": s.key, "label": s.label, "due": s.due, "rule": s.rule, "who": s.who,
               "who_label": workflow.WHO_LABELS[s.who], "state": s.state(today)}
              for s in deadlines.open_steps(case, today=today)]
+    rules = procedure.for_line(case.department.kind)
+    line_citations = {"extend_check": rules.check.citation, "extend_decision": rules.decision.citation,
+                      "extend_further": rules.further_citation or rules.decision.citation}
     allowed = [{"action": e.action, "label": e.label, "who": e.who, "target": e.target,
                 "target_label": labels[e.target], "fields": list(e.fields), "document": e.document,
-                "citation": e.citation} for e in permissions.allowed_actions(case, reader, today)]
+                "citation": line_citations.get(e.action, e.citation)}
+               for e in permissions.allowed_actions(case, reader, today)]
     officers = [{"username": a.user.username, "name": a.user.full_name, "credential": a.credential.number,
                  "lead": a.lead} for a in case.assignments.select_related("user", "credential")]
     history_rows = [{"seq": e.seq, "on": e.on, "occurred_at": e.occurred_at, "actor": e.actor_label, "verb": e.verb,

@@ -39,7 +39,7 @@ from jianguan.documents import contracts as documents
 from jianguan.subjects.models import EntityType
 from jianguan.subjects.services import person_register, require_entity
 
-from . import deadlines, history, policy, workflow
+from . import deadlines, history, policy, procedure, workflow
 from .models import (
     BEHAVIOUR_CASE_SOURCE,
     BEHAVIOUR_INSPECTION_FORM,
@@ -70,8 +70,6 @@ from .models import (
     SuspensionKind,
 )
 from .permissions import actor_facts, case_facts, current_decision_due
-
-CHECK_WORKING_DAYS = deadlines.CHECK_WORKING_DAYS  # kept for callers of the clue services
 
 # Evidence files [config]: extension → (content type, kind, magic test); at most EVIDENCE_MAX_BYTES each.
 EVIDENCE_TYPES: dict[str, tuple[str, str, Callable[[bytes], bool]]] = {
@@ -277,7 +275,7 @@ def case_register(*, actor: Actor, department: Department, party: dict[str, Any]
     values = _party_values(party, actor=actor)
     region = region or values.pop("region") or department.region  # `region`: a routing that decided it
     values.pop("region", None)
-    due = deadlines.check_due(received_on)
+    due = deadlines.check_due(received_on, rules=procedure.for_department(department))
     clue = Clue.objects.create(
         number=_clue_number(), source=source, source_ref=source_ref, department=department, region=region,
         entity=values["entity"], party_name=values["party_name"], summary=summary, received_on=received_on,
@@ -457,9 +455,8 @@ def _case_context(case: Case) -> dict[str, Any]:
 
 
 def _review(case: Case) -> dict[str, str]:
-    department = case.department
-    body = f"{department.region.name}人民政府" + (f"或者{department.parent.name}" if department.parent_id else "")
-    return {"body": body, "court": "有管辖权的人民法院"}
+    """The remedies paragraph's 复议机关 and court (《行政复议法》（2023年修订）第二十四条, documents.remedies)."""
+    return documents.remedies(case.department)
 
 
 def _opinion(opinion: str, signer: Any, day: dt.date) -> dict[str, str]:
@@ -595,9 +592,11 @@ def _propose_not_filing(step: Step) -> None:
 def _extend_check(step: Step) -> None:
     reason = _text(step.data, "reason", "延期理由")
     case = step.case
-    Extension.objects.create(case=case, kind=ExtensionKind.CHECK, days=deadlines.CHECK_EXTENSION_WORKING_DAYS,
-                             working_days=True, reason=reason, approved_by=step.actor, approved_on=step.today)
-    case.check_due = deadlines.check_due(case.received_on, extended=True)
+    rules = procedure.for_department(case.department)
+    Extension.objects.create(case=case, kind=ExtensionKind.CHECK, days=rules.check.extension or 0,
+                             working_days=rules.check.working_days, reason=reason, approved_by=step.actor,
+                             approved_on=step.today)
+    case.check_due = deadlines.check_due(case.received_on, rules=rules, extended=True)
     if case.clue_id:
         case.clue.check_due = case.check_due
         case.clue.save(update_fields=["check_due", "updated_at"])
@@ -624,7 +623,8 @@ def _approve_filing(step: Step) -> None:
     case = step.case
     opinion = _text(step.data, "opinion", "负责人意见", required=False) or "同意立案"
     case.filed_on = step.today
-    case.decision_due = deadlines.decision_due(case.filed_on, today=step.today)
+    case.decision_due = deadlines.decision_due(case.filed_on, rules=procedure.for_department(case.department),
+                                               today=step.today)
     _clue_status(case, ClueStatus.FILED)
     step.approve(opinion)
     step.issue("filing_approval", {
@@ -790,10 +790,11 @@ def _resume(step: Step) -> None:
 @handles("extend_decision")
 def _extend_decision(step: Step) -> None:
     reason = _text(step.data, "reason", "延期理由")
-    Extension.objects.create(case=step.case, kind=ExtensionKind.DECISION, days=deadlines.DECISION_EXTENSION_DAYS,
+    days = procedure.for_department(step.case.department).decision.extension or 0
+    Extension.objects.create(case=step.case, kind=ExtensionKind.DECISION, days=days,
                              reason=reason, approved_by=step.actor, approved_on=step.today)
     step.approve(reason)
-    step.event.update({"days": deadlines.DECISION_EXTENSION_DAYS})
+    step.event.update({"days": days})
 
 
 @handles("extend_further")

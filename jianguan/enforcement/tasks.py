@@ -36,7 +36,7 @@ def _refresh(case: Case, today: dt.date, now: dt.datetime) -> int:
 def refresh(*, case_ids: list[int] | None = None, today: dt.date | None = None) -> int:
     """Refresh the alerts of the given cases (every open case when None); the number of alerts standing."""
     today, now = today or timezone.localdate(), timezone.now()
-    cases = Case.objects.select_related("hearing", "payment").prefetch_related("preservations")
+    cases = Case.objects.select_related("department", "hearing", "payment").prefetch_related("preservations")
     if case_ids is None:
         DeadlineAlert.objects.exclude(case__status__in=workflow.OPEN).delete()
         cases = cases.filter(status__in=workflow.OPEN)

@@ -139,7 +139,10 @@ def _data(post, fields: list[str]) -> dict[str, Any]:
 def case_list(request: HttpRequest) -> HttpResponse:
     """我的案件 and the department's: search by number, 文号, party, cause; filter by status and overdue steps."""
     user, get = request.user, request.GET
-    mine = get.get("scope", "mine" if user.has_role(Role.OFFICER) else "all") == "mine"
+    # An officer sees their own cases first; a search without a chosen scope looks through every case they may
+    # see, so that the number shown when a complaint or an inspection became a clue finds its (unassigned) case.
+    default = "mine" if user.has_role(Role.OFFICER) and not get.get("q", "").strip() else "all"
+    mine = get.get("scope", default) == "mine"
     status = get.get("status", "")
     cases = selectors.case_list(reader=user, status=status if status in CaseStatus.values else None,
                                 overdue=get.get("overdue") == "on", q=get.get("q") or None, mine=mine)
@@ -283,6 +286,6 @@ def clue_from_complaint(request: HttpRequest, complaint_id: int) -> HttpResponse
     complaint_selectors.complaint_get(reader=request.user, complaint_id=complaint_id)
     clue = services.clue_from_complaint(actor=request.user, complaint_id=complaint_id,
                                         note=request.POST.get("note", ""))
-    messages.success(request, _("已转为案件线索 %(number)s，核查期限 %(due)s。") % {
-        "number": clue.number, "due": clue.check_due})
+    messages.success(request, _("已转为案件线索：案件编号 %(case)s（线索编号 %(number)s），核查期限 %(due)s。") % {
+        "case": clue.case.number, "number": clue.number, "due": clue.check_due})
     return redirect("complaints:detail", complaint_id=complaint_id)

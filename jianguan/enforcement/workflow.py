@@ -65,6 +65,12 @@ class Facts:
     proposer_id: int | None = None
     check_extended: bool = False
     decision_extended: bool = False
+    # Whether the line's procedure rules (`procedure.py`) allow extending the 立案 clock, the decision clock, and
+    # extending it further by collective discussion; the rule set's title names the rule in a refusal.
+    check_extendable: bool = True
+    decision_extendable: bool = True
+    further_extendable: bool = True
+    rules_title: str = ""
     decision_due: dt.date | None = None
     open_suspension: bool = False
     preservations_pending: int = 0
@@ -125,17 +131,30 @@ def proposal_not_file(facts: Facts, today: dt.date) -> Refusal | None:
     return None if facts.filing_proposal == "not_file" else _conflict("承办人员建议的是立案", "proposal_mismatch")
 
 
+def _not_extendable(facts: Facts, what: str) -> Refusal:
+    return _conflict(f"本部门条线适用的{facts.rules_title or '程序规定'}没有规定{what}可以延长", "not_extendable")
+
+
 def check_not_extended(facts: Facts, today: dt.date) -> Refusal | None:
+    """The 立案 clock is extended once, where the line's rule set allows it (SAMR 程序规定 第十八条)."""
+    if not facts.check_extendable:
+        return _not_extendable(facts, "核查期限")
     return _conflict("核查期限已延长过一次", "already_extended") if facts.check_extended else None
 
 
 def decision_not_extended(facts: Facts, today: dt.date) -> Refusal | None:
+    """The decision clock is extended once on approval where the line's rule set allows it (SAMR 程序规定 第六十四条;
+    the 《行政处罚法》第六十条 itself gives no extension)."""
+    if not facts.decision_extendable:
+        return _not_extendable(facts, "办案期限")
     if facts.decision_extended:
         return _conflict("办案期限已延长三十日；继续延期须经集体讨论（extend_further）", "already_extended")
     return None
 
 
 def decision_extended(facts: Facts, today: dt.date) -> Refusal | None:
+    if not facts.further_extendable:
+        return _not_extendable(facts, "办案期限经集体讨论")
     if not facts.decision_extended:
         return _conflict("须先经负责人批准延长三十日，才能经集体讨论继续延期", "extension_missing")
     return None

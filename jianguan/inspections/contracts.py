@@ -9,6 +9,7 @@ A spot-check result is referenced as `"<task id>/<result id>"`; its task id beco
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,9 +58,10 @@ def card(inspection: FieldInspection) -> InspectionCard:
 
 @transaction.atomic
 def assign(*, actor: Actor, origin_kind: str, origin_ref: str, department: Department, implementation_code: str,
-           party: dict[str, Any], officers: list[str]) -> InspectionCard:
-    """A draft inspection for `officers` (usernames of `department`), shown in their 我的任务 on the phone. Asking
-    again for the same origin, department, row and party answers the draft already made."""
+           party: dict[str, Any], officers: list[str], joint_with: Iterable[int] = ()) -> InspectionCard:
+    """A draft inspection for `officers` (usernames of `department`, or of the departments `joint_with` it on a
+    joint task), shown in their 我的任务 on the phone. Asking again for the same origin, department, row and party
+    answers the draft already made."""
     existing = FieldInspection.objects.filter(origin_kind=origin_kind, origin_ref=origin_ref, department=department,
                                               implementation_code=implementation_code)
     for inspection in existing:
@@ -67,7 +69,7 @@ def assign(*, actor: Actor, origin_kind: str, origin_ref: str, department: Depar
             return card(inspection)
     return card(services.inspection_open(
         actor=actor, origin_kind=origin_kind, origin_ref=origin_ref, department=department,
-        implementation_code=implementation_code, party=party, officers=officers))
+        implementation_code=implementation_code, party=party, officers=officers, joint_with=joint_with))
 
 
 def for_origin(*, origin_kind: str, origin_ref: str) -> list[InspectionCard]:

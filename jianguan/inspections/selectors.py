@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from jianguan.accounts.models import User
-from jianguan.catalog.contracts import OutsideTheList, require_in_force
+from jianguan.behaviour.models import Inspection
+from jianguan.catalog.contracts import (
+    OutsideTheList,
+    check_frequencies,
+    frequency_label,
+    period_start,
+    require_in_force,
+)
 from jianguan.catalog.selectors import implementation_versions
 from jianguan.core.roles import Role
 
@@ -64,3 +72,25 @@ def field_data(*, reader: User) -> dict[str, Any]:
                      "routine": lists.items_for(card, "routine"), "special": lists.items_for(card, "special")})
     return {"me": {"username": reader.username, "name": reader.full_name, "department": department.name},
             "today": today.isoformat(), "colleagues": colleagues, "implementations": rows}
+
+
+def due_for_check(*, reader: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Entities due for a check by the 检查频次 of a row in force (e.g. 每年不少于1次): those the reader's scope has
+    checked under the row before but fewer times than the row asks in the current period (calendar year, half
+    year, quarter or month). Read from the 行政检查 records by the index (implementation_code, entity, date), one
+    grouped query per period and count; the rows are ordered by the last check, oldest first."""
+    today = today or timezone.localdate()
+    groups: dict[tuple[str, int], list[str]] = {}
+    for code, rule in check_frequencies(on=today).items():
+        groups.setdefault(rule, []).append(code)
+    due: list[dict[str, Any]] = []
+    for (period, times), codes in sorted(groups.items()):
+        start = period_start(period, today)
+        rows = (Inspection.objects.visible_to(reader).filter(implementation_code__in=codes, entity__isnull=False,
+                                                             date__lte=today)
+                .values("implementation_code", "entity_id", "entity__uscc", "entity__name")
+                .annotate(done=Count("pk", filter=Q(date__gte=start)), last=Max("date"))
+                .filter(done__lt=times))
+        due += [{**row, "required": times, "period": frequency_label(period, times), "since": start}
+                for row in rows]
+    return sorted(due, key=lambda row: (row["last"], row["entity__uscc"], row["implementation_code"]))

@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -94,11 +95,12 @@ def _party(party: dict[str, Any], department: Department, reader: Any = None) ->
     return found
 
 
-def _officers(department: Department, usernames: list[str]) -> list[User]:
-    """The named officers, each an active member of the acting department, in the order given."""
+def _officers(department: Department, usernames: list[str], joint_with: Iterable[int] = ()) -> list[User]:
+    """The named officers, each an active member of the acting department or of a department checking jointly
+    with it (a joint task's visit needs two officers in total, 行政处罚法 第四十二条), in the order given."""
     names = list(dict.fromkeys(u.strip() for u in usernames if u and u.strip()))
     users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True,
-                                                         department=department)}
+                                                         department_id__in={department.pk, *joint_with})}
     unknown = [n for n in names if n not in users]
     if unknown:
         raise ValidationFailed(f"检查人员“{'、'.join(unknown)}”不是{department.name}的在职人员", code="officer_unknown",
@@ -137,7 +139,7 @@ def _for_write(actor: Actor, inspection_id: int) -> FieldInspection:
 def inspection_open(*, actor: Actor, origin_kind: str, implementation_code: str, party: dict[str, Any],
                     officers: list[str], origin_ref: str = "", department: Department | None = None,
                     client_id: uuid.UUID | str | None = None, place: str = "",
-                    started_at: dt.datetime | None = None) -> FieldInspection:
+                    started_at: dt.datetime | None = None, joint_with: Iterable[int] = ()) -> FieldInspection:
     """Open an inspection (a draft): by an officer on the spot, or assigned to officers by a task (双随机, 联合检查,
     a complaint, a risk alert). The implementation row must be the acting body's and in force on the day; the
     checklist is made from the row's 检查内容."""
@@ -164,7 +166,7 @@ def inspection_open(*, actor: Actor, origin_kind: str, implementation_code: str,
         item_name=card.item_name, checklist_kind=checklist_kind,
         checklist=lists.blank(lists.items_for(card, checklist_kind)), place=place[:300], started_at=started_at,
         created_by=actor if _is_user(actor) else None, **found)
-    inspection.officers.set(_officers(department, officers))
+    inspection.officers.set(_officers(department, officers, joint_with))
     record(actor=actor, verb="inspections.inspection_opened", target=inspection, data={
         "client_id": str(inspection.client_id), "origin": origin_kind, "origin_ref": origin_ref,
         "implementation_code": implementation_code, "party": inspection.party_code or inspection.party_name,
@@ -193,7 +195,10 @@ def _apply(inspection: FieldInspection, values: dict[str, Any]) -> list[str]:
         raise ValidationFailed(f"不能修改的字段：{'、'.join(sorted(unknown))}", code="field_not_editable",
                                field=sorted(unknown)[0])
     if "officers" in values:
-        wanted = _officers(inspection.department, values["officers"] or [])
+        # Officers of another department stay allowed once a joint task has put them on the visit.
+        partners = set(inspection.officers.exclude(department=inspection.department_id)
+                       .values_list("department_id", flat=True))
+        wanted = _officers(inspection.department, values["officers"] or [], partners)
         if sorted(u.pk for u in wanted) != sorted(inspection.officers.values_list("pk", flat=True)):
             inspection.officers.set(wanted)
             changed.append("officers")

@@ -6,6 +6,7 @@ app_name = "inspections"
 urlpatterns = [
     path("inspections/", views.inspection_list, name="list"),
     path("inspections/field/", views.field, name="field"),
+    path("inspections/due/", views.due, name="due"),
     path("inspections/sw.js", views.service_worker, name="sw"),
     path("inspections/<int:inspection_id>/", views.inspection_detail, name="detail"),
     path("inspections/<int:inspection_id>/signature.png", views.signature, name="signature"),

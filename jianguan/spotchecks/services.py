@@ -24,7 +24,7 @@ from django.utils import timezone
 from jianguan.accounts.models import Department, OfficerCredential, Region, User
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
-from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, require_in_force
+from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, parse_ratio, require_in_force
 from jianguan.core.actors import Actor
 from jianguan.core.bulk import binary_rows, bulk_insert, ids_by
 from jianguan.core.calendar import add_working_days
@@ -143,6 +143,13 @@ def clean_strata(strata: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @transaction.atomic
+def row_strata(ratios: list[Decimal | None]) -> dict:
+    """The strata a task starts from when none are given: the 检查比例 its rows publish (the largest when the
+    items differ), for every object; the credit-class defaults only when no row states a ratio."""
+    stated = [ratio for ratio in ratios if ratio is not None]
+    return {"ALL": {"ratio": format(max(stated), "f")}} if stated else DEFAULT_STRATA
+
+
 def task_create(*, actor: User, plan_id: int, name: str, items: list[str], window_start: dt.date,
                 window_end: dt.date, departments: list[int] | None = None, kind: str = TaskKind.DIRECTED,
                 scope: dict | None = None, strata: dict | None = None, inspectors_per_department: int = 2,
@@ -166,6 +173,7 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
              "max_objects_per_inspector")
     _require(bool(items), "至少选择一个抽查事项", "items_required", "items")
     contributed = set()
+    ratios = []
     bodies_of = implementation_bodies(items)
     for code in items:
         if bodies_of.get(code) not in bodies:
@@ -174,12 +182,13 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
         card = require_in_force(body_id=bodies_of[code], implementation_code=code, on=window_start, field="items")
         _require(card.in_random_checks, f"实施清单“{code}”未纳入双随机抽查", "item_not_in_random_checks", "items")
         contributed.add(card.body_id)
+        ratios.append(parse_ratio(card.check_ratio))
     missing = [bodies[d].name for d in taking_part if d not in contributed]
     _require(not missing, f"联合抽查的每个部门都应有本部门的抽查事项：{'、'.join(missing)}", "department_without_item",
              "items")
     task = Task.objects.create(
         plan=plan, name=name.strip(), kind=kind, lead=plan.department, items=list(items), scope=scope or {},
-        strata=clean_strata(strata or DEFAULT_STRATA), window_start=window_start, window_end=window_end,
+        strata=clean_strata(strata or row_strata(ratios)), window_start=window_start, window_end=window_end,
         inspectors_per_department=inspectors_per_department, max_objects_per_inspector=max_objects_per_inspector,
         required_qualifications=sorted(required_qualifications or []), rotation_months=rotation_months)
     task.departments.set(taking_part)
@@ -620,7 +629,7 @@ def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: d
     clean = _codes(codes)
     _require(task.window_start <= checked_on <= min(task.window_end, timezone.localdate()),
              "检查日期应在任务检查期间内且不晚于今天", "date_out_of_window", "checked_on")
-    colleagues = list(check.inspectors.filter(department=actor.department).order_by("username"))
+    colleagues = _visit_officers(check, actor)
     credentials = [c.credentials.filter(revoked_at=None).order_by("-valid_to").first() for c in colleagues]
     check.codes = clean
     bodies_of = implementation_bodies(task.items)
@@ -652,6 +661,12 @@ def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: d
     return check
 
 
+def _visit_officers(check: CheckResult, actor: User) -> list[User]:
+    """The officers who visit a drawn object: on a joint task the inspectors of every department drawn for it, the
+    actor's department first — two officers in total, not two per department (行政处罚法 第四十二条)."""
+    return sorted(check.inspectors.all(), key=lambda u: (u.department_id != actor.department_id, u.username))
+
+
 def _origin(check: CheckResult) -> str:
     return f"{check.draw.task_id}/{check.pk}"
 
@@ -668,11 +683,13 @@ def result_inspect(*, actor: User, result_id: int) -> list:
         raise InvalidTransition("检查结果已录入", code="result_entered")
     task = check.draw.task
     bodies_of = implementation_bodies(task.items)
-    officers = list(check.inspectors.filter(department=actor.department).order_by("username")
-                    .values_list("username", flat=True))
+    visitors = _visit_officers(check, actor)
+    officers = [u.username for u in visitors]
+    partners = {u.department_id for u in visitors} - {actor.department_id}
     return [inspections.assign(actor=actor, origin_kind="spot_check", origin_ref=_origin(check),
                                department=actor.department, implementation_code=code,
-                               party={"kind": "entity", "uscc": check.entity.uscc}, officers=officers)
+                               party={"kind": "entity", "uscc": check.entity.uscc}, officers=officers,
+                               joint_with=partners)
             for code in task.items if bodies_of.get(code) == actor.department_id]
 
 

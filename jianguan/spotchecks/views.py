@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.catalog.models import ImplementationVersion
+from jianguan.core.errors import DomainError
 from jianguan.core.http import attempt, page_of, post_roles, role_required
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
@@ -39,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
         in_random_checks=True, implementation__body=user.department).select_related("implementation__item")
     return render(request, "spotchecks/index.html", {
         "plans": selectors.plans(reader=user)[:50], "tasks": page_of(request, selectors.tasks(reader=user)),
-        "own_plans": own_plans, "items": items, "classes": CLASSES, "defaults": services.DEFAULT_STRATA,
+        "own_plans": own_plans, "items": items, "classes": CLASSES,
         "figures": selectors.figures(reader=user), "year": timezone.localdate().year,
         "by_department": selectors.figures_by_department(reader=user)})
 
@@ -180,22 +182,36 @@ def check(request: HttpRequest, result_id: int) -> HttpResponse:
             attempt(request, lambda: services.result_to_clue(actor=request.user, result_id=result.pk),
                      _("已转为案件线索。"))
         else:
-            def enter():
-                return services.result_enter(actor=request.user, result_id=result.pk,
-                                             codes=request.POST.getlist("codes"),
-                                             checked_on=parse_date(request.POST.get("checked_on", ""), "checked_on",
-                                                                   "检查日期"),
-                                             problems=request.POST.get("problems", ""),
-                                             evidence=request.POST.get("evidence", ""),
-                                             follow_up=request.POST.get("follow_up", ""))
-
-            attempt(request, enter, _("检查结果已录入。"))
+            entered = {"codes": request.POST.getlist("codes"), "checked_on": request.POST.get("checked_on", ""),
+                       **{name: request.POST.get(name, "") for name in ("problems", "evidence", "follow_up")}}
+            try:
+                services.result_enter(actor=request.user, result_id=result.pk, codes=entered["codes"],
+                                      checked_on=parse_date(entered["checked_on"], "checked_on", "检查日期"),
+                                      problems=entered["problems"], evidence=entered["evidence"],
+                                      follow_up=entered["follow_up"])
+            except DomainError as exc:  # the form comes back with what was entered and the reason
+                messages.error(request, f"{exc.message}（{exc.code}）")
+                return _check_page(request, result, assigned, entered, status=400)
+            messages.success(request, _("检查结果已录入。"))
         return redirect("spotchecks:check", result_id=result.pk)
+    return _check_page(request, result, assigned, {})
+
+
+def entry_day(task, today: dt.date) -> dt.date:
+    """The date a result form offers: today, kept inside the task's window (检查期间)."""
+    return max(task.window_start, min(today, task.window_end))
+
+
+def _check_page(request: HttpRequest, result, assigned: bool, entered: dict, status: int = 200) -> HttpResponse:
+    task = result.draw.task
+    entered = {"codes": [], "problems": "", "evidence": "", "follow_up": "", **entered}
+    entered["checked_on"] = entered.get("checked_on") or entry_day(task, timezone.localdate()).isoformat()
     return render(request, "spotchecks/check.html", {
         "check": result, "assigned": assigned, "codes": ResultCode.choices, "has_problem": result.has_problem,
-        "may_list": request.user.department_id == result.draw.task.lead_id and result.abnormal_due
-        and not result.abnormal_listed_at,
-        "today": timezone.localdate(), "inspectors": result.inspectors.select_related("department")})
+        "may_list": request.user.department_id == task.lead_id and result.abnormal_due
+        and not result.abnormal_listed_at, "entered": entered,
+        "window": (task.window_start, task.window_end), "inspectors": result.inspectors.select_related("department")},
+        status=status)
 
 
 def public_index(request: HttpRequest) -> HttpResponse:
