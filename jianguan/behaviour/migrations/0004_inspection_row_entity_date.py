@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('behaviour', '0002_exchange_identity'),
+        ('behaviour', '0003_coercion_types_wider'),
         ('subjects', '0004_entity_pool_index'),
     ]
 

@@ -32,5 +32,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enforcement", "0005_case_list_indexes")]
+    dependencies = [("enforcement", "0006_proposer")]
     operations = [migrations.RunPython(forwards, backwards)]
