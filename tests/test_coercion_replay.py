@@ -32,7 +32,7 @@ def _verify(*numbers: str) -> str:
 @pytest.fixture
 def in_force(world):  # noqa: F811  (the fixture imported above)
     measure = _request(world)
-    services.measure_approve(actor=world["leader"], measure_id=measure.pk, note="同意")
+    services.measure_approve(actor=world["head"], measure_id=measure.pk, note="同意")
     return services.measure_implement(actor=world["actor"], measure_id=measure.pk, on=timezone.localdate())
 
 

@@ -32,7 +32,7 @@ def _case(kind: str, received_on: dt.date, world):
     department = _department(kind)
     officer = make_user(f"rules_{kind}_a", "周一", department, ["officer"], VALID)
     make_user(f"rules_{kind}_b", "吴二", department, ["officer"], VALID)
-    make_user(f"rules_{kind}_head", "郑三", department, ["leader"])
+    make_user(f"rules_{kind}_head", "郑三", department, ["head"])
     return services.case_register(actor=officer, department=department, party={"uscc": world.entity.uscc},
                                   summary="举报", source="report", source_ref=f"RULES-{kind}-{received_on}",
                                   received_on=received_on)
@@ -78,7 +78,7 @@ def test_an_environment_case_counts_calendar_days_and_cites_the_environment_rule
     step = _check_step(case, day(2026, 10, 14))
     assert step.rule.startswith("《生态环境行政处罚办法》") and "市场监督管理" not in step.rule
     assert step.state(day(2026, 10, 14)) == "due_soon" and step.state(day(2026, 10, 15)) == "overdue"
-    head = make_user("rules_sthj_head", "郑三", case.department, ["leader"])
+    head = make_user("rules_sthj_head", "郑三", case.department, ["head"])
     shown = {a["action"]: a["citation"] for a in selectors.case_view(case=case, reader=head,
                                                                      today=day(2026, 10, 10))["allowed"]}
     assert shown["extend_check"].startswith("《生态环境行政处罚办法》")
@@ -92,7 +92,7 @@ def test_a_transport_case_falls_back_on_the_general_law(world):
     case = _case(DepartmentKind.JTYS, day(2026, 9, 29), world)
     step = _check_step(case, day(2026, 10, 1))
     assert step.rule.startswith("《行政处罚法》第五十四条") and "市场监督管理" not in step.rule
-    head = make_user("rules_jtys_head", "郑三", case.department, ["leader"])
+    head = make_user("rules_jtys_head", "郑三", case.department, ["head"])
     with pytest.raises(InvalidTransition) as refused:
         act(world, case, "extend_check", head, {"reason": "x"}, today=day(2026, 10, 10))
     assert refused.value.code == "not_extendable" and "《行政处罚法》" in refused.value.message
@@ -107,7 +107,7 @@ def test_the_decision_clock_of_each_line(world, kind, due, citation):
     """90 days from 立案 on 1 June 2026 for every line; the rule shown is the line's own."""
     case = _case(kind, day(2026, 5, 20), world)
     officer, partner = (f"rules_{kind}_a", f"rules_{kind}_b")
-    head = make_user(f"rules_{kind}_head", "郑三", case.department, ["leader"])
+    head = make_user(f"rules_{kind}_head", "郑三", case.department, ["head"])
     case = act(world, case, "propose_filing", case.department.users.get(username=officer),
                {"officers": [officer, partner], "cause": "违法行为", "catalog_code": world.catalog},
                today=day(2026, 6, 1))
@@ -125,17 +125,17 @@ def test_only_lines_whose_rule_allows_it_extend_the_decision_clock(world):
     transport = _case(DepartmentKind.JTYS, day(2026, 5, 21), world)
     for case in (market, transport):
         kind = case.department.kind
-        head = make_user(f"rules_{kind}_head", "郑三", case.department, ["leader"])
+        head = make_user(f"rules_{kind}_head", "郑三", case.department, ["head"])
         act(world, case, "propose_filing", case.department.users.get(username=f"rules_{kind}_a"),
             {"officers": [f"rules_{kind}_a", f"rules_{kind}_b"], "cause": "违法", "catalog_code": world.catalog},
             today=day(2026, 6, 1))
         act(world, case, "approve_filing", head, {"opinion": "同意立案"}, today=day(2026, 6, 1))
     market = act(world, market, "extend_decision", make_user("rules_scjg_head", "郑三", market.department,
-                                                             ["leader"]), {"reason": "案情复杂"}, today=day(2026, 8, 1))
+                                                             ["head"]), {"reason": "案情复杂"}, today=day(2026, 8, 1))
     assert market.decision_due == day(2026, 9, 29)
     with pytest.raises(InvalidTransition) as refused:
         act(world, transport, "extend_decision", make_user("rules_jtys_head", "郑三", transport.department,
-                                                           ["leader"]), {"reason": "案情复杂"}, today=day(2026, 8, 1))
+                                                           ["head"]), {"reason": "案情复杂"}, today=day(2026, 8, 1))
     assert refused.value.code == "not_extendable"
 
 

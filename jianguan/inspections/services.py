@@ -62,12 +62,11 @@ class SyncConflict(InvalidTransition):
 
 # Parties, officers ----------------------------------------------------------------------------------------------
 
-def _party(party: dict[str, Any], department: Department, reader: Any = None) -> dict[str, Any]:
-    """The party from one of: an entity's 统一社会信用代码, a registered person's ID number, a supervised object;
-    an entity outside `reader`'s jurisdiction is refused like an unknown one."""
+def _party(party: dict[str, Any], department: Department) -> dict[str, Any]:
+    """The party from one of: an entity's 统一社会信用代码, a registered person's ID number, a supervised object."""
     kind = party.get("kind") or "entity"
     if kind == "entity":
-        entity = require_entity(str(party.get("uscc") or ""), "party.uscc", reader=reader)
+        entity = require_entity(str(party.get("uscc") or ""), "party.uscc")
         found = {"entity": entity, "person": None, "supervised_object": None, "party_name": entity.name,
                  "party_code": entity.uscc, "party_address": entity.registered_address, "region": entity.region}
     elif kind == "person":
@@ -158,7 +157,7 @@ def inspection_open(*, actor: Actor, origin_kind: str, implementation_code: str,
     if card.action_type != "check":
         raise ValidationFailed("该实施清单不是行政检查事项", code="implementation_not_check",
                                field="implementation_code")
-    found = _party(party, department, reader=actor if _is_user(actor) else None)
+    found = _party(party, department)
     checklist_kind = lists.kind_for(origin_kind)
     inspection = FieldInspection.objects.create(
         client_id=client_id or uuid.uuid4(), origin_kind=origin_kind, origin_ref=origin_ref[:100],
