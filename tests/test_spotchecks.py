@@ -149,6 +149,14 @@ def test_an_empty_pool_is_refused(food_task, persona):
     assert refused.value.code == "pool_empty"
 
 
+def test_a_task_directed_at_regions_draws_only_from_them(food_task):
+    """定向抽查 by region: the pool holds the entities of the named county and of nowhere else."""
+    type(food_task).objects.filter(pk=food_task.pk).update(kind="directed", scope={"regions": ["421202"]})
+    task = type(food_task).objects.get(pk=food_task.pk)
+    regions = set(services.pool_queryset(task).values_list("region_id", flat=True))
+    assert regions and all(code.startswith("421202") for code in regions)
+
+
 def test_voiding_needs_a_reason_and_a_second_approver(food_task, persona):
     admin, leader = persona("scjg_admin"), persona("scjg_head")
     draw = _drawn(food_task, persona)

@@ -230,7 +230,7 @@ def pool_queryset(task: Task):
         if scope.get("regions"):
             regions = Q()
             for code in scope["regions"]:
-                regions |= Q(region_id__startswith=_scope_prefix(code))
+                regions |= Q(region__code__startswith=_scope_prefix(code))
             entities = entities.filter(regions)
         if scope.get("industries"):
             entities = entities.filter(industry_id__in=scope["industries"])
