@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from jianguan.core import ratelimit
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
 from jianguan.core.roles import ApiScope
 
@@ -27,9 +29,11 @@ class TokenOut(Schema):
     expires_at: dt.datetime
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["认证 auth"])
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["认证 auth"])
 def token_create(request: HttpRequest, payload: TokenIn):
-    """Exchange a username and password for a bearer token (same lockout as the sign-in page)."""
+    """Exchange a username and password for a bearer token (same lockout as the sign-in page); at most
+    `JIANGUAN_TOKEN_REQUESTS_PER_MINUTE` requests per source address and minute (429 with Retry-After)."""
+    ratelimit.hit(request, "auth_token", limit=settings.JIANGUAN_TOKEN_REQUESTS_PER_MINUTE, window=60)
     user = services.login(username=payload.username, password=payload.password)
     token, expires_at = services.token_issue(user=user)
     return {"token": token, "expires_at": expires_at}

@@ -103,13 +103,13 @@ def complaint_get(request: HttpRequest, complaint_id: int):
     return selectors.complaint_get(reader=require_person(request), complaint_id=complaint_id)
 
 
-class DecisionIn(InputSchema):
+class ComplaintDecisionIn(InputSchema):
     accept: bool
     note: str = ""
 
 
 @router.post("/complaints/{complaint_id}/decision", response={200: ComplaintOut, 400: ErrorOut, 403: ErrorOut,
                                                                 404: ErrorOut, 409: ErrorOut})
-def complaint_decide(request: HttpRequest, complaint_id: int, data: DecisionIn):
+def complaint_decide(request: HttpRequest, complaint_id: int, data: ComplaintDecisionIn):
     return services.complaint_decide(actor=require_person(request), complaint_id=complaint_id, accept=data.accept,
                                      note=data.note)

@@ -25,7 +25,7 @@ router = Router(tags=["行政检查 inspections"])
 
 # Output -------------------------------------------------------------------------------------------------------
 
-class EvidenceOut(Schema):
+class InspectionEvidenceOut(Schema):
     id: int
     client_id: uuid.UUID
     kind: str
@@ -97,7 +97,7 @@ class InspectionOut(InspectionListOut):
     transfer_to: str
     documents: list[dict[str, Any]]
     clue_number: str
-    evidence: list[EvidenceOut]
+    evidence: list[InspectionEvidenceOut]
     submitted_at: dt.datetime | None
 
     @staticmethod
@@ -153,7 +153,7 @@ class ColleagueOut(Schema):
     valid: bool
 
 
-class ImplementationOut(Schema):
+class InspectionImplementationOut(Schema):
     code: str
     item_code: str
     name: str
@@ -165,7 +165,7 @@ class FieldDataOut(Schema):
     me: dict[str, str]
     today: dt.date
     colleagues: list[ColleagueOut]
-    implementations: list[ImplementationOut]
+    implementations: list[InspectionImplementationOut]
     tasks: list[InspectionOut]
 
 
@@ -259,8 +259,9 @@ class EvidenceIn(InputSchema):
     taken_at: dt.datetime | None = None
 
 
-@router.post("/inspections/{inspection_id}/evidence", response={200: EvidenceOut, 201: EvidenceOut, 400: ErrorOut,
-                                                                  403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post("/inspections/{inspection_id}/evidence",
+             response={200: InspectionEvidenceOut, 201: InspectionEvidenceOut, 400: ErrorOut, 403: ErrorOut,
+                       404: ErrorOut, 409: ErrorOut})
 def evidence_upload(request: HttpRequest, inspection_id: int, data: Form[EvidenceIn], file: File[UploadedFile]):
     """Attach a photo or video (multipart: `file`, `client_id`, `sha256`). The type is read from the bytes (JPEG,
     PNG, HEIC, MP4), the size limited, the SHA-256 compared with the phone's; the same `client_id` again answers the
