@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from jianguan.core import ratelimit
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
 from jianguan.core.http import client_address
 from jianguan.core.roles import ApiScope
@@ -32,7 +34,9 @@ class TokenOut(Schema):
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["认证 auth"])
 def token_create(request: HttpRequest, payload: TokenIn):
     """Exchange a username and password (and, for administrators and heads, the TOTP code `otp`) for a bearer
-    token. Failures make the next attempt wait like on the sign-in page (429 with Retry-After)."""
+    token. Failures make the next attempt wait like on the sign-in page (429 with Retry-After); at most
+    `JIANGUAN_TOKEN_REQUESTS_PER_MINUTE` requests per source address and minute (429 with Retry-After)."""
+    ratelimit.hit(request, "auth_token", limit=settings.JIANGUAN_TOKEN_REQUESTS_PER_MINUTE, window=60)
     user = services.login(username=payload.username, password=payload.password, otp=payload.otp,
                           address=client_address(request))
     token, expires_at = services.token_issue(user=user)

@@ -23,7 +23,7 @@ router = Router(tags=["行政强制 coercion"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-class StepOut(Schema):
+class CoercionStepOut(Schema):
     action: str
     old: str
     new: str
@@ -37,7 +37,7 @@ class StepOut(Schema):
     document_number: str
 
 
-class ItemOut(Schema):
+class MeasureItemOut(Schema):
     seq: int
     name: str
     spec: str
@@ -83,8 +83,8 @@ class MeasureDetailOut(MeasureOut):
     testing: list[dict[str, Any]]
     extension_reason: str
     end_reason: str
-    items: list[ItemOut]
-    steps: list[StepOut]
+    items: list[MeasureItemOut]
+    steps: list[CoercionStepOut]
 
 
 def _measure(measure: Measure, *, detail: bool = False) -> dict[str, Any]:
@@ -259,7 +259,7 @@ class EnforcementDetailOut(EnforcementOut):
     court: str
     result: str
     collected: Decimal | None
-    steps: list[StepOut]
+    steps: list[CoercionStepOut]
 
 
 def _enforcement(enforcement: Enforcement, *, detail: bool = False) -> dict[str, Any]:

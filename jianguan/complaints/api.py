@@ -108,7 +108,7 @@ def complaint_get(request: HttpRequest, complaint_id: int):
     return selectors.complaint_get(reader=require_person(request), complaint_id=complaint_id)
 
 
-class DecisionIn(InputSchema):
+class ComplaintDecisionIn(InputSchema):
     accept: bool
     note: str = ""
 
@@ -117,6 +117,6 @@ class DecisionIn(InputSchema):
              auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
              response={200: ComplaintOut, 400: ErrorOut, 403: ErrorOut,
                                                                 404: ErrorOut, 409: ErrorOut})
-def complaint_decide(request: HttpRequest, complaint_id: int, data: DecisionIn):
+def complaint_decide(request: HttpRequest, complaint_id: int, data: ComplaintDecisionIn):
     return services.complaint_decide(actor=require_person(request), complaint_id=complaint_id, accept=data.accept,
                                      note=data.note)

@@ -91,6 +91,9 @@ class Complaint(TimeStamped):
     outcome = models.TextField(_("办理结果"), blank=True)
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     raw = models.JSONField(_("原始内容"), null=True, blank=True)
+    # SHA-256 of what was submitted (channel and cleaned fields): the same submission again within the window is
+    # answered with this complaint instead of a new one (services.complaint_receive).
+    content_hash = models.CharField(_("内容摘要"), max_length=64, blank=True, db_index=True)
     imported = models.ForeignKey(ComplaintImport, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="complaints")
 

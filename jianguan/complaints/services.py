@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +33,15 @@ from .models import Category, Channel, Complaint, ComplaintImport, ComplaintKind
 ACCEPT_WORKING_DAYS = 7  # [law] 投诉: decide on acceptance
 MEDIATION_WORKING_DAYS = 45  # [law] 投诉: mediation without agreement ends
 REPORT_WORKING_DAYS = 15  # [law] 举报: verify and decide whether to open a case
+EARLIEST = dt.date(1949, 10, 1)  # no complaint to this platform's bodies is older than the People's Republic
+# The longest text each field takes (the column's length; the content a generous letter). Longer is refused, never
+# cut: a complaint is evidence of what was said.
+MAX_LENGTH = {"kind": 10, "category": 20, "subject_name": 200, "subject_uscc": 18, "subject_address": 300,
+              "region": 12, "content": 5000, "complainant_name": 50, "complainant_phone": 20, "external_ref": 50}
+LABELS = {"kind": "类型", "category": "事项类别", "subject_name": "被投诉举报对象", "subject_uscc": "统一社会信用代码",
+          "subject_address": "地址", "region": "所在区划", "content": "内容", "complainant_name": "投诉举报人",
+          "complainant_phone": "联系电话", "external_ref": "来源编号"}
+MULTILINE = frozenset({"content", "subject_address"})
 
 
 def _number(moment: dt.datetime) -> str:
@@ -45,6 +56,10 @@ def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Any = None
     def fail(message: str, code: str, field: str) -> None:
         raise ValidationFailed(message, code=code, field=field_prefix + field)
 
+    for name, value in values.items():
+        problem = text_problem(name, value)
+        if problem:
+            fail(*problem, name)
     kind = values.get("kind") or ComplaintKind.COMPLAINT
     if kind not in ComplaintKind.values:
         fail("类型应为“complaint”（投诉）或“report”（举报）", "kind_invalid", "kind")
@@ -72,6 +87,44 @@ def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Any = None
             "complainant_phone": phone, "real_name": bool(values.get("complainant_name") and phone)}
 
 
+def text_problem(name: str, value: Any) -> tuple[str, str] | None:
+    """(message, code) when the text of field `name` is too long or holds a control character (line breaks and
+    tabs are allowed in long text only); None when it is fine or the field is not one of a complaint's texts."""
+    if name not in MAX_LENGTH or value is None or not isinstance(value, str):
+        return None
+    label, limit = LABELS[name], MAX_LENGTH[name]
+    if len(value.strip()) > limit:
+        return f"“{label}”最多 {limit} 个字符（实为 {len(value.strip())} 个）", "too_long"
+    allowed = "\n\r\t" if name in MULTILINE else ""
+    if any((ord(c) < 32 or 127 <= ord(c) < 160) and c not in allowed for c in value):
+        return f"“{label}”含有不允许的控制字符", "invalid_character"
+    return None
+
+
+def received_in_range(moment: dt.datetime, field: str = "received_at") -> dt.datetime:
+    """`moment` if it lies between 1949-10-01 and now; refused naming `field` otherwise."""
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    if timezone.localtime(moment).date() < EARLIEST:
+        raise ValidationFailed("收到时间不能早于 1949-10-01", code="date_out_of_range", field=field)
+    if moment > timezone.now():
+        raise ValidationFailed("收到时间不能晚于现在", code="date_in_future", field=field)
+    return moment
+
+
+def dedup_hours() -> int:
+    """How long the same submission is answered with its first complaint [config]: JIANGUAN_COMPLAINT_DEDUP_HOURS
+    (default 24)."""
+    return settings.JIANGUAN_COMPLAINT_DEDUP_HOURS
+
+
+def _fingerprint(channel: str, clean: dict[str, Any], external_ref: str) -> str:
+    entity = clean["entity"]
+    parts = [channel, external_ref, clean["kind"], clean["category"], clean["subject_name"],
+             entity.uscc if entity else "", clean["subject_address"], clean["region"].pk, clean["content"],
+             clean["complainant_name"], clean["complainant_phone"]]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
 def _deadlines(kind: str, received: dt.date) -> dict[str, dt.date | None]:
     if kind == ComplaintKind.COMPLAINT:
         return {"accept_due": add_working_days(received, ACCEPT_WORKING_DAYS), "handle_due": None}
@@ -79,11 +132,11 @@ def _deadlines(kind: str, received: dt.date) -> dict[str, dt.date | None]:
 
 
 def _create(actor: Actor, clean: dict[str, Any], *, channel: str, received_at: dt.datetime, external_ref: str = "",
-            raw: Any = None, imported: ComplaintImport | None = None) -> Complaint:
+            raw: Any = None, imported: ComplaintImport | None = None, content_hash: str = "") -> Complaint:
     department = routing.assign(clean["region"], clean["category"])
     complaint = Complaint.objects.create(
         number=_number(received_at), channel=channel, received_at=received_at, external_ref=external_ref,
-        department=department, raw=raw, imported=imported,
+        department=department, raw=raw, imported=imported, content_hash=content_hash,
         **_deadlines(clean["kind"], timezone.localtime(received_at).date()), **clean)
     record(actor=actor, verb="complaints.received", target=complaint,
            data={"number": complaint.number, "channel": channel, "kind": complaint.kind,
@@ -94,15 +147,31 @@ def _create(actor: Actor, clean: dict[str, Any], *, channel: str, received_at: d
 @transaction.atomic
 def complaint_receive(*, actor: Actor, values: dict[str, Any], channel: str, external_ref: str = "",
                       received_at: dt.datetime | None = None) -> Complaint:
-    """Take in one complaint or report (portal form, API call), keep what was received, assign it."""
+    """Take in one complaint or report (portal form, API call), keep what was received, assign it.
+
+    The same submission again (same channel and fields, no source number) within `dedup_hours()` is not stored
+    twice: the first complaint is returned (its `pk` is the answer's id) and nothing is written. With a source
+    number (`external_ref`) that number decides: received before, the submission is refused as a duplicate."""
     if channel not in Channel.values:
         raise ValidationFailed("渠道无效", code="channel_invalid", field="channel")
-    if external_ref and Complaint.objects.filter(channel=channel, external_ref=external_ref).exists():
-        raise ValidationFailed(f"来源编号“{external_ref}”已收到过", code="duplicate", field="external_ref")
+    problem = text_problem("external_ref", external_ref)
+    if problem:
+        raise ValidationFailed(*problem, field="external_ref")
+    received_at = received_in_range(received_at) if received_at is not None else timezone.now()
     # A person recording a complaint (an officer taking a call) names only entities of their jurisdiction.
     reader = actor if getattr(actor, "is_person", False) else None
-    return _create(actor, _clean(values, reader=reader), channel=channel, received_at=received_at or timezone.now(),
-                   external_ref=external_ref, raw=_raw(values))
+    clean = _clean(values, reader=reader)
+    fingerprint = _fingerprint(channel, clean, external_ref)
+    if external_ref:  # the sending system's own number identifies the submission: a repeat is refused by it
+        if Complaint.objects.filter(channel=channel, external_ref=external_ref).exists():
+            raise ValidationFailed(f"来源编号“{external_ref}”已收到过", code="duplicate", field="external_ref")
+    else:
+        since = timezone.now() - dt.timedelta(hours=dedup_hours())
+        first = Complaint.objects.filter(content_hash=fingerprint, created_at__gte=since).order_by("pk").first()
+        if first is not None:
+            return first
+    return _create(actor, clean, channel=channel, received_at=received_at, external_ref=external_ref,
+                   raw=_raw(values), content_hash=fingerprint)
 
 
 def _raw(values: dict[str, Any]) -> dict[str, Any]:
@@ -139,9 +208,10 @@ def complaint_import(*, actor: Actor, file_name: str, data: bytes) -> ComplaintI
         except ValueError:
             problems.append(Problem(number, "受理时间", "date_invalid", "受理时间应为 YYYY-MM-DD HH:MM"))
             continue
-        received = timezone.make_aware(received) if timezone.is_naive(received) else received
-        if received > timezone.now():
-            problems.append(Problem(number, "受理时间", "date_in_future", "受理时间不能晚于现在"))
+        try:
+            received = received_in_range(received)
+        except ValidationFailed as exc:
+            problems.append(Problem(number, "受理时间", exc.code, exc.message.replace("收到时间", "受理时间")))
             continue
         try:
             rows.append((values, _clean(values), received))

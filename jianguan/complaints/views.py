@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.models import Region, RegionLevel
+from jianguan.core import ratelimit
 from jianguan.core.actors import SystemActor
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.http import page_of, role_required
@@ -31,6 +33,12 @@ def public_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):  # a field people never see: filled only by robots
             return redirect("complaints:public_form")
+        try:
+            ratelimit.hit(request, "public_complaint", limit=settings.JIANGUAN_PUBLIC_COMPLAINTS_PER_HOUR, window=3600)
+        except ratelimit.Throttled as exc:
+            response = render(request, "portal/error.html", {"error": exc}, status=exc.status)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         try:
             complaint = services.complaint_receive(actor=PUBLIC, values=values, channel="portal")
         except ValidationFailed as exc:

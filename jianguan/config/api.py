@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 
 import jianguan
 from jianguan.accounts.api import router as accounts_router
@@ -15,7 +15,7 @@ from jianguan.catalog.api import router as catalog_router
 from jianguan.chain.api import router as chain_router
 from jianguan.coercion.api import router as coercion_router
 from jianguan.complaints.api import router as complaints_router
-from jianguan.core.api import ChineseJSONRenderer, install_error_envelope
+from jianguan.core.api import ChineseJSONRenderer, JianguanAPI, StrictParser, harden, install_error_envelope
 from jianguan.credit.api import router as credit_router
 from jianguan.documents.api import router as documents_router
 from jianguan.enforcement.api import router as enforcement_router
@@ -24,7 +24,7 @@ from jianguan.inspections.api import router as inspections_router
 from jianguan.spotchecks.api import router as spotchecks_router
 from jianguan.subjects.api import router as subjects_router
 
-api = NinjaAPI(
+api = JianguanAPI(
     title="jianguan API",
     version="1",
     description="互联网+监管平台接口。错误统一为 {code, message, field, extra}；"
@@ -32,6 +32,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTH,
     renderer=ChineseJSONRenderer(),
+    parser=StrictParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -84,3 +85,4 @@ api.add_router("", enforcement_router)
 api.add_router("", coercion_router)
 api.add_router("", inspections_router)
 api.add_router("", exchange_router)
+harden(api)  # after every router: each operation's integers bounded to 64 bits

@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jianguan.core.middleware.InputLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "jianguan.core.middleware.PrivateResponseMiddleware",
     "jianguan.accounts.middleware.SecondFactorMiddleware",
@@ -262,6 +263,16 @@ JIANGUAN_TOKEN_TTL_HOURS = env.int("JIANGUAN_TOKEN_TTL_HOURS", 8, minimum=1)
 JIANGUAN_AUTH_CACHE_SECONDS = env.int("JIANGUAN_AUTH_CACHE_SECONDS", 60, minimum=0)
 JIANGUAN_DEMO_PASSWORD = env.str("JIANGUAN_DEMO_PASSWORD", "Jianguan@2026")
 JIANGUAN_API_PAGE_MAX = env.int("JIANGUAN_API_PAGE_MAX", 200, minimum=1)
+# The input layer (core/inputs.py): the largest request body read (bytes; the default takes a full exchange batch of
+# 64 MiB with its envelope), forms and JSON bodies held in memory (bytes), and the deepest JSON nesting accepted.
+JIANGUAN_MAX_BODY_BYTES = env.int("JIANGUAN_MAX_BODY_BYTES", 65 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("JIANGUAN_MAX_FORM_BYTES", 16 * 1024 * 1024, minimum=1024)
+JIANGUAN_MAX_JSON_DEPTH = env.int("JIANGUAN_MAX_JSON_DEPTH", 32, minimum=2)
+# Requests per source address without signing in: complaints by the public form per hour, token requests per
+# minute (0 turns a limit off); and the hours within which the same complaint submitted again is not stored twice.
+JIANGUAN_PUBLIC_COMPLAINTS_PER_HOUR = env.int("JIANGUAN_PUBLIC_COMPLAINTS_PER_HOUR", 10, minimum=0)
+JIANGUAN_TOKEN_REQUESTS_PER_MINUTE = env.int("JIANGUAN_TOKEN_REQUESTS_PER_MINUTE", 20, minimum=0)
+JIANGUAN_COMPLAINT_DEDUP_HOURS = env.int("JIANGUAN_COMPLAINT_DEDUP_HOURS", 24, minimum=0)
 # Shown in page titles; empty means "<city name>互联网+监管平台".
 JIANGUAN_SITE_NAME = env.str("JIANGUAN_SITE_NAME", "")
 OTP_TOTP_ISSUER = JIANGUAN_SITE_NAME or "jianguan"  # the name authenticator apps show beside the code

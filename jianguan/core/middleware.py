@@ -1,12 +1,15 @@
-"""Middleware of the portals: the language in use, domain errors turned into the right page, and the headers that
-keep a signed-in person's pages private and the browser's features off."""
+"""Middleware of the portals: the language in use, the input layer's limits on every request, domain errors
+turned into the right page, and the headers that keep a signed-in person's pages private and the browser's
+features off."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -14,7 +17,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import check_for_language
 
-from .errors import DomainError, NotFound
+from . import inputs
+from .errors import DomainError, NotFound, ValidationFailed
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -70,3 +74,60 @@ class PrivateResponseMiddleware:
         if user is None or (isinstance(user, SimpleLazyObject) and settings.SESSION_COOKIE_NAME not in request.COOKIES):
             return False  # no session cookie and nobody signed in during this request: the session is not read
         return bool(user.is_authenticated)
+
+
+class InputLimitsMiddleware:
+    """The input layer in front of every page and endpoint (`inputs.py`): a body over the size limit is refused
+    before it is read (413), a form or multipart body that cannot be parsed (no boundary, broken parts, too many
+    fields) is refused with 400 instead of failing inside a view, and NUL characters in the query string or form
+    fields are refused naming the field. API paths answer with the JSON envelope, pages with the error page."""
+
+    BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            self.check(request)
+        except DomainError as error:
+            return refusal(request, error)
+        return self.get_response(request)
+
+    def check(self, request: HttpRequest) -> None:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit():
+            raise ValidationFailed("请求头 Content-Length 无效", code="content_length_invalid", field="Content-Length")
+        if int(length) > inputs.max_body_bytes():
+            raise inputs.body_too_large(int(length))
+        self.check_values(request.GET.lists(), "query")
+        if request.method in self.BODY_METHODS and request.content_type in ("multipart/form-data",
+                                                                             "application/x-www-form-urlencoded"):
+            try:
+                self.check_values(request.POST.lists(), "form")
+                request.FILES  # noqa: B018 (parsed here, so that a broken part is refused before any view)
+            except RequestDataTooBig:
+                raise inputs.body_too_large(int(length), settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
+            except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent) as exc:
+                raise ValidationFailed(f"表单请求体无法解析：{_reason(exc)}", code="multipart_invalid") from None
+
+    @staticmethod
+    def check_values(pairs: object, where: str) -> None:
+        for name, values in pairs:  # type: ignore[attr-defined]
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise inputs.invalid_character(name.replace("\x00", "") or where)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return "字段或文件过多"
+    if "boundary" in str(exc).lower():
+        return "缺少或错误的分隔符（boundary）"
+    return "格式不正确"
+
+
+def refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """`error` as the API's envelope under /api/, otherwise as the error page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(error.as_envelope(), status=error.status, json_dumps_params={"ensure_ascii": False})
+    return render(request, "portal/error.html", {"error": error}, status=error.status)

@@ -102,6 +102,8 @@ def read_table(data: bytes, file_name: str, *, required: Sequence[str], optional
         if not any(v for v in values):
             continue  # blank rows are skipped
         row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h in known}
+        problems += [Problem(number, h, "invalid_character", f"“{h}”含有不允许的空字符（NUL）")
+                     for h, value in row.items() if isinstance(value, str) and "\x00" in value]
         for name in required:
             if name not in missing and not row.get(name):
                 problems.append(Problem(number, name, "required", f"“{name}”不能为空"))

@@ -69,7 +69,7 @@ class CaseOut(Schema):
         return None if obj.fine is None else str(obj.fine)
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     key: str
     label: str
     due: dt.date
@@ -95,7 +95,7 @@ class OfficerOut(Schema):
     lead: bool
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     seq: int
     on: dt.date
     occurred_at: dt.datetime
@@ -111,7 +111,7 @@ class EventOut(Schema):
     hash: str
 
 
-class DocumentOut(Schema):
+class CaseDocumentOut(Schema):
     id: int
     kind: str
     title: str
@@ -134,10 +134,10 @@ class EvidenceOut(Schema):
 class CaseDetailOut(Schema):
     case: CaseOut
     officers: list[OfficerOut]
-    steps: list[StepOut]
+    steps: list[CaseStepOut]
     allowed: list[ActionOut]
-    events: list[EventOut]
-    documents: list[DocumentOut]
+    events: list[CaseEventOut]
+    documents: list[CaseDocumentOut]
     evidence: list[EvidenceOut]
 
 
@@ -254,7 +254,7 @@ def evidence_upload(request: HttpRequest, case_id: int, sha256: Form[str], file:
     return Status(201, evidence)
 
 
-@router.get("/enforcement/cases/{case_id}/documents", response={200: list[DocumentOut], 404: ErrorOut})
+@router.get("/enforcement/cases/{case_id}/documents", response={200: list[CaseDocumentOut], 404: ErrorOut})
 def document_list(request: HttpRequest, case_id: int):
     """The 文书 issued for the case, in the order of its history, with their numbers and SHA-256."""
     case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)

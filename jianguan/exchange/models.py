@@ -36,6 +36,7 @@ class CallStatus(models.TextChoices):
     PARTIAL = "partial", _("部分接收")
     REJECTED = "rejected", _("全部退回")
     REFUSED = "refused", _("拒收")
+    FAILED = "failed", _("处理失败")
 
 
 class ExchangeCall(Intake):

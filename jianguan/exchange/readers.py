@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from jianguan.core.errors import ValidationFailed
+from jianguan.core.inputs import loads
 from jianguan.core.tabular import ImportRefused, Problem, decode
 
 
@@ -94,9 +95,9 @@ def read_xlsx(data: bytes) -> Loaded:
 
 def read_json(data: bytes) -> Loaded:
     try:
-        parsed = json.loads(decode(data))
-    except ValueError as error:
-        raise _refuse("json_invalid", f"不是有效的 JSON：{error}") from None
+        parsed = loads(decode(data), label="文件")
+    except ValidationFailed as error:
+        raise _refuse("json_invalid" if error.code == "malformed_json" else error.code, error.message) from None
     if isinstance(parsed, dict) and isinstance(parsed.get("records"), list):
         parsed = parsed["records"]
     if not isinstance(parsed, list):

@@ -1,10 +1,11 @@
 """Writes of the exchange: intake of records (API calls, files, fixes), their store in the behaviour library, the
 outbox, and the repair queue.
 
-An intake keeps the call first (committed on its own, so that nothing received is lost even if the rest fails),
-then checks every record with the quality engine (`quality.check`, with the Django references), and in one
-transaction stores the records that pass, queues them for the push, routes the refused ones to their department's
-repair queue and records one audit event for the call. Records are never half-applied: every record either lands
+An intake keeps the call first (committed on its own, so that nothing received is lost even if the rest fails;
+a call whose processing fails is then marked `failed` with the error, never left `received`), then checks every
+record with the quality engine (`quality.check`, with the Django references), and in one transaction stores the
+records that pass, queues them for the push, routes the refused ones to their department's repair queue and
+records one audit event for the call. Records are never half-applied: every record either lands
 whole (its row and its outbox entry) or is reported refused.
 
 Records of the four behaviour standards are upserted by 记录唯一标识 (catalog.md §7): `i` creates, `u` replaces
@@ -41,6 +42,7 @@ from jianguan.core.bulk import bulk_insert
 from jianguan.core.calendar import add_working_days
 from jianguan.core.codes import mask_ric
 from jianguan.core.errors import AccessDenied, DomainError, NotFound, ValidationFailed
+from jianguan.core.inputs import loads
 from jianguan.core.protect import lookup_hash
 from jianguan.core.tabular import ImportRefused, Problem
 from jianguan.subjects.models import MarketEntity, Person
@@ -73,6 +75,8 @@ ACTION_DATE = {"inspection": ("date",), "penalty": ("date",), "coercion": ("star
 IN_CLAUSE = 5000  # keys per IN (...) look-up
 # 双公示 records may leave 记录唯一标识 empty: they are then identified by their de-duplication key, with this prefix.
 DERIVED_KEYS = {"disclosure_penalty": "SGS-CF", "disclosure_licence": "SGS-XK"}
+MAX_VERSION = 2**31 - 1  # the version column's range on every database
+log = logging.getLogger(__name__)
 
 
 class TooLarge(DomainError):
@@ -185,18 +189,32 @@ def _standard(name: str):
 
 
 def _parse(body: bytes) -> Any:
-    """The JSON value of `body`, or a ValidationFailed naming where it breaks."""
+    """The JSON value of `body` by the input layer's strict rules (no NaN, lone surrogates, NUL, numbers beyond 64
+    bits, nesting beyond the limit), or a ValidationFailed naming where it breaks."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed(f"请求体不是 UTF-8 编码：第 {exc.start + 1} 个字节无法解码", code="encoding_invalid",
                                extra={"position": exc.start}) from None
+    return loads(text)
+
+
+def _run(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, **options: Any) -> Outcome:
+    """Process a kept call; if processing fails, mark the call `failed` with the error (in its own transaction,
+    with an audit event) before the error goes on, so that no call stays `received`."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(f"请求体不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列（字符位置 {exc.pos}）"
-                               f"：{exc.msg}", code="malformed_json",
-                               extra={"line": exc.lineno, "column": exc.colno, "position": exc.pos}) from None
+        return _process(sender, std, records, call, **options)
+    except Exception as exc:
+        code = (getattr(exc, "code", "") or "processing_failed")[:40]
+        log.exception("exchange call %s failed", call.pk)
+        with transaction.atomic():
+            ExchangeCall.objects.filter(pk=call.pk).update(
+                status=CallStatus.FAILED, error_code=code,
+                outcome={"error": {"code": code, "type": type(exc).__name__, "message": str(exc)[:500]}})
+            record(actor=sender.actor, verb="exchange.call_failed", target=call,
+                   data={"standard": std.name, "code": code, "type": type(exc).__name__, "sha256": call.sha256})
+        call.status = CallStatus.FAILED
+        raise
 
 
 # --- entry points -----------------------------------------------------------------------------------------------
@@ -225,7 +243,7 @@ def exchange_receive(*, actor: Any, standard: str, body: bytes, size: int | None
                                        code="too_many_records", extra={"limit": limit, "received": len(records)}),
                       received=len(records), **keep)
     call = _keep(sender, channel=Channel.API, standard=std.name, raw=body, size=size, received=len(records))
-    return _process(sender, std, records, call)
+    return _run(sender, std, records, call)
 
 
 def exchange_upload(*, actor: Any, standard: str, file_name: str, data: bytes) -> Outcome:
@@ -241,13 +259,18 @@ def exchange_upload(*, actor: Any, standard: str, file_name: str, data: bytes) -
     except ImportRefused as exc:
         raise _refuse(sender, exc, **keep) from None
     records = loaded.records
+    bad = next(((n, k) for n, r in enumerate(records) for k, value in r.items()
+                if isinstance(value, str) and "\x00" in value), None)
+    if bad is not None:  # a file cannot carry what the library cannot store (PostgreSQL refuses NUL in text)
+        problem = Problem(loaded.rows[bad[0]], str(bad[1]), "invalid_character", f"“{bad[1]}”含有不允许的空字符（NUL）")
+        raise _refuse(sender, ImportRefused([problem]), received=len(records), **keep)
     if len(records) > max_records():
         problem = Problem(None, None, "too_many_records",
                           f"一个文件最多 {max_records():,} 条记录（本文件 {len(records):,} 条）")
         raise _refuse(sender, ImportRefused([problem]), received=len(records), **keep)
     call = _keep(sender, channel=Channel.UPLOAD, standard=std.name, raw=data, file_name=file_name,
                  received=len(records))
-    return _process(sender, std, records, call, rows=loaded.rows)
+    return _run(sender, std, records, call, rows=loaded.rows)
 
 
 def read_records(data: bytes, file_name: str) -> readers.Loaded:
@@ -285,7 +308,7 @@ def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
     sender = Sender(actor, item.department, item.source_system or Sender.of(actor).source_system,
                     None)
     call = _keep(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
-    return _process(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
+    return _run(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
 
 
 def repair_dismiss(*, actor: Any, item_id: int, reason: str) -> RepairItem:
@@ -375,8 +398,8 @@ def _envelope(std: Any, index: int, raw: Any) -> Item:
         item.op = op.strip().lower()
     if version not in (None, ""):
         text = v.as_text(version)
-        if text is None or not text.isdigit() or int(text) < 1:
-            item.errors.append(issue("version", "version_invalid", "版本号应为正整数"))
+        if text is None or not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= MAX_VERSION:
+            item.errors.append(issue("version", "version_invalid", f"版本号应为 1 到 {MAX_VERSION} 之间的整数"))
         else:
             item.version = int(text)
     return item

@@ -54,7 +54,7 @@ def scores_for(*, day: dt.date) -> list[dict[str, Any]]:
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
     sums: dict[tuple[int, str], dict[str, Any]] = {}
     calls = ExchangeCall.objects.filter(received_at__gte=start, received_at__lt=end).exclude(
-        status__in=(CallStatus.REFUSED, CallStatus.RECEIVED)).values_list("standard", "tally")
+        status__in=(CallStatus.REFUSED, CallStatus.RECEIVED, CallStatus.FAILED)).values_list("standard", "tally")
     for standard, tally in calls.iterator(chunk_size=2000):
         for department, entry in (tally or {}).items():
             total = sums.setdefault((int(department), standard),

@@ -26,7 +26,7 @@ router = Router(tags=["行政检查 inspections"])
 
 # Output -------------------------------------------------------------------------------------------------------
 
-class EvidenceOut(Schema):
+class InspectionEvidenceOut(Schema):
     id: int
     client_id: uuid.UUID
     kind: str
@@ -98,7 +98,7 @@ class InspectionOut(InspectionListOut):
     transfer_to: str
     documents: list[dict[str, Any]]
     clue_number: str
-    evidence: list[EvidenceOut]
+    evidence: list[InspectionEvidenceOut]
     submitted_at: dt.datetime | None
 
     @staticmethod
@@ -154,7 +154,7 @@ class ColleagueOut(Schema):
     valid: bool
 
 
-class ImplementationOut(Schema):
+class InspectionImplementationOut(Schema):
     code: str
     item_code: str
     name: str
@@ -166,7 +166,7 @@ class FieldDataOut(Schema):
     me: dict[str, str]
     today: dt.date
     colleagues: list[ColleagueOut]
-    implementations: list[ImplementationOut]
+    implementations: list[InspectionImplementationOut]
     tasks: list[InspectionOut]
 
 
@@ -264,8 +264,8 @@ class EvidenceIn(InputSchema):
 
 @router.post("/inspections/{inspection_id}/evidence",
              auth=allow(Role.OFFICER),
-             response={200: EvidenceOut, 201: EvidenceOut, 400: ErrorOut,
-                                                                  403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+             response={200: InspectionEvidenceOut, 201: InspectionEvidenceOut, 400: ErrorOut, 403: ErrorOut,
+                       404: ErrorOut, 409: ErrorOut})
 def evidence_upload(request: HttpRequest, inspection_id: int, data: Form[EvidenceIn], file: File[UploadedFile]):
     """Attach a photo or video (multipart: `file`, `client_id`, `sha256`). The type is read from the bytes (JPEG,
     PNG, HEIC, MP4), the size limited, the SHA-256 compared with the phone's; the same `client_id` again answers the

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from jianguan.core.api import ErrorOut, require_reader
+from jianguan.core.api import ErrorOut, page_bounds, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import selectors, services
@@ -46,8 +46,9 @@ class TaskOut(Schema):
 @router.get("/spotchecks/tasks", response=list[TaskOut])
 def task_list(request: HttpRequest, limit: int = 50, offset: int = 0):
     """Tasks of the caller's departments (joint tasks included), newest first, with their draws."""
+    limit, offset = page_bounds(limit, offset)
     tasks = selectors.tasks(reader=require_reader(request, ApiScope.READ)).prefetch_related("draws")
-    return list(tasks[offset:offset + min(limit, 200)])
+    return list(tasks[offset:offset + limit])
 
 
 @router.get("/spotchecks/draws/{draw_id}/transcript", response={200: dict[str, Any], 404: ErrorOut, 409: ErrorOut})
