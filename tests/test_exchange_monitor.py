@@ -10,8 +10,10 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from jianguan.accounts.models import Department
@@ -28,6 +30,20 @@ URL = "/api/v1/exchange/inspection/records"
 
 def post(client, records):
     return client.post(URL, json.dumps(records, ensure_ascii=False), content_type="application/json")
+
+
+def run_worker() -> None:
+    """What `jianguan db_worker --batch` does: run each ready task, then exit. On SQLite the command itself; on
+    PostgreSQL its worker's own step per task (`Worker.run_task`), since the command's recycling of old connections
+    closes the connection a test's transaction lives on."""
+    if connection.vendor == "sqlite":
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+        return
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    while (found := DBTaskResult.objects.ready().get_locked()) is not None:
+        found.claim(worker.worker_id)
+        worker.run_task(found)
 
 
 def test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records(exchange_world, tmp_path, settings,
@@ -84,7 +100,7 @@ def test_the_task_worker_takes_the_quality_snapshots(exchange_world, settings, d
     assert waiting.count() == 1  # one run waits at a time
     assert not QualitySnapshot.objects.exists()
 
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    run_worker()
     snapshot = QualitySnapshot.objects.get(department=city_scjg(), standard="inspection")
     assert (snapshot.day, snapshot.records) == (timezone.localdate(), 3)
     assert DBTaskResult.objects.filter(task_path=tasks.quality_snapshot.module_path,

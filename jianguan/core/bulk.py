@@ -24,7 +24,9 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg 3 cursor: COPY streams rows without building statements
             form = " (FORMAT BINARY)" if binary_types else ""
-            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN{form}") as copy:
+            # The raw cursor's errors are psycopg's: raised as Django's (IntegrityError …) like any statement's.
+            with connection.wrap_database_errors, raw.copy(
+                    f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN{form}") as copy:
                 if binary_types:
                     copy.set_types(list(binary_types))
                 for row in rows:

@@ -203,9 +203,9 @@ def platform_fix(*, actor: Actor, item: RepairItem, row: Any, values: dict[str, 
             ExchangeCall.objects.filter(pk=call.pk).update(status=CallStatus.REJECTED, rejected=1,
                                                            outcome={"rejected": outcome.rejected})
             return outcome
-        stored = _layout(std, model).row(fixed)[0]
-        changes = {name: value for name, value in stored.items()
-                   if name in values and value != getattr(row, name)}
+        layout = _layout(std, model)
+        before, after = layout.row(data)[0], layout.row(fixed)[0]  # the same conversion on both sides
+        changes = {name: value for name, value in after.items() if value != before.get(name)}
         amended = behaviour.record_amend(actor=actor, model=model, number=row.number, changes=changes,
                                          reason=f"整改待整改数据 #{item.pk}") if changes else row
         queued, _ = _handle(std, model, [model.objects.only(*_ROW).get(pk=amended.pk)])

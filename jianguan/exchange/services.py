@@ -466,9 +466,7 @@ def _process(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *
             "standard": std.name, "channel": call.channel, "received": len(items), "accepted": outcome.accepted,
             "duplicates": outcome.duplicates, "rejected": len(rejected), "queued": queued,
             "sha256": call.sha256})
-        if queued:
-            transaction.on_commit(_enqueue_push)
-        transaction.on_commit(_schedule_snapshot)
+        transaction.on_commit(_enqueue_push if queued else _schedule_snapshot)
     for row in outcome.rejected:
         row.pop("department_id", None)
     return outcome
@@ -504,16 +502,19 @@ def _tally(std: Any, items: list[Item], sender: Sender) -> dict[str, dict[str, A
 
 
 def _schedule_snapshot() -> None:
+    """Start the periodic quality snapshot if no run waits (`tasks.snapshot_schedule`)."""
     from . import tasks
 
     tasks.snapshot_schedule()
 
 
 def _enqueue_push() -> None:
-    if getattr(settings, "JIANGUAN_PUSH_URL", "") and getattr(settings, "JIANGUAN_PUSH_ON_INTAKE", True):
-        from . import tasks
+    """Push what the intake queued (when a receiver is configured), and start the periodic snapshot."""
+    from . import tasks
 
+    if getattr(settings, "JIANGUAN_PUSH_URL", "") and getattr(settings, "JIANGUAN_PUSH_ON_INTAKE", True):
         tasks.push_pending.enqueue()
+    tasks.snapshot_schedule()
 
 
 # --- resolving departments, regions and parties ----------------------------------------------------------------
