@@ -29,7 +29,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# Rendering 文书 needs Chinese fonts and Pango: without them every character would be stored as a box, for good.
+RENDER_PACKAGES := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
+
 demo: install
+	scripts/system-packages $(RENDER_PACKAGES)
 	JIANGUAN_DEBUG=$${JIANGUAN_DEBUG:-true} $(PY) -m jianguan demo
 
 demo-reset:
