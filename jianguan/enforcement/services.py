@@ -39,7 +39,7 @@ from jianguan.documents import contracts as documents
 from jianguan.subjects.models import EntityType
 from jianguan.subjects.services import person_register, require_entity
 
-from . import deadlines, history, policy, workflow
+from . import casefile, deadlines, history, policy, workflow
 from .models import (
     BEHAVIOUR_PROCEDURE,
     Approval,
@@ -236,6 +236,7 @@ def _append_event(case: Case, *, actor: Actor, verb: str, on: dt.date, data: dic
     event = CaseEvent.objects.create(**{**values, "case": case})
     case.event_count, case.last_hash = event.seq, event.hash
     Case.objects.filter(pk=case.pk).update(event_count=event.seq, last_hash=event.hash)
+    casefile.build_later(case.pk)  # the case file (案卷) as it now stands, in the background
     return event
 
 
