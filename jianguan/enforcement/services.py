@@ -424,7 +424,8 @@ def case_simple(*, actor: User, party: dict[str, Any], officers: list[str], fact
     _append_event(case, actor=actor, verb="simple_decide", on=decided_on, to_status=CaseStatus.HANDED_OVER,
                   document=issued, data={"kinds": kinds, "fine": amount, "limit": limit, "citation": limits.citation,
                                          "officers": names, "credentials": credentials,
-                                         "inspection": inspection.number})
+                                         "inspection": inspection.number,
+                                         "document": {"kind": "simple_decision", "number": issued.number}})
     record(actor=actor, verb="enforcement.simple_decided", target=case,
            data={"number": case.number, "decision": issued.number, "fine": amount, "document": issued.id,
                  "sha256": issued.sha256})
