@@ -33,8 +33,11 @@ install: $(STAMP)
 # without the administrators' second factor.
 DEMO_ENV := JIANGUAN_DEBUG=false JIANGUAN_SECURE_COOKIES=false JIANGUAN_SSL_REDIRECT=false \
 	JIANGUAN_REQUIRE_SECOND_FACTOR=false
+# Rendering 文书 needs Chinese fonts and Pango: without them every character would be stored as a box, for good.
+RENDER_PACKAGES := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
 
 demo: install
+	scripts/system-packages $(RENDER_PACKAGES)
 	$(DEMO_ENV) $(PY) -m jianguan demo
 
 demo-reset:

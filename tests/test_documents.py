@@ -399,3 +399,43 @@ def test_an_administrator_edits_previews_and_sees_the_history(signed_in, persona
     assert "承办人：" in admin.get("/documents/templates/penalty_notice/versions/1/").content.decode()
     assert admin.get("/documents/templates/no_such_kind/").status_code == 404
     assert admin.get("/documents/templates/penalty_notice/versions/9/").status_code == 404
+
+
+# A machine without Chinese fonts: rendering refuses instead of storing boxes (issue 14, item 10). Each run starts a
+# fresh process, as a clean machine would, with fontconfig reading the given configuration.
+RENDER_ONE = """
+import sys, types, django
+django.setup()
+from jianguan.documents import rendering, samples
+region = types.SimpleNamespace(name="示例市")
+department = types.SimpleNamespace(name="示例市市场监督管理局", short_name="示例市监", region=region)
+try:
+    rendered = rendering.render_pdf(rendering.packaged_source("simple_decision"), department=department,
+                                    context=samples.sample("simple_decision"), number="示例简〔2026〕1号")
+except rendering.FontsMissing as error:
+    print(error.code, error.message, file=sys.stderr)
+    sys.exit(3)
+sys.stdout.buffer.write(rendered.pdf)
+"""
+
+
+def _render_in_a_fresh_process(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", RENDER_ONE], capture_output=True, timeout=120,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "jianguan.config.settings", **env})
+
+
+def test_rendering_refuses_without_a_chinese_font(tmp_path):
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n')
+    done = _render_in_a_fresh_process({"FONTCONFIG_FILE": str(empty)})
+    assert done.returncode == 3, done.stderr.decode()
+    assert done.stdout == b""
+    assert "cjk_fonts_missing" in done.stderr.decode() and "中文字体" in done.stderr.decode()
+
+
+def test_a_fresh_process_renders_a_document_whose_chinese_text_reads_back(tmp_path):
+    done = _render_in_a_fresh_process({})
+    assert done.returncode == 0, done.stderr.decode()
+    text = pdf_text(done.stdout, tmp_path)
+    for value in ("当场行政处罚决定书", "示例简〔2026〕1号", "刘某某", "警告，罚款人民币200元", "申请行政复议"):
+        assert value in text

@@ -11,9 +11,10 @@ import subprocess
 import pytest
 from django.test import override_settings
 
+from jianguan.audit.models import AuditEvent as AuditEventModel
 from jianguan.documents import verify_bundle
-from jianguan.enforcement import history
-from jianguan.enforcement.models import CaseEvent, Evidence
+from jianguan.enforcement import casefile, history, tasks
+from jianguan.enforcement.models import CaseEvent, CaseFile, Evidence
 
 from .enforcement_fixtures import ENDING, act, decided, filed, register, sha, world_fixture  # noqa: F401
 
@@ -139,6 +140,7 @@ def test_documents_and_the_case_file(api, world, tmp_path):
                                               "penalty_decision", "service_receipt"]
     one = reader.get(f"{API}/cases/{case.pk}/documents/{documents[3]['id']}")
     assert one["Content-Type"] == "application/pdf" and sha(one.content) == documents[3]["sha256"]
+    tasks.case_file_build.enqueue(case_id=case.pk)  # as after the last change, in the background (issue 14)
     response = reader.get(f"{API}/cases/{case.pk}/file")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "case.pdf"
@@ -318,3 +320,71 @@ def test_own_cases_are_the_same_whichever_side_they_are_read_from(world, outside
     assert mine(world.officer) == [own.pk]  # scope of 5 cases: read by key
     assert case_list(reader=world.officer, mine=True).count() == 1
     assert mine(outsider) == []
+
+
+# The case file is built in the background after each change and served as stored (issue 14, item 12).
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts the renderings of a case file (the real function still runs)."""
+    calls = []
+    real = casefile._render
+
+    def counted(case):
+        calls.append(case.pk)
+        return real(case)
+
+    monkeypatch.setattr(casefile, "_render", counted)
+    return calls
+
+
+def test_a_change_of_the_case_builds_its_file_and_downloads_serve_the_stored_bytes(
+        api, signed_in, world, renders, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = filed(world)
+    case.refresh_from_db()
+    stored = CaseFile.objects.get(case=case)
+    assert stored.seq == case.event_count and renders == [case.pk]
+    assert sha(bytes(stored.pdf)) == stored.sha256 and verify_bundle.verify(bytes(stored.pdf))[1] == []
+    built = [e for e in AuditEventModel.objects.filter(verb="enforcement.case_file_built")]
+    assert built and built[-1].payload["seq"] == case.event_count
+
+    renders.clear()
+    response = api(world.officer).get(f"{API}/cases/{case.pk}/file")
+    assert response.status_code == 200 and response.content == bytes(stored.pdf)
+    page = signed_in(world.officer).get(f"/enforcement/cases/{case.pk}/file/")
+    assert page.status_code == 200 and page.content == bytes(stored.pdf)
+    assert renders == []  # nothing rendered in the requests
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act(world, case, "end_investigation", world.officer, ENDING)
+    case.refresh_from_db()
+    newer = CaseFile.objects.get(case=case)  # the older one is gone
+    assert newer.seq == case.event_count > stored.seq and newer.sha256 != stored.sha256
+    _lines, problems, files = verify_bundle.verify(bytes(newer.pdf))
+    assert problems == [] and json.loads(files["manifest.json"])["parts"][-1]["head"] == case.last_hash
+    assert api(world.officer).get(f"{API}/cases/{case.pk}/file").content == bytes(newer.pdf)
+
+
+def test_while_the_file_is_being_built_the_page_shows_progress_and_nothing_renders(
+        api, signed_in, world, renders, django_capture_on_commit_callbacks):
+    case = filed(world)  # the build enqueued on commit has not run yet
+    assert not CaseFile.objects.filter(case=case).exists()
+    page = signed_in(world.officer)
+    waiting = page.get(f"/enforcement/cases/{case.pk}/file/")
+    text = waiting.content.decode()
+    assert waiting.status_code == 202 and "正在生成，请稍候" in text
+    assert f'hx-get="/enforcement/cases/{case.pk}/file/?wait=1"' in text and 'hx-trigger="every 2s"' in text
+    polled = page.get(f"/enforcement/cases/{case.pk}/file/", {"wait": "1"}, HTTP_HX_REQUEST="true")
+    assert polled.status_code == 202 and "<html" not in polled.content.decode()
+    pending = api(world.officer).get(f"{API}/cases/{case.pk}/file")
+    assert pending.status_code == 202 and pending.json()["code"] == "case_file_pending"
+    assert pending["Retry-After"] == "5"
+    assert renders == [] and not CaseFile.objects.filter(case=case).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the download asked for the build: it runs after
+        page.get(f"/enforcement/cases/{case.pk}/file/")
+    assert renders == [case.pk]
+    ready = page.get(f"/enforcement/cases/{case.pk}/file/", {"wait": "1"}, HTTP_HX_REQUEST="true")
+    shown = ready.content.decode()
+    assert ready.status_code == 200 and "下载案卷" in shown and "every 2s" not in shown

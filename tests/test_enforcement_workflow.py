@@ -16,7 +16,7 @@ from jianguan.accounts.models import OfficerCredential, User
 from jianguan.behaviour.models import Inspection, Penalty
 from jianguan.core.errors import AccessDenied, DomainError, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
-from jianguan.enforcement import contracts, history, services, workflow
+from jianguan.enforcement import contracts, history, selectors, services, workflow
 from jianguan.enforcement.models import Approval, CaseEvent, CaseStatus, Clue, ClueStatus
 from jianguan.subjects.services import person_register
 
@@ -448,6 +448,10 @@ def test_an_on_the_spot_fine_within_the_limit_is_handed_over_and_filed(world):
     assert (case.procedure, case.status, case.fine) == ("simple", S.HANDED_OVER, Decimal("3000.00"))
     assert case.decision_number.startswith("咸市监简罚〔")
     assert Penalty.objects.get(number=case.behaviour_number).procedure == "01"
+    # the decision is listed with its kind, title and number (issue 14: it was listed without them)
+    listed = [row for row in selectors.documents_of(case) if row["id"] == case.decision_document_id]
+    assert [(r["kind"], r["title"], r["number"]) for r in listed] == [
+        ("simple_decision", "当场行政处罚决定书", case.decision_number)]
     with pytest.raises(InvalidTransition) as unfiled:
         act(world, case, "propose_closing", world.officer)
     assert unfiled.value.code == "invalid_transition"

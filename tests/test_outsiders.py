@@ -19,10 +19,11 @@ from jianguan.subjects.models import MarketEntity
 pytestmark = pytest.mark.django_db
 
 PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"),
-              ("GET", "/api/v1/docs")}
+              ("GET", "/api/v1/docs"), ("GET", "/api/v1/spotchecks/draws/{draw_id}/transcript")}
 PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
                 "catalog:public_item", "catalog:public_export", "complaints:public_form", "spotchecks:public_index",
-                "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json"}
+                "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json",
+                "spotchecks:public_transcript"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
                 "/api/v1/catalog/items/{code}/diff"}
@@ -164,6 +165,7 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
 # test_outsider_gets_404_on_library_records here, test_spotchecks.test_pages_and_outsiders,
+# test_spotchecks.test_a_draw_without_a_result_is_not_public,
 # test_coercion.test_outsiders_get_404_and_anonymous_callers_401, test_documents (outsiders and anonymous) and
 # test_inspections.test_outsiders_see_nothing_of_an_inspection and
 # test_enforcement_api.test_outsiders_get_404_on_every_case_path and
@@ -174,6 +176,7 @@ COVERED_ELSEWHERE = {"accounts:token_revoke",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
                      "spotchecks:public_task", "/api/v1/spotchecks/draws/{draw_id}/transcript",
+                     "spotchecks:public_transcript",
                      "coercion:measure", "coercion:measure_act", "coercion:measure_document", "coercion:enforcement",
                      "coercion:enforcement_act", "coercion:enforcement_document",
                      "/api/v1/coercion/measures/{measure_id}", "/api/v1/coercion/enforcements/{enforcement_id}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import polib
@@ -14,6 +15,8 @@ from jianguan.core.codes import uscc_error, uscc_org_code_warning
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects import seed as subjects_seed
 from jianguan.subjects.models import Industry, MarketEntity
+
+from .enforcement_fixtures import world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +103,53 @@ def test_seed_stores_chinese_names_whatever_language_is_active(monkeypatch):
         call_command("seed", scale="test", no_progress=True, stdout=io.StringIO())
     assert seen == ["市场监督管理局"]
     assert not Department.objects.filter(name__contains="Administration").exists()
+
+
+# The consistency command over the whole database (issue 14, item 9).
+
+def test_the_consistency_check_passes_on_the_seeded_database():
+    """The session's database is seeded with `seed --scale test`: consistent in every respect checked."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("consistency", stdout=out)
+    assert out.getvalue().startswith("OK：5 类检查均通过")
+
+
+def test_the_consistency_check_names_each_problem_of_a_broken_copy(world, api):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from jianguan.enforcement.models import Case
+    from jianguan.enforcement.services import evidence_path
+
+    from .enforcement_fixtures import filed
+
+    case = filed(world)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
+    digest = hashlib.sha256(png).hexdigest()
+    response = api(world.officer).post(f"/api/v1/enforcement/cases/{case.pk}/evidence", {
+        "file": SimpleUploadedFile("p.png", png), "sha256": digest, "title": "现场照片"})
+    assert response.status_code == 201
+    out = io.StringIO()
+    call_command("consistency", stdout=out)  # consistent so far
+    case.refresh_from_db()
+
+    MarketEntity.objects.filter(pk=case.entity_id).update(established_on=case.received_on + dt.timedelta(days=1))
+    Case.objects.filter(pk=case.pk).update(event_count=case.event_count + 1)
+    evidence_path(digest).write_bytes(png[:-1] + b"\x02")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="发现 3 处不一致"):
+        call_command("consistency", stdout=out)
+    report = out.getvalue()
+    assert f"记录日期早于主体成立日期：案件 {case.number} 的日期 {case.received_on}" in report
+    assert f"案件全过程记录的顺序：案件 {case.number} 的事件序号不连续或与案件记载不符" in report
+    assert "存储内容无法读取：案件" in report and "“现场照片”的文件内容与 SHA-256 不符" in report
+    evidence_path(digest).unlink()
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("consistency", stdout=out)
+    assert "“现场照片”的文件不存在" in out.getvalue()

@@ -245,7 +245,10 @@ def test_pages_and_outsiders(food_task, persona, signed_in, outsider, api, clien
                                                                      "reason": "xxxx"}).status_code == 404
     assert stranger.post(f"/spotchecks/plans/{food_task.plan_id}/act/", {"action": "publish"}).status_code == 404
     assert not Draw.objects.filter(pk=draw.pk).exclude(void_reason="").exists()
-    assert api(outsider).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").status_code == 404
+    # out of scope, a published draw's transcript is still public (issue 14): the public form only, never the full
+    public = api(outsider).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript")
+    assert public.status_code == 200 and public.json()["form"] == "public" and "inspectors" not in public.json()
+    assert public.content == services.public_transcript_bytes(draw) != download.content
     served = api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript")
     assert served.content == download.content and protocol.verify(served.json()) == []
     assert client.get("/public/spotchecks/").status_code == 200
@@ -432,3 +435,80 @@ def test_a_drawn_object_is_checked_on_site_and_its_record_is_not_written_twice(f
     entered = services.result_enter(actor=inspector, result_id=check.pk, codes=["1"], checked_on=WINDOW[0])
     assert submitted.number in entered.inspection_numbers
     assert Inspection.objects.count() == before + len(entered.inspection_numbers) - 1
+
+
+# 一公开 of the transcript (issue 14, item 8): anyone fetches a published draw's public form without signing in and
+# verifies it; inputs that are not public (inspectors, avoidance) are there only by their committed hashes.
+
+def _verify_file(document: bytes, tmp_path) -> subprocess.CompletedProcess:
+    path = tmp_path / "public.json"
+    path.write_bytes(document)
+    return subprocess.run([sys.executable, "-m", "jianguan.spotchecks.verify", str(path)], capture_output=True,
+                          text=True)
+
+
+def test_anyone_fetches_a_published_draws_public_transcript_and_verifies_it(food_task, persona, api, outsider,
+                                                                             client, tmp_path):
+    uscc = services.pool_queryset(food_task).order_by("uscc").first().uscc
+    spot = User.objects.get(username="spot_0")
+    services.avoidance_declare(actor=spot, uscc=uscc, reason="配偶在该公司任职")
+    draw = _drawn(food_task, persona)
+    full = services.transcript(draw)
+    assert full["excluded_pairs"] and any(i["id"] == "spot_0" for i in full["inspectors"])
+
+    page = client.get(f"/public/spotchecks/tasks/{food_task.pk}/").content.decode()
+    link = f"/public/spotchecks/draws/{draw.pk}/transcript.json"
+    assert f'href="{link}"' in page
+    assert "python -m jianguan.spotchecks.verify TRANSCRIPT.json" in page
+    assert "SHA-256 摘要" in page and "inspectors_hash" in page
+
+    published = client.get(link)
+    assert published.status_code == 200 and published["Content-Type"] == "application/json"
+    body = published.content
+    assert body == protocol.canonical(protocol.public_form(full))
+    text = body.decode()
+    assert "spot_0" not in text and "配偶在该公司任职" not in text and "检查员" not in text
+    document = json.loads(text)
+    assert document["form"] == "public" and set(document["result"]) == {"selected"}
+    assert document["inspectors_hash"] == hashlib.sha256(protocol.canonical(full["inspectors"])).hexdigest()
+    assert document["result"]["selected"] == full["result"]["selected"]
+    assert protocol.verify(document) == []
+    verified = _verify_file(body, tmp_path)
+    assert verified.returncode == 0 and verified.stdout.startswith("OK (public form"), verified.stdout
+
+    anonymous = api().get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript")
+    assert anonymous.status_code == 200 and anonymous.content == body
+    assert api(outsider).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").content == body
+    own = api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript")
+    assert own.status_code == 200 and own.content == services.transcript_bytes(draw)
+
+
+def test_a_tampered_public_transcript_fails_the_verifier(food_task, persona, tmp_path):
+    document = protocol.public_form(services.transcript(_drawn(food_task, persona)))
+    changed = json.loads(json.dumps(document))
+    changed["inspectors_hash"] = "0" * 64  # another inspector list than the committed one
+    assert protocol.verify(changed)[0].startswith("commitment differs")
+    changed = json.loads(json.dumps(document))
+    changed["pool"]["ALL"] = changed["pool"]["ALL"][1:]
+    outcome = _verify_file(json.dumps(changed, ensure_ascii=False).encode(), tmp_path)
+    assert outcome.returncode == 1 and outcome.stdout.startswith("commitment differs")
+    changed = json.loads(json.dumps(document))
+    drawn, rest = changed["result"]["selected"]["ALL"], sorted(set(document["pool"]["ALL"]))
+    changed["result"]["selected"]["ALL"] = [next(u for u in rest if u not in drawn), *drawn[1:]]
+    assert protocol.verify(changed)[0].startswith("result.selected.ALL")
+    changed = json.loads(json.dumps(document))
+    changed["form"] = "partial"
+    assert protocol.verify(changed)[0].startswith("form differs")
+
+
+def test_a_draw_without_a_result_is_not_public(food_task, persona, api, client):
+    admin = persona("scjg_admin")
+    draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(), now=MOMENT)
+    for path in (f"/api/v1/spotchecks/draws/{draw.pk}/transcript", "/api/v1/spotchecks/draws/999999/transcript"):
+        refused = api().get(path)
+        assert refused.status_code == 404 and refused.json()["code"] == "not_found"
+    assert client.get(f"/public/spotchecks/draws/{draw.pk}/transcript.json").status_code == 404
+    assert client.get("/public/spotchecks/draws/999999/transcript.json").status_code == 404
+    assert "transcript.json" not in client.get(f"/public/spotchecks/tasks/{food_task.pk}/").content.decode()
+    # the task's own department still gets its answer: not drawn yet
+    assert api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").status_code == 409

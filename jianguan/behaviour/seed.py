@@ -94,7 +94,10 @@ def seed_behaviour(ctx: SeedContext) -> None:
                 if department.pk not in usable:
                     department = city
                 code, item_code = rows[rng.randrange(len(rows))]
-                day = FIRST_DAY + dt.timedelta(days=rng.randrange(span))
+                start = max(FIRST_DAY, entity[8])  # never before the entity was established
+                if start >= today:
+                    break
+                day = start + dt.timedelta(days=rng.randrange(min(span, (today - start).days)))
                 sequence += 1
                 number = f"JC{day:%Y}{sequence:09d}"
                 result = rng.choices(results, weights=weights)[0]

@@ -40,9 +40,10 @@ SECRET_KEY = _secret_key()
 
 def _data_key() -> bytes:
     """The key that seals personal data (ID numbers) at rest: JIANGUAN_DATA_KEY (base64 of 32 bytes), or a key
-    generated once into var/data_key (mode 600). Losing it makes sealed values unreadable: back it up."""
+    generated once into var/data_key (mode 600). Losing it makes sealed values unreadable: back it up
+    (`jianguan backup` keeps it with the database and the files; `jianguan datakey rotate` replaces it)."""
     raw = env.str("JIANGUAN_DATA_KEY", "")
-    path = VAR_DIR / "data_key"
+    path = DATA_KEY_FILE
     if not raw:
         if not path.exists():
             VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -58,6 +59,7 @@ def _data_key() -> bytes:
     return key
 
 
+DATA_KEY_FILE = VAR_DIR / "data_key"
 JIANGUAN_DATA_KEY = _data_key()
 
 
@@ -89,6 +91,8 @@ JIANGUAN_CHECKPOINT_KEY, JIANGUAN_CHECKPOINT_KEY_SOURCE = _checkpoint_key()
 JIANGUAN_CHECKPOINT_PAST_KEYS = env.list("JIANGUAN_CHECKPOINT_PAST_KEYS", [])
 # Where each checkpoint is also written as a file: the copy outside the database rows.
 JIANGUAN_CHECKPOINT_DIR = env.path("JIANGUAN_CHECKPOINT_DIR", VAR_DIR / "checkpoints")
+# Where the data key lives, said at start-up (`jianguan demo`, the WSGI server) so that it is backed up.
+DATA_KEY_SOURCE = "JIANGUAN_DATA_KEY" if env.str("JIANGUAN_DATA_KEY", "") else str(DATA_KEY_FILE)
 DEBUG = env.bool("JIANGUAN_DEBUG", False)
 ALLOWED_HOSTS = env.list("JIANGUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("JIANGUAN_CSRF_TRUSTED_ORIGINS", [])

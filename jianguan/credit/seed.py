@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, Region
@@ -13,7 +14,7 @@ from jianguan.audit.services import record
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
-from jianguan.subjects.models import EntityStatus, Licence
+from jianguan.subjects.models import EntityStatus, Licence, MarketEntity
 from jianguan.subjects.seed import entity_rows
 
 from .models import CreditKind, CreditRecord
@@ -76,4 +77,29 @@ def seed_credit(ctx: SeedContext) -> None:
     ctx.say(f"  信用记录 {inserted:,} 条")
 
 
-STEPS = [SeedStep("信用记录", 80, seed_credit)]
+def seed_risk_classes(ctx: SeedContext) -> None:
+    """信用风险分类 of the entities in business, derived from their credit records (not drawn at random), worst first:
+    D — on the 严重违法失信名单 or 失信被执行人 now; C — in the 经营异常名录 now, or a penalty published in the last
+    three years; B — any other adverse record (an earlier listing or penalty, a judgment, a failed sampling);
+    A — none. The spot checks' strata are these classes. (The test scale has no credit records and keeps the classes
+    its entities were generated with.)"""
+    if ctx.scale == "test":
+        return
+    today = timezone.localdate()
+    in_force = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    adverse = ~Q(kind=CreditKind.LICENCE_PUBLICITY)
+    rules = [("B", adverse),
+             ("C", (Q(kind=CreditKind.ABNORMAL) & in_force)
+              | Q(kind=CreditKind.PENALTY_PUBLICITY, date__gte=today - dt.timedelta(days=3 * 365))),
+             ("D", Q(kind__in=[CreditKind.SERIOUS, CreditKind.DISHONEST_DEBTOR]) & in_force)]
+    active = MarketEntity.objects.filter(status=EntityStatus.ACTIVE)
+    with transaction.atomic():
+        counts = {"A": active.update(risk_class="A")}
+        for risk, rule in rules:  # each class overrides the milder one before it
+            counts[risk] = active.filter(pk__in=CreditRecord.objects.filter(rule).values("entity_id")).update(
+                risk_class=risk)
+        record(actor=ctx.actor, verb="credit.risk_classes_derived", data=counts)
+    ctx.say("  信用风险分类：" + "，".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("信用风险分类", 81, seed_risk_classes)]

@@ -96,4 +96,8 @@ def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict]) 
     return bundling.bundle(title=title, parts=parts, manifest=manifest, created_at=timezone.now())
 
 
-__all__ = ["CONTEXT_KEYS", "KINDS", "Issued", "bundle", "get", "issue", "next_number", "pdf", "render"]
+FontsMissing = rendering.FontsMissing
+require_cjk_fonts = rendering.require_cjk_fonts  # for another app's own PDF parts: refuse rather than print boxes
+
+__all__ = ["CONTEXT_KEYS", "KINDS", "FontsMissing", "Issued", "bundle", "get", "issue", "next_number", "pdf", "render",
+           "require_cjk_fonts"]

@@ -9,6 +9,8 @@ a missing value as empty (the filters turn it into a blank to fill by hand). Wea
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +20,8 @@ from django.template import Context, Engine, Template
 from django.utils import timezone
 from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher
+
+from jianguan.core.errors import DomainError
 
 from .kinds import KINDS
 
@@ -80,8 +84,41 @@ def render_html(source: Source, *, department: Any, context: dict[str, Any], num
 _FETCHER = URLFetcher(allowed_protocols={"data"})
 
 
+class FontsMissing(DomainError):
+    """No font on this machine covers Chinese: a PDF laid out now would show boxes for every character, and its
+    bytes and hash would be stored for good. Rendering refuses instead."""
+
+    status = 503
+    code = "cjk_fonts_missing"
+
+
+_FONTS_FOUND: list[str] = []  # the first family found, once found (fonts are not removed from a running server)
+
+
+def cjk_fonts() -> list[str]:
+    """Font families that fontconfig (the font lookup WeasyPrint's Pango uses) lists for Chinese (`:lang=zh`)."""
+    program = shutil.which("fc-list")
+    if program is None:
+        return []
+    listed = subprocess.run([program, ":lang=zh", "family"],  # noqa: S603 (a fixed program and arguments)
+                            capture_output=True, text=True, check=False).stdout
+    return sorted({line.split(",")[0].strip() for line in listed.splitlines() if line.strip()})
+
+
+def require_cjk_fonts() -> None:
+    """Refuse to render without a Chinese font (fonts-noto-cjk; `make demo` and `make test` install it)."""
+    if _FONTS_FOUND:
+        return
+    families = cjk_fonts()
+    if not families:
+        raise FontsMissing("本机没有可用的中文字体（需要 fontconfig 与 fonts-noto-cjk），文书无法正确排版，已拒绝生成；"
+                           "请运行 scripts/system-packages 安装后重试", field="fonts")
+    _FONTS_FOUND.append(families[0])
+
+
 def html_document(html: str) -> Document:
-    """Lay `html` out as pages (WeasyPrint), fetching nothing."""
+    """Lay `html` out as pages (WeasyPrint), fetching nothing; refused without a Chinese font."""
+    require_cjk_fonts()
     return HTML(string=html, base_url="data:,", url_fetcher=_FETCHER).render()
 
 

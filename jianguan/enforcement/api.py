@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from jianguan.accounts.api_auth import allow
@@ -271,13 +271,23 @@ def document_pdf(request: HttpRequest, case_id: int, document_id: int):
     return response
 
 
-@router.get("/enforcement/cases/{case_id}/file", response={200: None, 404: ErrorOut})
+@router.get("/enforcement/cases/{case_id}/file", response={200: None, 202: ErrorOut, 404: ErrorOut})
 def case_file(request: HttpRequest, case_id: int):
     """The case file (案卷) as one PDF: cover, manifest of hashes, every document, PDF evidence and the history;
-    `manifest.json` is embedded (check it with `python -m jianguan.documents.verify_bundle`)."""
+    `manifest.json` is embedded (check it with `python -m jianguan.documents.verify_bundle`). It is built in the
+    background after each change of the case: until the current one is stored the answer is 202
+    (`case_file_pending`, `Retry-After`)."""
     case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
-    response = HttpResponse(casefile.case_file(case), content_type="application/pdf")
+    stored = casefile.current(case)
+    if stored is None:  # being built in the background: never rendered in the request
+        casefile.build_later(case.pk)
+        response = JsonResponse({"code": "case_file_pending", "message": "案卷正在生成，请稍候再试",
+                                 "extra": {"event_seq": case.event_count}}, status=202)
+        response["Retry-After"] = "5"
+        return response
+    response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.number}.pdf"'
+    response["X-Case-File-Seq"] = str(stored.seq)
     return response
 
 

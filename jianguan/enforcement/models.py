@@ -554,3 +554,29 @@ class DeadlineAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.step} {self.due}"
+
+
+class CaseFile(models.Model):
+    """The case file (案卷) as built in the background after a change of the case (`casefile.build`): the bundle's
+    bytes for the case as it stood at event `seq`. A download serves the row whose `seq` is the case's
+    `event_count`; older rows are removed once a newer one is stored."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files")
+    seq = models.PositiveIntegerField(_("事件序号"))
+    pdf = models.BinaryField(_("PDF"))
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    built_at = models.DateTimeField(_("生成时间"))
+    seconds = models.FloatField(_("生成用时（秒）"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "case__department_id"
+    scope_region_field = "case__region_id"
+
+    class Meta:
+        verbose_name = _("案卷文件")
+        verbose_name_plural = _("案卷文件")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_file_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}@{self.seq}"

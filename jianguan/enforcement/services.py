@@ -39,7 +39,7 @@ from jianguan.documents import contracts as documents
 from jianguan.subjects.models import EntityType
 from jianguan.subjects.services import person_register, require_entity
 
-from . import deadlines, history, policy, procedure, workflow
+from . import casefile, deadlines, history, policy, procedure, workflow
 from .models import (
     BEHAVIOUR_CASE_SOURCE,
     BEHAVIOUR_INSPECTION_FORM,
@@ -241,6 +241,7 @@ def _append_event(case: Case, *, actor: Actor, verb: str, on: dt.date, data: dic
     event = CaseEvent.objects.create(**{**values, "case": case})
     case.event_count, case.last_hash = event.seq, event.hash
     Case.objects.filter(pk=case.pk).update(event_count=event.seq, last_hash=event.hash)
+    casefile.build_later(case.pk)  # the case file (案卷) as it now stands, in the background
     return event
 
 
@@ -427,7 +428,8 @@ def case_simple(*, actor: User, party: dict[str, Any], officers: list[str], fact
     _append_event(case, actor=actor, verb="simple_decide", on=decided_on, to_status=CaseStatus.HANDED_OVER,
                   document=issued, data={"kinds": kinds, "fine": amount, "limit": limit, "citation": limits.citation,
                                          "officers": names, "credentials": credentials,
-                                         "inspection": inspection.number})
+                                         "inspection": inspection.number,
+                                         "document": {"kind": "simple_decision", "number": issued.number}})
     record(actor=actor, verb="enforcement.simple_decided", target=case,
            data={"number": case.number, "decision": issued.number, "fine": amount, "document": issued.id,
                  "sha256": issued.sha256})

@@ -2,7 +2,8 @@
 
 `deadlines_refresh` recomputes every open case (run it daily: `jianguan enforcement deadlines`, or enqueue it);
 `case_deadlines_refresh` recomputes one case after each of its steps (enqueued on commit by the services).
-Both are idempotent: they replace the case's alerts with what its open steps say today.
+Both are idempotent: they replace the case's alerts with what its open steps say today. `case_file_build` builds
+and stores the case file (案卷) after each change of the case, so that no request renders it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from . import deadlines, services, workflow
+from jianguan.core.actors import SystemActor
+
+from . import casefile, deadlines, services, workflow
 from .models import Case, DeadlineAlert
 
 
@@ -59,3 +62,10 @@ def deadlines_refresh() -> int:
 @task()
 def case_deadlines_refresh(case_id: int) -> int:
     return refresh(case_ids=[case_id])
+
+
+@task()
+def case_file_build(case_id: int) -> int:
+    """The case's file as it stands now, built and stored (`casefile.build`); the seq it covers (0: no case)."""
+    stored = casefile.build(actor=SystemActor("task:enforcement.case_file_build"), case_id=case_id)
+    return stored.seq if stored else 0

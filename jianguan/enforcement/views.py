@@ -262,11 +262,20 @@ def document_pdf(request: HttpRequest, case_id: int, document_id: int) -> HttpRe
 
 @login_required
 def case_file(request: HttpRequest, case_id: int) -> HttpResponse:
-    """下载案卷: one PDF with every document, the manifest of hashes and the history."""
+    """下载案卷: one PDF with every document, the manifest of hashes and the history, as stored by the background
+    build after the case's last change. Nothing is rendered here: while the file is being built the page shows
+    progress and asks again every two seconds (htmx), then offers the download."""
     case = selectors.case_get(reader=request.user, case_id=case_id)
-    response = HttpResponse(casefile.case_file(case), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{case.number}.pdf"'
-    return response
+    stored = casefile.current(case)
+    if stored is not None and "wait" not in request.GET:
+        response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{case.number}.pdf"'
+        return response
+    if stored is None and not request.htmx:
+        casefile.build_later(case.pk)  # a case from before files were stored, or a build that failed
+    template = "enforcement/_case_file_state.html" if request.htmx else "enforcement/case_file.html"
+    return render(request, template, {"case": case, "ready": stored, **casefile.progress(case)},
+                  status=200 if stored else 202)
 
 
 @login_required

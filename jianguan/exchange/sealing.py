@@ -25,20 +25,21 @@ PREFIX = "sealed:"
 PERSON_FIELDS = ("party_code", "id_number", "legal_rep_id_number", "object_codes")
 
 
-def seal_body(data: bytes) -> bytes:
+def seal_body(data: bytes, *, key: bytes | None = None) -> bytes:
     """`jgx1` + nonce + AES-256-GCM of the zlib-compressed body (exchange bodies are repetitive JSON or tables:
-    compressing first keeps years of kept calls small, and costs less than writing them whole)."""
+    compressing first keeps years of kept calls small, and costs less than writing them whole). `key` is for the
+    key rotation only."""
     nonce = os.urandom(12)
-    return _BODY + nonce + AESGCM(settings.JIANGUAN_DATA_KEY).encrypt(nonce, zlib.compress(data, 1), _BODY)
+    return _BODY + nonce + AESGCM(key or settings.JIANGUAN_DATA_KEY).encrypt(nonce, zlib.compress(data, 1), _BODY)
 
 
-def open_body(sealed: bytes) -> bytes:
+def open_body(sealed: bytes, *, key: bytes | None = None) -> bytes:
     """The body exactly as received."""
     sealed = bytes(sealed)
     if not sealed.startswith(_BODY):
         raise ValueError("not a sealed exchange body")
     nonce, box = sealed[4:16], sealed[16:]
-    return zlib.decompress(AESGCM(settings.JIANGUAN_DATA_KEY).decrypt(nonce, box, _BODY))
+    return zlib.decompress(AESGCM(key or settings.JIANGUAN_DATA_KEY).decrypt(nonce, box, _BODY))
 
 
 def is_person_id(value: Any) -> bool:

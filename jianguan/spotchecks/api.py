@@ -8,10 +8,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from jianguan.core.api import ErrorOut, page_bounds, require_reader
+from jianguan.accounts.api_auth import AUTH
+from jianguan.core.api import ErrorOut, page_bounds, principal, require_reader
+from jianguan.core.errors import NotFound
 from jianguan.core.roles import ApiScope
 
 from . import selectors, services
+from .models import Draw
 
 router = Router(tags=["双随机一公开 spotchecks"])
 
@@ -51,9 +54,29 @@ def task_list(request: HttpRequest, limit: int = 50, offset: int = 0):
     return list(tasks[offset:offset + limit])
 
 
-@router.get("/spotchecks/draws/{draw_id}/transcript", response={200: dict[str, Any], 404: ErrorOut, 409: ErrorOut})
+class _Anyone:
+    """The caller without credentials: the public transcript is served to them, nothing else."""
+
+    def __call__(self, request: HttpRequest) -> str:
+        return "anyone"
+
+
+@router.get("/spotchecks/draws/{draw_id}/transcript", auth=[*AUTH, _Anyone()],
+            response={200: dict[str, Any], 404: ErrorOut, 409: ErrorOut})
 def draw_transcript(request: HttpRequest, draw_id: int):
     """The draw's transcript (protocol `jianguan-draw-v1`, docs/draw-protocol.md): check it with
-    `python -m jianguan.spotchecks.verify`."""
-    draw = selectors.draw_get(reader=require_reader(request, ApiScope.READ), draw_id=draw_id)
-    return HttpResponse(services.transcript_bytes(draw), content_type="application/json")
+    `python -m jianguan.spotchecks.verify`. A reader in the draw's scope gets it in full; anyone else (no sign-in
+    needed) gets the public form of a published draw, the inspectors and excluded pairs by their committed hashes,
+    and 404 for any other draw."""
+    if principal(request) != "anyone":
+        try:
+            draw = selectors.draw_get(reader=require_reader(request, ApiScope.READ), draw_id=draw_id)
+        except NotFound:  # out of scope: perhaps public all the same
+            draw = None
+        if draw is not None:
+            return HttpResponse(services.transcript_bytes(draw), content_type="application/json")
+    try:
+        draw = selectors.public_draw(draw_id)
+    except Draw.DoesNotExist:
+        raise NotFound() from None
+    return HttpResponse(services.public_transcript_bytes(draw), content_type="application/json")

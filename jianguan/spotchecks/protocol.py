@@ -49,6 +49,14 @@ PAIR_FIELDS = ("object", "inspector", "reason")
 _PAIR_KEYS = frozenset(PAIR_FIELDS)
 REPLACEMENT_FIELDS = ("n", "object", "out", "in", "reason")
 RESULT_FIELDS = ("selected", "assignments", "unassigned")
+PUBLIC_FORM = "public"
+WITHHELD_FIELDS = ("inspectors", "excluded_pairs")
+"""Inputs a public transcript carries by their committed hash only: the inspectors (who they are, their credentials
+and jurisdictions) and the excluded pairs (avoidance reasons are personal)."""
+PUBLIC_INPUTS = tuple(field for field in FROZEN_FIELDS if field not in WITHHELD_FIELDS)
+PUBLIC_TRANSCRIPT_FIELDS = ("protocol", "form", "draw_id", *PUBLIC_INPUTS,
+                            *(f"{field}_hash" for field in WITHHELD_FIELDS), "commitment", "beacon_value", "seed",
+                            "result")
 
 _SHA256 = hashlib.sha256
 _DIGITS = frozenset("0123456789")
@@ -904,11 +912,16 @@ def _compare_map(field: str, expected: Mapping[str, Any], got: Mapping[str, Any]
 
 def verify(transcript: Any, *, workers: int | None = None) -> list[str]:
     """Recompute a transcript: the commitment from its inputs, the seed, the draw and each replacement in order.
-    Returns the differences found, in that order (an empty list means the transcript is right)."""
+    Returns the differences found, in that order (an empty list means the transcript is right). A public form
+    (`"form": "public"`, see `public_form`) is checked as far as it goes: commitment, seed and the objects drawn."""
     if not isinstance(transcript, Mapping):
         return ["transcript malformed: not a JSON object"]
     if transcript.get("protocol") != PROTOCOL:
         return [f"protocol differs: expected {_show(PROTOCOL)} got {_show(transcript.get('protocol'))}"]
+    if "form" in transcript:
+        if transcript["form"] != PUBLIC_FORM:
+            return [f"form differs: expected {_show(PUBLIC_FORM)} got {_show(transcript['form'])}"]
+        return _verify_public(transcript, workers)
     try:
         _fields(transcript, TRANSCRIPT_FIELDS, "transcript")
         if not isinstance(transcript["draw_id"], str):
@@ -949,6 +962,69 @@ def verify(transcript: Any, *, workers: int | None = None) -> list[str]:
     problems += _compare_map("result.unassigned", unassigned, result["unassigned"])
     problems += _replay(seed_bytes, transcript, assignments)
     return problems
+
+
+def is_public_form(transcript: Any) -> bool:
+    return isinstance(transcript, Mapping) and transcript.get("form") == PUBLIC_FORM
+
+
+def public_form(transcript: Mapping[str, Any]) -> dict[str, Any]:
+    """The transcript as published to everyone: the withheld inputs (`WITHHELD_FIELDS`) replaced by the SHA-256 of
+    their canonical JSON, which is exactly what the commitment document holds for them, and of the result only the
+    objects drawn (the assignments and replacements name inspectors). Anyone can recompute from it the commitment,
+    the seed and which objects were drawn; the inspectors' assignment needs the full transcript."""
+    public = {"protocol": PROTOCOL, "form": PUBLIC_FORM, "draw_id": transcript["draw_id"],
+              **{field: transcript[field] for field in PUBLIC_INPUTS},
+              **{f"{field}_hash": sha256_hex(canonical(transcript[field])) for field in WITHHELD_FIELDS},
+              "commitment": transcript["commitment"], "beacon_value": transcript["beacon_value"],
+              "seed": transcript["seed"], "result": {"selected": transcript["result"]["selected"]}}
+    return public
+
+
+def _verify_public(transcript: Mapping[str, Any], workers: int | None) -> list[str]:
+    try:
+        _fields(transcript, PUBLIC_TRANSCRIPT_FIELDS, "transcript")
+        if not isinstance(transcript["draw_id"], str):
+            raise ValueError("draw_id must be a string")
+        for field in ("commitment", "seed", *(f"{f}_hash" for f in WITHHELD_FIELDS)):
+            _hex(transcript[field], field, 32)
+        _hex(transcript["beacon_value"], "beacon_value")
+        pool = transcript["pool"]
+        if not isinstance(pool, Mapping) or not all(
+                isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in pool.values()):
+            raise ValueError("pool must be an object of lists of object ids")
+        document = {"protocol": PROTOCOL, "task": transcript["task"], "strata": transcript["strata"],
+                    "pool_hashes": {name: pool_hash(ids) for name, ids in pool.items()},
+                    "object_regions_hash": sha256_hex(canonical(transcript["object_regions"])),
+                    **{f"{field}_hash": transcript[f"{field}_hash"] for field in WITHHELD_FIELDS},
+                    "beacon": transcript["beacon"]}
+        committed = sha256_hex(canonical(document))
+    except (ValueError, TypeError) as error:
+        return [f"transcript malformed: {error}"]
+    problems = []
+    if committed != transcript["commitment"]:
+        problems.append(f"commitment differs: expected {committed} got {transcript['commitment']} "
+                        "(the inputs do not match the committed hashes)")
+    try:
+        strata = _strata(transcript["strata"], True)
+        checked_pool = _pool(pool, strata, True)
+        counts(strata, checked_pool)
+        _regions(transcript["object_regions"], checked_pool)
+        _task(transcript["task"], True)
+        if _beacon(transcript["beacon"], True)["source"] == "drand":
+            _hex(transcript["beacon_value"], "beacon_value", 32)
+        result = _fields(transcript["result"], ("selected",), "result")
+        if not isinstance(result["selected"], Mapping) or not all(
+                isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in result["selected"].values()):
+            raise ValueError("result.selected must be an object of lists of object ids")
+    except ValueError as error:
+        return [*problems, f"transcript malformed: {error}"]
+    seed_bytes = seed(transcript["commitment"], transcript["beacon_value"])
+    if seed_bytes.hex() != transcript["seed"]:
+        problems.append(f"seed differs: expected {seed_bytes.hex()} got {transcript['seed']} "
+                        "(SHA-256 of commitment and beacon_value)")
+    selected = _select(seed_bytes, strata, checked_pool, _workers(workers))
+    return problems + _compare_map("result.selected", selected, result["selected"])
 
 
 def _replay(seed_bytes: bytes, transcript: Mapping[str, Any], assignments: dict[str, list[str]]) -> list[str]:

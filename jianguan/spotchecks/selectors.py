@@ -128,6 +128,12 @@ def public_task(task_id: int) -> Task:
     return public_tasks().get(pk=task_id)
 
 
+def public_draw(draw_id: int) -> Draw:
+    """A draw whose transcript is public (`services.transcript_is_public`); Draw.DoesNotExist otherwise."""
+    return Draw.objects.select_related("task").exclude(task__status=TaskStatus.DRAFT).filter(
+        result__isnull=False).get(pk=draw_id)
+
+
 def public_results(task: Task) -> QuerySet[CheckResult]:
     return CheckResult.objects.filter(draw__task=task, draw__status=DrawStatus.DRAWN).exclude(
         published_at=None).select_related("entity").order_by("entity__uscc")

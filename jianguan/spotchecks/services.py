@@ -448,6 +448,28 @@ def transcript_bytes(draw: Draw) -> bytes:
                                    **{key: canonical_json_plain(value) for key, value in _rest(draw).items()}})
 
 
+def transcript_is_public(draw: Draw) -> bool:
+    """一公开: a drawn draw of a task that was published (void draws stay on the record too). A draft's never is."""
+    return draw.result is not None and draw.task.status != TaskStatus.DRAFT
+
+
+def public_transcript_bytes(draw: Draw) -> bytes:
+    """The public form of the transcript (`protocol.public_form`) as canonical JSON: the inspectors and excluded
+    pairs by the hashes the commitment holds for them, of the result the objects drawn. Written out of the stored
+    input bytes, like `transcript_bytes`."""
+    _drawn(draw)
+    encoded = draw.encoded_inputs
+    members = {field: encoded[field] for field in protocol.PUBLIC_INPUTS}
+    members.update({f"{field}_hash": canonical_json_plain(hashlib.sha256(encoded[field]).hexdigest())
+                    for field in protocol.WITHHELD_FIELDS})
+    rest = _rest(draw)
+    members.update({key: canonical_json_plain(rest[key])
+                    for key in ("protocol", "draw_id", "commitment", "beacon_value", "seed")})
+    members["form"] = canonical_json_plain(protocol.PUBLIC_FORM)
+    members["result"] = canonical_json_plain({"selected": draw.result["selected"]})
+    return protocol.encode_object(members)
+
+
 @transaction.atomic
 def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str = "",
                 now: dt.datetime | None = None) -> Draw:

@@ -15,4 +15,6 @@ urlpatterns = [
     path("spotchecks/checks/<int:result_id>/", views.check, name="check"),
     path("public/spotchecks/", views.public_index, name="public_index"),
     path("public/spotchecks/tasks/<int:task_id>/", views.public_task, name="public_task"),
+    path("public/spotchecks/draws/<int:draw_id>/transcript.json", views.public_transcript,
+         name="public_transcript"),
 ]

@@ -3,8 +3,8 @@
 Recomputes the commitment from the transcript's inputs, the seed from the commitment and the beacon value, the
 objects and inspectors drawn, and every replacement in order, with nothing but the standard library and
 `jianguan.spotchecks.protocol` (no Django, no database), so that anyone holding the file can run it. Prints `OK`
-and exits 0, or prints the first difference and exits 1 (`--all` prints every difference). Exit status 2 means the
-file could not be read.
+and exits 0 (for the public form, `OK` and what it covered), or prints the first difference and exits 1 (`--all`
+prints every difference). Exit status 2 means the file could not be read.
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     problems = protocol.verify(transcript, workers=args.workers)
     if not problems:
-        print("OK")
+        print("OK" if not protocol.is_public_form(transcript) else
+              "OK (public form: commitment, seed and the objects drawn recomputed; the inspectors and excluded "
+              "pairs are committed by their hashes, and their assignment is checked on the full transcript)")
         return 0
     for problem in problems if args.all else problems[:1]:
         print(problem)

@@ -20,7 +20,7 @@ from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 
 from . import protocol, selectors, services
-from .models import Avoidance, DrawStatus, Expert, ResultCode, Task, TaskKind
+from .models import Avoidance, Draw, DrawStatus, Expert, ResultCode, Task, TaskKind
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -218,6 +218,17 @@ def public_index(request: HttpRequest) -> HttpResponse:
     """一公开: plans and tasks before the inspections, each draw's commitment and transcript digest, voids."""
     return render(request, "spotchecks/public_index.html", {"plans": selectors.public_plans()[:100],
                                                             "tasks": page_of(request, selectors.public_tasks())})
+
+
+def public_transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
+    """The public form of a published draw's transcript, for anyone (`python -m jianguan.spotchecks.verify`)."""
+    try:
+        draw = selectors.public_draw(draw_id)
+    except Draw.DoesNotExist:  # absent, not drawn yet, or of a draft task: the same answer
+        raise Http404 from None
+    response = HttpResponse(services.public_transcript_bytes(draw), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{draw.number}-public.json"'
+    return response
 
 
 def public_task(request: HttpRequest, task_id: int) -> HttpResponse:

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand
 from jianguan.accounts.models import Region, User
 from jianguan.accounts.seed import PERSONAS
 from jianguan.exchange.tasks import snapshot_schedule
+from jianguan.portal import keeping
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"服务门户  {base}/public/"))
         self.stdout.write(self.style.SUCCESS(f"接口文档  {base}/api/v1/docs"))
         self.stdout.write("")
+        self.stdout.write(keeping.key_location())
         self.stdout.write(f"演示账号（密码均为 {settings.JIANGUAN_DEMO_PASSWORD}，可用 JIANGUAN_DEMO_PASSWORD 修改）：")
         users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PERSONAS])
                  .select_related("department")}
