@@ -336,3 +336,10 @@ def test_checkpoints_refuse_update_and_delete():
         Checkpoint.objects.filter(pk=made.pk).update(hash="0" * 64)
     with pytest.raises(DatabaseError), transaction.atomic():
         Checkpoint.objects.filter(pk=made.pk).delete()
+
+
+def test_a_malformed_checkpoint_is_named_not_a_crash(tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps([{"seq": [1], "hash": "x"}]))
+    with pytest.raises(CommandError, match="检查点格式不符"):
+        call_command("audit", "verify", "--checkpoint", str(path), stdout=io.StringIO())

@@ -23,6 +23,7 @@ from jianguan.enforcement.models import Clue
 from jianguan.spotchecks import protocol, services
 from jianguan.spotchecks.models import CheckResult, Draw, DrawInput, DrawStatus
 
+from . import tampering
 from .catalog_fixtures import FOOD
 from .spotcheck_fixtures import MOMENT, VALUE, WINDOW, _drawn, _witness
 
@@ -104,7 +105,9 @@ def test_a_pool_changed_after_the_commitment_is_refused(food_task, persona):
     draw = services.draw_commit(actor=admin, task_id=food_task.pk, beacon=_witness(), now=MOMENT)
     pool = draw.frozen["pool"]
     pool["ALL"] = pool["ALL"][:-1]
-    DrawInput.objects.filter(draw=draw, field="pool").update(data=protocol.canonical(pool))
+    tampering.raw("spotchecks_drawinput",  # around the triggers, as someone with the database would
+                  "UPDATE spotchecks_drawinput SET data = %s WHERE draw_id = %s AND field = 'pool'",
+                  [protocol.canonical(pool), draw.pk])
     with pytest.raises(ValidationFailed) as refused:
         services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
     assert refused.value.code == "commitment_mismatch"
@@ -116,7 +119,8 @@ def test_draw_inputs_are_read_back_as_the_exact_bytes_stored(food_task, persona)
     through_the_orm = {row.field: bytes(row.data) for row in draw.inputs.all()}
     assert Draw.objects.get(pk=draw.pk).encoded_inputs == through_the_orm  # binary on PostgreSQL, plain on SQLite
     every_byte = bytes(range(256)) * 2
-    DrawInput.objects.filter(draw=draw, field="beacon").delete()
+    tampering.raw("spotchecks_drawinput", "DELETE FROM spotchecks_drawinput WHERE draw_id = %s AND field = 'beacon'",
+                  [draw.pk])
     bulk_insert(DrawInput, ("draw_id", "field", "data"), [(draw.pk, "beacon", every_byte)],
                 binary_types=("bigint", "text", "bytea"))
     assert bytes(DrawInput.objects.get(draw=draw, field="beacon").data) == every_byte

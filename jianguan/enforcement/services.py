@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, User
+from jianguan.accounts.models import Department, Region, User
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Inspection, Penalty
@@ -264,7 +264,7 @@ def _refresh_later(case_id: int) -> None:
 @transaction.atomic
 def case_register(*, actor: Actor, department: Department, party: dict[str, Any], summary: str, source: str,
                   source_ref: str, received_on: dt.date, implementation_code: str = "",
-                  inspection_number: str = "", cause: str = "", region: Any = None) -> Case:
+                  inspection_number: str = "", cause: str = "", region: Region | None = None) -> Case:
     """Register a clue (案件来源登记) as the first stage of a case; its 15-working-day check clock starts on the
     day the body discovered or received it (SAMR 程序规定 第十八条)."""
     _require(source in ClueSource.values, "案件来源无效", "source_invalid", "source")
