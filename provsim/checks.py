@@ -8,16 +8,23 @@ back for correction and resent as ``u``) gets exercised. Every failure has a sta
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from .signing import canonical_json
+
 # The ascii names of the exchange standards (INTERFACES §D); anything else is refused with 400.
 STANDARDS = frozenset({
     "catalog_item", "implementation", "inspection", "penalty", "coercion", "other_action",
-    "disclosure_penalty", "disclosure_licence", "joint_task",
+    "disclosure_penalty", "disclosure_licence", "joint_task", "audit_checkpoint",
 })
 BEHAVIOUR_STANDARDS = frozenset({"inspection", "penalty", "coercion", "other_action"})
 # Standards whose records must point back to an inspection already received.
@@ -179,7 +186,29 @@ def check_record(standard: str, record: Record, ctx: Context) -> list[dict[str, 
     if standard in BEHAVIOUR_STANDARDS:
         errors += _timeliness(standard, data, ctx)
         errors += _inspection_reference(standard, data, ctx)
+    if standard == "audit_checkpoint":
+        errors += checkpoint_signature(data)
     return errors
+
+
+CHECKPOINT_SIGNED = ("scheme", "seq", "hash", "made_at", "key_id")
+
+
+def checkpoint_signature(data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """A city's signed audit checkpoint (the head of its audit chain, kept here as a copy outside the city's
+    database): the Ed25519 signature by ``public_key`` over the canonical JSON of the signed fields must hold."""
+    try:
+        body = {name: data[name] for name in CHECKPOINT_SIGNED}
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(str(data["public_key"]), validate=True))
+        signature = base64.b64decode(str(data["signature"]), validate=True)
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        return [issue("signature", "checkpoint_malformed",
+                      "检查点须有 scheme、seq、hash、made_at、key_id、public_key、signature，公钥与签名为 base64")]
+    try:
+        key.verify(signature, canonical_json(body))
+    except InvalidSignature:
+        return [issue("signature", "checkpoint_signature", "检查点签名验证失败")]
+    return []
 
 
 def _first(data: Mapping[str, Any], names: tuple[str, ...]) -> Any:

@@ -354,6 +354,38 @@ def test_a_platform_inspection_is_collected_once_and_pushed(exchange_world, rece
     assert push.push_round().sent == 0 and OutboxRecord.objects.filter(record_id=record_id).count() == 1
 
 
+def test_signed_checkpoints_leave_through_the_outbox_once_and_the_receiver_checks_them(exchange_world, receiver,
+                                                                                     settings):
+    """ADR 0023: each signed checkpoint of the audit chain is kept in the outbox and pushed to the province, whose
+    copy is out of reach of whoever rewrites this database."""
+    from jianguan.audit.checkpoints import document
+    from jianguan.audit.services import checkpoint_make
+
+    made = checkpoint_make(actor=SYSTEM)
+    result = push.push_round()
+    assert result.stopped == "done"
+    queued = OutboxRecord.objects.get(standard=collect.CHECKPOINT_STANDARD)
+    assert queued.status == OutboxStatus.ACCEPTED and queued.data == document(made)
+    assert queued.department.kind == "sjj" and queued.department.region_id == settings.JIANGUAN_LOCALITY
+    stored = receiver.records(standard="audit_checkpoint")
+    assert [r["data"]["signature"] for r in stored] == [made.signature]
+    assert collect.checkpoints_collect() == 0  # queued once only
+    later = checkpoint_make(actor=SYSTEM)
+    assert collect.checkpoints_collect() == 1 and push.push_round().sent == 1
+    assert {r["data"]["seq"] for r in receiver.records(standard="audit_checkpoint")} == {made.seq, later.seq}
+
+
+def test_the_receiver_refuses_a_checkpoint_whose_signature_fails(exchange_world, receiver):
+    from jianguan.audit.checkpoints import document
+    from jianguan.audit.services import checkpoint_make
+
+    forged = {**document(checkpoint_make(actor=SYSTEM)), "hash": "0" * 64}
+    status, receipt = receiver.send([{"op": "i", "id": "CP-forged", "version": 1, "data": forged}],
+                                    standard="audit_checkpoint")
+    assert status == 200 and receipt["accepted"] == 0
+    assert receipt["rejected"][0]["errors"][0]["code"] == "checkpoint_signature"
+
+
 def test_an_amended_penalty_is_pushed_as_u_with_version_2(exchange_world, enforcement_items, receiver):
     city = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
     checked = inspect(exchange_world["entity"], number="JC-PLAT-2", day=_days_ago(5))

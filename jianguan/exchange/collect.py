@@ -25,14 +25,19 @@ are then read in chunks of `CHUNK` by primary key, each chunk re-checked under t
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from jianguan.accounts.models import Department, DepartmentKind
+from jianguan.audit.checkpoints import document as checkpoint_document
+from jianguan.audit.models import Checkpoint
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Source as BehaviourSource
@@ -99,7 +104,40 @@ def platform_collect(*, actor: Actor = COLLECTOR) -> Collected:
                                  "first": rows[0].pk, "last": last})
             result.queued[std_name] = result.queued.get(std_name, 0) + queued
             result.refused[std_name] = result.refused.get(std_name, 0) + refused
+    checkpoints = checkpoints_collect(actor=actor)
+    if checkpoints:
+        result.queued[CHECKPOINT_STANDARD] = checkpoints
     return result
+
+
+CHECKPOINT_STANDARD = "audit_checkpoint"
+
+
+def checkpoint_record_id(signature: str) -> str:
+    """A checkpoint's 记录唯一标识 in the outbox, named by its signature: one record per signed statement."""
+    return "CP-" + hashlib.sha256(signature.encode()).hexdigest()[:32]
+
+
+def checkpoints_collect(*, actor: Actor = COLLECTOR) -> int:
+    """The audit chain's signed checkpoints (ADR 0023) into the outbox, each once, in its published form: the next
+    push takes them out of this database to the province, where whoever rewrites the chain here cannot reach them.
+    Sent by the city's 政务服务和大数据管理局, which runs the platform; nothing is queued where it has no department."""
+    owner = Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind=DepartmentKind.SJJ).first()
+    if owner is None:
+        return 0
+    with transaction.atomic():
+        _lock()
+        queued = set(OutboxRecord.objects.filter(standard=CHECKPOINT_STANDARD).values_list("record_id", flat=True))
+        rows = [OutboxRecord(standard=CHECKPOINT_STANDARD, record_id=checkpoint_record_id(cp.signature), version=1,
+                             op=Op.INSERT, data=checkpoint_document(cp), department_id=owner.pk,
+                             region_id=owner.region_id)
+                for cp in Checkpoint.objects.order_by("made_at", "pk")
+                if checkpoint_record_id(cp.signature) not in queued]
+        if rows:
+            OutboxRecord.objects.bulk_create(rows)
+            record(actor=actor, verb="exchange.checkpoints_queued",
+                   data={"records": len(rows), "seqs": [row.data["seq"] for row in rows]})
+    return len(rows)
 
 
 def _person_numbers(rows: list[Any]) -> dict[int, str]:
