@@ -20,6 +20,7 @@ from jianguan.catalog.models import Implementation
 from jianguan.exchange import push, quality, services, standards
 from jianguan.exchange.models import CallStatus, ExchangeCall, KeptRecord, OutboxRecord
 from jianguan.exchange.refs import LibraryRefs
+from jianguan.exchange.sealing import open_body
 from jianguan.exchange.standards.rules import RequiredWhen
 
 from .catalog_fixtures import FOOD
@@ -175,6 +176,36 @@ def test_a_row_the_database_refuses_is_a_storage_failure_not_a_conflict(library,
     assert list(OutboxRecord.objects.values_list("record_id", flat=True)) == [good["record_id"]]
     call = ExchangeCall.objects.get()
     assert (call.status, call.accepted, call.rejected) == (CallStatus.PARTIAL, 1, 1)
+
+
+def test_a_call_whose_processing_fails_is_marked_failed_and_nothing_of_it_is_stored(library, persona):
+    """A failure past the per-record checks (here the database refuses the outbox row) ends the call as `failed`
+    with the error and an audit event: never left `received`, never half-written, its body still kept."""
+    from jianguan.audit.models import AuditEvent
+
+    std = standards.get("inspection")
+    sender, _ = system_client(persona)
+    record = ours(std, template("inspection"), 8, library)
+    table = OutboxRecord._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("CREATE FUNCTION refuse_outbox() RETURNS trigger AS $$ BEGIN "
+                           "RAISE EXCEPTION 'outbox refused by the database'; END $$ LANGUAGE plpgsql")
+            cursor.execute(f"CREATE TRIGGER refuse_outbox BEFORE INSERT ON {table} FOR EACH ROW "
+                           "EXECUTE FUNCTION refuse_outbox()")
+        else:
+            cursor.execute(f"CREATE TRIGGER refuse_outbox BEFORE INSERT ON {table} "
+                           "BEGIN SELECT RAISE(ABORT, 'outbox refused by the database'); END")
+    sender.raise_request_exception = False
+    response = sender.post("/api/v1/exchange/inspection/records", json.dumps([record], ensure_ascii=False),
+                           content_type="application/json")
+    assert response.status_code == 500 and response.json()["code"] == "internal_error"
+    call = ExchangeCall.objects.get()
+    assert call.status == CallStatus.FAILED and call.error_code == "processing_failed"
+    assert call.outcome["error"]["message"].startswith("outbox refused by the database")
+    assert json.loads(open_body(call.raw)) == [record]  # the body is kept as received
+    assert not Inspection.objects.filter(record_id=record["record_id"]).exists()
+    assert AuditEvent.objects.filter(verb="exchange.call_failed", target_id=str(call.pk)).exists()
 
 
 def test_a_fine_beyond_the_column_is_refused_by_name_not_by_the_database(library, persona):

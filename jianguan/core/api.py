@@ -8,10 +8,12 @@ input layer (`inputs.py`), and every integer parameter is bounded (`harden`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -23,6 +25,8 @@ from pydantic import BaseModel, ConfigDict
 
 from . import inputs
 from .errors import DomainError, ValidationFailed
+
+log = logging.getLogger("jianguan.api")
 
 T = TypeVar("T")
 
@@ -263,6 +267,14 @@ def install_error_envelope(api: NinjaAPI) -> None:
     def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         error = inputs.body_too_large(None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return respond(request, error.as_envelope(), error.status)
+
+    @api.exception_handler(Exception)
+    def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """A failure of the server, not of the input: logged with its traceback and signalled like Django's own
+        500 (the test client re-raises it), answered in the envelope rather than as an HTML page."""
+        log.error("API %s %s failed", request.method, request.path, exc_info=exc)
+        got_request_exception.send(sender=None, request=request)
+        return respond(request, {"code": "internal_error", "message": "服务器内部错误，已记录，请稍后重试"}, 500)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
