@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.core.signals import got_request_exception
 from django.core.exceptions import RequestDataTooBig
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
