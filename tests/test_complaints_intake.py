@@ -85,7 +85,7 @@ def test_the_same_submission_after_the_window_is_new(settings):
 
 
 def test_the_api_answers_a_repeated_submission_with_the_first_id(api, persona):
-    client = api(persona("dataadmin"))
+    client = api(persona("scjg_officer"))
     first = client.post("/api/v1/complaints", form(), content_type="application/json")
     second = client.post("/api/v1/complaints", form(), content_type="application/json")
     assert first.status_code == 201 and second.status_code == 201
