@@ -10,7 +10,7 @@ from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.catalog import services
 from jianguan.catalog.models import ChangeKind, Law
 
-PASSWORD = "Jianguan@2026"
+PASSWORD = "Yanshi@2026"
 
 MAIN = "11000000000100"
 FOOD = "11000000000101"

@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from jianguan.accounts import services
 from jianguan.accounts.models import User
 
-PASSWORD = "Jianguan@2026"
+PASSWORD = "Yanshi@2026"
 
 
 @pytest.fixture(scope="session", autouse=True)

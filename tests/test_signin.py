@@ -476,3 +476,14 @@ def test_the_demo_runs_without_debug_and_shows_its_own_error_pages(tmp_path):
     assert "记录不存在或无权访问" in out and "服务器错误" in out  # the project's own pages
     for technical in ("Using the URLconf", "Traceback", "RuntimeError", "DEBUG = True", "a bug"):
         assert technical not in out
+
+
+def test_the_demo_password_keeps_the_password_rules_for_every_persona(persona):
+    """The demo's own password must be one the platform would accept (no username, no product name)."""
+    from django.conf import settings
+    from django.contrib.auth.password_validation import validate_password
+
+    from jianguan.accounts.seed import PERSONAS
+
+    for entry in PERSONAS:
+        validate_password(settings.JIANGUAN_DEMO_PASSWORD, persona(entry.username))

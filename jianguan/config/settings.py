@@ -265,7 +265,7 @@ JIANGUAN_REQUIRE_SECOND_FACTOR = env.bool("JIANGUAN_REQUIRE_SECOND_FACTOR", not 
 JIANGUAN_TOKEN_TTL_HOURS = env.int("JIANGUAN_TOKEN_TTL_HOURS", 8, minimum=1)
 # How long a bearer token's user (roles, scope) is reused before it is read again; 0 reads it on every request.
 JIANGUAN_AUTH_CACHE_SECONDS = env.int("JIANGUAN_AUTH_CACHE_SECONDS", 60, minimum=0)
-JIANGUAN_DEMO_PASSWORD = env.str("JIANGUAN_DEMO_PASSWORD", "Jianguan@2026")
+JIANGUAN_DEMO_PASSWORD = env.str("JIANGUAN_DEMO_PASSWORD", "Yanshi@2026")
 JIANGUAN_API_PAGE_MAX = env.int("JIANGUAN_API_PAGE_MAX", 200, minimum=1)
 # The input layer (core/inputs.py): the largest request body read (bytes; the default takes a full exchange batch of
 # 64 MiB with its envelope), forms and JSON bodies held in memory (bytes), and the deepest JSON nesting accepted.
