@@ -46,7 +46,7 @@ def test_enforcement_and_coercion_decisions_print_the_same_paragraph(world, pers
         kind="seize", inspection_number=inspect(world.entity, number="JC-2025-0901").number, catalog_code=COERCION,
         facts="经营超过保质期的食品", basis="《中华人民共和国食品安全法》第一百一十条第四项", items=GOODS,
         officers=["rm_a", "rm_b"], days=30, place="涉案财物保管室")
-    measure = coercion.measure_approve(actor=persona("leader"), measure_id=measure.pk)
+    measure = coercion.measure_approve(actor=persona("scjg_head"), measure_id=measure.pk)
     seizure = documents.get(measure.decision_document_id)
     assert seizure.kind == "seizure_decision"
     printed = _paragraph(documents.pdf(penalty["id"]))
