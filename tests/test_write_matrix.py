@@ -106,6 +106,11 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/complaints/{complaint_id}/decision"): Write("complaint", {"accept": True}),
 }
 
+# Writes on the caller's own account: every signed-in person makes them for themselves and for nobody else
+# (test_signin: someone else's token answers 404); anonymous callers are refused below.
+OWN_ACCOUNT = {("POST", "/api/v1/me/password"): Write(body={"old_password": "x", "new_password": "y"}),
+               ("DELETE", "/api/v1/me/tokens/{token_id}"): Write()}
+
 # Write operations whose roles are checked inside the operation rather than by `allow` (the audit app lies below
 # accounts, where `allow` lives; it calls `require_person` with its roles before anything else).
 ROLES_INSIDE = {("POST", "/api/v1/audit/verify")}
@@ -137,9 +142,9 @@ def _row_counts() -> tuple[int, ...]:
 def test_every_write_operation_has_an_entry_in_the_matrix(client):
     writes = set(_writes(client))
     assert len(writes) >= 25
-    missing = writes - set(WRITES)
+    missing = writes - set(WRITES) - set(OWN_ACCOUNT)
     assert not missing, f"add write matrix entries for {sorted(missing)}"
-    assert not set(WRITES) - writes, "entries for operations that no longer exist"
+    assert not (set(WRITES) | set(OWN_ACCOUNT)) - writes, "entries for operations that no longer exist"
 
 
 def test_every_write_operation_names_its_roles():
@@ -182,6 +187,10 @@ def test_every_page_that_accepts_a_form_names_its_roles(signed_in, persona):
         response = client.post(path, {})
         if "POST" in inspect.getsource(inspect.unwrap(view)):
             forms.append(name)
+            if getattr(view, "own_account", False):  # the leader's own password, tokens, second factor
+                assert response.status_code in (200, 302, 404), f"{name} ({path}) answered {response.status_code}"
+                assert _row_counts() == before, f"{name}: an empty form wrote rows"
+                continue
             roles = getattr(view, "post_roles", None)
             assert roles is not None, f"{name} accepts POST without naming its roles"
             assert Role.LEADER not in roles, name
@@ -266,6 +275,15 @@ def matrix_users(persona, outsider) -> dict[str, User | None]:
 def test_anonymous_callers_and_the_read_only_leader_are_refused_every_write(api, matrix_users, records):
     assert _refused(api, matrix_users, records, "anonymous", {401}) == len(WRITES)
     assert _refused(api, matrix_users, records, "leader", {403}) == len(WRITES)
+
+
+def test_anonymous_callers_are_refused_the_own_account_writes(api):
+    for (method, path), write in OWN_ACCOUNT.items():
+        before = _row_counts()
+        response = api(None).generic(method, re.sub(r"\{[^}]+\}", "1", path), json.dumps(write.body),
+                                     content_type="application/json")
+        assert response.status_code == 401 and response.json()["code"] == "unauthenticated", (method, path)
+        assert _row_counts() == before
 
 
 def test_an_officer_of_another_department_is_refused_every_write_on_others_records(api, matrix_users, records):

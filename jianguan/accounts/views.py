@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from jianguan.core.errors import DomainError
-from jianguan.core.http import attempt, client_address, page_of, role_required
+from jianguan.core.http import attempt, client_address, own_account, page_of, role_required
 from jianguan.core.roles import Role
 
 from . import second_factor, selectors, services
@@ -57,7 +57,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "device": second_factor.confirmed_device(request.user)})
 
 
-@login_required
+@own_account
 @require_POST
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST)
@@ -72,7 +72,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:account")
 
 
-@login_required
+@own_account
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(actor=request.user, token_id=token_id)
@@ -80,7 +80,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:account")
 
 
-@login_required
+@own_account
 @never_cache
 def second_factor_page(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device (a new key shown as an otpauth URI and as text, confirmed by a code it generates), or,

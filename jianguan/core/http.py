@@ -52,6 +52,14 @@ def post_roles(*roles: str) -> Callable:
     return decorator
 
 
+def own_account(view: Callable) -> Callable:
+    """A signed-in page whose form acts only on the sender's own account (password, own tokens, second factor):
+    every role may send it, for themselves and nobody else. Named so, like `post_roles`, for the write matrix."""
+    wrapped = login_required(view)
+    wrapped.own_account = True  # type: ignore[attr-defined]
+    return wrapped
+
+
 def client_address(request: HttpRequest) -> str:
     """The address the request came from, as the server saw it (a proxy in front should pass the client's on)."""
     return request.META.get("REMOTE_ADDR", "")
