@@ -81,6 +81,7 @@ def test_a_backup_restored_into_a_fresh_directory_passes_the_checks_and_reads_th
     number = _jianguan(source, script=FILL).stdout.strip()
     (source / "evidence" / "ab").mkdir(parents=True)
     (source / "evidence" / "ab" / "ab12").write_bytes(b"evidence bytes")
+    _jianguan(source, "audit", "checkpoint")  # the restored chain is held against it, under the restored key
     where = _jianguan(source, "datakey", "where").stdout
     assert str(source / "data_key") in where
 
@@ -99,6 +100,8 @@ def test_a_backup_restored_into_a_fresh_directory_passes_the_checks_and_reads_th
     assert (fresh / "data_key").read_text() == (source / "data_key").read_text()
     assert _jianguan(fresh, script=READ_BACK).stdout.split() == [ID_NUMBER, "1", "1"]
     assert _jianguan(fresh, "enforcement", "verify", number).returncode == 0
+    assert (fresh / "checkpoint_key").read_text() == (source / "checkpoint_key").read_text()
+    assert "2 个已签名检查点" in _jianguan(fresh, "audit", "verify").stdout  # its row and its file, both restored
 
     again = _jianguan(fresh, "restore", str(archive), check=False)  # not a fresh directory any more
     assert again.returncode != 0 and "不是空的" in again.stderr

@@ -186,7 +186,8 @@ def restore(source: Path) -> Restored:
         raise KeepingError("环境变量 JIANGUAN_DATA_KEY 与备份中的数据密钥不同：恢复后已加密的个人证件号码将无法读取；"
                            "请取消该变量或设为备份中的密钥后重试")
     journals = [database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
-    start_up = {"data_key", "secret_key", database.name, *(j.name for j in journals)}  # what a start-up makes
+    # What a start-up makes by itself (keys generated when unset, an empty database): replaced by the backup's.
+    start_up = {"data_key", "secret_key", "checkpoint_key", database.name, *(j.name for j in journals)}
     existing = [p for p in (var_dir.rglob("*") if var_dir.exists() else []) if p.is_file()
                 and p.relative_to(var_dir).as_posix() not in start_up and p.relative_to(var_dir).parts[0] != "static"]
     if _has_tables(database) or existing:
@@ -205,10 +206,13 @@ def restore(source: Path) -> Restored:
             target = var_dir / name[len(FILES_PREFIX):]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        if name in (KEY_MEMBER, FILES_PREFIX + "secret_key"):
+        if name in (KEY_MEMBER, FILES_PREFIX + "secret_key", FILES_PREFIX + "checkpoint_key"):
             target.chmod(0o600)
         written.append(str(target))
-    settings.JIANGUAN_DATA_KEY = key  # this process goes on with the restored key
+    settings.JIANGUAN_DATA_KEY = key  # this process goes on with the restored keys
+    signing = contents.get(FILES_PREFIX + "checkpoint_key")
+    if signing is not None and not os.environ.get("JIANGUAN_CHECKPOINT_KEY"):
+        settings.JIANGUAN_CHECKPOINT_KEY = base64.b64decode(signing.strip(), validate=True)
     return Restored(manifest=manifest, files=len(contents), written=written,
                     key_source="JIANGUAN_DATA_KEY" if from_env else str(var_dir / "data_key"))
 
