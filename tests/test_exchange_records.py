@@ -145,18 +145,19 @@ def test_the_template_record_and_one_with_every_optional_field_empty_are_stored(
     assert OutboxRecord.objects.filter(standard=name, call=call).count() == 2
 
 
-def _refuse_name(name: str) -> None:
-    """A database rule refusing rows of this name: a storage failure that is nobody's input error."""
-    table = Inspection._meta.db_table
+def _refuse_inserts(table: str, *, name: str | None = None) -> None:
+    """A database rule refusing new rows of `table` (those called `name`, if given): a storage failure that is
+    nobody's input error."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("CREATE FUNCTION refuse_row() RETURNS trigger AS $$ BEGIN "
                            "RAISE EXCEPTION 'refused by the database'; END $$ LANGUAGE plpgsql")
             cursor.execute(f"CREATE TRIGGER refuse_row BEFORE INSERT ON {table} FOR EACH ROW "
-                           f"WHEN (NEW.name = '{name}') EXECUTE FUNCTION refuse_row()")
+                           + (f"WHEN (NEW.name = '{name}') " if name else "") + "EXECUTE FUNCTION refuse_row()")
         else:
-            cursor.execute(f"CREATE TRIGGER refuse_row BEFORE INSERT ON {table} WHEN NEW.name = '{name}' "
-                           "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END")
+            cursor.execute(f"CREATE TRIGGER refuse_row BEFORE INSERT ON {table} "
+                           + (f"WHEN NEW.name = '{name}' " if name else "")
+                           + "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END")
 
 
 def test_a_row_the_database_refuses_is_a_storage_failure_not_a_conflict(library, persona):
@@ -164,7 +165,7 @@ def test_a_row_the_database_refuses_is_a_storage_failure_not_a_conflict(library,
     sender, _ = system_client(persona)
     good, bad = ours(std, template("inspection"), 5, library), ours(std, template("inspection"), 6, library)
     bad["name"] = "存储失败"
-    _refuse_name("存储失败")
+    _refuse_inserts(Inspection._meta.db_table, name="存储失败")
     answer = sender.post("/api/v1/exchange/inspection/records", json.dumps([good, bad], ensure_ascii=False),
                          content_type="application/json").json()
     assert answer["accepted"] == 1
@@ -186,23 +187,14 @@ def test_a_call_whose_processing_fails_is_marked_failed_and_nothing_of_it_is_sto
     std = standards.get("inspection")
     sender, _ = system_client(persona)
     record = ours(std, template("inspection"), 8, library)
-    table = OutboxRecord._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("CREATE FUNCTION refuse_outbox() RETURNS trigger AS $$ BEGIN "
-                           "RAISE EXCEPTION 'outbox refused by the database'; END $$ LANGUAGE plpgsql")
-            cursor.execute(f"CREATE TRIGGER refuse_outbox BEFORE INSERT ON {table} FOR EACH ROW "
-                           "EXECUTE FUNCTION refuse_outbox()")
-        else:
-            cursor.execute(f"CREATE TRIGGER refuse_outbox BEFORE INSERT ON {table} "
-                           "BEGIN SELECT RAISE(ABORT, 'outbox refused by the database'); END")
+    _refuse_inserts(OutboxRecord._meta.db_table)
     sender.raise_request_exception = False
     response = sender.post("/api/v1/exchange/inspection/records", json.dumps([record], ensure_ascii=False),
                            content_type="application/json")
     assert response.status_code == 500 and response.json()["code"] == "internal_error"
     call = ExchangeCall.objects.get()
     assert call.status == CallStatus.FAILED and call.error_code == "processing_failed"
-    assert call.outcome["error"]["message"].startswith("outbox refused by the database")
+    assert call.outcome["error"]["message"].startswith("refused by the database")
     assert json.loads(open_body(call.raw)) == [record]  # the body is kept as received
     assert not Inspection.objects.filter(record_id=record["record_id"]).exists()
     assert AuditEvent.objects.filter(verb="exchange.call_failed", target_id=str(call.pk)).exists()

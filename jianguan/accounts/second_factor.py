@@ -42,7 +42,8 @@ def grouped_secret(device: TOTPDevice) -> str:
 
 
 def is_verified(request: object) -> bool:
-    """Whether this session's user showed their second factor (django-otp's middleware keeps the device)."""
+    """Whether the signed-in person showed their second factor in the browser's current sign-in (django-otp's
+    middleware keeps the device)."""
     user = getattr(request, "user", None)
     check = getattr(user, "is_verified", None)
     return bool(check and check())

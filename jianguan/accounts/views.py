@@ -66,7 +66,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             actor=request.user, old_password=form.cleaned_data["old_password"],
             new_password=form.cleaned_data["new_password"]), _("密码已修改，原有访问令牌均已撤销"))
         if done is not None:
-            update_session_auth_hash(request, done)  # this session stays signed in
+            update_session_auth_hash(request, done)  # the browser that changed it stays signed in
     else:
         messages.error(request, _("请填写当前密码和新密码"))
     return redirect("accounts:account")
