@@ -48,9 +48,11 @@ lint: install
 	$(VENV)/bin/ruff check jianguan tests bench provsim
 	$(VENV)/bin/lint-imports
 
+# The two databases' runs side by side (each is one process; the machine has two cores), each run's output printed
+# whole when it ends.
 test: install lint
 	scripts/system-packages
-	$(MAKE) test-sqlite test-postgresql
+	$(MAKE) --output-sync=target -j2 test-sqlite test-postgresql
 
 test-sqlite: install
 	$(PY) -m pytest -q
