@@ -16,7 +16,7 @@ help:
 	@echo "make demo        运行演示环境（SQLite，演示数据与账号）http://127.0.0.1:8000"
 	@echo "make demo-reset  清空演示数据后重新开始"
 	@echo "make test        安装依赖并运行全部测试（SQLite 与 PostgreSQL，含浏览器测试）"
-	@echo "make lint        代码检查（ruff、依赖方向）"
+	@echo "make lint        代码检查（ruff、依赖方向、类型检查）"
 	@echo "make bench       性能基准，写入 bench/results.json 与 BENCHMARKS.md"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -47,6 +47,7 @@ demo-reset:
 lint: install
 	$(VENV)/bin/ruff check jianguan tests bench provsim
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 # The two databases' runs side by side (each is one process; the machine has two cores), each run's output printed
 # whole when it ends.

@@ -216,12 +216,12 @@ def validation_envelope(errors: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _message(error: dict[str, Any]) -> str:
     field = _field_name(error.get("loc", []))
-    reason = _PYDANTIC_MESSAGES.get(error.get("type", ""), error.get("msg", "无效"))
+    reason = str(_PYDANTIC_MESSAGES.get(error.get("type", ""), error.get("msg", "无效")))
     if "{" in reason:
         try:
             reason = reason.format(field=field, **(error.get("ctx") or {}))
         except (KeyError, IndexError, ValueError):
-            reason = error.get("msg", "无效")
+            reason = str(error.get("msg", "无效"))
         if error.get("type") == "missing" or error.get("type") == "extra_forbidden":
             return reason
     return f"字段“{field}”{reason}" if field else reason
@@ -238,8 +238,9 @@ def install_error_envelope(api: NinjaAPI) -> None:
         response = respond(request, exc.as_envelope(), exc.status)
         for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After of a delayed sign-in
             response[name] = value
-        if getattr(exc, "retry_after", None):
-            response["Retry-After"] = str(exc.retry_after)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
         return response
 
     @api.exception_handler(ValidationError)

@@ -54,7 +54,7 @@ def ids_by(model: type[models.Model], field: str, values: Sequence[str]) -> dict
     return dict(rows)
 
 
-def binary_rows(queryset: models.QuerySet) -> list[tuple[Any, ...]]:
+def binary_rows(queryset: models.QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """The rows of a `values_list` queryset, read on PostgreSQL in binary form: bytea arrives as bytes, not as
     hexadecimal text to decode (a quarter of the time for the tens of MB of a draw's inputs)."""
     if connection.vendor != "postgresql":

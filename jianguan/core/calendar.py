@@ -35,7 +35,7 @@ def is_working_day(day: dt.date, *, overrides: dict[dt.date, bool] | None = None
     if day in overrides:
         return overrides[day]
     if day.year in _package_years():
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     # The administrator's dates for this year (already applied above), otherwise the ordinary week.
     return day.weekday() < 5
 

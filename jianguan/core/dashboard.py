@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .calendar import unknown_years
+from .http import holds_role
 from .registry import Card
 from .roles import Role
 
 
 def cards(request: HttpRequest) -> list[Card]:
-    if not request.user.has_role(Role.SYSTEM_ADMIN, Role.DATA_ADMIN):
+    if not holds_role(request, Role.SYSTEM_ADMIN, Role.DATA_ADMIN):
         return []
     missing = unknown_years(start=timezone.localdate())
     if not missing:

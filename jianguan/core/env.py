@@ -6,9 +6,11 @@ message that says which variable and what was expected (中文 first, the rule i
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,7 +37,7 @@ class Env:
     def str(self, name: str, default: str) -> str:
         return self.source.get(name, default)
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: bool) -> bool:
         raw = self.source.get(name)
         if raw is None:
             return default
@@ -46,7 +48,7 @@ class Env:
             return False
         raise EnvError(name, "布尔值（true/false）", "a boolean (true/false/1/0)", raw)
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, minimum: int | None = None) -> int:
         raw = self.source.get(name)
         if raw is None:
             return default
@@ -58,23 +60,23 @@ class Env:
             raise EnvError(name, f"不小于 {minimum} 的整数", f"an integer >= {minimum}", raw)
         return value
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(self, name: builtins.str, default: list[builtins.str]) -> list[builtins.str]:
         raw = self.source.get(name)
         if raw is None:
             return list(default)
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+    def choice(self, name: builtins.str, default: builtins.str, choices: tuple[builtins.str, ...]) -> builtins.str:
         raw = self.source.get(name, default).strip()
         if raw not in choices:
             raise EnvError(name, "以下之一：" + "、".join(choices), "one of " + ", ".join(choices), raw)
         return raw
 
-    def path(self, name: str, default: Path) -> Path:
+    def path(self, name: builtins.str, default: Path) -> Path:
         raw = self.source.get(name)
         return Path(raw).expanduser().resolve() if raw else default
 
-    def database(self, name: str, default: str) -> dict:
+    def database(self, name: builtins.str, default: builtins.str) -> dict[builtins.str, Any]:
         raw = self.source.get(name, default)
         try:
             return parse_database_url(raw)
@@ -85,7 +87,7 @@ class Env:
             ) from None
 
 
-def parse_database_url(url: str) -> dict:
+def parse_database_url(url: str) -> dict[str, Any]:
     """Turn `sqlite:///relative.db`, `sqlite:////abs.db` or `postgresql://u:p@h:5432/db?opt=v` into DATABASES."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":

@@ -16,35 +16,39 @@ from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
+View = Callable[..., HttpResponse]
 
-def role_required(*roles: str) -> Callable:
+
+def role_required(*roles: str) -> Callable[[View], View]:
     """Signed in, and holding one of `roles` (403 otherwise)."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_role(*roles):
+            if not holds_role(request, *roles):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
 
-        wrapped.post_roles = frozenset(roles)  # type: ignore[attr-defined]  (read by the write matrix test)
+        wrapped.post_roles = frozenset(roles)  # type: ignore[attr-defined]  # read by the write matrix test
         return wrapped
 
     return decorator
 
 
-def post_roles(*roles: str) -> Callable:
+def post_roles(*roles: str) -> Callable[[View], View]:
     """A page every signed-in reader may see whose form (POST) only holders of `roles` may send (403 otherwise).
     Every page that accepts POST names its roles, here or with `role_required`."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST" and not request.user.has_role(*roles):
+            if request.method == "POST" and not holds_role(request, *roles):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            response: HttpResponse = view(request, *args, **kwargs)
+            return response
 
         wrapped.post_roles = frozenset(roles)  # type: ignore[attr-defined]
         return wrapped
@@ -52,7 +56,7 @@ def post_roles(*roles: str) -> Callable:
     return decorator
 
 
-def own_account(view: Callable) -> Callable:
+def own_account(view: View) -> View:
     """A signed-in page whose form acts only on the sender's own account (password, own tokens, second factor):
     every role may send it, for themselves and nobody else. Named so, like `post_roles`, for the write matrix."""
     wrapped = login_required(view)
@@ -60,12 +64,18 @@ def own_account(view: Callable) -> Callable:
     return wrapped
 
 
+def holds_role(request: HttpRequest, *roles: str) -> bool:
+    """Whether the signed-in user holds one of `roles` (the user model, in accounts, defines `has_role`)."""
+    has_role = getattr(request.user, "has_role", None)
+    return bool(has_role and has_role(*roles))
+
+
 def client_address(request: HttpRequest) -> str:
     """The address the request came from, as the server saw it (a proxy in front should pass the client's on)."""
-    return request.META.get("REMOTE_ADDR", "")
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def page_of(request: HttpRequest, items: Any, per_page: int = 25, *, count: int | None = None) -> Page:
+def page_of(request: HttpRequest, items: Any, per_page: int = 25, *, count: int | None = None) -> Page[Any]:
     """The requested page of `items`; `count`, when the caller knows it already, saves counting them again."""
     paginator = Paginator(items, per_page)
     if count is not None:

@@ -22,7 +22,7 @@ class Among(Lookup):
     def get_prep_lookup(self) -> list[Any]:
         return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]

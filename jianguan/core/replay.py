@@ -26,7 +26,9 @@ def fields(model: type[Model], excluded: Iterable[str] = ()) -> list[str]:
 
 def state_of(model: type[Model], pk: int, excluded: Iterable[str] = ()) -> dict[str, Any]:
     """The row's replayed columns as stored now, in their canonical JSON form."""
-    return to_jsonable(model.objects.filter(pk=pk).values(*fields(model, excluded)).get())
+    row = model._base_manager.filter(pk=pk).values(*fields(model, excluded)).get()
+    state: dict[str, Any] = to_jsonable(row)
+    return state
 
 
 def changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:

@@ -60,7 +60,7 @@ class HasScope(Protocol):
     scope: Scope
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[Any, Any]):
     """A queryset whose model declares `scope_department_field` and/or `scope_region_field`.
 
     A model with only a region field (the object library: market entities belong to no department) is scoped by

@@ -70,7 +70,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
+        return str(value.isoformat())[:10]
     return str(value).strip()
 
 
@@ -127,7 +127,8 @@ def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
                notes: Sequence[str] | None = None, widths: Sequence[int] | None = None) -> bytes:
     """An xlsx workbook with one sheet: bold header, frozen first row, optional notes row under the header."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.create_sheet(index=0)
+    book.remove(book.worksheets[1])
     sheet.title = title[:31]
     sheet.append(list(headers))
     for cell in sheet[1]:
