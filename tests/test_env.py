@@ -1,6 +1,8 @@
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +50,14 @@ def test_start_up_refuses_a_wrong_value_with_its_name(tmp_path):
                           check=False)
     assert done.returncode != 0
     assert "JIANGUAN_LOGIN_MAX_FAILURES" in done.stderr
+
+
+def test_env_example_names_every_variable_the_code_reads():
+    """A deployment learns its settings from .env.example: every variable read from the environment is there."""
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    pattern = re.compile(r"""(?:env\.\w+\(|environ(?:\.get)?[\[(])\s*["']((?:JIANGUAN|PROVSIM)_[A-Z0-9_]+)["']""")
+    read = {name for folder in ("jianguan", "provsim") for path in (root / folder).rglob("*.py")
+            for name in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert len(read) > 30  # the pattern finds the reads at all
+    assert sorted(name for name in read if name not in example) == []
