@@ -417,7 +417,7 @@ def test_evidence_is_stored_once_and_checked(world, api):
     assert _upload(client, inspection.pk, gif, name="a.jpg").json()["code"] == "evidence_type"
     wrong = _upload(client, inspection.pk, photo, sha256="0" * 64)
     assert wrong.status_code == 400 and wrong.json()["code"] == "evidence_hash_mismatch"
-    with override_settings(JIANGUAN_INSPECTION_EVIDENCE_MAX_MB=1):
+    with override_settings(JIANGUAN_INSPECTION_EVIDENCE_MAX_BYTES=1024 * 1024):
         big = photo + b"\x00" * (1024 * 1024)
         assert _upload(client, inspection.pk, big).json()["code"] == "evidence_too_large"
     mp4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 32

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, SystemActor
 from jianguan.core.codes import uscc_error
 from jianguan.core.errors import DomainError, NotFound, ValidationFailed

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.catalog.models import CatalogVersion, ImplementationVersion
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
+from jianguan.subjects.contracts import entity_rows
 from jianguan.subjects.models import EntityType
-from jianguan.subjects.seed import entity_rows
 
 from .models import Coercion, Inspection, OtherAction, Penalty
 

@@ -11,15 +11,15 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.catalog.contracts import require_in_force, require_item_in_force
 from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash
 from jianguan.core.validation import not_future, parse_amount, parse_date
+from jianguan.subjects.contracts import require_entity, require_ric
 from jianguan.subjects.models import EntityType, Person, SupervisedObject
-from jianguan.subjects.services import require_entity, require_ric
 
 from .models import Coercion, CoercionKind, IdType, Inspection, OtherAction, PartyNature, Penalty
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
-from jianguan.accounts.api_auth import allow
+from jianguan.accounts.contracts import allow
 from jianguan.accounts.models import Department
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
 from jianguan.core.errors import NotFound, ValidationFailed

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 
-from jianguan.accounts import services as accounts
+from jianguan.accounts import contracts as accounts
 from jianguan.accounts.models import Department, RegionKind, User
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext

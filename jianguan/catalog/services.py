@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind, User
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.canonical import canonical_json
 from jianguan.core.errors import AccessDenied, NotFound, ValidationFailed
 from jianguan.core.roles import Role

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from jianguan.core.api import ErrorOut, require_reader
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.roles import ApiScope
-from jianguan.subjects.api import EntityOut
+from jianguan.subjects.contracts import EntityOut
 
 from . import selectors
 

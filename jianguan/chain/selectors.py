@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from jianguan.core.registry import ChainEntry, ChainQuery, chain_providers
 from jianguan.core.scoping import HasScope
-from jianguan.subjects import selectors as subjects
+from jianguan.subjects import contracts as subjects
 from jianguan.subjects.contracts import EntityCard
 
 

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, OfficerCredential, User
-from jianguan.audit import selectors as audit_selectors
-from jianguan.audit.services import record
-from jianguan.behaviour import services as behaviour
+from jianguan.audit import contracts as audit
+from jianguan.audit.contracts import record
+from jianguan.behaviour import contracts as behaviour
 from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
 from jianguan.core import replay
@@ -239,7 +239,7 @@ STATE_KEY = "record_state"
 def _recorded_state(row: Any) -> dict[str, Any]:
     """The row's columns changed since its history's last recorded state, for the audit event of the step: the
     measure's or enforcement's state is the replay of its audit events (`jianguan coercion verify`, ADR 0023)."""
-    history = audit_selectors.target_payloads(target_type=row._meta.label_lower, target_id=str(row.pk))
+    history = audit.target_payloads(target_type=row._meta.label_lower, target_id=str(row.pk))
     changes = replay.changes(replay.fold(p.get(STATE_KEY) for p in history if isinstance(p, dict)),
                              replay.state_of(type(row), row.pk))
     return {STATE_KEY: changes} if changes else {}

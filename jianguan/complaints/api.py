@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
-from jianguan.accounts.api_auth import allow
+from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, principal, require_person, require_reader
 from jianguan.core.roles import ApiScope, Role
 

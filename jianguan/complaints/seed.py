@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Region
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.calendar import add_working_days
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
-from jianguan.subjects.seed import entity_rows
+from jianguan.subjects.contracts import entity_rows
 
 from . import routing
 from .models import Category, Complaint, ComplaintKind, ComplaintStatus

@@ -19,13 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Region, User
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
 from jianguan.core.tabular import ImportRefused, Problem, read_table
-from jianguan.subjects.services import require_entity
+from jianguan.subjects.contracts import require_entity
 
 from . import routing
 from .models import Category, Channel, Complaint, ComplaintImport, ComplaintKind, ComplaintStatus, ComplaintStep

@@ -284,7 +284,7 @@ OTP_TOTP_ISSUER = JIANGUAN_SITE_NAME or "jianguan"  # the name authenticator app
 # --- enforcement and field work ----------------------------------------------------------------------------
 # Largest evidence file of a case, in bytes, and of a photo or video attached to an inspection, in MiB.
 JIANGUAN_EVIDENCE_MAX_BYTES = env.int("JIANGUAN_EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
-JIANGUAN_INSPECTION_EVIDENCE_MAX_MB = env.int("JIANGUAN_INSPECTION_EVIDENCE_MAX_MB", 50, minimum=1)
+JIANGUAN_INSPECTION_EVIDENCE_MAX_BYTES = env.int("JIANGUAN_INSPECTION_EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 # Procedure rules per line (department kind=rule set: samr, mee, general); a line not named uses general.
 try:
     JIANGUAN_PROCEDURE_RULES = procedure.parse_lines(env.list(

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError
 
-from jianguan.accounts.api_auth import allow
+from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, InputSchema, require_reader
 from jianguan.core.roles import ApiScope, Role
 

@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, Region
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
+from jianguan.subjects.contracts import entity_rows
 from jianguan.subjects.models import EntityStatus, Licence, MarketEntity
-from jianguan.subjects.seed import entity_rows
 
 from .models import CreditKind, CreditRecord
 

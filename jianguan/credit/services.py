@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.codes import uscc_error
 from jianguan.core.tabular import ImportRefused, Problem, read_table

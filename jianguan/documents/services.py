@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.errors import ValidationFailed
 

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 from jianguan.documents import contracts as documents
 

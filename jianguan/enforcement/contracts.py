@@ -12,6 +12,8 @@ from jianguan.core.actors import Actor
 
 from . import selectors, services
 from .models import Case
+from .services import clue_from_inspection as clue_from_inspection
+from .services import evidence_path as evidence_path
 
 
 @dataclass(frozen=True)

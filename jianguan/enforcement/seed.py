@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from jianguan.accounts import services as accounts
+from jianguan.accounts import contracts as accounts
 from jianguan.accounts.models import Department, DepartmentKind, OfficerCredential, User
 from jianguan.behaviour.models import Inspection
 from jianguan.catalog.models import CatalogVersion, ImplementationVersion

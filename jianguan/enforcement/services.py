@@ -22,12 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, Region, User
-from jianguan.audit.services import record
-from jianguan.behaviour import services as behaviour
+from jianguan.audit.contracts import record
+from jianguan.behaviour import contracts as behaviour
+from jianguan.behaviour.contracts import PENALTY_KINDS
 from jianguan.behaviour.models import Inspection, Penalty
-from jianguan.behaviour.services import PENALTY_KINDS
 from jianguan.catalog.contracts import require_in_force, require_item_in_force
-from jianguan.complaints import services as complaints
+from jianguan.complaints import contracts as complaints
 from jianguan.complaints.models import ComplaintKind
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.canonical import to_jsonable
@@ -36,8 +36,8 @@ from jianguan.core.protect import unseal
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_amount
 from jianguan.documents import contracts as documents
+from jianguan.subjects.contracts import person_register, require_entity
 from jianguan.subjects.models import EntityType
-from jianguan.subjects.services import person_register, require_entity
 
 from . import casefile, deadlines, history, policy, procedure, workflow
 from .models import (

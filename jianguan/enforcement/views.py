@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.models import User
-from jianguan.behaviour.services import PENALTY_KINDS
-from jianguan.complaints import selectors as complaint_selectors
+from jianguan.behaviour.contracts import PENALTY_KINDS
+from jianguan.complaints import contracts as complaints
 from jianguan.core.http import attempt, page_of, post_roles, render_page, role_required
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
@@ -292,7 +292,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 @role_required(Role.OFFICER)
 def clue_from_complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """转为案件线索: the complaint page's button; the clue's 15-working-day check clock starts at receipt."""
-    complaint_selectors.complaint_get(reader=request.user, complaint_id=complaint_id)
+    complaints.complaint_get(reader=request.user, complaint_id=complaint_id)
     clue = services.clue_from_complaint(actor=request.user, complaint_id=complaint_id,
                                         note=request.POST.get("note", ""))
     messages.success(request, _("已转为案件线索：案件编号 %(case)s（线索编号 %(number)s），核查期限 %(due)s。") % {

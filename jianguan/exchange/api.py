@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import AuthorizationError
 
-from jianguan.accounts.api_auth import allow
+from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, principal
 from jianguan.core.roles import ApiScope
 

@@ -36,10 +36,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind
-from jianguan.audit.checkpoints import document as checkpoint_document
+from jianguan.audit.contracts import checkpoint_document, record
 from jianguan.audit.models import Checkpoint
-from jianguan.audit.services import record
-from jianguan.behaviour import services as behaviour
+from jianguan.behaviour import contracts as behaviour
 from jianguan.behaviour.models import Source as BehaviourSource
 from jianguan.core.actors import Actor, SystemActor
 from jianguan.core.bulk import bulk_insert

@@ -32,7 +32,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.db.models import F
 from django.utils import timezone
 
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, SystemActor
 
 from . import collect, repairs

@@ -34,7 +34,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.utils import timezone
 
 from jianguan.accounts.models import ApiClient, Department, Region
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.behaviour.models import Coercion, Inspection, OtherAction, Penalty
 from jianguan.behaviour.models import Source as BehaviourSource
 from jianguan.core.actors import actor_ref

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 
 from . import quality, standards

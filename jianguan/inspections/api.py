@@ -14,7 +14,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from jianguan.accounts.api_auth import allow
+from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person
 from jianguan.core.roles import Role
 

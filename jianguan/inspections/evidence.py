@@ -16,8 +16,8 @@ from jianguan.core.errors import ValidationFailed
 HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
 MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash"})
 TYPES_LABEL = "JPEG、PNG、HEIC 照片或 MP4 视频"
-# Largest file accepted, in MiB (JIANGUAN_INSPECTION_EVIDENCE_MAX_MB). [config]
-DEFAULT_MAX_MB = 50
+# Largest file accepted, in bytes (JIANGUAN_INSPECTION_EVIDENCE_MAX_BYTES). [config]
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SIGNATURE_MAX_BYTES = 512 * 1024
 
 
@@ -44,7 +44,7 @@ def sniff(data: bytes) -> FileType | None:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "JIANGUAN_INSPECTION_EVIDENCE_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024
+    return int(getattr(settings, "JIANGUAN_INSPECTION_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
 def check(data: bytes, claimed_sha256: str) -> tuple[FileType, str]:

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind, User
-from jianguan.catalog.contracts import OutsideTheList, require_in_force
-from jianguan.catalog.selectors import implementation_versions
+from jianguan.catalog.contracts import OutsideTheList, implementation_versions, require_in_force
 from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext

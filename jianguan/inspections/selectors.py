@@ -14,10 +14,10 @@ from jianguan.catalog.contracts import (
     OutsideTheList,
     check_frequencies,
     frequency_label,
+    implementation_versions,
     period_start,
     require_in_force,
 )
-from jianguan.catalog.selectors import implementation_versions
 from jianguan.core.roles import Role
 
 from . import checklist as lists

@@ -23,17 +23,17 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from jianguan.accounts.models import Department, User
-from jianguan.audit.services import record
-from jianguan.behaviour import services as behaviour
+from jianguan.audit.contracts import record
+from jianguan.behaviour import contracts as behaviour
 from jianguan.catalog.contracts import require_in_force
 from jianguan.core.actors import Actor
 from jianguan.core.canonical import canonical_json, to_jsonable
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.protect import lookup_hash, unseal
 from jianguan.documents import contracts as documents
-from jianguan.enforcement import services as enforcement
+from jianguan.enforcement import contracts as enforcement
+from jianguan.subjects.contracts import require_entity, require_ric
 from jianguan.subjects.models import Person, SupervisedObject
-from jianguan.subjects.services import require_entity, require_ric
 
 from . import checklist as lists
 from . import evidence as files

@@ -106,8 +106,8 @@ def _references() -> Iterable[str]:
 
 def _readable() -> Iterable[str]:
     from jianguan.documents.models import IssuedDocument
+    from jianguan.enforcement.contracts import evidence_path
     from jianguan.enforcement.models import CaseFile, Evidence
-    from jianguan.enforcement.services import evidence_path
 
     for pk, number, pdf, digest in IssuedDocument.objects.values_list("pk", "number", "pdf", "sha256").order_by(
             "pk").iterator(chunk_size=200):

@@ -40,7 +40,7 @@ from django.db import connections, transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 from jianguan.core.protect import key_id, lookup_hash, seal, unseal
 
@@ -245,7 +245,7 @@ def _opens(key: bytes) -> bool | None:
 
 
 def _reseal_json(value: Any, old: bytes, new: bytes) -> tuple[Any, int]:
-    from jianguan.exchange.sealing import PREFIX
+    from jianguan.exchange.contracts import PREFIX
 
     if isinstance(value, str) and value.startswith(PREFIX):
         return PREFIX + seal(unseal(value[len(PREFIX):], key=old), key=new), 1
@@ -262,8 +262,8 @@ def _reseal_json(value: Any, old: bytes, new: bytes) -> tuple[Any, int]:
 
 
 def _reseal(old: bytes, new: bytes) -> dict[str, int]:
+    from jianguan.exchange.contracts import PREFIX, open_body, seal_body
     from jianguan.exchange.models import ExchangeCall, OutboxRecord, RepairItem
-    from jianguan.exchange.sealing import PREFIX, open_body, seal_body
     from jianguan.subjects.models import Person
 
     counts = {"persons": 0, "exchange_bodies": 0, "outbox_values": 0, "repair_values": 0}

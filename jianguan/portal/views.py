@@ -16,9 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from jianguan.accounts import second_factor, services
+from jianguan.accounts import contracts as accounts
 from jianguan.accounts.models import User
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.http import client_address
 from jianguan.core.registry import dashboard_cards
 
@@ -35,9 +35,9 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).select_related("department").first()
 
 
-def _refused(request: HttpRequest, template_context: dict, exc: services.LoginRefused) -> HttpResponse:
+def _refused(request: HttpRequest, template_context: dict, exc: accounts.LoginRefused) -> HttpResponse:
     response = render(request, "portal/login.html", {**template_context, "error": exc.message},
-                      status=exc.status if isinstance(exc, services.LoginDelayed) else 200)
+                      status=exc.status if isinstance(exc, accounts.LoginDelayed) else 200)
     for name, value in getattr(exc, "headers", {}).items():
         response[name] = value
     return response
@@ -48,7 +48,7 @@ def _complete(request: HttpRequest, user: User, device: object, next_url: str) -
     django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
         otp_login(request, device)
-    services.signed_in(user=user, second_factor_used=device is not None)
+    accounts.signed_in(user=user, second_factor_used=device is not None)
     return redirect(next_url or "portal:dashboard")
 
 
@@ -65,19 +65,19 @@ def login(request: HttpRequest) -> HttpResponse:
     if pending is not None:
         context = {"form": None, "otp_step": True, "next": next_url}
         try:
-            device = services.second_factor_verify(user=pending, code=request.POST["otp"], address=address)
-        except services.LoginRefused as exc:
+            device = accounts.second_factor_verify(user=pending, code=request.POST["otp"], address=address)
+        except accounts.LoginRefused as exc:
             return _refused(request, context, exc)
         return _complete(request, pending, device, next_url)
     form = LoginForm(request.POST or None) if "otp" not in request.POST else LoginForm()
     context = {"form": form, "next": next_url}
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.authenticate(username=form.cleaned_data["username"],
+            user = accounts.authenticate(username=form.cleaned_data["username"],
                                          password=form.cleaned_data["password"], address=address)
-        except services.LoginRefused as exc:
+        except accounts.LoginRefused as exc:
             return _refused(request, context, exc)
-        if second_factor.required_for(user) and second_factor.confirmed_device(user) is not None:
+        if accounts.required_for(user) and accounts.confirmed_device(user) is not None:
             request.session[PENDING] = {"user": user.pk, "at": time.time()}
             return render(request, "portal/login.html", {"form": None, "otp_step": True, "next": next_url})
         # Someone who must use a second factor but has none yet is signed in only to enrol one (the middleware).

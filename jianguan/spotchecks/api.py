@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from jianguan.accounts.api_auth import AUTH
+from jianguan.accounts.contracts import AUTH
 from jianguan.core.api import ErrorOut, page_bounds, principal, require_reader
 from jianguan.core.errors import NotFound
 from jianguan.core.roles import ApiScope

@@ -22,8 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, OfficerCredential, Region, User
-from jianguan.audit.services import record
-from jianguan.behaviour import services as behaviour
+from jianguan.audit.contracts import record
+from jianguan.behaviour import contracts as behaviour
 from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, parse_ratio, require_in_force
 from jianguan.core.actors import Actor
 from jianguan.core.bulk import binary_rows, bulk_insert, ids_by
@@ -31,12 +31,12 @@ from jianguan.core.calendar import add_working_days
 from jianguan.core.canonical import canonical_json_plain, parse_json_plain
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role, is_head_of, refuse_same_person
-from jianguan.credit import services as credit
+from jianguan.credit import contracts as credit
 from jianguan.credit.models import CreditKind
-from jianguan.enforcement import services as enforcement
+from jianguan.enforcement import contracts as enforcement
 from jianguan.inspections import contracts as inspections
+from jianguan.subjects.contracts import require_entity
 from jianguan.subjects.models import EntityStatus, MarketEntity
-from jianguan.subjects.services import require_entity
 
 from . import protocol
 from .models import (

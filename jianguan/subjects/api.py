@@ -13,7 +13,7 @@ from jianguan.core.api import ErrorOut, Page, paginate, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import selectors
-from .contracts import EntityCard
+from .cards import EntityCard
 
 router = Router(tags=["监管对象 subjects"])
 JSON_TYPE = "application/json; charset=utf-8"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from faker.providers.person.zh_CN import Provider as PersonProvider
 
 from jianguan.accounts.models import Region, RegionKind, RegionLevel
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.codes import USCC_ALPHABET, org_code_check_char, uscc_check_char
 from jianguan.core.registry import SeedStep

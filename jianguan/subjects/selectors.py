@@ -13,7 +13,7 @@ from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
 from . import search
-from .contracts import EntityCard
+from .cards import EntityCard
 from .models import Industry, MarketEntity
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Region
-from jianguan.audit.services import record
+from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric, ric_error, uscc_error
 from jianguan.core.errors import ValidationFailed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jianguan.audit import selectors as audit_selectors
+from jianguan.audit import contracts as audit
 from jianguan.coercion.models import Enforcement, Measure
 from jianguan.coercion.services import STATE_KEY
 from jianguan.core import replay
@@ -14,7 +14,7 @@ from jianguan.core import replay
 def problems(row) -> list[str]:
     """Where the row differs from the replay of its audit events. Events written before states were recorded:
     the status alone is replayed (each step's `to`)."""
-    history = [p for p in audit_selectors.target_payloads(target_type=row._meta.label_lower, target_id=str(row.pk))
+    history = [p for p in audit.target_payloads(target_type=row._meta.label_lower, target_id=str(row.pk))
                if isinstance(p, dict)]
     expected = dict(replay.fold(p.get(STATE_KEY) for p in history) or {})
     statuses = [p["to"] for p in history if p.get("to")]

@@ -21,9 +21,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from jianguan.accounts.contracts import PERSONAS
 from jianguan.accounts.models import Region, User
-from jianguan.accounts.seed import PERSONAS
-from jianguan.exchange.tasks import snapshot_schedule
+from jianguan.exchange.contracts import snapshot_schedule
 from jianguan.portal import keeping
 
 

@@ -1,0 +1,16 @@
+"""What other apps may use of accounts: who may call a write API, creating an account (demo data), the personas,
+and the steps of signing in that the portal's pages drive."""
+
+from __future__ import annotations
+
+from .api_auth import AUTH as AUTH
+from .api_auth import allow as allow
+from .second_factor import confirmed_device as confirmed_device
+from .second_factor import required_for as required_for
+from .seed import PERSONAS as PERSONAS
+from .services import LoginDelayed as LoginDelayed
+from .services import LoginRefused as LoginRefused
+from .services import authenticate as authenticate
+from .services import second_factor_verify as second_factor_verify
+from .services import signed_in as signed_in
+from .services import user_create as user_create

@@ -1,0 +1,10 @@
+"""What other apps may use of the behaviour library: writing the national behaviour records of an inspection, a
+penalty or a coercive measure, amending one as its next version, and the 处罚种类 dictionary."""
+
+from __future__ import annotations
+
+from .services import PENALTY_KINDS as PENALTY_KINDS
+from .services import coercion_record as coercion_record
+from .services import inspection_record as inspection_record
+from .services import penalty_record as penalty_record
+from .services import record_amend as record_amend

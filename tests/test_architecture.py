@@ -1,0 +1,45 @@
+"""The shape rules the linters cannot see: no app uses another app's private names.
+
+The import rule itself (another app only through its `contracts` or `models`) is held by import-linter
+(`.importlinter`, `scripts/importrules.py`); these tests check what it does not: names, and that the rule bites.
+"""
+
+import ast
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "jianguan"
+
+
+def _app(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "jianguan" else None
+
+
+def test_no_app_imports_another_apps_private_names():
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        own = path.relative_to(PACKAGE).parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and _app(node.module) not in (None, own):
+                found += [f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}"
+                          for alias in node.names if alias.name.startswith("_")]
+    assert found == []
+
+
+def test_the_door_rule_refuses_a_reach_into_another_apps_services(tmp_path):
+    """A copy of the package with one import through a back door fails the lint."""
+    copy = tmp_path / "jianguan"
+    subprocess.run(["cp", "-r", str(PACKAGE), str(copy)], check=True)
+    target = copy / "credit" / "services.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\nfrom jianguan.catalog import selectors  # noqa\n",
+                      encoding="utf-8")
+    for name in (".importlinter", "scripts"):
+        subprocess.run(["cp", "-r", str(ROOT / name), str(tmp_path / name)], check=True)
+    lint = Path(ROOT / ".venv" / "bin" / "lint-imports")
+    command = [str(lint)] if lint.exists() else ["lint-imports"]
+    result = subprocess.run([*command, "--contract", "doors", "--no-cache"], cwd=tmp_path, capture_output=True,
+                            text=True, env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "jianguan.credit.services -> jianguan.catalog.selectors" in result.stdout
