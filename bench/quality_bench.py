@@ -1,6 +1,6 @@
 """Quality-engine benchmark (issue "Data exchange and quality"): records of 行政检查行为 checked per second by
-`jianguan.exchange.quality.check` against a per-record pydantic v2 model of the same rules, in the same run, in one
-process. Goals: at least 100,000 records/s, and at least 3× the pydantic model.
+`jianguan.exchange.quality.engine.check` against a per-record pydantic v2 model of the same rules, in the same run,
+in one process. Goals: at least 100,000 records/s, and at least 3× the pydantic model.
 
 The records are realistic: thousands of entities with valid USCCs (organisations and 个体工商户), a few dozen
 departments with their implementation rows, dates over two years, reports a few days later, pairs of inspectors
@@ -9,7 +9,7 @@ before the check, a value outside its dictionary, a code of the wrong length, a 
 the code, a reference that does not resolve or was not in force, a repeated 记录唯一标识 …). Both sides check
 the references against the same in-memory look-ups and must agree on which records fail.
 
-The engine runs from cold caches (`quality.forget()`: no check character or date remembered from before). The
+The engine runs from cold caches (`engine.forget()`: no check character or date remembered from before). The
 pydantic model validates each record with `model_validate`: types, lengths, patterns and dictionaries (as
 Literal types) in pydantic's core, check characters through jianguan.core.codes, the cross-field rules and the
 references in an after-validator; then a pass over the records finds duplicates.
@@ -44,7 +44,8 @@ from pydantic import (
 
 from jianguan.core import codes
 from jianguan.core.codes import USCC_ALPHABET, build_uscc
-from jianguan.exchange import quality, standards
+from jianguan.exchange import standards
+from jianguan.exchange.quality import engine, reference
 from jianguan.exchange.standards import rules
 from jianguan.exchange.standards import values as v
 
@@ -84,7 +85,7 @@ def world(rng: random.Random, entities: int) -> dict[str, Any]:
         name = f"示例{n}{'个体店' if individual else '商贸有限公司'}"
         people.append((uscc, name, "individual" if individual else "organisation", rng.choice(regions),
                        f"示例区示例路{rng.randint(1, 999)}号"))
-    refs = quality.MemoryRefs(catalog=catalog, implementations=implementations)
+    refs = reference.MemoryRefs(catalog=catalog, implementations=implementations)
     return {"departments": departments, "entities": people, "refs": refs, "late": set(late)}
 
 
@@ -122,7 +123,7 @@ def _faults(rng: random.Random, record: dict[str, Any], previous: dict[str, Any]
         record["form"] = None
 
 
-def make_records(n: int, seed: int = 1, invalid: float = 0.05) -> tuple[list[dict[str, Any]], quality.MemoryRefs]:
+def make_records(n: int, seed: int = 1, invalid: float = 0.05) -> tuple[list[dict[str, Any]], reference.MemoryRefs]:
     """`n` inspection records keyed by ascii ids (as the exchange sends them) and the references they cite."""
     rng = random.Random(seed)
     w = world(rng, max(1000, n // 4))
@@ -267,7 +268,7 @@ class InspectionModel(BaseModel):
         return self
 
 
-def pydantic_check(records: list[dict[str, Any]], refs: quality.MemoryRefs) -> list[bool]:
+def pydantic_check(records: list[dict[str, Any]], refs: reference.MemoryRefs) -> list[bool]:
     """Per record: model_validate; then duplicates of 记录唯一标识 and 检查行为编号 among the records."""
     context = {"refs": refs}
     ok = []
@@ -302,11 +303,11 @@ def measure(n: int, seed: int, rounds: int) -> dict[str, Any]:
     records, refs = make_records(n, seed)
     engine_s, slow_s, engine_wall, slow_wall = [], [], [], []
     for _ in range(rounds):
-        quality.forget()
-        verdicts, cpu, wall = _timed(lambda: quality.check(STANDARD, records, refs=refs))
+        engine.forget()
+        verdicts, cpu, wall = _timed(lambda: engine.check(STANDARD, records, refs=refs))
         engine_s.append(cpu)
         engine_wall.append(wall)
-        quality.forget()  # the model calls jianguan.core.codes, but leave it nothing remembered either
+        engine.forget()  # the model calls jianguan.core.codes, but leave it nothing remembered either
         baseline, cpu, wall = _timed(lambda: pydantic_check(records, refs))
         slow_s.append(cpu)
         slow_wall.append(wall)
@@ -314,8 +315,8 @@ def measure(n: int, seed: int, rounds: int) -> dict[str, Any]:
         if engine_ok != baseline:
             differ = [i for i, (a, b) in enumerate(zip(engine_ok, baseline, strict=True)) if a != b]
             raise SystemExit(f"engine and pydantic model disagree on {len(differ)} records, e.g. {differ[:5]}")
-    engine, slow = statistics.median(engine_s), statistics.median(slow_s)
-    return {"records": n, "engine_rps": round(n / engine), "pydantic_rps": round(n / slow),
+    fast, slow = statistics.median(engine_s), statistics.median(slow_s)
+    return {"records": n, "engine_rps": round(n / fast), "pydantic_rps": round(n / slow),
             "ratio": round(statistics.median(p / e for p, e in zip(slow_s, engine_s, strict=True)), 2),
             "invalid": engine_ok.count(False), "rounds": rounds,
             "engine_cpu_s": [round(x, 3) for x in engine_s], "pydantic_cpu_s": [round(x, 3) for x in slow_s],

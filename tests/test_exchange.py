@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.behaviour.models import Inspection
 from jianguan.core.codes import ric_check_char
-from jianguan.exchange import push, services
+from jianguan.exchange import intake, push
 from jianguan.exchange.models import (
     CallStatus,
     ExchangeCall,
@@ -416,9 +416,9 @@ def test_dashboard_cards(exchange_world, signed_in, persona):
     assert "待整改数据" in officer and "数据推送积压" not in officer
 
 
-def test_services_outcome_round_trip(exchange_world):
+def test_intake_outcome_round_trip(exchange_world):
     answer = post(exchange_world["client"], [inspection(1, exchange_world["entity"], party_code="1")]).json()
     call = ExchangeCall.objects.get()
-    again = services.Outcome.of_call(call).as_dict()
+    again = intake.Outcome.of_call(call).as_dict()
     assert again["rejected"][0]["errors"] == answer["rejected"][0]["errors"]
     assert again["call_id"] == answer["call_id"] == call.pk

@@ -16,8 +16,10 @@ from jianguan.behaviour.models import Coercion, Inspection, Penalty
 from jianguan.coercion import services as coercion
 from jianguan.enforcement import services as enforcement
 from jianguan.enforcement.models import BEHAVIOUR_CASE_SOURCE, BEHAVIOUR_INSPECTION_FORM, ClueSource
-from jianguan.exchange import collect, quality, services, standards
+from jianguan.exchange import collect, standards
 from jianguan.exchange.models import Op, Origin, OutboxRecord, RepairItem, RepairStatus
+from jianguan.exchange.quality import engine, sources
+from jianguan.exchange.records import LIBRARY
 from jianguan.exchange.refs import LibraryRefs
 from jianguan.inspections import services as inspections
 from jianguan.spotchecks import services as spotchecks
@@ -35,10 +37,10 @@ SEPT_1 = timezone.make_aware(dt.datetime(2026, 9, 1, 10, 0))
 def refusals() -> dict[str, list]:
     """Every platform record of the library checked by the quality engine: {standard: the refused ones' issues}."""
     found = {}
-    for name, model in services.LIBRARY.items():
+    for name, model in LIBRARY.items():
         std = standards.get(name)
-        records = quality.records_from_library(std, model.objects.filter(source="platform"))
-        verdicts = quality.check(std, records, refs=LibraryRefs())
+        records = sources.records_from_library(std, model.objects.filter(source="platform"))
+        verdicts = engine.check(std, records, refs=LibraryRefs())
         found[name] = [(r["number"], [(e.field, e.code) for e in v.errors])
                        for r, v in zip(records, verdicts, strict=True) if not v.ok]
     return found
@@ -78,12 +80,12 @@ def test_every_record_the_services_write_passes_its_standard(world, food_task, p
     spotchecks.result_enter(actor=check.inspectors.order_by("username").first(), result_id=check.pk,
                             codes=["A", "3"], checked_on=WINDOW[0])
 
-    made = {name: model.objects.filter(source="platform").count() for name, model in services.LIBRARY.items()}
+    made = {name: model.objects.filter(source="platform").count() for name, model in LIBRARY.items()}
     assert made["inspection"] >= 4 and made["penalty"] == 2 and made["coercion"] == 1
     assert Penalty.objects.get(number=case.behaviour_number).case_source == "投诉举报"  # the case came from a report
     assert Inspection.objects.get(number=f"{simple.number}-JC1").result == "发现问题已责令改正"
     assert Coercion.objects.get(number=measure.number).version == 2
-    assert refusals() == {name: [] for name in services.LIBRARY}
+    assert refusals() == {name: [] for name in LIBRARY}
 
     collected = collect.platform_collect()
     assert sum(collected.refused.values()) == 0 and not RepairItem.objects.exists()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Inspection, Penalty
-from jianguan.exchange import collect, push, services
+from jianguan.exchange import collect, push, repairs
 from jianguan.exchange.models import (
     BatchStatus,
     Origin,
@@ -86,7 +86,7 @@ def test_intake_push_receipt_feedback_fix_and_repush(exchange_world, receiver, p
 
     item = queue.get(record_id="JC-REC-solo")
     officer = persona("scjg_officer")
-    fixed = services.repair_fix(actor=officer, item_id=item.pk, values={
+    fixed = repairs.repair_fix(actor=officer, item_id=item.pk, values={
         "inspectors": "张伟、李强", "credential_numbers": "4212000000001、4212000000002"})
     assert fixed.accepted == 1 and fixed.rejected == []
     item.refresh_from_db()

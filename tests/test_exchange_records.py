@@ -17,8 +17,10 @@ from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Inspection
 from jianguan.catalog.models import Implementation
-from jianguan.exchange import push, quality, services, standards
+from jianguan.exchange import push, standards
 from jianguan.exchange.models import CallStatus, ExchangeCall, KeptRecord, OutboxRecord
+from jianguan.exchange.quality import engine
+from jianguan.exchange.records import LIBRARY, Item
 from jianguan.exchange.refs import LibraryRefs
 from jianguan.exchange.sealing import open_body
 from jianguan.exchange.standards.rules import RequiredWhen
@@ -98,7 +100,7 @@ def emptied(std, record: dict) -> dict:
 
 
 def passes(std, records: list[dict]) -> None:
-    verdicts = quality.check(std, records, refs=LibraryRefs())
+    verdicts = engine.check(std, records, refs=LibraryRefs())
     assert [v.errors for v in verdicts if not v.ok] == [], std.name
 
 
@@ -117,8 +119,8 @@ def test_the_template_record_and_one_with_every_optional_field_empty_are_stored(
     assert response.status_code == 200 and answer["rejected"] == [], answer["rejected"]
     assert (answer["accepted"], answer["stored"]) == (2, True)
     queued = OutboxRecord.objects.filter(standard=name).order_by("pk")
-    assert [q.record_id for q in queued] == [services.Item(0, data=r).identify(std).record_id for r in (full, bare)]
-    model = services.LIBRARY.get(name)
+    assert [q.record_id for q in queued] == [Item(0, data=r).identify(std).record_id for r in (full, bare)]
+    model = LIBRARY.get(name)
     if model is not None:
         rows = model.objects.filter(record_id__in=[q.record_id for q in queued])
         assert rows.count() == 2 and all(row.source == "exchange" for row in rows)

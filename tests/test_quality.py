@@ -13,7 +13,8 @@ import pytest
 from jianguan.behaviour.models import Inspection, Penalty
 from jianguan.core.codes import build_uscc, is_valid_uscc, ric_error, uscc_check_char
 from jianguan.core.tabular import ImportRefused
-from jianguan.exchange import quality, standards
+from jianguan.exchange import standards
+from jianguan.exchange.quality import engine, reference, scoring, sources
 from jianguan.exchange.readers import read_csv, read_json, read_xlsx
 from jianguan.exchange.refs import LibraryRefs, windows
 from jianguan.exchange.standards import values
@@ -26,7 +27,7 @@ DAY = dt.date(2025, 6, 3)
 CATALOG = "11000000000101"
 BODY = "11110105000000027U"
 IMPL = f"{BODY}3{CATALOG}01"
-REFS = quality.MemoryRefs(
+REFS = reference.MemoryRefs(
     catalog={CATALOG: [(dt.date(2025, 1, 1), dt.date(2025, 6, 4)), (dt.date(2025, 7, 1), None)],
              "11000000000102": [(dt.date(2024, 1, 1), None)], "11000000000100": [],
              "11000000000103": [(dt.date(2025, 1, 1), dt.date(2025, 6, 4))]},
@@ -37,9 +38,9 @@ REFS = quality.MemoryRefs(
 
 def both(standard, records, refs=None):
     """The engine's verdicts, after checking that the reference gives the same."""
-    engine = quality.check(standard, records, refs=refs)
-    assert list(engine) == quality.check_reference(standard, records, refs=refs)
-    return engine
+    found = engine.check(standard, records, refs=refs)
+    assert list(found) == reference.check_reference(standard, records, refs=refs)
+    return found
 
 
 def issues(standard, record, refs=None, **changes):
@@ -84,7 +85,7 @@ def test_an_unknown_standard_is_refused_with_its_code():
         standards.get("行政审批")
     assert refused.value.code == "standard_unknown" and "行政审批" in refused.value.message
     with pytest.raises(standards.UnknownStandard):
-        quality.check("行政审批", [])
+        engine.check("行政审批", [])
 
 
 def test_every_standard_has_versioned_fields_rules_with_ids_and_a_valid_example():
@@ -269,9 +270,9 @@ def test_references_skipped_without_refs_and_checked_with():
 
 
 def test_references_cost_one_look_up_per_rule_for_a_batch():
-    refs = quality.MemoryRefs(catalog=REFS.catalog, implementations=REFS.implementations)
+    refs = reference.MemoryRefs(catalog=REFS.catalog, implementations=REFS.implementations)
     records = [{**INSPECTION.example(), "record_id": f"r{i}", "number": f"n{i}"} for i in range(5000)]
-    verdicts = quality.check(INSPECTION, records, refs=refs, chunk=512)
+    verdicts = engine.check(INSPECTION, records, refs=refs, chunk=512)
     assert all(v.ok for v in verdicts) and refs.calls == 2  # catalog periods and implementation rows, once each
 
 
@@ -371,9 +372,9 @@ def test_engine_equals_reference_on_random_records(seed):
     for standard in standards.all():
         records = random_records(rng, standard, rng.randint(20, 120))
         for refs in (None, REFS):
-            engine = quality.check(standard, records, refs=refs, chunk=rng.randint(1, 40))
-            assert list(engine) == quality.check_reference(standard, records, refs=refs), standard.name
-            codes.update(issue.code for verdict in engine for issue in verdict.errors)
+            found = engine.check(standard, records, refs=refs, chunk=rng.randint(1, 40))
+            assert list(found) == reference.check_reference(standard, records, refs=refs), standard.name
+            codes.update(issue.code for verdict in found for issue in verdict.errors)
     assert {"required", "type_invalid", "too_long", "wrong_length", "pattern_mismatch", "not_in_dictionary",
             "date_invalid", "duplicate", "unknown_field", "inspection_number_unknown"} <= set(codes)
 
@@ -395,11 +396,11 @@ def test_engine_equals_reference_on_large_mostly_valid_batches_cold_and_warm():
             field = rng.choice(INSPECTION.fields)
             record[field.id] = rng.choice(ODD_VALUES)
         records.append(record)
-    expected = quality.check_reference(INSPECTION, records, refs=REFS)
+    expected = reference.check_reference(INSPECTION, records, refs=REFS)
     assert sum(not v.ok for v in expected) > 200
-    quality.forget()
-    assert list(quality.check(INSPECTION, records, refs=REFS)) == expected
-    assert list(quality.check(INSPECTION, records, refs=REFS, chunk=700)) == expected
+    engine.forget()
+    assert list(engine.check(INSPECTION, records, refs=REFS)) == expected
+    assert list(engine.check(INSPECTION, records, refs=REFS, chunk=700)) == expected
 
 
 def test_check_characters_column_wise_match_the_standards():
@@ -411,7 +412,7 @@ def test_check_characters_column_wise_match_the_standards():
                      + "".join(rng.choice(alphabet) for _ in range(10)))
         codes.append(f"{rng.randrange(10**17):017d}" + rng.choice("0123456789X"))
         codes.append(build_uscc(authority="9", category="1", region="110105", org_body=f"{rng.randrange(10**8):08d}"))
-    quality.forget()
+    engine.forget()
     kinds = values.kinds_of(codes)
     assert [bool(k & values.USCC) for k in kinds] == [is_valid_uscc(c) for c in codes]
     assert [bool(k & values.RIC) for k in kinds] == [ric_error(c) is None for c in codes]
@@ -431,18 +432,18 @@ def test_score_of_the_seven_dimensions():
         {**example, "number": "e"},  # repeats the first 记录唯一标识: redundancy
     ]
     verdicts = both(INSPECTION, records)
-    scores = quality.score(INSPECTION, verdicts)
+    scores = scoring.score(INSPECTION, verdicts)
     assert set(scores) == set(DIMENSIONS)
     assert scores["completeness"] == 80.0 and scores["conformity"] == 80.0 and scores["redundancy"] == 80.0
     assert scores["accuracy"] == 100.0
     assert scores["timeliness"] == 75.0  # 3 of the 4 records with both dates were reported within 20 days
     assert scores["relevance"] is None and scores["comprehensiveness"] is None
-    with_refs = quality.check(INSPECTION, records, refs=REFS)
-    assert quality.score(INSPECTION, with_refs, expected=10) | {} == {
+    with_refs = engine.check(INSPECTION, records, refs=REFS)
+    assert scoring.score(INSPECTION, with_refs, expected=10) | {} == {
         **scores, "relevance": 100.0, "comprehensiveness": 50.0}
-    assert quality.score("catalog_item", quality.check("catalog_item", [standards.get("catalog_item").example()]))[
+    assert scoring.score("catalog_item", engine.check("catalog_item", [standards.get("catalog_item").example()]))[
         "timeliness"] is None  # no action and report dates in that table
-    assert quality.score(INSPECTION, quality.check(INSPECTION, [])) == dict.fromkeys(DIMENSIONS)
+    assert scoring.score(INSPECTION, engine.check(INSPECTION, [])) == dict.fromkeys(DIMENSIONS)
 
 
 def test_disclosure_timeliness_counts_working_days():
@@ -453,7 +454,7 @@ def test_disclosure_timeliness_counts_working_days():
     late = {**example, "decided_on": "2025-06-06", "published_on": "2025-06-18", "case_number": "b",
             "valid_until": "", "publish_until": ""}
     verdicts = both(standard, [on_time, late])
-    assert quality.score(standard, verdicts)["timeliness"] == 50.0
+    assert scoring.score(standard, verdicts)["timeliness"] == 50.0
 
 
 # Files --------------------------------------------------------------------------------------------------------
@@ -482,10 +483,10 @@ def test_check_file(tmp_path):
     record = INSPECTION.titled(INSPECTION.example())
     path = tmp_path / "records.csv"
     path.write_bytes(csv_bytes([record, {**record, "记录唯一标识": "x", "检查行为编号": "y", "检查类别": "3"}], "gbk"))
-    loaded, verdicts = quality.check_file("行政检查", path)
+    loaded, verdicts = sources.check_file("行政检查", path)
     assert loaded.rows == [2, 3] and [v.ok for v in verdicts] == [True, False]
     with pytest.raises(ImportRefused):
-        quality.check_file("inspection", tmp_path / "records.pdf")
+        sources.check_file("inspection", tmp_path / "records.pdf")
 
 
 def test_excel_is_read_and_merged_header_cells_are_refused():
@@ -526,12 +527,12 @@ def test_windows_follow_the_catalog_guard():
 @pytest.mark.django_db
 def test_library_refs_and_records(chain_world, django_assert_max_num_queries):
     inspection = Inspection.objects.get(number="JC-2025-0001")
-    records = quality.records_from_library("inspection", Inspection.objects.filter(pk=inspection.pk))
+    records = sources.records_from_library("inspection", Inspection.objects.filter(pk=inspection.pk))
     assert records[0]["number"] == "JC-2025-0001" and records[0]["inspectors"] == ["张伟", "李强"]
     assert records[0]["department_code"] == inspection.department.uscc
     assert both(INSPECTION, records, LibraryRefs())[0].ok
     refs = LibraryRefs()
-    assert quality.check(INSPECTION, records, refs=refs)[0].ok
+    assert engine.check(INSPECTION, records, refs=refs)[0].ok
     assert refs.queries == 4  # the catalog periods, the implementation rows, their versions and their items
     late = {**records[0], "record_id": "late", "number": "late", "date": "2024-06-03"}  # before the list began
     unknown = {**records[0], "record_id": "u", "number": "u", "implementation_code": IMPL}
@@ -540,11 +541,11 @@ def test_library_refs_and_records(chain_world, django_assert_max_num_queries):
     assert [i.code for i in verdicts[1].errors] == ["implementation_code_unknown"]
     many = [{**records[0], "record_id": f"r{i}", "number": f"n{i}"} for i in range(300)]
     with django_assert_max_num_queries(5):
-        assert all(v.ok for v in quality.check(INSPECTION, many, refs=LibraryRefs(), chunk=50))
-    assert quality.check_table("inspection", Inspection.objects.all(), refs=LibraryRefs())[0].ok
-    penalties = quality.records_from_library("penalty", Penalty.objects.all())
+        assert all(v.ok for v in engine.check(INSPECTION, many, refs=LibraryRefs(), chunk=50))
+    assert sources.check_table("inspection", Inspection.objects.all(), refs=LibraryRefs())[0].ok
+    penalties = sources.records_from_library("penalty", Penalty.objects.all())
     verdict = both("penalty", penalties, LibraryRefs())[0]
     # the library holds no 行政复议 / 行政诉讼 for this penalty: the upstream table requires both
     assert [(i.field, i.code) for i in verdict.errors] == [("reconsideration", "required"), ("litigation", "required")]
     with pytest.raises(ValueError):
-        quality.records_from_library("penalty", Inspection.objects.all())
+        sources.records_from_library("penalty", Inspection.objects.all())

@@ -15,7 +15,7 @@ from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, principal
 from jianguan.core.roles import ApiScope
 
-from . import services
+from . import intake
 
 router = Router(tags=["数据交换 exchange"])
 
@@ -54,7 +54,7 @@ def _sender(request: HttpRequest):
 
 def _body(request: HttpRequest) -> tuple[bytes, int]:
     """The request body, read in pieces up to the byte limit; (bytes read, declared or counted length)."""
-    limit = services.max_bytes()
+    limit = intake.max_bytes()
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if declared > limit:
         return b"", declared
@@ -78,5 +78,5 @@ def records_receive(request: HttpRequest, standard: str):
     whatever its outcome; refused records wait in the sending department's repair queue."""
     sender = _sender(request)
     body, size = _body(request)
-    outcome = services.exchange_receive(actor=sender, standard=standard, body=body, size=size)
+    outcome = intake.exchange_receive(actor=sender, standard=standard, body=body, size=size)
     return HttpResponse(outcome.to_json(), content_type="application/json; charset=utf-8")

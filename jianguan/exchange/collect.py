@@ -4,7 +4,7 @@ the behaviour services (inspections, spot checks, enforcement, coercion) go upwa
 `platform_collect` finds the behaviour rows made on the platform (`source` `platform`: those received through
 intake are queued by the intake itself, and the demo seed's history stands for what was reported before) whose
 (记录唯一标识, version) has neither an outbox entry nor a repair item of our checks, maps them to the standard's
-fields (`quality.records_from_library`), checks them with the quality engine like an intake does, and in one
+fields (`quality.sources.records_from_library`), checks them with the quality engine like an intake does, and in one
 transaction per chunk:
 
 - queues the valid ones: op `i` for version 1, `u` for a later version (an amendment, `record_amend`), `d` for a
@@ -45,11 +45,14 @@ from jianguan.core.bulk import bulk_insert
 from jianguan.core.protect import unseal
 from jianguan.subjects.models import Person
 
-from . import quality, standards
+from . import standards
+from .intake import Outcome, _keep
 from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
+from .outbox import OUTBOX_COLUMNS, _layout
+from .quality import engine, sources
+from .records import LIBRARY, Sender, _issue_dict
 from .refs import LibraryRefs
 from .sealing import protect_record
-from .services import LIBRARY, OUTBOX_COLUMNS, Outcome, Sender, _issue_dict, _keep, _layout
 
 COLLECTOR = SystemActor("exchange.collect")
 CHUNK = 2000  # rows read, checked and queued per transaction
@@ -149,7 +152,7 @@ def _person_numbers(rows: list[Any]) -> dict[int, str]:
 
 def _handle(std: Any, model: type[models.Model], rows: list[Any]) -> tuple[int, int]:
     by_id = {str(row.record_id): row for row in rows}
-    records = quality.records_from_library(std, model.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk"))
+    records = sources.records_from_library(std, model.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk"))
     numbers = _person_numbers(rows)
     content: list[tuple[Any, dict[str, Any]]] = []
     queue: list[tuple[Any, str, dict[str, Any] | None]] = []
@@ -163,7 +166,7 @@ def _handle(std: Any, model: type[models.Model], rows: list[Any]) -> tuple[int, 
         content.append((row, data))
     refused: list[tuple[Any, dict[str, Any], list[dict[str, str]]]] = []
     if content:
-        verdicts = quality.check(std, [data for _, data in content], refs=LibraryRefs())
+        verdicts = engine.check(std, [data for _, data in content], refs=LibraryRefs())
         layout = _layout(std, model)
         for (row, data), verdict in zip(content, verdicts, strict=True):
             if not verdict.ok:
@@ -222,12 +225,12 @@ def platform_fix(*, actor: Actor, item: RepairItem, row: Any, values: dict[str, 
     of the repair channel, like a fix of a received record."""
     std = standards.get(item.standard)
     model = LIBRARY[std.name]
-    [data] = quality.records_from_library(std, model.objects.filter(pk=row.pk))
+    [data] = sources.records_from_library(std, model.objects.filter(pk=row.pk))
     numbers = _person_numbers([row])
     if row.person_id in numbers:
         data["party_code"] = numbers[row.person_id]
     fixed = {**data, **{k: val for k, val in values.items() if std.has_field(k) and k != std.key}}
-    [verdict] = quality.check(std, [fixed], refs=LibraryRefs())
+    [verdict] = engine.check(std, [fixed], refs=LibraryRefs())
     body = json.dumps([{**fixed, "op": Op.UPDATE}], ensure_ascii=False, default=str).encode()
     sender = Sender(actor, item.department, row.source_system or f"portal:{item.department.uscc}", None)
     with transaction.atomic():

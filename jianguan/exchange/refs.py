@@ -72,7 +72,7 @@ _VERSION_FIELDS = ("version", "status", "effective_from", "cancel_on", "supersed
 
 
 class LibraryRefs:
-    """Refs (jianguan.exchange.quality.Refs) from the catalog and the behaviour library. `queries` counts the
+    """Refs (jianguan.exchange.quality.reference.Refs) from the catalog and the behaviour library. `queries` counts the
     database round trips, for the tests that hold it to a fixed number per batch."""
 
     def __init__(self) -> None:

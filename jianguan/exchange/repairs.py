@@ -2,21 +2,36 @@
 
 `settle` is called by an intake in its transaction: a record refused again updates its open item (one open item per
 record and department), a record accepted closes the open items of its 记录唯一标识. `route` files the records a
-receiver refused. The fix itself (re-check, store as `u` with version + 1) is `services.repair_fix`.
+receiver refused. `repair_fix` re-checks an item's record with its corrections and re-reports it through the intake
+as `u` with the next version (a record made on the platform is corrected in the library instead,
+`collect.platform_fix`); `repair_dismiss` closes an item without a fix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import statistics
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from jianguan.accounts.models import Department
+from jianguan.audit.contracts import record
+from jianguan.behaviour.models import Source as BehaviourSource
+from jianguan.core.codes import mask_ric
+from jianguan.core.errors import AccessDenied, ValidationFailed
 
-from .models import ExchangeCall, Origin, OutboxRecord, PushBatch, RepairItem, RepairStatus
+from . import selectors, standards
+from .models import Channel, ExchangeCall, KeptRecord, Op, Origin, OutboxRecord, PushBatch, RepairItem, RepairStatus
+from .permissions import may_repair
+from .records import LIBRARY, Sender
+from .sealing import reveal_record
+
+if TYPE_CHECKING:
+    from .intake import Outcome
 
 
 def _regions(department_ids: set[int]) -> dict[int, str]:
@@ -102,6 +117,66 @@ def _receiver_issue(error: Any) -> dict[str, str]:
     return {"field": str(error.get("field", "")), "code": str(error.get("code", "receiver_error")),
             "message": str(error.get("message", ""))[:500], "rule": "receiver." + str(error.get("code", "")),
             "dimension": "receiver"}
+
+
+# --- fixing or dismissing an item ------------------------------------------------------------------------------
+
+def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
+    """Check a repair item's record again with `values` changed; if it passes it is stored and queued as `u` with
+    the next version, and the item is closed as fixed. A sealed ID number left as shown (masked) is kept."""
+    item = selectors.repair_get(reader=actor, item_id=item_id)
+    if not may_repair(actor, item):
+        raise AccessDenied("无权整改该条数据")
+    if item.status != RepairStatus.OPEN:
+        raise ValidationFailed("该条数据已处理", code="repair_closed")
+    std = standards.get(item.standard)
+    payload = reveal_record(item.payload)
+    changed = {k: val for k, val in values.items() if not (isinstance(val, str) and "*" in val
+                                                           and k in payload and mask_ric(str(payload[k])) == val)}
+    model = LIBRARY.get(std.name)
+    own = model.objects.filter(record_id=item.record_id, source=BehaviourSource.PLATFORM).first() if model else None
+    if own is not None:  # a record made on the platform: corrected in the library, then queued (collect.py)
+        from . import collect  # collect builds on the intake, which files in this queue: imported at call time
+
+        return collect.platform_fix(actor=actor, item=item, row=own, values=changed)
+    fixed = {**payload, **changed}
+    version = max(item.version, _current_version(std.name, item.record_id)) + 1
+    body = json.dumps([{**fixed, "op": Op.UPDATE, "version": version}], ensure_ascii=False).encode()
+    sender = Sender(actor, item.department, item.source_system or Sender.of(actor).source_system,
+                    None)
+    from .intake import _keep, _run  # the intake files in this queue (`settle`): imported at call time
+
+    call = _keep(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
+    return _run(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
+
+
+def repair_dismiss(*, actor: Any, item_id: int, reason: str) -> RepairItem:
+    """Close a repair item without a fix (a record sent in error, a duplicate of one fixed elsewhere)."""
+    if not reason.strip():
+        raise ValidationFailed("请说明作废原因", code="reason_required", field="reason")
+    with transaction.atomic():
+        item = selectors.repair_get(reader=actor, item_id=item_id)
+        if not may_repair(actor, item):
+            raise AccessDenied("无权处理该条数据")
+        item = RepairItem.objects.select_for_update().get(pk=item.pk)
+        if item.status != RepairStatus.OPEN:
+            raise ValidationFailed("该条数据已处理", code="repair_closed")
+        item.status, item.fixed_at, item.resolution = RepairStatus.DISMISSED, timezone.now(), reason.strip()[:300]
+        item.fixed_by = actor if getattr(actor, "is_person", False) else None
+        item.save(update_fields=["status", "fixed_at", "resolution", "fixed_by"])
+        record(actor=actor, verb="exchange.repair_dismissed", target=item,
+               data={"standard": item.standard, "record_id": item.record_id, "reason": item.resolution})
+    return item
+
+
+def _current_version(standard: str, record_id: str) -> int:
+    model = LIBRARY.get(standard)
+    rows = model.objects.filter(record_id=record_id) if model else KeptRecord.objects.filter(standard=standard,
+                                                                                           record_id=record_id)
+    found = rows.values_list("version", flat=True).first()
+    queued = OutboxRecord.objects.filter(standard=standard, record_id=record_id).aggregate(
+        top=models.Max("version"))["top"]
+    return max(found or 0, queued or 0)
 
 
 # --- figures ---------------------------------------------------------------------------------------------------

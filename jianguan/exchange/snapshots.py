@@ -1,9 +1,10 @@
 """Daily quality snapshots: each department's scores on the SAMR seven dimensions (behaviour-records.md §7) for each
 standard, over the records it sent in the last `JIANGUAN_QUALITY_WINDOW_DAYS` days [config, default 30].
 
-The scores are `quality.score` over the window's verdicts, rebuilt from the per-call tallies (`ExchangeCall.tally`:
-records, records with an issue of each dimension, records timed and on time), so a snapshot needs no record
-to be checked again. A snapshot of a day replaces that day's rows (the task and the command may both run).
+The scores are `quality.scoring.score` over the window's verdicts, rebuilt from the per-call tallies
+(`ExchangeCall.tally`: records, records with an issue of each dimension, records timed and on time), so a snapshot
+needs no record to be checked again. A snapshot of a day replaces that day's rows (the task and the command may
+both run).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from jianguan.accounts.models import Department
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 
-from . import quality, standards
+from . import standards
 from .models import CallStatus, ExchangeCall, QualitySnapshot
+from .quality import engine, reference, scoring
 from .standards.rules import DIMENSIONS, Issue
 
 
@@ -28,15 +30,15 @@ def window_days() -> int:
     return getattr(settings, "JIANGUAN_QUALITY_WINDOW_DAYS", 30)
 
 
-def _verdicts(standard: Any, entry: dict[str, Any]) -> quality.Verdicts:
+def _verdicts(standard: Any, entry: dict[str, Any]) -> engine.Verdicts:
     """Verdicts with the same counts as `entry`: n records, hit[d] of them with an issue of dimension d."""
     n = entry["records"]
     hits = entry["dimensions"]
-    found = quality.Verdicts()
+    found = engine.Verdicts()
     for index in range(n):
         errors = tuple(Issue("", "tally", "", "tally", dimension) for dimension, count in hits.items()
                        if index < count)
-        found.append(quality.Verdict(index, "", not errors, errors))
+        found.append(reference.Verdict(index, "", not errors, errors))
     found.standard, found.refs_checked = standard, True
     found.timed, found.on_time = entry["timed"], entry["on_time"]
     return found
@@ -70,7 +72,7 @@ def scores_for(*, day: dt.date) -> list[dict[str, Any]]:
         if not entry["records"]:
             continue
         standard = standards.get(name)
-        scores = quality.score(standard, _verdicts(standard, entry))
+        scores = scoring.score(standard, _verdicts(standard, entry))
         rows.append({"department_id": department, "standard": name, "records": entry["records"], "scores": scores,
                      "overall": overall(scores)})
     return rows

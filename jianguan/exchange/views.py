@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, post_roles, role_required
 
-from . import repairs, selectors, services, standards
+from . import intake, repairs, selectors, standards
 from .models import OutboxStatus, RepairStatus
 from .permissions import MONITORS, UPLOADERS, may_repair, wide
 from .sealing import shown_record
@@ -39,7 +39,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             error = DomainError(_("请选择文件"), code="file_required", field="file")
         else:
             try:
-                outcome = services.exchange_upload(actor=request.user, standard=chosen, file_name=file.name or "",
+                outcome = intake.exchange_upload(actor=request.user, standard=chosen, file_name=file.name or "",
                                                    data=file.read())
             except DomainError as exc:
                 error = exc
@@ -56,7 +56,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     """The outcome of one intake: counts, the duplicates and every refused record with its problems."""
     call = selectors.call_get(reader=request.user, call_id=call_id)
-    outcome = services.Outcome.of_call(call)
+    outcome = intake.Outcome.of_call(call)
     return render(request, "exchange/call.html", {"call": call, "outcome": outcome,
                                                   "rejected": page_of(request, outcome.rejected, 50)})
 
@@ -107,7 +107,7 @@ def repair_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     if request.method == "POST" and item.status == RepairStatus.OPEN:
         values = {f.id: request.POST[f.id].strip() for f in std.fields if f.id != std.key and f.id in request.POST}
         try:
-            outcome = services.repair_fix(actor=request.user, item_id=item.pk, values=values)
+            outcome = repairs.repair_fix(actor=request.user, item_id=item.pk, values=values)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("exchange:repair", item_id=item.pk)
@@ -130,7 +130,7 @@ def repair_dismiss(request: HttpRequest, item_id: int) -> HttpResponse:
         messages.error(request, _("无权处理该条数据"))
         return redirect("exchange:repair", item_id=item.pk)
     try:
-        services.repair_dismiss(actor=request.user, item_id=item.pk, reason=request.POST.get("reason", ""))
+        repairs.repair_dismiss(actor=request.user, item_id=item.pk, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

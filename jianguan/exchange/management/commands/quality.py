@@ -28,7 +28,8 @@ from tqdm import tqdm
 
 from jianguan.core.errors import DomainError
 from jianguan.core.tabular import ImportRefused
-from jianguan.exchange import quality, standards
+from jianguan.exchange import standards
+from jianguan.exchange.quality import engine, scoring, sources
 from jianguan.exchange.readers import read_records
 from jianguan.exchange.standards import DIMENSIONS
 from jianguan.exchange.standards.templates import note, workbook
@@ -83,13 +84,13 @@ class Command(BaseCommand):
         bar = tqdm(total=len(loaded.records), file=sys.stderr, unit="条", desc=f"质检 {standard.title}",
                    disable=True if options["no_progress"] else None)
         try:
-            verdicts = quality.check(standard, loaded.records, refs=refs, progress=bar.update)
+            verdicts = engine.check(standard, loaded.records, refs=refs, progress=bar.update)
         except DatabaseError as error:
             raise CommandError(f"查询关联数据失败（{error}）；可加 --no-refs 跳过关联性检查 [database_unavailable]",
                                returncode=UNUSABLE) from None
         finally:
             bar.close()
-        scores = quality.score(standard, verdicts, expected=options.get("expected"))
+        scores = scoring.score(standard, verdicts, expected=options.get("expected"))
         document = self._document(standard, loaded, verdicts, scores)
         if options["format"] == "json":
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
@@ -203,7 +204,7 @@ class Command(BaseCommand):
     def _sample(standard: standards.Standard) -> tuple[dict[str, Any], str]:
         """One valid record of the behaviour library (the latest that passes every rule, references included),
         or the standard's synthetic example with the reason it was used."""
-        model_name = next((m for m, s in quality.LIBRARY_STANDARDS.items() if s == standard.name), None)
+        model_name = next((m for m, s in sources.LIBRARY_STANDARDS.items() if s == standard.name), None)
         synthetic = standard.example()
         if model_name is None:
             return synthetic, f"“{standard.title}”不在监管行为库中：示例记录为合成数据，其中引用的编码未必存在"
@@ -212,8 +213,8 @@ class Command(BaseCommand):
             from jianguan.exchange.refs import LibraryRefs
 
             rows = getattr(models, model_name).objects.order_by("-date", "-pk")[:LIBRARY_SAMPLE]
-            records = quality.records_from_library(standard, rows)
-            verdicts = quality.check(standard, records, refs=LibraryRefs())
+            records = sources.records_from_library(standard, rows)
+            verdicts = engine.check(standard, records, refs=LibraryRefs())
         except DatabaseError as error:
             return synthetic, f"无法读取监管行为库（{error}）：示例记录为合成数据，其中引用的编码未必存在"
         for record, verdict in zip(records, verdicts, strict=True):
