@@ -27,6 +27,7 @@ from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
 from jianguan.core import replay
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.numbering import daily_number
 from jianguan.core.roles import Role, is_head_of, refuse_same_person
 from jianguan.core.validation import not_future, parse_amount, parse_date
 from jianguan.documents import contracts as documents
@@ -122,9 +123,8 @@ def _visible(model: type, actor: Any, pk: int, *, lock: bool = True) -> Any:
 # Shared pieces -----------------------------------------------------------------------------------------------
 
 def _number(model: type, prefix: str) -> str:
-    prefix = prefix + timezone.localtime().strftime("%Y%m%d")
-    last = model.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
-    return f"{prefix}{(int(last[0][len(prefix):]) + 1) if last else 1:05d}"
+    """QZCS2026120700001 / QZZX2026120700001, per day (taken under the day's sequence row lock)."""
+    return daily_number(prefix, timezone.localdate(), issued=model.objects)
 
 
 def _inspection(actor: Any, number: str) -> Inspection:

@@ -32,6 +32,7 @@ from jianguan.complaints.models import ComplaintKind
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.canonical import to_jsonable
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.numbering import daily_number, next_number
 from jianguan.core.protect import unseal
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_amount
@@ -48,7 +49,6 @@ from .models import (
     Case,
     CaseEvent,
     CaseOfficer,
-    CaseSequence,
     CaseStatus,
     Clue,
     ClueSource,
@@ -104,18 +104,14 @@ def evidence_path(sha256: str) -> Path:
 # Numbers and small helpers -----------------------------------------------------------------------------------
 
 def _clue_number() -> str:
-    prefix = "XS" + timezone.localtime().strftime("%Y%m%d")
-    last = Clue.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
-    return f"{prefix}{(int(last[0][len(prefix):]) + 1) if last else 1:05d}"
+    """线索编号 per day: XS2026120700001 (taken under the day's sequence row lock)."""
+    return daily_number("XS", timezone.localdate(), issued=Clue.objects)
 
 
 def _case_number(department: Department, year: int) -> str:
     """案件编号 per department and year, gapless: AJ2026-0012-00001 (taken under the sequence row's lock)."""
-    CaseSequence.objects.get_or_create(department=department, year=year)
-    sequence = CaseSequence.objects.select_for_update().get(department=department, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"AJ{year}-{department.pk:04d}-{sequence.last:05d}"
+    return next_number(f"AJ{year}-{department.pk:04d}-", scope=f"AJ-{department.pk}", period=str(year),
+                       issued=Case.objects)
 
 
 def _require(condition: Any, message: str, code: str, field: str | None = None) -> None:
