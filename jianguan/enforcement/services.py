@@ -35,7 +35,8 @@ from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, Vali
 from jianguan.core.numbering import daily_number, next_number
 from jianguan.core.protect import unseal
 from jianguan.core.roles import Role
-from jianguan.core.validation import parse_amount
+from jianguan.core.validation import day, parse_amount, text
+from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
 from jianguan.subjects.models import EntityType
 from jianguan.subjects.services import person_register, require_entity
@@ -114,31 +115,15 @@ def _case_number(department: Department, year: int) -> str:
                        issued=Case.objects)
 
 
-def _require(condition: Any, message: str, code: str, field: str | None = None) -> None:
-    if not condition:
-        raise ValidationFailed(message, code=code, field=field)
-
-
-def _text(data: dict, key: str, label: str, *, required: bool = True, max_len: int = 4000) -> str:
-    value = data.get(key)
-    value = "" if value is None else str(value).strip()
-    _require(value or not required, f"缺少必填字段“{label}”", "required", key)
-    _require(len(value) <= max_len, f"“{label}”不能超过 {max_len} 字", "too_long", key)
-    return value
+def _text(data: dict, key: str, label: str, **rules: Any) -> str:
+    """The text `data[key]` by the shared rules (`core.validation.text`)."""
+    return text(data.get(key), key, label, **rules)
 
 
 def _date(data: dict, key: str, label: str, *, today: dt.date, default: dt.date | None = None,
           future: bool = False) -> dt.date:
-    value = data.get(key)
-    if value in (None, ""):
-        _require(default is not None, f"缺少必填字段“{label}”", "required", key)
-        return default  # type: ignore[return-value]
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationFailed(f"“{label}”应为日期（YYYY-MM-DD）", code="date_invalid", field=key) from None
-    _require(future or day <= today, f"“{label}”不能晚于今天", "date_in_future", key)
-    return day
+    """The date `data[key]` by the shared rules (`core.validation.day`), not after the step's `today`."""
+    return day(data.get(key), key, label, today=today, default=default, future=future)
 
 
 def _money(data: dict, key: str, label: str) -> Decimal | None:

@@ -30,6 +30,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.canonical import canonical_json, to_jsonable
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.protect import lookup_hash, unseal
+from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
 from jianguan.enforcement import services as enforcement
 from jianguan.subjects.models import Person, SupervisedObject
@@ -298,11 +299,6 @@ def evidence_add(*, actor: Actor, inspection_id: int, client_id: uuid.UUID | str
 
 
 # Submitting --------------------------------------------------------------------------------------------------
-
-def _require(condition: bool, message: str, code: str, field: str) -> None:
-    if not condition:
-        raise ValidationFailed(message, code=code, field=field)
-
 
 def _credentials(inspection: FieldInspection, day: dt.date, actor: Actor) -> list[dict[str, str]]:
     """The officers (the one submitting first) with the 执法证 each holds on `day`; an officer without one is named

@@ -31,6 +31,7 @@ from jianguan.core.calendar import add_working_days
 from jianguan.core.canonical import canonical_json_plain, parse_json_plain
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role, is_head_of, refuse_same_person
+from jianguan.core.validation import require as _require
 from jianguan.credit import services as credit
 from jianguan.credit.models import CreditKind
 from jianguan.enforcement import services as enforcement
@@ -66,11 +67,6 @@ PENDING_SUBCODES = {ResultCode.PENDING_REGISTRATION, ResultCode.PENDING_FOOD_DRU
 VOID_APPROVERS = (Role.HEAD, Role.LEGAL_REVIEWER)  # of the department that leads the task
 DRAND_QUICKNET = {"source": "drand", "chain": "quicknet",
                   "chain_hash": "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"}
-
-
-def _require(condition: bool, message: str, code: str, field: str | None = None) -> None:
-    if not condition:
-        raise ValidationFailed(message, code=code, field=field)
 
 
 def _own(actor: User, department_id: int) -> None:
