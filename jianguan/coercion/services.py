@@ -20,7 +20,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, OfficerCredential, User
+from jianguan.accounts.models import Department, User
+from jianguan.accounts.selectors import credentials_on
 from jianguan.audit import selectors as audit_selectors
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
@@ -148,18 +149,16 @@ def officers_on(usernames: list[str], department_id: int, day: dt.date) -> list[
              "officers")
     _require(len(set(names)) == len(names), "执法人员重复", "officers_duplicate", "officers")
     users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
-    credentials: dict[int, list[OfficerCredential]] = {}
-    for credential in OfficerCredential.objects.filter(user__username__in=names).order_by("-valid_to"):
-        credentials.setdefault(credential.user_id, []).append(credential)
+    held = credentials_on(users.values(), day)
     chosen = []
     for name in names:
         user = users.get(name)
         _require(user, f"执法人员“{name}”不存在", "officer_unknown", "officers")
         _require(user.department_id == department_id, f"“{user.full_name}”不是本机关的执法人员",
                  "officer_other_department", "officers")
-        valid = [c for c in credentials.get(user.pk, []) if c.is_valid_on(day)]
-        _require(valid, f"“{user.full_name}”在 {day} 没有有效的执法证", "credential_invalid", "officers")
-        chosen.append({"username": user.username, "name": user.full_name, "credential": valid[0].number})
+        credential = held.get(user.pk)
+        _require(credential, f"“{user.full_name}”在 {day} 没有有效的执法证", "credential_invalid", "officers")
+        chosen.append({"username": user.username, "name": user.full_name, "credential": credential.number})
     return chosen
 
 

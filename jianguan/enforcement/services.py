@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, Region, User
+from jianguan.accounts.selectors import credential_on
 from jianguan.audit.services import record
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Inspection, Penalty
@@ -154,13 +155,6 @@ def _colleague(username: str, department_id: int, field: str) -> User:
     user = User.objects.filter(username=str(username).strip(), department_id=department_id, is_active=True).first()
     _require(user is not None, f"“{username}”不是本部门人员", "user_unknown", field)
     return user  # type: ignore[return-value]
-
-
-def _valid_credential(user: User, day: dt.date):
-    for credential in user.credentials.order_by("-valid_to"):
-        if credential.is_valid_on(day):
-            return credential
-    return None
 
 
 # Party ------------------------------------------------------------------------------------------------------
@@ -316,7 +310,7 @@ def _officers(department_id: int, usernames: list[str], day: dt.date, field: str
     for username in dict.fromkeys(names):
         user = _colleague(username, department_id, field)
         _require(user.has_role(Role.OFFICER), f"{user.full_name}不是执法人员", "not_an_officer", field)
-        credential = _valid_credential(user, day)
+        credential = credential_on(user, day)
         _require(credential is not None, f"{user.full_name}的执法证在 {day} 无效（《行政处罚法》第四十二条）",
                  "credential_invalid", field)
         chosen.append((user, credential))

@@ -260,9 +260,8 @@ def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed("抽查对象名录库中没有符合任务范围的对象", code="pool_empty", field="scope")
     departments = list(task.departments.order_by("pk"))
     inspectors = []
-    credentials = OfficerCredential.objects.filter(
-        user__department__in=departments, user__is_active=True, revoked_at__isnull=True,
-        valid_from__lte=task.window_end, valid_to__gte=task.window_start).order_by("user__username", "-valid_to")
+    credentials = OfficerCredential.objects.valid_between(task.window_start, task.window_end).filter(
+        user__department__in=departments, user__is_active=True).order_by("user__username", "-valid_to")
     entries = {user_id: (areas, in_draws) for user_id, areas, in_draws in Inspector.objects.filter(
         user__department__in=departments).values_list("user_id", "areas", "in_draws")}
     seen = set()
