@@ -1,5 +1,5 @@
-"""What other apps may use of accounts: who may call a write API, creating an account (demo data), the personas,
-and the steps of signing in that the portal's pages drive."""
+"""What other apps may use of accounts: who may call a write API, the officers on duty with a valid 执法证, creating
+an account (demo data), the personas, and the steps of signing in that the portal's pages drive."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from .api_auth import allow as allow
 from .second_factor import confirmed_device as confirmed_device
 from .second_factor import required_for as required_for
 from .seed import PERSONAS as PERSONAS
+from .selectors import credential_on as credential_on
+from .selectors import credentials_on as credentials_on
+from .selectors import officers_on_duty as officers_on_duty
 from .services import LoginDelayed as LoginDelayed
 from .services import LoginRefused as LoginRefused
 from .services import authenticate as authenticate

@@ -199,6 +199,16 @@ class RoleGrant(models.Model):
         return f"{self.user_id}:{self.role}"
 
 
+class CredentialQuerySet(models.QuerySet):
+    def valid_between(self, first: dt.date, last: dt.date) -> CredentialQuerySet:
+        """The credentials not revoked and valid on some day of [first, last] (on `first` when the two are one)."""
+        return self.filter(revoked_at=None, valid_from__lte=last, valid_to__gte=first)
+
+    def valid_on(self, day: dt.date) -> CredentialQuerySet:
+        """The credentials an officer may act under on `day`: not revoked, within their validity."""
+        return self.valid_between(day, day)
+
+
 class OfficerCredential(TimeStamped):
     """执法证: the number, who issued it, its validity, and what it covers."""
 
@@ -210,6 +220,8 @@ class OfficerCredential(TimeStamped):
     domains = models.JSONField(_("执法领域"), default=list)
     qualifications = models.JSONField(_("资格"), default=list)
     revoked_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+
+    objects = CredentialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("执法证")

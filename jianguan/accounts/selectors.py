@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from jianguan.core.errors import NotFound
+from jianguan.core.roles import Role
 from jianguan.core.scoping import HasScope
 
-from .models import Department, Region, User, UserToken
+from .models import Department, OfficerCredential, Region, User, UserToken
 
 
 def region_list(*, reader: HasScope, parent: str | None = None) -> QuerySet[Region]:
@@ -60,3 +64,26 @@ def token_list(*, reader: User) -> QuerySet[UserToken]:
     """The reader's own bearer tokens that still work (unexpired, unrevoked), newest first."""
     return UserToken.objects.filter(user=reader, revoked_at__isnull=True,
                                     expires_at__gt=timezone.now()).order_by("-created_at")
+
+
+# Officers on duty (行政处罚法 第四十二条, 行政强制法 第十八条第二项: officers act holding a valid 执法证) ---------
+
+def credential_on(user: User, day: dt.date) -> OfficerCredential | None:
+    """The officer's 执法证 valid on `day` (not revoked, within its validity; the longest-running first), or None."""
+    return OfficerCredential.objects.valid_on(day).filter(user=user).order_by("-valid_to").first()
+
+
+def credentials_on(users: Iterable[User], day: dt.date) -> dict[int, OfficerCredential]:
+    """`credential_on` for many officers in one query: user id → 执法证 (officers without one are absent)."""
+    held: dict[int, OfficerCredential] = {}
+    for credential in OfficerCredential.objects.valid_on(day).filter(
+            user_id__in=[u.pk for u in users]).order_by("user_id", "-valid_to"):
+        held.setdefault(credential.user_id, credential)
+    return held
+
+
+def officers_on_duty(*, department: Department, day: dt.date) -> QuerySet[User]:
+    """The department's active 执法人员 holding an 执法证 valid on `day`, by username."""
+    return User.objects.filter(
+        department=department, is_active=True, role_grants__role=Role.OFFICER,
+        pk__in=OfficerCredential.objects.valid_on(day).values("user_id")).distinct().order_by("username")

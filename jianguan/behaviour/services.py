@@ -4,7 +4,6 @@ guard (no supervision outside the list), each with its acting body, its party an
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -97,10 +96,6 @@ def _inspection(number: str) -> Inspection:
     return inspection
 
 
-def _money(value: Any, field: str) -> Decimal | None:
-    return parse_amount(value, field)
-
-
 @transaction.atomic
 def penalty_record(*, actor: Actor, department: Department, catalog_code: str, inspection_number: str, number: str,
                    name: str, decided_on: dt.date, decision_number: str, facts: str, basis: str, procedure: str,
@@ -126,7 +121,7 @@ def penalty_record(*, actor: Actor, department: Department, catalog_code: str, i
         **party_block, "department": department, "catalog_code": card.code, "inspection_number": inspection_number,
         "number": number, "name": name, "date": decided_on, "decision_number": decision_number, "facts": facts,
         "basis": basis, "procedure": procedure, "penalty_kinds": penalty_kinds, "result": result,
-        "case_source": case_source, "fine": _money(fine, "fine"), "filed_on": filed_on, "closed_on": closed_on,
+        "case_source": case_source, "fine": parse_amount(fine, "fine"), "filed_on": filed_on, "closed_on": closed_on,
         "source": source, "raw": raw, **extra})
 
 
@@ -209,7 +204,7 @@ def _amended_value(field: models.Field, value: Any, today: dt.date) -> Any:
             raise ValidationFailed(f"“{label}”不能晚于今天", code="date_in_future", field=name)
         return day
     if isinstance(field, models.DecimalField):
-        return _money(value, name)
+        return parse_amount(value, name)
     if isinstance(field, models.BooleanField):
         if not isinstance(value, bool):
             raise ValidationFailed(f"“{label}”应为是或否", code="bool_invalid", field=name)

@@ -19,6 +19,7 @@ from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.audit.contracts import record
 from jianguan.core.canonical import canonical_json
 from jianguan.core.errors import AccessDenied, NotFound, ValidationFailed
+from jianguan.core.numbering import take
 from jianguan.core.roles import Role
 from jianguan.core.tabular import read_table
 from jianguan.core.validation import parse_date
@@ -514,7 +515,8 @@ def publication_publish(*, actor: User, title: str, changelog: str = "", moment:
     if not changes:
         raise ValidationFailed("没有已审核待发布的变更", code="nothing_to_publish")
     year = timezone.localtime(moment).year
-    sequence = Publication.objects.filter(number__startswith=f"{year}-").count() + 1
+    sequence = take("catalog.publication", str(year),
+                    floor=lambda: Publication.objects.filter(number__startswith=f"{year}-").count())
     lines = []
     for change in changes:
         try:

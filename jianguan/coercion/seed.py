@@ -9,7 +9,8 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, DepartmentKind, OfficerCredential, User
+from jianguan.accounts.contracts import officers_on_duty
+from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.behaviour.models import Inspection
 from jianguan.catalog.models import CatalogVersion
 from jianguan.core.registry import SeedStep
@@ -24,10 +25,7 @@ GOODS = [{"name": "过期预包装食品（饼干）", "spec": "200g/袋", "quan
 
 
 def _officers(department: Department, day: dt.date) -> list[str]:
-    valid = OfficerCredential.objects.filter(user__department=department, user__is_active=True, revoked_at=None,
-                                             valid_from__lte=day, valid_to__gte=day,
-                                             user__role_grants__role=Role.OFFICER)
-    return sorted(set(valid.values_list("user__username", flat=True)))[:2]
+    return list(officers_on_duty(department=department, day=day).values_list("username", flat=True)[:2])
 
 
 def seed_coercion(ctx: SeedContext) -> None:

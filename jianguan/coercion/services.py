@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, OfficerCredential, User
+from jianguan.accounts.contracts import credentials_on
+from jianguan.accounts.models import Department, User
 from jianguan.audit import contracts as audit
 from jianguan.audit.contracts import record
 from jianguan.behaviour import contracts as behaviour
@@ -27,8 +29,10 @@ from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
 from jianguan.core import replay
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.numbering import daily_number
 from jianguan.core.roles import Role, is_head_of, refuse_same_person
-from jianguan.core.validation import not_future, parse_amount, parse_date
+from jianguan.core.validation import day, parse_amount, parse_date, text
+from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
 from jianguan.enforcement import contracts as cases
 
@@ -50,27 +54,12 @@ RELEASE_BASIS = "《中华人民共和国行政强制法》第二十八条"
 MAX_ITEMS = 500
 
 
-def _require(condition: Any, message: str, code: str, field: str | None = None) -> None:
-    if not condition:
-        raise ValidationFailed(message, code=code, field=field)
-
-
-def _text(value: Any, field: str, label: str, *, max_len: int = 2000) -> str:
-    text = str(value or "").strip()
-    _require(text, f"缺少必填字段“{label}”", "required", field)
-    _require(len(text) <= max_len, f"“{label}”超过 {max_len} 字", "too_long", field)
-    return text
+_text = partial(text, max_len=2000)  # a required text of a measure or an enforcement, 2000 characters at most
 
 
 def _day(value: Any, field: str, label: str, *, default_today: bool = True) -> dt.date:
-    """A date of something that has happened (today when not given)."""
-    if value in (None, "") and default_today:
-        return timezone.localdate()
-    return not_future(parse_date(value, field, label), field, label)
-
-
-def _money(value: Any, field: str, label: str) -> Decimal | None:
-    return parse_amount(value, field, label)
+    """A date of something that has happened (today when not given, unless `default_today` is off)."""
+    return day(value, field, label, default=timezone.localdate() if default_today else None)
 
 
 # Who may act -----------------------------------------------------------------------------------------------------
@@ -122,9 +111,8 @@ def _visible(model: type, actor: Any, pk: int, *, lock: bool = True) -> Any:
 # Shared pieces -----------------------------------------------------------------------------------------------
 
 def _number(model: type, prefix: str) -> str:
-    prefix = prefix + timezone.localtime().strftime("%Y%m%d")
-    last = model.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
-    return f"{prefix}{(int(last[0][len(prefix):]) + 1) if last else 1:05d}"
+    """QZCS2026120700001 / QZZX2026120700001, per day (taken under the day's sequence row lock)."""
+    return daily_number(prefix, timezone.localdate(), issued=model.objects)
 
 
 def _inspection(actor: Any, number: str) -> Inspection:
@@ -161,18 +149,16 @@ def officers_on(usernames: list[str], department_id: int, day: dt.date) -> list[
              "officers")
     _require(len(set(names)) == len(names), "执法人员重复", "officers_duplicate", "officers")
     users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
-    credentials: dict[int, list[OfficerCredential]] = {}
-    for credential in OfficerCredential.objects.filter(user__username__in=names).order_by("-valid_to"):
-        credentials.setdefault(credential.user_id, []).append(credential)
+    held = credentials_on(users.values(), day)
     chosen = []
     for name in names:
         user = users.get(name)
         _require(user, f"执法人员“{name}”不存在", "officer_unknown", "officers")
         _require(user.department_id == department_id, f"“{user.full_name}”不是本机关的执法人员",
                  "officer_other_department", "officers")
-        valid = [c for c in credentials.get(user.pk, []) if c.is_valid_on(day)]
-        _require(valid, f"“{user.full_name}”在 {day} 没有有效的执法证", "credential_invalid", "officers")
-        chosen.append({"username": user.username, "name": user.full_name, "credential": valid[0].number})
+        credential = held.get(user.pk)
+        _require(credential, f"“{user.full_name}”在 {day} 没有有效的执法证", "credential_invalid", "officers")
+        chosen.append({"username": user.username, "name": user.full_name, "credential": credential.number})
     return chosen
 
 
@@ -187,7 +173,7 @@ def clean_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         unknown = set(item) - {"name", "spec", "quantity", "unit", "condition"}
         _require(not unknown, f"清单第 {index + 1} 项有不允许的字段：{'、'.join(sorted(unknown))}",
                  "item_field_unknown", where)
-        quantity = _money(item.get("quantity"), f"{where}.quantity", "数量")
+        quantity = parse_amount(item.get("quantity"), f"{where}.quantity", "数量")
         _require(quantity is not None and quantity > 0, f"清单第 {index + 1} 项的数量应大于 0", "item_quantity_invalid",
                  f"{where}.quantity")
         clean.append({"name": _text(item.get("name"), f"{where}.name", "名称", max_len=200),
@@ -653,7 +639,7 @@ def enforcement_create(*, actor: User, inspection_number: str, catalog_code: str
     served = _day(decision_served_on, "decision_served_on", "行政决定送达日期", default_today=False)
     inspection = _inspection(actor, inspection_number)
     card = require_item_in_force(code=str(catalog_code).strip(), on=served, action_types=("coercion",))
-    amount = _money(principal, "principal", "金钱给付义务")
+    amount = parse_amount(principal, "principal", "金钱给付义务")
     due = parse_date(payment_due, "payment_due", "缴纳期限") if payment_due not in (None, "") else None
     _require(not (amount and due is None), "金钱给付义务应写明缴纳期限", "payment_due_required", "payment_due")
     _require(due is None or due >= served, "缴纳期限不能早于决定送达日期", "date_order", "payment_due")
@@ -708,12 +694,12 @@ def enforcement_demand(*, actor: User, enforcement_id: int, served_on: Any, dead
              f"缴纳期限（{enforcement.payment_due}）届满前不能催告", "not_yet_due", "served_on")
     last = parse_date(deadline, "deadline", "履行期限")
     _require(last > served, "履行期限应晚于催告书送达日期", "date_order", "deadline")
-    sum_due = _money(amount, "amount", "金额")
+    sum_due = parse_amount(amount, "amount", "金额")
     if sum_due is None:
         sum_due = enforcement.principal
     _require(sum_due is None or enforcement.principal is None or sum_due <= enforcement.principal,
              "催告金额不能超过金钱给付义务的数额", "amount_above_principal", "amount")
-    fee = _money(late_fee, "late_fee", "加处罚款或滞纳金")
+    fee = parse_amount(late_fee, "late_fee", "加处罚款或滞纳金")
     if fee is None:
         fee = accrued_late_fee(enforcement, served) if enforcement.principal else None
     _require(fee is None or (enforcement.principal is not None and fee <= enforcement.principal),
@@ -876,7 +862,7 @@ def enforcement_apply_court(*, actor: User, enforcement_id: int, court: str, on:
 
 
 def _collected(enforcement: Enforcement, value: Any) -> Decimal | None:
-    amount = _money(value, "collected", "执行到位金额")
+    amount = parse_amount(value, "collected", "执行到位金额")
     if amount is not None and enforcement.principal is not None:
         _require(amount <= enforcement.principal * 2, "执行到位金额不能超过本金与加处罚款之和（第四十五条）",
                  "collected_above_cap", "collected")

@@ -23,6 +23,7 @@ from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.numbering import daily_number
 from jianguan.core.roles import Role
 from jianguan.core.tabular import ImportRefused, Problem, read_table
 from jianguan.subjects.contracts import require_entity
@@ -45,10 +46,8 @@ MULTILINE = frozenset({"content", "subject_address"})
 
 
 def _number(moment: dt.datetime) -> str:
-    prefix = "TS" + timezone.localtime(moment).strftime("%Y%m%d")
-    last = Complaint.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
-    sequence = int(last[0][len(prefix):]) + 1 if last else 1
-    return f"{prefix}{sequence:05d}"
+    """TS2026120700001, per day of receipt (taken under the day's sequence row lock)."""
+    return daily_number("TS", timezone.localtime(moment).date(), issued=Complaint.objects)
 
 
 def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Any = None) -> dict[str, Any]:

@@ -45,3 +45,20 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'工作日' if self.is_working_day else '休息日'} {self.name}"
+
+
+class NumberSequence(models.Model):
+    """The last number taken in one numbering scope (a prefix such as 线索 `XS`) and period (a day `20261207`, a
+    year `2026`): numbers are taken under this row's lock (`core.numbering`), never as the largest issued + 1."""
+
+    scope = models.CharField(_("编号范围"), max_length=40)
+    period = models.CharField(_("期间"), max_length=10)
+    last = models.PositiveIntegerField(_("已取到"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [models.UniqueConstraint(fields=["scope", "period"], name="number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.period}: {self.last}"

@@ -251,20 +251,6 @@ class Case(TimeStamped):
         return f"case:{self.number}"
 
 
-class CaseSequence(models.Model):
-    """The last case number taken per department and year (gapless, taken under a row lock)."""
-
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["department", "year"], name="case_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.department_id}/{self.year}: {self.last}"
-
-
 class CaseOfficer(models.Model):
     """An officer assigned to a case, with the 执法证 valid on the day of assignment (行政处罚法 第四十二条)."""
 

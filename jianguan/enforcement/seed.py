@@ -12,7 +12,8 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from jianguan.accounts import contracts as accounts
-from jianguan.accounts.models import Department, DepartmentKind, OfficerCredential, User
+from jianguan.accounts.contracts import officers_on_duty
+from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.behaviour.models import Inspection
 from jianguan.catalog.models import CatalogVersion, ImplementationVersion
 from jianguan.core.registry import SeedStep
@@ -28,10 +29,7 @@ ENDING = {"facts": "当事人在经营场所销售超过保质期的预包装食
 
 
 def _officers(department: Department, day: dt.date) -> list[str]:
-    valid = OfficerCredential.objects.filter(user__department=department, user__is_active=True, revoked_at=None,
-                                             valid_from__lte=day, valid_to__gte=day,
-                                             user__role_grants__role=Role.OFFICER)
-    return sorted(set(valid.values_list("user__username", flat=True)))[:2]
+    return list(officers_on_duty(department=department, day=day).values_list("username", flat=True)[:2])
 
 
 def _head(ctx: SeedContext, department: Department) -> User:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from jianguan.accounts.contracts import credential_on
 from jianguan.accounts.models import Department, Region, User
 from jianguan.audit.contracts import record
 from jianguan.behaviour import contracts as behaviour
@@ -32,9 +33,11 @@ from jianguan.complaints.models import ComplaintKind
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.canonical import to_jsonable
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.numbering import daily_number, next_number
 from jianguan.core.protect import unseal
 from jianguan.core.roles import Role
-from jianguan.core.validation import parse_amount
+from jianguan.core.validation import day, parse_amount, text
+from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
 from jianguan.subjects.contracts import person_register, require_entity
 from jianguan.subjects.models import EntityType
@@ -48,7 +51,6 @@ from .models import (
     Case,
     CaseEvent,
     CaseOfficer,
-    CaseSequence,
     CaseStatus,
     Clue,
     ClueSource,
@@ -104,45 +106,25 @@ def evidence_path(sha256: str) -> Path:
 # Numbers and small helpers -----------------------------------------------------------------------------------
 
 def _clue_number() -> str:
-    prefix = "XS" + timezone.localtime().strftime("%Y%m%d")
-    last = Clue.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
-    return f"{prefix}{(int(last[0][len(prefix):]) + 1) if last else 1:05d}"
+    """线索编号 per day: XS2026120700001 (taken under the day's sequence row lock)."""
+    return daily_number("XS", timezone.localdate(), issued=Clue.objects)
 
 
 def _case_number(department: Department, year: int) -> str:
     """案件编号 per department and year, gapless: AJ2026-0012-00001 (taken under the sequence row's lock)."""
-    CaseSequence.objects.get_or_create(department=department, year=year)
-    sequence = CaseSequence.objects.select_for_update().get(department=department, year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"AJ{year}-{department.pk:04d}-{sequence.last:05d}"
+    return next_number(f"AJ{year}-{department.pk:04d}-", scope=f"AJ-{department.pk}", period=str(year),
+                       issued=Case.objects)
 
 
-def _require(condition: Any, message: str, code: str, field: str | None = None) -> None:
-    if not condition:
-        raise ValidationFailed(message, code=code, field=field)
-
-
-def _text(data: dict, key: str, label: str, *, required: bool = True, max_len: int = 4000) -> str:
-    value = data.get(key)
-    value = "" if value is None else str(value).strip()
-    _require(value or not required, f"缺少必填字段“{label}”", "required", key)
-    _require(len(value) <= max_len, f"“{label}”不能超过 {max_len} 字", "too_long", key)
-    return value
+def _text(data: dict, key: str, label: str, **rules: Any) -> str:
+    """The text `data[key]` by the shared rules (`core.validation.text`)."""
+    return text(data.get(key), key, label, **rules)
 
 
 def _date(data: dict, key: str, label: str, *, today: dt.date, default: dt.date | None = None,
           future: bool = False) -> dt.date:
-    value = data.get(key)
-    if value in (None, ""):
-        _require(default is not None, f"缺少必填字段“{label}”", "required", key)
-        return default  # type: ignore[return-value]
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationFailed(f"“{label}”应为日期（YYYY-MM-DD）", code="date_invalid", field=key) from None
-    _require(future or day <= today, f"“{label}”不能晚于今天", "date_in_future", key)
-    return day
+    """The date `data[key]` by the shared rules (`core.validation.day`), not after the step's `today`."""
+    return day(data.get(key), key, label, today=today, default=default, future=future)
 
 
 def _money(data: dict, key: str, label: str) -> Decimal | None:
@@ -173,13 +155,6 @@ def _colleague(username: str, department_id: int, field: str) -> User:
     user = User.objects.filter(username=str(username).strip(), department_id=department_id, is_active=True).first()
     _require(user is not None, f"“{username}”不是本部门人员", "user_unknown", field)
     return user  # type: ignore[return-value]
-
-
-def _valid_credential(user: User, day: dt.date):
-    for credential in user.credentials.order_by("-valid_to"):
-        if credential.is_valid_on(day):
-            return credential
-    return None
 
 
 # Party ------------------------------------------------------------------------------------------------------
@@ -335,7 +310,7 @@ def _officers(department_id: int, usernames: list[str], day: dt.date, field: str
     for username in dict.fromkeys(names):
         user = _colleague(username, department_id, field)
         _require(user.has_role(Role.OFFICER), f"{user.full_name}不是执法人员", "not_an_officer", field)
-        credential = _valid_credential(user, day)
+        credential = credential_on(user, day)
         _require(credential is not None, f"{user.full_name}的执法证在 {day} 无效（《行政处罚法》第四十二条）",
                  "credential_invalid", field)
         chosen.append((user, credential))

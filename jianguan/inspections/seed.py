@@ -8,10 +8,10 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from jianguan.accounts.contracts import officers_on_duty
 from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.catalog.contracts import OutsideTheList, implementation_versions, require_in_force
 from jianguan.core.registry import SeedStep
-from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import EntityStatus, MarketEntity
 
@@ -35,11 +35,7 @@ def _rows(department: Department, day: dt.date) -> list:
 
 
 def _colleague(department: Department, day: dt.date) -> User | None:
-    for user in User.objects.filter(department=department, is_active=True, role_grants__role=Role.OFFICER) \
-            .exclude(username=PERSONA).order_by("username"):
-        if services.credential_on(user, day):
-            return user
-    return None
+    return officers_on_duty(department=department, day=day).exclude(username=PERSONA).first()
 
 
 def seed_inspections(ctx: SeedContext) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from jianguan.accounts.contracts import credentials_on
 from jianguan.accounts.models import User
 from jianguan.behaviour.models import Inspection
 from jianguan.catalog.contracts import (
@@ -22,7 +23,6 @@ from jianguan.core.roles import Role
 
 from . import checklist as lists
 from .models import Evidence, FieldInspection, Status
-from .services import credential_on
 
 
 def inspection_list(*, reader: User, mine: bool = False, status: str | None = None) -> QuerySet[FieldInspection]:
@@ -55,9 +55,11 @@ def field_data(*, reader: User) -> dict[str, Any]:
     today = timezone.localdate()
     department = reader.department
     colleagues = []
-    for user in User.objects.filter(department=department, is_active=True, role_grants__role=Role.OFFICER) \
-            .distinct().prefetch_related("credentials").order_by("username"):
-        credential = credential_on(user, today)
+    officers = list(User.objects.filter(department=department, is_active=True, role_grants__role=Role.OFFICER)
+                    .distinct().order_by("username"))
+    held = credentials_on(officers, today)
+    for user in officers:
+        credential = held.get(user.pk)
         colleagues.append({"username": user.username, "name": user.full_name,
                            "credential": credential.number if credential else "", "valid": credential is not None})
     rows = []

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from jianguan.accounts.contracts import credentials_on
 from jianguan.accounts.models import Department, User
 from jianguan.audit.contracts import record
 from jianguan.behaviour import contracts as behaviour
@@ -30,6 +31,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.canonical import canonical_json, to_jsonable
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.protect import lookup_hash, unseal
+from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
 from jianguan.enforcement import contracts as enforcement
 from jianguan.subjects.contracts import require_entity, require_ric
@@ -105,12 +107,6 @@ def _officers(department: Department, usernames: list[str], joint_with: Iterable
         raise ValidationFailed(f"检查人员“{'、'.join(unknown)}”不是{department.name}的在职人员", code="officer_unknown",
                                field="officers")
     return [users[n] for n in names]
-
-
-def credential_on(user: User, day: dt.date):
-    """The officer's 执法证 valid on `day` (not revoked, within its validity), or None."""
-    return user.credentials.filter(revoked_at=None, valid_from__lte=day, valid_to__gte=day).order_by(
-        "-valid_to").first()
 
 
 def _is_user(actor: Actor) -> bool:
@@ -299,20 +295,15 @@ def evidence_add(*, actor: Actor, inspection_id: int, client_id: uuid.UUID | str
 
 # Submitting --------------------------------------------------------------------------------------------------
 
-def _require(condition: bool, message: str, code: str, field: str) -> None:
-    if not condition:
-        raise ValidationFailed(message, code=code, field=field)
-
-
 def _credentials(inspection: FieldInspection, day: dt.date, actor: Actor) -> list[dict[str, str]]:
     """The officers (the one submitting first) with the 执法证 each holds on `day`; an officer without one is named
     in the refusal."""
     officers = sorted(inspection.officers.all(), key=lambda u: (u.pk != getattr(actor, "pk", None), u.username))
     _require(len(officers) >= MIN_OFFICERS, "现场检查的执法人员不得少于两人（行政处罚法第四十二条）",
              "officers_too_few", "officers")
-    held = []
+    held, credentials = [], credentials_on(officers, day)
     for user in officers:
-        credential = credential_on(user, day)
+        credential = credentials.get(user.pk)
         _require(credential is not None, f"检查人员{user.full_name}（{user.username}）在 {day} 没有有效的执法证",
                  "credential_invalid", "officers")
         held.append({"username": user.username, "name": user.full_name, "credential": credential.number})

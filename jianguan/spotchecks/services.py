@@ -31,6 +31,7 @@ from jianguan.core.calendar import add_working_days
 from jianguan.core.canonical import canonical_json_plain, parse_json_plain
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role, is_head_of, refuse_same_person
+from jianguan.core.validation import require as _require
 from jianguan.credit import contracts as credit
 from jianguan.credit.models import CreditKind
 from jianguan.enforcement import contracts as enforcement
@@ -66,11 +67,6 @@ PENDING_SUBCODES = {ResultCode.PENDING_REGISTRATION, ResultCode.PENDING_FOOD_DRU
 VOID_APPROVERS = (Role.HEAD, Role.LEGAL_REVIEWER)  # of the department that leads the task
 DRAND_QUICKNET = {"source": "drand", "chain": "quicknet",
                   "chain_hash": "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"}
-
-
-def _require(condition: bool, message: str, code: str, field: str | None = None) -> None:
-    if not condition:
-        raise ValidationFailed(message, code=code, field=field)
 
 
 def _own(actor: User, department_id: int) -> None:
@@ -264,9 +260,8 @@ def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed("抽查对象名录库中没有符合任务范围的对象", code="pool_empty", field="scope")
     departments = list(task.departments.order_by("pk"))
     inspectors = []
-    credentials = OfficerCredential.objects.filter(
-        user__department__in=departments, user__is_active=True, revoked_at__isnull=True,
-        valid_from__lte=task.window_end, valid_to__gte=task.window_start).order_by("user__username", "-valid_to")
+    credentials = OfficerCredential.objects.valid_between(task.window_start, task.window_end).filter(
+        user__department__in=departments, user__is_active=True).order_by("user__username", "-valid_to")
     entries = {user_id: (areas, in_draws) for user_id, areas, in_draws in Inspector.objects.filter(
         user__department__in=departments).values_list("user_id", "areas", "in_draws")}
     seen = set()

@@ -11,47 +11,7 @@
 
 from django.db import migrations, models
 
-PG_UP = """
-CREATE OR REPLACE FUNCTION audit_checkpoint_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit checkpoints are append-only (%)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_checkpoint
-    FOR EACH ROW EXECUTE FUNCTION audit_checkpoint_append_only();
-"""
-PG_DOWN = """
-DROP TRIGGER IF EXISTS audit_checkpoint_append_only ON audit_checkpoint;
-DROP FUNCTION IF EXISTS audit_checkpoint_append_only();
-"""
-SQLITE_UP = [
-    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only (DELETE)'); END",
-    "CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE ON audit_checkpoint "
-    "BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only (UPDATE)'); END",
-    "CREATE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint "
-    "BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only (DELETE)'); END",
-]
-SQLITE_DOWN = ["DROP TRIGGER IF EXISTS audit_event_no_delete", "DROP TRIGGER IF EXISTS audit_checkpoint_append_only",
-               "DROP TRIGGER IF EXISTS audit_checkpoint_no_delete"]
-
-
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_UP, params=None)
-    elif vendor == "sqlite":
-        for sql in SQLITE_UP:
-            schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_DOWN, params=None)
-    elif vendor == "sqlite":
-        for sql in SQLITE_DOWN:
-            schema_editor.execute(sql)
+from jianguan.core.migration_ops import DELETE, append_only
 
 
 class Migration(migrations.Migration):
@@ -75,5 +35,6 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "审计链检查点", "verbose_name_plural": "审计链检查点", "ordering": ["-made_at"]},
         ),
-        migrations.RunPython(forwards, backwards),
+        append_only("audit_auditevent", name="audit_event", what="audit events", postgresql=[], sqlite=[DELETE]),
+        append_only("audit_checkpoint", name="audit_checkpoint", what="audit checkpoints"),
     ]
