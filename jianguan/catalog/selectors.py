@@ -27,7 +27,8 @@ from .models import (
     SearchTerm,
     SpotCheckItem,
 )
-from .services import IMPLEMENTATION_KINDS, can_review
+from .services import can_review
+from .workflow import IMPLEMENTATION_KINDS
 
 
 def today() -> dt.date:

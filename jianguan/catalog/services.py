@@ -52,7 +52,6 @@ from .models import (
 
 ITEM_KINDS = {ChangeKind.ITEM_ADD, ChangeKind.ITEM_MODIFY, ChangeKind.ITEM_SPLIT, ChangeKind.ITEM_MERGE,
               ChangeKind.ITEM_CANCEL, ChangeKind.ITEM_SUSPEND, ChangeKind.ITEM_RESUME}
-IMPLEMENTATION_KINDS = {ChangeKind.CLAIM, ChangeKind.IMPL_MODIFY, ChangeKind.IMPL_CANCEL, ChangeKind.IMPL_SUSPEND}
 
 ITEM_FIELDS = ("name", "action_type", "supervised_object", "supervision_method", "supervision_process",
                "supervision_result", "levels", "basis")
@@ -303,23 +302,28 @@ def _require_submitter(actor: User, kind: str) -> None:
         raise AccessDenied("只有部门管理员可以提出清单变更", code="not_department_admin")
 
 
+def _facts(change: ChangeRequest, actor: User) -> workflow.Facts:
+    return workflow.Facts(state=change.status, actor=actor, kind=change.kind, submitted_by_id=change.submitted_by_id,
+                          department_parent_id=change.department.parent_id)
+
+
 def can_review(actor: User, change: ChangeRequest) -> bool:
-    """The data administrator reviews everything; a guiding department's administrator reviews the
-    implementation changes of the departments it guides. Nobody reviews their own change."""
-    if change.submitted_by_id == actor.pk:
-        return False
-    if actor.has_role(Role.DATA_ADMIN):
-        return True
-    return (change.kind in IMPLEMENTATION_KINDS and actor.has_role(Role.DEPARTMENT_ADMIN)
-            and change.department.parent_id == actor.department_id)
+    """Whether `actor` may review `change` (`workflow.can_review`)."""
+    return workflow.can_review(actor, _facts(change, actor))
+
+
+def _refuse(refusal: Exception | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 def _step(change: ChangeRequest, action: str, actor: User, note: str = "") -> None:
-    edge = workflow.edge(change.status, action)
-    old, change.status = change.status, edge.new
-    ChangeStep.objects.create(change=change, old=old, new=edge.new, actor=actor, note=note)
+    """Take the edge for `action` (`workflow.CHANGES.check`), record the step and its audit event."""
+    edge = workflow.CHANGES.check(action, _facts(change, actor))
+    old, change.status = change.status, edge.target
+    ChangeStep.objects.create(change=change, old=old, new=edge.target, actor=actor, note=note)
     record(actor=actor, verb=f"catalog.change_{action}", target=change,
-           data={"kind": change.kind, "old": old, "new": edge.new, "note": note})
+           data={"kind": change.kind, "old": old, "new": edge.target, "note": note})
 
 
 @transaction.atomic
@@ -351,9 +355,7 @@ def change_review(*, actor: User, change_id: int, approve: bool, note: str = "")
     stands then; approval judges its merits.
     """
     change = _locked(change_id)
-    if not can_review(actor, change):
-        raise AccessDenied("无权审核该变更（须由上级部门管理员或数据管理员审核，且不能审核本人提交的变更）",
-                           code="cannot_review")
+    _refuse(workflow.refuse_reviewer(None, _facts(change, actor)))
     if not approve and not note.strip():
         raise ValidationFailed("退回时须填写审核意见", code="required", field="note")
     _step(change, "approve" if approve else "reject", actor, note)
@@ -365,8 +367,7 @@ def change_review(*, actor: User, change_id: int, approve: bool, note: str = "")
 @transaction.atomic
 def change_withdraw(*, actor: User, change_id: int) -> ChangeRequest:
     change = _locked(change_id)
-    if change.submitted_by_id != actor.pk:
-        raise AccessDenied("只有申请人可以撤回", code="not_submitter")
+    _refuse(workflow.submitter_refusal("withdraw", _facts(change, actor)))
     _step(change, "withdraw", actor)
     change.save(update_fields=["status", "updated_at"])
     return change
@@ -375,8 +376,7 @@ def change_withdraw(*, actor: User, change_id: int) -> ChangeRequest:
 @transaction.atomic
 def change_resubmit(*, actor: User, change_id: int, payload: dict[str, Any], reason: str = "") -> ChangeRequest:
     change = _locked(change_id)
-    if change.submitted_by_id != actor.pk:
-        raise AccessDenied("只有申请人可以重新提交", code="not_submitter")
+    _refuse(workflow.submitter_refusal("submit", _facts(change, actor)))
     change.payload = validate(change.kind, payload, change.department)
     change.reason = reason or change.reason
     _step(change, "submit", actor)
@@ -504,8 +504,7 @@ def publication_publish(*, actor: User, title: str, changelog: str = "", moment:
     Each change is validated again against the list as it stands, in approval order; one failure refuses the
     whole publication, naming the change. The changelog lists every change.
     """
-    if not actor.has_role(Role.DATA_ADMIN):
-        raise AccessDenied("只有数据管理员可以发布清单", code="not_data_admin")
+    _refuse(workflow.refuse_publisher(None, workflow.Facts(state=ChangeStatus.APPROVED, actor=actor)))
     moment = moment or timezone.now()
     pending = (ChangeRequest.objects.select_for_update().filter(status=ChangeStatus.APPROVED)
                .order_by("reviewed_at", "pk"))

@@ -28,9 +28,9 @@ from jianguan.behaviour import contracts as behaviour
 from jianguan.behaviour.models import Coercion, CoercionKind, Inspection
 from jianguan.catalog.contracts import require_item_in_force
 from jianguan.core import replay
-from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.errors import InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
-from jianguan.core.roles import Role, is_head_of, refuse_same_person
+from jianguan.core.roles import Role
 from jianguan.core.validation import day, parse_amount, parse_date, text
 from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
@@ -65,15 +65,11 @@ def _day(value: Any, field: str, label: str, *, default_today: bool = True) -> d
 # Who may act -----------------------------------------------------------------------------------------------------
 
 def _is_officer(actor: Any, department_id: int) -> bool:
-    """One of the acting body's own people: an 执法人员 or the department's administrator."""
-    return bool(getattr(actor, "is_person", False) and actor.department_id == department_id
-                and actor.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN))
+    return workflow.is_officer(actor, department_id)
 
 
 def _is_head(actor: Any, department_id: int, region_id: str) -> bool:
-    """The acting body's head (负责人): a person holding `head` in that very department (《行政强制法》第十八条第一项、
-    第十九条). Reading the department (the read-only 领导) or heading another one is not enough."""
-    return is_head_of(actor, department_id)
+    return workflow.is_head(actor, department_id)
 
 
 def _proposer(row: Any) -> int | None:
@@ -81,24 +77,32 @@ def _proposer(row: Any) -> int | None:
     return getattr(row, "requested_by_id", None) or getattr(row, "created_by_id", None)
 
 
-def _take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Any) -> workflow.Edge:
-    """The edge for `action` on `row`, if the actor may take it (InvalidTransition 409, AccessDenied 403)."""
-    edge = workflow.edge(edges, row.status, action)
-    if edge.who == workflow.HEAD:
-        refuse_same_person(_proposer(row), actor)
-    if not workflow.may(edge, officer=_is_officer(actor, row.department_id),
-                        head=_is_head(actor, row.department_id, row.region_id)):
-        who = {workflow.OFFICER: "本机关执法人员", workflow.HEAD: "行政机关负责人",
-               workflow.EITHER: "本机关执法人员或负责人"}[edge.who]
-        raise AccessDenied(f"该步骤只能由{who}办理", code="not_allowed_for_role")
-    return edge
+def _facts(row: Any, actor: Any, action: str, on: dt.date | None) -> workflow.Facts:
+    """What the table may know of the measure or enforcement `row` for `action` by `actor` on the day `on`."""
+    if isinstance(row, Measure):
+        return workflow.Facts(row.status, actor, row.department_id, _proposer(row), action, on,
+                              goods=row.kind in GOODS_KINDS, extension_days=row.extension_days,
+                              starts_on=row.starts_on, due_on=row.due_on)
+    return workflow.Facts(row.status, actor, row.department_id, _proposer(row), action, on, power=row.power,
+                          objection_upheld=row.objection_upheld, decision_served_on=row.decision_served_on,
+                          payment_due=row.payment_due, principal=row.principal, late_fee_rate=row.late_fee_rate,
+                          demand_served_on=row.demand_served_on, demand_deadline=row.demand_deadline,
+                          remedy_ends=row.remedy_ends)
+
+
+def _take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Any, *,
+          on: dt.date | None = None) -> workflow.Edge:
+    """The edge for `action` on `row`, if the actor may take it and its guards hold (InvalidTransition 409,
+    AccessDenied 403, or the guard's refusal). Guards of the step's day hold until `on` is given: a service calls
+    again with the day once it has read it."""
+    return workflow.table(edges).check(action, _facts(row, actor, action, on))
 
 
 def actions_for(actor: Any, row: Any, edges: tuple[workflow.Edge, ...]) -> list[str]:
     """The steps open in the record's state that this person may take (what a page offers)."""
     officer = _is_officer(actor, row.department_id)
     head = _is_head(actor, row.department_id, row.region_id)
-    return [e.action for e in edges if e.state == row.status and workflow.may(e, officer=officer, head=head)]
+    return [e.action for e in edges if e.source == row.status and workflow.may(e, officer=officer, head=head)]
 
 
 def _visible(model: type, actor: Any, pk: int, *, lock: bool = True) -> Any:
@@ -204,13 +208,13 @@ def _step(step_model: type, owner: dict[str, Any], row: Any, edge: workflow.Edge
           verb_prefix: str) -> None:
     """The timeline step, the case's history (when linked) and the audit event of one transition."""
     data = {key: value for key, value in (data or {}).items() if value not in (None, "", [], {})}
-    step_model.objects.create(**owner, action=edge.action, old=edge.state, new=edge.next, on=on,
+    step_model.objects.create(**owner, action=edge.action, old=edge.source, new=edge.target, on=on,
                               actor=actor.as_actor_ref().label[:200], note=note, data=_jsonable(data),
                               document_id=document.id if document else None,
                               document_title=document.title if document else "",
                               document_number=document.number if document else "")
     verb = f"coercion.{verb_prefix}_{edge.action}"
-    payload = {"number": row.number, "from": edge.state, "to": edge.next, "on": on, **data}
+    payload = {"number": row.number, "from": edge.source, "to": edge.target, "on": on, **data}
     if document:
         payload["document"] = {"id": document.id, "number": document.number, "sha256": document.sha256}
     if row.case_id:
@@ -338,7 +342,7 @@ def measure_request(*, actor: User, kind: str, inspection_number: str, catalog_c
     today = timezone.localdate()
     measure = _new_measure(actor=actor, kind=kind, inspection_number=inspection_number, catalog_code=catalog_code,
                            facts=facts, basis=basis, items=items, officers=officers, days=days, on=today,
-                           place=place, kind_note=kind_note, case_number=case_number, status=edge.next)
+                           place=place, kind_note=kind_note, case_number=case_number, status=edge.target)
     _measure_step(measure, edge, actor, on=today, data={"kind": kind, "days": measure.days,
                                                         "items": measure.items.count(), "case": measure.case_number})
     return measure
@@ -394,7 +398,7 @@ def measure_act_emergency(*, actor: User, kind: str, inspection_number: str, cat
     day = timezone.localdate(acted_at)
     measure = _new_measure(actor=actor, kind=kind, inspection_number=inspection_number, catalog_code=catalog_code,
                            facts=facts, basis=basis, items=items, officers=officers, days=days, on=day, place=place,
-                           kind_note=kind_note, case_number=case_number, status=edge.next)
+                           kind_note=kind_note, case_number=case_number, status=edge.target)
     measure.emergency, measure.acted_at = True, acted_at
     measure.approval_due = deadlines.emergency_approval_due(acted_at)
     measure.party_present, measure.witness = bool(party_present), _witness(party_present, witness)
@@ -413,7 +417,7 @@ def measure_approve(*, actor: User, measure_id: int, note: str = "") -> Measure:
     measure = _visible(Measure, actor, measure_id)
     edge = _take(MEASURE_EDGES, measure, "approve", actor)
     now = timezone.now()
-    measure.status, measure.approved_by, measure.approved_at = edge.next, actor, now
+    measure.status, measure.approved_by, measure.approved_at = edge.target, actor, now
     late = bool(measure.approval_due and now > measure.approval_due)
     measure.save()
     _measure_step(measure, edge, actor, on=timezone.localdate(now), note=str(note or "").strip(),
@@ -426,7 +430,7 @@ def measure_refuse(*, actor: User, measure_id: int, reason: str) -> Measure:
     measure = _visible(Measure, actor, measure_id)
     edge = _take(MEASURE_EDGES, measure, "refuse", actor)
     reason = _text(reason, "reason", "不予批准理由")
-    measure.status, measure.end_reason, measure.ended_on = edge.next, reason, timezone.localdate()
+    measure.status, measure.end_reason, measure.ended_on = edge.target, reason, timezone.localdate()
     measure.save()
     _measure_step(measure, edge, actor, on=measure.ended_on, note=reason)
     return measure
@@ -445,7 +449,7 @@ def measure_implement(*, actor: User, measure_id: int, on: Any = None, officers:
     measure.party_present, measure.witness = bool(party_present), _witness(party_present, witness)
     if place:
         measure.place = str(place).strip()[:200]
-    measure.status = edge.next
+    measure.status = edge.target
     issued = _take_effect(actor, measure, day)
     measure.save()
     _measure_step(measure, edge, actor, on=day, document=issued,
@@ -459,16 +463,10 @@ def measure_withdraw(*, actor: User, measure_id: int, reason: str) -> Measure:
     measure = _visible(Measure, actor, measure_id)
     edge = _take(MEASURE_EDGES, measure, "withdraw", actor)
     reason = _text(reason, "reason", "撤回理由")
-    measure.status, measure.end_reason, measure.ended_on = edge.next, reason, timezone.localdate()
+    measure.status, measure.end_reason, measure.ended_on = edge.target, reason, timezone.localdate()
     measure.save()
     _measure_step(measure, edge, actor, on=measure.ended_on, note=reason)
     return measure
-
-
-def _in_period(measure: Measure, day: dt.date, what: str) -> None:
-    _require(day >= measure.starts_on, f"{what}日期不能早于措施起始日期", "date_order", "on")
-    _require(day <= measure.due_on, f"措施期限已于 {measure.due_on} 届满，不能再{what}；应当及时解除"
-             "（行政强制法第二十五条、第二十八条）", "period_expired", "on")
 
 
 @transaction.atomic
@@ -478,10 +476,9 @@ def measure_extend(*, actor: User, measure_id: int, days: Any, reason: str, on: 
     measure = _visible(Measure, actor, measure_id)
     edge = _take(MEASURE_EDGES, measure, "extend", actor)
     reason = _text(reason, "reason", "延长理由")
-    _require(measure.extension_days == 0, "行政强制措施期限只能延长一次", "extension_once", "days")
     extra = _days(days, "days", "延长期限", deadlines.EXTENSION_MAX_DAYS)
     day = _day(on, "on", "批准日期")
-    _in_period(measure, day, "延长")
+    _take(MEASURE_EDGES, measure, "extend", actor, on=day)
     measure.extension_days, measure.extension_reason = extra, reason
     measure.due_on = deadlines.measure_due(starts_on=measure.starts_on, days=measure.days, extension_days=extra,
                                            excluded_days=measure.excluded_days)
@@ -503,13 +500,11 @@ def measure_test(*, actor: User, measure_id: int, starts_on: Any, ends_on: Any, 
     measure's period (行政强制法 第二十五条第三款) — for goods and facilities held, not for 冻结 or premises."""
     measure = _visible(Measure, actor, measure_id)
     edge = _take(MEASURE_EDGES, measure, "test", actor)
-    _require(measure.kind in GOODS_KINDS, "只有查封、扣押的物品可以扣除检测、检验、检疫或者技术鉴定期间",
-             "testing_not_for_kind", "kind")
     first = parse_date(starts_on, "starts_on", "检测开始日期")
     last = parse_date(ends_on, "ends_on", "检测结束日期")
     told = _day(notified_on, "notified_on", "书面告知日期", default_today=False)
     _require(first <= last, "检测结束日期不能早于开始日期", "date_order", "ends_on")
-    _in_period(measure, first, "开始检测")
+    _take(MEASURE_EDGES, measure, "test", actor, on=first)
     _require(measure.starts_on <= told <= first, "检测期间应在检测开始前（至迟当日）书面告知当事人",
              "testing_not_notified", "notified_on")
     for period in measure.testing:
@@ -538,7 +533,7 @@ def measure_release(*, actor: User, measure_id: int, reason: str, on: Any = None
     reason = _text(reason, "reason", "解除理由")
     day = _day(on, "on", "解除日期")
     _require(day >= measure.starts_on, "解除日期不能早于措施起始日期", "date_order", "on")
-    measure.status, measure.ended_on, measure.end_reason = edge.next, day, reason
+    measure.status, measure.ended_on, measure.end_reason = edge.target, day, reason
     issued = _issue(actor, "release_decision", measure, {
         "measure": _word(measure), "original": {"number": measure.decision_number,
                                                             "date": measure.starts_on.isoformat()},
@@ -558,8 +553,8 @@ def measure_dispose(*, actor: User, measure_id: int, reason: str, on: Any = None
     edge = _take(MEASURE_EDGES, measure, "dispose", actor)
     reason = _text(reason, "reason", "处理决定及理由")
     day = _day(on, "on", "处理日期")
-    _in_period(measure, day, "作出处理决定")
-    measure.status, measure.ended_on, measure.end_reason = edge.next, day, reason
+    _take(MEASURE_EDGES, measure, "dispose", actor, on=day)
+    measure.status, measure.ended_on, measure.end_reason = edge.target, day, reason
     measure.save()
     _amend_behaviour(actor, measure, "依法处理", ends_on=day, result=f"依法处理：{reason}"[:50])
     _measure_step(measure, edge, actor, on=day, note=reason)
@@ -657,7 +652,7 @@ def enforcement_create(*, actor: User, inspection_number: str, catalog_code: str
         decision_reference=_text(decision_reference, "decision_reference", "所执行的行政决定文号", max_len=100),
         decision_served_on=served, obligation=_text(obligation, "obligation", "应履行的义务"), principal=amount,
         payment_due=due, late_fee_rate=rate if amount else Decimal(0), remedy_ends=ends, created_by=actor,
-        status=edge.next)
+        status=edge.target)
     if measure_id:
         measure = Measure.objects.get_visible(actor, pk=measure_id)
         _require(measure.party_code == enforcement.party_code, "查封、扣押措施的当事人与被执行人不一致",
@@ -688,10 +683,7 @@ def enforcement_demand(*, actor: User, enforcement_id: int, served_on: Any, dead
     enforcement = _visible(Enforcement, actor, enforcement_id)
     edge = _take(ENFORCEMENT_EDGES, enforcement, "demand", actor)
     served = _day(served_on, "served_on", "催告书送达日期", default_today=False)
-    _require(served >= enforcement.decision_served_on, "催告书送达日期不能早于行政决定送达日期", "date_order",
-             "served_on")
-    _require(enforcement.payment_due is None or served > enforcement.payment_due,
-             f"缴纳期限（{enforcement.payment_due}）届满前不能催告", "not_yet_due", "served_on")
+    _take(ENFORCEMENT_EDGES, enforcement, "demand", actor, on=served)
     last = parse_date(deadline, "deadline", "履行期限")
     _require(last > served, "履行期限应晚于催告书送达日期", "date_order", "deadline")
     sum_due = parse_amount(amount, "amount", "金额")
@@ -705,7 +697,7 @@ def enforcement_demand(*, actor: User, enforcement_id: int, served_on: Any, dead
     _require(fee is None or (enforcement.principal is not None and fee <= enforcement.principal),
              "加处罚款或者滞纳金的数额不得超出金钱给付义务的数额（行政强制法第四十五条）", "late_fee_above_principal",
              "late_fee")
-    enforcement.status = edge.next
+    enforcement.status = edge.target
     enforcement.demand_served_on, enforcement.demand_deadline = served, last
     enforcement.demand_manner = _text(manner, "manner", "履行方式", max_len=200)
     enforcement.demand_amount, enforcement.demand_late_fee = sum_due, fee
@@ -737,25 +729,13 @@ def enforcement_hear(*, actor: User, enforcement_id: int, statement: str = "", w
     _require(day >= enforcement.demand_served_on, "听取日期不能早于催告书送达日期", "date_order", "on")
     text = str(statement or "").strip()
     _require(text or waived, "应记录当事人的陈述申辩，或注明当事人放弃", "statement_required", "statement")
-    enforcement.status, enforcement.heard_on = edge.next, day
+    enforcement.status, enforcement.heard_on = edge.target, day
     enforcement.statement, enforcement.statement_waived = text, bool(waived) and not text
     enforcement.objection_upheld = bool(upheld) and bool(text)
     enforcement.save()
     _enforcement_step(enforcement, edge, actor, on=day, note=text or "当事人放弃陈述申辩",
                       data={"upheld": enforcement.objection_upheld})
     return enforcement
-
-
-def _own_power(enforcement: Enforcement) -> None:
-    if enforcement.power != Power.OWN:
-        raise InvalidTransition("本机关没有行政强制执行权，应申请人民法院强制执行（行政强制法第五十三条）",
-                                code="needs_court", field="action", extra={"allowed": ["apply_court"]})
-
-
-def _not_upheld(enforcement: Enforcement) -> None:
-    if enforcement.objection_upheld:
-        raise InvalidTransition("当事人的陈述申辩成立，应予采纳，不得强制执行（行政强制法第三十六条）",
-                                code="objection_upheld", field="action")
 
 
 def _enforcement_decision(actor: Any, enforcement: Enforcement, day: dt.date, reason: str,
@@ -782,19 +762,10 @@ def enforcement_decide(*, actor: User, enforcement_id: int, reason: str, on: Any
     (行政强制法 第三十七条); for late fees, only after they ran more than 30 days and a 催告 (第四十六条)."""
     enforcement = _visible(Enforcement, actor, enforcement_id)
     edge = _take(ENFORCEMENT_EDGES, enforcement, "decide", actor)
-    _own_power(enforcement)
-    _not_upheld(enforcement)
     day = _day(on, "on", "决定日期")
-    lapsed = max(enforcement.demand_deadline, deadlines.statement_due(enforcement.demand_served_on))
-    _require(day > lapsed, f"催告期限及陈述申辩期限（至 {lapsed}）届满后才能作出强制执行决定（行政强制法第三十七条）",
-             "demand_not_lapsed", "on")
-    if enforcement.principal and enforcement.late_fee_rate and enforcement.payment_due:
-        ran = deadlines.late_fee_days(payment_due=enforcement.payment_due, on=enforcement.demand_served_on)
-        _require(ran > deadlines.LATE_FEE_ENFORCE_DAYS,
-                 f"加处罚款超过三十日后经催告仍不履行的，才能强制执行（行政强制法第四十六条；催告时为 {ran} 日）",
-                 "late_fees_under_30_days", "on")
+    _take(ENFORCEMENT_EDGES, enforcement, "decide", actor, on=day)
     reason = _text(reason, "reason", "强制执行的理由")
-    enforcement.status = edge.next
+    enforcement.status = edge.target
     issued = _enforcement_decision(actor, enforcement, day, reason, immediate=False)
     enforcement.save()
     _enforcement_step(enforcement, edge, actor, on=day, note=reason, document=issued)
@@ -807,12 +778,10 @@ def enforcement_decide_immediately(*, actor: User, enforcement_id: int, reason: 
     第三十七条第三款)."""
     enforcement = _visible(Enforcement, actor, enforcement_id)
     edge = _take(ENFORCEMENT_EDGES, enforcement, "decide_immediately", actor)
-    _own_power(enforcement)
     reason = _text(reason, "reason", "转移或者隐匿财物的证据")
     day = _day(on, "on", "决定日期")
-    _require(enforcement.demand_served_on <= day <= enforcement.demand_deadline,
-             "立即强制执行决定只能在催告期间作出", "not_in_demand_period", "on")
-    enforcement.status = edge.next
+    _take(ENFORCEMENT_EDGES, enforcement, "decide_immediately", actor, on=day)
+    enforcement.status = edge.target
     issued = _enforcement_decision(actor, enforcement, day, reason, immediate=True)
     enforcement.save()
     _enforcement_step(enforcement, edge, actor, on=day, note=reason, document=issued)
@@ -822,10 +791,7 @@ def enforcement_decide_immediately(*, actor: User, enforcement_id: int, reason: 
 def court_dates(enforcement: Enforcement) -> dict[str, dt.date | None]:
     """The court application's window: after the 催告 + 10 working days (第五十四条) and after the review/lawsuit
     period, within 3 months of its end (第五十三条)."""
-    start, end = deadlines.court_window(enforcement.remedy_ends)
-    served = enforcement.demand_served_on
-    earliest = max(start, deadlines.court_earliest(served)) if served else start
-    return {"earliest": earliest, "latest": end, "after_demand": deadlines.court_earliest(served) if served else None}
+    return workflow.court_dates(_facts(enforcement, None, "apply_court", None))
 
 
 @transaction.atomic
@@ -835,21 +801,9 @@ def enforcement_apply_court(*, actor: User, enforcement_id: int, court: str, on:
     served (第五十四条, 第六十九条)."""
     enforcement = _visible(Enforcement, actor, enforcement_id)
     edge = _take(ENFORCEMENT_EDGES, enforcement, "apply_court", actor)
-    if enforcement.power != Power.COURT:
-        raise InvalidTransition("本机关有行政强制执行权，应依法自行作出强制执行决定", code="has_own_power",
-                                field="action", extra={"allowed": ["decide", "decide_immediately"]})
-    _not_upheld(enforcement)
     day = _day(on, "on", "申请日期")
-    dates = court_dates(enforcement)
-    _require(day >= dates["after_demand"],
-             f"催告书送达十个工作日后才能申请（行政强制法第五十四条）；最早 {dates['after_demand']}", "court_too_early",
-             "on")
-    _require(day > enforcement.remedy_ends,
-             f"复议、诉讼期限（至 {enforcement.remedy_ends}）届满后才能申请（行政强制法第五十三条）",
-             "remedy_period_running", "on")
-    _require(day <= dates["latest"], f"申请期限已于 {dates['latest']} 届满（行政强制法第五十三条）",
-             "court_window_passed", "on")
-    enforcement.status, enforcement.applied_on = edge.next, day
+    _take(ENFORCEMENT_EDGES, enforcement, "apply_court", actor, on=day)
+    enforcement.status, enforcement.applied_on = edge.target, day
     enforcement.court = _text(court, "court", "受理法院", max_len=100)
     _behaviour(actor, enforcement, kind=CoercionKind.ENFORCEMENT, name=f"申请法院强制执行（{enforcement.party_name}）",
                decision_number=enforcement.demand_number, facts=enforcement.obligation,
@@ -875,7 +829,7 @@ def _finish(enforcement: Enforcement, action: str, actor: Any, *, on: Any, resul
     day = _day(on, "on", "日期")
     started = enforcement.decided_on or enforcement.applied_on or enforcement.demand_served_on
     _require(started is None or day >= started, "日期不能早于上一步骤", "date_order", "on")
-    enforcement.status, enforcement.ended_on = edge.next, day
+    enforcement.status, enforcement.ended_on = edge.target, day
     enforcement.result = _text(result, "result", label)
     enforcement.collected = _collected(enforcement, collected)
     enforcement.save()

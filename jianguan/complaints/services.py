@@ -22,14 +22,13 @@ from jianguan.accounts.models import Region, User
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.calendar import add_working_days
-from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
-from jianguan.core.roles import Role
 from jianguan.core.tabular import ImportRefused, Problem, read_table
 from jianguan.subjects.contracts import require_entity
 
-from . import routing
-from .models import Category, Channel, Complaint, ComplaintImport, ComplaintKind, ComplaintStatus, ComplaintStep
+from . import routing, workflow
+from .models import Category, Channel, Complaint, ComplaintImport, ComplaintKind, ComplaintStep
 
 ACCEPT_WORKING_DAYS = 7  # [law] 投诉: decide on acceptance
 MEDIATION_WORKING_DAYS = 45  # [law] 投诉: mediation without agreement ends
@@ -233,16 +232,17 @@ def _locked(complaint_id: int, actor: User) -> Complaint:
     complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
     if complaint is None or not Complaint.objects.visible_to(actor).filter(pk=complaint_id).exists():
         raise NotFound()
-    if not actor.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN) or complaint.department_id != actor.department_id:
-        raise AccessDenied("只有承办部门的执法人员或部门管理员可以办理", code="not_handling_department")
+    refused = workflow.handler_refusal(actor, complaint.department_id)
+    if refused is not None:
+        raise refused
     return complaint
 
 
-def _move(complaint: Complaint, new: str, actor: User, note: str, allowed_from: tuple[str, ...]) -> None:
-    if complaint.status not in allowed_from:
-        raise InvalidTransition(f"当前状态“{complaint.get_status_display()}”不能办理此操作", code="invalid_transition",
-                                extra={"status": complaint.status})
-    old, complaint.status = complaint.status, new
+def _move(complaint: Complaint, action: str, actor: User, note: str) -> None:
+    """Take the edge for `action` (`workflow.COMPLAINTS.check`), record the step and its audit event."""
+    edge = workflow.COMPLAINTS.check(action, workflow.Facts(complaint.status, actor, complaint.department_id))
+    old, new = complaint.status, edge.target
+    complaint.status = new
     ComplaintStep.objects.create(complaint=complaint, old=old, new=new, actor_label=str(actor), note=note)
     record(actor=actor, verb=f"complaints.{new}", target=complaint, data={"old": old, "new": new, "note": note})
 
@@ -253,8 +253,7 @@ def complaint_decide(*, actor: User, complaint_id: int, accept: bool, note: str 
     complaint = _locked(complaint_id, actor)
     if not accept and not note.strip():
         raise ValidationFailed("不予受理须说明理由", code="required", field="note")
-    _move(complaint, ComplaintStatus.ACCEPTED if accept else ComplaintStatus.NOT_ACCEPTED, actor, note,
-          (ComplaintStatus.RECEIVED,))
+    _move(complaint, "accept" if accept else "refuse", actor, note)
     complaint.decided_at, complaint.decision_note = timezone.now(), note
     if accept and complaint.kind == ComplaintKind.COMPLAINT:
         complaint.handle_due = add_working_days(timezone.localdate(), MEDIATION_WORKING_DAYS)
@@ -267,7 +266,7 @@ def complaint_conclude(*, actor: User, complaint_id: int, outcome: str) -> Compl
     complaint = _locked(complaint_id, actor)
     if not outcome.strip():
         raise ValidationFailed("请填写办理结果", code="required", field="outcome")
-    _move(complaint, ComplaintStatus.CONCLUDED, actor, outcome, (ComplaintStatus.ACCEPTED, ComplaintStatus.RECEIVED))
+    _move(complaint, "conclude", actor, outcome)
     complaint.outcome, complaint.concluded_at = outcome.strip(), timezone.now()
     complaint.save(update_fields=["status", "outcome", "concluded_at", "updated_at"])
     return complaint
@@ -277,7 +276,7 @@ def complaint_conclude(*, actor: User, complaint_id: int, outcome: str) -> Compl
 def complaint_mark_converted(*, actor: User, complaint_id: int, note: str) -> Complaint:
     """Record that the complaint became a clue for enforcement (called by the enforcement app)."""
     complaint = _locked(complaint_id, actor)
-    _move(complaint, ComplaintStatus.CONVERTED, actor, note, (ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED))
+    _move(complaint, "convert", actor, note)
     complaint.concluded_at = timezone.now()
     complaint.save(update_fields=["status", "concluded_at", "updated_at"])
     return complaint

@@ -1,9 +1,10 @@
 """The stages of a penalty case and the transition table, as plain data (enforcement.md §2).
 
 Each `Edge` says: from which status, by which action, to which status, who may take it, which guards must hold,
-which 文书 it issues, and the article it rests on. Guards are pure functions of a `Facts` snapshot and the day;
-nothing here reads or writes the database. `services.case_transition` looks the edge up, checks who acts, runs
-the guards, does the step and appends the case event.
+which 文书 it issues, the article it rests on and the fields it takes — the kernel's `Edge`
+(`core.workflow`, ADR 0031). Guards are pure functions of a `Facts` snapshot and the day; nothing here reads or
+writes the database. `services.case_transition` asks `check` (the kernel's, over `Now`: the case, who acts, the
+day), does the step and appends the case event.
 
 Who acts:
 - `handler`: an officer assigned to the case (before officers are assigned, any officer of the case's
@@ -26,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from jianguan.core.errors import AccessDenied, DomainError, InvalidTransition, ValidationFailed
+from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role
+from jianguan.core.workflow import Edge, Permission, Refusal, Workflow, acts_for, loops
 
 from .models import CaseStatus as S
 
@@ -102,8 +104,23 @@ class Actor:
     roles: frozenset[str]
     is_person: bool = True
 
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
 
-Refusal = DomainError
+
+@dataclass(frozen=True)
+class Now:
+    """The facts the kernel checks an edge against: the case, the person acting and the day."""
+
+    case: Facts
+    actor: Actor | None = None
+    today: dt.date | None = None
+
+    @property
+    def state(self) -> str:
+        return self.case.status
+
+
 Guard = Callable[[Facts, dt.date], Refusal | None]
 
 
@@ -253,22 +270,6 @@ GUARDS: dict[str, Guard] = {g.__name__: g for g in (
     statement_period_over, decision_not_overdue, payment_unsettled, payment_overdue, executed, was_served)}
 
 
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    action: str
-    target: str
-    who: str
-    label: str
-    guards: tuple[str, ...] = ()
-    document: str = ""
-    citation: str = ""
-    fields: tuple[str, ...] = field(default=())
-
-
-def _loops(states, action, who, label, guards=(), document="", citation="", fields=()) -> list[Edge]:
-    return [Edge(s, action, s, who, label, guards, document, citation, fields) for s in states]
-
 
 SUSPENDABLE = (S.INVESTIGATING, S.INVESTIGATED, S.LEGAL_REVIEW, S.REVIEWED, S.DISCUSSED, S.NOTIFIED, S.HEARD)
 NOTIFIABLE = (S.INVESTIGATED, S.REVIEWED, S.DISCUSSED)
@@ -282,7 +283,7 @@ EDGES: tuple[Edge, ...] = (
                  "grave_harm", "opinion")),
     Edge(S.CLUE, "propose_not_filing", S.FILING_REVIEW, HANDLER, "提请不予立案",
          citation="《市场监督管理行政处罚程序规定》第二十条", fields=("reason",)),
-    *_loops((S.CLUE, S.FILING_REVIEW), "extend_check", LEADER, "批准延长核查期限", ("check_not_extended",),
+    *loops((S.CLUE, S.FILING_REVIEW), "extend_check", LEADER, "批准延长核查期限", ("check_not_extended",),
             citation="《市场监督管理行政处罚程序规定》第十八条", fields=("reason",)),
     Edge(S.FILING_REVIEW, "approve_filing", S.INVESTIGATING, LEADER, "批准立案", ("proposal_file",
          "officers_valid_today"), "filing_approval", "《行政处罚法》第五十四条", ("opinion",)),
@@ -290,29 +291,29 @@ EDGES: tuple[Edge, ...] = (
          "not_filing_approval", "《市场监督管理行政处罚程序规定》第二十条", ("opinion",)),
     Edge(S.FILING_REVIEW, "return_proposal", S.CLUE, LEADER, "退回承办人员", fields=("opinion",)),
     # 调查取证 (第五十四条、第五十五条、第五十六条)
-    *_loops((S.INVESTIGATING,), "record_inquiry", HANDLER, "制作询问笔录", ("officers_valid_today",),
+    *loops((S.INVESTIGATING,), "record_inquiry", HANDLER, "制作询问笔录", ("officers_valid_today",),
             "inquiry_record", "《行政处罚法》第五十五条", ("interviewee", "qa", "place", "started_at", "ended_at")),
-    *_loops((S.INVESTIGATING,), "record_onsite", HANDLER, "现场检查并制作笔录", ("officers_valid_today",),
+    *loops((S.INVESTIGATING,), "record_onsite", HANDLER, "现场检查并制作笔录", ("officers_valid_today",),
             "onsite_record", "《行政处罚法》第五十五条",
             ("place", "findings", "party_statement", "implementation_code", "on")),
-    *_loops((S.INVESTIGATING,), "record_sampling", HANDLER, "抽样取证", ("officers_valid_today",),
+    *loops((S.INVESTIGATING,), "record_sampling", HANDLER, "抽样取证", ("officers_valid_today",),
             citation="《行政处罚法》第五十六条", fields=("items", "place", "on")),
-    *_loops((S.INVESTIGATING,), "order_rectification", HANDLER, "责令改正", ("officers_valid_today",),
+    *loops((S.INVESTIGATING,), "order_rectification", HANDLER, "责令改正", ("officers_valid_today",),
             "rectification_order", "《行政处罚法》第二十八条",
             ("facts", "violated", "basis", "deadline", "requirements")),
-    *_loops((S.INVESTIGATING,), "preserve_request", HANDLER, "申请先行登记保存", ("officers_valid_today",),
+    *loops((S.INVESTIGATING,), "preserve_request", HANDLER, "申请先行登记保存", ("officers_valid_today",),
             citation="《行政处罚法》第五十六条", fields=("items", "reason")),
-    *_loops((S.INVESTIGATING,), "preserve_approve", LEADER, "批准先行登记保存", ("preservation_pending",),
+    *loops((S.INVESTIGATING,), "preserve_approve", LEADER, "批准先行登记保存", ("preservation_pending",),
             citation="《行政处罚法》第五十六条", fields=("opinion", "on")),
-    *_loops((S.INVESTIGATING,), "preserve_decide", HANDLER, "对先行登记保存作出处理决定", ("preservation_open",),
+    *loops((S.INVESTIGATING,), "preserve_decide", HANDLER, "对先行登记保存作出处理决定", ("preservation_open",),
             citation="《行政处罚法》第五十六条", fields=("decision", "on")),
-    *_loops(SUSPENDABLE, "suspend", HANDLER, "开始不计入办案期限的期间", ("no_open_suspension",),
+    *loops(SUSPENDABLE, "suspend", HANDLER, "开始不计入办案期限的期间", ("no_open_suspension",),
             citation="《市场监督管理行政处罚程序规定》第六十四条", fields=("kind", "reason", "on")),
-    *_loops(SUSPENDABLE, "resume", HANDLER, "结束不计入办案期限的期间", ("suspension_open",),
+    *loops(SUSPENDABLE, "resume", HANDLER, "结束不计入办案期限的期间", ("suspension_open",),
             citation="《市场监督管理行政处罚程序规定》第六十四条", fields=("on",)),
-    *_loops(FILED, "extend_decision", LEADER, "批准延长办案期限三十日", ("decision_not_extended",),
+    *loops(FILED, "extend_decision", LEADER, "批准延长办案期限三十日", ("decision_not_extended",),
             citation="《市场监督管理行政处罚程序规定》第六十四条", fields=("reason",)),
-    *_loops(FILED, "extend_further", LEADER, "集体讨论决定继续延期", ("decision_extended",),
+    *loops(FILED, "extend_further", LEADER, "集体讨论决定继续延期", ("decision_extended",),
             citation="《市场监督管理行政处罚程序规定》第六十四条", fields=("days", "reason", "discussion")),
     Edge(S.INVESTIGATING, "end_investigation", S.INVESTIGATED, HANDLER, "调查终结", ("no_open_preservation",),
          citation="《市场监督管理行政处罚程序规定》第五十条",
@@ -329,9 +330,9 @@ EDGES: tuple[Edge, ...] = (
     *[Edge(s, "notify", S.NOTIFIED, HANDLER, "告知拟作出的处罚及权利", ("review_done_if_required",
            "discussion_done_if_major"), "penalty_notice", "《行政处罚法》第四十四条", ("contact", "on"))
       for s in NOTIFIABLE],
-    *_loops((S.NOTIFIED, S.HEARD), "record_statement", HANDLER, "记录陈述、申辩", citation="《行政处罚法》第四十五条",
+    *loops((S.NOTIFIED, S.HEARD), "record_statement", HANDLER, "记录陈述、申辩", citation="《行政处罚法》第四十五条",
             fields=("statement", "adopted", "on")),
-    *_loops((S.NOTIFIED,), "waive_hearing", HANDLER, "当事人放弃听证", ("hearing_right",),
+    *loops((S.NOTIFIED,), "waive_hearing", HANDLER, "当事人放弃听证", ("hearing_right",),
             citation="《行政处罚法》第六十四条", fields=("on",)),
     Edge(S.NOTIFIED, "request_hearing", S.HEARING_REQUESTED, HANDLER, "当事人申请听证",
          ("hearing_right", "hearing_window_open"), citation="《行政处罚法》第六十四条", fields=("on",)),
@@ -357,9 +358,9 @@ EDGES: tuple[Edge, ...] = (
          ("method", "consent", "recipient", "address", "on")),
     Edge(S.HANDED_OVER, "file_record", S.SERVED, HANDLER, "当场处罚决定备案", citation="《行政处罚法》第五十二条",
          fields=("on",)),
-    *_loops((S.SERVED, S.HANDED_OVER), "record_payment", HANDLER, "登记罚款缴纳", ("payment_unsettled",),
+    *loops((S.SERVED, S.HANDED_OVER), "record_payment", HANDLER, "登记罚款缴纳", ("payment_unsettled",),
             citation="《行政处罚法》第六十七条、第七十二条", fields=("amount", "on", "reference")),
-    *_loops((S.SERVED,), "apply_enforcement", LEADER, "申请人民法院强制执行", ("payment_unsettled",
+    *loops((S.SERVED,), "apply_enforcement", LEADER, "申请人民法院强制执行", ("payment_unsettled",
             "payment_overdue"), citation="《行政处罚法》第七十二条；《行政强制法》第五十三条",
             fields=("court", "on")),
     # 结案, 归档
@@ -377,67 +378,81 @@ EDGES: tuple[Edge, ...] = (
 # Entries that create a case rather than move one (the services `case_register` and `case_simple`).
 CREATIONS = (("register", S.CLUE, HANDLER, "登记案件线索"), ("simple_decide", S.HANDED_OVER, HANDLER,
                                                               "当场作出行政处罚决定"))
-ACTIONS = frozenset(e.action for e in EDGES)
 # Steps that propose what a 负责人 (or the legal reviewer) then approves: their actor becomes the case's 提出人.
 PROPOSALS = frozenset({"propose_filing", "propose_not_filing", "preserve_request", "end_investigation",
                        "propose_closing"})
+
+
+def _not_permitted(edge: Edge) -> Refusal:
+    return AccessDenied(f"“{edge.label}”须由{WHO_LABELS[edge.who]}办理（审批人不得为承办人员）", code="not_permitted")
+
+
+def _handler(edge: Edge, now: Now) -> Refusal | None:
+    """An officer of the case's department, one of the case's officers once they are assigned."""
+    actor, case = now.actor, now.case
+    if not acts_for(actor, case.department_id, Role.OFFICER) or (case.officers and actor.id not in case.officer_ids):
+        return _not_permitted(edge)
+    return None
+
+
+def _approver(role: str) -> Permission:
+    """The 负责人 or the legal reviewer of the case's department: never one of its officers nor the 提出人."""
+    def permission(edge: Edge, now: Now) -> Refusal | None:
+        actor, case = now.actor, now.case
+        if actor.is_person and actor.id == case.proposer_id:
+            return AccessDenied("提出人与批准人不得为同一人", code="same_person")
+        if not acts_for(actor, case.department_id, role) or actor.id in case.officer_ids:
+            return _not_permitted(edge)
+        return None
+    return permission
+
+
+def _on_the_day(guard: Guard) -> Callable[[Now], Refusal | None]:
+    return lambda now: guard(now.case, now.today)
+
+
+def _out_of_order(workflow: Workflow, now: Now, action: str) -> Refusal:
+    known = "" if action in workflow.actions else "未知的操作；"
+    return InvalidTransition(f"{known}案件处于“{S(now.state).label}”，不能执行“{action}”",
+                             code="invalid_transition", extra=_allowed_extra(workflow, now))
+
+
+def _allowed_extra(workflow: Workflow, now: Now) -> dict:
+    return {"status": now.state, "allowed": [e.action for e in workflow.allowed(now)]}
+
+
+WORKFLOW = Workflow(EDGES, guards={name: _on_the_day(g) for name, g in GUARDS.items()},
+                    who={HANDLER: _handler, LEADER: _approver(Role.HEAD),
+                         LEGAL_REVIEWER: _approver(Role.LEGAL_REVIEWER)},
+                    state_label=lambda s: S(s).label, out_of_order=_out_of_order, refusal_extra=_allowed_extra)
+ACTIONS = WORKFLOW.actions
 assert PROPOSALS <= ACTIONS
-_BY_KEY = {(e.source, e.action): e for e in EDGES}
-assert len(_BY_KEY) == len(EDGES), "one edge per (status, action)"
 
 
 def edges_from(status: str) -> list[Edge]:
-    return [e for e in EDGES if e.source == status]
+    return WORKFLOW.edges_from(status)
 
 
 def may(edge: Edge, actor: Actor, facts: Facts) -> bool:
     """Whether `actor` may take `edge` on a case with `facts` (who acts, not whether the guards hold)."""
-    if not actor.is_person or actor.department_id != facts.department_id:
-        return False
-    if edge.who == HANDLER:
-        if Role.OFFICER not in actor.roles:
-            return False
-        return actor.id in facts.officer_ids if facts.officers else True
-    required = Role.HEAD if edge.who == LEADER else Role.LEGAL_REVIEWER
-    return required in actor.roles and actor.id not in facts.officer_ids and actor.id != facts.proposer_id
+    return WORKFLOW.permitted(edge, Now(facts, actor)) is None
 
 
 def refusal(edge: Edge, facts: Facts, today: dt.date) -> Refusal | None:
     """The first guard of `edge` that does not hold, as the error to raise; None when all hold."""
-    for name in edge.guards:
-        problem = GUARDS[name](facts, today)
-        if problem is not None:
-            return problem
-    return None
+    return WORKFLOW.refusal(edge, Now(facts, None, today))
 
 
 def allowed(facts: Facts, actor: Actor, today: dt.date) -> list[Edge]:
     """The actions `actor` may take now: edges from the current status whose actor rule and guards hold."""
-    return [e for e in edges_from(facts.status) if may(e, actor, facts) and refusal(e, facts, today) is None]
-
-
-def _allowed_extra(facts: Facts, actor: Actor, today: dt.date) -> dict:
-    return {"status": facts.status, "allowed": [e.action for e in allowed(facts, actor, today)]}
+    return WORKFLOW.allowed(Now(facts, actor, today))
 
 
 def check(facts: Facts, actor: Actor, action: str, today: dt.date) -> Edge:
     """The edge for `action` from the case's status, if `actor` may take it now; else the refusal.
 
-    Out of order → InvalidTransition (409) listing the allowed actions; the wrong person → AccessDenied (403);
-    a guard that does not hold → its own error, with the allowed actions added.
+    Out of order → InvalidTransition (409) listing the allowed actions; the 提出人 approving their own step →
+    AccessDenied `same_person`; the wrong person → AccessDenied `not_permitted` (403); a guard that does not hold
+    → its own error, with the allowed actions added.
     """
-    edge = _BY_KEY.get((facts.status, action))
-    if edge is None:
-        known = "" if action in ACTIONS else "未知的操作；"
-        raise InvalidTransition(f"{known}案件处于“{S(facts.status).label}”，不能执行“{action}”",
-                                code="invalid_transition", extra=_allowed_extra(facts, actor, today))
-    if edge.who != HANDLER and actor.is_person and actor.id == facts.proposer_id:
-        raise AccessDenied("提出人与批准人不得为同一人", code="same_person", extra=_allowed_extra(facts, actor, today))
-    if not may(edge, actor, facts):
-        raise AccessDenied(f"“{edge.label}”须由{WHO_LABELS[edge.who]}办理（审批人不得为承办人员）",
-                           code="not_permitted", extra=_allowed_extra(facts, actor, today))
-    problem = refusal(edge, facts, today)
-    if problem is not None:
-        problem.extra = {**problem.extra, **_allowed_extra(facts, actor, today)}
-        raise problem
-    return edge
+    return WORKFLOW.check(action, Now(facts, actor, today))

@@ -39,7 +39,7 @@ from jianguan.inspections import contracts as inspections
 from jianguan.subjects.contracts import require_entity
 from jianguan.subjects.models import EntityStatus, MarketEntity
 
-from . import protocol
+from . import protocol, workflow
 from .models import (
     Avoidance,
     CheckResult,
@@ -49,7 +49,6 @@ from .models import (
     Expert,
     Inspector,
     Plan,
-    PlanStatus,
     ResultCode,
     Task,
     TaskKind,
@@ -70,9 +69,9 @@ DRAND_QUICKNET = {"source": "drand", "chain": "quicknet",
 
 
 def _own(actor: User, department_id: int) -> None:
-    if not getattr(actor, "is_person", False) or actor.department_id != department_id or not actor.has_role(
-            Role.DEPARTMENT_ADMIN, Role.OFFICER):
-        raise AccessDenied("只有本部门的管理员或执法人员可以办理", code="not_own_department")
+    refused = workflow.own_refusal(actor, department_id)
+    if refused is not None:
+        raise refused
 
 
 # Plans -----------------------------------------------------------------------------------------------------------
@@ -93,9 +92,8 @@ def plan_file(*, actor: User, plan_id: int) -> Plan:
     """报备: filed with the department that guides the planning one (the same line one level up), if any."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     _own(actor, plan.department_id)
-    if plan.status != PlanStatus.DRAFT:
-        raise InvalidTransition("计划已报备", code="plan_not_draft")
-    plan.status, plan.filed_with_id, plan.filed_at = PlanStatus.FILED, plan.department.parent_id, timezone.now()
+    edge = workflow.PLANS.check("file", workflow.Facts(plan.status, actor, plan.department_id))
+    plan.status, plan.filed_with_id, plan.filed_at = edge.target, plan.department.parent_id, timezone.now()
     plan.save()
     record(actor=actor, verb="spotchecks.plan_filed", target=plan, data={"filed_with": plan.filed_with_id})
     return plan
@@ -105,9 +103,8 @@ def plan_file(*, actor: User, plan_id: int) -> Plan:
 def plan_publish(*, actor: User, plan_id: int) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     _own(actor, plan.department_id)
-    if plan.status != PlanStatus.FILED:
-        raise InvalidTransition("计划须先报备再公开", code="plan_not_filed")
-    plan.status, plan.published_at = PlanStatus.PUBLISHED, timezone.now()
+    edge = workflow.PLANS.check("publish", workflow.Facts(plan.status, actor, plan.department_id))
+    plan.status, plan.published_at = edge.target, timezone.now()
     plan.save()
     record(actor=actor, verb="spotchecks.plan_published", target=plan)
     return plan
@@ -198,9 +195,8 @@ def task_publish(*, actor: User, task_id: int) -> Task:
     """公布: the task is public before the inspections (一公开)."""
     task = Task.objects.select_for_update().get(pk=task_id)
     _own(actor, task.lead_id)
-    if task.status != TaskStatus.DRAFT:
-        raise InvalidTransition("任务已公布", code="task_not_draft")
-    task.status, task.published_at = TaskStatus.PUBLISHED, timezone.now()
+    edge = workflow.TASKS.check("publish", workflow.Facts(task.status, actor, task.lead_id))
+    task.status, task.published_at = edge.target, timezone.now()
     task.save()
     record(actor=actor, verb="spotchecks.task_published", target=task)
     return task
@@ -393,10 +389,8 @@ def draw_commit(*, actor: User, task_id: int, beacon: dict[str, Any], now: dt.da
     task: a second commitment is refused unless the earlier draw was voided. (`now` is for seeds and tests.)"""
     task = Task.objects.select_for_update().select_related("lead__region").get(pk=task_id)
     _own(actor, task.lead_id)
-    if task.status not in (TaskStatus.PUBLISHED, TaskStatus.DRAWN):
-        raise InvalidTransition("任务须先公布再抽取", code="task_not_published")
-    if task.draws.exclude(status=DrawStatus.VOID).exists():
-        raise InvalidTransition("本任务已有随机抽取承诺：抽取不可重做，只能经审批作废后重新承诺", code="draw_exists")
+    workflow.TASKS.check("commit_draw", workflow.Facts(task.status, actor, task.lead_id,
+                                                       live_draw=task.draws.exclude(status=DrawStatus.VOID).exists()))
     frozen = freeze(task, _check_beacon(beacon, now or timezone.now()))
     try:
         commitment, encoded = protocol.commit(frozen, dumps=canonical_json_plain)
