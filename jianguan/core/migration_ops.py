@@ -14,6 +14,7 @@ Databases have applied these statements already: the text a call produces must n
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.migrations.operations.base import Operation
 
@@ -32,14 +33,14 @@ class AppendOnly(Operation):
         self.table, self.name, self.what = table, name, what
         self.postgresql, self.sqlite = _statements(postgresql), _statements(sqlite)
 
-    def state_forwards(self, app_label, state) -> None:
+    def state_forwards(self, app_label: str, state: Any) -> None:
         pass  # triggers are no part of the model state
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         for sql in self.forwards_sql(schema_editor.connection.vendor):
             schema_editor.execute(sql, params=None)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         for sql in self.backwards_sql(schema_editor.connection.vendor):
             schema_editor.execute(sql, params=None)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -32,7 +33,7 @@ def take(scope: str, period: str, *, floor: Callable[[], int] | None = None) -> 
     return rows.values_list("last", flat=True).get()
 
 
-def next_number(stem: str, *, scope: str, period: str, issued: QuerySet, width: int = 5) -> str:
+def next_number(stem: str, *, scope: str, period: str, issued: QuerySet[Any, Any], width: int = 5) -> str:
     """`{stem}{n}` with n from (scope, period) in `width` digits; `issued` holds the numbers (a `number` field)
     already given, read once when the period's sequence starts."""
 
@@ -43,6 +44,6 @@ def next_number(stem: str, *, scope: str, period: str, issued: QuerySet, width: 
     return f"{stem}{take(scope, period, floor=floor):0{width}d}"
 
 
-def daily_number(prefix: str, day: dt.date, *, issued: QuerySet, width: int = 5) -> str:
+def daily_number(prefix: str, day: dt.date, *, issued: QuerySet[Any, Any], width: int = 5) -> str:
     """`{prefix}{YYYYMMDD}{n}`, n from 1 each day (XS2026120700001); the prefix is the sequence's scope."""
     return next_number(f"{prefix}{day:%Y%m%d}", scope=prefix, period=f"{day:%Y%m%d}", issued=issued, width=width)

@@ -25,10 +25,10 @@ def require(condition: Any, message: str, code: str, field: str | None = None) -
 def text(value: Any, field: str, label: str, *, required: bool = True, max_len: int = 4000) -> str:
     """A text stripped of surrounding blanks (None is empty): refused when required and empty (`required`) or
     longer than `max_len` characters (`too_long`)."""
-    value = "" if value is None else str(value).strip()
-    require(value or not required, f"缺少必填字段“{label}”", "required", field)
-    require(len(value) <= max_len, f"“{label}”不能超过 {max_len} 字", "too_long", field)
-    return value
+    stripped = "" if value is None else str(value).strip()
+    require(stripped or not required, f"缺少必填字段“{label}”", "required", field)
+    require(len(stripped) <= max_len, f"“{label}”不能超过 {max_len} 字", "too_long", field)
+    return stripped
 
 
 def day(value: Any, field: str, label: str, *, default: dt.date | None = None, future: bool = False,
