@@ -105,7 +105,7 @@ def signed_in(client):
 
 from .catalog_fixtures import laws, small_catalog  # noqa: E402,F401  (fixtures shared by the catalog tests)
 from .library_fixtures import chain_world, enforcement_items, xianan_entity  # noqa: E402,F401
-from .spotcheck_fixtures import city_scjg, food_task  # noqa: E402,F401
+from .spotcheck_fixtures import city_scjg, food_task, two_item_task  # noqa: E402,F401
 
 
 def _flush_around_sqlite_triggers() -> None:
