@@ -190,3 +190,23 @@ def test_a_demo_scale_seed_passes_the_consistency_check(empty_database, tmp_path
     assert "监管事项：主项 43" in out and "演示案件 6 件" in out and re.search(r"双随机：抽取 [1-9]", out)
     assert "行政检查 3 次（已提交 2，待检查 1）" in out and "强制执行 1 件" in out
     assert "OK：6 类检查均通过" in out, out
+
+
+def test_the_demo_prints_the_consistency_check_after_seeding(monkeypatch):
+    from jianguan.portal import consistency
+    from jianguan.portal.management.commands import demo
+
+    called = []
+    monkeypatch.setattr(demo, "call_command", lambda name, **options: called.append(name))
+    monkeypatch.setattr(demo.Region.objects, "exists", lambda: False)  # a first run: it seeds
+    out = io.StringIO()
+    demo.Command(stdout=out).handle(host="127.0.0.1", port=8000, scale="demo", no_serve=True)
+    assert called == ["migrate", "seed"]
+    assert "一致性检查：6 类检查均通过" in out.getvalue()
+
+    broken = consistency.Report(checked=["重复记录"], problems=[f"重复记录：问题 {n}" for n in range(7)])
+    monkeypatch.setattr(consistency, "check", lambda: broken)
+    out = io.StringIO()
+    demo.Command(stdout=out).handle(host="127.0.0.1", port=8000, scale="demo", no_serve=True)
+    assert "一致性检查：发现 7 处不一致（jianguan consistency 列出全部）" in out.getvalue()
+    assert "重复记录：问题 4" in out.getvalue() and "重复记录：问题 5" not in out.getvalue()
