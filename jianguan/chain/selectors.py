@@ -44,7 +44,8 @@ def entity_chain(*, reader: HasScope, uscc: str, kinds_wanted: set[str] | None =
 
 def nest(entries: list[ChainEntry]) -> list[ChainEntry]:
     """Each record once: an entry that covers others (a spot check and the 行政检查 of each of its task items)
-    carries those found among `entries` as its `items`, and they leave the top level. Order is kept."""
+    carries those found among `entries` as its `items`, and they leave the top level. Order is kept; the counts
+    stay counts of records per kind (asked for alone, a kind lists each of its records)."""
     by_ref = {entry.ref: entry for entry in entries if entry.ref}
     taken: set[str] = set()
     nested: list[ChainEntry] = []
