@@ -16,6 +16,8 @@ from django.test import Client, override_settings
 from jianguan.accounts import services
 from jianguan.accounts.models import User
 
+from . import emptydb
+
 PASSWORD = "Yanshi@2026"
 
 
@@ -32,10 +34,23 @@ def plain_static_files():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Seed the test database once: regions, departments, personas, officers and a few hundred entities."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed the test database once: regions, departments, personas, officers and a few hundred entities. The
+    migrated database is kept empty first (`empty_database`)."""
     with django_db_blocker.unblock():
+        EMPTY.append(emptydb.keep(tmp_path_factory.mktemp("empty")))
         call_command("seed", scale="test", seed=7, no_progress=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+EMPTY: list[str] = []
+
+
+@pytest.fixture
+def empty_database(django_db_setup, tmp_path):
+    """The URL of a new, migrated and empty database on the session's engine (dropped after the test)."""
+    url, drop = emptydb.copy(EMPTY[0], tmp_path)
+    yield url
+    drop()
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +120,7 @@ def signed_in(client):
 
 from .catalog_fixtures import laws, small_catalog  # noqa: E402,F401  (fixtures shared by the catalog tests)
 from .library_fixtures import chain_world, enforcement_items, xianan_entity  # noqa: E402,F401
-from .spotcheck_fixtures import city_scjg, food_task  # noqa: E402,F401
+from .spotcheck_fixtures import city_scjg, food_task, two_item_task  # noqa: E402,F401
 
 
 def _flush_around_sqlite_triggers() -> None:

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind
-from jianguan.catalog.models import Implementation
+from jianguan.catalog import services as catalog
+from jianguan.catalog.models import ChangeKind, Implementation
 from jianguan.spotchecks import services
 from jianguan.spotchecks.models import Draw
 
-from .catalog_fixtures import FOOD
+from .catalog_fixtures import DRUG, FOOD, START, department_admin, publish
 from .library_fixtures import SYSTEM
 
 WINDOW = (dt.date(2025, 6, 2), dt.date(2025, 7, 31))
@@ -44,6 +45,23 @@ def food_task(small_catalog, persona, city_scjg):
                                 window_start=WINDOW[0], window_end=WINDOW[1], strata={"ALL": {"count": 4}},
                                 max_objects_per_inspector=3)
     services.task_publish(actor=admin, task_id=task.pk)
+    return task
+
+
+@pytest.fixture
+def two_item_task(food_task, small_catalog, persona, city_scjg):
+    """A published task of the city 市场监管局 on two rows: the food-safety row and its drug row (claimed here)."""
+    admin = department_admin(DepartmentKind.SCJG, "421200")
+    claim = catalog.change_submit(actor=admin, kind=ChangeKind.CLAIM, payload={
+        "item": DRUG, "effective_from": START, "fields": {
+            "check_category": "现场检查", "check_method": "现场检查", "in_random_checks": True, "check_ratio": "5%",
+            "check_frequency": "每年1次", "content_routine": "购进验收、储存养护、销售记录"}})
+    publish(small_catalog, claim)
+    items = [Implementation.objects.get(item__code=code, body=city_scjg).code for code in (FOOD, DRUG)]
+    task = services.task_create(actor=persona("scjg_admin"), plan_id=food_task.plan_id, name="食品药品经营者双随机抽查",
+                                items=items, window_start=WINDOW[0], window_end=WINDOW[1],
+                                strata={"ALL": {"count": 2}}, max_objects_per_inspector=3)
+    services.task_publish(actor=persona("scjg_admin"), task_id=task.pk)
     return task
 
 

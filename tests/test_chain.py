@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +82,63 @@ def test_rows_scoped_in_python_equal_rows_scoped_by_the_database(persona, chain_
     filtered_by_database = entity_chain(reader=reader, uscc=chain_world.uscc)
     assert checked_in_python.entries == filtered_by_database.entries
     assert checked_in_python.counts == filtered_by_database.counts
+
+
+# A spot check appears once (issue 14, item 9): its result is stored as the 行政检查 of each task item, shown
+# beneath it.
+
+def _entered_spot_check(task, persona):
+    from jianguan.spotchecks import services
+    from jianguan.spotchecks.models import CheckResult
+
+    from .spotcheck_fixtures import WINDOW, _drawn
+
+    check = CheckResult.objects.filter(draw=_drawn(task, persona)).order_by("pk").first()
+    return services.result_enter(actor=check.inspectors.order_by("username").first(), result_id=check.pk,
+                                 codes=["1"], checked_on=WINDOW[0])
+
+
+def test_a_spot_check_of_two_items_is_one_entry_with_its_records_beneath(two_item_task, persona, api, signed_in):
+    from jianguan.chain.selectors import duplicates, entity_chain
+
+    check = _entered_spot_check(two_item_task, persona)
+    assert len(check.inspection_numbers) == 2
+    chain = entity_chain(reader=persona("leader"), uscc=check.entity.uscc)
+    spot = [e for e in chain.entries if e.kind == "spotcheck"]
+    assert len(spot) == 1 and spot[0].detail == "未发现问题"
+    assert [i.ref for i in spot[0].items] == [f"inspection:{n}" for n in check.inspection_numbers]
+    assert {i.detail for i in spot[0].items} == {"检查事项：对食品生产者的监督检查；检查结果：未发现问题",
+                                                "检查事项：对药品经营企业的监督检查；检查结果：未发现问题"}
+    assert not [e for e in chain.entries if e.kind == "inspection" and e.number in check.inspection_numbers]
+    assert chain.counts["inspection"] == 2 and duplicates(chain.entries) == []
+
+    _, body = _chain(api, persona("leader"), check.entity)
+    [entry] = [e for e in body["entries"] if e["kind"] == "spotcheck"]
+    assert [i["ref"] for i in entry["items"]] == [f"inspection:{n}" for n in check.inspection_numbers]
+    assert not [e for e in body["entries"] if e["kind"] == "inspection"]
+    _, body = _chain(api, persona("leader"), check.entity, kind=["inspection"])  # asked for alone: each record
+    assert sorted(e["ref"] for e in body["entries"]) == sorted(f"inspection:{n}" for n in check.inspection_numbers)
+
+    page = signed_in(persona("leader")).get(f"/subjects/{check.entity.uscc}/").content.decode()
+    assert page.count('class="kind-spotcheck"') == 1 and page.count('class="kind-inspection"') == 0
+    assert all(number in page for number in check.inspection_numbers)
+
+
+def test_the_consistency_check_finds_a_spot_check_shown_again_beside_its_records(two_item_task, persona,
+                                                                               monkeypatch):
+    """The chain as it was assembled before: the spot check and each of its items' 行政检查 as entries of their
+    own. The consistency check names each record shown twice."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from jianguan.chain import selectors
+
+    check = _entered_spot_check(two_item_task, persona)
+    call_command("consistency", stdout=io.StringIO())
+    monkeypatch.setattr(selectors, "nest", lambda entries: entries)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="发现 2 处不一致"):
+        call_command("consistency", stdout=out)
+    for number in check.inspection_numbers:
+        line = f"信息链中的重复条目：主体 {check.entity.uscc} 的信息链中 inspection:{number} 出现不止一次"
+        assert line in out.getvalue()

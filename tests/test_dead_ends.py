@@ -60,7 +60,7 @@ def test_a_joint_visit_by_one_officer_of_each_department_is_accepted(joint_task,
     admin = department_admin(DepartmentKind.SCJG, "421202")
     draw = services.draw_commit(actor=admin, task_id=joint_task.pk, beacon=_witness(), now=MOMENT)
     draw = services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
-    check = CheckResult.objects.filter(draw=draw).first()
+    check, other = CheckResult.objects.filter(draw=draw).order_by("pk")
     visitors = list(check.inspectors.all())
     assert len(visitors) == 2 and len({u.department_id for u in visitors}) == 2  # one of each, two in total
     mine = next(u for u in visitors if u.department_id == city_scjg.pk)
@@ -68,9 +68,13 @@ def test_a_joint_visit_by_one_officer_of_each_department_is_accepted(joint_task,
     draft = FieldInspection.objects.get(pk=drafts[0].id)
     assert draft.department_id == city_scjg.pk
     assert {u.pk for u in draft.officers.all()} == {u.pk for u in visitors}
-    entered = services.result_enter(actor=mine, result_id=check.pk, codes=["1"], checked_on=WINDOW[0])
+    # the result of another object, not started on site, is its 行政检查 record, by the officers of both
+    pair = list(other.inspectors.all())
+    assert len(pair) == 2 and len({u.department_id for u in pair}) == 2
+    theirs = next(u for u in pair if u.department_id == city_scjg.pk)
+    entered = services.result_enter(actor=theirs, result_id=other.pk, codes=["1"], checked_on=WINDOW[0])
     record = Inspection.objects.get(number=entered.inspection_numbers[0])
-    assert record.inspectors[0] == mine.full_name and len(record.inspectors) == 2
+    assert record.inspectors[0] == theirs.full_name and len(record.inspectors) == 2
     assert all(record.credential_numbers)
 
 

@@ -441,6 +441,43 @@ def test_a_drawn_object_is_checked_on_site_and_its_record_is_not_written_twice(f
     assert Inspection.objects.count() == before + len(entered.inspection_numbers) - 1
 
 
+def test_a_result_waits_for_the_on_site_drafts_and_a_second_record_of_an_item_is_found(food_task, persona):
+    """A draft still open would write its own 行政检查 when submitted, a second record of the same item beside the
+    one the result writes: the result is refused until the drafts are submitted. A second record of an item (as an
+    older version wrote) is named by the consistency check."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from jianguan.behaviour import services as behaviour
+
+    draw = _drawn(food_task, persona)
+    first, second = CheckResult.objects.filter(draw=draw).order_by("pk")[:2]
+    inspector = first.inspectors.order_by("username").first()
+    services.result_inspect(actor=inspector, result_id=first.pk)
+    with pytest.raises(InvalidTransition) as refused:
+        services.result_enter(actor=inspector, result_id=first.pk, codes=["1"], checked_on=WINDOW[0])
+    assert refused.value.code == "onsite_not_submitted" and "请先在“我的任务”中提交现场检查" in refused.value.message
+    first.refresh_from_db()
+    assert first.entered_at is None and not Inspection.objects.filter(spot_check_plan=str(food_task.pk)).exists()
+
+    inspector = second.inspectors.order_by("username").first()
+    entered = services.result_enter(actor=inspector, result_id=second.pk, codes=["1"], checked_on=WINDOW[0])
+    call_command("consistency", stdout=io.StringIO())
+    kept = Inspection.objects.get(number=entered.inspection_numbers[0])
+    behaviour.inspection_record(
+        actor=inspector, department=inspector.department, implementation_code=kept.implementation_code,
+        number=f"{kept.number}-again", name=kept.name, date=kept.date, form=kept.form, category="1",
+        result=kept.result, inspectors=kept.inspectors, credential_numbers=kept.credential_numbers,
+        spot_check_plan=kept.spot_check_plan, party={"entity_code": second.entity.uscc})
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="发现 1 处不一致"):
+        call_command("consistency", stdout=out)
+    assert (f"重复记录：抽查任务 {food_task.pk} 对主体 {second.entity.uscc} 的检查事项 {kept.implementation_code} "
+            "有 2 条行政检查记录") in out.getvalue()
+
+
 # 一公开 of the transcript (issue 14, item 8): anyone fetches a published draw's public form without signing in and
 # verifies it; inputs that are not public (inspectors, avoidance) are there only by their committed hashes.
 

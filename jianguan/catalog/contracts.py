@@ -9,6 +9,7 @@ body that is in force on the act's date, under a catalog 子项 in force that da
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jianguan.core.errors import DomainError
@@ -120,6 +121,12 @@ def require_item_in_force(*, code: str, on: dt.date, action_types: tuple[str, ..
             code="catalog_item_wrong_type", field=field)
     return ItemCard(code=code, name=version.name, action_type=version.action_type, line=version.item.line,
                     version=version.version)
+
+
+def item_names(codes: Iterable[str]) -> dict[str, str]:
+    """{catalog code: the name of its newest version} for the codes that exist (names shown beside records)."""
+    rows = CatalogVersion.objects.filter(code__in=set(codes)).order_by("code", "version").values_list("code", "name")
+    return dict(rows)
 
 
 def implementation_bodies(codes: list[str]) -> dict[str, int]:

@@ -17,7 +17,7 @@ from . import selectors
 router = Router(tags=["监管信息链 chain"])
 
 
-class EntryOut(Schema):
+class ItemOut(Schema):
     kind: str
     kind_label: str
     date: dt.date
@@ -25,6 +25,11 @@ class EntryOut(Schema):
     detail: str
     source: str
     department: str
+    ref: str
+
+
+class EntryOut(ItemOut):
+    items: list[ItemOut]  # the records this entry stands for (a spot check's 行政检查 of each task item)
 
 
 class ChainOut(Schema):

@@ -4,7 +4,8 @@ each within the reader's scope. Libraries take part by having a `timeline` modul
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from jianguan.core.registry import ChainEntry, ChainQuery, chain_providers
 from jianguan.core.scoping import HasScope
@@ -38,4 +39,29 @@ def entity_chain(*, reader: HasScope, uscc: str, kinds_wanted: set[str] | None =
         entries += found
         counts.update(counted)
     entries.sort(key=lambda e: (e.date, e.kind), reverse=True)
-    return Chain(entity=card, entries=entries[:limit], counts=counts, kinds=kinds())
+    return Chain(entity=card, entries=nest(entries)[:limit], counts=counts, kinds=kinds())
+
+
+def nest(entries: list[ChainEntry]) -> list[ChainEntry]:
+    """Each record once: an entry that covers others (a spot check and the 行政检查 of each of its task items)
+    carries those found among `entries` as its `items`, and they leave the top level. Order is kept; the counts
+    stay counts of records per kind (asked for alone, a kind lists each of its records)."""
+    by_ref = {entry.ref: entry for entry in entries if entry.ref}
+    taken: set[str] = set()
+    nested: list[ChainEntry] = []
+    for entry in entries:
+        if entry.covers:
+            items = tuple(by_ref[ref] for ref in entry.covers if ref in by_ref and ref not in taken)
+            taken.update(item.ref for item in items)
+            entry = replace(entry, items=items)
+        nested.append(entry)
+    return [entry for entry in nested if entry.ref not in taken or entry.covers]
+
+
+def duplicates(entries: list[ChainEntry]) -> list[str]:
+    """The records a chain shows more than once (at the top level or beneath another entry), by `ref`; a record an
+    entry covers but that stands on its own too counts as shown twice."""
+    shown = Counter(ref for entry in entries for ref in (entry.ref, *(i.ref for i in entry.items)) if ref)
+    covered = {ref for entry in entries for ref in entry.covers}
+    return sorted({ref for ref, n in shown.items() if n > 1}
+                  | {entry.ref for entry in entries if entry.ref in covered})

@@ -78,13 +78,15 @@ def seed_complaints(ctx: SeedContext) -> None:
                      "", received, "", "", False, entity_id, name, address, region, category, CONTENT[category],
                      department(county, category), status, accept_due, decided,
                      "不属于本部门职责范围" if status == ComplaintStatus.NOT_ACCEPTED else "", handle_due,
-                     "经调解双方达成一致" if status == ComplaintStatus.CONCLUDED else "", concluded, None, now, now))
+                     "经调解双方达成一致" if status == ComplaintStatus.CONCLUDED else "", concluded, None, "", now,
+                     now))
     with transaction.atomic():
         inserted = bulk_insert(Complaint, (
             "number", "kind", "channel", "external_ref", "received_at", "complainant_name", "complainant_phone",
             "real_name", "entity_id", "subject_name", "subject_address", "region_id", "category", "content",
             "department_id", "status", "accept_due", "decided_at", "decision_note", "handle_due", "outcome",
-            "concluded_at", "imported_id", "created_at", "updated_at"), ctx.progress(rows, desc="投诉举报"))
+            "concluded_at", "imported_id", "content_hash", "created_at", "updated_at"),
+            ctx.progress(rows, desc="投诉举报"))
         record(actor=ctx.actor, verb="complaints.seeded", data={"count": inserted})
     ctx.say(f"  投诉举报 {inserted:,} 件")
 

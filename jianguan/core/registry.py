@@ -73,7 +73,12 @@ def nav_items(request: Any) -> list[NavItem]:
 
 @dataclass(frozen=True)
 class ChainEntry:
-    """One event in a market entity's information chain (监管信息链)."""
+    """One event in a market entity's information chain (监管信息链).
+
+    `ref` names the record shown (`"<kind>:<number>"`), unique in a chain; `covers` names the records this entry
+    stands for (a spot check's 行政检查 of each task item): the chain shows those beneath it (`items`), never
+    again as entries of their own.
+    """
 
     kind: str
     kind_label: str
@@ -83,6 +88,14 @@ class ChainEntry:
     source: str = ""
     department: str = ""
     url: str = ""
+    ref: str = ""
+    covers: tuple[str, ...] = ()
+    items: tuple[ChainEntry, ...] = ()
+
+    @property
+    def number(self) -> str:
+        """The record's own number, from its `ref`."""
+        return self.ref.partition(":")[2]
 
 
 @dataclass(frozen=True)

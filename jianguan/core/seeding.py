@@ -30,10 +30,12 @@ class SeedContext:
     progress_enabled: bool = True
     actor: SystemActor = field(default_factory=lambda: SystemActor("seed"))
     shared: dict[str, Any] = field(default_factory=dict)
+    entities: int | None = None  # fewer (or more) entities than the scale's, every other choice of the scale kept
 
     @property
     def sizes(self) -> dict[str, int]:
-        return SCALES[self.scale]
+        sizes = SCALES[self.scale]
+        return sizes if self.entities is None else {**sizes, "entities": self.entities}
 
     def rng(self, name: str) -> random.Random:
         """A random source that depends only on the seed and `name`: steps do not disturb each other."""

@@ -8,7 +8,10 @@
 - 存储可读: every issued document's bytes are a PDF whose SHA-256 is the stored one; every evidence file exists
   under the var directory with its SHA-256; a stored case file matches its hash.
 - 无重复: one result per drawn object of a draw, one document per number of a department, kind and year, one
-  decision number per penalty decision of a department.
+  decision number per penalty decision of a department; one 行政检查 made on the platform per spot-check task,
+  object and task item.
+- 信息链无重复条目: the chain of every entity with a spot-check result (where one entry stands for the 行政检查 of
+  each task item) shows each record once, read with a scope that sees everything.
 
 Each check is one or a few statements over the whole table (the demo's hundreds of thousands of rows take
 seconds); reading every PDF is the slowest part. Problems are listed, at most `LIMIT` of each kind with the count.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Count, F, Max, Min
 
@@ -40,6 +44,12 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def summary(self) -> str:
+        """One line in Chinese: every kind of check passed, or how many problems were found."""
+        if self.ok:
+            return f"{len(self.checked)} 类检查均通过"
+        return f"发现 {len(self.problems)} 处不一致"
 
 
 def _before_established() -> Iterable[str]:
@@ -127,7 +137,7 @@ def _readable() -> Iterable[str]:
 
 
 def _duplicates() -> Iterable[str]:
-    from jianguan.behaviour.models import Penalty
+    from jianguan.behaviour.models import Inspection, Penalty, Source
     from jianguan.documents.models import IssuedDocument
     from jianguan.spotchecks.models import CheckResult
 
@@ -140,6 +150,23 @@ def _duplicates() -> Iterable[str]:
     for row in Penalty.objects.exclude(decision_number="").values("department_id", "decision_number").annotate(
             n=Count("pk")).filter(n__gt=1).order_by("decision_number"):
         yield f"处罚决定书文号 {row['decision_number']} 被 {row['n']} 条处罚行为使用"
+    for row in Inspection.objects.filter(source=Source.PLATFORM).exclude(spot_check_plan="").values(
+            "spot_check_plan", "entity__uscc", "implementation_code").annotate(n=Count("pk")).filter(
+            n__gt=1).order_by("spot_check_plan", "entity__uscc"):
+        yield (f"抽查任务 {row['spot_check_plan']} 对主体 {row['entity__uscc']} 的检查事项 "
+               f"{row['implementation_code']} 有 {row['n']} 条行政检查记录")
+
+
+def _chain_entries() -> Iterable[str]:
+    from jianguan.chain.contracts import duplicates, entity_chain
+    from jianguan.core.registry import CHAIN_CAP
+    from jianguan.core.scoping import Scope
+    from jianguan.spotchecks.models import CheckResult
+
+    everything = SimpleNamespace(scope=Scope(department_ids=None, region_codes=frozenset(), everything=True))
+    for uscc in CheckResult.objects.values_list("entity__uscc", flat=True).distinct().order_by("entity__uscc"):
+        for ref in duplicates(entity_chain(reader=everything, uscc=uscc, limit=CHAIN_CAP).entries):
+            yield f"主体 {uscc} 的信息链中 {ref} 出现不止一次"
 
 
 CHECKS: list[tuple[str, Callable[[], Iterable[str]]]] = [
@@ -148,6 +175,7 @@ CHECKS: list[tuple[str, Callable[[], Iterable[str]]]] = [
     ("引用无法解析", _references),
     ("存储内容无法读取", _readable),
     ("重复记录", _duplicates),
+    ("信息链中的重复条目", _chain_entries),
 ]
 
 

@@ -644,9 +644,7 @@ def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: d
     credentials = [c.credentials.filter(revoked_at=None).order_by("-valid_to").first() for c in colleagues]
     check.codes = clean
     bodies_of = implementation_bodies(task.items)
-    # An item checked on site (result_inspect) already has its 行政检查 record: take its number, write no second.
-    on_site = {i.implementation_code: i.number for i in inspections.for_origin(
-        origin_kind="spot_check", origin_ref=_origin(check)) if i.number and i.department_id == actor.department_id}
+    on_site = _on_site_records(check, actor)
     numbers = []
     for index, code in enumerate(c for c in task.items if bodies_of.get(c) == actor.department_id):
         if code in on_site:
@@ -670,6 +668,18 @@ def result_enter(*, actor: User, result_id: int, codes: list[str], checked_on: d
     record(actor=actor, verb="spotchecks.result_entered", target=check,
            data={"codes": clean, "inspections": numbers, "abnormal_due": check.abnormal_due})
     return check
+
+
+def _on_site_records(check: CheckResult, actor: User) -> dict[str, str]:
+    """{task item: 行政检查 number} of the items the actor's department checked on site (result_inspect): the result
+    takes those numbers and writes no second record. A draft still open would write its own record when submitted,
+    a second one for the same item, so it must be submitted first."""
+    mine = [i for i in inspections.for_origin(origin_kind="spot_check", origin_ref=_origin(check))
+            if i.department_id == actor.department_id]
+    if any(not i.number for i in mine):
+        raise InvalidTransition("本户的现场检查记录尚未提交：请先在“我的任务”中提交现场检查，再录入检查结果",
+                                code="onsite_not_submitted")
+    return {i.implementation_code: i.number for i in mine}
 
 
 def _visit_officers(check: CheckResult, actor: User) -> list[User]:

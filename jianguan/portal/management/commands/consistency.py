@@ -14,9 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = consistency.check()
         if report.ok:
-            checked = "、".join(report.checked)
-            self.stdout.write(self.style.SUCCESS(f"OK：{len(report.checked)} 类检查均通过（{checked}）"))
+            self.stdout.write(self.style.SUCCESS(f"OK：{report.summary()}（{'、'.join(report.checked)}）"))
             return
         for line in report.problems:
             self.stdout.write(line)
-        raise CommandError(f"发现 {len(report.problems)} 处不一致")
+        raise CommandError(report.summary())

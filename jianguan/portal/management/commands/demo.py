@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand
 from jianguan.accounts.contracts import PERSONAS
 from jianguan.accounts.models import Region, User
 from jianguan.exchange.contracts import snapshot_schedule
-from jianguan.portal import keeping
+from jianguan.portal import consistency, keeping
 
 
 class Command(BaseCommand):
@@ -41,6 +41,7 @@ class Command(BaseCommand):
         if not Region.objects.exists():
             self.stdout.write("首次运行：生成演示数据……")
             call_command("seed", scale=scale, stdout=self.stdout)
+            self.report_consistency()
         else:
             self.stdout.write("沿用已有数据（make demo-reset 可重新开始）")
         self.print_personas(host, port)
@@ -49,6 +50,16 @@ class Command(BaseCommand):
         if not settings.DEBUG:  # the server serves the collected, hashed files (whitenoise), as in production
             call_command("collectstatic", interactive=False, verbosity=0)
         self.serve(host, port)
+
+    def report_consistency(self) -> None:
+        """The seeded database checked against itself (`jianguan consistency`), in a line or a few."""
+        report = consistency.check()
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS(f"一致性检查：{report.summary()}"))
+            return
+        self.stdout.write(self.style.WARNING(f"一致性检查：{report.summary()}（jianguan consistency 列出全部）"))
+        for line in report.problems[:5]:
+            self.stdout.write(f"  {line}")
 
     def print_personas(self, host: str, port: int) -> None:
         base = f"http://{host}:{port}"

@@ -18,11 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--entities", type=int, default=None, metavar="户数",
+                            help="市场主体户数（默认按 --scale），其余与该规模相同；测试用较小的户数走同样的步骤")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
         parser.add_argument("--skip", action="append", default=[], metavar="步骤",
                             help="跳过某一步骤（可重复），例如 --skip 监管行为")
 
-    def handle(self, *args, scale: str, seed: int, no_progress: bool, skip: list[str], **options):
+    def handle(self, *args, scale: str, seed: int, no_progress: bool, skip: list[str], entities: int | None = None,
+               **options):
         from jianguan.accounts.models import Region
 
         unknown = set(skip) - {step.name for step in seed_steps()}
@@ -31,7 +34,10 @@ class Command(BaseCommand):
             raise CommandError(f"没有这些步骤：{'、'.join(sorted(unknown))}（可选：{steps}）")
         if Region.objects.exists():
             raise CommandError("数据库已有数据：演示数据只能写入空库（make demo-reset 重新开始）")
-        context = SeedContext(scale=scale, seed=seed, stdout=self.stdout, progress_enabled=not no_progress)
+        if entities is not None and entities < 1:
+            raise CommandError("--entities 须为正整数")
+        context = SeedContext(scale=scale, seed=seed, stdout=self.stdout, progress_enabled=not no_progress,
+                              entities=entities)
         started = time.perf_counter()
         with translation.override(None):  # stored names (部门名称 …) are the Chinese originals, whatever is active
             for step in seed_steps():
