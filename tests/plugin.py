@@ -4,6 +4,11 @@ Sets the test defaults (immediate tasks, a throw-away var directory, fast passwo
 no redirect to HTTPS unless a test asks) and, when
 `JIANGUAN_TEST_DB=postgresql`, starts a throw-away PostgreSQL cluster on a free loopback port in a temporary
 directory, points `JIANGUAN_DATABASE_URL` at it, and stops and removes it when the run ends.
+
+`make test` runs the suite twice, once per database. Each pass keeps the tests that concern it: a test marked
+`once` does not depend on the test database and runs in the SQLite pass only; one marked `database("postgresql")`
+or `database("sqlite")` is about that database and runs in its pass only. The others are deselected (reported as
+such, never skipped).
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ import signal
 import sys
 import tempfile
 
+import pytest
+
 from tests import pgcluster
+
+DATABASES = ("sqlite", "postgresql")
 
 _var = tempfile.mkdtemp(prefix="jianguan-test-var-")
 os.environ["JIANGUAN_VAR_DIR"] = _var  # never the developer's var/ (make exports it)
@@ -39,3 +48,28 @@ def _start_postgres() -> None:
 
 if os.environ.get("JIANGUAN_TEST_DB") == "postgresql":
     _start_postgres()
+
+
+def _pass_database() -> str:
+    return "postgresql" if os.environ.get("JIANGUAN_TEST_DB") == "postgresql" else "sqlite"
+
+
+def _wanted(item: pytest.Item) -> str | None:
+    """The database whose pass runs `item` (None: both)."""
+    marker = item.get_closest_marker("database")
+    if marker is not None:
+        if marker.args[:1] not in [(name,) for name in DATABASES]:
+            raise pytest.UsageError(f"{item.nodeid}: database() takes one of {DATABASES}, not {marker.args}")
+        return marker.args[0]
+    return "sqlite" if item.get_closest_marker("once") else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the tests that belong to the other database's pass."""
+    here = _pass_database()
+    kept, elsewhere = [], []
+    for item in items:
+        (kept if _wanted(item) in (None, here) else elsewhere).append(item)
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = kept

@@ -424,6 +424,7 @@ def _render_in_a_fresh_process(env: dict[str, str]) -> subprocess.CompletedProce
                           env={**os.environ, "DJANGO_SETTINGS_MODULE": "jianguan.config.settings", **env})
 
 
+@pytest.mark.once
 def test_rendering_refuses_without_a_chinese_font(tmp_path):
     empty = tmp_path / "fonts.conf"
     empty.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n')
@@ -433,6 +434,7 @@ def test_rendering_refuses_without_a_chinese_font(tmp_path):
     assert "cjk_fonts_missing" in done.stderr.decode() and "中文字体" in done.stderr.decode()
 
 
+@pytest.mark.once
 def test_a_fresh_process_renders_a_document_whose_chinese_text_reads_back(tmp_path):
     done = _render_in_a_fresh_process({})
     assert done.returncode == 0, done.stderr.decode()

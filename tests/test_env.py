@@ -44,6 +44,7 @@ def test_database_urls():
     assert pg["OPTIONS"] == {"sslmode": "require"}
 
 
+@pytest.mark.once
 def test_start_up_refuses_a_wrong_value_with_its_name(tmp_path):
     env = {**os.environ, "JIANGUAN_LOGIN_MAX_FAILURES": "five", "JIANGUAN_VAR_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "jianguan", "check"], env=env, capture_output=True, text=True,

@@ -271,6 +271,7 @@ def _wait(predicate, *, timeout: float, what: str, pause: float = 0.1):
     raise AssertionError(f"gave up waiting for {what}")
 
 
+@pytest.mark.once
 def test_pusher_killed_mid_way_resumes_and_delivers_every_record_once(tmp_path):
     records = 3000
     (tmp_path / "crash_settings.py").write_text(SETTINGS_MODULE)

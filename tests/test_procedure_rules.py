@@ -50,6 +50,7 @@ def test_each_line_maps_to_its_rule_set_and_an_unnamed_line_falls_back():
         assert procedure.for_line(DepartmentKind.JTYS) is SAMR and procedure.for_line(DepartmentKind.SCJG) is GENERAL
 
 
+@pytest.mark.once
 def test_the_setting_names_itself_when_a_pair_is_wrong(tmp_path):
     assert procedure.parse_lines(["scjg=samr", " sthj = mee "]) == {"scjg": "samr", "sthj": "mee"}
     for bad in (["scjg"], ["scjg=nope"], ["=samr"]):

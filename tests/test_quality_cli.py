@@ -38,6 +38,7 @@ def titled_records() -> list[dict]:
     return [good, bad, third]
 
 
+@pytest.mark.once
 def test_check_json_without_server_or_database(tmp_path):
     path = tmp_path / "records.json"
     path.write_text(json.dumps(titled_records(), ensure_ascii=False), encoding="utf-8")
@@ -54,6 +55,7 @@ def test_check_json_without_server_or_database(tmp_path):
     assert not list((tmp_path / "var").glob("*.sqlite3"))  # --no-refs touched no database
 
 
+@pytest.mark.once
 def test_exit_codes_and_unusable_input(tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps(titled_records()[:1], ensure_ascii=False), encoding="utf-8")
@@ -79,6 +81,7 @@ def test_exit_codes_and_unusable_input(tmp_path):
     assert refused.returncode == 2 and "合并单元格（A1:B1）" in refused.stderr and "merged_cells" in refused.stderr
 
 
+@pytest.mark.once
 def test_check_gbk_csv_as_text(tmp_path):
     records = titled_records()
     lines = [",".join(records[0])] + [",".join("、".join(v) if isinstance(v, list) else str(v) for v in r.values())

@@ -423,6 +423,7 @@ def _clean_env(tmp_path: Path, **values: str) -> dict[str, str]:
     return {**env, "JIANGUAN_VAR_DIR": str(tmp_path), **values}
 
 
+@pytest.mark.once
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = _clean_env(tmp_path, JIANGUAN_SECRET_KEY=secrets.token_urlsafe(50), JIANGUAN_DEBUG="false",
                      JIANGUAN_ALLOWED_HOSTS="jg.example.gov.cn")
@@ -464,6 +465,7 @@ DEMO_PAGES = textwrap.dedent("""
 """)
 
 
+@pytest.mark.once
 def test_the_demo_runs_without_debug_and_shows_its_own_error_pages(tmp_path):
     demo = _demo_env()
     assert demo["JIANGUAN_DEBUG"] == "false"

@@ -138,6 +138,7 @@ def test_audit_page_and_verification(signed_in, persona):
     assert response.status_code == 200 and "最近一次链校验" in page and "完整" in page
 
 
+@pytest.mark.once
 def test_static_files_collect_for_production(tmp_path, settings):
     """collectstatic with the production storage: hashed, compressed, including htmx and the docs' assets."""
     settings.STATIC_ROOT = tmp_path

@@ -98,6 +98,9 @@ ALLOWED_HOSTS = env.list("JIANGUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("JIANGUAN_CSRF_TRUSTED_ORIGINS", [])
 
 DATABASES = {"default": env.database("JIANGUAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'jianguan.sqlite3'}")}
+# Where pg_dump, pg_restore and psql are, for `jianguan backup` / `jianguan restore` on PostgreSQL (empty: Debian's
+# /usr/lib/postgresql/<major>/bin, the server's version first, else PATH).
+JIANGUAN_PG_BINDIR = env.str("JIANGUAN_PG_BINDIR", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -1,16 +1,19 @@
 """Keeping a deployment: backup and restore (database, stored files and the data key together), and rotation of
 the data key that seals personal numbers (ADR 0029).
 
-A backup is one tar file: `manifest.json` (format, time, the key's id, and each member's size and SHA-256),
-`database/jianguan.sqlite3` (a consistent copy by SQLite's backup API, taken while the server runs), the files of
-the var directory (evidence, media, the provincial simulator's data …; not the collected static files, which are
-rebuilt) and `data_key`, the key in use whether it came from JIANGUAN_DATA_KEY or var/data_key. Without the key
-every sealed ID number in the database is unreadable, so the three are never kept apart. The file holds the key:
-store it like the key itself.
+A backup is one tar file: `manifest.json` (format, time, the database, the key's id, and each member's size and
+SHA-256), the database — `database/jianguan.sqlite3` (a consistent copy by SQLite's backup API, taken while the
+server runs) or `database/jianguan.pgdump` (pg_dump's custom format, one consistent snapshot; `pgdump.py`) — the
+files of the var directory (evidence, media, the provincial simulator's data …; not the collected static files,
+which are rebuilt) and `data_key`, the key in use whether it came from JIANGUAN_DATA_KEY or var/data_key. Without
+the key every sealed ID number in the database is unreadable, so the three are never kept apart. The file holds
+the key: store it like the key itself.
 
 A restore goes into a fresh var directory only (nothing there but the secret and data keys a start-up may have
-generated), checks every member against the manifest before writing anything, and then runs the audit chain's and
-the case histories' checks.
+generated) and an empty database of the backup's kind (one with tables only with `replace`: its content is then
+replaced whole); it checks every member against the manifest before writing anything, restores the database
+(on PostgreSQL in one transaction) before the files, and then the command runs the audit chain's, the case
+histories' and the coercive measures' checks.
 
 Rotation re-seals every sealed value under a new key in one transaction: natural persons' ID numbers and their
 keyed lookup hashes, exchange bodies kept sealed, sealed values inside outbox records and the repair queue. The new
@@ -43,9 +46,10 @@ from django.db.models.functions import Cast
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 from jianguan.core.protect import key_id, lookup_hash, seal, unseal
+from jianguan.portal import pgdump
 
 FORMAT = "jianguan-backup-1"
-DATABASE_MEMBER = "database/jianguan.sqlite3"
+DATABASE_MEMBERS = {"sqlite": "database/jianguan.sqlite3", "postgresql": "database/jianguan.pgdump"}
 KEY_MEMBER = "data_key"
 FILES_PREFIX = "var/"
 SKIPPED = {"static", "data_key", "data_key.next"}  # rebuilt, or carried as the key member
@@ -65,16 +69,44 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _sqlite_path() -> Path:
-    database = settings.DATABASES["default"]
-    if "sqlite" not in database["ENGINE"]:
-        raise KeepingError("jianguan backup/restore 目前只支持 SQLite 数据库；PostgreSQL 请用 pg_dump/pg_restore 备份"
-                           "数据库，并另行备份 var 目录与数据密钥（见 docs/adr/0029-backup-and-data-key-rotation.md）")
-    return Path(database["NAME"])
+def _database() -> tuple[str, Path | None]:
+    """The configured database's kind, and its file when it is SQLite."""
+    vendor = connections["default"].vendor
+    if vendor not in DATABASE_MEMBERS:
+        raise KeepingError(f"jianguan backup/restore 不支持 {vendor} 数据库：只支持 SQLite 与 PostgreSQL")
+    return vendor, Path(settings.DATABASES["default"]["NAME"]) if vendor == "sqlite" else None
 
 
-def _var_files(var_dir: Path, database: Path, exclude: Path | None) -> list[Path]:
-    journals = {database.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+def _journals(database: Path | None) -> list[Path]:
+    """The SQLite file's companions (write-ahead log, shared memory, rollback journal)."""
+    return [database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal")] if database else []
+
+
+def _copy_sqlite(database: Path, scratch: Path) -> bytes:
+    copy = scratch / "copy.sqlite3"
+    source, target = sqlite3.connect(database), sqlite3.connect(copy)
+    try:
+        source.backup(target)  # a consistent copy, while others write
+    finally:
+        target.close()
+        source.close()
+    return copy.read_bytes()
+
+
+def _dump_database(database: Path | None) -> tuple[bytes, dict[str, int]]:
+    """The database's bytes for the backup, and (PostgreSQL) the versions its restore is checked against."""
+    with tempfile.TemporaryDirectory() as scratch:
+        if database is not None:
+            return _copy_sqlite(database, Path(scratch)), {}
+        try:
+            made_with = pgdump.dump(Path(scratch) / "jianguan.pgdump")
+        except pgdump.ToolError as error:
+            raise KeepingError(str(error)) from None
+        return (Path(scratch) / "jianguan.pgdump").read_bytes(), made_with
+
+
+def _var_files(var_dir: Path, database: Path | None, exclude: Path | None) -> list[Path]:
+    journals = {p.name for p in [*([database] if database else []), *_journals(database)]}
     files = []
     for path in sorted(var_dir.rglob("*")):
         relative = path.relative_to(var_dir)
@@ -88,28 +120,20 @@ def _var_files(var_dir: Path, database: Path, exclude: Path | None) -> list[Path
 
 def backup(destination: Path) -> dict[str, Any]:
     """Write a backup to `destination` (a file, or a directory to put `jianguan-<time>.tar` in); the manifest."""
-    database = _sqlite_path()
+    vendor, database = _database()
     var_dir = Path(settings.VAR_DIR)
     if destination.is_dir():
         destination = destination / f"jianguan-{dt.datetime.now():%Y%m%d-%H%M%S}.tar"
     if destination.exists():
         raise KeepingError(f"备份文件已存在：{destination}")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    members: list[tuple[str, bytes]] = []
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "copy.sqlite3"
-        source, target = sqlite3.connect(database), sqlite3.connect(copy)
-        try:
-            source.backup(target)  # a consistent copy, while others write
-        finally:
-            target.close()
-            source.close()
-        members.append((DATABASE_MEMBER, copy.read_bytes()))
+    data, made_with = _dump_database(database)
+    members = [(DATABASE_MEMBERS[vendor], data)]
     for path in _var_files(var_dir, database, destination):
         members.append((FILES_PREFIX + path.relative_to(var_dir).as_posix(), path.read_bytes()))
     members.append((KEY_MEMBER, base64.b64encode(settings.JIANGUAN_DATA_KEY)))
     manifest = {"format": FORMAT, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "database": "sqlite", "data_key_id": key_id(),
+                "database": vendor, **({vendor: made_with} if made_with else {}), "data_key_id": key_id(),
                 "members": [{"name": name, "size": len(data), "sha256": _sha256(data)} for name, data in members]}
     partial = destination.with_name(destination.name + ".partial")
     with tarfile.open(partial, "w") as archive:
@@ -170,11 +194,8 @@ class Restored:
     written: list[str] = field(default_factory=list)
 
 
-def restore(source: Path) -> Restored:
-    """Restore a backup into the (fresh) var directory and database of these settings."""
-    database = _sqlite_path()
-    var_dir = Path(settings.VAR_DIR)
-    manifest, contents = _read(source)
+def _backup_key(manifest: dict[str, Any], contents: dict[str, bytes]) -> bytes:
+    """The backup's data key, checked against the manifest and against JIANGUAN_DATA_KEY when that is set."""
     try:
         key = base64.b64decode(contents[KEY_MEMBER], validate=True)
     except (KeyError, ValueError):
@@ -185,25 +206,60 @@ def restore(source: Path) -> Restored:
     if from_env and from_env.strip() != contents[KEY_MEMBER].decode():
         raise KeepingError("环境变量 JIANGUAN_DATA_KEY 与备份中的数据密钥不同：恢复后已加密的个人证件号码将无法读取；"
                            "请取消该变量或设为备份中的密钥后重试")
-    journals = [database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+    return key
+
+
+def _check_fresh(var_dir: Path, database: Path | None, *, replace: bool) -> None:
+    """Refuse a var directory holding stored files, or (without `replace`) an SQLite database with tables."""
     # What a start-up makes by itself (keys generated when unset, an empty database): replaced by the backup's.
-    start_up = {"data_key", "secret_key", "checkpoint_key", database.name, *(j.name for j in journals)}
+    start_up = {"data_key", "secret_key", "checkpoint_key", *(p.name for p in [database, *_journals(database)] if p)}
     existing = [p for p in (var_dir.rglob("*") if var_dir.exists() else []) if p.is_file()
                 and p.relative_to(var_dir).as_posix() not in start_up and p.relative_to(var_dir).parts[0] != "static"]
-    if _has_tables(database) or existing:
-        raise KeepingError(f"目标目录 {var_dir} 不是空的（已有数据库或文件）：恢复只能写入新的目录")
+    if existing:
+        raise KeepingError(f"目标目录 {var_dir} 不是空的（已有存储的文件）：恢复只能写入新的 var 目录")
+    if database is not None and _has_tables(database) and not replace:
+        raise KeepingError(f"目标数据库 {database} 不是空的（已有表）：恢复只写入空数据库；"
+                           "确要以备份替换其中的全部内容，请加 --replace")
+
+
+def _restore_database(vendor: str, database: Path | None, manifest: dict[str, Any], data: bytes,
+                      *, replace: bool) -> None:
+    """The backup's database in place of the configured one: the SQLite file written, or the dump restored by
+    pg_restore in one transaction (which refuses a database in use without `replace`)."""
     connections["default"].close()
-    for journal in journals:  # an empty database's journal must not be applied to the restored one
-        journal.unlink(missing_ok=True)
+    if database is not None:
+        for journal in _journals(database):  # an empty database's journal must not be applied to the restored one
+            journal.unlink(missing_ok=True)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        database.write_bytes(data)
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        archive = Path(scratch) / "jianguan.pgdump"
+        archive.write_bytes(data)
+        try:
+            pgdump.restore(archive, made_with=manifest.get(vendor, {}), replace=replace)
+        except pgdump.ToolError as error:
+            raise KeepingError(str(error)) from None
+
+
+def restore(source: Path, *, replace: bool = False) -> Restored:
+    """Restore a backup into the (fresh) var directory and the (empty, or with `replace` replaced) database of
+    these settings."""
+    vendor, database = _database()
+    var_dir = Path(settings.VAR_DIR)
+    manifest, contents = _read(source)
+    made_on = manifest.get("database", "sqlite")
+    if made_on != vendor:
+        raise KeepingError(f"备份来自 {made_on} 数据库，而当前配置的是 {vendor}：只能恢复到同一种数据库")
+    key = _backup_key(manifest, contents)
+    _check_fresh(var_dir, database, replace=replace)
+    _restore_database(vendor, database, manifest, contents[DATABASE_MEMBERS[vendor]], replace=replace)
     var_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in contents.items():
-        if name == DATABASE_MEMBER:
-            target = database
-        elif name == KEY_MEMBER:
-            target = var_dir / "data_key"
-        else:
-            target = var_dir / name[len(FILES_PREFIX):]
+        if name == DATABASE_MEMBERS[vendor]:
+            continue
+        target = var_dir / ("data_key" if name == KEY_MEMBER else name[len(FILES_PREFIX):])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         if name in (KEY_MEMBER, FILES_PREFIX + "secret_key", FILES_PREFIX + "checkpoint_key"):
@@ -213,6 +269,7 @@ def restore(source: Path) -> Restored:
     signing = contents.get(FILES_PREFIX + "checkpoint_key")
     if signing is not None and not os.environ.get("JIANGUAN_CHECKPOINT_KEY"):
         settings.JIANGUAN_CHECKPOINT_KEY = base64.b64decode(signing.strip(), validate=True)
+    from_env = bool(os.environ.get("JIANGUAN_DATA_KEY"))
     return Restored(manifest=manifest, files=len(contents), written=written,
                     key_source="JIANGUAN_DATA_KEY" if from_env else str(var_dir / "data_key"))
 
