@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import signal
 
 import pytest
 from django.core.management import call_command
@@ -37,7 +38,14 @@ def run_worker() -> None:
     PostgreSQL its worker's own step per task (`Worker.run_task`), since the command's recycling of old connections
     closes the connection a test's transaction lives on."""
     if connection.vendor == "sqlite":
-        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+        # The command installs its own SIGTERM/SIGINT handlers (a graceful stop of a worker process); in the test
+        # process they would outlive it and turn a later signal into a failure of whatever test runs then.
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
         return
     worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="test-worker", excluded_queue_names=[])

@@ -11,12 +11,13 @@ from collections import Counter
 import pytest
 
 from jianguan.behaviour.models import Inspection, Penalty
+from jianguan.catalog.contracts import in_force_windows as windows
 from jianguan.core.codes import build_uscc, is_valid_uscc, ric_error, uscc_check_char
 from jianguan.core.tabular import ImportRefused
 from jianguan.exchange import standards
 from jianguan.exchange.quality import engine, reference, scoring, sources
 from jianguan.exchange.readers import read_csv, read_json, read_xlsx
-from jianguan.exchange.refs import LibraryRefs, windows
+from jianguan.exchange.refs import LibraryRefs
 from jianguan.exchange.standards import values
 from jianguan.exchange.standards.rules import DIMENSIONS
 

@@ -16,7 +16,11 @@ from jianguan.core.errors import DomainError
 
 from .frequency import label as frequency_label  # noqa: F401 - 检查频次 read from the published text
 from .frequency import parse_frequency, parse_ratio, period_start  # noqa: F401
-from .models import CatalogVersion, Implementation, ImplementationVersion, ItemStatus
+from .models import CatalogVersion, Implementation, ImplementationVersion
+from .periods import Version as Version
+from .periods import Window as Window
+from .periods import ended
+from .periods import in_force_windows as in_force_windows
 from .selectors import implementation_versions as implementation_versions
 
 
@@ -46,14 +50,6 @@ class ImplementationCard:
     content_special: str
 
 
-def _ended(status: str, cancel_on: dt.date | None, day: dt.date) -> str | None:
-    if status == ItemStatus.CANCELLED or (cancel_on is not None and cancel_on <= day):
-        return "cancelled"
-    if status == ItemStatus.SUSPENDED:
-        return "suspended"
-    return None
-
-
 def require_in_force(*, body_id: int, implementation_code: str, on: dt.date,
                      field: str = "implementation") -> ImplementationCard:
     """The implementation row cited by a record, if the acting body may act under it on `on`; else refuse.
@@ -74,12 +70,12 @@ def require_in_force(*, body_id: int, implementation_code: str, on: dt.date,
         first = implementation.versions.order_by("effective_from").values_list("effective_from", flat=True).first()
         raise OutsideTheList(f"该实施清单在 {on} 尚未生效" + (f"（{first} 起生效）" if first else ""),
                              code="implementation_not_yet_in_force", field=field)
-    ended = _ended(version.status, version.cancel_on, on)
-    if ended:
-        label = "已取消" if ended == "cancelled" else "已停用"
-        raise OutsideTheList(f"该实施清单在 {on} {label}", code=f"implementation_{ended}", field=field)
+    why = ended(version.status, version.cancel_on, on)
+    if why:
+        label = "已取消" if why == "cancelled" else "已停用"
+        raise OutsideTheList(f"该实施清单在 {on} {label}", code=f"implementation_{why}", field=field)
     item_version = CatalogVersion.objects.current_on(on).filter(item=implementation.item).order_by("-version").first()
-    if item_version is None or _ended(item_version.status, item_version.cancel_on, on):
+    if item_version is None or ended(item_version.status, item_version.cancel_on, on):
         raise OutsideTheList(f"该实施清单所属的监管事项（{implementation.item.code}）在 {on} 不在用",
                              code="catalog_item_not_in_force", field=field)
     return ImplementationCard(
@@ -113,7 +109,7 @@ def require_item_in_force(*, code: str, on: dt.date, action_types: tuple[str, ..
     if version is None:
         raise OutsideTheList(f"监管事项目录编码“{code}”在 {on} 不存在或尚未生效", code="catalog_item_unknown",
                              field=field)
-    if _ended(version.status, version.cancel_on, on):
+    if ended(version.status, version.cancel_on, on):
         raise OutsideTheList(f"监管事项“{version.name}”在 {on} 不在用", code="catalog_item_not_in_force", field=field)
     if action_types and version.action_type not in action_types:
         raise OutsideTheList(

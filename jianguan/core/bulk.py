@@ -7,7 +7,7 @@ writes the audit chain, so the caller records one event describing the batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -45,6 +45,13 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def slices(values: Sequence[Any], size: int = 5000) -> Iterator[Sequence[Any]]:
+    """`values` in consecutive slices of at most `size` (keys of an IN (...) look-up, under the bound-parameter
+    limits)."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def ids_by(model: type[models.Model], field: str, values: Sequence[str]) -> dict[str, int]:

@@ -3,57 +3,29 @@ implementation rows were in force, and the 检查行为编号 of the behaviour l
 
 Each look-up takes the distinct codes of a whole batch and costs a fixed number of queries (codes are sent in
 slices of `SLICE`, under SQLite's limit of bound parameters), never one query per record. The periods follow the
-catalog's guard exactly (catalog.contracts.require_item_in_force / require_in_force): on day D the highest
-published version current on D (started, not superseded) decides, and the row is in force when that version is
-在用 and not past its cancel date; an implementation row also needs its 子项 in force that day.
+catalog's own rule (`catalog.contracts.in_force_windows`, the rule its guard applies to one record); an
+implementation row also needs its 子项 in force that day.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from jianguan.behaviour.models import Inspection
-from jianguan.catalog.models import CatalogVersion, Implementation, ImplementationVersion, ItemStatus
+from jianguan.catalog.contracts import Version
+from jianguan.catalog.contracts import in_force_windows as windows
+from jianguan.catalog.models import CatalogVersion, Implementation, ImplementationVersion
 
 from .standards.rules import Window
 
 SLICE = 900
 
-# (version, status, effective_from, cancel_on, superseded_on)
-Version = tuple[int, str, dt.date, dt.date | None, dt.date | None]
-
-
 def _slices(values: Iterable[Any]) -> Iterator[list[Any]]:
     values = sorted(values)
     for start in range(0, len(values), SLICE):
         yield values[start:start + SLICE]
-
-
-def _in_force(versions: Sequence[Version], day: dt.date) -> bool:
-    current = [v for v in versions if v[2] <= day and (v[4] is None or v[4] > day)]
-    if not current:
-        return False
-    _, status, _, cancel_on, _ = max(current)
-    return status == ItemStatus.IN_USE and (cancel_on is None or cancel_on > day)
-
-
-def windows(versions: Sequence[Version]) -> list[Window]:
-    """The periods in force of one identity, from its published versions: the answer changes only on a start,
-    a cancel or a supersede date, so it is decided once per stretch between those dates."""
-    edges = sorted({d for v in versions for d in (v[2], v[3], v[4]) if d is not None})
-    found: list[Window] = []
-    for i, start in enumerate(edges):
-        if not _in_force(versions, start):
-            continue
-        end = edges[i + 1] if i + 1 < len(edges) else None
-        if found and found[-1][1] == start:
-            found[-1] = (found[-1][0], end)
-        else:
-            found.append((start, end))
-    return found
 
 
 def intersect(a: Sequence[Window], b: Sequence[Window]) -> list[Window]:

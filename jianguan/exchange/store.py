@@ -17,11 +17,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 
+from jianguan.behaviour.contracts import rows_by_key, rows_write
 from jianguan.behaviour.models import Source as BehaviourSource
-from jianguan.core.bulk import bulk_insert
+from jianguan.core.bulk import slices
 from jianguan.core.codes import mask_ric
 from jianguan.core.protect import lookup_hash
 from jianguan.subjects.models import MarketEntity, Person
@@ -35,30 +36,9 @@ from .standards import values as v
 log = logging.getLogger(__name__)
 ACTION_DATE = {"inspection": ("date",), "penalty": ("date",), "coercion": ("starts_on", "date"),
                "other_action": ("starts_on", "date")}
-IN_CLAUSE = 5000  # keys per IN (...) look-up
 
 
 # --- storing in the behaviour library ----------------------------------------------------------------------------
-
-def _lookup(model: type[models.Model], columns: tuple[str, ...], key: str, values: list[str]) -> list[tuple]:
-    """Rows of `model` whose `key` column is one of `values` (text keys), in slices of plain SQL: building the
-    ORM's IN clause value by value costs more than the query for ten thousand keys."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(values):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {table} "  # noqa: S608 (names from _meta)
-                           f"WHERE {quote(key)} IN ({marks})", chunk)
-            found += cursor.fetchall()
-    return found
-
-
-def _chunks(values: list[Any]):
-    for start in range(0, len(values), IN_CLAUSE):
-        yield values[start:start + IN_CLAUSE]
-
 
 @dataclass
 class State:
@@ -73,11 +53,11 @@ def _store(sender: Sender, std: Any, model: type[models.Model], items: list[Item
     """Upsert the checked records, then queue each applied one; duplicates and conflicts are marked on the items."""
     ids = list({i.record_id for i in items if i.record_id})
     states: dict[str, State] = {}
-    for pk, rid, version, system, withdrawn, number in _lookup(
+    for pk, rid, version, system, withdrawn, number in rows_by_key(
             model, ("id", "record_id", "version", "source_system", "withdrawn_at", "number"), "record_id", ids):
         states[rid] = State(pk, version, system, withdrawn is not None, number)
     numbers = list({_number(i) for i in items if i.op != Op.DELETE})
-    taken: dict[str, str] = dict(_lookup(model, ("number", "record_id"), "number", numbers))
+    taken: dict[str, str] = dict(rows_by_key(model, ("number", "record_id"), "number", numbers))
     parties = _parties(items)
     now = timezone.now()
     rows: dict[str, dict[str, Any]] = {}  # record_id -> the row's final values (pk None: a new row)
@@ -119,7 +99,7 @@ def _store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall)
     behaviour records (`_decide`), then queue each applied one."""
     states: dict[str, State] = {}
     ids = sorted({i.record_id for i in items if i.record_id})
-    for chunk in _chunks(ids):
+    for chunk in slices(ids):
         for pk, rid, version, system, withdrawn in KeptRecord.objects.filter(
                 standard=std.name, record_id__in=chunk).values_list("pk", "record_id", "version", "source_system",
                                                                    "withdrawn_at"):
@@ -234,10 +214,10 @@ def _parties(items: list[Item]) -> dict[str, tuple[str, int]]:
     codes.discard("")
     people = {lookup_hash(c): c for c in codes if is_person_id(c)}
     found: dict[str, tuple[str, int]] = {}
-    for chunk in _chunks(sorted(codes - set(people.values()))):
+    for chunk in slices(sorted(codes - set(people.values()))):
         found.update((uscc, ("entity", pk)) for uscc, pk in MarketEntity.objects.filter(
             uscc__in=chunk).values_list("uscc", "pk"))
-    for chunk in _chunks(sorted(people)):
+    for chunk in slices(sorted(people)):
         found.update((people[h], ("person", pk)) for h, pk in Person.objects.filter(
             id_lookup__in=chunk).values_list("id_lookup", "pk"))
     return found
@@ -320,21 +300,6 @@ def _write(std: Any, model: type[models.Model], rows: list[tuple[str, dict[str, 
     layout = _layout(std, model)
     new = [{**{k: val for k, val in row.items() if k not in ("pk", "_withdraw_only")}, "created_at": now,
             "updated_at": now} for _, row in rows if row["pk"] is None]
-    if new:
-        bulk_insert(model, layout.columns, layout.tuples(new))
-    for _, row in rows:
-        if row["pk"] is not None and row.get("_withdraw_only"):
-            model.objects.filter(pk=row["pk"]).update(version=row["version"], withdrawn_at=row["withdrawn_at"],
-                                                      updated_at=now)
-    replaced = [row for _, row in rows if row["pk"] is not None and not row.get("_withdraw_only")]
-    if replaced:
-        kinds = {f.attname: f for f in model._meta.concrete_fields
-                 if not f.primary_key and f.name not in ("record_id", "created_at", "updated_at")}
-        objects = []
-        for row in replaced:  # the new version replaces the row whole: a field it leaves out becomes empty
-            obj = model(pk=row["pk"], updated_at=now)
-            for name, model_field in kinds.items():
-                setattr(obj, name, row[name] if name in row else
-                        None if model_field.null else model_field.get_default())
-            objects.append(obj)
-        model.objects.bulk_update(objects, [f.name for f in kinds.values()] + ["updated_at"], batch_size=500)
+    rows_write(model, now=now, columns=layout.columns, new=layout.tuples(new) if new else (),
+               withdrawn=[row for _, row in rows if row["pk"] is not None and row.get("_withdraw_only")],
+               replaced=[row for _, row in rows if row["pk"] is not None and not row.get("_withdraw_only")])
