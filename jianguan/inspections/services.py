@@ -447,7 +447,7 @@ def _issue(actor: Actor, inspection: FieldInspection, kind: str, context: dict[s
     issued = documents.issue(actor=actor, kind=kind, department=inspection.department, context=context,
                              subject=f"inspection:{inspection.number}")
     return {"id": issued.id, "kind": issued.kind, "title": issued.title, "number": issued.number,
-            "sha256": issued.sha256}
+            "digest": issued.digest}
 
 
 def _submit(inspection: FieldInspection, actor: Actor) -> None:
