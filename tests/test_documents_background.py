@@ -99,7 +99,8 @@ def test_the_step_request_renders_nothing_and_the_worker_renders_the_document_af
     assert officer.get(f"{API}/enforcement/cases/{case.pk}/documents").json()[0]["sha256"] == stored.sha256
 
 
-def test_a_failed_rendering_is_recorded_shown_and_retried(queued, no_rendering, monkeypatch, world, api, signed_in):
+def test_a_failed_rendering_is_recorded_shown_and_retried(queued, no_rendering, monkeypatch, world, api, signed_in,
+                                                          outsider, persona):
     case, document = _approve_filing(world, api)
     run_worker()
     failure = RenderFailure.objects.get(document=document)
@@ -117,6 +118,10 @@ def test_a_failed_rendering_is_recorded_shown_and_retried(queued, no_rendering, 
         IssuedDocument.objects.filter(pk=document.pk).update(digest="0" * 64)  # the document itself stays as issued
 
     monkeypatch.undo()
+    assert signed_in(outsider).post(f"/documents/{document.pk}/render/").status_code == 404
+    assert signed_in(persona("leader")).post(f"/documents/{document.pk}/render/").status_code == 403
+    assert RenderFailure.objects.filter(document=document).exists()
+    page = signed_in(world.officer)
     back = f"/enforcement/cases/{case.pk}/documents/{document.pk}/"
     retried = page.post(f"/documents/{document.pk}/render/", {"next": back})
     assert retried.status_code == 302 and retried["Location"] == back
