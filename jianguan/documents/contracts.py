@@ -75,12 +75,12 @@ def get(issued_id: int) -> Issued:
 def pdf(issued_id: int) -> bytes:
     """The stored bytes of an issued document, exactly as rendered; while it is being rendered `DocumentRendering`
     (202, `document_rendering`), after a failed rendering `DocumentRenderFailed` (409) — never rendered here."""
-    data = RenderedDocument.objects.filter(document_id=issued_id).values_list("pdf", flat=True).first()
+    data = services.stored_pdf(issued_id)
     if data is None:
         if not IssuedDocument.objects.filter(pk=issued_id).exists():
             raise NotFound()
         raise services.not_ready(issued_id)
-    return bytes(data)
+    return data
 
 
 def sha256s(issued_ids: list[int]) -> dict[int, str]:

@@ -122,6 +122,12 @@ def render_state(document_id: int) -> tuple[str, RenderFailure | None]:
     return (RenderState.FAILED, failure) if failure else (RenderState.PENDING, None)
 
 
+def stored_pdf(document_id: int) -> bytes | None:
+    """The rendered PDF's bytes, or None while there are none."""
+    data = RenderedDocument.objects.filter(document_id=document_id).values_list("pdf", flat=True).first()
+    return None if data is None else bytes(data)
+
+
 def not_ready(document_id: int) -> DomainError:
     """Why a document has no PDF yet: being rendered (202) or failed (409, with the recorded reason)."""
     failure = RenderFailure.objects.filter(document_id=document_id).first()

@@ -21,7 +21,7 @@ from jianguan.core.roles import Role
 from . import rendering, samples, selectors, services
 from .fields import CONTEXT_KEYS
 from .kinds import KINDS
-from .models import RenderedDocument, RenderState
+from .models import RenderState
 
 
 def pdf_response(data: bytes, file_name: str, *, inline: bool = True) -> HttpResponse:
@@ -52,16 +52,12 @@ def stored_pdf(request: HttpRequest, document_id: int, *, file_name: str, inline
     Nothing is rendered here. The caller has checked that the reader may see the document."""
     state, failure = services.render_state(document_id)
     if state == RenderState.RENDERED and "wait" not in request.GET:
-        return pdf_response(pdf_of(document_id), file_name, inline=inline)
+        return pdf_response(services.stored_pdf(document_id), file_name, inline=inline)
     template = "documents/_rendering_state.html" if request.htmx else "documents/rendering.html"
     return render(request, template, {
         "state": state, "failure": failure, "document_id": document_id, "file_name": file_name,
         "here": request.path, "may_retry": request.user.has_role(*RETRY_ROLES)},
         status=202 if state == RenderState.PENDING else 200)
-
-
-def pdf_of(document_id: int) -> bytes:
-    return bytes(RenderedDocument.objects.filter(document_id=document_id).values_list("pdf", flat=True).get())
 
 
 @login_required
