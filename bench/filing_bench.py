@@ -65,7 +65,9 @@ def measure(rounds: int) -> dict:
     from jianguan.enforcement.models import Case
 
     call_command("migrate", verbosity=0)
-    call_command("seed", "--scale", "demo", "--no-progress", stdout=io.StringIO())
+    # The complaints step is left out: it fails on an empty content hash at the time of writing, and cases need
+    # none of its rows.
+    call_command("seed", "--scale", "demo", "--no-progress", "--skip", "投诉举报", stdout=io.StringIO())
     base = Case.objects.filter(catalog_code__gt="", status="investigating", entity__isnull=False).select_related(
         "department", "entity").order_by("pk").first()
     head = User.objects.get(username="scjg_head")
