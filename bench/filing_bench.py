@@ -31,7 +31,8 @@ def _environment(var: str) -> None:
     os.environ.update({"JIANGUAN_VAR_DIR": var, "JIANGUAN_DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
                        "JIANGUAN_TASKS_BACKEND": "database", "JIANGUAN_SECRET_KEY": "bench-only",
                        "JIANGUAN_FAST_PASSWORD_HASHING": "true", "JIANGUAN_REQUIRE_SECOND_FACTOR": "false",
-                       "JIANGUAN_SSL_REDIRECT": "false", "DJANGO_SETTINGS_MODULE": "jianguan.config.settings"})
+                       "JIANGUAN_SSL_REDIRECT": "false", "JIANGUAN_ALLOWED_HOSTS": "testserver",
+                       "DJANGO_SETTINGS_MODULE": "jianguan.config.settings"})
     os.makedirs(os.path.join(var, "static"), exist_ok=True)
 
 
