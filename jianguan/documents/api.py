@@ -58,7 +58,9 @@ class DocumentOut(Schema):
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, 404: ErrorOut})
 def document_get(request: HttpRequest, document_id: int):
-    """One issued document (metadata and SHA-256); outside the caller's scope it does not exist (404)."""
+    """One issued document (metadata, content digest and the PDF's SHA-256); outside the caller's scope it does not
+    exist (404). `state` is `rendering` until the background task has stored the PDF (`sha256`, `size` and `pages`
+    empty until then), `failed` after a failed rendering, else `rendered`."""
     return selectors.document_get(reader=require_reader(request, ApiScope.READ), document_id=document_id)
 
 
