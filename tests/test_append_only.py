@@ -1,5 +1,5 @@
 """The database itself refuses UPDATE and DELETE on every append-only table, on SQLite as on PostgreSQL: audit
-events and checkpoints, a case's events, issued documents, a draw's frozen inputs."""
+events and checkpoints, a case's events, issued documents and their rendered PDFs, a draw's frozen inputs."""
 
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ from .spotcheck_fixtures import MOMENT, _witness
 pytestmark = pytest.mark.django_db
 
 TABLES = ["audit_auditevent", "audit_checkpoint", "enforcement_caseevent", "documents_issueddocument",
-          "spotchecks_drawinput"]
+          "documents_rendereddocument", "spotchecks_drawinput"]
 
 
 def _a_row(table: str, request) -> int:
     """A row of `table`, made by the services that write it."""
     if table == "audit_checkpoint":
         checkpoint_make(actor=SystemActor("test"))
-    elif table in ("enforcement_caseevent", "documents_issueddocument"):
+    elif table in ("enforcement_caseevent", "documents_issueddocument", "documents_rendereddocument"):
         filed(request.getfixturevalue("world"))  # its steps append events and issue documents
     elif table == "spotchecks_drawinput":
         task = request.getfixturevalue("food_task")

@@ -19,7 +19,7 @@ from PIL import Image
 from jianguan.accounts.models import Department
 from jianguan.audit.models import AuditEvent
 from jianguan.core.errors import ValidationFailed
-from jianguan.documents import contracts, numbering, pdfmerge, rendering, samples, services, verify_bundle
+from jianguan.documents import contracts, pdfmerge, rendering, samples, services, verify_bundle
 from jianguan.documents.kinds import KINDS
 from jianguan.documents.models import DocumentTemplate, IssuedDocument
 from jianguan.documents.pdfread import read
@@ -139,17 +139,19 @@ def test_numbers_run_without_gaps_per_department_kind_and_year_and_restart_each_
 
 
 def test_an_issue_that_fails_gives_its_number_back(officer, monkeypatch):
+    """The rendering is ordered in the issue's transaction (ADR 0030): an issue whose order cannot be queued fails
+    whole."""
     year = timezone.localdate().year
     first = _issue(officer)
-    real = rendering.render_pdf
+    real = services.render_later
 
     def broken(*args, **kwargs):
-        raise RuntimeError("renderer down")
+        raise RuntimeError("task queue down")
 
-    monkeypatch.setattr(rendering, "render_pdf", broken)
+    monkeypatch.setattr(services, "render_later", broken)
     with pytest.raises(RuntimeError):
         _issue(officer)
-    monkeypatch.setattr(rendering, "render_pdf", real)
+    monkeypatch.setattr(services, "render_later", real)
     second = _issue(officer)
     seqs = list(IssuedDocument.objects.filter(department=officer.department, kind="penalty_decision", year=year)
                 .order_by("seq").values_list("seq", flat=True))
@@ -157,13 +159,12 @@ def test_an_issue_that_fails_gives_its_number_back(officer, monkeypatch):
     assert first.number.endswith(f"〔{year}〕{seqs[-2]}号") and second.number.endswith(f"〔{year}〕{seqs[-1]}号")
 
 
-def test_a_number_taken_meanwhile_by_another_issuer_is_not_printed(officer, monkeypatch, tmp_path):
-    """The document is rendered with the number the sequence would give; if another issuer takes that number
-    before this one locks the sequence, the document is rendered again with the number it really gets."""
+def test_a_number_taken_meanwhile_by_another_issuer_is_not_printed(officer, tmp_path):
+    """The document is rendered (in the background) with the number the issue took: a number another issuer took
+    meanwhile is never printed."""
     year = timezone.localdate().year
     ahead = contracts.next_number(department=officer.department, kind="penalty_decision", year=year)
     taken_meanwhile = int(ahead.split("〕")[1].rstrip("号"))
-    monkeypatch.setattr(numbering, "peek", lambda **kwargs: taken_meanwhile)
     issued = _issue(officer)
     assert issued.number == f"咸市监处罚〔{year}〕{taken_meanwhile + 1}号"
     text = pdf_text(contracts.pdf(issued.id), tmp_path)
@@ -183,8 +184,10 @@ def test_the_stored_hash_is_the_hash_of_the_bytes_and_the_audit_chain_holds_it(o
     assert hashlib.sha256(data).hexdigest() == issued.sha256
     stored = IssuedDocument.objects.get(pk=issued.id)
     assert stored.size == len(data) and stored.pages == issued.pages and stored.template_version == 0
-    event = AuditEvent.objects.get(verb="documents.issued", target_id=str(issued.id))
+    event = AuditEvent.objects.get(verb="documents.rendered", target_id=str(issued.id))  # ADR 0030
     assert event.payload["sha256"] == issued.sha256 and event.payload["number"] == issued.number
+    issue = AuditEvent.objects.get(verb="documents.issued", target_id=str(issued.id))
+    assert issue.payload["digest"] == issued.digest == services.content_digest(stored) and len(issued.digest) == 64
     assert contracts.get(issued.id) == issued
 
 

@@ -166,7 +166,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
 # test_outsider_gets_404_on_library_records here, test_spotchecks.test_pages_and_outsiders,
 # test_spotchecks.test_a_draw_without_a_result_is_not_public,
-# test_coercion.test_outsiders_get_404_and_anonymous_callers_401, test_documents (outsiders and anonymous) and
+# test_coercion.test_outsiders_get_404_and_anonymous_callers_401, test_documents (outsiders and anonymous),
+# test_documents_background.test_a_failed_rendering_is_recorded_shown_and_retried (the retry) and
 # test_inspections.test_outsiders_see_nothing_of_an_inspection and
 # test_enforcement_api.test_outsiders_get_404_on_every_case_path and
 # test_exchange.test_repair_queue_is_scoped_by_department and
@@ -180,7 +181,7 @@ COVERED_ELSEWHERE = {"accounts:token_revoke",
                      "coercion:measure", "coercion:measure_act", "coercion:measure_document", "coercion:enforcement",
                      "coercion:enforcement_act", "coercion:enforcement_document",
                      "/api/v1/coercion/measures/{measure_id}", "/api/v1/coercion/enforcements/{enforcement_id}",
-                     "documents:detail", "documents:download", "documents:template_edit",
+                     "documents:detail", "documents:download", "documents:render_retry", "documents:template_edit",
                      "documents:template_preview", "documents:template_version", "/api/v1/documents/{document_id}",
                      "/api/v1/documents/{document_id}/pdf", "inspections:detail", "inspections:signature",
                      "inspections:evidence", "inspections:document", "/api/v1/inspections/{inspection_id}",

@@ -216,7 +216,7 @@ def _step(step_model: type, owner: dict[str, Any], row: Any, edge: workflow.Edge
     verb = f"coercion.{verb_prefix}_{edge.action}"
     payload = {"number": row.number, "from": edge.source, "to": edge.target, "on": on, **data}
     if document:
-        payload["document"] = {"id": document.id, "number": document.number, "sha256": document.sha256}
+        payload["document"] = {"id": document.id, "number": document.number, "digest": document.digest}
     if row.case_id:
         cases.case_append_event(actor=actor, case_id=row.case_id, verb=verb, data=_jsonable(payload),
                                 document_id=document.id if document else None)

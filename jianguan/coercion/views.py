@@ -126,20 +126,18 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
     return redirect("coercion:measure", measure_id=measure.pk)
 
 
-def _pdf(document_id: int, steps: Any) -> HttpResponse:
+def _pdf(request: HttpRequest, document_id: int, steps: Any) -> HttpResponse:
     if not steps.filter(document_id=document_id).exists():
         raise Http404
     issued = documents.get(document_id)
-    response = HttpResponse(documents.pdf(document_id), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{issued.kind}-{document_id}.pdf"'
-    return response
+    return documents.pdf_page(request, document_id, file_name=f"{issued.kind}-{document_id}.pdf")
 
 
 @login_required
 def measure_document(request: HttpRequest, measure_id: int, document_id: int) -> HttpResponse:
     """A document issued on a step of the measure (the measure's scope decides who may read it)."""
     measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
-    return _pdf(document_id, measure.steps)
+    return _pdf(request, document_id, measure.steps)
 
 
 @require_POST
@@ -203,5 +201,5 @@ def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
 @login_required
 def enforcement_document(request: HttpRequest, enforcement_id: int, document_id: int) -> HttpResponse:
     enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
-    return _pdf(document_id, enforcement.steps)
+    return _pdf(request, document_id, enforcement.steps)
 

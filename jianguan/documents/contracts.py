@@ -1,8 +1,10 @@
-"""What other apps use of the documents app (执法文书): issue a numbered PDF, read it back, preview, bundle.
+"""What other apps use of the documents app (执法文书): issue a numbered document, read its PDF back, preview,
+bundle.
 
     issued = contracts.issue(actor=user, kind="penalty_decision", department=dept,
                              context={"party": {...}, "facts": "...", ...}, subject="case:2026-000123")
-    data = contracts.pdf(issued.id)
+    issued.digest                # fixes the content now: keep it where the document is named
+    data = contracts.pdf(issued.id)  # once rendered in the background (ADR 0030); a page: `pdf_page`
 
 A decision's remedies paragraph reads `review`: pass `contracts.remedies(department)` (复议机关 by 《行政复议法》
 第二十四条, and the court).
@@ -23,15 +25,19 @@ from django.utils import timezone
 
 from jianguan.core.errors import NotFound
 
-from . import bundling, numbering, rendering, services
+from . import bundling, numbering, rendering, services, views
 from .fields import CONTEXT_KEYS
 from .kinds import KINDS
-from .models import IssuedDocument
+from .models import IssuedDocument, RenderedDocument, RenderState
 from .remedies import review as remedies  # noqa: F401 - the remedies paragraph's `review` context
+from .services import content_digest as content_digest
 
 
 @dataclass(frozen=True)
 class Issued:
+    """An issued document: `digest` fixes its content from the issue on; `sha256` and `pages` are its PDF's, empty
+    (and `state` `rendering` or `failed`) until the background task has rendered it."""
+
     id: int
     kind: str
     title: str
@@ -39,16 +45,22 @@ class Issued:
     sha256: str
     pages: int
     issued_at: dt.datetime
+    digest: str = ""
+    state: str = RenderState.RENDERED
 
 
 def _issued(document: IssuedDocument) -> Issued:
+    rendered = RenderedDocument.objects.filter(document_id=document.pk).values("sha256", "pages").first()
+    state = RenderState.RENDERED if rendered else services.render_state(document.pk)[0]
     return Issued(id=document.pk, kind=document.kind, title=document.title, number=document.number,
-                  sha256=document.sha256, pages=document.pages, issued_at=document.issued_at)
+                  sha256=rendered["sha256"] if rendered else "", pages=rendered["pages"] if rendered else 0,
+                  issued_at=document.issued_at, digest=document.digest, state=state)
 
 
 def issue(*, actor: Any, kind: str, department: Any, context: dict, subject: str, number: str = "") -> Issued:
-    """Render the kind's current template to an A4 PDF, number it (unless `number` is given), store bytes and
-    SHA-256, and record the audit event `documents.issued` — all in one transaction (the caller's, if any)."""
+    """Number the document (unless `number` is given), store what fixes its content and its digest, record the
+    audit event `documents.issued` and enqueue its rendering — all in one transaction (the caller's, if any). The
+    PDF is rendered in the background (ADR 0030): keep `digest` where the document is named."""
     return _issued(services.document_issue(actor=actor, kind=kind, department=department, context=context,
                                            subject=subject, number=number))
 
@@ -56,17 +68,44 @@ def issue(*, actor: Any, kind: str, department: Any, context: dict, subject: str
 def get(issued_id: int) -> Issued:
     """The metadata of an issued document (not scoped: for services that already checked access)."""
     try:
-        return _issued(IssuedDocument.objects.defer("pdf", "context").get(pk=issued_id))
+        return _issued(IssuedDocument.objects.defer("context", "header").get(pk=issued_id))
     except IssuedDocument.DoesNotExist:
         raise NotFound() from None
 
 
 def pdf(issued_id: int) -> bytes:
-    """The stored bytes of an issued document, exactly as issued."""
-    data = IssuedDocument.objects.filter(pk=issued_id).values_list("pdf", flat=True).first()
+    """The stored bytes of an issued document, exactly as rendered; while it is being rendered `DocumentRendering`
+    (202, `document_rendering`), after a failed rendering `DocumentRenderFailed` (409) — never rendered here."""
+    data = services.stored_pdf(issued_id)
     if data is None:
-        raise NotFound()
-    return bytes(data)
+        if not IssuedDocument.objects.filter(pk=issued_id).exists():
+            raise NotFound()
+        raise services.not_ready(issued_id)
+    return data
+
+
+def sha256s(issued_ids: list[int]) -> dict[int, str]:
+    """The PDF SHA-256 of each of the documents rendered so far (a document being rendered is absent)."""
+    return dict(RenderedDocument.objects.filter(document_id__in=issued_ids).values_list("document_id", "sha256"))
+
+
+def render_missing(*, actor: Any, issued_ids: list[int]) -> None:
+    """Render, here and now, those of the documents that are not rendered yet: for background work that needs
+    their PDFs (the case file), never for a request. A document whose rendering failed is not tried again (that
+    takes a retry on its page): it raises `DocumentRenderFailed`, as does a rendering failing now."""
+    rendered = set(sha256s(issued_ids))
+    for issued_id in issued_ids:
+        if issued_id in rendered:
+            continue
+        if services.render_state(issued_id)[0] == RenderState.FAILED or services.document_render(
+                actor=actor, document_id=issued_id) is None:
+            raise services.not_ready(issued_id)
+
+
+def pdf_page(request: Any, issued_id: int, *, file_name: str, inline: bool = True) -> Any:
+    """A page's answer for an issued document's PDF: the stored bytes, or while they are being rendered a page that
+    says so and asks again every two seconds (202), or the recorded failure with a retry button."""
+    return views.stored_pdf(request, issued_id, file_name=file_name, inline=inline)
 
 
 def render(*, kind: str, department: Any, context: dict, number: str = "（预览）") -> bytes:
@@ -97,7 +136,10 @@ def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict]) 
 
 
 FontsMissing = rendering.FontsMissing
+DocumentRendering = services.DocumentRendering
+DocumentRenderFailed = services.DocumentRenderFailed
 require_cjk_fonts = rendering.require_cjk_fonts  # for another app's own PDF parts: refuse rather than print boxes
 
-__all__ = ["CONTEXT_KEYS", "KINDS", "FontsMissing", "Issued", "bundle", "get", "issue", "next_number", "pdf", "render",
-           "require_cjk_fonts"]
+__all__ = ["CONTEXT_KEYS", "KINDS", "DocumentRenderFailed", "DocumentRendering", "FontsMissing", "Issued", "bundle",
+           "get", "issue", "next_number", "pdf", "pdf_page", "render", "render_missing", "require_cjk_fonts",
+           "sha256s"]

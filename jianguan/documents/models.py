@@ -5,12 +5,15 @@
   (`templates/documents/kinds/<kind>.html`) is used. Templates are platform-wide, edited by system administrators.
 - `DocumentSequence`: the last number given per (department, kind, year); numbers are gapless because a number
   is taken in the same transaction that stores the document.
-- `IssuedDocument`: a rendered document as issued — its number, the context it was rendered from, the PDF bytes
-  and their SHA-256. Never updated: a correction is a new document.
+- `IssuedDocument`: a document as issued — its number, the context and letterhead it is printed from, the template
+  version and the content digest over all of them. Never updated: a correction is a new document.
+- `RenderedDocument`: the PDF of an issued document, one to one, made by a background task after the issue
+  (ADR 0030): the bytes, their SHA-256, size and page count. Never updated either; until it exists the document
+  is being rendered (`RenderFailure` says when the last attempt failed, and why).
 
-The PDF bytes live in the database (`BinaryField`), not in files under `JIANGUAN_VAR_DIR`: the row, its number
-and its bytes are written in one transaction (no orphaned or missing files after a rollback or a crash), one
-backup holds everything, and a 文书 is tens to a few hundred kilobytes. Lists defer the column.
+The PDF bytes live in the database (`BinaryField`), not in files under `JIANGUAN_VAR_DIR`: a row and its bytes
+are written in one transaction (no orphaned or missing files after a rollback or a crash), one backup holds
+everything, and a 文书 is tens to a few hundred kilobytes. Lists defer the column.
 """
 
 from __future__ import annotations
@@ -79,10 +82,8 @@ class IssuedDocument(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(_("关联对象"), max_length=100, blank=True, db_index=True)
     context = models.JSONField(_("文书内容"), default=dict)
-    pdf = models.BinaryField(_("PDF"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    size = models.PositiveIntegerField(_("字节数"))
-    pages = models.PositiveIntegerField(_("页数"))
+    header = models.JSONField(_("文书抬头"), default=dict)  # `doc` as printed: title, number, issuer, date
+    digest = models.CharField(_("内容摘要"), max_length=64, blank=True)  # "" before ADR 0030 (PDF made at issue)
     template = models.ForeignKey(DocumentTemplate, verbose_name=_("模板版本"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     template_version = models.PositiveIntegerField(_("模板版本号"), default=0)  # 0 = the packaged default
@@ -116,3 +117,86 @@ class IssuedDocument(models.Model):
 
     def audit_jurisdiction(self) -> tuple[str, int]:
         return self.region_id, self.department_id
+
+    # The rendered PDF's facts, read through the one-to-one row (empty while the document is being rendered).
+
+    @property
+    def rendering(self) -> RenderedDocument | None:
+        try:
+            return self.rendered
+        except RenderedDocument.DoesNotExist:
+            return None
+
+    @property
+    def pdf(self) -> bytes | None:
+        return bytes(self.rendering.pdf) if self.rendering else None
+
+    @property
+    def sha256(self) -> str:
+        return self.rendering.sha256 if self.rendering else ""
+
+    @property
+    def size(self) -> int:
+        return self.rendering.size if self.rendering else 0
+
+    @property
+    def pages(self) -> int:
+        return self.rendering.pages if self.rendering else 0
+
+    @property
+    def state(self) -> str:
+        """`rendered`, `failed` (the last attempt failed; a retry may be asked for) or `rendering`."""
+        if self.rendering:
+            return RenderState.RENDERED
+        return RenderState.FAILED if RenderFailure.objects.filter(document_id=self.pk).exists() else RenderState.PENDING
+
+
+class RenderState(models.TextChoices):
+    PENDING = "rendering", _("正在生成")
+    RENDERED = "rendered", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
+class RenderedDocument(models.Model):
+    """The PDF of one issued document, exactly as rendered from what the issue fixed. Insert only (a trigger
+    refuses UPDATE and DELETE): its `documents.rendered` audit event names the bytes' SHA-256."""
+
+    document = models.OneToOneField(IssuedDocument, verbose_name=_("执法文书"), on_delete=models.PROTECT,
+                                    related_name="rendered")
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("字节数"))
+    pages = models.PositiveIntegerField(_("页数"))
+    rendered_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    seconds = models.DecimalField(_("用时（秒）"), max_digits=8, decimal_places=3, default=0)
+
+    class Meta:
+        verbose_name = _("文书 PDF")
+        verbose_name_plural = _("文书 PDF")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Insert only, like the document it renders."""
+        if not self._state.adding:
+            raise RuntimeError("rendered documents are never updated")
+        super().save(*args, **kwargs)
+
+
+class RenderFailure(models.Model):
+    """The last failed attempt to render a document (every attempt is also in the audit chain as
+    `documents.render_failed`); removed when someone asks for a retry."""
+
+    document = models.OneToOneField(IssuedDocument, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(_("错误代码"), max_length=50)
+    message = models.TextField(_("错误说明"))
+    attempts = models.PositiveIntegerField(_("失败次数"), default=1)
+    failed_at = models.DateTimeField(_("失败时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("文书生成失败")
+        verbose_name_plural = _("文书生成失败")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.code}"

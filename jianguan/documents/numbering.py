@@ -45,13 +45,6 @@ def check_kind(kind: str) -> None:
         raise ValidationFailed(f"未知的文书种类“{kind}”", code="unknown_kind", field="kind")
 
 
-def peek(*, department, kind: str, year: int) -> int:
-    """The number `take` would give now, without taking it (another issuer may take it first)."""
-    last = DocumentSequence.objects.filter(department=department, kind=kind, year=year).values_list(
-        "last", flat=True).first()
-    return (last or 0) + 1
-
-
 @transaction.atomic
 def take(*, department, kind: str, year: int) -> int:
     """The next number of the sequence (department, kind, year), taken in the caller's transaction."""

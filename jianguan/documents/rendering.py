@@ -8,6 +8,7 @@ a missing value as empty (the filters turn it into a blank to fill by hand). Wea
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import subprocess
@@ -65,19 +66,27 @@ def _compiled(body: str) -> Template:
     return ENGINE.from_string(body)
 
 
+def header(*, kind: str, department: Any, number: str, on: dt.date | None = None) -> dict[str, Any]:
+    """`doc` of a document: title, number, issuer (the department's full name) and the date it bears."""
+    day = on or timezone.localdate()
+    return {"kind": kind, "title": KINDS[kind], "number": number, "issuer": department.name,
+            "department": department.name, "short_name": department.short_name,
+            "region": getattr(department.region, "name", ""), "date": day.isoformat(), "year": day.year}
+
+
 def document_context(*, kind: str, department: Any, context: dict[str, Any], number: str,
                      extra_css: str = "") -> dict[str, Any]:
-    """The caller's context plus `doc`: title, number, issuer (the department's full name) and date."""
-    today = timezone.localdate()
-    doc = {"kind": kind, "title": KINDS[kind], "number": number, "issuer": department.name,
-           "department": department.name, "short_name": department.short_name,
-           "region": getattr(department.region, "name", ""), "date": today.isoformat(), "year": today.year}
-    return {**context, "doc": doc, "extra_css": extra_css}
+    """The caller's context plus `doc` (`header`, dated today)."""
+    return {**context, "doc": header(kind=kind, department=department, number=number), "extra_css": extra_css}
 
 
-def render_html(source: Source, *, department: Any, context: dict[str, Any], number: str) -> str:
+def render_html(source: Source, *, department: Any, context: dict[str, Any], number: str,
+                doc: dict[str, Any] | None = None) -> str:
+    """The document's HTML; `doc` is the header fixed at issue (else today's, for previews)."""
     values = document_context(kind=source.kind, department=department, context=context, number=number,
                               extra_css=source.css)
+    if doc:
+        values["doc"] = doc
     return _compiled(source.body).render(Context(values, autoescape=True))
 
 
@@ -133,9 +142,10 @@ class Rendered:
     sha256: str
 
 
-def render_pdf(source: Source, *, department: Any, context: dict[str, Any], number: str) -> Rendered:
+def render_pdf(source: Source, *, department: Any, context: dict[str, Any], number: str,
+               doc: dict[str, Any] | None = None) -> Rendered:
     """The PDF of one document, its page count and SHA-256."""
-    document = html_document(render_html(source, department=department, context=context, number=number))
+    document = html_document(render_html(source, department=department, context=context, number=number, doc=doc))
     data = to_pdf(document, pdf_identifier=_identifier(source, number, context), custom_metadata=False)
     return Rendered(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())
 

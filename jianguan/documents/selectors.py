@@ -15,7 +15,8 @@ from .models import DocumentTemplate, IssuedDocument
 
 def document_list(*, reader: Any, kind: str | None = None, q: str | None = None) -> QuerySet[IssuedDocument]:
     """Issued documents the reader may see, newest first, without their bytes."""
-    documents = IssuedDocument.objects.visible_to(reader).defer("pdf", "context").select_related("department")
+    documents = IssuedDocument.objects.visible_to(reader).select_related("department", "rendered").defer(
+        "context", "header", "rendered__pdf")
     if kind:
         documents = documents.filter(kind=kind)
     if q:
@@ -24,10 +25,11 @@ def document_list(*, reader: Any, kind: str | None = None, q: str | None = None)
 
 
 def document_get(*, reader: Any, document_id: int, with_pdf: bool = False) -> IssuedDocument:
-    """One issued document in the reader's scope, or NotFound (404) whether or not it exists elsewhere."""
-    documents = IssuedDocument.objects.select_related("department", "region")
+    """One issued document in the reader's scope, or NotFound (404) whether or not it exists elsewhere; its
+    rendered PDF's facts come along (`document.rendering` is None while it is being rendered)."""
+    documents = IssuedDocument.objects.select_related("department", "region", "rendered")
     if not with_pdf:
-        documents = documents.defer("pdf")
+        documents = documents.defer("rendered__pdf")
     return documents.get_visible(reader, pk=document_id)
 
 

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,7 @@ from jianguan.core.roles import Role
 from . import rendering, samples, selectors, services
 from .fields import CONTEXT_KEYS
 from .kinds import KINDS
+from .models import RenderState
 
 
 def pdf_response(data: bytes, file_name: str, *, inline: bool = True) -> HttpResponse:
@@ -39,24 +42,58 @@ def index(request: HttpRequest) -> HttpResponse:
                                                     "kind": kind, "q": q or ""})
 
 
+# Who may ask again for a PDF whose rendering failed: anyone who works with documents, not the read-only leader.
+RETRY_ROLES = (Role.OFFICER, Role.HEAD, Role.LEGAL_REVIEWER, Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def stored_pdf(request: HttpRequest, document_id: int, *, file_name: str, inline: bool = True) -> HttpResponse:
+    """The document's stored PDF; while it is being rendered (ADR 0030) a page that says so and asks again every two
+    seconds by htmx (`?wait=1`, 202), then offers the file; after a failed rendering the reason and a retry button.
+    Nothing is rendered here. The caller has checked that the reader may see the document."""
+    state, failure = services.render_state(document_id)
+    if state == RenderState.RENDERED and "wait" not in request.GET:
+        return pdf_response(services.stored_pdf(document_id), file_name, inline=inline)
+    template = "documents/_rendering_state.html" if request.htmx else "documents/rendering.html"
+    return render(request, template, {
+        "state": state, "failure": failure, "document_id": document_id, "file_name": file_name,
+        "here": request.path, "may_retry": request.user.has_role(*RETRY_ROLES)},
+        status=202 if state == RenderState.PENDING else 200)
+
+
 @login_required
 def detail(request: HttpRequest, document_id: int) -> HttpResponse:
     try:
         document = selectors.document_get(reader=request.user, document_id=document_id)
     except NotFound:
         raise Http404 from None
-    return render(request, "documents/detail.html", {"document": document})
+    state, failure = services.render_state(document.pk)
+    return render(request, "documents/detail.html", {
+        "document": document, "state": state, "failure": failure, "document_id": document.pk,
+        "here": reverse("documents:download", args=[document.pk]), "may_retry": request.user.has_role(*RETRY_ROLES)})
 
 
 @login_required
 def download(request: HttpRequest, document_id: int) -> HttpResponse:
-    """The stored bytes, exactly as issued (inline; `?download=1` to save)."""
+    """The stored bytes, exactly as rendered (inline; `?download=1` to save), or the page of its rendering."""
     try:
-        document = selectors.document_get(reader=request.user, document_id=document_id, with_pdf=True)
+        document = selectors.document_get(reader=request.user, document_id=document_id)
     except NotFound:
         raise Http404 from None
     name = f"{document.title}{document.number}.pdf"
-    return pdf_response(bytes(document.pdf), name, inline=not request.GET.get("download"))
+    return stored_pdf(request, document.pk, file_name=name, inline=not request.GET.get("download"))
+
+
+@require_POST
+@role_required(*RETRY_ROLES)
+def render_retry(request: HttpRequest, document_id: int) -> HttpResponse:
+    """重新生成: ask again for a PDF whose rendering failed; back to the page the button was on."""
+    services.document_render_retry(actor=request.user, document_id=document_id)
+    messages.success(request, _("已重新提交生成，生成后即可查看。"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("documents:detail", args=[document_id])
+    return redirect(back)
 
 
 def _kind_or_404(kind: str) -> str:

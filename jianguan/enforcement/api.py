@@ -116,7 +116,8 @@ class CaseDocumentOut(Schema):
     kind: str
     title: str
     number: str
-    sha256: str
+    sha256: str  # the PDF's; "" while it is being rendered
+    digest: str  # the content digest the case's event keeps
     seq: int
 
 
@@ -261,9 +262,11 @@ def document_list(request: HttpRequest, case_id: int):
     return selectors.documents_of(case)
 
 
-@router.get("/enforcement/cases/{case_id}/documents/{document_id}", response={200: None, 404: ErrorOut})
+@router.get("/enforcement/cases/{case_id}/documents/{document_id}",
+            response={200: None, 202: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def document_pdf(request: HttpRequest, case_id: int, document_id: int):
-    """One issued 文书 of the case as its stored PDF."""
+    """One issued 文书 of the case as its stored PDF; while it is being rendered in the background 202
+    (`document_rendering`, `Retry-After`), after a failed rendering 409 (`document_render_failed`)."""
     case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
     row = selectors.document_of(case, document_id)
     response = HttpResponse(documents.pdf(row["id"]), content_type="application/pdf")

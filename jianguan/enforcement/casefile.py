@@ -61,7 +61,7 @@ def _render(case: Case) -> tuple[bytes, int]:
             continue
         parts.append((row["title"], documents.pdf(row["id"])))
         manifest.append({"title": row["title"], "number": row["number"], "sha256": row["sha256"],
-                         "kind": row["kind"], "event_seq": row["seq"]})
+                         "digest": row["digest"], "kind": row["kind"], "event_seq": row["seq"]})
     parts.append(("案件全过程记录", history_pdf(case, records)))
     manifest.append({"title": "案件全过程记录", "number": case.number, "events": records,
                      "head": records[-1]["hash"] if records else case.last_hash})
@@ -84,6 +84,8 @@ def build(*, actor: Actor, case_id: int) -> CaseFile | None:
     if stored is not None:
         return stored
     started = time.monotonic()
+    # Its documents are rendered in the background too (ADR 0030): any not rendered yet is rendered here first.
+    documents.render_missing(actor=actor, issued_ids=[row["id"] for row in selectors.documents_of(case)])
     data, seq = _render(case)
     seconds = round(time.monotonic() - started, 3)
     digest = hashlib.sha256(data).hexdigest()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
+from jianguan.documents import contracts as documents
 from jianguan.documents.contracts import KINDS
 
 from . import deadlines, permissions, procedure, workflow
@@ -84,14 +85,17 @@ def events(case: Case) -> QuerySet[CaseEvent]:
 
 
 def documents_of(case: Case) -> list[dict[str, Any]]:
-    """The documents issued for the case, in the order of its history (id, kind, title, number, SHA-256)."""
+    """The documents issued for the case, in the order of its history (id, kind, title, number, the PDF's SHA-256 —
+    empty while it is being rendered — and `digest`, the content digest the event keeps)."""
+    events = list(case.events.exclude(document_id=None).order_by("seq"))
+    rendered = documents.sha256s([event.document_id for event in events])
     rows = []
-    for event in case.events.exclude(document_id=None).order_by("seq"):
+    for event in events:
         issued = event.data.get("document") or {}
         kind = issued.get("kind", "")
         rows.append({"id": event.document_id, "kind": kind, "title": KINDS.get(kind, kind),
-                     "number": issued.get("number", ""), "sha256": event.document_sha256, "seq": event.seq,
-                     "on": event.on})
+                     "number": issued.get("number", ""), "sha256": rendered.get(event.document_id, ""),
+                     "digest": event.document_sha256, "seq": event.seq, "on": event.on})
     return rows
 
 

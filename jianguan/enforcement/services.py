@@ -206,7 +206,8 @@ def _append_event(case: Case, *, actor: Actor, verb: str, on: dt.date, data: dic
         "case": case.number, "seq": case.event_count + 1, "occurred_at": timezone.now(), "on": on,
         "actor_kind": ref.kind, "actor_id": ref.id, "actor_label": ref.label[:200], "verb": verb,
         "from_status": str(from_status), "to_status": str(to_status), "data": to_jsonable(data or {}),
-        "document_id": document.id if document else None, "document_sha256": document.sha256 if document else "",
+        "document_id": document.id if document else None,
+        "document_sha256": (document.digest or document.sha256) if document else "",  # the content digest (ADR 0030)
         "supersedes": supersedes, "algorithm": settings.JIANGUAN_AUDIT_HASH, "prev_hash": case.last_hash}
     previous, _ = history.replay(list(CaseEvent.objects.filter(case=case).order_by("seq").values("data", "to_status")))
     changes = history.state_changes(previous, history.state_of(Case, case.pk))
@@ -407,7 +408,7 @@ def case_simple(*, actor: User, party: dict[str, Any], officers: list[str], fact
                                          "document": {"kind": "simple_decision", "number": issued.number}})
     record(actor=actor, verb="enforcement.simple_decided", target=case,
            data={"number": case.number, "decision": issued.number, "fine": amount, "document": issued.id,
-                 "sha256": issued.sha256})
+                 "digest": issued.digest})
     _refresh_later(case.pk)
     return case
 
@@ -517,7 +518,7 @@ def case_transition(*, actor: Any, case_id: int, action: str, data: dict[str, An
                   data=step.event, document=step.document)
     record(actor=actor, verb=f"enforcement.case_{action}", target=case, data={
         "from": old, "to": edge.target, "seq": case.event_count,
-        **({"document": step.document.id, "sha256": step.document.sha256} if step.document else {})})
+        **({"document": step.document.id, "digest": step.document.digest} if step.document else {})})
     _refresh_later(case.pk)
     return case
 

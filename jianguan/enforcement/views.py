@@ -255,9 +255,7 @@ def evidence_file(request: HttpRequest, case_id: int, evidence_id: int) -> HttpR
 def document_pdf(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     case = selectors.case_get(reader=request.user, case_id=case_id)
     row = selectors.document_of(case, document_id)
-    response = HttpResponse(documents.pdf(row["id"]), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.number}-{row["seq"]}.pdf"'
-    return response
+    return documents.pdf_page(request, row["id"], file_name=f"{case.number}-{row['seq']}.pdf")
 
 
 @login_required

@@ -105,7 +105,7 @@ class FieldInspection(TimeStamped):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("版本"), default=1)
     payload_hash = models.CharField(_("最近一次同步内容摘要"), max_length=64, blank=True)
-    documents = models.JSONField(_("执法文书"), default=list)  # [{"id", "kind", "title", "number", "sha256"}]
+    documents = models.JSONField(_("执法文书"), default=list)  # [{"id", "kind", "title", "number", "digest"}]
     clue_number = models.CharField(_("案件线索编号"), max_length=30, blank=True)
     created_by = models.ForeignKey(User, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+",
                                    null=True, blank=True)

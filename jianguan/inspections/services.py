@@ -438,7 +438,7 @@ def _issue(actor: Actor, inspection: FieldInspection, kind: str, context: dict[s
     issued = documents.issue(actor=actor, kind=kind, department=inspection.department, context=context,
                              subject=f"inspection:{inspection.number}")
     return {"id": issued.id, "kind": issued.kind, "title": issued.title, "number": issued.number,
-            "sha256": issued.sha256}
+            "digest": issued.digest}
 
 
 def _submit(inspection: FieldInspection, actor: Actor) -> None:
@@ -474,7 +474,7 @@ def _submit(inspection: FieldInspection, actor: Actor) -> None:
     inspection.submitted_by = actor if _is_user(actor) else None
     record(actor=actor, verb="inspections.inspection_submitted", target=inspection, data={
         "number": inspection.number, "outcome": inspection.outcome, "officers": officers,
-        "documents": [{"number": d["number"], "sha256": d["sha256"]} for d in issued],
+        "documents": [{"number": d["number"], "digest": d["digest"]} for d in issued],
         "clue": inspection.clue_number, "signature_sha256": inspection.signature_sha256})
 
 

@@ -139,6 +139,4 @@ def document(request: HttpRequest, inspection_id: int, document_id: int) -> Http
     issued = next((d for d in inspection.documents if d["id"] == document_id), None)
     if issued is None:
         raise Http404
-    response = HttpResponse(documents.pdf(document_id), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{issued["kind"]}-{document_id}.pdf"'
-    return response
+    return documents.pdf_page(request, document_id, file_name=f"{issued['kind']}-{document_id}.pdf")

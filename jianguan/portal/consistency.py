@@ -2,10 +2,12 @@
 
 - 日期顺序: no record of an entity (行政检查、处罚、强制、其他行为, 信用记录, 案件线索) dated before the entity was
   established; each case's events numbered 1…n without gaps, as many as the case counts, in the order they happened.
-- 引用可解析: the documents a case event names exist, carry the hash the event kept and are named by kind and
+- 引用可解析: the documents a case event names exist, carry the digest the event kept (before ADR 0030: their
+  PDF's SHA-256) and are named by kind and
   number in the event (the case's list of documents shows them by those); a penalty's or a
   coercion's inspection number names a stored inspection.
-- 存储可读: every issued document's bytes are a PDF whose SHA-256 is the stored one; every evidence file exists
+- 存储可读: every issued document's content matches its digest; every rendered document's bytes are a PDF whose
+  SHA-256 is the stored one (a document still being rendered is not a problem); every evidence file exists
   under the var directory with its SHA-256; a stored case file matches its hash.
 - 无重复: one result per drawn object of a draw, one document per number of a department, kind and year, one
   decision number per penalty decision of a department; one 行政检查 made on the platform per spot-check task,
@@ -96,7 +98,8 @@ def _references() -> Iterable[str]:
     from jianguan.documents.models import IssuedDocument
     from jianguan.enforcement.models import CaseEvent
 
-    stored = dict(IssuedDocument.objects.values_list("pk", "sha256"))
+    stored = {pk: digest or sha256 for pk, digest, sha256 in IssuedDocument.objects.values_list(
+        "pk", "digest", "rendered__sha256")}
     for number, seq, document_id, digest, data in CaseEvent.objects.exclude(document_id=None).values_list(
             "case__number", "seq", "document_id", "document_sha256", "data").order_by("case_id", "seq"):
         named = data.get("document") if isinstance(data.get("document"), dict) else {}
@@ -115,12 +118,16 @@ def _references() -> Iterable[str]:
 
 
 def _readable() -> Iterable[str]:
-    from jianguan.documents.models import IssuedDocument
+    from jianguan.documents.contracts import content_digest
+    from jianguan.documents.models import IssuedDocument, RenderedDocument
     from jianguan.enforcement.contracts import evidence_path
     from jianguan.enforcement.models import CaseFile, Evidence
 
-    for pk, number, pdf, digest in IssuedDocument.objects.values_list("pk", "number", "pdf", "sha256").order_by(
-            "pk").iterator(chunk_size=200):
+    for document in IssuedDocument.objects.exclude(digest="").order_by("pk").iterator(chunk_size=500):
+        if content_digest(document) != document.digest:
+            yield f"文书 #{document.pk}（{document.number or '无文号'}）的内容与制发时记录的摘要不符"
+    for pk, number, pdf, digest in RenderedDocument.objects.values_list(
+            "document_id", "document__number", "pdf", "sha256").order_by("pk").iterator(chunk_size=200):
         data = bytes(pdf)
         if not data.startswith(b"%PDF-") or hashlib.sha256(data).hexdigest() != digest:
             yield f"文书 #{pk}（{number or '无文号'}）的内容不是完整的 PDF 或与存储的 SHA-256 不符"
