@@ -53,8 +53,8 @@ def entity_search(*, reader: HasScope, q: str | None = None, region: str | None 
 _ENTITY, _REGION, _INDUSTRY = MarketEntity._meta.db_table, Region._meta.db_table, Industry._meta.db_table
 _CARD_SQL = f"""
     SELECT e.uscc, e.name, e.entity_type, e.enterprise_type, e.legal_representative, e.registered_address,
-           e.region_id, r.name, e.industry_id, i.section, i.name, e.established_on, e.registered_capital,
-           e.status, e.risk_class, e.id
+           e.region_id, r.name AS region_name, e.industry_id, i.section AS industry_section,
+           i.name AS industry_name, e.established_on, e.registered_capital, e.status, e.risk_class, e.id
     FROM {_ENTITY} e JOIN {_REGION} r ON r.code = e.region_id JOIN {_INDUSTRY} i ON i.code = e.industry_id
     WHERE e.uscc = %s
 """  # noqa: S608 (table names from the models; the code is a parameter)
@@ -73,12 +73,14 @@ def entity_get(*, reader: HasScope, uscc: str) -> EntityCard:
     with connection.cursor() as cursor:
         cursor.execute(_CARD_SQL, [uscc.strip().upper()])
         row = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
     if row is None:
         raise NotFound()
-    values = list(row)
-    values[11] = _DATE.to_python(values[11])
-    values[12] = None if values[12] is None else _CAPITAL.to_python(values[12]).quantize(_CENTS)
-    card = EntityCard(*values)
+    values = dict(zip(names, row, strict=True))  # read by column name, never by position
+    values["established_on"] = _DATE.to_python(values["established_on"])
+    capital = values["registered_capital"]
+    values["registered_capital"] = None if capital is None else _CAPITAL.to_python(capital).quantize(_CENTS)
+    card = EntityCard(**values)
     if not MarketEntity.objects.covers(reader.scope, card):
         raise NotFound()
     return card
