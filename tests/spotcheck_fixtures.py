@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind
-from jianguan.catalog import services as catalog
+from jianguan.catalog import change_requests
 from jianguan.catalog.models import ChangeKind, Implementation
 from jianguan.spotchecks import services
 from jianguan.spotchecks.models import Draw
@@ -52,7 +52,7 @@ def food_task(small_catalog, persona, city_scjg):
 def two_item_task(food_task, small_catalog, persona, city_scjg):
     """A published task of the city 市场监管局 on two rows: the food-safety row and its drug row (claimed here)."""
     admin = department_admin(DepartmentKind.SCJG, "421200")
-    claim = catalog.change_submit(actor=admin, kind=ChangeKind.CLAIM, payload={
+    claim = change_requests.change_submit(actor=admin, kind=ChangeKind.CLAIM, payload={
         "item": DRUG, "effective_from": START, "fields": {
             "check_category": "现场检查", "check_method": "现场检查", "in_random_checks": True, "check_ratio": "5%",
             "check_frequency": "每年1次", "content_routine": "购进验收、储存养护、销售记录"}})

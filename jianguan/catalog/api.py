@@ -16,7 +16,7 @@ from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_per
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.roles import ApiScope, Role
 
-from . import exports, selectors, services
+from . import change_requests, exports, fusion_links, mapping_imports, publishing, selectors
 from .models import (
     CatalogVersion,
     ChangeKind,
@@ -259,8 +259,8 @@ class ChangeDetailOut(ChangeOut):
 def change_submit(request: HttpRequest, data: ChangeIn):
     """Propose a change (add, modify, split, merge, cancel, suspend an item; claim, modify, cancel an
     implementation row) and send it for review. The payload is validated now and again when published."""
-    change = services.change_submit(actor=require_person(request), kind=data.kind, payload=data.payload,
-                                    reason=data.reason)
+    change = change_requests.change_submit(actor=require_person(request), kind=data.kind, payload=data.payload,
+                                           reason=data.reason)
     return Status(201, change)
 
 
@@ -295,7 +295,7 @@ def change_review(request: HttpRequest, change_id: int, data: ReviewIn):
     """Approve or send back (the level above, or the data administrator)."""
     user = require_person(request)
     selectors.change_get(user=user, change_id=change_id)  # 404 outside the reviewer's scope
-    return services.change_review(actor=user, change_id=change_id, approve=data.approve, note=data.note)
+    return change_requests.change_review(actor=user, change_id=change_id, approve=data.approve, note=data.note)
 
 
 @router.post("/catalog/changes/{change_id}/withdraw",
@@ -305,7 +305,7 @@ def change_review(request: HttpRequest, change_id: int, data: ReviewIn):
 def change_withdraw(request: HttpRequest, change_id: int):
     user = require_person(request)
     selectors.change_get(user=user, change_id=change_id)
-    return services.change_withdraw(actor=user, change_id=change_id)
+    return change_requests.change_withdraw(actor=user, change_id=change_id)
 
 
 class PublicationIn(InputSchema):
@@ -330,8 +330,8 @@ class PublicationOut(Schema):
              response={201: PublicationOut, 400: ErrorOut, 403: ErrorOut})
 def publication_create(request: HttpRequest, data: PublicationIn):
     """Publish the approved changes (all, or those listed) as a new version of the list (data administrator)."""
-    publication = services.publication_publish(actor=require_person(request), title=data.title,
-                                               changelog=data.changelog, change_ids=data.changes)
+    publication = publishing.publication_publish(actor=require_person(request), title=data.title,
+                                                 changelog=data.changelog, change_ids=data.changes)
     return Status(201, publication)
 
 
@@ -423,8 +423,8 @@ def mapping_import(request: HttpRequest, file: File[UploadedFile]):
     """Import a department's own list (xlsx or CSV, see the template); rows get ranked catalog candidates."""
     if file.size and file.size > 10 * 1024 * 1024:
         raise ValidationFailed("文件超过 10 MB", code="too_large", field="file")
-    mapping = services.mapping_import(actor=require_person(request), file_name=file.name or "upload",
-                                      data=file.read())
+    mapping = mapping_imports.mapping_import(actor=require_person(request), file_name=file.name or "upload",
+                                             data=file.read())
     return Status(201, mapping)
 
 
@@ -444,7 +444,7 @@ def mapping_decide(request: HttpRequest, mapping_id: int, row_id: int, data: Dec
     """Confirm a row's 子项 (`item`), or record that none applies (`item` null)."""
     user = require_person(request)
     MappingImport.objects.get_visible(user, pk=mapping_id)
-    return services.mapping_decide(actor=user, row_id=row_id, item_code=data.item)
+    return mapping_imports.mapping_decide(actor=user, row_id=row_id, item_code=data.item)
 
 
 class LinkIn(InputSchema):
@@ -470,7 +470,7 @@ def spot_check_link(request: HttpRequest, row_id: int, data: LinkIn):
     row = SpotCheckItem.objects.filter(pk=row_id).first()
     if row is None:
         raise NotFound()
-    return services.fusion_link(actor=require_person(request), row=row, item_codes=data.items)
+    return fusion_links.fusion_link(actor=require_person(request), row=row, item_codes=data.items)
 
 
 @router.post("/catalog/powers/{row_id}/items",
@@ -481,7 +481,7 @@ def power_link(request: HttpRequest, row_id: int, data: LinkIn):
     row = PowerItem.objects.filter(pk=row_id).first()
     if row is None:
         raise NotFound()
-    return services.fusion_link(actor=require_person(request), row=row, item_codes=data.items)
+    return fusion_links.fusion_link(actor=require_person(request), row=row, item_codes=data.items)
 
 
 class FusionOut(Schema):

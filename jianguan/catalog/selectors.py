@@ -15,6 +15,7 @@ from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
 from . import search
+from .change_requests import can_review
 from .models import (
     CatalogItem,
     CatalogVersion,
@@ -27,7 +28,6 @@ from .models import (
     SearchTerm,
     SpotCheckItem,
 )
-from .services import can_review
 from .workflow import IMPLEMENTATION_KINDS
 
 
