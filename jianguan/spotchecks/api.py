@@ -13,7 +13,7 @@ from jianguan.core.api import ErrorOut, page_bounds, principal, require_reader
 from jianguan.core.errors import NotFound
 from jianguan.core.roles import ApiScope
 
-from . import selectors, services
+from . import drawing, selectors
 from .models import Draw
 
 router = Router(tags=["双随机一公开 spotchecks"])
@@ -74,9 +74,9 @@ def draw_transcript(request: HttpRequest, draw_id: int):
         except NotFound:  # out of scope: perhaps public all the same
             draw = None
         if draw is not None:
-            return HttpResponse(services.transcript_bytes(draw), content_type="application/json")
+            return HttpResponse(drawing.transcript_bytes(draw), content_type="application/json")
     try:
         draw = selectors.public_draw(draw_id)
     except Draw.DoesNotExist:
         raise NotFound() from None
-    return HttpResponse(services.public_transcript_bytes(draw), content_type="application/json")
+    return HttpResponse(drawing.public_transcript_bytes(draw), content_type="application/json")
