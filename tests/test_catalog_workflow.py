@@ -22,8 +22,8 @@ def test_claims_are_published_as_implementation_rows(small_catalog):
     assert {r.body.region_id for r in rows} == {"421200", "421202"}
     city = rows.get(body__region_id="421200")
     assert city.code == f"{city.body.uscc}3{FOOD}01" and city.level == 3
-    assert selectors.implementation_versions(as_of=START, item=FOOD).count() == 2
-    assert selectors.implementation_versions(as_of=START - dt.timedelta(days=1), item=FOOD).count() == 0
+    assert selectors.implementation_list(as_of=START, item=FOOD).count() == 2
+    assert selectors.implementation_list(as_of=START - dt.timedelta(days=1), item=FOOD).count() == 0
 
 
 def test_every_step_is_audited(small_catalog):
@@ -40,7 +40,7 @@ def test_modify_creates_a_version_and_as_of_reads_choose_by_date(small_catalog):
     publishing.publication_publish(actor=data_admin, title="改名")
     assert selectors.item_get(code=FOOD, as_of=dt.date(2025, 6, 30)).name == "对食品生产者的监督检查"
     assert selectors.item_get(code=FOOD, as_of=dt.date(2025, 7, 1)).name == "对食品生产企业的监督检查"
-    as_of_march = [v.item.code for v in selectors.item_versions(as_of=dt.date(2025, 3, 1))]
+    as_of_march = [v.item.code for v in selectors.item_list(as_of=dt.date(2025, 3, 1))]
     assert as_of_march == [FOOD, DRUG] or sorted(as_of_march) == sorted([FOOD, DRUG])
     diff = selectors.version_diff(code=FOOD, a=1, b=2)
     assert {c.field for c in diff} == {"name", "effective_from"}
@@ -55,8 +55,8 @@ def test_cancel_and_split(small_catalog):
             {"code": "11000000000104", "name": "对药品批发企业的监督检查"}]})
     change_requests.change_review(actor=reviewer, change_id=split.pk, approve=True)
     publishing.publication_publish(actor=data_admin, title="拆分")
-    codes_2025 = {v.item.code for v in selectors.item_versions(as_of=dt.date(2025, 12, 31))}
-    codes_2026 = {v.item.code for v in selectors.item_versions(as_of=dt.date(2026, 1, 1))}
+    codes_2025 = {v.item.code for v in selectors.item_list(as_of=dt.date(2025, 12, 31))}
+    codes_2026 = {v.item.code for v in selectors.item_list(as_of=dt.date(2026, 1, 1))}
     assert DRUG in codes_2025 and DRUG not in codes_2026
     assert {"11000000000103", "11000000000104"} <= codes_2026
     assert selectors.item_get(code="11000000000103", as_of=dt.date(2026, 1, 1)).basis.first().article == "第九十九条"
@@ -69,7 +69,7 @@ def test_merge(small_catalog):
         "into": {"code": "11000000000109", **food_fields(name="食品药品生产经营监督检查")}})
     change_requests.change_review(actor=reviewer, change_id=merge.pk, approve=True)
     publishing.publication_publish(actor=data_admin, title="合并")
-    assert [v.item.code for v in selectors.item_versions(as_of=dt.date(2026, 2, 1))] == ["11000000000109"]
+    assert [v.item.code for v in selectors.item_list(as_of=dt.date(2026, 2, 1))] == ["11000000000109"]
 
 
 @pytest.mark.parametrize(("payload", "field", "code"), [
@@ -124,7 +124,7 @@ def test_review_rights(small_catalog, persona):
     with pytest.raises(AccessDenied):  # nobody reviews their own change
         change_requests.change_review(actor=county_admin, change_id=change.pk, approve=True)
     city_admin = persona("scjg_admin")  # the guiding department's administrator
-    assert change in selectors.review_queue(user=city_admin)
+    assert change in selectors.change_list(reader=city_admin, pending_review=True)
     change_requests.change_review(actor=city_admin, change_id=change.pk, approve=False, note="请补充检查内容")
     change.refresh_from_db()
     assert change.status == ChangeStatus.REJECTED

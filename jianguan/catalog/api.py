@@ -94,7 +94,7 @@ def item_list(request: HttpRequest, filters: Query[ItemFilter]):
     """The 子项 in force on `as_of` (today by default): keyword `q`, `department` (a line such as `scjg`, or a
     department id), `type` (check, penalty, coercion, other)."""
     require_reader(request, ApiScope.CATALOG_READ)
-    versions = selectors.item_versions(as_of=filters.as_of, q=filters.q, line=_line(filters.department),
+    versions = selectors.item_list(as_of=filters.as_of, q=filters.q, line=_line(filters.department),
                                        action_type=filters.type)
     return paginate(versions, limit=filters.limit, offset=filters.offset)
 
@@ -186,7 +186,7 @@ class ImplementationFilter(Schema):
 def implementation_list(request: HttpRequest, filters: Query[ImplementationFilter]):
     """Implementation rows (检查实施清单) in force on `as_of`: by `body` (department id), `level` (1–5), `item`."""
     require_reader(request, ApiScope.CATALOG_READ)
-    versions = selectors.implementation_versions(as_of=filters.as_of, body=filters.body, level=filters.level,
+    versions = selectors.implementation_list(as_of=filters.as_of, body=filters.body, level=filters.level,
                                                  item=filters.item)
     return paginate(versions, limit=filters.limit, offset=filters.offset)
 
@@ -196,7 +196,7 @@ def export(request: HttpRequest, as_of: dt.date | None = None):
     """The list in force on `as_of` as an Excel file."""
     require_reader(request, ApiScope.CATALOG_READ)
     day = as_of or selectors.today()
-    data = exports.catalog_xlsx(selectors.item_versions(as_of=day), selectors.implementation_versions(as_of=day), day)
+    data = exports.catalog_xlsx(selectors.item_list(as_of=day), selectors.implementation_list(as_of=day), day)
     return xlsx_response(data, f"监管事项清单-{day}.xlsx")
 
 

@@ -92,13 +92,13 @@ class ChangeFilter(Schema):
 @router.get("/catalog/changes", response=Page[ChangeOut])
 def change_list(request: HttpRequest, filters: Query[ChangeFilter]):
     """Changes of the caller's departments and jurisdiction."""
-    changes = selectors.change_list(user=require_person(request), status=filters.status)
+    changes = selectors.change_list(reader=require_person(request), status=filters.status)
     return paginate(changes, limit=filters.limit, offset=filters.offset)
 
 
 @router.get("/catalog/changes/{change_id}", response={200: ChangeDetailOut, 404: ErrorOut})
 def change_get(request: HttpRequest, change_id: int):
-    return selectors.change_get(user=require_person(request), change_id=change_id)
+    return selectors.change_get(reader=require_person(request), change_id=change_id)
 
 
 class ReviewIn(InputSchema):
@@ -113,7 +113,7 @@ class ReviewIn(InputSchema):
 def change_review(request: HttpRequest, change_id: int, data: ReviewIn):
     """Approve or send back (the level above, or the data administrator)."""
     user = require_person(request)
-    selectors.change_get(user=user, change_id=change_id)  # 404 outside the reviewer's scope
+    selectors.change_get(reader=user, change_id=change_id)  # 404 outside the reviewer's scope
     return change_requests.change_review(actor=user, change_id=change_id, approve=data.approve, note=data.note)
 
 
@@ -123,7 +123,7 @@ def change_review(request: HttpRequest, change_id: int, data: ReviewIn):
                                                                  409: ErrorOut})
 def change_withdraw(request: HttpRequest, change_id: int):
     user = require_person(request)
-    selectors.change_get(user=user, change_id=change_id)
+    selectors.change_get(reader=user, change_id=change_id)
     return change_requests.change_withdraw(actor=user, change_id=change_id)
 
 

@@ -17,7 +17,7 @@ from jianguan.core.errors import DomainError
 from .frequency import label as frequency_label  # noqa: F401 - 检查频次 read from the published text
 from .frequency import parse_frequency, parse_ratio, period_start  # noqa: F401
 from .models import CatalogVersion, Implementation, ImplementationVersion, ItemStatus
-from .selectors import implementation_versions as implementation_versions
+from .selectors import implementation_list as implementation_list
 
 
 class OutsideTheList(DomainError):

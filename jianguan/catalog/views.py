@@ -46,7 +46,7 @@ def _filters(request: HttpRequest) -> dict:
 
 def _list_context(request: HttpRequest) -> dict:
     filters = _filters(request)
-    versions = selectors.item_versions(as_of=filters["as_of"], q=filters["q"] or None, line=filters["line"] or None,
+    versions = selectors.item_list(as_of=filters["as_of"], q=filters["q"] or None, line=filters["line"] or None,
                                        action_type=filters["type"] or None)
     return {"page": page_of(request, versions), "filters": filters, "lines": DepartmentKind.choices,
             "types": ActionType.choices, "today": selectors.today()}
@@ -147,15 +147,15 @@ def guide(request: HttpRequest) -> HttpResponse:
 @login_required
 def changes(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    listed = selectors.change_list(user=request.user, status=status if status in ChangeStatus.values else None)
+    listed = selectors.change_list(reader=request.user, status=status if status in ChangeStatus.values else None)
     return render(request, "catalog/changes.html", {
-        "page": page_of(request, listed), "queue": selectors.review_queue(user=request.user),
+        "page": page_of(request, listed), "queue": selectors.change_list(reader=request.user, pending_review=True),
         "statuses": ChangeStatus.choices, "status": status})
 
 
 @login_required
 def change_detail(request: HttpRequest, change_id: int) -> HttpResponse:
-    change = selectors.change_get(user=request.user, change_id=change_id)
+    change = selectors.change_get(reader=request.user, change_id=change_id)
     return render(request, "catalog/change.html", {
         "change": change, "can_review": change.status == ChangeStatus.SUBMITTED and change_requests.can_review(
             request.user, change),
@@ -166,7 +166,7 @@ def change_detail(request: HttpRequest, change_id: int) -> HttpResponse:
 @require_POST
 @role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
-    selectors.change_get(user=request.user, change_id=change_id)
+    selectors.change_get(reader=request.user, change_id=change_id)
     approve = request.POST.get("decision") == "approve"
     change_requests.change_review(actor=request.user, change_id=change_id, approve=approve,
                                   note=request.POST.get("note", ""))
@@ -177,7 +177,7 @@ def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
 @require_POST
 @role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def change_withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
-    selectors.change_get(user=request.user, change_id=change_id)
+    selectors.change_get(reader=request.user, change_id=change_id)
     change_requests.change_withdraw(actor=request.user, change_id=change_id)
     return redirect("catalog:change", change_id=change_id)
 
@@ -190,7 +190,7 @@ def publish(request: HttpRequest) -> HttpResponse:
                                                      changelog=request.POST.get("changelog", ""))
         messages.success(request, _("已发布清单 %(number)s。") % {"number": publication.number})
         return redirect("catalog:publish")
-    approved = selectors.change_list(user=request.user, status=ChangeStatus.APPROVED).order_by("reviewed_at")
+    approved = selectors.change_list(reader=request.user, status=ChangeStatus.APPROVED).order_by("reviewed_at")
     return render(request, "catalog/publish.html", {"approved": approved,
                                                     "publications": Publication.objects.all()[:20]})
 
@@ -254,5 +254,5 @@ def public_item(request: HttpRequest, code: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """The list in force today (or on `as_of`) as an Excel file, for anyone."""
     day = _filters(request)["as_of"] or selectors.today()
-    data = exports.catalog_xlsx(selectors.item_versions(as_of=day), selectors.implementation_versions(as_of=day), day)
+    data = exports.catalog_xlsx(selectors.item_list(as_of=day), selectors.implementation_list(as_of=day), day)
     return xlsx_response(data, f"监管事项清单-{day}.xlsx")

@@ -50,7 +50,7 @@ class TaskOut(Schema):
 def task_list(request: HttpRequest, limit: int = 50, offset: int = 0):
     """Tasks of the caller's departments (joint tasks included), newest first, with their draws."""
     limit, offset = page_bounds(limit, offset)
-    tasks = selectors.tasks(reader=require_reader(request, ApiScope.READ)).prefetch_related("draws")
+    tasks = selectors.task_list(reader=require_reader(request, ApiScope.READ)).prefetch_related("draws")
     return list(tasks[offset:offset + limit])
 
 

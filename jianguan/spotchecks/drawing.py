@@ -180,7 +180,7 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     if sum(map(len, draw.result["selected"].values())) <= settings.JIANGUAN_DRAW_INLINE_RESULTS:
         _results_for(draw, document["object_regions"])
     else:  # tens of thousands of rows with their inspectors: written once the draw has committed
-        from . import tasks  # tasks import the services: resolved at call time
+        from . import tasks  # tasks import this module: resolved at call time
 
         transaction.on_commit(lambda: tasks.draw_results_write.enqueue(draw_id=draw.pk))
     Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.DRAWN)

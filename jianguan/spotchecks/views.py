@@ -36,11 +36,11 @@ def index(request: HttpRequest) -> HttpResponse:
                                                        title=request.POST.get("title", ""),
                                                        content=request.POST.get("content", "")), _("计划已创建。"))
         return redirect("spotchecks:index")
-    own_plans = selectors.plans(reader=user).filter(department=user.department)
+    own_plans = selectors.plan_list(reader=user).filter(department=user.department)
     items = ImplementationVersion.objects.in_force(timezone.localdate()).filter(
         in_random_checks=True, implementation__body=user.department).select_related("implementation__item")
     return render(request, "spotchecks/index.html", {
-        "plans": selectors.plans(reader=user)[:50], "tasks": page_of(request, selectors.tasks(reader=user)),
+        "plans": selectors.plan_list(reader=user)[:50], "tasks": page_of(request, selectors.task_list(reader=user)),
         "own_plans": own_plans, "items": items, "classes": CLASSES,
         "figures": selectors.figures(reader=user), "year": timezone.localdate().year,
         "by_department": selectors.figures_by_department(reader=user)})
@@ -76,7 +76,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
 def plan_act(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plans(reader=request.user).get_visible(request.user, pk=plan_id)
+    plan = selectors.plan_list(reader=request.user).get_visible(request.user, pk=plan_id)
     if request.POST.get("action") == "file":
         attempt(request, lambda: plans.plan_file(actor=request.user, plan_id=plan.pk), _("计划已报备。"))
     elif request.POST.get("action") == "publish":
@@ -161,13 +161,14 @@ def transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
 
 @login_required
 def my_checks(request: HttpRequest) -> HttpResponse:
-    return render(request, "spotchecks/my_checks.html", {"checks": selectors.my_checks(reader=request.user)})
+    checks = selectors.check_result_list(reader=request.user, mine=True)
+    return render(request, "spotchecks/my_checks.html", {"checks": checks})
 
 
 @post_roles(Role.OFFICER, Role.DEPARTMENT_ADMIN)
 def check(request: HttpRequest, result_id: int) -> HttpResponse:
     """One drawn object: the result form for its assigned inspectors, then the outcome and the hand-over."""
-    result = selectors.result_get(reader=request.user, result_id=result_id)
+    result = selectors.check_result_get(reader=request.user, result_id=result_id)
     assigned = result.inspectors.filter(pk=request.user.pk).exists()
     if request.method == "POST":
         if request.POST.get("action") == "abnormal":
