@@ -20,7 +20,16 @@ from jianguan.core.bulk import bulk_insert
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.enforcement.models import Clue
-from jianguan.spotchecks import check_results, drawing, inspector_directory, plans, pools, protocol, task_setup
+from jianguan.spotchecks import (
+    check_results,
+    drawing,
+    inspector_directory,
+    plans,
+    pools,
+    protocol,
+    selectors,
+    task_setup,
+)
 from jianguan.spotchecks.models import CheckResult, Draw, DrawInput, DrawStatus
 
 from . import tampering
@@ -556,3 +565,16 @@ def test_a_draw_without_a_result_is_not_public(food_task, persona, api, client):
     assert "transcript.json" not in client.get(f"/public/spotchecks/tasks/{food_task.pk}/").content.decode()
     # the task's own department still gets its answer: not drawn yet
     assert api(persona("scjg_officer")).get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").status_code == 409
+
+
+def test_the_check_list_is_scoped_and_mine_lists_what_the_reader_has_still_to_enter(food_task, persona, outsider):
+    draw = _drawn(food_task, persona)
+    checks = CheckResult.objects.filter(draw=draw)
+    inspector = checks.first().inspectors.order_by("username").first()
+    assert set(selectors.check_result_list(reader=persona("scjg_admin"))) == set(checks)
+    assert not selectors.check_result_list(reader=outsider).exists()
+    assigned = set(checks.filter(inspectors=inspector))
+    assert set(selectors.check_result_list(reader=inspector, mine=True)) == assigned
+    entered = min(assigned, key=lambda check: check.pk)
+    check_results.result_enter(actor=inspector, result_id=entered.pk, codes=["1"], checked_on=WINDOW[0])
+    assert set(selectors.check_result_list(reader=inspector, mine=True)) == assigned - {entered}
