@@ -99,7 +99,7 @@ def measure(rounds: int = 5) -> list[dict]:
     day = dt.date(2025, 8, 1)
 
     def ours(query: str):
-        versions = selectors.item_versions(as_of=day, q=query)
+        versions = selectors.item_list(as_of=day, q=query)
         return versions.count(), list(versions[:50])
 
     def like(query: str):

@@ -74,7 +74,7 @@ def measure(rounds: int = 3) -> list[dict]:
     from jianguan.catalog.contracts import random_check_rows
     from jianguan.core.actors import SystemActor
     from jianguan.core.roles import Role
-    from jianguan.spotchecks import protocol, services
+    from jianguan.spotchecks import drawing, plans, pools, protocol, task_setup
 
     city = Department.objects.get(kind=DepartmentKind.SCJG, region_id=settings.JIANGUAN_LOCALITY)
     townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, path__startswith=city.region.path)
@@ -84,27 +84,27 @@ def measure(rounds: int = 3) -> list[dict]:
     today = timezone.localdate()
     window = (today + dt.timedelta(days=30), today + dt.timedelta(days=90))
     code = random_check_rows(body_id=city.pk, start=window[0], end=window[1])[0]
-    plan = services.plan_create(actor=admin, year=today.year, title="基准测试计划")
+    plan = plans.plan_create(actor=admin, year=today.year, title="基准测试计划")
     pure, selects, whole, commits, writes, verifies, baseline, pool_size, drawn = [], [], [], [], [], [], [], 0, 0
     for n in range(rounds):
-        task = services.task_create(actor=admin, plan_id=plan.pk, name=f"基准测试任务{n}", items=[code],
-                                    window_start=window[0], window_end=window[1], strata={"ALL": {"ratio": RATIO}},
-                                    max_objects_per_inspector=400)
-        services.task_publish(actor=admin, task_id=task.pk)
+        task = task_setup.task_create(actor=admin, plan_id=plan.pk, name=f"基准测试任务{n}", items=[code],
+                                      window_start=window[0], window_end=window[1], strata={"ALL": {"ratio": RATIO}},
+                                      max_objects_per_inspector=400)
+        task_setup.task_publish(actor=admin, task_id=task.pk)
         moment = timezone.now()
         beacon = {"source": "witness", "witness": "bench",
                   "due": (moment + dt.timedelta(seconds=1)).isoformat(timespec="seconds")}
         started = time.perf_counter()
-        draw = services.draw_commit(actor=admin, task_id=task.pk, beacon=beacon, now=moment)
+        draw = drawing.draw_commit(actor=admin, task_id=task.pk, beacon=beacon, now=moment)
         committed = time.perf_counter()
         value = f"{random.Random(n).getrandbits(256):064x}"
-        draw = services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=value,
-                                    now=moment + dt.timedelta(seconds=2))
+        draw = drawing.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=value,
+                                   now=moment + dt.timedelta(seconds=2))
         whole.append(time.perf_counter() - started)
         commits.append(committed - started)
         began = time.perf_counter()
         if draw.results_pending:  # the background task's work, done here (no worker runs in this process)
-            services.draw_results_write(actor=SystemActor("bench"), draw_id=draw.pk)
+            drawing.draw_results_write(actor=SystemActor("bench"), draw_id=draw.pk)
             writes.append(time.perf_counter() - began)
         pool_size = sum(len(ids) for ids in draw.frozen["pool"].values())
         drawn = sum(len(ids) for ids in draw.result["selected"].values())
@@ -115,7 +115,7 @@ def measure(rounds: int = 3) -> list[dict]:
         protocol.select(bytes.fromhex(draw.seed), draw.frozen["strata"], draw.frozen["pool"])
         selects.append(time.perf_counter() - began)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
-            json.dump(services.transcript(draw), out, ensure_ascii=False)
+            json.dump(drawing.transcript(draw), out, ensure_ascii=False)
         began = time.perf_counter()
         checked = subprocess.run([sys.executable, "-m", "jianguan.spotchecks.verify", out.name], capture_output=True,
                                  text=True)
@@ -123,7 +123,7 @@ def measure(rounds: int = 3) -> list[dict]:
         os.unlink(out.name)
         if checked.stdout.strip() != "OK":
             raise SystemExit(f"verifier disagrees: {checked.stdout}")
-        query = services.pool_queryset(task).values_list("uscc", flat=True)
+        query = pools.pool_queryset(task).values_list("uscc", flat=True)
         sql, params = query.query.sql_with_params()
         random_order = "RANDOM()" if connection.vendor in ("sqlite", "postgresql") else "RAND()"
         began = time.perf_counter()

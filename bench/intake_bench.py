@@ -38,7 +38,7 @@ SETUP = '''
 import datetime as dt, json
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, User
-from jianguan.catalog import services as catalog
+from jianguan.catalog import change_requests, publishing
 from jianguan.catalog.models import ChangeKind, Implementation, Law
 from jianguan.subjects.models import MarketEntity
 
@@ -55,17 +55,17 @@ Law.objects.get_or_create(key="食品安全法", defaults={"title": "中华人�
 
 def publish(*changes):
     for change in changes:
-        catalog.change_review(actor=reviewer, change_id=change.pk, approve=True)
-    catalog.publication_publish(actor=data_admin, title="bench", change_ids=[c.pk for c in changes])
+        change_requests.change_review(actor=reviewer, change_id=change.pk, approve=True)
+    publishing.publication_publish(actor=data_admin, title="bench", change_ids=[c.pk for c in changes])
 
 
-publish(catalog.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
+publish(change_requests.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
     "code": MAIN, "line": "scjg", "name": "食品安全监督检查", "effective_from": START}))
-publish(catalog.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
+publish(change_requests.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
     "code": ITEM, "parent": MAIN, "effective_from": START, "name": "对食品生产者的监督检查", "action_type": "check",
     "supervised_object": "食品生产者", "supervision_method": "现场检查", "levels": [3, 4],
     "basis": [{"law": "食品安全法", "article": "第一百一十条", "clause": "", "text": "监督检查"}]}))
-publish(catalog.change_submit(actor=city_admin, kind=ChangeKind.CLAIM, payload={
+publish(change_requests.change_submit(actor=city_admin, kind=ChangeKind.CLAIM, payload={
     "item": ITEM, "effective_from": START, "fields": {"check_category": "现场检查", "check_method": "现场检查",
                                                      "in_random_checks": False, "check_ratio": "5%",
                                                      "check_frequency": "每年1次", "content_routine": "生产环境"}}))

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from jianguan.accounts.models import Department, DepartmentKind, User
-from jianguan.catalog import services
+from jianguan.catalog import change_requests, publishing
 from jianguan.catalog.models import ChangeKind, Law
 
 PASSWORD = "Yanshi@2026"
@@ -30,9 +30,9 @@ def publish(world: dict, *changes, on: dt.datetime | None = None):
     """Approve (by the second data administrator) and publish the given changes (by the first)."""
     for change in changes:
         if change.status == "submitted":
-            services.change_review(actor=world["reviewer"], change_id=change.pk, approve=True)
-    return services.publication_publish(actor=world["data_admin"], title="测试发布",
-                                        change_ids=[c.pk for c in changes], moment=on)
+            change_requests.change_review(actor=world["reviewer"], change_id=change.pk, approve=True)
+    return publishing.publication_publish(actor=world["data_admin"], title="测试发布",
+                                          change_ids=[c.pk for c in changes], moment=on)
 
 
 @pytest.fixture
@@ -45,36 +45,36 @@ def laws(db):
 def small_catalog(laws, persona):
     """A 主项 with two 子项 in force from 2025-01-01, claimed by the city's and 咸安区's 市场监管局."""
     data_admin = persona("dataadmin")
-    main = services.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
+    main = change_requests.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
         "code": MAIN, "line": DepartmentKind.SCJG, "name": "食品药品安全监督检查", "effective_from": START})
-    food = services.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
+    food = change_requests.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
         "code": FOOD, "parent": None, "line": DepartmentKind.SCJG, "effective_from": START, **food_fields()})
     # The 子项 needs its 主项 first: publish the 主项, then the 子项.
     reviewer = persona("admin")  # a second person reviews what the data administrator proposed
     reviewer.role_grants.create(role="data_admin")
     reviewer = User.objects.get(pk=reviewer.pk)
     for change in (main,):
-        services.change_review(actor=reviewer, change_id=change.pk, approve=True)
-    services.publication_publish(actor=data_admin, title="主项", change_ids=[main.pk])
-    services.change_withdraw(actor=data_admin, change_id=food.pk)
-    subs = [services.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
+        change_requests.change_review(actor=reviewer, change_id=change.pk, approve=True)
+    publishing.publication_publish(actor=data_admin, title="主项", change_ids=[main.pk])
+    change_requests.change_withdraw(actor=data_admin, change_id=food.pk)
+    subs = [change_requests.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
         "code": code, "parent": MAIN, "effective_from": START, **fields})
         for code, fields in ((FOOD, food_fields()),
                              (DRUG, {**food_fields(name="对药品经营企业的监督检查", supervised_object="药品经营企业"),
                                      "basis": [{"law": "药品管理法", "article": "第九十九条"}]}))]
     for change in subs:
-        services.change_review(actor=reviewer, change_id=change.pk, approve=True)
-    services.publication_publish(actor=data_admin, title="子项", change_ids=[c.pk for c in subs])
+        change_requests.change_review(actor=reviewer, change_id=change.pk, approve=True)
+    publishing.publication_publish(actor=data_admin, title="子项", change_ids=[c.pk for c in subs])
     claims = []
     for region in ("421200", "421202"):
         admin = department_admin(DepartmentKind.SCJG, region)
-        claims.append(services.change_submit(actor=admin, kind=ChangeKind.CLAIM, payload={
+        claims.append(change_requests.change_submit(actor=admin, kind=ChangeKind.CLAIM, payload={
             "item": FOOD, "effective_from": START, "fields": {
                 "check_category": "现场检查", "check_method": "现场检查", "in_random_checks": True,
                 "check_ratio": "5%", "check_frequency": "每年1次", "content_routine": "生产环境、进货查验、出厂检验"}}))
     for change in claims:
-        services.change_review(actor=reviewer, change_id=change.pk, approve=True)
-    services.publication_publish(actor=data_admin, title="认领", change_ids=[c.pk for c in claims])
+        change_requests.change_review(actor=reviewer, change_id=change.pk, approve=True)
+    publishing.publication_publish(actor=data_admin, title="认领", change_ids=[c.pk for c in claims])
     return {"data_admin": data_admin, "reviewer": reviewer}
 
 

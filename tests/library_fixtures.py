@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.behaviour import services as behaviour
-from jianguan.catalog import services as catalog
+from jianguan.catalog import change_requests
 from jianguan.catalog.models import ChangeKind, Implementation
 from jianguan.complaints import services as complaints
 from jianguan.core.actors import SystemActor
@@ -27,7 +27,7 @@ SYSTEM = SystemActor("test")
 def enforcement_items(small_catalog):
     """A 行政处罚 and a 行政强制 子项 under the same 主项."""
     data_admin = small_catalog["data_admin"]
-    changes = [catalog.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
+    changes = [change_requests.change_submit(actor=data_admin, kind=ChangeKind.ITEM_ADD, payload={
         "code": code, "parent": MAIN, "effective_from": START, **food_fields(name=name, action_type=kind)})
         for code, name, kind in ((PENALTY, "对生产经营不符合食品安全标准的食品的处罚", "penalty"),
                                  (COERCION, "查封、扣押不符合食品安全标准的食品", "coercion"))]

@@ -9,7 +9,7 @@ from django.db.utils import DatabaseError
 
 from jianguan.audit.services import checkpoint_make
 from jianguan.core.actors import SystemActor
-from jianguan.spotchecks import services as spotchecks
+from jianguan.spotchecks import drawing
 
 from .enforcement_fixtures import filed, world_fixture  # noqa: F401
 from .spotcheck_fixtures import MOMENT, _witness
@@ -28,8 +28,8 @@ def _a_row(table: str, request) -> int:
         filed(request.getfixturevalue("world"))  # its steps append events and issue documents
     elif table == "spotchecks_drawinput":
         task = request.getfixturevalue("food_task")
-        spotchecks.draw_commit(actor=request.getfixturevalue("persona")("scjg_admin"), task_id=task.pk,
-                               beacon=_witness(), now=MOMENT)
+        drawing.draw_commit(actor=request.getfixturevalue("persona")("scjg_admin"), task_id=task.pk,
+                            beacon=_witness(), now=MOMENT)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} ORDER BY id LIMIT 1")
         row = cursor.fetchone()

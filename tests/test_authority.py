@@ -15,7 +15,7 @@ from jianguan.complaints.models import Complaint
 from jianguan.core.errors import AccessDenied, NotFound
 from jianguan.core.roles import Role, is_head_of
 from jianguan.enforcement.models import Approval, Case, CaseEvent, CaseStatus
-from jianguan.spotchecks import services as spotchecks
+from jianguan.spotchecks import drawing
 from jianguan.spotchecks.models import Draw, DrawStatus
 from jianguan.subjects.models import MarketEntity
 
@@ -87,14 +87,14 @@ def test_a_void_of_a_draw_is_approved_by_the_head_or_reviewer_of_the_lead_depart
     """The second approver of a void (spot-checks §5) is the head or the legal reviewer of the department leading the
     task, checked in the service; the read-only leader, another body's head, and the requester are refused."""
     draw = _drawn(food_task, persona)
-    spotchecks.draw_void_request(actor=persona("scjg_admin"), draw_id=draw.pk, reason="名录缺少新设立主体")
+    drawing.draw_void_request(actor=persona("scjg_admin"), draw_id=draw.pk, reason="名录缺少新设立主体")
     sthj = Department.objects.get(kind=DepartmentKind.STHJ, region_id="421200")
     for who in (persona("leader"), make_user("sthj_head", "生态局长", sthj, ["head"]), persona("scjg_officer")):
         with pytest.raises(AccessDenied) as refused:
-            spotchecks.draw_void_approve(actor=who, draw_id=draw.pk)
+            drawing.draw_void_approve(actor=who, draw_id=draw.pk)
         assert refused.value.code == "void_second_approver", who.username
     assert Draw.objects.get(pk=draw.pk).status != DrawStatus.VOID
-    spotchecks.draw_void_approve(actor=persona("legal_reviewer"), draw_id=draw.pk)
+    drawing.draw_void_approve(actor=persona("legal_reviewer"), draw_id=draw.pk)
     assert Draw.objects.get(pk=draw.pk).status == DrawStatus.VOID
 
 
@@ -103,12 +103,12 @@ def test_the_requester_of_a_void_never_approves_it_whatever_their_roles(food_tas
     admin.role_grants.create(role=Role.HEAD)
     admin = User.objects.get(pk=admin.pk)
     draw = _drawn(food_task, persona)
-    spotchecks.draw_void_request(actor=admin, draw_id=draw.pk, reason="名录缺少新设立主体")
+    drawing.draw_void_request(actor=admin, draw_id=draw.pk, reason="名录缺少新设立主体")
     with pytest.raises(AccessDenied) as refused:
-        spotchecks.draw_void_approve(actor=admin, draw_id=draw.pk)
+        drawing.draw_void_approve(actor=admin, draw_id=draw.pk)
     assert refused.value.code == "same_person"
     assert Draw.objects.get(pk=draw.pk).status != DrawStatus.VOID
-    spotchecks.draw_void_approve(actor=persona("scjg_head"), draw_id=draw.pk)
+    drawing.draw_void_approve(actor=persona("scjg_head"), draw_id=draw.pk)
     assert Draw.objects.get(pk=draw.pk).void_approved_by == persona("scjg_head")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jianguan.audit.models import AuditEvent
-from jianguan.catalog import services, workflow
+from jianguan.catalog import change_requests, workflow
 from jianguan.catalog.models import ChangeKind, ChangeStatus, ChangeStep
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role
@@ -63,15 +63,15 @@ def test_the_guiding_department_reviews_implementation_changes_only():
 @pytest.mark.django_db
 def test_a_stored_change_out_of_order_writes_nothing(small_catalog, persona):
     county_admin = department_admin("scjg", "421221")
-    change = services.change_submit(actor=county_admin, kind=ChangeKind.CLAIM,
-                                    payload={"item": FOOD, "effective_from": START})
+    change = change_requests.change_submit(actor=county_admin, kind=ChangeKind.CLAIM,
+                                           payload={"item": FOOD, "effective_from": START})
     city_admin = persona("scjg_admin")
-    services.change_review(actor=city_admin, change_id=change.pk, approve=True)
+    change_requests.change_review(actor=city_admin, change_id=change.pk, approve=True)
     steps, events = ChangeStep.objects.count(), AuditEvent.objects.count()
-    for call in (lambda: services.change_review(actor=city_admin, change_id=change.pk, approve=False, note="x"),
-                 lambda: services.change_withdraw(actor=county_admin, change_id=change.pk),
-                 lambda: services.change_resubmit(actor=county_admin, change_id=change.pk,
-                                                  payload={"item": FOOD, "effective_from": START})):
+    for call in (lambda: change_requests.change_review(actor=city_admin, change_id=change.pk, approve=False, note="x"),
+                 lambda: change_requests.change_withdraw(actor=county_admin, change_id=change.pk),
+                 lambda: change_requests.change_resubmit(actor=county_admin, change_id=change.pk,
+                                                         payload={"item": FOOD, "effective_from": START})):
         with pytest.raises(InvalidTransition) as refused:
             call()
         assert refused.value.extra == {"status": "approved", "allowed": ["publish"]}

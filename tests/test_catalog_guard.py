@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from jianguan.accounts.models import Department, DepartmentKind
-from jianguan.catalog import services
+from jianguan.catalog import change_requests
 from jianguan.catalog.contracts import OutsideTheList, require_in_force
 from jianguan.catalog.models import ChangeKind, Implementation
 
@@ -34,7 +34,7 @@ def test_not_yet_in_force(city_row):
 
 def test_cancelled(small_catalog, city_row):
     admin = department_admin(DepartmentKind.SCJG, "421200")
-    cancel = services.change_submit(actor=admin, kind=ChangeKind.IMPL_CANCEL, payload={
+    cancel = change_requests.change_submit(actor=admin, kind=ChangeKind.IMPL_CANCEL, payload={
         "implementation": city_row.code, "effective_from": "2025-09-01"})
     publish(small_catalog, cancel)
     assert require_in_force(body_id=city_row.body_id, implementation_code=city_row.code, on=dt.date(2025, 8, 31))
@@ -45,7 +45,7 @@ def test_cancelled(small_catalog, city_row):
 
 def test_suspended(small_catalog, city_row):
     admin = department_admin(DepartmentKind.SCJG, "421200")
-    publish(small_catalog, services.change_submit(actor=admin, kind=ChangeKind.IMPL_SUSPEND, payload={
+    publish(small_catalog, change_requests.change_submit(actor=admin, kind=ChangeKind.IMPL_SUSPEND, payload={
         "implementation": city_row.code, "effective_from": "2025-10-01"}))
     with pytest.raises(OutsideTheList) as caught:
         require_in_force(body_id=city_row.body_id, implementation_code=city_row.code, on=dt.date(2025, 10, 2))
@@ -66,8 +66,8 @@ def test_unknown_row(city_row):
 
 
 def test_catalog_item_cancelled_under_a_live_row(small_catalog, city_row):
-    publish(small_catalog, services.change_submit(actor=small_catalog["data_admin"], kind=ChangeKind.ITEM_CANCEL,
-                                                  payload={"code": FOOD, "effective_from": "2025-11-01"}))
+    publish(small_catalog, change_requests.change_submit(actor=small_catalog["data_admin"], kind=ChangeKind.ITEM_CANCEL,
+                                                         payload={"code": FOOD, "effective_from": "2025-11-01"}))
     with pytest.raises(OutsideTheList) as caught:
         require_in_force(body_id=city_row.body_id, implementation_code=city_row.code, on=dt.date(2025, 11, 1))
     assert caught.value.code == "catalog_item_not_in_force"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jianguan.audit.models import AuditEvent
-from jianguan.catalog import matching, services
+from jianguan.catalog import mapping_imports, matching
 from jianguan.catalog.models import MappingDecision, MappingImport
 from jianguan.core.errors import AccessDenied
 from jianguan.core.tabular import ImportRefused
@@ -36,15 +36,15 @@ def test_import_ranks_by_legal_basis_with_evidence(small_catalog, persona):
                  [1, "食品生产企业日常检查", "《中华人民共和国食品安全法》第一百一十条"],
                  [2, "药店检查", "《药品管理法》第九十九条"],
                  [3, "网吧经营检查", "《互联网上网服务营业场所管理条例》第二十三条"]])
-    mapping = services.mapping_import(actor=admin, file_name="自建清单.xlsx", data=data)
+    mapping = mapping_imports.mapping_import(actor=admin, file_name="自建清单.xlsx", data=data)
     rows = list(mapping.rows.prefetch_related("candidates__item"))
     first = rows[0].candidates.all()[0]
     assert first.item.code == FOOD and first.evidence["same_article"] == ["食品安全法第110条"]
     assert rows[1].candidates.all()[0].item.code == DRUG
     assert not rows[2].candidates.exists()
     assert bytes(MappingImport.objects.get(pk=mapping.pk).raw) == data  # the file is kept
-    services.mapping_decide(actor=admin, row_id=rows[0].pk, item_code=FOOD)
-    services.mapping_decide(actor=admin, row_id=rows[2].pk, item_code=None)
+    mapping_imports.mapping_decide(actor=admin, row_id=rows[0].pk, item_code=FOOD)
+    mapping_imports.mapping_decide(actor=admin, row_id=rows[2].pk, item_code=None)
     decisions = dict(mapping.rows.values_list("row_number", "decision"))
     assert decisions == {2: MappingDecision.CONFIRMED, 3: MappingDecision.PENDING, 4: MappingDecision.REJECTED}
     assert AuditEvent.objects.filter(verb="catalog.mapping_decided").count() == 2
@@ -52,12 +52,12 @@ def test_import_ranks_by_legal_basis_with_evidence(small_catalog, persona):
 
 def test_a_bad_file_stores_nothing(small_catalog, persona):
     with pytest.raises(ImportRefused):
-        services.mapping_import(actor=persona("scjg_admin"), file_name="x.xlsx",
-                                data=xlsx([["事项名称", "设定依据"], ["食品", ""]]))
+        mapping_imports.mapping_import(actor=persona("scjg_admin"), file_name="x.xlsx",
+                                       data=xlsx([["事项名称", "设定依据"], ["食品", ""]]))
     assert not MappingImport.objects.exists()
 
 
 def test_officers_cannot_import(small_catalog, persona):
     with pytest.raises(AccessDenied):
-        services.mapping_import(actor=persona("scjg_officer"), file_name="x.xlsx",
-                                data=xlsx([["事项名称", "设定依据"], ["食品", "食品安全法"]]))
+        mapping_imports.mapping_import(actor=persona("scjg_officer"), file_name="x.xlsx",
+                                       data=xlsx([["事项名称", "设定依据"], ["食品", "食品安全法"]]))

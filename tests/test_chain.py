@@ -88,14 +88,14 @@ def test_rows_scoped_in_python_equal_rows_scoped_by_the_database(persona, chain_
 # beneath it.
 
 def _entered_spot_check(task, persona):
-    from jianguan.spotchecks import services
+    from jianguan.spotchecks import check_results
     from jianguan.spotchecks.models import CheckResult
 
     from .spotcheck_fixtures import WINDOW, _drawn
 
     check = CheckResult.objects.filter(draw=_drawn(task, persona)).order_by("pk").first()
-    return services.result_enter(actor=check.inspectors.order_by("username").first(), result_id=check.pk,
-                                 codes=["1"], checked_on=WINDOW[0])
+    return check_results.result_enter(actor=check.inspectors.order_by("username").first(), result_id=check.pk,
+                                      codes=["1"], checked_on=WINDOW[0])
 
 
 def test_a_spot_check_of_two_items_is_one_entry_with_its_records_beneath(two_item_task, persona, api, signed_in):

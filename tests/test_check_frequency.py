@@ -15,7 +15,7 @@ from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.catalog.frequency import parse_frequency, parse_ratio, period_start
 from jianguan.catalog.models import Implementation, ImplementationVersion
 from jianguan.inspections import selectors
-from jianguan.spotchecks import services
+from jianguan.spotchecks import plans, task_setup
 from jianguan.subjects.models import MarketEntity
 
 from .catalog_fixtures import FOOD
@@ -61,14 +61,14 @@ def test_published_rows_carry_the_structure_and_the_migration_reads_existing_one
 
 def test_a_task_without_strata_starts_from_the_rows_ratio(small_catalog, persona):
     admin = persona("scjg_admin")
-    plan = services.plan_create(actor=admin, year=2025, title="2025年度计划")
+    plan = plans.plan_create(actor=admin, year=2025, title="2025年度计划")
     city = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
     code = Implementation.objects.get(item__code=FOOD, body=city).code
-    task = services.task_create(actor=admin, plan_id=plan.pk, name="按清单比例", items=[code],
-                                window_start=WINDOW[0], window_end=WINDOW[1])
+    task = task_setup.task_create(actor=admin, plan_id=plan.pk, name="按清单比例", items=[code],
+                                  window_start=WINDOW[0], window_end=WINDOW[1])
     assert task.strata == {"ALL": {"ratio": "0.05"}}  # the row publishes 5%
-    chosen = services.task_create(actor=admin, plan_id=plan.pk, name="自定比例", items=[code],
-                                  window_start=WINDOW[0], window_end=WINDOW[1], strata={"A": {"ratio": "0.2"}})
+    chosen = task_setup.task_create(actor=admin, plan_id=plan.pk, name="自定比例", items=[code],
+                                    window_start=WINDOW[0], window_end=WINDOW[1], strata={"A": {"ratio": "0.2"}})
     assert chosen.strata == {"A": {"ratio": "0.2"}}
 
 

@@ -16,7 +16,7 @@ from jianguan.behaviour.models import Inspection
 from jianguan.catalog.models import Implementation
 from jianguan.complaints import services as complaints
 from jianguan.inspections.models import FieldInspection
-from jianguan.spotchecks import services
+from jianguan.spotchecks import check_results, drawing, plans, task_setup
 from jianguan.spotchecks.models import CheckResult
 from jianguan.spotchecks.views import entry_day
 
@@ -44,27 +44,27 @@ def joint_task(small_catalog, persona, city_scjg):  # noqa: F811
     _inspector(city_scjg, "joint_city", 1)
     _inspector(county, "joint_county", 2)
     admin = department_admin(DepartmentKind.SCJG, "421202")
-    plan = services.plan_create(actor=admin, year=2025, title="2025年度联合抽查计划")
-    services.plan_file(actor=admin, plan_id=plan.pk)
-    services.plan_publish(actor=admin, plan_id=plan.pk)
+    plan = plans.plan_create(actor=admin, year=2025, title="2025年度联合抽查计划")
+    plans.plan_file(actor=admin, plan_id=plan.pk)
+    plans.plan_publish(actor=admin, plan_id=plan.pk)
     items = [Implementation.objects.get(item__code=FOOD, body=body).code for body in (city_scjg, county)]
-    task = services.task_create(actor=admin, plan_id=plan.pk, name="食品经营者联合抽查", items=items,
-                                departments=[city_scjg.pk], window_start=WINDOW[0], window_end=WINDOW[1],
-                                strata={"ALL": {"count": 2}}, inspectors_per_department=1,
-                                max_objects_per_inspector=5)
-    services.task_publish(actor=admin, task_id=task.pk)
+    task = task_setup.task_create(actor=admin, plan_id=plan.pk, name="食品经营者联合抽查", items=items,
+                                  departments=[city_scjg.pk], window_start=WINDOW[0], window_end=WINDOW[1],
+                                  strata={"ALL": {"count": 2}}, inspectors_per_department=1,
+                                  max_objects_per_inspector=5)
+    task_setup.task_publish(actor=admin, task_id=task.pk)
     return task
 
 
 def test_a_joint_visit_by_one_officer_of_each_department_is_accepted(joint_task, persona, city_scjg):  # noqa: F811
     admin = department_admin(DepartmentKind.SCJG, "421202")
-    draw = services.draw_commit(actor=admin, task_id=joint_task.pk, beacon=_witness(), now=MOMENT)
-    draw = services.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
+    draw = drawing.draw_commit(actor=admin, task_id=joint_task.pk, beacon=_witness(), now=MOMENT)
+    draw = drawing.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
     check, other = CheckResult.objects.filter(draw=draw).order_by("pk")
     visitors = list(check.inspectors.all())
     assert len(visitors) == 2 and len({u.department_id for u in visitors}) == 2  # one of each, two in total
     mine = next(u for u in visitors if u.department_id == city_scjg.pk)
-    drafts = services.result_inspect(actor=mine, result_id=check.pk)
+    drafts = check_results.result_inspect(actor=mine, result_id=check.pk)
     draft = FieldInspection.objects.get(pk=drafts[0].id)
     assert draft.department_id == city_scjg.pk
     assert {u.pk for u in draft.officers.all()} == {u.pk for u in visitors}
@@ -72,7 +72,7 @@ def test_a_joint_visit_by_one_officer_of_each_department_is_accepted(joint_task,
     pair = list(other.inspectors.all())
     assert len(pair) == 2 and len({u.department_id for u in pair}) == 2
     theirs = next(u for u in pair if u.department_id == city_scjg.pk)
-    entered = services.result_enter(actor=theirs, result_id=other.pk, codes=["1"], checked_on=WINDOW[0])
+    entered = check_results.result_enter(actor=theirs, result_id=other.pk, codes=["1"], checked_on=WINDOW[0])
     record = Inspection.objects.get(number=entered.inspection_numbers[0])
     assert record.inspectors[0] == theirs.full_name and len(record.inspectors) == 2
     assert all(record.credential_numbers)

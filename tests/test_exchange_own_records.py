@@ -22,7 +22,7 @@ from jianguan.exchange.quality import engine, sources
 from jianguan.exchange.records import LIBRARY
 from jianguan.exchange.refs import LibraryRefs
 from jianguan.inspections import services as inspections
-from jianguan.spotchecks import services as spotchecks
+from jianguan.spotchecks import check_results
 from jianguan.spotchecks.models import CheckResult
 
 from .enforcement_fixtures import decided, world_fixture  # noqa: F401 (fixture)
@@ -77,8 +77,8 @@ def test_every_record_the_services_write_passes_its_standard(world, food_task, p
     # 双随机 results.
     draw = _drawn(food_task, persona)
     check = CheckResult.objects.filter(draw=draw).first()
-    spotchecks.result_enter(actor=check.inspectors.order_by("username").first(), result_id=check.pk,
-                            codes=["A", "3"], checked_on=WINDOW[0])
+    check_results.result_enter(actor=check.inspectors.order_by("username").first(), result_id=check.pk,
+                               codes=["A", "3"], checked_on=WINDOW[0])
 
     made = {name: model.objects.filter(source="platform").count() for name, model in LIBRARY.items()}
     assert made["inspection"] >= 4 and made["penalty"] == 2 and made["coercion"] == 1

@@ -42,8 +42,8 @@ def _outside_user(outsider: User) -> str:
 
 
 def _outside_change(outsider: User) -> str:
+    from jianguan.catalog.change_requests import change_submit
     from jianguan.catalog.models import ChangeKind
-    from jianguan.catalog.services import change_submit
 
     from .catalog_fixtures import department_admin
 
@@ -53,7 +53,7 @@ def _outside_change(outsider: User) -> str:
 
 
 def _outside_mapping(outsider: User) -> str:
-    from jianguan.catalog.services import mapping_import
+    from jianguan.catalog.mapping_imports import mapping_import
 
     from .catalog_fixtures import department_admin
     from .test_tabular import xlsx

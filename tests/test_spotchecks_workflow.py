@@ -9,7 +9,7 @@ from jianguan.audit.models import AuditEvent
 from jianguan.catalog.models import Implementation
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role
-from jianguan.spotchecks import services, workflow
+from jianguan.spotchecks import drawing, plans, task_setup, workflow
 from jianguan.spotchecks.models import Draw, PlanStatus, TaskStatus
 
 from .catalog_fixtures import FOOD
@@ -70,13 +70,13 @@ def test_a_second_live_draw_is_refused():
 @pytest.mark.django_db
 def test_stored_plans_and_tasks_out_of_order_write_nothing(small_catalog, persona, city_scjg):  # noqa: F811
     admin = persona("scjg_admin")
-    plan = services.plan_create(actor=admin, year=2025, title="草稿计划")
+    plan = plans.plan_create(actor=admin, year=2025, title="草稿计划")
     code = Implementation.objects.get(item__code=FOOD, body=city_scjg).code
-    task = services.task_create(actor=admin, plan_id=plan.pk, name="尚未公布的任务", items=[code],
-                                window_start=WINDOW[0], window_end=WINDOW[1])
+    task = task_setup.task_create(actor=admin, plan_id=plan.pk, name="尚未公布的任务", items=[code],
+                                  window_start=WINDOW[0], window_end=WINDOW[1])
     events = AuditEvent.objects.count()
-    for call, code in ((lambda: services.plan_publish(actor=admin, plan_id=plan.pk), "plan_not_filed"),
-                       (lambda: services.draw_commit(actor=admin, task_id=task.pk, beacon=_witness(), now=MOMENT),
+    for call, code in ((lambda: plans.plan_publish(actor=admin, plan_id=plan.pk), "plan_not_filed"),
+                       (lambda: drawing.draw_commit(actor=admin, task_id=task.pk, beacon=_witness(), now=MOMENT),
                         "task_not_published")):
         with pytest.raises(InvalidTransition) as refused:
             call()

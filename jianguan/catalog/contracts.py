@@ -21,7 +21,7 @@ from .periods import Version as Version
 from .periods import Window as Window
 from .periods import ended
 from .periods import in_force_windows as in_force_windows
-from .selectors import implementation_versions as implementation_versions
+from .selectors import implementation_list as implementation_list
 
 
 class OutsideTheList(DomainError):

@@ -13,9 +13,9 @@ from .models import Publication
 def cards(request: HttpRequest) -> list[Card]:
     user = request.user
     today = selectors.today()
-    items = selectors.item_versions(as_of=today).count()
-    mine = selectors.implementation_versions(as_of=today, body=user.department_id).count()
-    queue = len(selectors.review_queue(user=user))
+    items = selectors.item_list(as_of=today).count()
+    mine = selectors.implementation_list(as_of=today, body=user.department_id).count()
+    queue = selectors.change_list(reader=user, pending_review=True).count()
     latest = Publication.objects.first()
     rows = [(_("本部门实施清单"), f"{mine:,}"), (_("待我审核的变更"), str(queue))]
     if latest:

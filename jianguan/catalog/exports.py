@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from jianguan.accounts.models import DepartmentKind
 from jianguan.core.tabular import write_xlsx
 
+from .mapping_imports import MAPPING_OPTIONAL, MAPPING_REQUIRED
 from .models import CatalogVersion, ImplementationVersion
-from .services import MAPPING_OPTIONAL, MAPPING_REQUIRED
 
 LIST_HEADERS = ["目录编码", "主项编码", "主项名称", "事项名称", "行政类型", "监管部门", "设定依据", "监管对象",
                 "监管方式", "监管层级", "计划生效日期", "计划取消日期", "版本", "实施主体"]

@@ -22,7 +22,7 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 
-from . import services
+from . import change_requests, publishing
 from .models import CatalogItem, ChangeKind, Law, PowerItem, SpotCheckItem
 
 LINE_NUMBERS = {"scjg": 11, "zrzy": 12, "sthj": 13, "jtys": 14, "whly": 15, "wjw": 16, "yj": 17, "ga": 18, "zj": 19,
@@ -70,9 +70,9 @@ def _moment(day: dt.date) -> dt.datetime:
 
 def _publish(reviewer: User, publisher: User, changes: list, title: str, day: dt.date) -> None:
     for change in changes:
-        services.change_review(actor=reviewer, change_id=change.pk, approve=True)
-    services.publication_publish(actor=publisher, title=title, moment=_moment(day),
-                                 change_ids=[c.pk for c in changes])
+        change_requests.change_review(actor=reviewer, change_id=change.pk, approve=True)
+    publishing.publication_publish(actor=publisher, title=title, moment=_moment(day),
+                                   change_ids=[c.pk for c in changes])
 
 
 def seed_catalog(ctx: SeedContext) -> None:
@@ -101,13 +101,13 @@ def _seed_catalog(ctx: SeedContext) -> None:
         code = main_code(line, counters[line])
         keys[main["key"]] = code
         proposer = department_admin(city[line]) if line in city else data_admin
-        mains.append(services.change_submit(actor=proposer, kind=ChangeKind.ITEM_ADD, payload={
+        mains.append(change_requests.change_submit(actor=proposer, kind=ChangeKind.ITEM_ADD, payload={
             "code": code, "line": line, "name": main["name"], "effective_from": start}))
         for index, sub in enumerate(main["sub_items"], start=1):
             keys[sub["key"]] = sub_code(line, counters[line], index)
             subs.append((proposer, keys[sub["key"]], code, sub))
     _publish(data_admin, data_admin, mains, "监管事项目录（主项）", start - dt.timedelta(days=20))
-    sub_changes = [services.change_submit(actor=proposer, kind=ChangeKind.ITEM_ADD, payload={
+    sub_changes = [change_requests.change_submit(actor=proposer, kind=ChangeKind.ITEM_ADD, payload={
         "code": code, "parent": parent, "effective_from": start, "name": sub["name"],
         "action_type": sub["action_type"], "supervised_object": sub.get("object", ""),
         "supervision_method": sub.get("method", ""), "supervision_process": sub.get("process", ""),
@@ -125,9 +125,9 @@ def _seed_catalog(ctx: SeedContext) -> None:
     for code, line, sub in ctx.progress(claimable, desc="认领"):
         fields = _implementation_fields(sub["implementation"], line)
         if 3 in sub.get("levels", [3, 4]) and line in city:
-            city_claims.append(services.change_submit(actor=department_admin(city[line]), kind=ChangeKind.CLAIM,
-                                                      payload={"item": code, "effective_from": start,
-                                                               "fields": fields}))
+            city_claims.append(change_requests.change_submit(actor=department_admin(city[line]), kind=ChangeKind.CLAIM,
+                                                             payload={"item": code, "effective_from": start,
+                                                                      "fields": fields}))
         if 4 in sub.get("levels", [3, 4]):
             for department in county_departments:
                 if department.kind == line and rng.random() > 0.12:
@@ -135,14 +135,14 @@ def _seed_catalog(ctx: SeedContext) -> None:
     _publish(data_admin, data_admin, city_claims, "市级部门认领", start - dt.timedelta(days=10))
     by_guide: dict[int, list] = {}
     for department, code, fields in county_claims:
-        change = services.change_submit(actor=department_admin(department), kind=ChangeKind.CLAIM,
-                                        payload={"item": code, "effective_from": start, "fields": fields})
+        change = change_requests.change_submit(actor=department_admin(department), kind=ChangeKind.CLAIM,
+                                               payload={"item": code, "effective_from": start, "fields": fields})
         by_guide.setdefault(department.parent_id, []).append(change)
     for guide_id, changes in by_guide.items():  # each county claim reviewed by the city department that guides it
         reviewer = department_admin(Department.objects.get(pk=guide_id))
         for change in changes:
-            services.change_review(actor=reviewer, change_id=change.pk, approve=True)
-    services.publication_publish(actor=data_admin, title="区县部门认领", moment=_moment(start - dt.timedelta(days=5)))
+            change_requests.change_review(actor=reviewer, change_id=change.pk, approve=True)
+    publishing.publication_publish(actor=data_admin, title="区县部门认领", moment=_moment(start - dt.timedelta(days=5)))
 
     # 3. A year of adjustments.
     _adjustments(ctx, data, keys, data_admin, city)
@@ -190,23 +190,24 @@ def _adjustments(ctx: SeedContext, data: dict, keys: dict, data_admin: User, cit
         return
     admin = department_admin(city["scjg"])
     changes = [
-        services.change_submit(actor=admin, kind=ChangeKind.ITEM_MODIFY, reason="名称规范化", payload={
+        change_requests.change_submit(actor=admin, kind=ChangeKind.ITEM_MODIFY, reason="名称规范化", payload={
             "code": keys[checks[0]["key"]], "effective_from": "2025-03-01",
             "fields": {"name": checks[0]["name"].replace("的监督检查", "监督检查")}}),
-        services.change_submit(actor=admin, kind=ChangeKind.ITEM_SPLIT, reason="按业态分别实施", payload={
+        change_requests.change_submit(actor=admin, kind=ChangeKind.ITEM_SPLIT, reason="按业态分别实施", payload={
             "code": keys[checks[1]["key"]], "effective_from": "2025-07-01", "into": [
                 {"code": _next_code(keys[checks[1]["key"]], 90), "name": checks[1]["name"] + "（线下）"},
                 {"code": _next_code(keys[checks[1]["key"]], 91), "name": checks[1]["name"] + "（网络）"}]}),
-        services.change_submit(actor=admin, kind=ChangeKind.ITEM_SUSPEND, reason="职责调整中，暂停实施", payload={
-            "code": keys[checks[2]["key"]], "effective_from": "2025-09-01"}),
+        change_requests.change_submit(actor=admin, kind=ChangeKind.ITEM_SUSPEND, reason="职责调整中，暂停实施",
+                                      payload={"code": keys[checks[2]["key"]], "effective_from": "2025-09-01"}),
     ]
     implementation = CatalogItem.objects.get(code=keys[checks[3]["key"]]).implementations.filter(
         body=city["scjg"]).first()
     if implementation:
-        changes.append(services.change_submit(actor=admin, kind=ChangeKind.IMPL_MODIFY, reason="风险较高，提高比例",
-                                              payload={"implementation": implementation.code,
-                                                       "effective_from": "2025-04-01",
-                                                       "fields": {"check_ratio": "10%"}}))
+        changes.append(change_requests.change_submit(actor=admin, kind=ChangeKind.IMPL_MODIFY,
+                                                     reason="风险较高，提高比例",
+                                                     payload={"implementation": implementation.code,
+                                                              "effective_from": "2025-04-01",
+                                                              "fields": {"check_ratio": "10%"}}))
     _publish(data_admin, data_admin, changes, "2025 年动态调整", dt.date(2025, 2, 20))
 
 

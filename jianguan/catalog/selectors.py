@@ -15,6 +15,7 @@ from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
 from . import search
+from .change_requests import can_review
 from .models import (
     CatalogItem,
     CatalogVersion,
@@ -27,7 +28,6 @@ from .models import (
     SearchTerm,
     SpotCheckItem,
 )
-from .services import can_review
 from .workflow import IMPLEMENTATION_KINDS
 
 
@@ -35,9 +35,10 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def item_versions(*, as_of: dt.date | None = None, q: str | None = None, line: str | None = None,
-                  action_type: str | None = None, sub_items_only: bool = True) -> QuerySet[CatalogVersion]:
-    """The catalog in force on `as_of` (today by default), optionally searched and filtered, in code order.
+def item_list(*, as_of: dt.date | None = None, q: str | None = None, line: str | None = None,
+              action_type: str | None = None, sub_items_only: bool = True) -> QuerySet[CatalogVersion]:
+    """The catalog in force on `as_of` (today by default), optionally searched and filtered, in code order. The
+    published list is read by every signed-in person and system with the catalog scope: no reader narrows it.
 
     With a keyword `q` the result is a `VersionSearch`: it lists and counts like a queryset.
     """
@@ -165,8 +166,8 @@ def version_diff(*, code: str, a: int, b: int) -> list[FieldChange]:
     return changes
 
 
-def implementation_versions(*, as_of: dt.date | None = None, body: int | None = None, level: int | None = None,
-                            item: str | None = None) -> QuerySet[ImplementationVersion]:
+def implementation_list(*, as_of: dt.date | None = None, body: int | None = None, level: int | None = None,
+                        item: str | None = None) -> QuerySet[ImplementationVersion]:
     """The implementation rows in force on `as_of`."""
     versions = ImplementationVersion.objects.in_force(as_of or today())
     if body:
@@ -191,7 +192,7 @@ def claims_overview(*, department: Department, as_of: dt.date | None = None) -> 
     departments = [department, *Department.objects.filter(parent=department).select_related("region")
                    .order_by("region_id")]
     line = department.kind
-    items = list(item_versions(as_of=day, line=line if line in DepartmentKind.values else None))
+    items = list(item_list(as_of=day, line=line if line in DepartmentKind.values else None))
     claimed = set(ImplementationVersion.objects.in_force(day)
                   .filter(implementation__body__in=departments)
                   .values_list("implementation__item_id", "implementation__body_id"))
@@ -199,23 +200,26 @@ def claims_overview(*, department: Department, as_of: dt.date | None = None) -> 
     return departments, rows
 
 
-def change_list(*, user: HasScope, status: str | None = None) -> QuerySet[ChangeRequest]:
-    changes = ChangeRequest.objects.visible_to(user)
+def change_list(*, reader: HasScope, status: str | None = None,
+                pending_review: bool = False) -> QuerySet[ChangeRequest]:
+    """Changes within the reader's scope, optionally of one status; with `pending_review`, the submitted changes
+    the reader may review."""
+    if pending_review:
+        return _reviewable(reader, change_list(reader=reader, status=ChangeStatus.SUBMITTED))
+    changes = ChangeRequest.objects.visible_to(reader)
     if status:
         changes = changes.filter(status=status)
     return changes.select_related("department", "submitted_by", "reviewed_by", "publication")
 
 
-def review_queue(*, user) -> list[ChangeRequest]:
-    """Submitted changes the user may review."""
-    candidates = change_list(user=user, status=ChangeStatus.SUBMITTED)
-    if not user.has_role("data_admin"):
-        candidates = candidates.filter(kind__in=IMPLEMENTATION_KINDS, department__parent_id=user.department_id)
-    return [change for change in candidates if can_review(user, change)]
+def _reviewable(reader, candidates: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+    if not reader.has_role("data_admin"):
+        candidates = candidates.filter(kind__in=IMPLEMENTATION_KINDS, department__parent_id=reader.department_id)
+    return candidates.filter(pk__in=[change.pk for change in candidates if can_review(reader, change)])
 
 
-def change_get(*, user: HasScope, change_id: int) -> ChangeRequest:
-    return change_list(user=user).prefetch_related("steps__actor").get_visible(user, pk=change_id)
+def change_get(*, reader: HasScope, change_id: int) -> ChangeRequest:
+    return change_list(reader=reader).prefetch_related("steps__actor").get_visible(reader, pk=change_id)
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,7 @@ def fusion_report(*, as_of: dt.date | None = None, line: str | None = None) -> F
         spot_checks, powers = spot_checks.filter(line=line), powers.filter(line=line)
     random_item_ids = ImplementationVersion.objects.in_force(day).filter(in_random_checks=True).values(
         "implementation__item_id")
-    in_force = item_versions(as_of=day, line=line)
+    in_force = item_list(as_of=day, line=line)
     return FusionReport(
         spot_checks_unlinked=list(spot_checks.filter(items__isnull=True)),
         powers_unlinked=list(powers.filter(items__isnull=True)),

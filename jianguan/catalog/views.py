@@ -19,7 +19,7 @@ from jianguan.core.http import page_of, render_page, role_required
 from jianguan.core.roles import Role
 from jianguan.core.tabular import ImportRefused
 
-from . import exports, selectors, services
+from . import change_requests, exports, guidance, mapping_imports, publishing, selectors
 from .api import xlsx_response
 from .models import (
     ActionType,
@@ -46,7 +46,7 @@ def _filters(request: HttpRequest) -> dict:
 
 def _list_context(request: HttpRequest) -> dict:
     filters = _filters(request)
-    versions = selectors.item_versions(as_of=filters["as_of"], q=filters["q"] or None, line=filters["line"] or None,
+    versions = selectors.item_list(as_of=filters["as_of"], q=filters["q"] or None, line=filters["line"] or None,
                                        action_type=filters["type"] or None)
     return {"page": page_of(request, versions), "filters": filters, "lines": DepartmentKind.choices,
             "types": ActionType.choices, "today": selectors.today()}
@@ -106,7 +106,7 @@ def claim(request: HttpRequest, code: str) -> HttpResponse:
         fields = {name: values[name] for name in CLAIM_FIELDS}
         fields.update({flag: request.POST.get(flag) == "on" for flag in ("in_random_checks", "sampling")})
         try:
-            change = services.change_submit(actor=request.user, kind=ChangeKind.CLAIM, reason=request.POST.get(
+            change = change_requests.change_submit(actor=request.user, kind=ChangeKind.CLAIM, reason=request.POST.get(
                 "reason", ""), payload={"item": code, "effective_from": values["effective_from"], "fields": fields})
         except ValidationFailed as exc:
             error = exc
@@ -137,7 +137,7 @@ def guide(request: HttpRequest) -> HttpResponse:
                                            parent_id=request.user.department_id).first()
     if department is None:
         raise NotFound()
-    services.guidance_send(actor=request.user, to_department=department,
+    guidance.guidance_send(actor=request.user, to_department=department,
                            item=selectors.item_by_code(request.POST.get("item", "")),
                            note=request.POST.get("note", ""))
     messages.success(request, _("已向%(name)s发送指导意见。") % {"name": department.name})
@@ -147,17 +147,17 @@ def guide(request: HttpRequest) -> HttpResponse:
 @login_required
 def changes(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    listed = selectors.change_list(user=request.user, status=status if status in ChangeStatus.values else None)
+    listed = selectors.change_list(reader=request.user, status=status if status in ChangeStatus.values else None)
     return render(request, "catalog/changes.html", {
-        "page": page_of(request, listed), "queue": selectors.review_queue(user=request.user),
+        "page": page_of(request, listed), "queue": selectors.change_list(reader=request.user, pending_review=True),
         "statuses": ChangeStatus.choices, "status": status})
 
 
 @login_required
 def change_detail(request: HttpRequest, change_id: int) -> HttpResponse:
-    change = selectors.change_get(user=request.user, change_id=change_id)
+    change = selectors.change_get(reader=request.user, change_id=change_id)
     return render(request, "catalog/change.html", {
-        "change": change, "can_review": change.status == ChangeStatus.SUBMITTED and services.can_review(
+        "change": change, "can_review": change.status == ChangeStatus.SUBMITTED and change_requests.can_review(
             request.user, change),
         "can_withdraw": change.submitted_by_id == request.user.pk and change.status in (
             ChangeStatus.DRAFT, ChangeStatus.SUBMITTED)})
@@ -166,10 +166,10 @@ def change_detail(request: HttpRequest, change_id: int) -> HttpResponse:
 @require_POST
 @role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
-    selectors.change_get(user=request.user, change_id=change_id)
+    selectors.change_get(reader=request.user, change_id=change_id)
     approve = request.POST.get("decision") == "approve"
-    services.change_review(actor=request.user, change_id=change_id, approve=approve,
-                           note=request.POST.get("note", ""))
+    change_requests.change_review(actor=request.user, change_id=change_id, approve=approve,
+                                  note=request.POST.get("note", ""))
     messages.success(request, _("已审核通过。") if approve else _("已退回。"))
     return redirect("catalog:change", change_id=change_id)
 
@@ -177,8 +177,8 @@ def change_review(request: HttpRequest, change_id: int) -> HttpResponse:
 @require_POST
 @role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def change_withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
-    selectors.change_get(user=request.user, change_id=change_id)
-    services.change_withdraw(actor=request.user, change_id=change_id)
+    selectors.change_get(reader=request.user, change_id=change_id)
+    change_requests.change_withdraw(actor=request.user, change_id=change_id)
     return redirect("catalog:change", change_id=change_id)
 
 
@@ -186,11 +186,11 @@ def change_withdraw(request: HttpRequest, change_id: int) -> HttpResponse:
 def publish(request: HttpRequest) -> HttpResponse:
     """The data administrator publishes approved changes as a new version of the city's list."""
     if request.method == "POST":
-        publication = services.publication_publish(actor=request.user, title=request.POST.get("title", ""),
-                                                   changelog=request.POST.get("changelog", ""))
+        publication = publishing.publication_publish(actor=request.user, title=request.POST.get("title", ""),
+                                                     changelog=request.POST.get("changelog", ""))
         messages.success(request, _("已发布清单 %(number)s。") % {"number": publication.number})
         return redirect("catalog:publish")
-    approved = selectors.change_list(user=request.user, status=ChangeStatus.APPROVED).order_by("reviewed_at")
+    approved = selectors.change_list(reader=request.user, status=ChangeStatus.APPROVED).order_by("reviewed_at")
     return render(request, "catalog/publish.html", {"approved": approved,
                                                     "publications": Publication.objects.all()[:20]})
 
@@ -201,7 +201,7 @@ def mappings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         try:
-            mapping = services.mapping_import(actor=request.user, file_name=upload.name, data=upload.read())
+            mapping = mapping_imports.mapping_import(actor=request.user, file_name=upload.name, data=upload.read())
         except ImportRefused as exc:
             error = exc
         else:
@@ -222,7 +222,7 @@ def mapping_detail(request: HttpRequest, mapping_id: int) -> HttpResponse:
 @role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def mapping_decide(request: HttpRequest, mapping_id: int, row_id: int) -> HttpResponse:
     MappingImport.objects.get_visible(request.user, pk=mapping_id)
-    services.mapping_decide(actor=request.user, row_id=row_id, item_code=request.POST.get("item") or None)
+    mapping_imports.mapping_decide(actor=request.user, row_id=row_id, item_code=request.POST.get("item") or None)
     return redirect("catalog:mapping", mapping_id=mapping_id)
 
 
@@ -254,5 +254,5 @@ def public_item(request: HttpRequest, code: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """The list in force today (or on `as_of`) as an Excel file, for anyone."""
     day = _filters(request)["as_of"] or selectors.today()
-    data = exports.catalog_xlsx(selectors.item_versions(as_of=day), selectors.implementation_versions(as_of=day), day)
+    data = exports.catalog_xlsx(selectors.item_list(as_of=day), selectors.implementation_list(as_of=day), day)
     return xlsx_response(data, f"监管事项清单-{day}.xlsx")

@@ -12,6 +12,9 @@ from jianguan.accounts.api import router as accounts_router
 from jianguan.accounts.api_auth import AUTH
 from jianguan.audit.api import router as audit_router
 from jianguan.catalog.api import router as catalog_router
+from jianguan.catalog.api_changes import router as catalog_changes_router
+from jianguan.catalog.api_fusion import router as catalog_fusion_router
+from jianguan.catalog.api_mappings import router as catalog_mappings_router
 from jianguan.chain.api import router as chain_router
 from jianguan.coercion.api import router as coercion_router
 from jianguan.complaints.api import router as complaints_router
@@ -76,6 +79,9 @@ api.add_router("", accounts_router)
 api.add_router("", audit_router)
 api.add_router("", subjects_router)
 api.add_router("", catalog_router)
+api.add_router("", catalog_changes_router)
+api.add_router("", catalog_mappings_router)
+api.add_router("", catalog_fusion_router)
 api.add_router("", chain_router)
 api.add_router("", complaints_router)
 api.add_router("", credit_router)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jianguan.accounts.contracts import officers_on_duty
 from jianguan.accounts.models import Department, DepartmentKind, User
-from jianguan.catalog.contracts import OutsideTheList, implementation_versions, require_in_force
+from jianguan.catalog.contracts import OutsideTheList, implementation_list, require_in_force
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import EntityStatus, MarketEntity
@@ -24,7 +24,7 @@ PERSONA = "scjg_officer"
 
 def _rows(department: Department, day: dt.date) -> list:
     cards = []
-    for version in implementation_versions(as_of=day, body=department.pk):
+    for version in implementation_list(as_of=day, body=department.pk):
         try:
             card = require_in_force(body_id=department.pk, implementation_code=version.implementation.code, on=day)
         except OutsideTheList:

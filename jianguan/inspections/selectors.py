@@ -15,7 +15,7 @@ from jianguan.catalog.contracts import (
     OutsideTheList,
     check_frequencies,
     frequency_label,
-    implementation_versions,
+    implementation_list,
     period_start,
     require_in_force,
 )
@@ -63,7 +63,7 @@ def field_data(*, reader: User) -> dict[str, Any]:
         colleagues.append({"username": user.username, "name": user.full_name,
                            "credential": credential.number if credential else "", "valid": credential is not None})
     rows = []
-    for version in implementation_versions(as_of=today, body=department.pk):
+    for version in implementation_list(as_of=today, body=department.pk):
         try:
             card = require_in_force(body_id=department.pk, implementation_code=version.implementation.code, on=today)
         except OutsideTheList:

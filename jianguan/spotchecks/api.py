@@ -13,7 +13,7 @@ from jianguan.core.api import ErrorOut, page_bounds, principal, require_reader
 from jianguan.core.errors import NotFound
 from jianguan.core.roles import ApiScope
 
-from . import selectors, services
+from . import drawing, selectors
 from .models import Draw
 
 router = Router(tags=["双随机一公开 spotchecks"])
@@ -50,7 +50,7 @@ class TaskOut(Schema):
 def task_list(request: HttpRequest, limit: int = 50, offset: int = 0):
     """Tasks of the caller's departments (joint tasks included), newest first, with their draws."""
     limit, offset = page_bounds(limit, offset)
-    tasks = selectors.tasks(reader=require_reader(request, ApiScope.READ)).prefetch_related("draws")
+    tasks = selectors.task_list(reader=require_reader(request, ApiScope.READ)).prefetch_related("draws")
     return list(tasks[offset:offset + limit])
 
 
@@ -74,9 +74,9 @@ def draw_transcript(request: HttpRequest, draw_id: int):
         except NotFound:  # out of scope: perhaps public all the same
             draw = None
         if draw is not None:
-            return HttpResponse(services.transcript_bytes(draw), content_type="application/json")
+            return HttpResponse(drawing.transcript_bytes(draw), content_type="application/json")
     try:
         draw = selectors.public_draw(draw_id)
     except Draw.DoesNotExist:
         raise NotFound() from None
-    return HttpResponse(services.public_transcript_bytes(draw), content_type="application/json")
+    return HttpResponse(drawing.public_transcript_bytes(draw), content_type="application/json")

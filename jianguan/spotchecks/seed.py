@@ -15,7 +15,7 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 
-from . import services
+from . import check_results, drawing, plans, task_setup
 from .models import CheckResult
 
 COUNTS = {"demo": {"A": 2, "B": 6, "C": 6, "D": 3}, "city": {"A": 4, "B": 12, "C": 12, "D": 6},
@@ -31,10 +31,10 @@ def _person(department: Department, role: str) -> User | None:
 def _draw(ctx: SeedContext, task, actor: User, moment: dt.datetime):
     """Commit with a witness beacon due a minute later, and draw with the witness's value at that minute."""
     due = moment + dt.timedelta(minutes=1)
-    draw = services.draw_commit(actor=actor, task_id=task.pk, now=moment, beacon={
+    draw = drawing.draw_commit(actor=actor, task_id=task.pk, now=moment, beacon={
         "source": "witness", "witness": WITNESS, "due": timezone.localtime(due).isoformat(timespec="seconds")})
     value = f"{ctx.rng(f'beacon-{draw.number}').getrandbits(256):064x}"
-    return services.draw_reveal(actor=actor, draw_id=draw.pk, beacon_value=value, now=due)
+    return drawing.draw_reveal(actor=actor, draw_id=draw.pk, beacon_value=value, now=due)
 
 
 def _enter_results(ctx: SeedContext, draw, today: dt.date, share: float) -> int:
@@ -49,9 +49,9 @@ def _enter_results(ctx: SeedContext, draw, today: dt.date, share: float) -> int:
         day = task.window_start + dt.timedelta(days=rng.randrange((min(task.window_end, today) - task.window_start)
                                                                   .days + 1))
         outcome = rng.choices(codes, weights=weights)[0]
-        services.result_enter(actor=inspectors[0], result_id=check.pk, codes=outcome, checked_on=day,
-                              problems="" if outcome == ["1"] else "现场检查发现的问题已记录",
-                              evidence="现场检查笔录、照片", follow_up="" if outcome == ["1"] else "责令限期整改")
+        check_results.result_enter(actor=inspectors[0], result_id=check.pk, codes=outcome, checked_on=day,
+                                   problems="" if outcome == ["1"] else "现场检查发现的问题已记录",
+                                   evidence="现场检查笔录、照片", follow_up="" if outcome == ["1"] else "责令限期整改")
         entered += 1
     return entered
 
@@ -65,11 +65,11 @@ def seed_spotchecks(ctx: SeedContext) -> None:
     start_of_year = dt.date(today.year, 1, 1)
     if not admin or not random_check_rows(body_id=city.pk, start=start_of_year, end=start_of_year):
         return
-    plan = services.plan_create(actor=admin, year=today.year, title=f"{today.year}年度{city.name}双随机抽查工作计划",
-                                content="按信用风险分类确定抽查比例，分三批实施，"
+    plan = plans.plan_create(actor=admin, year=today.year, title=f"{today.year}年度{city.name}双随机抽查工作计划",
+                             content="按信用风险分类确定抽查比例，分三批实施，"
                                         "每批检查结束后 20 个工作日内公示结果。")
-    services.plan_file(actor=admin, plan_id=plan.pk)
-    services.plan_publish(actor=admin, plan_id=plan.pk)
+    plans.plan_file(actor=admin, plan_id=plan.pk)
+    plans.plan_publish(actor=admin, plan_id=plan.pk)
     batches = [(dt.date(today.year, 3, 1), dt.date(today.year, 4, 30)), (dt.date(today.year, 6, 1),
                dt.date(today.year, 7, 31)), (dt.date(today.year, 9, 1), dt.date(today.year, 10, 31))]
     counts = COUNTS[ctx.scale]
@@ -78,34 +78,34 @@ def seed_spotchecks(ctx: SeedContext) -> None:
         batch_items = random_check_rows(body_id=city.pk, start=start, end=end)
         if start > today or not batch_items:
             continue
-        task = services.task_create(
+        task = task_setup.task_create(
             actor=admin, plan_id=plan.pk, name=f"{today.year}年第{number}批市场监管领域双随机抽查",
             items=batch_items[:3],
             window_start=start, window_end=end, strata={k: {"count": v} for k, v in counts.items()},
             max_objects_per_inspector=30)
-        services.task_publish(actor=admin, task_id=task.pk)
+        task_setup.task_publish(actor=admin, task_id=task.pk)
         moment = timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=3), dt.time(9)))
         draw = _draw(ctx, task, admin, moment)
         if number == 2 and leader:  # a void, approved by a second person, then a new commitment
-            services.draw_void_request(actor=admin, draw_id=draw.pk,
-                                       reason="抽查对象名录未包含当月新设立主体，申请作废重新抽取")
-            services.draw_void_approve(actor=leader, draw_id=draw.pk)
+            drawing.draw_void_request(actor=admin, draw_id=draw.pk,
+                                      reason="抽查对象名录未包含当月新设立主体，申请作废重新抽取")
+            drawing.draw_void_approve(actor=leader, draw_id=draw.pk)
             draw = _draw(ctx, task, admin, moment + dt.timedelta(hours=2))
         drawn += 1
         entered += _enter_results(ctx, draw, today, 0.9 if end < today else 0.4)
         if end < today and number == 1:
-            services.results_publish(actor=admin, task_id=task.pk)
+            check_results.results_publish(actor=admin, task_id=task.pk)
     start = max(start_of_year, today - dt.timedelta(days=60))
     partner = _joint_partner(city, start, start + dt.timedelta(days=45))
     own = random_check_rows(body_id=city.pk, start=start, end=start + dt.timedelta(days=45))
     if partner and own:
         department, partner_items = partner
-        task = services.task_create(
+        task = task_setup.task_create(
             actor=admin, plan_id=plan.pk, name=f"{today.year}年市场监管与{department.short_name}联合双随机抽查",
             items=[own[0], partner_items[0]], departments=[department.pk], window_start=start,
             window_end=start + dt.timedelta(days=45), strata={"ALL": {"count": 6}}, inspectors_per_department=1,
             max_objects_per_inspector=10)
-        services.task_publish(actor=admin, task_id=task.pk)
+        task_setup.task_publish(actor=admin, task_id=task.pk)
         _draw(ctx, task, admin, timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=2), dt.time(9))))
         drawn += 1
     ctx.say(f"  双随机：抽取 {drawn} 次，录入结果 {entered} 户")

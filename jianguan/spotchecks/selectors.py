@@ -11,16 +11,16 @@ from jianguan.core.scoping import HasScope
 from .models import CheckResult, Draw, DrawStatus, Plan, PlanStatus, Task, TaskStatus
 
 
-def plans(*, reader: HasScope) -> QuerySet[Plan]:
+def plan_list(*, reader: HasScope) -> QuerySet[Plan]:
     return Plan.objects.visible_to(reader).select_related("department", "filed_with")
 
 
-def tasks(*, reader: HasScope) -> QuerySet[Task]:
+def task_list(*, reader: HasScope) -> QuerySet[Task]:
     return Task.objects.visible_to(reader).distinct().select_related("plan", "lead")
 
 
 def task_get(*, reader: HasScope, task_id: int) -> Task:
-    return tasks(reader=reader).get_visible(reader, pk=task_id)
+    return task_list(reader=reader).get_visible(reader, pk=task_id)
 
 
 def draw_get(*, reader: HasScope, draw_id: int) -> Draw:
@@ -32,7 +32,7 @@ def results_of(*, draw: Draw) -> QuerySet[CheckResult]:
         "stratum", "entity__uscc")
 
 
-def result_get(*, reader: HasScope, result_id: int) -> CheckResult:
+def check_result_get(*, reader: HasScope, result_id: int) -> CheckResult:
     """A check: visible to its task's departments, and always to the inspectors drawn for it."""
     check = CheckResult.objects.select_related("draw__task", "entity", "region").filter(pk=result_id).first()
     if check is not None and check.inspectors.filter(pk=getattr(reader, "pk", None)).exists():
@@ -40,8 +40,11 @@ def result_get(*, reader: HasScope, result_id: int) -> CheckResult:
     return CheckResult.objects.select_related("draw__task", "entity", "region").get_visible(reader, pk=result_id)
 
 
-def my_checks(*, reader) -> QuerySet[CheckResult]:
-    """The checks the reader was drawn for and has not entered yet, soonest window end first."""
+def check_result_list(*, reader, mine: bool = False) -> QuerySet[CheckResult]:
+    """The checks within the reader's scope; with `mine`, those the reader was drawn for and has not entered yet,
+    soonest window end first."""
+    if not mine:
+        return CheckResult.objects.visible_to(reader).distinct()
     return CheckResult.objects.filter(inspectors=reader, entered_at=None, draw__status=DrawStatus.DRAWN).select_related(
         "draw__task", "entity").order_by("draw__task__window_end", "entity__name")
 
@@ -53,12 +56,12 @@ def overdue_publications(*, reader: HasScope) -> QuerySet[CheckResult]:
 
 def figures(*, reader: HasScope) -> dict[str, int]:
     """Plans, tasks, draws, completion, overdue publications and voids within the reader's scope."""
-    visible_tasks = tasks(reader=reader)
+    visible_tasks = task_list(reader=reader)
     draws = Draw.objects.visible_to(reader).distinct()
-    results = CheckResult.objects.visible_to(reader).distinct().aggregate(
+    results = check_result_list(reader=reader).aggregate(
         total=Count("pk", distinct=True), entered=Count("pk", filter=~Q(entered_at=None), distinct=True),
         published=Count("pk", filter=~Q(published_at=None), distinct=True))
-    return {"plans": plans(reader=reader).count(), "tasks": visible_tasks.count(),
+    return {"plans": plan_list(reader=reader).count(), "tasks": visible_tasks.count(),
             "draws": draws.exclude(status=DrawStatus.VOID).count(),
             "voids": draws.filter(status=DrawStatus.VOID).count(), "objects": results["total"],
             "entered": results["entered"], "published": results["published"],
@@ -108,7 +111,7 @@ def abnormal_pending(*, reader: HasScope) -> QuerySet[CheckResult]:
 
 def dashboard_counts(*, reader) -> dict[str, int]:
     """The dashboard card's figures, one statement each."""
-    return {"tasks": tasks(reader=reader).count(), "mine": my_checks(reader=reader).count(),
+    return {"tasks": task_list(reader=reader).count(), "mine": check_result_list(reader=reader, mine=True).count(),
             "overdue": overdue_publications(reader=reader).count(),
             "abnormal": abnormal_pending(reader=reader).count()}
 
@@ -129,7 +132,7 @@ def public_task(task_id: int) -> Task:
 
 
 def public_draw(draw_id: int) -> Draw:
-    """A draw whose transcript is public (`services.transcript_is_public`); Draw.DoesNotExist otherwise."""
+    """A draw whose transcript is public (`drawing.transcript_is_public`); Draw.DoesNotExist otherwise."""
     return Draw.objects.select_related("task").exclude(task__status=TaskStatus.DRAFT).filter(
         result__isnull=False).get(pk=draw_id)
 

@@ -19,7 +19,7 @@ from jianguan.core.http import attempt, page_of, post_roles, role_required
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 
-from . import protocol, selectors, services
+from . import check_results, drawing, inspector_directory, plans, protocol, selectors, task_setup
 from .models import Avoidance, Draw, DrawStatus, Expert, ResultCode, Task, TaskKind
 
 CLASSES = ("A", "B", "C", "D")
@@ -32,15 +32,15 @@ def index(request: HttpRequest) -> HttpResponse:
     """Plans and tasks of the reader's scope, and the forms of a new plan and a new task."""
     user = request.user
     if request.method == "POST" and request.POST.get("form") == "plan":
-        attempt(request, lambda: services.plan_create(actor=user, year=int(request.POST.get("year") or 0),
+        attempt(request, lambda: plans.plan_create(actor=user, year=int(request.POST.get("year") or 0),
                                                        title=request.POST.get("title", ""),
                                                        content=request.POST.get("content", "")), _("计划已创建。"))
         return redirect("spotchecks:index")
-    own_plans = selectors.plans(reader=user).filter(department=user.department)
+    own_plans = selectors.plan_list(reader=user).filter(department=user.department)
     items = ImplementationVersion.objects.in_force(timezone.localdate()).filter(
         in_random_checks=True, implementation__body=user.department).select_related("implementation__item")
     return render(request, "spotchecks/index.html", {
-        "plans": selectors.plans(reader=user)[:50], "tasks": page_of(request, selectors.tasks(reader=user)),
+        "plans": selectors.plan_list(reader=user)[:50], "tasks": page_of(request, selectors.task_list(reader=user)),
         "own_plans": own_plans, "items": items, "classes": CLASSES,
         "figures": selectors.figures(reader=user), "year": timezone.localdate().year,
         "by_department": selectors.figures_by_department(reader=user)})
@@ -53,17 +53,17 @@ def directory(request: HttpRequest) -> HttpResponse:
     user, post = request.user, request.POST
     if request.method == "POST" and post.get("form") == "avoidance":
         day = post.get("ends_on") or None
-        attempt(request, lambda: services.avoidance_declare(
+        attempt(request, lambda: inspector_directory.avoidance_declare(
             actor=user, uscc=post.get("uscc", ""), reason=post.get("reason", ""),
             ends_on=parse_date(day, "ends_on", "回避截止日期") if day else None), _("回避声明已登记。"))
         return redirect("spotchecks:directory")
     if request.method == "POST" and post.get("form") == "expert":
-        attempt(request, lambda: services.expert_add(
+        attempt(request, lambda: inspector_directory.expert_add(
             actor=user, name=post.get("name", ""), organisation=post.get("organisation", ""),
             specialties=post.get("specialties", "").replace("、", " ").split()), _("专家已添加。"))
         return redirect("spotchecks:directory")
     if request.method == "POST" and post.get("form") == "inspector":
-        attempt(request, lambda: services.inspector_set(
+        attempt(request, lambda: inspector_directory.inspector_set(
             actor=user, username=post.get("username", ""), areas=post.get("areas", "").split(),
             in_draws=post.get("in_draws") == "on"), _("检查人员信息已更新。"))
         return redirect("spotchecks:directory")
@@ -76,11 +76,11 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
 def plan_act(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plans(reader=request.user).get_visible(request.user, pk=plan_id)
+    plan = selectors.plan_list(reader=request.user).get_visible(request.user, pk=plan_id)
     if request.POST.get("action") == "file":
-        attempt(request, lambda: services.plan_file(actor=request.user, plan_id=plan.pk), _("计划已报备。"))
+        attempt(request, lambda: plans.plan_file(actor=request.user, plan_id=plan.pk), _("计划已报备。"))
     elif request.POST.get("action") == "publish":
-        attempt(request, lambda: services.plan_publish(actor=request.user, plan_id=plan.pk), _("计划已公开。"))
+        attempt(request, lambda: plans.plan_publish(actor=request.user, plan_id=plan.pk), _("计划已公开。"))
     return redirect("spotchecks:index")
 
 
@@ -91,7 +91,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     strata = {name: {"ratio": post.get(f"ratio_{name}")} for name in CLASSES if post.get(f"ratio_{name}", "") != ""}
 
     def create():
-        return services.task_create(
+        return task_setup.task_create(
             actor=request.user, plan_id=int(post.get("plan") or 0), name=post.get("name", ""),
             items=post.getlist("items"),
             window_start=parse_date(post.get("window_start", ""), "window_start", "检查开始日期"),
@@ -125,70 +125,71 @@ def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
     user, post, action = request.user, request.POST, request.POST.get("action")
     draw = task.draws.exclude(status=DrawStatus.VOID).first()
     if action == "publish":
-        attempt(request, lambda: services.task_publish(actor=user, task_id=task.pk), _("任务已公布。"))
+        attempt(request, lambda: task_setup.task_publish(actor=user, task_id=task.pk), _("任务已公布。"))
     elif action == "commit":
         beacon = ({"source": "drand", "round": int(post.get("round") or 0)} if post.get("source") == "drand"
                   else {"source": "witness", "witness": post.get("witness", ""), "due": post.get("due", "")})
-        attempt(request, lambda: services.draw_commit(actor=user, task_id=task.pk, beacon=beacon),
+        attempt(request, lambda: drawing.draw_commit(actor=user, task_id=task.pk, beacon=beacon),
                  _("已冻结名录并公布承诺值，待随机数产生后抽取。"))
     elif action == "reveal" and draw:
-        attempt(request, lambda: services.draw_reveal(actor=user, draw_id=draw.pk,
+        attempt(request, lambda: drawing.draw_reveal(actor=user, draw_id=draw.pk,
                                                        beacon_value=post.get("beacon_value", ""),
                                                        signature=post.get("signature", "")), _("已完成抽取。"))
     elif action == "replace" and draw:
-        attempt(request, lambda: services.draw_replace(actor=user, draw_id=draw.pk, uscc=post.get("object", ""),
+        attempt(request, lambda: drawing.draw_replace(actor=user, draw_id=draw.pk, uscc=post.get("object", ""),
                                                         out=post.get("out", ""), reason=post.get("reason", "")),
                  _("已按排序替换检查人员。"))
     elif action == "void_request" and draw:
-        attempt(request, lambda: services.draw_void_request(actor=user, draw_id=draw.pk,
+        attempt(request, lambda: drawing.draw_void_request(actor=user, draw_id=draw.pk,
                                                              reason=post.get("reason", "")), _("已申请作废，待审批。"))
     elif action == "void_approve":
         target = task.draws.filter(pk=int(post.get("draw") or 0)).first()
         if target:
-            attempt(request, lambda: services.draw_void_approve(actor=user, draw_id=target.pk), _("抽取已作废。"))
+            attempt(request, lambda: drawing.draw_void_approve(actor=user, draw_id=target.pk), _("抽取已作废。"))
     elif action == "publish_results":
-        attempt(request, lambda: services.results_publish(actor=user, task_id=task.pk), _("检查结果已公示。"))
+        attempt(request, lambda: check_results.results_publish(actor=user, task_id=task.pk), _("检查结果已公示。"))
     return redirect("spotchecks:task", task_id=task.pk)
 
 
 @login_required
 def transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
     draw = selectors.draw_get(reader=request.user, draw_id=draw_id)
-    response = HttpResponse(services.transcript_bytes(draw), content_type="application/json")
+    response = HttpResponse(drawing.transcript_bytes(draw), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{draw.number}.json"'
     return response
 
 
 @login_required
 def my_checks(request: HttpRequest) -> HttpResponse:
-    return render(request, "spotchecks/my_checks.html", {"checks": selectors.my_checks(reader=request.user)})
+    checks = selectors.check_result_list(reader=request.user, mine=True)
+    return render(request, "spotchecks/my_checks.html", {"checks": checks})
 
 
 @post_roles(Role.OFFICER, Role.DEPARTMENT_ADMIN)
 def check(request: HttpRequest, result_id: int) -> HttpResponse:
     """One drawn object: the result form for its assigned inspectors, then the outcome and the hand-over."""
-    result = selectors.result_get(reader=request.user, result_id=result_id)
+    result = selectors.check_result_get(reader=request.user, result_id=result_id)
     assigned = result.inspectors.filter(pk=request.user.pk).exists()
     if request.method == "POST":
         if request.POST.get("action") == "abnormal":
-            attempt(request, lambda: services.result_list_abnormal(actor=request.user, result_id=result.pk),
+            attempt(request, lambda: check_results.result_list_abnormal(actor=request.user, result_id=result.pk),
                      _("已列入经营异常名录。"))
         elif request.POST.get("action") == "inspect":
-            started = attempt(request, lambda: services.result_inspect(actor=request.user, result_id=result.pk),
+            started = attempt(request, lambda: check_results.result_inspect(actor=request.user, result_id=result.pk),
                               _("已生成现场检查任务，请在手机端“我的任务”中检查。"))
             if started:
                 return redirect("inspections:detail", inspection_id=started[0].id)
         elif request.POST.get("action") == "clue":
-            attempt(request, lambda: services.result_to_clue(actor=request.user, result_id=result.pk),
+            attempt(request, lambda: check_results.result_to_clue(actor=request.user, result_id=result.pk),
                      _("已转为案件线索。"))
         else:
             entered = {"codes": request.POST.getlist("codes"), "checked_on": request.POST.get("checked_on", ""),
                        **{name: request.POST.get(name, "") for name in ("problems", "evidence", "follow_up")}}
             try:
-                services.result_enter(actor=request.user, result_id=result.pk, codes=entered["codes"],
-                                      checked_on=parse_date(entered["checked_on"], "checked_on", "检查日期"),
-                                      problems=entered["problems"], evidence=entered["evidence"],
-                                      follow_up=entered["follow_up"])
+                check_results.result_enter(actor=request.user, result_id=result.pk, codes=entered["codes"],
+                                           checked_on=parse_date(entered["checked_on"], "checked_on", "检查日期"),
+                                           problems=entered["problems"], evidence=entered["evidence"],
+                                           follow_up=entered["follow_up"])
             except DomainError as exc:  # the form comes back with what was entered and the reason
                 messages.error(request, f"{exc.message}（{exc.code}）")
                 return _check_page(request, result, assigned, entered, status=400)
@@ -226,7 +227,7 @@ def public_transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
         draw = selectors.public_draw(draw_id)
     except Draw.DoesNotExist:  # absent, not drawn yet, or of a draft task: the same answer
         raise Http404 from None
-    response = HttpResponse(services.public_transcript_bytes(draw), content_type="application/json")
+    response = HttpResponse(drawing.public_transcript_bytes(draw), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{draw.number}-public.json"'
     return response
 

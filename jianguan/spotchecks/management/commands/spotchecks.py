@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jianguan.spotchecks import fairness, protocol, services
+from jianguan.spotchecks import drawing, fairness, protocol
 from jianguan.spotchecks.models import Draw, DrawStatus
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 draws = draws.filter(number__in=options["draws"])
             failed = 0
             for draw in draws:
-                problems = protocol.verify(services.transcript(draw))
+                problems = protocol.verify(drawing.transcript(draw))
                 self.stdout.write(f"{draw.number} {'OK' if not problems else problems[0]}")
                 failed += bool(problems)
             if failed:
