@@ -578,3 +578,21 @@ def test_the_check_list_is_scoped_and_mine_lists_what_the_reader_has_still_to_en
     entered = min(assigned, key=lambda check: check.pk)
     check_results.result_enter(actor=inspector, result_id=entered.pk, codes=["1"], checked_on=WINDOW[0])
     assert set(selectors.check_result_list(reader=inspector, mine=True)) == assigned - {entered}
+
+
+def test_a_task_is_created_whole_or_not_at_all(food_task, persona, monkeypatch):
+    """The task, its departments and its audit event are written in one transaction: a failure of the last
+    leaves no task behind."""
+    from jianguan.spotchecks.models import Task
+
+    before = Task.objects.count()
+
+    def refuse(**_):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(task_setup, "record", refuse)
+    with pytest.raises(RuntimeError):
+        task_setup.task_create(actor=persona("scjg_admin"), plan_id=food_task.plan_id, name="不应留下的任务",
+                               items=food_task.items, window_start=WINDOW[0], window_end=WINDOW[1],
+                               strata={"ALL": {"count": 4}}, max_objects_per_inspector=3)
+    assert Task.objects.count() == before

@@ -48,7 +48,6 @@ def clean_strata(strata: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return clean
 
 
-@transaction.atomic
 def row_strata(ratios: list[Decimal | None]) -> dict:
     """The strata a task starts from when none are given: the 检查比例 its rows publish (the largest when the
     items differ), for every object; the credit-class defaults only when no row states a ratio."""
@@ -56,6 +55,7 @@ def row_strata(ratios: list[Decimal | None]) -> dict:
     return {"ALL": {"ratio": format(max(stated), "f")}} if stated else DEFAULT_STRATA
 
 
+@transaction.atomic
 def task_create(*, actor: User, plan_id: int, name: str, items: list[str], window_start: dt.date,
                 window_end: dt.date, departments: list[int] | None = None, kind: str = TaskKind.DIRECTED,
                 scope: dict | None = None, strata: dict | None = None, inspectors_per_department: int = 2,
