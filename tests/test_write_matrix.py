@@ -25,7 +25,7 @@ from django.urls import get_resolver
 
 from jianguan.accounts.api_auth import RoleGate
 from jianguan.accounts.models import User
-from jianguan.coercion import services as coercion
+from jianguan.coercion import executions, measures
 from jianguan.complaints.services import complaint_receive
 from jianguan.core.actors import SystemActor
 from jianguan.core.roles import Role
@@ -208,10 +208,10 @@ def records(world) -> dict:
     inspection; and a complaint assigned to 咸安区."""
     inspection = record_inspection(world.entity, number="JC-MATRIX-1")
     officers = ["scjg_officer", "case_officer_b"]
-    measure = coercion.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
+    measure = measures.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
                                        catalog_code=COERCION, facts="经营过期食品", basis="《食品安全法》第一百一十条",
                                        items=GOODS, officers=officers, days=30, place="保管室")
-    enforcement = coercion.enforcement_create(
+    enforcement = executions.execution_create(
         actor=world.officer, inspection_number=inspection.number, catalog_code=COERCION, power="own",
         mode="late_fee", decision_reference="咸市监处罚〔2026〕3号", decision_served_on="2026-02-20",
         obligation="缴纳罚款人民币五千元", principal="5000", payment_due="2026-03-07")
