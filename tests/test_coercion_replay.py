@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from jianguan.audit import selectors as audit_selectors
-from jianguan.coercion import common, measures
+from jianguan.coercion import common, executions, measures
 from jianguan.coercion.workflow import MeasureState as M
 
 from . import tampering
@@ -60,3 +60,22 @@ def test_an_edited_enforcement_fails_verification_naming_the_field(world):  # no
                   ["1.00", execution.pk])
     output = _verify(execution.number)
     assert "BROKEN" in output and f"{execution.number} " in output and "（principal）" in output
+
+
+def test_events_written_before_the_rename_still_replay(world):  # noqa: F811
+    """The chain keeps the target type `coercion.enforcement` of events written before `Enforcement` became
+    `Execution`: they are still the record's history — the next step records only what changed, and an edit
+    behind the services' back still fails verification."""
+    execution = _execution(world)
+    tampering.raw("audit_auditevent", "UPDATE audit_auditevent SET target_type = %s WHERE target_type = %s "
+                  "AND target_id = %s", ["coercion.enforcement", "coercion.execution", str(execution.pk)])
+    assert audit_selectors.target_payloads(target_type="coercion.execution", target_id=str(execution.pk)) == []
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
+                                deadline="2026-05-20", manner="银行转账")
+    (demand,) = audit_selectors.target_payloads(target_type="coercion.execution", target_id=str(execution.pk))
+    assert demand[common.STATE_KEY]["status"] == "demanded" and "party_name" not in demand[common.STATE_KEY]
+    assert _verify(execution.number) == f"{execution.number} OK\n"
+    tampering.raw("coercion_execution", "UPDATE coercion_execution SET principal = %s WHERE id = %s",
+                  ["1.00", execution.pk])
+    output = _verify(execution.number)
+    assert "BROKEN" in output and "（principal）" in output
