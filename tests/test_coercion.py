@@ -545,7 +545,7 @@ def test_the_court_application_lies_within_3_months_after_the_remedy_period(worl
     assert selectors.execution_facts(late, today=dt.date(2026, 11, 21))["court_overdue"]
     assert not selectors.execution_facts(late, today=dt.date(2026, 11, 20))["court_overdue"]
     running = _execution(world, power="court", mode="other", decision_served_on="2026-06-01",
-                           payment_due="2026-06-16")
+                         payment_due="2026-06-16")
     executions.execution_demand(actor=world["actor"], execution_id=running.pk, served_on="2026-09-28",
                                 deadline="2026-10-09", manner="银行缴款")
     with pytest.raises(ValidationFailed) as early:  # remedies run to 1 December

@@ -92,14 +92,14 @@ WRITES: dict[tuple[str, str], Write] = {
         "decision_reference": "咸市监处罚〔2026〕9号", "decision_served_on": "2026-02-20",
         "obligation": "缴纳罚款", "principal": "5000", "payment_due": "2026-03-07"}),
     ("POST", "/api/v1/coercion/enforcements/{enforcement_id}/transitions"): Write("enforcement",
-                                                                                   {"action": "terminate",
+                                                                                  {"action": "terminate",
                                                                                     "reason": "已履行"}),
     ("POST", "/api/v1/coercion/enforcements/{enforcement_id}/case"): Write("enforcement", {"case_number": "X"}),
     ("POST", "/api/v1/inspections/sync"): Write(own_creation=True, body={
         "client_id": "CLIENT", "origin_kind": "routine", "implementation_code": "IMPLEMENTATION",
         "party": "ENTITY", "officers": ["scjg_officer", "case_officer_b"]}),
     ("POST", "/api/v1/inspections/{inspection_id}/evidence"): Write("inspection", {"client_id": "CLIENT",
-                                                                                    "sha256": "SHA"}, files=True),
+                                                                                   "sha256": "SHA"}, files=True),
     ("POST", "/api/v1/complaints"): Write(own_creation=True, body={
         "category": "food", "subject_uscc": "USCC", "content": "电话反映该店销售过期食品"}),
     ("POST", "/api/v1/complaints/imports"): Write(files=True),

@@ -145,7 +145,7 @@ class MeasurePage(Schema):
 def measure_list(request: HttpRequest, filters: Query[MeasureFilter]):
     """Measures of the caller's scope, newest first, each with its last day and whether it is overdue."""
     rows = selectors.measure_list(reader=require_reader(request, ApiScope.READ), status=filters.status,
-                              overdue=filters.overdue)
+                                  overdue=filters.overdue)
     page = paginate(rows, limit=filters.limit, offset=filters.offset)
     return {**page, "items": [_measure(m) for m in page["items"]]}
 
@@ -355,7 +355,7 @@ class EnforcementStepIn(InputSchema):
 def enforcement_step(request: HttpRequest, enforcement_id: int, data: EnforcementStepIn):
     fields = data.model_dump(exclude_unset=True, exclude={"action"})
     execution = executions.execution_transition(actor=require_person(request), execution_id=enforcement_id,
-                                                  action=data.action, **fields)
+                                                action=data.action, **fields)
     return _execution(execution, detail=True)
 
 
@@ -364,5 +364,5 @@ def enforcement_step(request: HttpRequest, enforcement_id: int, data: Enforcemen
              response={200: EnforcementDetailOut, **ERRORS})
 def enforcement_case(request: HttpRequest, enforcement_id: int, data: CaseIn):
     execution = executions.execution_link_case(actor=require_person(request), execution_id=enforcement_id,
-                                                 case_number=data.case_number)
+                                               case_number=data.case_number)
     return _execution(execution, detail=True)

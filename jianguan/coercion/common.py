@@ -69,7 +69,7 @@ def facts_of(row: Any, actor: Any, action: str, on: dt.date | None) -> workflow.
 
 
 def take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Any, *,
-          on: dt.date | None = None) -> workflow.Edge:
+         on: dt.date | None = None) -> workflow.Edge:
     """The edge for `action` on `row`, if the actor may take it and its guards hold (InvalidTransition 409,
     AccessDenied 403, or the guard's refusal). Guards of the step's day hold until `on` is given: a service calls
     again with the day once it has read it."""
@@ -134,8 +134,8 @@ def issue(actor: Any, kind: str, row: Any, context: dict[str, Any]) -> documents
 
 
 def add_step(step_model: type, owner: dict[str, Any], row: Any, edge: workflow.Edge, actor: Any, *, on: dt.date,
-          note: str = "", data: dict[str, Any] | None = None, document: documents.Issued | None = None,
-          verb_prefix: str) -> None:
+             note: str = "", data: dict[str, Any] | None = None, document: documents.Issued | None = None,
+             verb_prefix: str) -> None:
     """The timeline step, the case's history (when linked) and the audit event of one transition."""
     data = {key: value for key, value in (data or {}).items() if value not in (None, "", [], {})}
     step_model.objects.create(**owner, action=edge.action, old=edge.source, new=edge.target, on=on,

@@ -47,7 +47,7 @@ from .workflow import EXECUTION_EDGES, NEW
 
 def _execution_step(execution: Execution, edge: workflow.Edge, actor: Any, **kwargs: Any) -> None:
     add_step(ExecutionStep, {"execution": execution}, execution, edge, actor, verb_prefix="enforcement",
-          **kwargs)
+             **kwargs)
 
 
 def _choice(value: str, choices: Any, field: str, label: str) -> str:
@@ -57,9 +57,9 @@ def _choice(value: str, choices: Any, field: str, label: str) -> str:
 
 @transaction.atomic
 def execution_create(*, actor: User, inspection_number: str, catalog_code: str, power: str, mode: str,
-                       decision_reference: str, decision_served_on: Any, obligation: str, principal: Any = None,
-                       payment_due: Any = None, late_fee_rate: Any = None, remedy_ends: Any = None,
-                       measure_id: int | None = None, case_number: str = "") -> Execution:
+                     decision_reference: str, decision_served_on: Any, obligation: str, principal: Any = None,
+                     payment_due: Any = None, late_fee_rate: Any = None, remedy_ends: Any = None,
+                     measure_id: int | None = None, case_number: str = "") -> Execution:
     """登记 the execution of a decision the party did not perform. A sum (`principal`) falling due on
     `payment_due` carries late fees at `late_fee_rate` a day (default 3 %, 行政处罚法 第七十二条), never above the sum
     (行政强制法 第四十五条). The review/lawsuit period ends 6 months after the decision was served unless given."""
@@ -112,7 +112,7 @@ def accrued_late_fee(execution: Execution, on: dt.date) -> Decimal:
 
 @transaction.atomic
 def execution_demand(*, actor: User, execution_id: int, served_on: Any, deadline: Any, manner: str,
-                       amount: Any = None, late_fee: Any = None) -> Execution:
+                     amount: Any = None, late_fee: Any = None) -> Execution:
     """催告: in writing, with the deadline and manner of performance, the sum and the party's right to state and
     defend (行政强制法 第三十五条); late fees stated never above the principal (第四十五条)."""
     execution = visible(Execution, actor, execution_id)
@@ -155,7 +155,7 @@ def execution_demand(*, actor: User, execution_id: int, served_on: Any, deadline
 
 @transaction.atomic
 def execution_hear(*, actor: User, execution_id: int, statement: str = "", waived: bool = False,
-                     upheld: bool = False, on: Any = None) -> Execution:
+                   upheld: bool = False, on: Any = None) -> Execution:
     """陈述、申辩: the party's facts, reasons and evidence recorded and checked; those that hold are adopted
     (行政强制法 第三十六条) — an upheld objection stops the execution."""
     execution = visible(Execution, actor, execution_id)
@@ -169,12 +169,12 @@ def execution_hear(*, actor: User, execution_id: int, statement: str = "", waive
     execution.objection_upheld = bool(upheld) and bool(text)
     execution.save()
     _execution_step(execution, edge, actor, on=day, note=text or "当事人放弃陈述申辩",
-                      data={"upheld": execution.objection_upheld})
+                    data={"upheld": execution.objection_upheld})
     return execution
 
 
 def _execution_decision(actor: Any, execution: Execution, day: dt.date, reason: str,
-                          immediate: bool) -> documents.Issued:
+                        immediate: bool) -> documents.Issued:
     issued = issue(actor, "enforcement_decision", execution, {
         "decision": {"number": execution.decision_reference,
                      "date": execution.decision_served_on.isoformat()},
@@ -271,13 +271,13 @@ def _finish(execution: Execution, action: str, actor: Any, *, on: Any, result: s
     execution.save()
     amend_behaviour(actor, execution, label, result=execution.result[:50])
     _execution_step(execution, edge, actor, on=day, note=execution.result,
-                      data={"collected": execution.collected})
+                    data={"collected": execution.collected})
     return execution
 
 
 @transaction.atomic
 def execution_execute(*, actor: User, execution_id: int, result: str, collected: Any = None,
-                        on: Any = None) -> Execution:
+                      on: Any = None) -> Execution:
     """执行 by the mode decided (第十二条): the outcome and the sum collected."""
     return _finish(visible(Execution, actor, execution_id), "execute", actor, on=on, result=result,
                    collected=collected)
@@ -285,7 +285,7 @@ def execution_execute(*, actor: User, execution_id: int, result: str, collected:
 
 @transaction.atomic
 def execution_court_enforce(*, actor: User, execution_id: int, result: str, collected: Any = None,
-                              on: Any = None) -> Execution:
+                            on: Any = None) -> Execution:
     """The court ruled to enforce and enforced (行政强制法 第五十七条)."""
     return _finish(visible(Execution, actor, execution_id), "court_enforce", actor, on=on, result=result,
                    collected=collected, label="法院裁定及执行情况")
@@ -300,7 +300,7 @@ def execution_court_refuse(*, actor: User, execution_id: int, reason: str, on: A
 
 @transaction.atomic
 def execution_comply(*, actor: User, execution_id: int, result: str = "当事人已履行义务", collected: Any = None,
-                       on: Any = None) -> Execution:
+                     on: Any = None) -> Execution:
     """The party performed (at any step before the end)."""
     return _finish(visible(Execution, actor, execution_id), "comply", actor, on=on, result=result,
                    collected=collected, label="履行情况")
@@ -315,10 +315,10 @@ def execution_terminate(*, actor: User, execution_id: int, reason: str, on: Any 
 
 
 EXECUTION_SERVICES = {"demand": execution_demand, "hear": execution_hear, "decide": execution_decide,
-                        "decide_immediately": execution_decide_immediately,
-                        "apply_court": execution_apply_court, "execute": execution_execute,
-                        "court_enforce": execution_court_enforce, "court_refuse": execution_court_refuse,
-                        "comply": execution_comply, "terminate": execution_terminate}
+                      "decide_immediately": execution_decide_immediately,
+                      "apply_court": execution_apply_court, "execute": execution_execute,
+                      "court_enforce": execution_court_enforce, "court_refuse": execution_court_refuse,
+                      "comply": execution_comply, "terminate": execution_terminate}
 
 
 def execution_transition(*, actor: User, execution_id: int, action: str, **fields: Any) -> Execution:

@@ -108,8 +108,8 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
         attempt(request, lambda: measures.measure_link_case(actor=request.user, measure_id=measure.pk,
-                                                             case_number=post.get("case_number", "")),
-                 _("已关联案件。"))
+                                                            case_number=post.get("case_number", "")),
+                _("已关联案件。"))
         return redirect("coercion:measure", measure_id=measure.pk)
     fields = _fields(post, MEASURE_FIELDS.get(action, ()))
     if action == "implement":
@@ -122,7 +122,7 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
                      }.get(action, ()):
         fields.setdefault(required, "")
     attempt(request, lambda: measures.measure_transition(actor=request.user, measure_id=measure.pk, action=action,
-                                                          **fields), _("已办理。"))
+                                                         **fields), _("已办理。"))
     return redirect("coercion:measure", measure_id=measure.pk)
 
 
@@ -152,7 +152,7 @@ def enforcement_create(request: HttpRequest) -> HttpResponse:
     defaults = {"inspection_number": "", "catalog_code": "", "power": "", "mode": "", "decision_reference": "",
                 "decision_served_on": "", "obligation": ""}
     execution = attempt(request, lambda: executions.execution_create(actor=request.user, **{**defaults, **values}),
-                           _("强制执行已登记。"))
+                        _("强制执行已登记。"))
     if execution:
         return redirect("coercion:enforcement", enforcement_id=execution.pk)
     return redirect("coercion:index")
@@ -184,8 +184,8 @@ def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
         attempt(request, lambda: executions.execution_link_case(actor=request.user, execution_id=execution.pk,
-                                                                 case_number=post.get("case_number", "")),
-                 _("已关联案件。"))
+                                                                case_number=post.get("case_number", "")),
+                _("已关联案件。"))
         return redirect("coercion:enforcement", enforcement_id=execution.pk)
     fields = _fields(post, EXECUTION_FIELDS.get(action, ()))
     if action == "hear":
@@ -196,7 +196,7 @@ def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
                      "terminate": ("reason",)}.get(action, ()):
         fields.setdefault(required, "")
     attempt(request, lambda: executions.execution_transition(actor=request.user, execution_id=execution.pk,
-                                                              action=action, **fields), _("已办理。"))
+                                                             action=action, **fields), _("已办理。"))
     return redirect("coercion:enforcement", enforcement_id=execution.pk)
 
 
