@@ -370,8 +370,6 @@ def measure_dispose(*, actor: User, measure_id: int, reason: str, on: Any = None
     return measure
 
 
-
-
 MEASURE_SERVICES = {"approve": measure_approve, "refuse": measure_refuse, "implement": measure_implement,
                     "withdraw": measure_withdraw, "extend": measure_extend, "test": measure_test,
                     "release": measure_release, "dispose": measure_dispose}
