@@ -21,10 +21,10 @@ from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.behaviour.models import Coercion
 from jianguan.catalog.contracts import OutsideTheList
-from jianguan.coercion import dashboard, deadlines, selectors, services, workflow
-from jianguan.coercion.models import Enforcement, Measure, MeasureStep
+from jianguan.coercion import dashboard, deadlines, executions, measures, selectors, workflow
+from jianguan.coercion.models import Execution, Measure, MeasureStep
 from jianguan.coercion.seed import seed_coercion
-from jianguan.coercion.workflow import EnforcementState as E
+from jianguan.coercion.workflow import ExecutionState as E
 from jianguan.coercion.workflow import MeasureState as M
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.seeding import SeedContext
@@ -75,17 +75,17 @@ def _values(world, **changes) -> dict:
 
 
 def _request(world, **changes) -> Measure:
-    return services.measure_request(actor=world["actor"], **_values(world, **changes))
+    return measures.measure_request(actor=world["actor"], **_values(world, **changes))
 
 
 def _emergency(world, at: dt.datetime = SEPT_1, **changes) -> Measure:
-    return services.measure_act_emergency(actor=world["actor"], acted_at=at, **_values(world, **changes))
+    return measures.measure_act_emergency(actor=world["actor"], acted_at=at, **_values(world, **changes))
 
 
 def _in_force_since_sept_1(world, **changes) -> Measure:
     """A measure taken on the spot on 1 September 2026 and approved (late) by the head: in force from that day."""
     measure = _emergency(world, **changes)
-    return services.measure_approve(actor=world["head"], measure_id=measure.pk)
+    return measures.measure_approve(actor=world["head"], measure_id=measure.pk)
 
 
 def _text_of(pdf: bytes) -> str:
@@ -117,7 +117,7 @@ ENFORCEMENT_FLOW = {
 
 @pytest.mark.parametrize(("edges", "flow", "actions"), [
     (workflow.MEASURE_EDGES, MEASURE_FLOW, workflow.MEASURE_ACTIONS),
-    (workflow.ENFORCEMENT_EDGES, ENFORCEMENT_FLOW, workflow.ENFORCEMENT_ACTIONS)])
+    (workflow.EXECUTION_EDGES, ENFORCEMENT_FLOW, workflow.EXECUTION_ACTIONS)])
 def test_every_step_is_allowed_in_its_states_and_refused_in_the_others(edges, flow, actions):
     for state, expected in flow.items():
         for action in actions:
@@ -134,37 +134,37 @@ def test_out_of_order_steps_of_a_stored_measure_are_refused_with_the_open_action
     measure = _request(world)
     for state in workflow.MEASURE_STATES:
         Measure.objects.filter(pk=measure.pk).update(status=state)
-        for action in (*services.MEASURE_SERVICES, "fly"):
+        for action in (*measures.MEASURE_SERVICES, "fly"):
             if action in MEASURE_FLOW[state]:
                 continue
             with pytest.raises(InvalidTransition) as refused:
-                services.measure_transition(actor=world["head"], measure_id=measure.pk, action=action)
+                measures.measure_transition(actor=world["head"], measure_id=measure.pk, action=action)
             assert refused.value.extra["allowed"] == workflow.allowed(workflow.MEASURE_EDGES, state), (state, action)
     assert MeasureStep.objects.filter(measure=measure).count() == 1  # nothing happened
 
 
 def test_out_of_order_steps_of_a_stored_enforcement_are_refused(world):
-    enforcement = _enforcement(world, power="own")
-    for state in workflow.ENFORCEMENT_STATES:
-        Enforcement.objects.filter(pk=enforcement.pk).update(status=state)
-        for action in (*services.ENFORCEMENT_SERVICES, "fly"):
+    execution = _execution(world, power="own")
+    for state in workflow.EXECUTION_STATES:
+        Execution.objects.filter(pk=execution.pk).update(status=state)
+        for action in (*executions.EXECUTION_SERVICES, "fly"):
             if action in ENFORCEMENT_FLOW[state]:
                 continue
             with pytest.raises(InvalidTransition) as refused:
-                services.enforcement_transition(actor=world["actor"], enforcement_id=enforcement.pk, action=action)
-            assert refused.value.extra["allowed"] == workflow.allowed(workflow.ENFORCEMENT_EDGES, state)
+                executions.execution_transition(actor=world["actor"], execution_id=execution.pk, action=action)
+            assert refused.value.extra["allowed"] == workflow.allowed(workflow.EXECUTION_EDGES, state)
 
 
 def test_a_measure_approved_in_advance_then_carried_out(world):
     measure = _request(world)
     assert measure.status == M.REQUESTED and measure.due_on is None and measure.items.count() == 2
     with pytest.raises(AccessDenied):  # the officer does not approve their own measure
-        services.measure_approve(actor=world["actor"], measure_id=measure.pk)
-    services.measure_approve(actor=world["head"], measure_id=measure.pk, note="同意")
+        measures.measure_approve(actor=world["actor"], measure_id=measure.pk)
+    measures.measure_approve(actor=world["head"], measure_id=measure.pk, note="同意")
     with pytest.raises(AccessDenied):  # the head does not carry it out
-        services.measure_implement(actor=world["head"], measure_id=measure.pk)
+        measures.measure_implement(actor=world["head"], measure_id=measure.pk)
     today = timezone.localdate()
-    measure = services.measure_implement(actor=world["actor"], measure_id=measure.pk, on=today)
+    measure = measures.measure_implement(actor=world["actor"], measure_id=measure.pk, on=today)
     assert measure.status == M.IN_FORCE and measure.starts_on == today
     assert measure.due_on == today + dt.timedelta(days=30)
     assert [o["credential"] for o in measure.officers] == ["4212007000001", "4212007000002"]
@@ -175,13 +175,13 @@ def test_a_measure_approved_in_advance_then_carried_out(world):
 
 
 def test_refused_and_withdrawn_measures_end_without_a_decision(world):
-    refused = services.measure_refuse(actor=world["head"], measure_id=_request(world).pk, reason="证据不足")
+    refused = measures.measure_refuse(actor=world["head"], measure_id=_request(world).pk, reason="证据不足")
     assert refused.status == M.REFUSED and refused.decision_number == ""
-    approved = services.measure_approve(actor=world["head"], measure_id=_request(world).pk)
-    withdrawn = services.measure_withdraw(actor=world["actor"], measure_id=approved.pk, reason="当事人已自行下架")
+    approved = measures.measure_approve(actor=world["head"], measure_id=_request(world).pk)
+    withdrawn = measures.measure_withdraw(actor=world["actor"], measure_id=approved.pk, reason="当事人已自行下架")
     assert withdrawn.status == M.WITHDRAWN
     with pytest.raises(ValidationFailed) as empty:
-        services.measure_refuse(actor=world["head"], measure_id=_request(world).pk, reason=" ")
+        measures.measure_refuse(actor=world["head"], measure_id=_request(world).pk, reason=" ")
     assert empty.value.code == "required"
     assert not Coercion.objects.filter(number__in=[refused.number, withdrawn.number]).exists()
 
@@ -199,16 +199,16 @@ def test_the_31st_day_is_refused_without_an_extension(world):
     measure = _in_force_since_sept_1(world)
     assert measure.due_on == dt.date(2026, 10, 1)  # 30 days counted from the day after 1 September
     assert selectors.measure_facts(measure)["overdue"]
-    assert measure in selectors.measures(reader=world["actor"], overdue=True)
+    assert measure in selectors.measure_list(reader=world["actor"], overdue=True)
     for action, fields in (("dispose", {"reason": "没收"}), ("extend", {"days": 10, "reason": "情况复杂"})):
         with pytest.raises(ValidationFailed) as late:
-            services.measure_transition(actor=world["head"], measure_id=measure.pk, action=action,
+            measures.measure_transition(actor=world["head"], measure_id=measure.pk, action=action,
                                         on=dt.date(2026, 10, 2), **fields)
         assert late.value.code == "period_expired"
-    released = services.measure_release(actor=world["actor"], measure_id=measure.pk, reason="期限届满",
+    released = measures.measure_release(actor=world["actor"], measure_id=measure.pk, reason="期限届满",
                                         on=dt.date(2026, 10, 2))
     assert released.status == M.RELEASED and released.steps.last().data["overdue"] is True
-    on_day_30 = services.measure_dispose(actor=world["head"], measure_id=_in_force_since_sept_1(world).pk,
+    on_day_30 = measures.measure_dispose(actor=world["head"], measure_id=_in_force_since_sept_1(world).pk,
                                          reason="依处罚决定没收", on=dt.date(2026, 10, 1))
     assert on_day_30.status == M.DISPOSED
 
@@ -216,27 +216,27 @@ def test_the_31st_day_is_refused_without_an_extension(world):
 def test_one_extension_of_at_most_30_days(world):
     measure = _in_force_since_sept_1(world)
     with pytest.raises(AccessDenied):
-        services.measure_extend(actor=world["actor"], measure_id=measure.pk, days=30, reason="情况复杂",
+        measures.measure_extend(actor=world["actor"], measure_id=measure.pk, days=30, reason="情况复杂",
                                 on=dt.date(2026, 9, 30))
     with pytest.raises(ValidationFailed) as too_long:
-        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=31, reason="情况复杂",
+        measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=31, reason="情况复杂",
                                 on=dt.date(2026, 9, 30))
     assert too_long.value.code == "days_out_of_range"
     with pytest.raises(ValidationFailed) as no_reason:
-        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=30, reason="",
+        measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=30, reason="",
                                 on=dt.date(2026, 9, 30))
     assert no_reason.value.code == "required"
-    extended = services.measure_extend(actor=world["head"], measure_id=measure.pk, days=30,
+    extended = measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=30,
                                        reason="涉案物品数量大，需逐一核查来源", on=dt.date(2026, 9, 30))
     assert extended.due_on == dt.date(2026, 10, 31) and extended.extension_days == 30
     with pytest.raises(ValidationFailed) as twice:
-        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=1, reason="再延长",
+        measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=1, reason="再延长",
                                 on=dt.date(2026, 10, 5))
     assert twice.value.code == "extension_once"
     with pytest.raises(ValidationFailed) as day_61:
-        services.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收", on=dt.date(2026, 11, 1))
+        measures.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收", on=dt.date(2026, 11, 1))
     assert day_61.value.code == "period_expired"
-    assert services.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收",
+    assert measures.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收",
                                     on=dt.date(2026, 10, 31)).status == M.DISPOSED
 
 
@@ -245,11 +245,11 @@ def test_a_freeze_has_the_same_30_plus_30_days(world):
         {"name": "基本存款账户", "spec": "工商银行 尾号0427", "quantity": "58000", "unit": "元"}])
     assert measure.due_on == dt.date(2026, 10, 1)
     with pytest.raises(ValidationFailed) as too_long:
-        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=31, reason="情况复杂",
+        measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=31, reason="情况复杂",
                                 on=dt.date(2026, 9, 20))
     assert too_long.value.code == "days_out_of_range"
     with pytest.raises(ValidationFailed) as no_testing:  # testing time is excluded for goods held, not for sums
-        services.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-10",
+        measures.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-10",
                               ends_on="2026-09-19", agency="检测所", notified_on="2026-09-10")
     assert no_testing.value.code == "testing_not_for_kind"
 
@@ -257,18 +257,18 @@ def test_a_freeze_has_the_same_30_plus_30_days(world):
 def test_announced_testing_time_is_not_counted(world):
     measure = _in_force_since_sept_1(world)
     with pytest.raises(ValidationFailed) as untold:
-        services.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-10",
+        measures.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-10",
                               ends_on="2026-09-19", agency="湖北省食品质量安全监督检验研究院", notified_on="2026-09-12")
     assert untold.value.code == "testing_not_notified"
-    tested = services.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-10",
+    tested = measures.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-10",
                                    ends_on="2026-09-19", agency="湖北省食品质量安全监督检验研究院",
                                    notified_on="2026-09-09")
     assert tested.excluded_days == 10 and tested.due_on == dt.date(2026, 10, 11)
     with pytest.raises(ValidationFailed) as overlap:
-        services.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-15",
+        measures.measure_test(actor=world["actor"], measure_id=measure.pk, starts_on="2026-09-15",
                               ends_on="2026-09-25", agency="另一检测机构", notified_on="2026-09-14")
     assert overlap.value.code == "testing_overlap"
-    assert services.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收",
+    assert measures.measure_dispose(actor=world["head"], measure_id=measure.pk, reason="没收",
                                     on=dt.date(2026, 10, 11)).status == M.DISPOSED
 
 
@@ -279,19 +279,19 @@ def test_an_emergency_measure_waits_for_the_head_and_is_overdue_after_24_hours(w
     late = _emergency(world, at=timezone.now() - dt.timedelta(hours=25))
     assert fresh.status == late.status == M.EMERGENCY and fresh.decision_number  # handed over on the spot
     assert not selectors.measure_facts(fresh)["overdue"] and selectors.measure_facts(late)["overdue"]
-    assert list(selectors.measures(reader=world["actor"], overdue=True)) == [late]
+    assert list(selectors.measure_list(reader=world["actor"], overdue=True)) == [late]
     assert selectors.dashboard_counts(reader=world["actor"])["overdue"] == 1
     with pytest.raises(InvalidTransition):  # neither extended nor disposed of before the head approves
-        services.measure_transition(actor=world["head"], measure_id=late.pk, action="extend", days=5, reason="x")
-    assert services.measure_approve(actor=world["head"], measure_id=fresh.pk).steps.last().data == {"late": False}
-    approved = services.measure_approve(actor=world["head"], measure_id=late.pk)
+        measures.measure_transition(actor=world["head"], measure_id=late.pk, action="extend", days=5, reason="x")
+    assert measures.measure_approve(actor=world["head"], measure_id=fresh.pk).steps.last().data == {"late": False}
+    approved = measures.measure_approve(actor=world["head"], measure_id=late.pk)
     assert approved.status == M.IN_FORCE and approved.steps.last().data == {"late": True}
     assert not selectors.measure_facts(approved)["overdue"]
 
 
 def test_an_emergency_measure_the_head_does_not_approve_is_released(world):
     measure = _emergency(world, at=timezone.now() - dt.timedelta(hours=30))
-    released = services.measure_release(actor=world["head"], measure_id=measure.pk, reason="负责人不予批准")
+    released = measures.measure_release(actor=world["head"], measure_id=measure.pk, reason="负责人不予批准")
     assert released.status == M.RELEASED and released.ended_on == timezone.localdate()
     assert [s.action for s in released.steps.all()] == ["act_emergency", "release"]
     assert released.steps.last().document_title == "解除行政强制措施决定书"
@@ -360,9 +360,9 @@ def test_the_decision_lists_the_items_and_the_release_is_documented(world):
     for entry in ("过期饼干", "200g/袋", "46", "散装白酒"):
         assert entry in text, entry
     assert measure.party_name[:6] in text
-    measure = services.measure_approve(actor=world["head"], measure_id=measure.pk)
-    measure = services.measure_extend(actor=world["head"], measure_id=measure.pk, days=15, reason="需进一步调查")
-    measure = services.measure_release(actor=world["actor"], measure_id=measure.pk, reason="经检验合格")
+    measure = measures.measure_approve(actor=world["head"], measure_id=measure.pk)
+    measure = measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=15, reason="需进一步调查")
+    measure = measures.measure_release(actor=world["actor"], measure_id=measure.pk, reason="经检验合格")
     titles = [(s.action, s.document_title) for s in measure.steps.all() if s.document_id]
     assert titles == [("act_emergency", "查封（扣押）决定书"), ("extend", "延长行政强制措施期限决定书"),
                       ("release", "解除行政强制措施决定书")]
@@ -382,7 +382,7 @@ def test_a_measure_linked_to_its_case_writes_into_the_case_history(world):
     case = _case(world)
     measure = _request(world, case_number=case.number)
     assert (measure.case_number, measure.case_id) == (case.number, case.id)
-    services.measure_approve(actor=world["head"], measure_id=measure.pk)
+    measures.measure_approve(actor=world["head"], measure_id=measure.pk)
     verbs = list(CaseEvent.objects.filter(case_id=case.id).order_by("seq").values_list("verb", flat=True))
     assert verbs[-2:] == ["coercion.measure_request", "coercion.measure_approve"]
 
@@ -390,39 +390,39 @@ def test_a_measure_linked_to_its_case_writes_into_the_case_history(world):
 def test_a_measure_may_precede_its_case(world):
     measure = _emergency(world, at=timezone.now() - dt.timedelta(hours=1))
     with pytest.raises(ValidationFailed) as unknown:
-        services.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number="不存在的案件")
+        measures.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number="不存在的案件")
     assert unknown.value.code == "case_unknown"
     other = _case(world, entity=MarketEntity.objects.exclude(pk=world["entity"].pk).filter(
         region__code__startswith="4212").first(), ref="JC-CASE-2")
     with pytest.raises(ValidationFailed) as mismatch:
-        services.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number=other.number)
+        measures.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number=other.number)
     assert mismatch.value.code == "case_party_mismatch"  # a case of another entity
     case = _case(world)
-    linked = services.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number=case.number)
+    linked = measures.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number=case.number)
     assert linked.case_id == case.id
     event = CaseEvent.objects.get(case_id=case.id, verb="coercion.measure_act_emergency")
     assert event.document_id == measure.decision_document_id and event.document_sha256
     with pytest.raises(InvalidTransition) as twice:
-        services.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number=case.number)
+        measures.measure_link_case(actor=world["actor"], measure_id=measure.pk, case_number=case.number)
     assert twice.value.code == "case_already_linked"
 
 
 def test_an_enforcement_linked_to_its_case(world):
     case = _case(world)
-    enforcement = _enforcement(world, case_number=case.number)
-    services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-05-10",
+    execution = _execution(world, case_number=case.number)
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
                                 deadline="2026-05-20", manner="银行缴款")
     event = CaseEvent.objects.get(case_id=case.id, verb="coercion.enforcement_demand")
-    assert event.document_id == Enforcement.objects.get(pk=enforcement.pk).steps.get(action="demand").document_id
+    assert event.document_id == Execution.objects.get(pk=execution.pk).steps.get(action="demand").document_id
 
 
 # 行政强制执行 ---------------------------------------------------------------------------------------------------
 
-def _enforcement(world, **changes) -> Enforcement:
+def _execution(world, **changes) -> Execution:
     values = {"inspection_number": world["inspection"].number, "catalog_code": COERCION, "power": "own",
               "mode": "late_fee", "decision_reference": "咸市监处罚〔2026〕3号", "decision_served_on": "2026-02-20",
               "obligation": "缴纳罚款人民币五千元", "principal": "5000", "payment_due": "2026-03-07", **changes}
-    return services.enforcement_create(actor=world["actor"], **values)
+    return executions.execution_create(actor=world["actor"], **values)
 
 
 def test_late_fees_never_exceed_the_principal():
@@ -434,76 +434,76 @@ def test_late_fees_never_exceed_the_principal():
 
 
 def test_a_demand_with_late_fees_above_the_principal_is_refused(world):
-    enforcement = _enforcement(world)
+    execution = _execution(world)
     with pytest.raises(ValidationFailed) as refused:
-        services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-05-10",
+        executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
                                     deadline="2026-05-20", manner="银行缴款", late_fee="5000.01")
     assert refused.value.code == "late_fee_above_principal"
-    demanded = services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk,
+    demanded = executions.execution_demand(actor=world["actor"], execution_id=execution.pk,
                                            served_on="2026-05-10", deadline="2026-05-20", manner="银行缴款")
     assert demanded.demand_late_fee == Decimal("5000.00")  # 64 days × 150 yuan, capped
-    assert selectors.enforcement_facts(demanded)["late_fee"] == Decimal("5000.00")
+    assert selectors.execution_facts(demanded)["late_fee"] == Decimal("5000.00")
     assert documents.get(demanded.steps.get(action="demand").document_id).kind == "demand_notice"
 
 
 def test_own_enforcement_demand_hearing_decision_execution(world):
-    enforcement = _enforcement(world)
-    services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-05-10",
+    execution = _execution(world)
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
                                 deadline="2026-05-20", manner="至指定银行缴纳罚款及加处罚款")
-    services.enforcement_hear(actor=world["actor"], enforcement_id=enforcement.pk, statement="经营困难，请求分期",
+    executions.execution_hear(actor=world["actor"], execution_id=execution.pk, statement="经营困难，请求分期",
                               on="2026-05-12")
     with pytest.raises(ValidationFailed) as early:
-        services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk, reason="逾期不履行",
+        executions.execution_decide(actor=world["head"], execution_id=execution.pk, reason="逾期不履行",
                                     on="2026-05-20")
     assert early.value.code == "demand_not_lapsed"
     with pytest.raises(AccessDenied):
-        services.enforcement_decide(actor=world["actor"], enforcement_id=enforcement.pk, reason="逾期不履行",
+        executions.execution_decide(actor=world["actor"], execution_id=execution.pk, reason="逾期不履行",
                                     on="2026-05-21")
-    decided = services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk,
+    decided = executions.execution_decide(actor=world["head"], execution_id=execution.pk,
                                           reason="催告期满仍不履行，陈述理由不成立", on="2026-05-21")
     assert decided.status == E.DECIDED and decided.decision_number
     record = Coercion.objects.get(number=decided.number)
     assert record.kind == "enforcement" and record.decision_number == decided.decision_number
-    done = services.enforcement_execute(actor=world["actor"], enforcement_id=enforcement.pk,
+    done = executions.execution_execute(actor=world["actor"], execution_id=execution.pk,
                                         result="已划拨罚款及加处罚款", collected="10000", on="2026-05-28")
     assert done.status == E.EXECUTED
     assert [s.action for s in done.steps.all()] == ["create", "demand", "hear", "decide", "execute"]
 
 
 def test_enforcing_late_fees_needs_30_days_of_them_before_the_demand(world):
-    enforcement = _enforcement(world)
-    services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-03-27",
+    execution = _execution(world)
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-03-27",
                                 deadline="2026-04-03", manner="银行缴款")
-    services.enforcement_hear(actor=world["actor"], enforcement_id=enforcement.pk, waived=True, on="2026-03-30")
+    executions.execution_hear(actor=world["actor"], execution_id=execution.pk, waived=True, on="2026-03-30")
     with pytest.raises(ValidationFailed) as refused:
-        services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk, reason="逾期",
+        executions.execution_decide(actor=world["head"], execution_id=execution.pk, reason="逾期",
                                     on="2026-04-10")
     assert refused.value.code == "late_fees_under_30_days"
 
 
 def test_an_upheld_objection_stops_the_enforcement(world):
-    enforcement = _enforcement(world)
-    services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-05-10",
+    execution = _execution(world)
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
                                 deadline="2026-05-20", manner="银行缴款")
-    services.enforcement_hear(actor=world["actor"], enforcement_id=enforcement.pk, statement="已于3月缴纳，有凭证",
+    executions.execution_hear(actor=world["actor"], execution_id=execution.pk, statement="已于3月缴纳，有凭证",
                               upheld=True, on="2026-05-12")
     with pytest.raises(InvalidTransition) as refused:
-        services.enforcement_decide(actor=world["head"], enforcement_id=enforcement.pk, reason="x", on="2026-06-01")
+        executions.execution_decide(actor=world["head"], execution_id=execution.pk, reason="x", on="2026-06-01")
     assert refused.value.code == "objection_upheld"
-    ended = services.enforcement_terminate(actor=world["head"], enforcement_id=enforcement.pk,
+    ended = executions.execution_terminate(actor=world["head"], execution_id=execution.pk,
                                            reason="当事人已履行，陈述成立")
     assert ended.status == E.TERMINATED
 
 
 def test_an_immediate_decision_while_assets_are_being_moved(world):
-    enforcement = _enforcement(world)
-    services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-05-10",
+    execution = _execution(world)
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
                                 deadline="2026-05-20", manner="银行缴款")
     with pytest.raises(ValidationFailed) as after:
-        services.enforcement_decide_immediately(actor=world["head"], enforcement_id=enforcement.pk,
+        executions.execution_decide_immediately(actor=world["head"], execution_id=execution.pk,
                                                 reason="转移设备", on="2026-05-21")
     assert after.value.code == "not_in_demand_period"
-    decided = services.enforcement_decide_immediately(actor=world["head"], enforcement_id=enforcement.pk,
+    decided = executions.execution_decide_immediately(actor=world["head"], execution_id=execution.pk,
                                                       reason="当事人正在搬离生产设备", on="2026-05-13")
     assert decided.status == E.DECIDED and decided.immediate
 
@@ -511,57 +511,57 @@ def test_an_immediate_decision_while_assets_are_being_moved(world):
 def test_the_court_application_waits_10_working_days_over_national_day_2026(world):
     served = dt.date(2026, 9, 28)  # Monday; 1–7 October are holidays, Saturday 10 October is a working day
     assert deadlines.court_earliest(served) == dt.date(2026, 10, 17)  # the 10th working day is 16 October
-    enforcement = _enforcement(world, power="court", mode="other")
-    assert enforcement.remedy_ends == dt.date(2026, 8, 20)  # six months after the decision was served
-    services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on=served,
+    execution = _execution(world, power="court", mode="other")
+    assert execution.remedy_ends == dt.date(2026, 8, 20)  # six months after the decision was served
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on=served,
                                 deadline="2026-10-09", manner="银行缴款")
     for too_early in ("2026-10-12", "2026-10-16"):  # 10 weekdays / 10 working days counted to the day
         with pytest.raises(ValidationFailed) as refused:
-            services.enforcement_apply_court(actor=world["head"], enforcement_id=enforcement.pk,
+            executions.execution_apply_court(actor=world["head"], execution_id=execution.pk,
                                              court="咸安区人民法院", on=too_early)
         assert refused.value.code == "court_too_early"
     with pytest.raises(InvalidTransition) as own:
-        services.enforcement_decide_immediately(actor=world["head"], enforcement_id=enforcement.pk,
+        executions.execution_decide_immediately(actor=world["head"], execution_id=execution.pk,
                                                 reason="转移", on="2026-10-09")
     assert own.value.code == "needs_court"
-    applied = services.enforcement_apply_court(actor=world["head"], enforcement_id=enforcement.pk,
+    applied = executions.execution_apply_court(actor=world["head"], execution_id=execution.pk,
                                                court="咸安区人民法院", on="2026-10-19")
     assert applied.status == E.APPLIED
     # Issue 14: the record carries the exchange dictionary's value (申请法院 is no mode of 第十二条).
     assert Coercion.objects.get(number=applied.number).enforcement_type == "其他强制执行方式"
-    ruled = services.enforcement_court_enforce(actor=world["actor"], enforcement_id=enforcement.pk,
+    ruled = executions.execution_court_enforce(actor=world["actor"], execution_id=execution.pk,
                                                result="法院裁定准予执行，已执行到位", collected="5000", on="2026-11-20")
     assert ruled.status == E.EXECUTED
 
 
 def test_the_court_application_lies_within_3_months_after_the_remedy_period(world):
-    late = _enforcement(world, power="court", mode="other")  # remedies end 20 August: apply by 20 November
-    services.enforcement_demand(actor=world["actor"], enforcement_id=late.pk, served_on="2026-09-28",
+    late = _execution(world, power="court", mode="other")  # remedies end 20 August: apply by 20 November
+    executions.execution_demand(actor=world["actor"], execution_id=late.pk, served_on="2026-09-28",
                                 deadline="2026-10-09", manner="银行缴款")
     with pytest.raises(ValidationFailed) as passed:
-        services.enforcement_apply_court(actor=world["head"], enforcement_id=late.pk, court="法院", on="2026-11-21")
+        executions.execution_apply_court(actor=world["head"], execution_id=late.pk, court="法院", on="2026-11-21")
     assert passed.value.code == "court_window_passed"
     late.refresh_from_db()
-    assert selectors.enforcement_facts(late, today=dt.date(2026, 11, 21))["court_overdue"]
-    assert not selectors.enforcement_facts(late, today=dt.date(2026, 11, 20))["court_overdue"]
-    running = _enforcement(world, power="court", mode="other", decision_served_on="2026-06-01",
-                           payment_due="2026-06-16")
-    services.enforcement_demand(actor=world["actor"], enforcement_id=running.pk, served_on="2026-09-28",
+    assert selectors.execution_facts(late, today=dt.date(2026, 11, 21))["court_overdue"]
+    assert not selectors.execution_facts(late, today=dt.date(2026, 11, 20))["court_overdue"]
+    running = _execution(world, power="court", mode="other", decision_served_on="2026-06-01",
+                         payment_due="2026-06-16")
+    executions.execution_demand(actor=world["actor"], execution_id=running.pk, served_on="2026-09-28",
                                 deadline="2026-10-09", manner="银行缴款")
     with pytest.raises(ValidationFailed) as early:  # remedies run to 1 December
-        services.enforcement_apply_court(actor=world["head"], enforcement_id=running.pk, court="法院",
+        executions.execution_apply_court(actor=world["head"], execution_id=running.pk, court="法院",
                                          on="2026-11-20")
     assert early.value.code == "remedy_period_running"
 
 
 def test_the_other_ends_of_an_enforcement(world):
-    refused = _enforcement(world, power="court", mode="other")
-    services.enforcement_demand(actor=world["actor"], enforcement_id=refused.pk, served_on="2026-09-28",
+    refused = _execution(world, power="court", mode="other")
+    executions.execution_demand(actor=world["actor"], execution_id=refused.pk, served_on="2026-09-28",
                                 deadline="2026-10-09", manner="银行缴款")
-    services.enforcement_apply_court(actor=world["head"], enforcement_id=refused.pk, court="法院", on="2026-10-20")
-    assert services.enforcement_court_refuse(actor=world["actor"], enforcement_id=refused.pk,
+    executions.execution_apply_court(actor=world["head"], execution_id=refused.pk, court="法院", on="2026-10-20")
+    assert executions.execution_court_refuse(actor=world["actor"], execution_id=refused.pk,
                                              reason="法院裁定不予执行").status == E.TERMINATED
-    paid = services.enforcement_comply(actor=world["actor"], enforcement_id=_enforcement(world).pk,
+    paid = executions.execution_comply(actor=world["actor"], execution_id=_execution(world).pk,
                                        result="当事人已缴纳", collected="5000")
     assert paid.status == E.COMPLIED and paid.collected == Decimal("5000.00")
 
@@ -571,10 +571,10 @@ def test_the_other_ends_of_an_enforcement(world):
 def test_other_departments_and_outsiders_see_nothing(world, persona, outsider):
     measure = _request(world)
     for reader in (outsider, persona("xa_scjg_officer")):
-        assert not selectors.measures(reader=reader).exists()
+        assert not selectors.measure_list(reader=reader).exists()
         with pytest.raises(NotFound):
-            services.measure_approve(actor=reader, measure_id=measure.pk)
-    assert list(selectors.measures(reader=world["head"])) == [measure]
+            measures.measure_approve(actor=reader, measure_id=measure.pk)
+    assert list(selectors.measure_list(reader=world["head"])) == [measure]
 
 
 def test_api_create_step_and_out_of_order(world, api):
@@ -616,12 +616,12 @@ def test_lists_cost_the_same_queries_for_one_record_or_many(world, api, signed_i
         return found
 
     _request(world)
-    _enforcement(world)
+    _execution(world)
     counts()  # the first call also reads the caller's token and session
     one = counts()
     for _ in range(3):
         _request(world)
-        _enforcement(world)
+        _execution(world)
     assert counts() == one
 
 
@@ -643,31 +643,31 @@ def test_api_enforcement(world, api):
 
 def test_outsiders_get_404_and_anonymous_callers_401(world, api, outsider, signed_in, client):
     measure = _emergency(world, at=timezone.now() - dt.timedelta(hours=1))
-    enforcement = _enforcement(world)
+    execution = _execution(world)
     document = measure.decision_document_id
     stranger = api(outsider)
-    for path in (f"/api/v1/coercion/measures/{measure.pk}", f"/api/v1/coercion/enforcements/{enforcement.pk}"):
+    for path in (f"/api/v1/coercion/measures/{measure.pk}", f"/api/v1/coercion/enforcements/{execution.pk}"):
         response = stranger.get(path)
         assert response.status_code == 404 and response.json()["code"] == "not_found", path
         assert client.get(path).status_code == 401, path
     for path, body in ((f"/api/v1/coercion/measures/{measure.pk}/transitions", {"action": "approve"}),
                        (f"/api/v1/coercion/measures/{measure.pk}/case", {"case_number": "x"}),
-                       (f"/api/v1/coercion/enforcements/{enforcement.pk}/transitions", {"action": "comply"}),
-                       (f"/api/v1/coercion/enforcements/{enforcement.pk}/case", {"case_number": "x"})):
+                       (f"/api/v1/coercion/enforcements/{execution.pk}/transitions", {"action": "comply"}),
+                       (f"/api/v1/coercion/enforcements/{execution.pk}/case", {"case_number": "x"})):
         assert stranger.post(path, json.dumps(body), content_type="application/json").status_code == 404, path
     assert stranger.get("/api/v1/coercion/measures").json()["count"] == 0
     assert stranger.get("/api/v1/coercion/enforcements").json()["count"] == 0
     for path in ("/api/v1/coercion/measures", "/api/v1/coercion/enforcements"):
         assert client.get(path).status_code == 401
         assert client.post(path, "{}", content_type="application/json").status_code == 401
-    pages = [f"/coercion/measures/{measure.pk}/", f"/coercion/enforcements/{enforcement.pk}/",
+    pages = [f"/coercion/measures/{measure.pk}/", f"/coercion/enforcements/{execution.pk}/",
              f"/coercion/measures/{measure.pk}/documents/{document}.pdf"]
     for page in pages:
         assert client.get(page).status_code == 302
     browser = signed_in(outsider)
     for page in pages:
         assert browser.get(page).status_code == 404, page
-    for page in (f"/coercion/measures/{measure.pk}/act/", f"/coercion/enforcements/{enforcement.pk}/act/"):
+    for page in (f"/coercion/measures/{measure.pk}/act/", f"/coercion/enforcements/{execution.pk}/act/"):
         assert browser.post(page, {"action": "release", "reason": "x"}).status_code == 404, page
     assert Measure.objects.get(pk=measure.pk).status == M.EMERGENCY
     assert measure.number not in browser.get("/coercion/").content.decode()
@@ -713,7 +713,7 @@ def test_the_demo_seed_makes_measures_through_the_services(world, city):
     statuses = sorted(Measure.objects.values_list("status", flat=True))
     assert statuses == sorted([M.IN_FORCE, M.EMERGENCY, M.RELEASED])
     assert Measure.objects.filter(selectors.overdue_q()).count() == 1
-    assert Enforcement.objects.get().status == E.DEMANDED
+    assert Execution.objects.get().status == E.DEMANDED
 
 
 # Who approves: the head of the acting body, never the proposer (issue "who may act") --------------------------
@@ -733,23 +733,23 @@ def test_only_the_head_of_the_acting_body_approves_an_emergency_measure(world, p
               _head_of(DepartmentKind.STHJ, "421200", "sthj_head"), _head_of(DepartmentKind.SCJG, "421202", "xa_head")]
     for who in others:  # those who read the measure are refused (403); the others do not see it (404)
         with pytest.raises((AccessDenied, NotFound)) as refused:
-            services.measure_approve(actor=who, measure_id=measure.pk)
+            measures.measure_approve(actor=who, measure_id=measure.pk)
         reads = Measure.objects.visible_to(who).filter(pk=measure.pk).exists()
         assert refused.value.code == ("not_allowed_for_role" if reads else "not_found"), who.username
     assert Measure.objects.visible_to(persona("leader")).filter(pk=measure.pk).exists()
     assert Measure.objects.get(pk=measure.pk).status == M.EMERGENCY and not measure.steps.filter(
         action="approve").exists()
-    assert services.measure_approve(actor=world["head"], measure_id=measure.pk).status == M.IN_FORCE
+    assert measures.measure_approve(actor=world["head"], measure_id=measure.pk).status == M.IN_FORCE
 
 
 def test_only_the_head_of_the_acting_body_terminates_a_compulsory_enforcement(world, persona):
-    """《行政强制法》第三十九条、第十八条: ending an enforcement is the acting body's decision, taken by its head."""
-    enforcement = _enforcement(world)
+    """《行政强制法》第三十九条、第十八条: ending an execution is the acting body's decision, taken by its head."""
+    execution = _execution(world)
     for who in (persona("leader"), _head_of(DepartmentKind.STHJ, "421200", "sthj_head")):
         with pytest.raises((AccessDenied, NotFound)):
-            services.enforcement_terminate(actor=who, enforcement_id=enforcement.pk, reason="当事人已履行")
-    assert Enforcement.objects.get(pk=enforcement.pk).status == E.CREATED
-    assert services.enforcement_terminate(actor=world["head"], enforcement_id=enforcement.pk,
+            executions.execution_terminate(actor=who, execution_id=execution.pk, reason="当事人已履行")
+    assert Execution.objects.get(pk=execution.pk).status == E.CREATED
+    assert executions.execution_terminate(actor=world["head"], execution_id=execution.pk,
                                           reason="当事人已履行").status == E.TERMINATED
 
 
@@ -759,12 +759,12 @@ def test_the_proposer_never_approves_their_own_measure(world):
     accounts.credential_add(actor=SYSTEM, user=both, number="421200799999", issued_by="咸宁市人民政府",
                             valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2029, 12, 31), domains=["市场监管"],
                             qualifications=["食品"])
-    measure = services.measure_request(actor=User.objects.get(pk=both.pk), **_values(world))
+    measure = measures.measure_request(actor=User.objects.get(pk=both.pk), **_values(world))
     assert measure.requested_by == both  # the 提出人, on the record
-    for attempt in (lambda: services.measure_approve(actor=both, measure_id=measure.pk),
-                    lambda: services.measure_refuse(actor=both, measure_id=measure.pk, reason="自行审批")):
+    for attempt in (lambda: measures.measure_approve(actor=both, measure_id=measure.pk),
+                    lambda: measures.measure_refuse(actor=both, measure_id=measure.pk, reason="自行审批")):
         with pytest.raises(AccessDenied) as refused:
             attempt()
         assert refused.value.code == "same_person" and refused.value.message == "提出人与批准人不得为同一人"
     assert Measure.objects.get(pk=measure.pk).status == M.REQUESTED
-    assert services.measure_approve(actor=world["head"], measure_id=measure.pk).approved_by == world["head"]
+    assert measures.measure_approve(actor=world["head"], measure_id=measure.pk).approved_by == world["head"]

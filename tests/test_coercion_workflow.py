@@ -11,14 +11,14 @@ from decimal import Decimal
 import pytest
 
 from jianguan.audit.models import AuditEvent
-from jianguan.coercion import services, workflow
-from jianguan.coercion.models import EnforcementStep, MeasureStep
-from jianguan.coercion.workflow import EnforcementState as E
+from jianguan.coercion import executions, measures, workflow
+from jianguan.coercion.models import ExecutionStep, MeasureStep
+from jianguan.coercion.workflow import ExecutionState as E
 from jianguan.coercion.workflow import MeasureState as M
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role
 
-from .test_coercion import _enforcement, _in_force_since_sept_1, city, world  # noqa: F401
+from .test_coercion import _execution, _in_force_since_sept_1, city, world  # noqa: F401
 from .workflow_walk import Person, assert_every_edge_taken, assert_refused_out_of_order
 
 pytestmark = pytest.mark.django_db  # the clocks of the guards read the working-day calendar
@@ -29,7 +29,7 @@ HEAD = Person(2, DEPARTMENT, frozenset({Role.HEAD}))
 PROPOSER = 9
 ACTORS = {workflow.OFFICER: OFFICER, workflow.HEAD: HEAD, workflow.EITHER: OFFICER}
 TABLES = {"measures": (workflow.MEASURES, [workflow.NEW, *workflow.MEASURE_STATES]),
-          "enforcements": (workflow.ENFORCEMENTS, [workflow.NEW, *workflow.ENFORCEMENT_STATES])}
+          "enforcements": (workflow.EXECUTIONS, [workflow.NEW, *workflow.EXECUTION_STATES])}
 
 # A day of each step on which its guards hold, for the record below.
 DAYS = {"extend": dt.date(2026, 9, 15), "test": dt.date(2026, 9, 15), "dispose": dt.date(2026, 9, 30),
@@ -95,7 +95,7 @@ GUARDED = [(edge, guard) for table, _ in TABLES.values() for edge in table.edges
 
 @pytest.mark.parametrize(("edge", "guard"), GUARDED, ids=[f"{e.source}-{e.action}-{g}" for e, g in GUARDED])
 def test_every_guard_refuses_with_its_code(edge, guard):
-    table = workflow.table(workflow.MEASURE_EDGES if edge in workflow.MEASURE_EDGES else workflow.ENFORCEMENT_EDGES)
+    table = workflow.table(workflow.MEASURE_EDGES if edge in workflow.MEASURE_EDGES else workflow.EXECUTION_EDGES)
     changes, code = FAILING[guard]
     facts = facts_for(edge, **changes)
     if guard == "late_fees_30_days":
@@ -127,22 +127,22 @@ def test_the_wrong_person_is_refused(name):
 
 def test_a_refused_guard_writes_nothing(world):  # noqa: F811
     measure = _in_force_since_sept_1(world)
-    services.measure_extend(actor=world["head"], measure_id=measure.pk, days=10, reason="案情复杂",
+    measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=10, reason="案情复杂",
                             on=dt.date(2026, 9, 20))
-    enforcement = _enforcement(world, power="court")
-    counts = (MeasureStep.objects.count(), EnforcementStep.objects.count(), AuditEvent.objects.count())
+    execution = _execution(world, power="court")
+    counts = (MeasureStep.objects.count(), ExecutionStep.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ValidationFailed) as twice:
-        services.measure_extend(actor=world["head"], measure_id=measure.pk, days=5, reason="再延长",
+        measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=5, reason="再延长",
                                 on=dt.date(2026, 9, 25))
     assert twice.value.code == "extension_once"
-    services.enforcement_demand(actor=world["actor"], enforcement_id=enforcement.pk, served_on="2026-05-10",
+    executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
                                 deadline="2026-05-20", manner="银行缴款")
     counts = (counts[0], counts[1] + 1, AuditEvent.objects.count())
     with pytest.raises(InvalidTransition) as own:
-        services.enforcement_decide_immediately(actor=world["head"], enforcement_id=enforcement.pk,
+        executions.execution_decide_immediately(actor=world["head"], execution_id=execution.pk,
                                                 reason="正在转移财产", on="2026-05-12")
     assert own.value.code == "needs_court"
-    assert (MeasureStep.objects.count(), EnforcementStep.objects.count(), AuditEvent.objects.count()) == counts
+    assert (MeasureStep.objects.count(), ExecutionStep.objects.count(), AuditEvent.objects.count()) == counts
     measure.refresh_from_db()
-    enforcement.refresh_from_db()
-    assert (measure.status, measure.extension_days, enforcement.status) == (M.IN_FORCE, 10, E.DEMANDED)
+    execution.refresh_from_db()
+    assert (measure.status, measure.extension_days, execution.status) == (M.IN_FORCE, 10, E.DEMANDED)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from jianguan.audit.models import AuditEvent
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Coercion, Inspection, Penalty
-from jianguan.coercion import services as coercion
+from jianguan.coercion import measures
 from jianguan.enforcement import services as enforcement
 from jianguan.enforcement.models import BEHAVIOUR_CASE_SOURCE, BEHAVIOUR_INSPECTION_FORM, ClueSource
 from jianguan.exchange import collect, standards
@@ -67,13 +67,13 @@ def test_every_record_the_services_write_passes_its_standard(world, food_task, p
     checked = completed(field, opened(field))
     inspections.inspection_submit(actor=w.officer, inspection_id=checked.pk)
     # 行政强制: a seizure on the spot, approved, then released (the record's next version).
-    measure = coercion.measure_act_emergency(
+    measure = measures.measure_act_emergency(
         actor=w.officer, acted_at=SEPT_1, kind="seal_goods", inspection_number=case.inspection_number,
         catalog_code=COERCION, facts="经营超过保质期的食品", basis="《中华人民共和国食品安全法》第一百一十条第四项",
         items=[{"name": "过期饼干", "spec": "200g/袋", "quantity": "46", "unit": "袋", "condition": "完好"}],
         officers=["scjg_officer", "case_officer_b"], days=30, place="涉案财物保管室")
-    coercion.measure_approve(actor=w.head, measure_id=measure.pk)
-    coercion.measure_release(actor=w.head, measure_id=measure.pk, reason="检验合格", on="2026-09-10")
+    measures.measure_approve(actor=w.head, measure_id=measure.pk)
+    measures.measure_release(actor=w.head, measure_id=measure.pk, reason="检验合格", on="2026-09-10")
     # 双随机 results.
     draw = _drawn(food_task, persona)
     check = CheckResult.objects.filter(draw=draw).first()

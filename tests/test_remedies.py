@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from jianguan.accounts.models import Department, DepartmentKind
-from jianguan.coercion import services as coercion
+from jianguan.coercion import measures
 from jianguan.documents import contracts as documents
 from jianguan.documents.remedies import review_body
 from jianguan.enforcement.selectors import documents_of
@@ -41,12 +41,12 @@ def test_enforcement_and_coercion_decisions_print_the_same_paragraph(world, pers
     penalty = next(d for d in documents_of(case) if d["kind"] == "penalty_decision")
     _officer(world.city, "rm_a", 901)
     _officer(world.city, "rm_b", 902)
-    measure = coercion.measure_act_emergency(
+    measure = measures.measure_act_emergency(
         actor=world.city.users.get(username="rm_a"), acted_at=case.created_at,
         kind="seize", inspection_number=inspect(world.entity, number="JC-2025-0901").number, catalog_code=COERCION,
         facts="经营超过保质期的食品", basis="《中华人民共和国食品安全法》第一百一十条第四项", items=GOODS,
         officers=["rm_a", "rm_b"], days=30, place="涉案财物保管室")
-    measure = coercion.measure_approve(actor=persona("scjg_head"), measure_id=measure.pk)
+    measure = measures.measure_approve(actor=persona("scjg_head"), measure_id=measure.pk)
     seizure = documents.get(measure.decision_document_id)
     assert seizure.kind == "seizure_decision"
     printed = _paragraph(documents.pdf(penalty["id"]))

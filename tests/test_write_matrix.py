@@ -25,7 +25,7 @@ from django.urls import get_resolver
 
 from jianguan.accounts.api_auth import RoleGate
 from jianguan.accounts.models import User
-from jianguan.coercion import services as coercion
+from jianguan.coercion import executions, measures
 from jianguan.complaints.services import complaint_receive
 from jianguan.core.actors import SystemActor
 from jianguan.core.roles import Role
@@ -92,14 +92,14 @@ WRITES: dict[tuple[str, str], Write] = {
         "decision_reference": "咸市监处罚〔2026〕9号", "decision_served_on": "2026-02-20",
         "obligation": "缴纳罚款", "principal": "5000", "payment_due": "2026-03-07"}),
     ("POST", "/api/v1/coercion/enforcements/{enforcement_id}/transitions"): Write("enforcement",
-                                                                                   {"action": "terminate",
+                                                                                  {"action": "terminate",
                                                                                     "reason": "已履行"}),
     ("POST", "/api/v1/coercion/enforcements/{enforcement_id}/case"): Write("enforcement", {"case_number": "X"}),
     ("POST", "/api/v1/inspections/sync"): Write(own_creation=True, body={
         "client_id": "CLIENT", "origin_kind": "routine", "implementation_code": "IMPLEMENTATION",
         "party": "ENTITY", "officers": ["scjg_officer", "case_officer_b"]}),
     ("POST", "/api/v1/inspections/{inspection_id}/evidence"): Write("inspection", {"client_id": "CLIENT",
-                                                                                    "sha256": "SHA"}, files=True),
+                                                                                   "sha256": "SHA"}, files=True),
     ("POST", "/api/v1/complaints"): Write(own_creation=True, body={
         "category": "food", "subject_uscc": "USCC", "content": "电话反映该店销售过期食品"}),
     ("POST", "/api/v1/complaints/imports"): Write(files=True),
@@ -208,10 +208,10 @@ def records(world) -> dict:
     inspection; and a complaint assigned to 咸安区."""
     inspection = record_inspection(world.entity, number="JC-MATRIX-1")
     officers = ["scjg_officer", "case_officer_b"]
-    measure = coercion.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
+    measure = measures.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
                                        catalog_code=COERCION, facts="经营过期食品", basis="《食品安全法》第一百一十条",
                                        items=GOODS, officers=officers, days=30, place="保管室")
-    enforcement = coercion.enforcement_create(
+    enforcement = executions.execution_create(
         actor=world.officer, inspection_number=inspection.number, catalog_code=COERCION, power="own",
         mode="late_fee", decision_reference="咸市监处罚〔2026〕3号", decision_served_on="2026-02-20",
         obligation="缴纳罚款人民币五千元", principal="5000", payment_due="2026-03-07")

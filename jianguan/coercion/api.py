@@ -1,4 +1,4 @@
-"""`/api/v1/coercion/…`: coercive measures (行政强制措施) and compulsory enforcement (行政强制执行): lists with their
+"""`/api/v1/coercion/…`: coercive measures (行政强制措施) and compulsory execution (行政强制执行): lists with their
 due dates, one record with its timeline, new records and their steps. A step out of order answers 409 with the
 actions open in the record's state (`extra.allowed`)."""
 
@@ -15,8 +15,8 @@ from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, InputSchema, paginate, require_person, require_reader
 from jianguan.core.roles import ApiScope, Role
 
-from . import selectors, services
-from .models import Enforcement, Measure
+from . import executions, measures, selectors
+from .models import Execution, Measure
 
 router = Router(tags=["行政强制 coercion"])
 
@@ -144,8 +144,8 @@ class MeasurePage(Schema):
 @router.get("/coercion/measures", response=MeasurePage)
 def measure_list(request: HttpRequest, filters: Query[MeasureFilter]):
     """Measures of the caller's scope, newest first, each with its last day and whether it is overdue."""
-    rows = selectors.measures(reader=require_reader(request, ApiScope.READ), status=filters.status,
-                              overdue=filters.overdue)
+    rows = selectors.measure_list(reader=require_reader(request, ApiScope.READ), status=filters.status,
+                                  overdue=filters.overdue)
     page = paginate(rows, limit=filters.limit, offset=filters.offset)
     return {**page, "items": [_measure(m) for m in page["items"]]}
 
@@ -159,10 +159,10 @@ def measure_create(request: HttpRequest, data: MeasureIn):
     values = data.model_dump(exclude={"emergency", "acted_at", "party_present", "witness"})
     values["items"] = [item.model_dump() for item in data.items]
     if data.emergency:
-        measure = services.measure_act_emergency(actor=actor, acted_at=data.acted_at, party_present=data.party_present,
+        measure = measures.measure_act_emergency(actor=actor, acted_at=data.acted_at, party_present=data.party_present,
                                                  witness=data.witness, **values)
     else:
-        measure = services.measure_request(actor=actor, **values)
+        measure = measures.measure_request(actor=actor, **values)
     return Status(201, _measure(measure, detail=True))
 
 
@@ -198,7 +198,7 @@ class MeasureStepIn(InputSchema):
              response={200: MeasureDetailOut, **ERRORS})
 def measure_step(request: HttpRequest, measure_id: int, data: MeasureStepIn):
     fields = data.model_dump(exclude_unset=True, exclude={"action"})
-    measure = services.measure_transition(actor=require_person(request), measure_id=measure_id, action=data.action,
+    measure = measures.measure_transition(actor=require_person(request), measure_id=measure_id, action=data.action,
                                           **fields)
     return _measure(measure, detail=True)
 
@@ -212,7 +212,7 @@ class CaseIn(InputSchema):
              response={200: MeasureDetailOut, **ERRORS})
 def measure_case(request: HttpRequest, measure_id: int, data: CaseIn):
     """Link the measure to the case it belongs to (a measure may come before the case is opened)."""
-    measure = services.measure_link_case(actor=require_person(request), measure_id=measure_id,
+    measure = measures.measure_link_case(actor=require_person(request), measure_id=measure_id,
                                          case_number=data.case_number)
     return _measure(measure, detail=True)
 
@@ -262,19 +262,19 @@ class EnforcementDetailOut(EnforcementOut):
     steps: list[CoercionStepOut]
 
 
-def _enforcement(enforcement: Enforcement, *, detail: bool = False) -> dict[str, Any]:
-    facts = selectors.enforcement_facts(enforcement)
+def _execution(execution: Execution, *, detail: bool = False) -> dict[str, Any]:
+    facts = selectors.execution_facts(execution)
     court = facts.pop("court") or {}
-    out = {field: getattr(enforcement, field) for field in (
+    out = {field: getattr(execution, field) for field in (
         "id", "number", "status", "power", "mode", "party_name", "party_code", "case_number", "decision_reference",
         "principal", "payment_due", "remedy_ends", "demand_served_on", "demand_deadline", "decided_on", "applied_on",
         "ended_on")}
-    out.update(facts, department=enforcement.department_id, department_name=enforcement.department.name,
+    out.update(facts, department=execution.department_id, department_name=execution.department.name,
                court_earliest=court.get("earliest"), court_latest=court.get("latest"))
     if detail:
-        out.update({field: getattr(enforcement, field) for field in (
+        out.update({field: getattr(execution, field) for field in (
             "obligation", "demand_number", "demand_amount", "demand_late_fee", "statement", "objection_upheld",
-            "decision_number", "immediate", "court", "result", "collected")}, steps=list(enforcement.steps.all()))
+            "decision_number", "immediate", "court", "result", "collected")}, steps=list(execution.steps.all()))
     return out
 
 
@@ -309,23 +309,23 @@ class EnforcementPage(Schema):
 
 @router.get("/coercion/enforcements", response=EnforcementPage)
 def enforcement_list(request: HttpRequest, filters: Query[EnforcementFilter]):
-    rows = selectors.enforcements(reader=require_reader(request, ApiScope.READ), status=filters.status)
+    rows = selectors.execution_list(reader=require_reader(request, ApiScope.READ), status=filters.status)
     page = paginate(rows, limit=filters.limit, offset=filters.offset)
-    return {**page, "items": [_enforcement(e) for e in page["items"]]}
+    return {**page, "items": [_execution(e) for e in page["items"]]}
 
 
 @router.post("/coercion/enforcements",
              auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
              response={201: EnforcementDetailOut, **ERRORS})
 def enforcement_create(request: HttpRequest, data: EnforcementIn):
-    enforcement = services.enforcement_create(actor=require_person(request), **data.model_dump())
-    return Status(201, _enforcement(enforcement, detail=True))
+    execution = executions.execution_create(actor=require_person(request), **data.model_dump())
+    return Status(201, _execution(execution, detail=True))
 
 
 @router.get("/coercion/enforcements/{enforcement_id}", response={200: EnforcementDetailOut, 404: ErrorOut})
 def enforcement_get(request: HttpRequest, enforcement_id: int):
     reader = require_reader(request, ApiScope.READ)
-    return _enforcement(selectors.enforcement_get(reader=reader, enforcement_id=enforcement_id), detail=True)
+    return _execution(selectors.execution_get(reader=reader, execution_id=enforcement_id), detail=True)
 
 
 class EnforcementStepIn(InputSchema):
@@ -354,15 +354,15 @@ class EnforcementStepIn(InputSchema):
              response={200: EnforcementDetailOut, **ERRORS})
 def enforcement_step(request: HttpRequest, enforcement_id: int, data: EnforcementStepIn):
     fields = data.model_dump(exclude_unset=True, exclude={"action"})
-    enforcement = services.enforcement_transition(actor=require_person(request), enforcement_id=enforcement_id,
-                                                  action=data.action, **fields)
-    return _enforcement(enforcement, detail=True)
+    execution = executions.execution_transition(actor=require_person(request), execution_id=enforcement_id,
+                                                action=data.action, **fields)
+    return _execution(execution, detail=True)
 
 
 @router.post("/coercion/enforcements/{enforcement_id}/case",
              auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
              response={200: EnforcementDetailOut, **ERRORS})
 def enforcement_case(request: HttpRequest, enforcement_id: int, data: CaseIn):
-    enforcement = services.enforcement_link_case(actor=require_person(request), enforcement_id=enforcement_id,
-                                                 case_number=data.case_number)
-    return _enforcement(enforcement, detail=True)
+    execution = executions.execution_link_case(actor=require_person(request), execution_id=enforcement_id,
+                                               case_number=data.case_number)
+    return _execution(execution, detail=True)

@@ -15,4 +15,4 @@ def cards(request: HttpRequest) -> list[Card]:
                  url=reverse("coercion:index"), order=28,
                  rows=[(_("逾期（应解除或补批）"), str(counts["overdue"])),
                        (_("待负责人批准"), str(counts["awaiting"])),
-                       (_("办理中的强制执行"), str(counts["enforcements"]))])]
+                       (_("办理中的强制执行"), str(counts["executions"]))])]

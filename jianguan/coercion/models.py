@@ -1,9 +1,10 @@
 """行政强制 (行政强制法, 2011): coercive measures (行政强制措施: 查封, 扣押, 冻结 …) with their item lists, periods,
-extensions and release, and compulsory enforcement (行政强制执行: 催告 → 陈述申辩 → 决定 → 执行, or an application
-to court). Each record keeps its steps (`MeasureStep`, `EnforcementStep`): who did what, when, with which
+extensions and release, and compulsory execution (行政强制执行: 催告 → 陈述申辩 → 决定 → 执行, or an application
+to court). Each record keeps its steps (`MeasureStep`, `ExecutionStep`): who did what, when, with which
 document — the record's timeline; the audit chain holds the same events for compliance.
 
-Statuses and transitions: `workflow.py`; clocks: `deadlines.py`; every write: `services.py`.
+Statuses and transitions: `workflow.py`; clocks: `deadlines.py`; every write: `measures.py` and
+`executions.py` (what both share: `common.py`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from jianguan.core.models import TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
 from jianguan.subjects.models import MarketEntity
 
-from .workflow import ENFORCEMENT_STATES, MEASURE_STATES, EnforcementState, MeasureState
+from .workflow import EXECUTION_STATES, MEASURE_STATES, ExecutionState, MeasureState
 
 
 class MeasureKind(models.TextChoices):
@@ -34,8 +35,8 @@ class MeasureKind(models.TextChoices):
 GOODS_KINDS = (MeasureKind.SEAL_FACILITIES, MeasureKind.SEAL_GOODS, MeasureKind.SEIZE)
 
 
-class EnforcementMode(models.TextChoices):
-    """行政强制法 第十二条: the modes of compulsory enforcement."""
+class ExecutionMode(models.TextChoices):
+    """行政强制法 第十二条: the modes of compulsory execution."""
 
     LATE_FEE = "late_fee", _("加处罚款或者滞纳金")
     TRANSFER = "transfer", _("划拨存款、汇款")
@@ -151,15 +152,15 @@ class MeasureItem(models.Model):
         return f"{self.seq}. {self.name}"
 
 
-class Enforcement(Party):
+class Execution(Party):
     """行政强制执行 of an administrative decision the party did not perform (第三十四条—第三十八条, 第四十五条,
     第四十六条, 第五十三条, 第五十四条)."""
 
     number = models.CharField(_("编号"), max_length=30, unique=True)
     power = models.CharField(_("执行方式"), max_length=10, choices=Power.choices)
-    mode = models.CharField(_("强制执行方式"), max_length=12, choices=EnforcementMode.choices)
+    mode = models.CharField(_("强制执行方式"), max_length=12, choices=ExecutionMode.choices)
     measure = models.ForeignKey(Measure, verbose_name=_("查封、扣押措施"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="enforcements")
+                                on_delete=models.PROTECT, related_name="executions")
     decision_reference = models.CharField(_("所执行的行政决定文号"), max_length=100)
     decision_served_on = models.DateField(_("行政决定送达日期"))
     obligation = models.TextField(_("当事人应履行的义务"))
@@ -167,8 +168,8 @@ class Enforcement(Party):
     payment_due = models.DateField(_("缴纳期限"), null=True, blank=True)
     late_fee_rate = models.DecimalField(_("加处罚款日比例"), max_digits=6, decimal_places=4, default=0)
     remedy_ends = models.DateField(_("复议、诉讼期限届满日"))
-    status = models.CharField(_("状态"), max_length=12, choices=list(ENFORCEMENT_STATES.items()),
-                              default=EnforcementState.CREATED)
+    status = models.CharField(_("状态"), max_length=12, choices=list(EXECUTION_STATES.items()),
+                              default=ExecutionState.CREATED)
     created_by = models.ForeignKey(User, verbose_name=_("承办人"), on_delete=models.PROTECT, related_name="+")
     demand_served_on = models.DateField(_("催告书送达日期"), null=True, blank=True)
     demand_deadline = models.DateField(_("催告履行期限"), null=True, blank=True)
@@ -231,8 +232,8 @@ class MeasureStep(Step):
         return f"{self.measure_id}:{self.action}"
 
 
-class EnforcementStep(Step):
-    enforcement = models.ForeignKey(Enforcement, on_delete=models.CASCADE, related_name="steps")
+class ExecutionStep(Step):
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="steps")
 
     class Meta(Step.Meta):
         verbose_name = _("行政强制执行步骤")

@@ -1,6 +1,6 @@
 """Demo 行政强制 of the city 市场监管局, made through the services: a 扣押 approved by the head and in force, a
 查封 taken on the spot in an emergency and still waiting for the head after 24 hours (it shows as overdue), a
-released 冻结, and an enforcement of a fine that went to court."""
+released 冻结, and an execution of a fine that went to court."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 
-from . import deadlines, services
+from . import deadlines, executions, measures
 
 GOODS = [{"name": "过期预包装食品（饼干）", "spec": "200g/袋", "quantity": "46", "unit": "袋",
           "condition": "外包装完好"},
@@ -44,35 +44,35 @@ def seed_coercion(ctx: SeedContext) -> None:
     actor = User.objects.get(username=officers[0])
     common = {"catalog_code": codes[0], "officers": officers,
               "basis": "《中华人民共和国食品安全法》第一百一十条第四项"}
-    seized = services.measure_request(
+    seized = measures.measure_request(
         actor=actor, kind="seize", inspection_number=inspections[0].number, items=GOODS, days=30,
         facts="现场检查发现当事人经营超过保质期的食品，涉嫌违反《中华人民共和国食品安全法》第三十四条第十项",
         place="咸宁市市场监督管理局涉案财物保管室", **common)
-    services.measure_approve(actor=leader, measure_id=seized.pk, note="同意扣押")
-    services.measure_implement(actor=actor, measure_id=seized.pk, on=today)
+    measures.measure_approve(actor=leader, measure_id=seized.pk, note="同意扣押")
+    measures.measure_implement(actor=actor, measure_id=seized.pk, on=today)
 
-    services.measure_act_emergency(
+    measures.measure_act_emergency(
         actor=actor, kind="seal_premises", inspection_number=inspections[1].number, days=30,
         acted_at=now - dt.timedelta(hours=deadlines.EMERGENCY_REPORT_HOURS + 6), party_present=False,
         witness="社区网格员 王芳", facts="当事人无证生产加工食品，现场存在严重安全隐患，情况紧急",
         items=[{"name": "食品加工作坊", "spec": "一层约120平方米", "quantity": "1", "unit": "处",
                 "condition": "门窗已加贴封条"}], **common)
 
-    frozen = services.measure_request(
+    frozen = measures.measure_request(
         actor=actor, kind="freeze", inspection_number=inspections[2].number, days=30,
         facts="当事人涉嫌虚假宣传，拟转移违法所得",
         items=[{"name": "基本存款账户", "spec": "中国工商银行咸宁分行 尾号0427", "quantity": "58000", "unit": "元",
                 "condition": ""}], **common)
-    services.measure_approve(actor=leader, measure_id=frozen.pk)
-    services.measure_implement(actor=actor, measure_id=frozen.pk, on=today)
-    services.measure_release(actor=actor, measure_id=frozen.pk, reason="当事人已提供等额担保，不再需要冻结")
+    measures.measure_approve(actor=leader, measure_id=frozen.pk)
+    measures.measure_implement(actor=actor, measure_id=frozen.pk, on=today)
+    measures.measure_release(actor=actor, measure_id=frozen.pk, reason="当事人已提供等额担保，不再需要冻结")
 
     served = today - dt.timedelta(days=250)
-    enforcement = services.enforcement_create(
+    execution = executions.execution_create(
         actor=actor, inspection_number=inspections[0].number, catalog_code=codes[0], power="court", mode="late_fee",
         decision_reference=f"{city.short_name}处罚〔{served.year}〕7号", decision_served_on=served,
         obligation="缴纳罚款人民币五千元", principal="5000", payment_due=served + dt.timedelta(days=15))
-    services.enforcement_demand(actor=actor, enforcement_id=enforcement.pk, served_on=today - dt.timedelta(days=20),
+    executions.execution_demand(actor=actor, execution_id=execution.pk, served_on=today - dt.timedelta(days=20),
                                 deadline=today - dt.timedelta(days=10), manner="至指定银行缴纳罚款及加处罚款")
     ctx.say("  行政强制：措施 3 项（其一逾期待补批），强制执行 1 件")
 

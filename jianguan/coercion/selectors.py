@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from jianguan.core.scoping import HasScope
 
-from . import deadlines, services, workflow
-from .models import Enforcement, Measure, Power
-from .workflow import ENFORCEMENT_OPEN, EnforcementState, MeasureState
+from . import deadlines, executions, workflow
+from .models import Execution, Measure, Power
+from .workflow import EXECUTION_OPEN, ExecutionState, MeasureState
 
 
-def measures(*, reader: HasScope, status: str = "", overdue: bool = False) -> QuerySet[Measure]:
+def measure_list(*, reader: HasScope, status: str = "", overdue: bool = False) -> QuerySet[Measure]:
     rows = Measure.objects.visible_to(reader).select_related("department")
     if status:
         rows = rows.filter(status=status)
@@ -52,33 +52,33 @@ def measure_facts(measure: Measure, now: dt.datetime | None = None) -> dict[str,
             "status_label": str(workflow.MEASURE_STATES[measure.status])}
 
 
-def enforcements(*, reader: HasScope, status: str = "") -> QuerySet[Enforcement]:
-    rows = Enforcement.objects.visible_to(reader).select_related("department")
+def execution_list(*, reader: HasScope, status: str = "") -> QuerySet[Execution]:
+    rows = Execution.objects.visible_to(reader).select_related("department")
     return rows.filter(status=status) if status else rows
 
 
-def enforcement_get(*, reader: HasScope, enforcement_id: int) -> Enforcement:
-    return Enforcement.objects.select_related("department__region", "created_by", "measure").get_visible(
-        reader, pk=enforcement_id)
+def execution_get(*, reader: HasScope, execution_id: int) -> Execution:
+    return Execution.objects.select_related("department__region", "created_by", "measure").get_visible(
+        reader, pk=execution_id)
 
 
-def enforcement_facts(enforcement: Enforcement, today: dt.date | None = None) -> dict[str, Any]:
-    """The clocks of one enforcement: late fees accrued (capped), the statement period, the court window."""
+def execution_facts(execution: Execution, today: dt.date | None = None) -> dict[str, Any]:
+    """The clocks of one execution: late fees accrued (capped), the statement period, the court window."""
     today = today or timezone.localdate()
-    served = enforcement.demand_served_on
-    court = services.court_dates(enforcement) if enforcement.power == Power.COURT else None
-    return {"late_fee": services.accrued_late_fee(enforcement, enforcement.ended_on or today),
+    served = execution.demand_served_on
+    court = executions.court_dates(execution) if execution.power == Power.COURT else None
+    return {"late_fee": executions.accrued_late_fee(execution, execution.ended_on or today),
             "statement_due": deadlines.statement_due(served) if served else None, "court": court,
-            "court_overdue": bool(court and enforcement.status in (EnforcementState.DEMANDED, EnforcementState.HEARD)
+            "court_overdue": bool(court and execution.status in (ExecutionState.DEMANDED, ExecutionState.HEARD)
                                   and today > court["latest"]),
-            "allowed": workflow.allowed(workflow.ENFORCEMENT_EDGES, enforcement.status),
-            "status_label": str(workflow.ENFORCEMENT_STATES[enforcement.status])}
+            "allowed": workflow.allowed(workflow.EXECUTION_EDGES, execution.status),
+            "status_label": str(workflow.EXECUTION_STATES[execution.status])}
 
 
 def dashboard_counts(*, reader: HasScope) -> dict[str, int]:
-    """The dashboard card: measures in force, overdue, awaiting the head; open enforcements."""
+    """The dashboard card: measures in force, overdue, awaiting the head; open executions."""
     counts = Measure.objects.visible_to(reader).aggregate(
         in_force=Count("pk", filter=Q(status__in=workflow.MEASURE_BINDING)), overdue=Count("pk", filter=overdue_q()),
         awaiting=Count("pk", filter=Q(status__in=(MeasureState.REQUESTED, MeasureState.EMERGENCY))))
-    counts["enforcements"] = Enforcement.objects.visible_to(reader).filter(status__in=ENFORCEMENT_OPEN).count()
+    counts["executions"] = Execution.objects.visible_to(reader).filter(status__in=EXECUTION_OPEN).count()
     return counts

@@ -1,4 +1,4 @@
-"""Pages of 行政强制: the lists (due dates, overdue first in the eye), a measure or an enforcement with its timeline
+"""Pages of 行政强制: the lists (due dates, overdue first in the eye), a measure or an execution with its timeline
 and the forms of the steps open to the reader, the new-record forms, and the documents issued."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from jianguan.core.http import attempt, page_of, role_required
 from jianguan.core.roles import Role
 from jianguan.documents import contracts as documents
 
-from . import selectors, services
-from .models import EnforcementMode, MeasureKind, Power
+from . import common, executions, measures, selectors
+from .models import ExecutionMode, MeasureKind, Power
 from .workflow import (
-    ENFORCEMENT_ACTIONS,
-    ENFORCEMENT_EDGES,
-    ENFORCEMENT_STATES,
+    EXECUTION_ACTIONS,
+    EXECUTION_EDGES,
+    EXECUTION_STATES,
     MEASURE_ACTIONS,
     MEASURE_EDGES,
     MEASURE_STATES,
@@ -40,18 +40,18 @@ def _fields(post: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """Measures and enforcements of the reader's scope with their last days; the forms of new records."""
+    """Measures and executions of the reader's scope with their last days; the forms of new records."""
     user = request.user
     status, overdue = request.GET.get("status", ""), request.GET.get("overdue") == "1"
-    measures = page_of(request, selectors.measures(reader=user, status=status, overdue=overdue))
+    page = page_of(request, selectors.measure_list(reader=user, status=status, overdue=overdue))
     now = timezone.now()
-    rows = [(m, selectors.measure_facts(m, now)) for m in measures]
-    enforcements = selectors.enforcements(reader=user)[:50]
+    rows = [(m, selectors.measure_facts(m, now)) for m in page]
+    execution_rows = selectors.execution_list(reader=user)[:50]
     return render(request, "coercion/index.html", {
-        "measures": measures, "rows": rows, "status": status, "overdue": overdue, "states": MEASURE_STATES.items(),
-        "enforcements": [(e, selectors.enforcement_facts(e)) for e in enforcements],
+        "measures": page, "rows": rows, "status": status, "overdue": overdue, "states": MEASURE_STATES.items(),
+        "executions": [(e, selectors.execution_facts(e)) for e in execution_rows],
         "counts": selectors.dashboard_counts(reader=user), "kinds": MeasureKind.choices,
-        "modes": EnforcementMode.choices, "powers": Power.choices, "item_rows": range(ITEM_ROWS),
+        "modes": ExecutionMode.choices, "powers": Power.choices, "item_rows": range(ITEM_ROWS),
         "now": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")})
 
 
@@ -76,10 +76,10 @@ def measure_create(request: HttpRequest) -> HttpResponse:
     def create():
         if post.get("emergency") == "on":
             acted_at = parse_datetime(post.get("acted_at", "")) or timezone.now()
-            return services.measure_act_emergency(actor=request.user, acted_at=acted_at,
+            return measures.measure_act_emergency(actor=request.user, acted_at=acted_at,
                                                   party_present=post.get("party_present") == "on",
                                                   witness=post.get("witness", ""), **values)
-        return services.measure_request(actor=request.user, **values)
+        return measures.measure_request(actor=request.user, **values)
 
     measure = attempt(request, create, _("行政强制措施已登记。"))
     return redirect("coercion:measure", measure_id=measure.pk) if measure else redirect("coercion:index")
@@ -91,7 +91,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     facts = selectors.measure_facts(measure)
     return render(request, "coercion/measure.html", {
         "measure": measure, "facts": facts, "items": measure.items.all(), "steps": measure.steps.all(),
-        "actions": [(a, MEASURE_ACTIONS[a]) for a in services.actions_for(request.user, measure, MEASURE_EDGES)],
+        "actions": [(a, MEASURE_ACTIONS[a]) for a in common.actions_for(request.user, measure, MEASURE_EDGES)],
         "labels": MEASURE_STATES,
         "action_labels": MEASURE_ACTIONS})
 
@@ -107,9 +107,9 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
-        attempt(request, lambda: services.measure_link_case(actor=request.user, measure_id=measure.pk,
-                                                             case_number=post.get("case_number", "")),
-                 _("已关联案件。"))
+        attempt(request, lambda: measures.measure_link_case(actor=request.user, measure_id=measure.pk,
+                                                            case_number=post.get("case_number", "")),
+                _("已关联案件。"))
         return redirect("coercion:measure", measure_id=measure.pk)
     fields = _fields(post, MEASURE_FIELDS.get(action, ()))
     if action == "implement":
@@ -121,8 +121,8 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
                      "extend": ("days", "reason"), "test": ("starts_on", "ends_on", "agency", "notified_on")
                      }.get(action, ()):
         fields.setdefault(required, "")
-    attempt(request, lambda: services.measure_transition(actor=request.user, measure_id=measure.pk, action=action,
-                                                          **fields), _("已办理。"))
+    attempt(request, lambda: measures.measure_transition(actor=request.user, measure_id=measure.pk, action=action,
+                                                         **fields), _("已办理。"))
     return redirect("coercion:measure", measure_id=measure.pk)
 
 
@@ -149,26 +149,26 @@ def enforcement_create(request: HttpRequest) -> HttpResponse:
                             "case_number"))
     defaults = {"inspection_number": "", "catalog_code": "", "power": "", "mode": "", "decision_reference": "",
                 "decision_served_on": "", "obligation": ""}
-    enforcement = attempt(request, lambda: services.enforcement_create(actor=request.user, **{**defaults, **values}),
-                           _("强制执行已登记。"))
-    if enforcement:
-        return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
+    execution = attempt(request, lambda: executions.execution_create(actor=request.user, **{**defaults, **values}),
+                        _("强制执行已登记。"))
+    if execution:
+        return redirect("coercion:enforcement", enforcement_id=execution.pk)
     return redirect("coercion:index")
 
 
 @login_required
 def enforcement_detail(request: HttpRequest, enforcement_id: int) -> HttpResponse:
-    enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
-    facts = selectors.enforcement_facts(enforcement)
-    return render(request, "coercion/enforcement.html", {
-        "enforcement": enforcement, "facts": facts, "steps": enforcement.steps.all(),
-        "actions": [(a, ENFORCEMENT_ACTIONS[a])
-                    for a in services.actions_for(request.user, enforcement, ENFORCEMENT_EDGES)],
-        "labels": ENFORCEMENT_STATES,
-        "action_labels": ENFORCEMENT_ACTIONS, "own": enforcement.power == Power.OWN})
+    execution = selectors.execution_get(reader=request.user, execution_id=enforcement_id)
+    facts = selectors.execution_facts(execution)
+    return render(request, "coercion/execution.html", {
+        "execution": execution, "facts": facts, "steps": execution.steps.all(),
+        "actions": [(a, EXECUTION_ACTIONS[a])
+                    for a in common.actions_for(request.user, execution, EXECUTION_EDGES)],
+        "labels": EXECUTION_STATES,
+        "action_labels": EXECUTION_ACTIONS, "own": execution.power == Power.OWN})
 
 
-ENFORCEMENT_FIELDS = {
+EXECUTION_FIELDS = {
     "demand": ("served_on", "deadline", "manner", "amount", "late_fee"), "hear": ("statement", "on"),
     "decide": ("reason", "on"), "decide_immediately": ("reason", "on"), "apply_court": ("court", "on"),
     "execute": ("result", "collected", "on"), "court_enforce": ("result", "collected", "on"),
@@ -178,14 +178,14 @@ ENFORCEMENT_FIELDS = {
 @require_POST
 @role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD)
 def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
-    enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
+    execution = selectors.execution_get(reader=request.user, execution_id=enforcement_id)
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
-        attempt(request, lambda: services.enforcement_link_case(actor=request.user, enforcement_id=enforcement.pk,
-                                                                 case_number=post.get("case_number", "")),
-                 _("已关联案件。"))
-        return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
-    fields = _fields(post, ENFORCEMENT_FIELDS.get(action, ()))
+        attempt(request, lambda: executions.execution_link_case(actor=request.user, execution_id=execution.pk,
+                                                                case_number=post.get("case_number", "")),
+                _("已关联案件。"))
+        return redirect("coercion:enforcement", enforcement_id=execution.pk)
+    fields = _fields(post, EXECUTION_FIELDS.get(action, ()))
     if action == "hear":
         fields.update(waived=post.get("waived") == "on", upheld=post.get("upheld") == "on")
     for required in {"demand": ("served_on", "deadline", "manner"), "decide": ("reason",),
@@ -193,13 +193,13 @@ def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
                      "court_enforce": ("result",), "court_refuse": ("reason",),
                      "terminate": ("reason",)}.get(action, ()):
         fields.setdefault(required, "")
-    attempt(request, lambda: services.enforcement_transition(actor=request.user, enforcement_id=enforcement.pk,
-                                                              action=action, **fields), _("已办理。"))
-    return redirect("coercion:enforcement", enforcement_id=enforcement.pk)
+    attempt(request, lambda: executions.execution_transition(actor=request.user, execution_id=execution.pk,
+                                                             action=action, **fields), _("已办理。"))
+    return redirect("coercion:enforcement", enforcement_id=execution.pk)
 
 
 @login_required
 def enforcement_document(request: HttpRequest, enforcement_id: int, document_id: int) -> HttpResponse:
-    enforcement = selectors.enforcement_get(reader=request.user, enforcement_id=enforcement_id)
-    return _pdf(request, document_id, enforcement.steps)
+    execution = selectors.execution_get(reader=request.user, execution_id=enforcement_id)
+    return _pdf(request, document_id, execution.steps)
 

@@ -1,6 +1,6 @@
 """The steps of 行政强制 as tables of the workflow kernel (`core.workflow`, ADR 0031): for each record, the
 transition table (state, action, next state, who may take it, the guards checked, the 文书 issued, the article
-and the fields the step takes). No ORM here; `services.py` builds the `Facts` of a record, asks `check`, applies
+and the fields the step takes). No ORM here; `common.py` builds the `Facts` of a record, asks `check`, applies
 the edge and writes.
 
 Who:
@@ -42,7 +42,7 @@ OWN, COURT = "own", "court"  # models.Power
 
 @dataclass(frozen=True)
 class Facts:
-    """What the tables may know of a measure or an enforcement and of the person acting on it."""
+    """What the tables may know of a measure or an execution and of the person acting on it."""
 
     state: str
     actor: Any = None
@@ -55,7 +55,7 @@ class Facts:
     extension_days: int = 0
     starts_on: dt.date | None = None
     due_on: dt.date | None = None
-    # an enforcement
+    # an execution
     power: str = OWN
     objection_upheld: bool = False
     decision_served_on: dt.date | None = None
@@ -101,7 +101,7 @@ def in_period(facts: Facts) -> Refusal | None:
     return None
 
 
-# Guards of an enforcement ----------------------------------------------------------------------------------------
+# Guards of an execution ----------------------------------------------------------------------------------------
 
 def after_payment_due(facts: Facts) -> Refusal | None:
     """第三十五条: the 催告书 is served after the decision, once the time to pay has passed."""
@@ -131,7 +131,7 @@ def court(facts: Facts) -> Refusal | None:
 
 
 def objection_not_upheld(facts: Facts) -> Refusal | None:
-    """第三十六条: a statement that holds is adopted, and the enforcement stops."""
+    """第三十六条: a statement that holds is adopted, and the execution stops."""
     if facts.objection_upheld:
         return InvalidTransition("当事人的陈述申辩成立，应予采纳，不得强制执行（行政强制法第三十六条）",
                                  code="objection_upheld", field="action")
@@ -161,7 +161,7 @@ def late_fees_30_days(facts: Facts) -> Refusal | None:
 
 
 def in_demand_period(facts: Facts) -> Refusal | None:
-    """第三十七条第三款: immediate enforcement is decided during the 催告 period."""
+    """第三十七条第三款: immediate execution is decided during the 催告 period."""
     if facts.on is not None and not facts.demand_served_on <= facts.on <= facts.demand_deadline:
         return _invalid("立即强制执行决定只能在催告期间作出", "not_in_demand_period", "on")
     return None
@@ -273,7 +273,7 @@ del S
 
 # 行政强制执行 ---------------------------------------------------------------------------------------------------
 
-class EnforcementState:
+class ExecutionState:
     CREATED = "created"
     DEMANDED = "demanded"
     HEARD = "heard"
@@ -284,20 +284,20 @@ class EnforcementState:
     TERMINATED = "terminated"
 
 
-ENFORCEMENT_STATES = {
-    EnforcementState.CREATED: _("待催告"),
-    EnforcementState.DEMANDED: _("已催告"),
-    EnforcementState.HEARD: _("已听取陈述申辩"),
-    EnforcementState.DECIDED: _("已决定强制执行"),
-    EnforcementState.APPLIED: _("已申请法院强制执行"),
-    EnforcementState.EXECUTED: _("执行完毕"),
-    EnforcementState.COMPLIED: _("当事人已履行"),
-    EnforcementState.TERMINATED: _("终结执行"),
+EXECUTION_STATES = {
+    ExecutionState.CREATED: _("待催告"),
+    ExecutionState.DEMANDED: _("已催告"),
+    ExecutionState.HEARD: _("已听取陈述申辩"),
+    ExecutionState.DECIDED: _("已决定强制执行"),
+    ExecutionState.APPLIED: _("已申请法院强制执行"),
+    ExecutionState.EXECUTED: _("执行完毕"),
+    ExecutionState.COMPLIED: _("当事人已履行"),
+    ExecutionState.TERMINATED: _("终结执行"),
 }
-ENFORCEMENT_OPEN = (EnforcementState.CREATED, EnforcementState.DEMANDED, EnforcementState.HEARD,
-                    EnforcementState.DECIDED, EnforcementState.APPLIED)
+EXECUTION_OPEN = (ExecutionState.CREATED, ExecutionState.DEMANDED, ExecutionState.HEARD,
+                  ExecutionState.DECIDED, ExecutionState.APPLIED)
 
-ENFORCEMENT_ACTIONS = {
+EXECUTION_ACTIONS = {
     "create": _("登记"),
     "demand": _("催告"),
     "hear": _("听取陈述申辩"),
@@ -311,8 +311,8 @@ ENFORCEMENT_ACTIONS = {
     "terminate": _("终结执行"),
 }
 
-E = EnforcementState
-ENFORCEMENT_EDGES: tuple[Edge, ...] = (
+E = ExecutionState
+EXECUTION_EDGES: tuple[Edge, ...] = (
     Edge(NEW, "create", E.CREATED, OFFICER, fields=(
         "inspection_number", "catalog_code", "power", "mode", "decision_reference", "decision_served_on", "obligation",
         "principal", "payment_due", "late_fee_rate", "remedy_ends", "measure_id", "case_number")),
@@ -333,9 +333,9 @@ ENFORCEMENT_EDGES: tuple[Edge, ...] = (
     Edge(E.APPLIED, "court_enforce", E.EXECUTED, OFFICER, citation=LAW + "第五十七条",
          fields=("result", "collected", "on")),
     Edge(E.APPLIED, "court_refuse", E.TERMINATED, OFFICER, citation=LAW + "第五十八条", fields=("reason", "on")),
-    *(Edge(state, "comply", E.COMPLIED, OFFICER, fields=("result", "collected", "on")) for state in ENFORCEMENT_OPEN),
+    *(Edge(state, "comply", E.COMPLIED, OFFICER, fields=("result", "collected", "on")) for state in EXECUTION_OPEN),
     *(Edge(state, "terminate", E.TERMINATED, HEAD, citation=LAW + "第四十条", fields=("reason", "on"))
-      for state in ENFORCEMENT_OPEN),
+      for state in EXECUTION_OPEN),
 )
 del E
 
@@ -382,11 +382,11 @@ def _table(edges: tuple[Edge, ...]) -> Workflow:
 
 
 MEASURES = _table(MEASURE_EDGES)
-ENFORCEMENTS = _table(ENFORCEMENT_EDGES)
+EXECUTIONS = _table(EXECUTION_EDGES)
 
 
 def table(edges: tuple[Edge, ...]) -> Workflow:
-    return MEASURES if edges is MEASURE_EDGES else ENFORCEMENTS
+    return MEASURES if edges is MEASURE_EDGES else EXECUTIONS
 
 
 def allowed(edges: tuple[Edge, ...], state: str) -> list[str]:

@@ -1,23 +1,21 @@
-"""`jianguan coercion verify [NUMBER …]` — each coercive measure's and enforcement's current state must equal the
+"""`jianguan coercion verify [NUMBER …]` — each coercive measure's and execution's current state must equal the
 replay of its chained history (the audit events of its steps, ADR 0023); names the record and the field."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jianguan.audit import contracts as audit
-from jianguan.coercion.models import Enforcement, Measure
-from jianguan.coercion.services import STATE_KEY
+from jianguan.coercion.common import STATE_KEY, history
+from jianguan.coercion.models import Execution, Measure
 from jianguan.core import replay
 
 
 def problems(row) -> list[str]:
     """Where the row differs from the replay of its audit events. Events written before states were recorded:
     the status alone is replayed (each step's `to`)."""
-    history = [p for p in audit.target_payloads(target_type=row._meta.label_lower, target_id=str(row.pk))
-               if isinstance(p, dict)]
-    expected = dict(replay.fold(p.get(STATE_KEY) for p in history) or {})
-    statuses = [p["to"] for p in history if p.get("to")]
+    events = history(row)
+    expected = dict(replay.fold(p.get(STATE_KEY) for p in events) or {})
+    statuses = [p["to"] for p in events if p.get("to")]
     if statuses:
         expected.setdefault("status", statuses[-1])
     return replay.problems(expected, replay.state_of(type(row), row.pk), replay.labels(type(row)))
@@ -33,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         failed = 0
-        for model in (Measure, Enforcement):
+        for model in (Measure, Execution):
             rows = model.objects.order_by("pk")
             if options["numbers"]:
                 rows = rows.filter(number__in=options["numbers"])
