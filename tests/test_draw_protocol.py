@@ -1,4 +1,5 @@
-"""The draw protocol `jianguan-draw-v1` (docs/draw-protocol.md) and its command-line verifier. No database."""
+"""The draw protocol `jianguan-draw-v1` (docs/draw-protocol.md), its command-line verifier and the fairness audit's
+statistics. No database."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from jianguan.spotchecks import protocol
+from jianguan.spotchecks import fairness, protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 BEACON = {"source": "witness", "witness": "Xianning Notary Office", "due": "2026-11-30T10:00:00+08:00"}
@@ -414,8 +415,8 @@ def test_verifier_refuses_malformed_files(drawn, tmp_path):
     assert cli(tmp_path / "missing.json").returncode == 2
 
 
-def test_the_verifier_does_not_import_django():
-    code = "import sys, jianguan.spotchecks.verify; print('django' in sys.modules)"
+def test_the_verifier_and_the_fairness_audit_do_not_import_django():
+    code = "import sys, jianguan.spotchecks.verify, jianguan.spotchecks.fairness; print('django' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           check=True)
     assert done.stdout == "False\n"
@@ -446,28 +447,28 @@ def test_drand_randomness_is_the_hash_of_the_signature():
 # Fairness ---------------------------------------------------------------------------------------------------------
 
 def test_chi_square_p_values():
-    assert protocol.chi_square_p(3.841, 1) == pytest.approx(0.05, abs=2e-4)
-    assert protocol.chi_square_p(18.307, 10) == pytest.approx(0.05, abs=2e-4)
-    assert protocol.chi_square_p(0, 1) == 1.0 and protocol.chi_square_p(0.0, 7) == 1.0
+    assert fairness.chi_square_p(3.841, 1) == pytest.approx(0.05, abs=2e-4)
+    assert fairness.chi_square_p(18.307, 10) == pytest.approx(0.05, abs=2e-4)
+    assert fairness.chi_square_p(0, 1) == 1.0 and fairness.chi_square_p(0.0, 7) == 1.0
     for x in (0.01, 0.5, 1, 2, 3.5, 8, 20, 60):  # closed forms on both sides of x = a + 1
-        assert protocol.chi_square_p(x, 1) == pytest.approx(math.erfc(math.sqrt(x / 2)), rel=1e-9, abs=1e-15)
-        assert protocol.chi_square_p(x, 2) == pytest.approx(math.exp(-x / 2), rel=1e-9)
-        assert protocol.chi_square_p(x, 4) == pytest.approx(math.exp(-x / 2) * (1 + x / 2), rel=1e-9)
-    assert protocol.chi_square([10, 20], 15) == (pytest.approx(50 / 15), 1)
+        assert fairness.chi_square_p(x, 1) == pytest.approx(math.erfc(math.sqrt(x / 2)), rel=1e-9, abs=1e-15)
+        assert fairness.chi_square_p(x, 2) == pytest.approx(math.exp(-x / 2), rel=1e-9)
+        assert fairness.chi_square_p(x, 4) == pytest.approx(math.exp(-x / 2) * (1 + x / 2), rel=1e-9)
+    assert fairness.chi_square([10, 20], 15) == (pytest.approx(50 / 15), 1)
 
 
 def test_inclusion_frequencies_pass_a_chi_square_test():
     pool = {"ALL": [f"O{i:02d}" for i in range(20)]}
     strata = {"ALL": {"count": 5}}
     seeds = [hashlib.sha256(b"fairness" + k.to_bytes(4, "big")).digest() for k in range(2000)]
-    frequencies = protocol.inclusion_frequencies(strata, pool, seeds)["ALL"]
+    frequencies = fairness.inclusion_frequencies(strata, pool, seeds)["ALL"]
     assert sum(frequencies.values()) == 10_000
-    statistic, dof = protocol.inclusion_chi_square(frequencies, 2000, 5)
-    assert dof == 19 and protocol.chi_square_p(statistic, dof) > 0.001
+    statistic, dof = fairness.inclusion_chi_square(frequencies, 2000, 5)
+    assert dof == 19 and fairness.chi_square_p(statistic, dof) > 0.001
     biased = dict(frequencies, O00=frequencies["O00"] + 100, O01=frequencies["O01"] - 100)
-    assert protocol.chi_square_p(*protocol.inclusion_chi_square(biased, 2000, 5)) < 0.001
+    assert fairness.chi_square_p(*fairness.inclusion_chi_square(biased, 2000, 5)) < 0.001
     # Calibrated: over 40 batches of 50 draws the scaled statistic averages its 19 degrees of freedom (Pearson's
     # unscaled sum would average N − n = 15).
-    batches = [protocol.inclusion_frequencies(strata, pool, seeds[k:k + 50])["ALL"] for k in range(0, 2000, 50)]
-    mean = sum(protocol.inclusion_chi_square(b, 50, 5)[0] for b in batches) / len(batches)
+    batches = [fairness.inclusion_frequencies(strata, pool, seeds[k:k + 50])["ALL"] for k in range(0, 2000, 50)]
+    mean = sum(fairness.inclusion_chi_square(b, 50, 5)[0] for b in batches) / len(batches)
     assert 17 < mean < 21

@@ -8,8 +8,10 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import re
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +29,7 @@ from jianguan.core.errors import AccessDenied, ValidationFailed
 from jianguan.core.seeding import SeedContext
 from jianguan.documents import contracts as documents
 from jianguan.enforcement.models import Clue, ClueSource
-from jianguan.inspections import checklist, contracts, services
+from jianguan.inspections import checklist, contracts, services, views
 from jianguan.inspections.models import Evidence, FieldInspection, Status
 from jianguan.inspections.seed import seed_inspections
 from jianguan.subjects import services as subjects
@@ -501,14 +503,33 @@ def test_the_pages_of_an_inspection(world, signed_in, api):
 def test_the_field_page_and_its_service_worker(world, signed_in):
     client = signed_in(world["officer"])
     page = client.get("/inspections/field/").content.decode()
-    assert 'capture="environment"' in page and "inspections/field.js" in page
+    assert 'capture="environment"' in page and '<script type="module" src="/static/inspections/field/main.js">' in page
     assert 'id="field-messages" type="application/json"' in page
     assert "<script>" not in page  # no inline script: CSP allows only files and the nonce
     worker = client.get("/inspections/sw.js")
     assert worker["Content-Type"].startswith("text/javascript")
     assert worker["Service-Worker-Allowed"] == "/inspections/"
     text = worker.content.decode()
-    assert '"/inspections/field/"' in text and "inspections/field.js" in text and "clients.claim" in text
+    assert '"/inspections/field/"' in text and "clients.claim" in text
+    folder = Path(views.__file__).parent / "static" / "inspections" / "field"
+    modules = sorted(path.name for path in folder.glob("*.js"))
+    assert len(modules) > 1 and "main.js" in modules
+    for name in modules:  # every module is kept for offline use, and preloaded beside the entry module
+        assert f'"/static/inspections/field/{name}"' in text
+        assert name == "main.js" or f'<link rel="modulepreload" href="/static/inspections/field/{name}">' in page
+
+
+def test_the_field_modules_import_only_modules_of_their_folder():
+    """What the service worker keeps is the folder: an import from elsewhere would be missing offline."""
+    folder = Path(views.__file__).parent / "static" / "inspections" / "field"
+    imports = 0
+    for path in folder.glob("*.js"):
+        for line in path.read_text().splitlines():
+            if line.startswith("import") or (line.startswith("export") and ' from "' in line):
+                found = re.fullmatch(r'(?:import|export) \{[\w$, ]+\} from "\./(\w+\.js)";', line)
+                assert found and (folder / found[1]).is_file(), (path.name, line)
+                imports += 1
+    assert imports >= 6  # main.js imports the five others, home.js and form.js the helpers
 
 
 def test_the_demo_seed_makes_submitted_and_waiting_inspections(world):

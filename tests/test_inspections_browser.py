@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import Browser, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.catalog.models import Implementation
-from jianguan.inspections import contracts, services
+from jianguan.inspections import contracts, services, views
 from jianguan.inspections.models import Evidence, FieldInspection, Status
 
 from .catalog_fixtures import FOOD
@@ -40,6 +44,24 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def production_live_server(tmp_path, settings) -> Iterator[str]:
+    """A second live server serving static files as a deployment without debug (`make demo`) does: collected by
+    the production storage (hashed names, module imports rewritten to them) and served by whitenoise."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "jianguan.config.staticfiles.ProductionStaticFilesStorage"}}
+    # The API's documentation assets (ninja) are most of the bytes to compress and no page here loads them.
+    call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["ninja"])
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda application: application  # whitenoise answers /static/, not the finders
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 def _photo() -> bytes:
@@ -191,4 +213,39 @@ def test_a_task_changed_on_the_server_meanwhile_shows_the_conflict(browser, live
         assert stored.origin_ref == "3/41" and FieldInspection.objects.count() == 1
     finally:
         context.close()
+    assert not problems, problems
+
+
+def test_the_field_page_works_offline_from_collected_static_files(browser, production_live_server, small_catalog):
+    """Collected for production, each module has a hashed name and imports the others by theirs; the service worker
+    keeps them all, so that offline the page still opens and its modules run (IndexedDB, the form, its checks)."""
+    city = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
+    code = Implementation.objects.get(item__code=FOOD, body=city).code
+    base = production_live_server
+    problems: list[str] = []
+    served: list[tuple[str, bool]] = []  # each module answered: its path, whether the service worker answered
+    context, page = _phone(browser, base, problems)
+    page.on("response", lambda r: served.append((r.url.removeprefix(base), r.from_service_worker))
+            if "/static/inspections/field/" in r.url else None)
+    try:
+        expect(page.get_by_test_id("tasks")).to_contain_text("暂无待检查任务")
+        context.set_offline(True)
+        assert page.reload().from_service_worker
+        context.set_offline(False)  # see test_an_inspection_captured_offline_is_synced_exactly_once
+        context.set_offline(True)
+        expect(page.get_by_test_id("network")).to_contain_text("离线")
+        expect(page.get_by_test_id("tasks")).to_contain_text("暂无待检查任务")  # the field data from IndexedDB
+        page.get_by_test_id("new-inspection").click()
+        page.get_by_label("检查事项").select_option(code)
+        expect(page.locator(".check-item")).to_have_count(3)
+        page.get_by_role("button", name="保存并提交").click()
+        expect(page.get_by_test_id("form-error")).to_contain_text("请当事人签名")
+        expect(page.get_by_test_id("queued-item")).to_have_count(0)
+    finally:
+        context.close()
+    paths = {path for path, _ in served}
+    names = {re.sub(r"\.[0-9a-f]{12}\.js$", ".js", Path(path).name) for path in paths}
+    assert names == {Path(module).name for module in views.FIELD_MODULES} and len(paths) == len(names), paths
+    assert all(re.fullmatch(r"/static/inspections/field/\w+\.[0-9a-f]{12}\.js", path) for path in paths), paths
+    assert all(from_worker for _, from_worker in served), served  # the browser's HTTP cache is not what kept them
     assert not problems, problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -140,15 +141,21 @@ def test_audit_page_and_verification(signed_in, persona):
 
 @pytest.mark.once
 def test_static_files_collect_for_production(tmp_path, settings):
-    """collectstatic with the production storage: hashed, compressed, including htmx and the docs' assets."""
+    """collectstatic with the production storage: hashed, compressed, including htmx and the docs' assets; an ES
+    module imports the others by their hashed names (the unhashed ones are not what the service worker keeps)."""
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+        "BACKEND": "jianguan.config.staticfiles.ProductionStaticFilesStorage"}}
     call_command("collectstatic", interactive=False, verbosity=0)
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     for name in ("portal/site.css", "portal/favicon.svg", "django_htmx/htmx-2.min.js", "ninja/swagger-ui-bundle.js"):
         assert name in manifest and (tmp_path / manifest[name]).exists()
         assert (tmp_path / (manifest[name] + ".gz")).exists() or name.endswith(".svg")
+    entry = (tmp_path / manifest["inspections/field/main.js"]).read_text()
+    imported = re.findall(r'^import .* from "\./([^"]+)";$', entry, re.MULTILINE)
+    assert len(imported) == 6
+    for name in imported:
+        assert f"inspections/field/{name}" in manifest.values() and (tmp_path / "inspections/field" / name).exists()
 
 
 def test_chinese_whatever_the_browser_asks_until_someone_switches(client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,12 @@ from jianguan.documents import contracts as documents
 from . import selectors
 from .models import Answer, OriginKind, Outcome, Status
 
-SHELL_STATIC = ("inspections/field.js", "inspections/field.css", "portal/site.css", "portal/favicon.svg",
+FIELD_ENTRY = "inspections/field/main.js"
+# Every ES module of the field page (static/inspections/field/): the service worker keeps them all, so that a
+# module added there is there offline too.
+FIELD_MODULES = tuple(sorted(f"inspections/field/{module.name}"
+                             for module in (Path(__file__).parent / "static" / "inspections" / "field").glob("*.js")))
+SHELL_STATIC = (*FIELD_MODULES, "inspections/field.css", "portal/site.css", "portal/favicon.svg",
                 "django_htmx/htmx-2.min.js")
 
 
@@ -63,12 +69,13 @@ def field(request: HttpRequest) -> HttpResponse:
         "messages_js": _messages(), "origins": [(k, v) for k, v in OriginKind.choices
                                                  if k in (OriginKind.ROUTINE, OriginKind.SPECIAL,
                                                           OriginKind.COMPLAINT, OriginKind.RISK_ALERT)],
-        "outcomes": Outcome.choices})
+        "outcomes": Outcome.choices, "entry": FIELD_ENTRY,
+        "preload": [module for module in FIELD_MODULES if module != FIELD_ENTRY]})
 
 
 def _shell_version(urls: list[str]) -> str:
     digest = hashlib.sha256("\n".join(urls).encode())
-    for path in ("inspections/field.js", "inspections/field.css"):
+    for path in (*FIELD_MODULES, "inspections/field.css"):
         found = finders.find(path)
         if found:
             with open(found, "rb") as handle:
