@@ -21,7 +21,7 @@ from jianguan.exchange.models import Op, Origin, OutboxRecord, RepairItem, Repai
 from jianguan.exchange.quality import engine, sources
 from jianguan.exchange.records import LIBRARY
 from jianguan.exchange.refs import LibraryRefs
-from jianguan.inspections import services as inspections
+from jianguan.inspections import submission
 from jianguan.spotchecks import services as spotchecks
 from jianguan.spotchecks.models import CheckResult
 
@@ -65,7 +65,7 @@ def test_every_record_the_services_write_passes_its_standard(world, food_task, p
     # 行政检查 in the field.
     field = {"officer": w.officer, "colleague": w.partner, "entity": w.entity, "code": w.implementation}
     checked = completed(field, opened(field))
-    inspections.inspection_submit(actor=w.officer, inspection_id=checked.pk)
+    submission.inspection_submit(actor=w.officer, inspection_id=checked.pk)
     # 行政强制: a seizure on the spot, approved, then released (the record's next version).
     measure = coercion.measure_act_emergency(
         actor=w.officer, acted_at=SEPT_1, kind="seal_goods", inspection_number=case.inspection_number,

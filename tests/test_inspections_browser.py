@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.catalog.models import Implementation
-from jianguan.inspections import contracts, services
+from jianguan.inspections import contracts, drafts
 from jianguan.inspections.models import Evidence, FieldInspection, Status
 
 from .catalog_fixtures import FOOD
@@ -176,7 +176,7 @@ def test_a_task_changed_on_the_server_meanwhile_shows_the_conflict(browser, live
         item = page.get_by_test_id("queued-item")
         expect(item.get_by_test_id("sync-state")).to_have_text("待同步")
 
-        services.inspection_update(actor=colleague, inspection_id=card.id, base_version=1, values={"place": "仓库"})
+        drafts.inspection_update(actor=colleague, inspection_id=card.id, base_version=1, values={"place": "仓库"})
         context.set_offline(False)
         expect(item.get_by_test_id("sync-state")).to_have_text("冲突", timeout=30_000)
         conflict = item.get_by_test_id("conflict")
