@@ -450,7 +450,7 @@ def test_an_on_the_spot_fine_within_the_limit_is_handed_over_and_filed(world):
     assert case.decision_number.startswith("咸市监简罚〔")
     assert Penalty.objects.get(number=case.behaviour_number).procedure == "01"
     # the decision is listed with its kind, title and number (issue 14: it was listed without them)
-    listed = [row for row in selectors.documents_of(case) if row["id"] == case.decision_document_id]
+    listed = [row for row in selectors.document_list(case=case) if row["id"] == case.decision_document_id]
     assert [(r["kind"], r["title"], r["number"]) for r in listed] == [
         ("simple_decision", "当场行政处罚决定书", case.decision_number)]
     with pytest.raises(InvalidTransition) as unfiled:

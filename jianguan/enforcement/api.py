@@ -260,7 +260,7 @@ def evidence_upload(request: HttpRequest, case_id: int, sha256: Form[str], file:
 def document_list(request: HttpRequest, case_id: int):
     """The 文书 issued for the case, in the order of its history, with their numbers and SHA-256."""
     case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
-    return selectors.documents_of(case)
+    return selectors.document_list(case=case)
 
 
 @router.get("/enforcement/cases/{case_id}/documents/{document_id}",
@@ -269,7 +269,7 @@ def document_pdf(request: HttpRequest, case_id: int, document_id: int):
     """One issued 文书 of the case as its stored PDF; while it is being rendered in the background 202
     (`document_rendering`, `Retry-After`), after a failed rendering 409 (`document_render_failed`)."""
     case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
-    row = selectors.document_of(case, document_id)
+    row = selectors.document_get(case=case, document_id=document_id)
     response = HttpResponse(documents.pdf(row["id"]), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}-{row["seq"]}.pdf"'
     return response
@@ -332,6 +332,6 @@ def deadline_list(request: HttpRequest, filters: Query[AlertFilter]):
     reader = require_reader(request, ApiScope.READ)
     if filters.state not in (None, "", "overdue", "due_soon"):
         raise ValidationFailed("state 应为 overdue 或 due_soon", code="choice_invalid", field="state")
-    rows = selectors.alerts(reader=reader, state=filters.state or None,
+    rows = selectors.alert_list(reader=reader, state=filters.state or None,
                             officer=reader if filters.mine and getattr(reader, "is_person", False) else None)
     return paginate(rows, limit=filters.limit, offset=filters.offset)

@@ -38,7 +38,7 @@ class CaseCard:
 
 def case_card(*, number: str, reader: Any) -> CaseCard:
     """The case with this 案件编号 within the reader's scope; NotFound (404) otherwise."""
-    return CaseCard.from_model(selectors.case_by_number(reader=reader, number=number))
+    return CaseCard.from_model(selectors.case_get(reader=reader, number=number))
 
 
 def case_from_finding(*, actor: Actor, department: Department, party: dict, summary: str, source: str,

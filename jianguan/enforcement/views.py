@@ -255,7 +255,7 @@ def evidence_file(request: HttpRequest, case_id: int, evidence_id: int) -> HttpR
 @login_required
 def document_pdf(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     case = selectors.case_get(reader=request.user, case_id=case_id)
-    row = selectors.document_of(case, document_id)
+    row = selectors.document_get(case=case, document_id=document_id)
     return documents.pdf_page(request, row["id"], file_name=f"{case.number}-{row['seq']}.pdf")
 
 
@@ -282,9 +282,9 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     """逾期与即将到期: the reader's own steps, then the department's, with the rule of each date."""
     user = request.user
     return render(request, "enforcement/deadlines.html", {
-        "mine": selectors.alerts(reader=user, officer=user)[:200],
-        "all": page_of(request, selectors.alerts(reader=user), per_page=50),
-        "by_department": selectors.alerts_by_department(reader=user)})
+        "mine": selectors.alert_list(reader=user, officer=user)[:200],
+        "all": page_of(request, selectors.alert_list(reader=user), per_page=50),
+        "by_department": selectors.alert_department_list(reader=user)})
 
 
 @require_POST

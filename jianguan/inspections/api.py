@@ -175,7 +175,7 @@ def field_data(request: HttpRequest):
     """What the field page keeps on the phone to work offline: colleagues and their 执法证, the department's
     行政检查 rows in force today with their checklists, and the caller's tasks (drafts assigned to them)."""
     reader = require_person(request)
-    tasks = selectors.my_tasks(reader=reader).prefetch_related("evidence")
+    tasks = selectors.task_list(reader=reader).prefetch_related("evidence")
     return {**selectors.field_data(reader=reader), "tasks": list(tasks)}
 
 
