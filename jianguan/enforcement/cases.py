@@ -12,11 +12,7 @@ from jianguan.accounts.models import Department
 from jianguan.core.errors import NotFound
 from jianguan.core.numbering import daily_number, next_number
 
-from .models import (
-    Case,
-    Clue,
-    Procedure,
-)
+from .models import Case, Clue, Procedure
 from .permissions import current_decision_due
 
 

@@ -9,10 +9,7 @@ from typing import Any
 from jianguan.behaviour.contracts import PENALTY_KINDS
 from jianguan.documents import contracts as documents
 
-from .models import (
-    Case,
-    PartyKind,
-)
+from .models import Case, PartyKind
 
 
 def _party_context(case: Case) -> dict[str, Any]:

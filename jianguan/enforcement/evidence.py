@@ -20,10 +20,7 @@ from jianguan.core.validation import require as _require
 from . import workflow
 from .cases import _lock
 from .history import append_event
-from .models import (
-    Evidence,
-    EvidenceKind,
-)
+from .models import Evidence, EvidenceKind
 from .permissions import actor_facts, case_facts
 
 # Evidence files [config]: extension → (content type, kind, magic test); at most EVIDENCE_MAX_BYTES each.

@@ -114,10 +114,10 @@ field_labels = replay_.labels
 # Appending to the chain -------------------------------------------------------------------------------------
 
 def append_event(case: Case, *, actor: Actor, verb: str, on: dt.date, data: dict[str, Any] | None = None,
-                  from_status: str = "", to_status: str = "", document: Any = None,
-                  supersedes: int | None = None) -> CaseEvent:
+                 from_status: str = "", to_status: str = "", document: Any = None,
+                 supersedes: int | None = None) -> CaseEvent:
     """Append one event to the case's chain; the caller holds the case's row lock and has saved the case, whose
-    changed columns the event records (`state_changes`) so that its state is the replay of its """
+    changed columns the event records (`state_changes`) so that its state is the replay of its history."""
     ref = actor_ref(actor)
     values: dict[str, Any] = {
         "case": case.number, "seq": case.event_count + 1, "occurred_at": timezone.now(), "on": on,
@@ -148,7 +148,7 @@ def case_event_correct(*, actor: User, case_id: int, seq: int, correction: dict[
     _require(case.events.filter(seq=seq).exists(), f"事件 {seq} 不存在", "event_unknown", "seq")
     _require(str(reason).strip(), "缺少更正理由", "required", "reason")
     event = append_event(case, actor=actor, verb="corrected", on=timezone.localdate(), supersedes=seq,
-                          data={"correction": correction, "reason": reason})
+                         data={"correction": correction, "reason": reason})
     record(actor=actor, verb="enforcement.event_corrected", target=case, data={"seq": event.seq, "supersedes": seq})
     return event
 

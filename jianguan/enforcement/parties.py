@@ -16,11 +16,7 @@ from jianguan.subjects.contracts import person_register, require_entity
 from jianguan.subjects.models import EntityType
 
 from .inputs import _colleague
-from .models import (
-    Case,
-    CaseOfficer,
-    PartyKind,
-)
+from .models import Case, CaseOfficer, PartyKind
 
 
 def _party_values(party: dict[str, Any], *, actor: Actor, field: str = "party") -> dict[str, Any]:

@@ -21,12 +21,7 @@ from jianguan.core.validation import require as _require
 from . import deadlines, procedure
 from .cases import _case_number, _clue_number, _refresh_later
 from .history import append_event
-from .models import (
-    Case,
-    CaseStatus,
-    Clue,
-    ClueSource,
-)
+from .models import Case, CaseStatus, Clue, ClueSource
 from .parties import _party_values
 
 
@@ -56,8 +51,8 @@ def case_register(*, actor: Actor, department: Department, party: dict[str, Any]
         summary=summary, received_on=received_on, check_due=due, implementation_code=implementation_code,
         inspection_number=inspection_number, **values)
     append_event(case, actor=actor, verb="register", on=received_on, to_status=CaseStatus.CLUE,
-                  data={"source": source, "source_ref": source_ref, "clue": clue.number, "party": case.party_name,
-                        "check_due": due})
+                 data={"source": source, "source_ref": source_ref, "clue": clue.number, "party": case.party_name,
+                       "check_due": due})
     record(actor=actor, verb="enforcement.clue_registered", target=clue,
            data={"source": source, "source_ref": source_ref, "check_due": due, "case": case.number})
     _refresh_later(case.pk)

@@ -25,16 +25,7 @@ from .cases import _case_number, _refresh_later
 from .context import _officers_context, _party_context, _review
 from .history import append_event
 from .inputs import _kinds, _money, _person_actor
-from .models import (
-    BEHAVIOUR_INSPECTION_FORM,
-    Case,
-    CaseStatus,
-    ClueSource,
-    Outcome,
-    PartyKind,
-    Payment,
-    Procedure,
-)
+from .models import BEHAVIOUR_INSPECTION_FORM, Case, CaseStatus, ClueSource, Outcome, PartyKind, Payment, Procedure
 from .parties import _assign, _behaviour_party, _officers, _party_values
 from .steps.decision import _record_penalty
 
@@ -118,10 +109,10 @@ def case_simple(*, actor: User, party: dict[str, Any], officers: list[str], fact
         Payment.objects.create(case=case, fine=amount, due_on=deadlines.payment_due(decided_on))
     _record_penalty(case, actor)
     append_event(case, actor=actor, verb="simple_decide", on=decided_on, to_status=CaseStatus.HANDED_OVER,
-                  document=issued, data={"kinds": kinds, "fine": amount, "limit": limit, "citation": limits.citation,
-                                         "officers": names, "credentials": credentials,
-                                         "inspection": inspection.number,
-                                         "document": {"kind": "simple_decision", "number": issued.number}})
+                 document=issued, data={"kinds": kinds, "fine": amount, "limit": limit, "citation": limits.citation,
+                                        "officers": names, "credentials": credentials,
+                                        "inspection": inspection.number,
+                                        "document": {"kind": "simple_decision", "number": issued.number}})
     record(actor=actor, verb="enforcement.simple_decided", target=case,
            data={"number": case.number, "decision": issued.number, "fine": amount, "document": issued.id,
                  "digest": issued.digest})

@@ -18,10 +18,7 @@ from . import workflow
 from .cases import _lock, _refresh_later
 from .history import append_event
 from .inputs import _date
-from .models import (
-    Case,
-    Procedure,
-)
+from .models import Case, Procedure
 from .permissions import actor_facts, case_facts, current_decision_due
 from .steps import HANDLERS
 from .steps.base import Step
@@ -50,7 +47,7 @@ def case_transition(*, actor: Any, case_id: int, action: str, data: dict[str, An
         case.decision_due = current_decision_due(case, today)
     case.save()
     append_event(case, actor=actor, verb=action, on=on, from_status=old, to_status=edge.target,
-                  data=step.event, document=step.document)
+                 data=step.event, document=step.document)
     record(actor=actor, verb=f"enforcement.case_{action}", target=case, data={
         "from": old, "to": edge.target, "seq": case.event_count,
         **({"document": step.document.id, "digest": step.document.digest} if step.document else {})})

@@ -16,10 +16,7 @@ from jianguan.core.roles import Role
 from jianguan.documents import contracts as documents
 
 from .. import workflow
-from ..models import (
-    Approval,
-    Case,
-)
+from ..models import Approval, Case
 
 
 @dataclass

@@ -12,14 +12,7 @@ from jianguan.core.validation import require as _require
 from .. import deadlines
 from ..context import _case_context, _party_context, _penalty_text, _review
 from ..inputs import _flag, _kinds, _money, _text
-from ..models import (
-    BEHAVIOUR_CASE_SOURCE,
-    BEHAVIOUR_PROCEDURE,
-    Case,
-    Hearing,
-    Mitigation,
-    Outcome,
-)
+from ..models import BEHAVIOUR_CASE_SOURCE, BEHAVIOUR_PROCEDURE, Case, Hearing, Mitigation, Outcome
 from ..parties import _behaviour_party
 from .base import Step, handles
 

@@ -13,13 +13,7 @@ from jianguan.core.validation import require as _require
 from .. import deadlines
 from ..context import _case_context, _officers_context, _opinion, _party_context, _penalty_text
 from ..inputs import _flag, _money, _text
-from ..models import (
-    Case,
-    Outcome,
-    Payment,
-    Service,
-    ServiceMethod,
-)
+from ..models import Case, Outcome, Payment, Service, ServiceMethod
 from .base import Step, handles
 
 

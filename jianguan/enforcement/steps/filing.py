@@ -11,12 +11,7 @@ from jianguan.core.validation import require as _require
 from .. import deadlines, procedure
 from ..context import _case_context, _officers_context, _opinion, _party_context
 from ..inputs import _date, _flag, _text
-from ..models import (
-    Case,
-    ClueStatus,
-    Extension,
-    ExtensionKind,
-)
+from ..models import Case, ClueStatus, Extension, ExtensionKind
 from ..parties import _assign, _officers, _party_values
 from .base import Step, handles
 

@@ -13,15 +13,7 @@ from jianguan.core.validation import require as _require
 from .. import deadlines, policy, procedure
 from ..context import _officers_context, _party_context
 from ..inputs import _date, _flag, _kinds, _money, _text
-from ..models import (
-    BEHAVIOUR_INSPECTION_FORM,
-    Case,
-    Extension,
-    ExtensionKind,
-    Preservation,
-    Suspension,
-    SuspensionKind,
-)
+from ..models import BEHAVIOUR_INSPECTION_FORM, Case, Extension, ExtensionKind, Preservation, Suspension, SuspensionKind
 from ..parties import _behaviour_party
 from .base import Step, handles
 

@@ -9,11 +9,7 @@ from jianguan.core.validation import require as _require
 from .. import deadlines
 from ..context import _case_context, _party_context, _penalty_text
 from ..inputs import _colleague, _date, _flag, _text
-from ..models import (
-    Hearing,
-    Suspension,
-    SuspensionKind,
-)
+from ..models import Hearing, Suspension, SuspensionKind
 from .base import Step, handles
 from .investigation import _end_suspensions
 
