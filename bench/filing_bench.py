@@ -37,14 +37,14 @@ def _environment(var: str) -> None:
 
 
 def _round(n: int, base, client) -> float:
-    from jianguan.enforcement import services
+    from jianguan.enforcement import registration, transitions
     from jianguan.enforcement.models import Case
 
     officer = base.assignments.get(lead=True).user
-    case = services.case_register(actor=officer, department=base.department, party={"uscc": base.entity.uscc},
+    case = registration.case_register(actor=officer, department=base.department, party={"uscc": base.entity.uscc},
                                   summary="群众举报该店销售过期食品", source="report", source_ref=f"BENCH-{n}",
                                   received_on=base.received_on)
-    services.case_transition(actor=officer, case_id=case.pk, action="propose_filing", data={
+    transitions.case_transition(actor=officer, case_id=case.pk, action="propose_filing", data={
         "officers": [o.user.username for o in base.assignments.all()], "cause": base.cause,
         "catalog_code": base.catalog_code, "implementation_code": base.implementation_code})
     started = time.perf_counter()

@@ -12,7 +12,7 @@ import pytest
 
 from jianguan.accounts.models import Department, DepartmentKind, OfficerCredential, User
 from jianguan.catalog.models import Implementation
-from jianguan.enforcement import services
+from jianguan.enforcement import registration, transitions
 
 from .catalog_fixtures import FOOD
 from .conftest import PASSWORD
@@ -54,13 +54,13 @@ _refs = iter(range(1, 10_000))
 
 
 def register(w, *, received_on: dt.date = dt.date(2026, 10, 12), party: dict | None = None):
-    return services.case_register(actor=w.officer, department=w.city, party=party or {"uscc": w.entity.uscc},
+    return registration.case_register(actor=w.officer, department=w.city, party=party or {"uscc": w.entity.uscc},
                                   summary="群众举报该店销售过期食品", source="report",
                                   source_ref=f"JB-T-{next(_refs):05d}", received_on=received_on)
 
 
 def act(w, case, action: str, who, data: dict | None = None, today: dt.date | None = None):
-    return services.case_transition(actor=who, case_id=case.pk, action=action, data=data or {}, today=today)
+    return transitions.case_transition(actor=who, case_id=case.pk, action=action, data=data or {}, today=today)
 
 
 FILING = {"officers": ["scjg_officer", "case_officer_b"], "cause": "销售超过保质期的食品", "catalog_code": PENALTY}

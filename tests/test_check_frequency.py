@@ -82,12 +82,12 @@ def test_entities_due_by_the_rows_frequency_on_both_sides_of_the_year(enforcemen
     officer = persona("scjg_officer")
 
     def due_on(today):
-        return {row["entity_id"] for row in selectors.due_for_check(reader=officer, today=today)}
+        return {row["entity_id"] for row in selectors.due_list(reader=officer, today=today)}
 
     assert first.pk not in due_on(day(2025, 12, 31)) and second.pk not in due_on(day(2025, 12, 31))
     assert first.pk in due_on(day(2026, 1, 1)) and second.pk not in due_on(day(2026, 1, 1))
     assert first.pk in due_on(day(2026, 12, 7))
-    assert not selectors.due_for_check(reader=outsider, today=day(2026, 1, 1))  # another line, another county
+    assert not selectors.due_list(reader=outsider, today=day(2026, 1, 1))  # another line, another county
     client.force_login(officer)
     assert "应检未检（按检查频次）" in client.get("/").content.decode()
     page = client.get("/inspections/due/").content.decode()

@@ -110,12 +110,12 @@ def test_the_task_keeps_overdue_and_due_soon_alerts_per_officer_and_department(w
     assert (alerts[late.pk].state, alerts[late.pk].due) == ("overdue", day(2026, 10, 26))
     assert (alerts[soon.pk].state, alerts[soon.pk].due) == ("due_soon", day(2026, 11, 23))
     assert "第十八条" in alerts[late.pk].rule
-    mine = selectors.alerts(reader=world.officer, officer=world.officer)
+    mine = selectors.alert_list(reader=world.officer, officer=world.officer)
     assert [a.case_id for a in mine] == [late.pk]  # the others have no officers yet
-    assert [a.case_id for a in selectors.alerts(reader=world.officer, state="overdue")] == [late.pk]
-    assert selectors.alerts_by_department(reader=world.officer) == [
+    assert [a.case_id for a in selectors.alert_list(reader=world.officer, state="overdue")] == [late.pk]
+    assert selectors.alert_department_list(reader=world.officer) == [
         {"case__department__name": world.city.name, "overdue": 1, "due_soon": 1}]
-    assert list(selectors.alerts(reader=persona("zrzy_421221_01"))) == []  # an outsider sees none
+    assert list(selectors.alert_list(reader=persona("zrzy_421221_01"))) == []  # an outsider sees none
     assert [c.pk for c in selectors.case_list(reader=world.officer, overdue=True)] == [late.pk]
     act(world, late, "approve_filing", world.head, today=day(2026, 11, 20))
     tasks.refresh(case_ids=[late.pk], today=day(2026, 11, 20))

@@ -16,7 +16,8 @@ from jianguan.accounts.models import OfficerCredential, User
 from jianguan.behaviour.models import Inspection, Penalty
 from jianguan.core.errors import AccessDenied, DomainError, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.roles import Role
-from jianguan.enforcement import contracts, history, selectors, services, workflow
+from jianguan.enforcement import contracts, history, registration, selectors, simple, steps, transitions, workflow
+from jianguan.enforcement.evidence import evidence_add
 from jianguan.enforcement.models import Approval, CaseEvent, CaseStatus, Clue, ClueStatus
 from jianguan.subjects.services import person_register
 
@@ -88,7 +89,7 @@ def _id(edge: workflow.Edge) -> str:
 def test_every_status_is_reachable_and_every_action_has_a_handler():
     targets = {e.target for e in workflow.EDGES} | {c[1] for c in workflow.CREATIONS}
     assert targets == set(S.values)
-    assert set(services.HANDLERS) >= workflow.ACTIONS
+    assert set(steps.HANDLERS) >= workflow.ACTIONS
     assert set(workflow.GUARDS) == set(FAILING)  # every guard has a refusal case below
 
 
@@ -181,7 +182,7 @@ def test_a_clue_is_registered_as_the_first_stage_of_a_case(world):
     event = case.events.get()
     assert (event.seq, event.verb, event.prev_hash) == (1, "register", history.GENESIS)
     with pytest.raises(ValidationFailed) as again:
-        services.case_register(actor=world.officer, department=world.city, party={"uscc": world.entity.uscc},
+        registration.case_register(actor=world.officer, department=world.city, party={"uscc": world.entity.uscc},
                                summary="x", source="report", source_ref=case.source_ref, received_on=case.received_on)
     assert again.value.code == "clue_exists"
 
@@ -221,7 +222,7 @@ def test_who_approves_what(world):
     for who in (world.officer, world.partner, world.reviewer, world.admin, world.outsider_leader):
         with pytest.raises(AccessDenied):
             act(world, case, "approve_filing", who)
-    services.case_transition(actor=head_on_the_case, case_id=case.pk, action="return_proposal",
+    transitions.case_transition(actor=head_on_the_case, case_id=case.pk, action="return_proposal",
                              data={"opinion": "补充承办人员"})
     act(world, case, "propose_filing", world.officer, {**FILING, "officers": ["scjg_officer", "scjg_head_2"]})
     with pytest.raises(AccessDenied):  # a head who handles the case does not approve it
@@ -283,7 +284,7 @@ def test_a_major_case_with_a_hearing(world):
     assert chair.value.code == "chair_investigated"
     act(world, case, "schedule_hearing", world.officer, {**hearing, "held_on": "2026-07-20"}, today=day(2026, 7, 2))
     transcript = b"%PDF-1.4 transcript signed by the party"
-    evidence = services.evidence_add(actor=world.officer, case_id=case.pk, file_name="听证笔录.pdf", data=transcript,
+    evidence = evidence_add(actor=world.officer, case_id=case.pk, file_name="听证笔录.pdf", data=transcript,
                                      sha256=sha(transcript), title="听证笔录")
     with pytest.raises(ValidationFailed) as not_yet:
         act(world, case, "hold_hearing", world.officer, {"transcript": evidence.pk, "on": "2026-07-17"},
@@ -439,7 +440,7 @@ def _simple(w, **changes):
     values = {"party": {"uscc": w.entity.uscc}, "officers": ["scjg_officer", "case_officer_b"],
               "facts": "未按规定悬挂营业执照", "basis": "《市场主体登记管理条例》第四十八条", "penalty_kinds": ["02"],
               "fine": "3000", "catalog_code": w.catalog, "implementation_code": w.implementation, **changes}
-    return services.case_simple(actor=w.officer, **values)
+    return simple.case_simple(actor=w.officer, **values)
 
 
 @pytest.mark.django_db
@@ -449,7 +450,7 @@ def test_an_on_the_spot_fine_within_the_limit_is_handed_over_and_filed(world):
     assert case.decision_number.startswith("咸市监简罚〔")
     assert Penalty.objects.get(number=case.behaviour_number).procedure == "01"
     # the decision is listed with its kind, title and number (issue 14: it was listed without them)
-    listed = [row for row in selectors.documents_of(case) if row["id"] == case.decision_document_id]
+    listed = [row for row in selectors.document_list(case=case) if row["id"] == case.decision_document_id]
     assert [(r["kind"], r["title"], r["number"]) for r in listed] == [
         ("simple_decision", "当场行政处罚决定书", case.decision_number)]
     with pytest.raises(InvalidTransition) as unfiled:
@@ -502,11 +503,11 @@ def test_the_history_is_a_hash_chain_that_refuses_updates_and_takes_corrections(
     tampered = [dict(r) for r in records]
     tampered[1]["data"] = {**tampered[1]["data"], "cause": "另一个案由"}
     assert history.verify(tampered) == ["事件 2 的摘要不符"]
-    correction = services.case_event_correct(actor=world.officer, case_id=case.pk, seq=4,
+    correction = history.case_event_correct(actor=world.officer, case_id=case.pk, seq=4,
                                              correction={"place": "仓库"}, reason="检查地点笔误")
     assert (correction.seq, correction.supersedes, correction.prev_hash) == (5, 4, records[-1]["hash"])
     with pytest.raises(AccessDenied):
-        services.case_event_correct(actor=world.reviewer, case_id=case.pk, seq=4, correction={}, reason="x")
+        history.case_event_correct(actor=world.reviewer, case_id=case.pk, seq=4, correction={}, reason="x")
 
 
 # What other apps use -----------------------------------------------------------------------------------------
@@ -534,7 +535,7 @@ def test_a_complaint_becomes_a_clue_and_a_case(world):
     complaint = complaint_receive(actor=world.officer, channel="portal", values={
         "kind": "report", "category": "food", "subject_uscc": world.entity.uscc, "content": "该店销售过期食品"})
     handler = User.objects.filter(department=complaint.department, role_grants__role="officer").first()
-    clue = services.clue_from_complaint(actor=handler, complaint_id=complaint.pk)
+    clue = registration.clue_from_complaint(actor=handler, complaint_id=complaint.pk)
     assert clue.case.status == S.CLUE and clue.case.source == "report" and clue.case.entity == world.entity
     assert clue.case.region_id == complaint.region_id and clue.department_id == complaint.department_id
 

@@ -14,14 +14,14 @@ from jianguan.audit.models import AuditEvent
 from jianguan.behaviour import services as behaviour
 from jianguan.behaviour.models import Coercion, Inspection, Penalty
 from jianguan.coercion import measures
-from jianguan.enforcement import services as enforcement
 from jianguan.enforcement.models import BEHAVIOUR_CASE_SOURCE, BEHAVIOUR_INSPECTION_FORM, ClueSource
+from jianguan.enforcement.simple import case_simple
 from jianguan.exchange import collect, standards
 from jianguan.exchange.models import Op, Origin, OutboxRecord, RepairItem, RepairStatus
 from jianguan.exchange.quality import engine, sources
 from jianguan.exchange.records import LIBRARY
 from jianguan.exchange.refs import LibraryRefs
-from jianguan.inspections import services as inspections
+from jianguan.inspections import submission
 from jianguan.spotchecks import check_results
 from jianguan.spotchecks.models import CheckResult
 
@@ -58,14 +58,14 @@ def test_every_record_the_services_write_passes_its_standard(world, food_task, p
     # 行政处罚, ordinary procedure from a report: the on-site inspection and the penalty.
     case = decided(w)
     # 简易程序: the on-the-spot inspection and penalty.
-    simple = enforcement.case_simple(
+    simple = case_simple(
         actor=w.officer, party={"uscc": w.entity.uscc}, officers=["scjg_officer", "case_officer_b"],
         facts="未按规定悬挂营业执照", basis="《市场主体登记管理条例》第四十八条", penalty_kinds=["02"], fine="3000",
         catalog_code=w.catalog, implementation_code=w.implementation)
     # 行政检查 in the field.
     field = {"officer": w.officer, "colleague": w.partner, "entity": w.entity, "code": w.implementation}
     checked = completed(field, opened(field))
-    inspections.inspection_submit(actor=w.officer, inspection_id=checked.pk)
+    submission.inspection_submit(actor=w.officer, inspection_id=checked.pk)
     # 行政强制: a seizure on the spot, approved, then released (the record's next version).
     measure = measures.measure_act_emergency(
         actor=w.officer, acted_at=SEPT_1, kind="seal_goods", inspection_number=case.inspection_number,

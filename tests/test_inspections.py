@@ -29,7 +29,7 @@ from jianguan.core.errors import AccessDenied, ValidationFailed
 from jianguan.core.seeding import SeedContext
 from jianguan.documents import contracts as documents
 from jianguan.enforcement.models import Clue, ClueSource
-from jianguan.inspections import checklist, contracts, services, views
+from jianguan.inspections import checklist, contracts, drafts, opening, submission, views
 from jianguan.inspections.models import Evidence, FieldInspection, Status
 from jianguan.inspections.seed import seed_inspections
 from jianguan.subjects import services as subjects
@@ -94,7 +94,7 @@ def opened(world, **extra) -> FieldInspection:
     values = {"origin_kind": "routine", "implementation_code": world["code"],
               "party": {"kind": "entity", "uscc": world["entity"].uscc},
               "officers": [world["officer"].username, world["colleague"].username], "started_at": start, **extra}
-    return services.inspection_open(actor=world["officer"], **values)
+    return opening.inspection_open(actor=world["officer"], **values)
 
 
 def answers(failed: str = "", note: str = "") -> list[dict[str, str]]:
@@ -107,7 +107,7 @@ def completed(world, inspection: FieldInspection, **values) -> FieldInspection:
     base = {"place": world["entity"].registered_address, "started_at": start, "ended_at": end,
             "checklist": answers(), "signature_png": base64.b64encode(png()).decode(), "outcome": "no_problem",
             "location": {"latitude": "29.8415", "longitude": "114.3223", "accuracy": "15"}}
-    return services.inspection_update(actor=world["officer"], inspection_id=inspection.pk,
+    return drafts.inspection_update(actor=world["officer"], inspection_id=inspection.pk,
                                       base_version=inspection.version, values={**base, **values})
 
 
@@ -153,12 +153,12 @@ def test_an_unknown_checklist_item_or_answer_is_refused(world):
 def test_submission_needs_two_officers_each_with_a_credential_valid_that_day(world):
     alone = completed(world, opened(world), officers=[world["officer"].username])
     with pytest.raises(ValidationFailed) as caught:
-        services.inspection_submit(actor=world["officer"], inspection_id=alone.pk)
+        submission.inspection_submit(actor=world["officer"], inspection_id=alone.pk)
     assert caught.value.code == "officers_too_few"
 
     expired = completed(world, opened(world), officers=[world["officer"].username, world["expired"].username])
     with pytest.raises(ValidationFailed) as caught:
-        services.inspection_submit(actor=world["officer"], inspection_id=expired.pk)
+        submission.inspection_submit(actor=world["officer"], inspection_id=expired.pk)
     assert caught.value.code == "credential_invalid"
     assert "赵敏" in caught.value.message and "insp_expired" in caught.value.message
     assert FieldInspection.objects.get(pk=expired.pk).status == Status.DRAFT
@@ -175,7 +175,7 @@ def test_only_an_officer_of_the_inspection_submits_it(world, persona):
     inspection = completed(world, opened(world))
     admin = persona("scjg_admin")  # same department: reads it, but was not there
     with pytest.raises(AccessDenied):
-        services.inspection_submit(actor=admin, inspection_id=inspection.pk)
+        submission.inspection_submit(actor=admin, inspection_id=inspection.pk)
 
 
 # Submission -------------------------------------------------------------------------------------------------------
@@ -192,13 +192,13 @@ def test_only_an_officer_of_the_inspection_submits_it(world, persona):
 def test_an_incomplete_record_is_not_submitted(world, values, code):
     inspection = completed(world, opened(world), **values)
     with pytest.raises(ValidationFailed) as caught:
-        services.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
+        submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
     assert caught.value.code == code
 
 
 def test_submission_records_the_behaviour_and_issues_the_onsite_record(world):
     inspection = completed(world, opened(world))
-    submitted = services.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
+    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
     assert submitted.status == Status.SUBMITTED and submitted.version == inspection.version + 1
     record = Inspection.objects.get(number=submitted.number)
     assert record.implementation_code == world["code"] and record.catalog_code == FOOD
@@ -219,7 +219,7 @@ def test_submission_records_the_behaviour_and_issues_the_onsite_record(world):
 def test_a_refused_signature_is_noted_with_its_witness(world):
     inspection = completed(world, opened(world), signature_png="", signature_refused=True,
                            refusal_note="负责人不在场", witness="网格员王芳")
-    submitted = services.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
+    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
     flat = pdf_text(documents.pdf(submitted.documents[0]["id"]))
     assert "当事人拒绝签名（负责人不在场），见证人：网格员王芳" in flat
 
@@ -229,7 +229,7 @@ def test_an_order_to_correct_issues_the_rectification_order(world):
     inspection = completed(world, opened(world), outcome="rectify", findings="进货查验记录不全",
                            checklist=answers(failed=ITEMS[1], note="缺少供货者资质"),
                            rectify_due=due, rectify_requirement="补齐进货查验记录")
-    submitted = services.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
+    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
     assert [d["kind"] for d in submitted.documents] == ["onsite_record", "rectification_order"]
     flat = pdf_text(documents.pdf(submitted.documents[1]["id"]))
     assert "责令改正通知书" in flat and "补齐进货查验记录" in flat and "缺少供货者资质" in flat
@@ -240,7 +240,7 @@ def test_an_order_to_correct_issues_the_rectification_order(world):
 def test_a_finding_becomes_a_clue_in_the_same_step(world):
     inspection = completed(world, opened(world), outcome="clue", findings="销售超过保质期的食品",
                            checklist=answers(failed=ITEMS[1]))
-    submitted = services.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
+    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
     clue = Clue.objects.get(source=ClueSource.INSPECTION, source_ref=submitted.number)
     assert submitted.clue_number == clue.number and clue.summary == "销售超过保质期的食品"
     assert clue.department == world["city"] and clue.entity == world["entity"]
@@ -251,7 +251,7 @@ def test_a_person_as_party_is_stored_masked(world):
                                       region_code=world["entity"].region_id)
     inspection = completed(world, opened(world, party={"kind": "person", "id_number": "11010519491231002X"}))
     assert inspection.person == person and inspection.party_code == person.id_masked
-    submitted = services.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
+    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
     assert Inspection.objects.get(number=submitted.number).party_code == person.id_masked
 
 
@@ -262,7 +262,7 @@ def test_a_party_outside_the_departments_jurisdiction_is_refused(world):
     elsewhere = MarketEntity.objects.filter(region__path__startswith=other.region.path).first()
     code = Implementation.objects.get(item__code=FOOD, body=county).code
     with pytest.raises(ValidationFailed) as caught:
-        services.inspection_open(actor=county_officer, origin_kind="routine", implementation_code=code,
+        opening.inspection_open(actor=county_officer, origin_kind="routine", implementation_code=code,
                                  party={"kind": "entity", "uscc": elsewhere.uscc}, officers=[])
     assert caught.value.code == "party_out_of_jurisdiction"
 
@@ -285,7 +285,7 @@ def test_a_task_assigned_from_a_spot_check_shows_in_my_tasks_and_links_back(worl
     colleagues = {c["username"]: c["valid"] for c in data["colleagues"]}
     assert colleagues["insp_colleague"] is True and colleagues["insp_expired"] is False
     inspection = completed(world, FieldInspection.objects.get(pk=card.id))
-    services.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
+    submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
     [done] = contracts.for_origin(origin_kind="spot_check", origin_ref="17/305")
     assert done.status == "submitted" and done.outcome == "no_problem" and done.checked_on is not None
     assert Inspection.objects.get(number=done.number).spot_check_plan == "17"
@@ -332,7 +332,7 @@ def test_a_changed_server_copy_is_never_overwritten(world, api):
     payload = body(world, str(uuid.uuid4()))
     created = client.post("/api/v1/inspections/sync", payload, content_type="application/json").json()
     # The colleague's phone changes the record on the server (version 1 → 2).
-    services.inspection_update(actor=world["colleague"], inspection_id=created["id"], base_version=1,
+    drafts.inspection_update(actor=world["colleague"], inspection_id=created["id"], base_version=1,
                                values={"place": "仓库"})
     changed = {**payload, "base_version": 1, "place": "门店"}
     conflict = client.post("/api/v1/inspections/sync", changed, content_type="application/json")
@@ -431,7 +431,7 @@ def test_evidence_is_listed_in_the_onsite_record(world, api):
     inspection = opened(world)
     photo = jpeg()
     _upload(api(world["officer"]), inspection.pk, photo)
-    submitted = services.inspection_submit(actor=world["officer"],
+    submitted = submission.inspection_submit(actor=world["officer"],
                                            inspection_id=completed(world, inspection).pk)
     flat = pdf_text(documents.pdf(submitted.documents[0]["id"]))
     assert hashlib.sha256(photo).hexdigest()[:16] in flat
@@ -457,7 +457,7 @@ def test_outsiders_see_nothing_of_an_inspection(world, api, signed_in, outsider)
     inspection = opened(world)
     photo = jpeg()
     _upload(api(world["officer"]), inspection.pk, photo)
-    submitted = services.inspection_submit(actor=world["officer"], inspection_id=completed(world, inspection).pk)
+    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=completed(world, inspection).pk)
     evidence = Evidence.objects.get()
     client = api(outsider)
     assert client.get(f"/api/v1/inspections/{submitted.pk}").status_code == 404
@@ -479,7 +479,7 @@ def test_a_colleague_reads_but_only_the_officers_write(world, api, persona):
     admin = persona("scjg_admin")
     assert api(admin).get(f"/api/v1/inspections/{inspection.pk}").status_code == 200
     with pytest.raises(AccessDenied):
-        services.inspection_update(actor=admin, inspection_id=inspection.pk, base_version=1, values={"place": "x"})
+        drafts.inspection_update(actor=admin, inspection_id=inspection.pk, base_version=1, values={"place": "x"})
 
 
 # Pages ------------------------------------------------------------------------------------------------------------
@@ -487,7 +487,7 @@ def test_a_colleague_reads_but_only_the_officers_write(world, api, persona):
 def test_the_pages_of_an_inspection(world, signed_in, api):
     inspection = opened(world)
     _upload(api(world["officer"]), inspection.pk, jpeg())
-    submitted = services.inspection_submit(actor=world["officer"], inspection_id=completed(world, inspection).pk)
+    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=completed(world, inspection).pk)
     client = signed_in(world["officer"])
     listing = client.get("/inspections/").content.decode()
     assert submitted.number in listing and world["entity"].name in listing

@@ -19,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.catalog.models import Implementation
-from jianguan.inspections import contracts, services, views
+from jianguan.inspections import contracts, drafts, views
 from jianguan.inspections.models import Evidence, FieldInspection, Status
 
 from .catalog_fixtures import FOOD
@@ -198,7 +198,7 @@ def test_a_task_changed_on_the_server_meanwhile_shows_the_conflict(browser, live
         item = page.get_by_test_id("queued-item")
         expect(item.get_by_test_id("sync-state")).to_have_text("待同步")
 
-        services.inspection_update(actor=colleague, inspection_id=card.id, base_version=1, values={"place": "仓库"})
+        drafts.inspection_update(actor=colleague, inspection_id=card.id, base_version=1, values={"place": "仓库"})
         context.set_offline(False)
         expect(item.get_by_test_id("sync-state")).to_have_text("冲突", timeout=30_000)
         conflict = item.get_by_test_id("conflict")

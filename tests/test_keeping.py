@@ -45,13 +45,13 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("seed", scale="test", no_progress=True)
 from jianguan.accounts.models import User
-from jianguan.enforcement import services
+from jianguan.enforcement import registration
 from jianguan.subjects import services as subjects
 from jianguan.subjects.models import MarketEntity
 officer = User.objects.select_related("department").get(username="scjg_officer")
 subjects.person_register(actor=officer, name="张某某", id_number="ID_NUMBER", region_code="421202")
 entity = MarketEntity.objects.order_by("uscc").first()
-case = services.case_register(actor=officer, department=officer.department, party={"uscc": entity.uscc},
+case = registration.case_register(actor=officer, department=officer.department, party={"uscc": entity.uscc},
                               summary="群众举报该店销售过期食品", source="report", source_ref="JB-K-00001",
                               received_on=dt.date(2026, 10, 12))
 call_command("audit", "checkpoint")

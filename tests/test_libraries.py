@@ -20,7 +20,7 @@ from jianguan.core.protect import unseal
 from jianguan.core.tabular import ImportRefused
 from jianguan.credit import services as credit
 from jianguan.credit.models import CreditRecord
-from jianguan.enforcement.services import clue_from_complaint
+from jianguan.enforcement.registration import clue_from_complaint
 from jianguan.subjects import services as subject_services
 from jianguan.subjects.models import Person
 

@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.core.errors import InvalidTransition
-from jianguan.enforcement import deadlines, procedure, selectors, services
+from jianguan.enforcement import deadlines, procedure, registration, selectors
 from jianguan.enforcement.procedure import GENERAL, MEE, SAMR
 
 from .enforcement_fixtures import act, make_user, world_fixture  # noqa: F401
@@ -33,7 +33,7 @@ def _case(kind: str, received_on: dt.date, world):
     officer = make_user(f"rules_{kind}_a", "周一", department, ["officer"], VALID)
     make_user(f"rules_{kind}_b", "吴二", department, ["officer"], VALID)
     make_user(f"rules_{kind}_head", "郑三", department, ["head"])
-    return services.case_register(actor=officer, department=department, party={"uscc": world.entity.uscc},
+    return registration.case_register(actor=officer, department=department, party={"uscc": world.entity.uscc},
                                   summary="举报", source="report", source_ref=f"RULES-{kind}-{received_on}",
                                   received_on=received_on)
 

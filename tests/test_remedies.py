@@ -14,7 +14,7 @@ from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.coercion import measures
 from jianguan.documents import contracts as documents
 from jianguan.documents.remedies import review_body
-from jianguan.enforcement.selectors import documents_of
+from jianguan.enforcement.selectors import document_list
 
 from .enforcement_fixtures import decided, world_fixture  # noqa: F401
 from .library_fixtures import COERCION, inspect
@@ -38,7 +38,7 @@ def _department(kind: str, region: str) -> Department:
 
 def test_enforcement_and_coercion_decisions_print_the_same_paragraph(world, persona):
     case = decided(world)
-    penalty = next(d for d in documents_of(case) if d["kind"] == "penalty_decision")
+    penalty = next(d for d in document_list(case=case) if d["kind"] == "penalty_decision")
     _officer(world.city, "rm_a", 901)
     _officer(world.city, "rm_b", 902)
     measure = measures.measure_act_emergency(

@@ -123,8 +123,8 @@ def test_the_consistency_check_names_each_problem_of_a_broken_copy(world, api):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
+    from jianguan.enforcement.evidence import evidence_path
     from jianguan.enforcement.models import Case
-    from jianguan.enforcement.services import evidence_path
 
     from .enforcement_fixtures import filed
 

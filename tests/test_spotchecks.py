@@ -422,8 +422,9 @@ def test_a_drawn_object_is_checked_on_site_and_its_record_is_not_written_twice(f
 
     from PIL import Image
 
-    from jianguan.inspections import services as field
+    from jianguan.inspections.drafts import inspection_update
     from jianguan.inspections.models import FieldInspection
+    from jianguan.inspections.submission import inspection_submit
 
     draw = _drawn(food_task, persona)
     check = CheckResult.objects.filter(draw=draw).first()
@@ -444,9 +445,9 @@ def test_a_drawn_object_is_checked_on_site_and_its_record_is_not_written_twice(f
               "ended_at": (now - dt.timedelta(minutes=30)).isoformat(), "outcome": "no_problem",
               "checklist": [{"item": row["item"], "answer": "pass", "note": ""} for row in inspection.checklist],
               "signature_png": base64.b64encode(image.getvalue()).decode()}
-    field.inspection_update(actor=inspector, inspection_id=inspection.pk, base_version=inspection.version,
+    inspection_update(actor=inspector, inspection_id=inspection.pk, base_version=inspection.version,
                             values=values)
-    submitted = field.inspection_submit(actor=inspector, inspection_id=inspection.pk)
+    submitted = inspection_submit(actor=inspector, inspection_id=inspection.pk)
     before = Inspection.objects.count()
     entered = check_results.result_enter(actor=inspector, result_id=check.pk, codes=["1"], checked_on=WINDOW[0])
     assert submitted.number in entered.inspection_numbers

@@ -29,7 +29,7 @@ from jianguan.coercion import executions, measures
 from jianguan.complaints.services import complaint_receive
 from jianguan.core.actors import SystemActor
 from jianguan.core.roles import Role
-from jianguan.inspections import services as inspections
+from jianguan.inspections import opening
 from jianguan.subjects.models import MarketEntity
 
 from .enforcement_fixtures import register, world_fixture  # noqa: F401
@@ -215,7 +215,7 @@ def records(world) -> dict:
         actor=world.officer, inspection_number=inspection.number, catalog_code=COERCION, power="own",
         mode="late_fee", decision_reference="咸市监处罚〔2026〕3号", decision_served_on="2026-02-20",
         obligation="缴纳罚款人民币五千元", principal="5000", payment_due="2026-03-07")
-    field_inspection = inspections.inspection_open(actor=world.officer, origin_kind="routine",
+    field_inspection = opening.inspection_open(actor=world.officer, origin_kind="routine",
                                                    implementation_code=world.implementation,
                                                    party={"uscc": world.entity.uscc}, officers=officers)
     complaint = complaint_receive(actor=SystemActor("test"), channel="portal", values={

@@ -19,7 +19,8 @@ from jianguan.core.errors import ValidationFailed
 from jianguan.core.roles import ApiScope, Role
 from jianguan.documents import contracts as documents
 
-from . import casefile, selectors, services
+from . import casefile, registration, selectors, simple, transitions
+from .evidence import EvidenceTooLarge, evidence_add, evidence_max_bytes
 from .models import Case
 
 router = Router(tags=["执法办案 enforcement"])
@@ -184,7 +185,7 @@ class ClueIn(InputSchema):
 def case_register(request: HttpRequest, data: ClueIn):
     """Register a clue (案件来源登记) of the caller's department: the first stage of a case."""
     who = require_person(request, "officer")
-    case = services.case_register(actor=who, department=who.department, **data.model_dump())
+    case = registration.case_register(actor=who, department=who.department, **data.model_dump())
     return Status(201, selectors.case_view(case=case, reader=who))
 
 
@@ -210,7 +211,7 @@ class SimpleIn(InputSchema):
 def case_simple(request: HttpRequest, data: SimpleIn):
     """简易程序: a warning or a fine within the limits of 行政处罚法 第五十一条, decided and handed over on the spot."""
     who = require_person(request, "officer")
-    case = services.case_simple(actor=who, **data.model_dump())
+    case = simple.case_simple(actor=who, **data.model_dump())
     return Status(201, selectors.case_view(case=case, reader=who))
 
 
@@ -232,7 +233,7 @@ def case_transition(request: HttpRequest, case_id: int, data: TransitionIn):
     """Take one step (see the `allowed` list of the case). Out of order → 409 with `extra.allowed`."""
     who = require_person(request)
     selectors.case_get(reader=who, case_id=case_id)
-    services.case_transition(actor=who, case_id=case_id, action=data.action, data=data.data)
+    transitions.case_transition(actor=who, case_id=case_id, action=data.action, data=data.data)
     return _detail(request, case_id)
 
 
@@ -245,11 +246,11 @@ def evidence_upload(request: HttpRequest, case_id: int, sha256: Form[str], file:
     above the size limit (413), a hash that does not match the bytes received."""
     who = require_person(request)
     selectors.case_get(reader=who, case_id=case_id)
-    limit = services.evidence_max_bytes()
+    limit = evidence_max_bytes()
     if file.size is not None and file.size > limit:
-        raise services.EvidenceTooLarge(f"文件超过 {limit // (1024 * 1024)} MB 的上限", code="file_too_large",
+        raise EvidenceTooLarge(f"文件超过 {limit // (1024 * 1024)} MB 的上限", code="file_too_large",
                                         field="file")
-    evidence = services.evidence_add(actor=who, case_id=case_id, file_name=file.name or "upload",
+    evidence = evidence_add(actor=who, case_id=case_id, file_name=file.name or "upload",
                                      data=file.read(limit + 1), sha256=sha256, title=title,
                                      collected_on=collected_on)
     return Status(201, evidence)
@@ -259,7 +260,7 @@ def evidence_upload(request: HttpRequest, case_id: int, sha256: Form[str], file:
 def document_list(request: HttpRequest, case_id: int):
     """The 文书 issued for the case, in the order of its history, with their numbers and SHA-256."""
     case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
-    return selectors.documents_of(case)
+    return selectors.document_list(case=case)
 
 
 @router.get("/enforcement/cases/{case_id}/documents/{document_id}",
@@ -268,7 +269,7 @@ def document_pdf(request: HttpRequest, case_id: int, document_id: int):
     """One issued 文书 of the case as its stored PDF; while it is being rendered in the background 202
     (`document_rendering`, `Retry-After`), after a failed rendering 409 (`document_render_failed`)."""
     case = selectors.case_get(reader=require_reader(request, ApiScope.READ), case_id=case_id)
-    row = selectors.document_of(case, document_id)
+    row = selectors.document_get(case=case, document_id=document_id)
     response = HttpResponse(documents.pdf(row["id"]), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}-{row["seq"]}.pdf"'
     return response
@@ -331,6 +332,6 @@ def deadline_list(request: HttpRequest, filters: Query[AlertFilter]):
     reader = require_reader(request, ApiScope.READ)
     if filters.state not in (None, "", "overdue", "due_soon"):
         raise ValidationFailed("state 应为 overdue 或 due_soon", code="choice_invalid", field="state")
-    rows = selectors.alerts(reader=reader, state=filters.state or None,
+    rows = selectors.alert_list(reader=reader, state=filters.state or None,
                             officer=reader if filters.mine and getattr(reader, "is_person", False) else None)
     return paginate(rows, limit=filters.limit, offset=filters.offset)

@@ -38,7 +38,7 @@ def history_pdf(case: Case, records: list[dict[str, Any]]) -> bytes:
     rows = [{**r, "from_label": labels.get(r["from_status"], ""), "to_label": labels.get(r["to_status"], "")}
             for r in records]
     html = render_to_string("enforcement/pdf/history.html", {
-        "case": case, "rows": rows, "evidence": selectors.evidence_of(case),
+        "case": case, "rows": rows, "evidence": selectors.evidence_list(case=case),
         "problems": history.verify(records), "generated_at": timezone.localtime()})
     documents.require_cjk_fonts()
     return HTML(string=html, base_url="data:,", url_fetcher=_no_fetch).write_pdf()
@@ -52,11 +52,11 @@ def case_file(case: Case) -> bytes:
 def _render(case: Case) -> tuple[bytes, int]:
     """The file's bytes and the seq of the last event it holds (events are read first: a document issued by a
     later event is left to the next build)."""
-    records = [history.as_record(event, case.number) for event in selectors.events(case)]
+    records = [history.as_record(event, case.number) for event in selectors.event_list(case=case)]
     last = records[-1]["seq"] if records else 0
     parts: list[tuple[str, bytes]] = []
     manifest: list[dict[str, Any]] = []
-    for row in selectors.documents_of(case):
+    for row in selectors.document_list(case=case):
         if row["seq"] > last:
             continue
         parts.append((row["title"], documents.pdf(row["id"])))
@@ -85,7 +85,7 @@ def build(*, actor: Actor, case_id: int) -> CaseFile | None:
         return stored
     started = time.monotonic()
     # Its documents are rendered in the background too (ADR 0030): any not rendered yet is rendered here first.
-    documents.render_missing(actor=actor, issued_ids=[row["id"] for row in selectors.documents_of(case)])
+    documents.render_missing(actor=actor, issued_ids=[row["id"] for row in selectors.document_list(case=case)])
     data, seq = _render(case)
     seconds = round(time.monotonic() - started, 3)
     digest = hashlib.sha256(data).hexdigest()
@@ -111,7 +111,7 @@ def build_later(case_id: int) -> None:
 
 def progress(case: Case) -> dict[str, Any]:
     """What the waiting page shows: the parts being bundled and since when the case stands as it is."""
-    last = selectors.events(case).last()
-    return {"documents": len(selectors.documents_of(case)), "events": case.event_count,
+    last = selectors.event_list(case=case).last()
+    return {"documents": len(selectors.document_list(case=case)), "events": case.event_count,
             "since": last.occurred_at if last else None,
             "previous": CaseFile.objects.filter(case=case).order_by("-seq").values("seq", "built_at").first()}

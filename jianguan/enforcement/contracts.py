@@ -10,10 +10,10 @@ from typing import Any
 from jianguan.accounts.models import Department
 from jianguan.core.actors import Actor
 
-from . import selectors, services
+from . import history, registration, selectors
+from .evidence import evidence_path as evidence_path
 from .models import Case
-from .services import clue_from_inspection as clue_from_inspection
-from .services import evidence_path as evidence_path
+from .registration import clue_from_inspection as clue_from_inspection
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class CaseCard:
 
 def case_card(*, number: str, reader: Any) -> CaseCard:
     """The case with this 案件编号 within the reader's scope; NotFound (404) otherwise."""
-    return CaseCard.from_model(selectors.case_by_number(reader=reader, number=number))
+    return CaseCard.from_model(selectors.case_get(reader=reader, number=number))
 
 
 def case_from_finding(*, actor: Actor, department: Department, party: dict, summary: str, source: str,
@@ -49,7 +49,7 @@ def case_from_finding(*, actor: Actor, department: Department, party: dict, summ
     `models.ClueSource` (inspection, complaint, report, transfer, assignment, monitoring). The 15-working-day
     check clock starts on `found_on`.
     """
-    case = services.case_register(actor=actor, department=department, party=party, summary=summary, source=source,
+    case = registration.case_register(actor=actor, department=department, party=party, summary=summary, source=source,
                                   source_ref=source_ref, received_on=found_on,
                                   implementation_code=implementation_code)
     return CaseCard.from_model(Case.objects.select_related("entity").get(pk=case.pk))
@@ -58,7 +58,7 @@ def case_from_finding(*, actor: Actor, department: Department, party: dict, summ
 def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, document_id: int | None = None) -> None:
     """Append an event (verb ≤ 50 characters, JSON data, optionally an issued document whose id and SHA-256 are
     chained) to the case's history."""
-    services.case_append_event(actor=actor, case_id=case_id, verb=verb, data=data, document_id=document_id)
+    history.case_append_event(actor=actor, case_id=case_id, verb=verb, data=data, document_id=document_id)
 
 
 __all__ = ["CaseCard", "case_append_event", "case_card", "case_from_finding"]

@@ -20,7 +20,7 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 
-from . import services, tasks
+from . import registration, simple, tasks, transitions
 
 HEAD = "scjg_head"
 ENDING = {"facts": "当事人在经营场所销售超过保质期的预包装食品 23 袋，货值 276 元",
@@ -60,12 +60,12 @@ def seed_enforcement(ctx: SeedContext) -> None:
               "implementation_code": rows[0]}
 
     def clue(entity, days_ago: int, ref: str):
-        return services.case_register(actor=officer, department=city, party={"uscc": entity.uscc},
+        return registration.case_register(actor=officer, department=city, party={"uscc": entity.uscc},
                                       summary="群众举报该店销售过期食品", source="report", source_ref=ref,
                                       received_on=today - dt.timedelta(days=days_ago))
 
     def step(case, action: str, who: User, data: dict | None = None, days_ago: int = 0):
-        return services.case_transition(actor=who, case_id=case.pk, action=action, data=data or {},
+        return transitions.case_transition(actor=who, case_id=case.pk, action=action, data=data or {},
                                         today=today - dt.timedelta(days=days_ago))
 
     clue(entities[0], 25, f"JB{today:%Y%m%d}001")  # its 15-working-day check is overdue
@@ -100,7 +100,7 @@ def seed_enforcement(ctx: SeedContext) -> None:
     step(done, "approve_closing", head, {}, 58)
     step(done, "archive", officer, {}, 50)
 
-    services.case_simple(actor=officer, party={"uscc": entities[5].uscc}, officers=usernames,
+    simple.case_simple(actor=officer, party={"uscc": entities[5].uscc}, officers=usernames,
                          facts="经营场所未按规定悬挂营业执照", basis="《市场主体登记管理条例》第四十八条第一款",
                          penalty_kinds=["02"], fine="200", place="经营场所", catalog_code=penalties[0],
                          implementation_code=rows[0], cause="未按规定悬挂营业执照")

@@ -71,20 +71,18 @@ def _own(scoped: QuerySet[Case], user_id: int) -> QuerySet[Case]:
     return scoped.alias(own_key=F("pk") + 0).filter(own_key__in=own_ids)
 
 
-def case_get(*, reader: HasScope, case_id: int) -> Case:
+def case_get(*, reader: HasScope, case_id: int | None = None, number: str | None = None) -> Case:
+    """The case of the reader's scope with this id, or with this 案件编号 when `number` is given; NotFound else."""
+    lookup = {"pk": case_id} if number is None else {"number": number}
     return Case.objects.select_related("department__region", "region", "entity", "person", "clue").get_visible(
-        reader, pk=case_id)
+        reader, **lookup)
 
 
-def case_by_number(*, reader: HasScope, number: str) -> Case:
-    return Case.objects.select_related("department", "entity").get_visible(reader, number=number)
-
-
-def events(case: Case) -> QuerySet[CaseEvent]:
+def event_list(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.order_by("seq")
 
 
-def documents_of(case: Case) -> list[dict[str, Any]]:
+def document_list(*, case: Case) -> list[dict[str, Any]]:
     """The documents issued for the case, in the order of its history (id, kind, title, number, the PDF's SHA-256 —
     empty while it is being rendered — and `digest`, the content digest the event keeps)."""
     events = list(case.events.exclude(document_id=None).order_by("seq"))
@@ -99,14 +97,14 @@ def documents_of(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
-def document_of(case: Case, document_id: int) -> dict[str, Any]:
-    for row in documents_of(case):
+def document_get(*, case: Case, document_id: int) -> dict[str, Any]:
+    for row in document_list(case=case):
         if row["id"] == document_id:
             return row
     raise NotFound()
 
 
-def evidence_of(case: Case) -> QuerySet[Evidence]:
+def evidence_list(*, case: Case) -> QuerySet[Evidence]:
     return case.evidence.select_related("uploaded_by").order_by("pk")
 
 
@@ -114,7 +112,7 @@ def evidence_get(*, reader: HasScope, case_id: int, evidence_id: int) -> Evidenc
     return Evidence.objects.select_related("case").get_visible(reader, pk=evidence_id, case_id=case_id)
 
 
-def alerts(*, reader: HasScope, state: str | None = None, officer=None, department_id: int | None = None,
+def alert_list(*, reader: HasScope, state: str | None = None, officer=None, department_id: int | None = None,
            ) -> QuerySet[DeadlineAlert]:
     """Overdue and due-soon steps of open cases in the reader's scope (as the last refresh found them)."""
     rows = DeadlineAlert.objects.visible_to(reader).filter(case__status__in=workflow.OPEN).select_related(
@@ -128,7 +126,7 @@ def alerts(*, reader: HasScope, state: str | None = None, officer=None, departme
     return rows.order_by("due", "case_id")
 
 
-def alerts_by_department(*, reader: HasScope) -> list[dict[str, Any]]:
+def alert_department_list(*, reader: HasScope) -> list[dict[str, Any]]:
     return list(DeadlineAlert.objects.visible_to(reader).filter(case__status__in=workflow.OPEN).values(
         "case__department__name").annotate(
         overdue=Count("pk", filter=Q(state=AlertState.OVERDUE)),
@@ -166,10 +164,10 @@ def case_view(*, case: Case, reader: Any, today: dt.date | None = None) -> dict[
                      "to_status": e.to_status, "to_label": labels.get(e.to_status, ""), "data": e.data,
                      "document_id": e.document_id, "document_sha256": e.document_sha256,
                      "supersedes": e.supersedes, "prev_hash": e.prev_hash, "hash": e.hash}
-                    for e in events(case)]
+                    for e in event_list(case=case)]
     return {"case": case, "status_label": labels[case.status], "steps": steps, "allowed": allowed,
-            "officers": officers, "events": history_rows, "documents": documents_of(case),
-            "evidence": list(evidence_of(case)), "payment": Payment.objects.filter(case=case).first()}
+            "officers": officers, "events": history_rows, "documents": document_list(case=case),
+            "evidence": list(evidence_list(case=case)), "payment": Payment.objects.filter(case=case).first()}
 
 
 VERB_LABELS = {"register": "登记案件线索", "simple_decide": "当场作出行政处罚决定", "evidence_added": "上传证据",

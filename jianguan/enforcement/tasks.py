@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from jianguan.core.actors import SystemActor
 
-from . import casefile, deadlines, services, workflow
+from . import casefile, cases, deadlines, workflow
 from .models import Case, DeadlineAlert
 
 
 def _refresh(case: Case, today: dt.date, now: dt.datetime) -> int:
-    services.refresh_decision_due(case.pk, today)
+    cases.refresh_decision_due(case.pk, today)
     case.refresh_from_db(fields=["decision_due"])
     wanted = {}
     for step in deadlines.open_steps(case, today=today):

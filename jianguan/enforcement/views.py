@@ -23,9 +23,10 @@ from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 from jianguan.documents import contracts as documents
 
-from . import casefile, selectors, services
+from . import casefile, registration, selectors, simple, transitions
+from .evidence import evidence_add, evidence_bytes, evidence_max_bytes
 from .models import CaseStatus, ClueSource, Mitigation, Outcome, ServiceMethod, SuspensionKind
-from .services import PRESERVATION_DECISIONS
+from .steps.investigation import PRESERVATION_DECISIONS
 
 # How each field of an action is asked for on the page: (label, input type, choices).
 FIELDS: dict[str, tuple[str, str, Any]] = {
@@ -162,7 +163,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
         def register():
             received = parse_date(post.get("received_on") or timezone.localdate(), "received_on", "发现或收到日期")
-            return services.case_register(actor=user, department=user.department, party=party,
+            return registration.case_register(actor=user, department=user.department, party=party,
                                           summary=post.get("summary", ""), source=post.get("source", ""),
                                           source_ref=post.get("source_ref", ""), received_on=received)
 
@@ -171,7 +172,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             return redirect("enforcement:case", case_id=case.pk)
     elif request.method == "POST" and post.get("form") == "simple":
         def decide():
-            return services.case_simple(
+            return simple.case_simple(
                 actor=user, party={"uscc": post.get("uscc", "").strip()}, officers=post.getlist("officers"),
                 facts=post.get("facts", ""), basis=post.get("basis", ""), violated=post.get("violated", ""),
                 penalty_kinds=post.getlist("penalty_kinds"), fine=post.get("fine") or None,
@@ -216,7 +217,7 @@ def case_act(request: HttpRequest, case_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     allowed = {a["action"]: a for a in selectors.case_view(case=case, reader=request.user)["allowed"]}
     fields = allowed[action]["fields"] if action in allowed else []
-    attempt(request, lambda: services.case_transition(actor=request.user, case_id=case.pk, action=action,
+    attempt(request, lambda: transitions.case_transition(actor=request.user, case_id=case.pk, action=action,
                                                        data=_data(request.POST, fields)),
              _("已办理：%(label)s") % {"label": allowed[action]["label"] if action in allowed else action})
     return redirect("enforcement:case", case_id=case.pk)
@@ -232,11 +233,11 @@ def evidence_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     if upload is None:
         messages.error(request, _("请选择文件。"))
         return redirect("enforcement:case", case_id=case.pk)
-    limit = services.evidence_max_bytes()
+    limit = evidence_max_bytes()
     data = upload.read(limit + 1)
     digest = request.POST.get("sha256", "").strip() or hashlib.sha256(data).hexdigest()
     collected = request.POST.get("collected_on") or None
-    attempt(request, lambda: services.evidence_add(
+    attempt(request, lambda: evidence_add(
         actor=request.user, case_id=case.pk, file_name=upload.name, data=data, sha256=digest,
         title=request.POST.get("title", ""),
         collected_on=parse_date(collected, "collected_on", "取证日期") if collected else None), _("证据已上传。"))
@@ -246,7 +247,7 @@ def evidence_upload(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def evidence_file(request: HttpRequest, case_id: int, evidence_id: int) -> HttpResponse:
     evidence = selectors.evidence_get(reader=request.user, case_id=case_id, evidence_id=evidence_id)
-    response = HttpResponse(services.evidence_bytes(evidence), content_type=evidence.content_type)
+    response = HttpResponse(evidence_bytes(evidence), content_type=evidence.content_type)
     response["Content-Disposition"] = f'attachment; filename="E{evidence.pk}-{evidence.sha256[:12]}"'
     return response
 
@@ -254,7 +255,7 @@ def evidence_file(request: HttpRequest, case_id: int, evidence_id: int) -> HttpR
 @login_required
 def document_pdf(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     case = selectors.case_get(reader=request.user, case_id=case_id)
-    row = selectors.document_of(case, document_id)
+    row = selectors.document_get(case=case, document_id=document_id)
     return documents.pdf_page(request, row["id"], file_name=f"{case.number}-{row['seq']}.pdf")
 
 
@@ -281,9 +282,9 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     """逾期与即将到期: the reader's own steps, then the department's, with the rule of each date."""
     user = request.user
     return render(request, "enforcement/deadlines.html", {
-        "mine": selectors.alerts(reader=user, officer=user)[:200],
-        "all": page_of(request, selectors.alerts(reader=user), per_page=50),
-        "by_department": selectors.alerts_by_department(reader=user)})
+        "mine": selectors.alert_list(reader=user, officer=user)[:200],
+        "all": page_of(request, selectors.alert_list(reader=user), per_page=50),
+        "by_department": selectors.alert_department_list(reader=user)})
 
 
 @require_POST
@@ -291,7 +292,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 def clue_from_complaint(request: HttpRequest, complaint_id: int) -> HttpResponse:
     """转为案件线索: the complaint page's button; the clue's 15-working-day check clock starts at receipt."""
     complaints.complaint_get(reader=request.user, complaint_id=complaint_id)
-    clue = services.clue_from_complaint(actor=request.user, complaint_id=complaint_id,
+    clue = registration.clue_from_complaint(actor=request.user, complaint_id=complaint_id,
                                         note=request.POST.get("note", ""))
     messages.success(request, _("已转为案件线索：案件编号 %(case)s（线索编号 %(number)s），核查期限 %(due)s。") % {
         "case": clue.case.number, "number": clue.number, "due": clue.check_due})

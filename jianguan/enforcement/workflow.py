@@ -3,7 +3,7 @@
 Each `Edge` says: from which status, by which action, to which status, who may take it, which guards must hold,
 which 文书 it issues, the article it rests on and the fields it takes — the kernel's `Edge`
 (`core.workflow`, ADR 0031). Guards are pure functions of a `Facts` snapshot and the day; nothing here reads or
-writes the database. `services.case_transition` asks `check` (the kernel's, over `Now`: the case, who acts, the
+writes the database. `transitions.case_transition` asks `check` (the kernel's, over `Now`: the case, who acts, the
 day), does the step and appends the case event.
 
 Who acts:
@@ -19,7 +19,7 @@ Who acts:
 
 普通程序: clue → (propose, approve) 立案 or 不予立案 → 调查取证 (询问、现场检查、抽样、先行登记保存 …) → 调查终结
 → 法制审核 where required → 集体讨论 for major cases → 告知 → (听证) → 决定 → 送达 → 执行 → 结案 → 归档.
-简易程序: the decision is made and handed over on the spot (`services.case_simple`), filed with the department
+简易程序: the decision is made and handed over on the spot (`simple.case_simple`), filed with the department
 (备案), then executed, closed and archived like any case.
 """
 

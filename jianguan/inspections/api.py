@@ -18,7 +18,7 @@ from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person
 from jianguan.core.roles import Role
 
-from . import selectors, services
+from . import drafts, evidence, selectors, sync
 from .models import Evidence, FieldInspection
 
 router = Router(tags=["行政检查 inspections"])
@@ -175,7 +175,7 @@ def field_data(request: HttpRequest):
     """What the field page keeps on the phone to work offline: colleagues and their 执法证, the department's
     行政检查 rows in force today with their checklists, and the caller's tasks (drafts assigned to them)."""
     reader = require_person(request)
-    tasks = selectors.my_tasks(reader=reader).prefetch_related("evidence")
+    tasks = selectors.task_list(reader=reader).prefetch_related("evidence")
     return {**selectors.field_data(reader=reader), "tasks": list(tasks)}
 
 
@@ -240,10 +240,10 @@ def inspection_sync(request: HttpRequest, data: SyncIn):
         if not values[name]:
             values.pop(name)
     try:
-        inspection, created = services.inspection_sync(actor=actor, client_id=data.client_id,
+        inspection, created = sync.inspection_sync(actor=actor, client_id=data.client_id,
                                                        base_version=data.base_version, values=values,
                                                        submit=data.submit)
-    except services.SyncConflict as conflict:
+    except drafts.SyncConflict as conflict:
         server = selectors.inspection_get(reader=actor, inspection_id=conflict.inspection.pk)
         return Status(409, {"code": conflict.code, "message": conflict.message, "extra": {
             "server": shown(server), "client": data.model_dump(mode="json", exclude={"signature_png"}) | {
@@ -271,7 +271,7 @@ def evidence_upload(request: HttpRequest, inspection_id: int, data: Form[Evidenc
     PNG, HEIC, MP4), the size limited, the SHA-256 compared with the phone's; the same `client_id` again answers the
     stored file."""
     actor = require_person(request, Role.OFFICER)
-    item, created = services.evidence_add(actor=actor, inspection_id=inspection_id, client_id=data.client_id,
+    item, created = evidence.evidence_add(actor=actor, inspection_id=inspection_id, client_id=data.client_id,
                                           name=file.name or "evidence", data=file.read(), sha256=data.sha256,
                                           taken_at=data.taken_at)
     return Status(201 if created else 200, item)

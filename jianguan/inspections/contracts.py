@@ -19,7 +19,7 @@ from django.utils import timezone
 from jianguan.accounts.models import Department
 from jianguan.core.actors import Actor
 
-from . import services
+from . import opening, sync
 from .models import FieldInspection, Outcome, Status
 
 
@@ -65,9 +65,9 @@ def assign(*, actor: Actor, origin_kind: str, origin_ref: str, department: Depar
     existing = FieldInspection.objects.filter(origin_kind=origin_kind, origin_ref=origin_ref, department=department,
                                               implementation_code=implementation_code)
     for inspection in existing:
-        if services.same_party(inspection, party):
+        if sync.same_party(inspection, party):
             return card(inspection)
-    return card(services.inspection_open(
+    return card(opening.inspection_open(
         actor=actor, origin_kind=origin_kind, origin_ref=origin_ref, department=department,
         implementation_code=implementation_code, party=party, officers=officers, joint_with=joint_with))
 

@@ -16,7 +16,7 @@ from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import EntityStatus, MarketEntity
 
 from . import checklist as lists
-from . import services
+from . import drafts, opening, submission
 from .models import Answer, OriginKind, Outcome
 
 PERSONA = "scjg_officer"
@@ -56,7 +56,7 @@ def seed_inspections(ctx: SeedContext) -> None:
     for n, (entity, outcome) in enumerate(zip(entities[:2], (Outcome.NO_PROBLEM, Outcome.RECTIFY), strict=True)):
         card = rows[n % len(rows)]
         start = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=7 - n), dt.time(9, 30)))
-        inspection = services.inspection_open(
+        inspection = opening.inspection_open(
             actor=officer, origin_kind=OriginKind.ROUTINE, implementation_code=card.code,
             party={"kind": "entity", "uscc": entity.uscc}, officers=officers, place=entity.registered_address,
             started_at=start)
@@ -71,11 +71,11 @@ def seed_inspections(ctx: SeedContext) -> None:
         if outcome == Outcome.RECTIFY:
             values |= {"findings": f"{items[0]}不符合要求", "rectify_due": today + dt.timedelta(days=15),
                        "rectify_requirement": f"完善{items[0]}相关记录并报送整改情况"}
-        services.inspection_update(actor=officer, inspection_id=inspection.pk, base_version=inspection.version,
+        drafts.inspection_update(actor=officer, inspection_id=inspection.pk, base_version=inspection.version,
                                    values=values)
-        services.inspection_submit(actor=officer, inspection_id=inspection.pk)
+        submission.inspection_submit(actor=officer, inspection_id=inspection.pk)
         made += 1
-    services.inspection_open(actor=officer, origin_kind=OriginKind.ROUTINE, implementation_code=rows[0].code,
+    opening.inspection_open(actor=officer, origin_kind=OriginKind.ROUTINE, implementation_code=rows[0].code,
                              party={"kind": "entity", "uscc": entities[2].uscc}, officers=officers,
                              place=entities[2].registered_address)
     ctx.say(f"  行政检查 {made + 1} 次（已提交 {made}，待检查 1）")

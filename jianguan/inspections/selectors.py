@@ -39,7 +39,7 @@ def inspection_get(*, reader: User, inspection_id: int) -> FieldInspection:
         reader, pk=inspection_id)
 
 
-def my_tasks(*, reader: User) -> QuerySet[FieldInspection]:
+def task_list(*, reader: User) -> QuerySet[FieldInspection]:
     """Drafts the reader is one of the officers of: assigned by a task or opened by a colleague."""
     return inspection_list(reader=reader, status=Status.DRAFT).filter(officers=reader).prefetch_related("officers")
 
@@ -76,7 +76,7 @@ def field_data(*, reader: User) -> dict[str, Any]:
             "today": today.isoformat(), "colleagues": colleagues, "implementations": rows}
 
 
-def due_for_check(*, reader: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+def due_list(*, reader: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Entities due for a check by the 检查频次 of a row in force (e.g. 每年不少于1次): those the reader's scope has
     checked under the row before but fewer times than the row asks in the current period (calendar year, half
     year, quarter or month). Read from the 行政检查 records by the index (implementation_code, entity, date), one

@@ -111,7 +111,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def due(request: HttpRequest) -> HttpResponse:
     """应检未检: entities of the reader's scope with fewer checks of a row in this period than its 检查频次 asks."""
-    rows = selectors.due_for_check(reader=request.user)
+    rows = selectors.due_list(reader=request.user)
     return render(request, "inspections/due.html", {"page": page_of(request, rows, per_page=50), "total": len(rows)})
 
 
