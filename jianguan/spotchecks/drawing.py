@@ -31,7 +31,6 @@ from .plans import _own
 from .pools import freeze
 
 PUBLISH_WORKING_DAYS = 20
-VOID_APPROVERS = (Role.HEAD, Role.LEGAL_REVIEWER)  # of the department that leads the task
 DRAND_QUICKNET = {"source": "drand", "chain": "quicknet",
                   "chain_hash": "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"}
 
