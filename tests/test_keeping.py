@@ -250,14 +250,20 @@ def test_missing_or_too_old_postgresql_tools_are_named_in_chinese(tmp_path, sett
     assert pgdump.tool("pg_dump", at_least=13, prefer=15, why="") == (old, 13)
 
 
-@pytest.mark.django_db
-def test_rotation_reseals_everything_and_the_old_key_opens_nothing(tmp_path, monkeypatch, persona):
+@pytest.fixture
+def key_in_file(tmp_path, monkeypatch):
+    """A data key of its own, kept in the var directory's key file (not in the environment): the one rotated."""
     monkeypatch.setattr(settings, "VAR_DIR", tmp_path)
     monkeypatch.setattr(settings, "DATA_KEY_FILE", tmp_path / "data_key")
     monkeypatch.setattr(settings, "JIANGUAN_DATA_KEY", os.urandom(32))
     monkeypatch.delenv("JIANGUAN_DATA_KEY", raising=False)
-    old = settings.JIANGUAN_DATA_KEY
-    (tmp_path / "data_key").write_text(base64.b64encode(old).decode())
+    (tmp_path / "data_key").write_text(base64.b64encode(settings.JIANGUAN_DATA_KEY).decode())
+    return settings.JIANGUAN_DATA_KEY
+
+
+@pytest.mark.django_db
+def test_rotation_reseals_everything_and_the_old_key_opens_nothing(tmp_path, key_in_file, persona):
+    old = key_in_file
     person = subjects.person_register(actor=persona("scjg_officer"), name="张某某", id_number=ID_NUMBER,
                                       region_code="421202")
     sealed_before = person.id_sealed
@@ -289,13 +295,8 @@ def test_rotation_reseals_everything_and_the_old_key_opens_nothing(tmp_path, mon
 
 
 @pytest.mark.django_db
-def test_an_interrupted_rotation_is_finished_by_the_next_one(tmp_path, monkeypatch, persona):
-    monkeypatch.setattr(settings, "VAR_DIR", tmp_path)
-    monkeypatch.setattr(settings, "DATA_KEY_FILE", tmp_path / "data_key")
-    monkeypatch.setattr(settings, "JIANGUAN_DATA_KEY", os.urandom(32))
-    monkeypatch.delenv("JIANGUAN_DATA_KEY", raising=False)
-    old = settings.JIANGUAN_DATA_KEY
-    (tmp_path / "data_key").write_text(base64.b64encode(old).decode())
+def test_an_interrupted_rotation_is_finished_by_the_next_one(tmp_path, monkeypatch, key_in_file, persona):
+    old = key_in_file
     subjects.person_register(actor=persona("scjg_officer"), name="张某某", id_number=ID_NUMBER, region_code="421202")
     real = os.replace
     calls = []

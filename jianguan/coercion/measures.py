@@ -234,15 +234,20 @@ def measure_approve(*, actor: User, measure_id: int, note: str = "") -> Measure:
     return measure
 
 
-@transaction.atomic
-def measure_refuse(*, actor: User, measure_id: int, reason: str) -> Measure:
+def _end_unexecuted(actor: User, measure_id: int, action: str, reason: Any, label: str) -> Measure:
+    """A measure that ends before it is carried out (refused, withdrawn): the reason is required and is the note."""
     measure = visible(Measure, actor, measure_id)
-    edge = take(MEASURE_EDGES, measure, "refuse", actor)
-    reason = field_text(reason, "reason", "不予批准理由")
+    edge = take(MEASURE_EDGES, measure, action, actor)
+    reason = field_text(reason, "reason", label)
     measure.status, measure.end_reason, measure.ended_on = edge.target, reason, timezone.localdate()
     measure.save()
     _measure_step(measure, edge, actor, on=measure.ended_on, note=reason)
     return measure
+
+
+@transaction.atomic
+def measure_refuse(*, actor: User, measure_id: int, reason: str) -> Measure:
+    return _end_unexecuted(actor, measure_id, "refuse", reason, "不予批准理由")
 
 
 @transaction.atomic
@@ -269,13 +274,7 @@ def measure_implement(*, actor: User, measure_id: int, on: Any = None, officers:
 @transaction.atomic
 def measure_withdraw(*, actor: User, measure_id: int, reason: str) -> Measure:
     """An approved measure not carried out (the party removed the danger, the facts changed)."""
-    measure = visible(Measure, actor, measure_id)
-    edge = take(MEASURE_EDGES, measure, "withdraw", actor)
-    reason = field_text(reason, "reason", "撤回理由")
-    measure.status, measure.end_reason, measure.ended_on = edge.target, reason, timezone.localdate()
-    measure.save()
-    _measure_step(measure, edge, actor, on=measure.ended_on, note=reason)
-    return measure
+    return _end_unexecuted(actor, measure_id, "withdraw", reason, "撤回理由")
 
 
 @transaction.atomic
