@@ -15,8 +15,7 @@ from django.test import Client, override_settings
 
 from jianguan.accounts import services
 from jianguan.accounts.models import User
-
-from . import emptydb
+from tests import emptydb
 
 PASSWORD = "Yanshi@2026"
 
@@ -118,9 +117,9 @@ def signed_in(client):
     return make
 
 
-from .catalog_fixtures import laws, small_catalog  # noqa: E402,F401  (fixtures shared by the catalog tests)
-from .library_fixtures import chain_world, enforcement_items, xianan_entity  # noqa: E402,F401
-from .spotcheck_fixtures import city_scjg, food_task, two_item_task  # noqa: E402,F401
+from tests.catalog_fixtures import laws, small_catalog  # noqa: E402,F401  (fixtures shared by the catalog tests)
+from tests.library_fixtures import chain_world, enforcement_items, xianan_entity  # noqa: E402,F401
+from tests.spotcheck_fixtures import city_scjg, food_task, two_item_task  # noqa: E402,F401
 
 
 def _flush_around_sqlite_triggers() -> None:

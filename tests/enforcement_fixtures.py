@@ -1,4 +1,4 @@
-"""Shared world of the enforcement tests (imported by tests/test_enforcement_*.py): the city 市场监管局 with its head
+"""Shared world of the enforcement tests (imported by tests/enforcement/): the city 市场监管局 with its head
 (负责人, role head), two credentialed officers, an officer whose 执法证 has expired, the legal reviewer, a
 penalty 子项 and the food inspection row of the list, and a 咸安区 entity as the party."""
 
@@ -13,10 +13,9 @@ import pytest
 from jianguan.accounts.models import Department, DepartmentKind, OfficerCredential, User
 from jianguan.catalog.models import Implementation
 from jianguan.enforcement import registration, transitions
-
-from .catalog_fixtures import FOOD
-from .conftest import PASSWORD
-from .library_fixtures import PENALTY
+from tests.catalog_fixtures import FOOD
+from tests.conftest import PASSWORD
+from tests.library_fixtures import PENALTY
 
 FIVE_THOUSAND = "5000"
 

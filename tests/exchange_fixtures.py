@@ -11,8 +11,7 @@ from django.test import Client
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.catalog.models import Implementation
-
-from .catalog_fixtures import FOOD
+from tests.catalog_fixtures import FOOD
 
 _serial = itertools.count(1)
 

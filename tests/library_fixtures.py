@@ -15,8 +15,7 @@ from jianguan.complaints import services as complaints
 from jianguan.core.actors import SystemActor
 from jianguan.credit import services as credit
 from jianguan.subjects.models import Licence, MarketEntity, RegistrationEvent
-
-from .catalog_fixtures import FOOD, MAIN, START, food_fields, publish
+from tests.catalog_fixtures import FOOD, MAIN, START, food_fields, publish
 
 PENALTY = "11000000000111"
 COERCION = "11000000000112"

@@ -1,6 +1,6 @@
 """The provincial platform simulator as a real process, for tests that talk to it over HTTP.
 
-    from .provsim_fixtures import provsim_fixture, running_simulator  # noqa: F401 (the fixture `provsim`)
+    from tests.provsim_fixtures import provsim_fixture, running_simulator  # noqa: F401 (the fixture `provsim`)
 
     def test_push(provsim):
         status, receipt = provsim.send([...], standard="inspection")

@@ -13,9 +13,8 @@ from jianguan.catalog import change_requests
 from jianguan.catalog.models import ChangeKind, Implementation
 from jianguan.spotchecks import drawing, plans, task_setup
 from jianguan.spotchecks.models import Draw
-
-from .catalog_fixtures import DRUG, FOOD, START, department_admin, publish
-from .library_fixtures import SYSTEM
+from tests.catalog_fixtures import DRUG, FOOD, START, department_admin, publish
+from tests.library_fixtures import SYSTEM
 
 WINDOW = (dt.date(2025, 6, 2), dt.date(2025, 7, 31))
 MOMENT = timezone.make_aware(dt.datetime(2025, 5, 28, 9, 0))

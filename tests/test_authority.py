@@ -1,6 +1,6 @@
 """Who may act: approvals by the head (负责人) of the acting body only, the proposer (提出人) never the approver,
 jurisdiction on writes, and the roles each write names (the read-only 领导 writes nothing). The write matrix over
-every endpoint is tests/test_write_matrix.py; coercion's approvals are in tests/test_coercion.py."""
+every endpoint is tests/test_write_matrix.py; coercion's approvals are in tests/coercion/test_services.py."""
 
 from __future__ import annotations
 
@@ -18,10 +18,9 @@ from jianguan.enforcement.models import Approval, Case, CaseEvent, CaseStatus
 from jianguan.spotchecks import drawing
 from jianguan.spotchecks.models import Draw, DrawStatus
 from jianguan.subjects.models import MarketEntity
-
-from .enforcement_fixtures import FILING, act, make_user, register, world_fixture  # noqa: F401
-from .library_fixtures import SYSTEM
-from .spotcheck_fixtures import _drawn
+from tests.enforcement_fixtures import FILING, act, make_user, register, world_fixture  # noqa: F401
+from tests.library_fixtures import SYSTEM
+from tests.spotcheck_fixtures import _drawn
 
 pytestmark = pytest.mark.django_db
 VALID = (dt.date(2024, 1, 1), dt.date(2029, 12, 31))

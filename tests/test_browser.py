@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded_live_db")]
 
@@ -105,7 +105,7 @@ def test_public_portal_on_a_phone(page_for, live_server):
 def test_claim_review_publish_and_the_public_page(page_for, live_server, small_catalog):
     """A county department claims a 子项, the city department reviews it, the data office publishes, the public
     sees the county department as an implementing body."""
-    from .catalog_fixtures import DRUG, department_admin
+    from tests.catalog_fixtures import DRUG, department_admin
 
     county_admin = department_admin("scjg", "421221")  # 嘉鱼县市场监督管理局
     base = live_server.url
@@ -147,8 +147,7 @@ def test_an_inspector_enters_a_spot_check_result_on_a_phone(page_for, live_serve
     """A drawn inspector opens their checks on a 360 px screen, ticks the results, dates the check and submits; the
     page shows the outcome and the 经营异常名录 deadline the result started."""
     from jianguan.spotchecks.models import CheckResult
-
-    from .spotcheck_fixtures import _drawn
+    from tests.spotcheck_fixtures import _drawn
 
     draw = _drawn(food_task, persona)
     check = next(c for c in CheckResult.objects.filter(draw=draw).order_by("pk")

@@ -19,10 +19,9 @@ from jianguan.inspections.models import FieldInspection
 from jianguan.spotchecks import check_results, drawing, plans, task_setup
 from jianguan.spotchecks.models import CheckResult
 from jianguan.spotchecks.views import entry_day
-
-from .catalog_fixtures import FOOD, department_admin
-from .library_fixtures import SYSTEM
-from .spotcheck_fixtures import MOMENT, VALUE, WINDOW, _drawn, _witness, city_scjg, food_task  # noqa: F401
+from tests.catalog_fixtures import FOOD, department_admin
+from tests.library_fixtures import SYSTEM
+from tests.spotcheck_fixtures import MOMENT, VALUE, WINDOW, _drawn, _witness, city_scjg, food_task  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

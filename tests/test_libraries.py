@@ -23,10 +23,9 @@ from jianguan.credit.models import CreditRecord
 from jianguan.enforcement.registration import clue_from_complaint
 from jianguan.subjects import services as subject_services
 from jianguan.subjects.models import Person
-
-from .catalog_fixtures import FOOD
-from .library_fixtures import PENALTY, SYSTEM, inspect
-from .test_tabular import xlsx
+from tests.catalog_fixtures import FOOD
+from tests.core.test_tabular import xlsx
+from tests.library_fixtures import PENALTY, SYSTEM, inspect
 
 pytestmark = pytest.mark.django_db
 

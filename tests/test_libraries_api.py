@@ -11,8 +11,7 @@ from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.complaints.models import Complaint
 from jianguan.credit.models import CreditImport, CreditRecord
-
-from .test_tabular import xlsx
+from tests.core.test_tabular import xlsx
 
 pytestmark = pytest.mark.django_db
 

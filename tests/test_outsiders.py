@@ -44,8 +44,7 @@ def _outside_user(outsider: User) -> str:
 def _outside_change(outsider: User) -> str:
     from jianguan.catalog.change_requests import change_submit
     from jianguan.catalog.models import ChangeKind
-
-    from .catalog_fixtures import department_admin
+    from tests.catalog_fixtures import department_admin
 
     admin = department_admin("scjg", "421200")
     return str(change_submit(actor=admin, kind=ChangeKind.ITEM_SUSPEND,
@@ -54,9 +53,8 @@ def _outside_change(outsider: User) -> str:
 
 def _outside_mapping(outsider: User) -> str:
     from jianguan.catalog.mapping_imports import mapping_import
-
-    from .catalog_fixtures import department_admin
-    from .test_tabular import xlsx
+    from tests.catalog_fixtures import department_admin
+    from tests.core.test_tabular import xlsx
 
     admin = department_admin("scjg", "421200")
     return str(mapping_import(actor=admin, file_name="own.xlsx",
@@ -164,15 +162,16 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
-# test_outsider_gets_404_on_library_records here, test_spotchecks.test_pages_and_outsiders,
-# test_spotchecks.test_a_draw_without_a_result_is_not_public,
-# test_coercion.test_outsiders_get_404_and_anonymous_callers_401, test_documents (outsiders and anonymous),
-# test_documents_background.test_a_failed_rendering_is_recorded_shown_and_retried (the retry) and
-# test_inspections.test_outsiders_see_nothing_of_an_inspection and
-# test_enforcement_api.test_outsiders_get_404_on_every_case_path and
-# test_exchange.test_repair_queue_is_scoped_by_department and
-# test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page and
-# test_exchange_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records.
+# test_outsider_gets_404_on_library_records here, spotchecks/test_services.test_pages_and_outsiders,
+# spotchecks/test_services.test_a_draw_without_a_result_is_not_public,
+# coercion/test_services.test_outsiders_get_404_and_anonymous_callers_401,
+# documents/test_services (outsiders and anonymous),
+# documents/test_tasks.test_a_failed_rendering_is_recorded_shown_and_retried (the retry) and
+# inspections/test_services.test_outsiders_see_nothing_of_an_inspection and
+# enforcement/test_api.test_outsiders_get_404_on_every_case_path and
+# exchange/test_intake.test_repair_queue_is_scoped_by_department and
+# accounts/test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page and
+# exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records.
 COVERED_ELSEWHERE = {"accounts:token_revoke",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",

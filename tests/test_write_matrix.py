@@ -31,11 +31,10 @@ from jianguan.core.actors import SystemActor
 from jianguan.core.roles import Role
 from jianguan.inspections import opening
 from jianguan.subjects.models import MarketEntity
-
-from .enforcement_fixtures import register, world_fixture  # noqa: F401
-from .library_fixtures import COERCION
-from .library_fixtures import inspect as record_inspection
-from .test_outsiders import PUBLIC_API, PUBLIC_PAGES, _named_patterns
+from tests.enforcement_fixtures import register, world_fixture  # noqa: F401
+from tests.library_fixtures import COERCION
+from tests.library_fixtures import inspect as record_inspection
+from tests.test_outsiders import PUBLIC_API, PUBLIC_PAGES, _named_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +106,7 @@ WRITES: dict[tuple[str, str], Write] = {
 }
 
 # Writes on the caller's own account: every signed-in person makes them for themselves and for nobody else
-# (test_signin: someone else's token answers 404); anonymous callers are refused below.
+# (accounts/test_signin: someone else's token answers 404); anonymous callers are refused below.
 OWN_ACCOUNT = {("POST", "/api/v1/me/password"): Write(body={"old_password": "x", "new_password": "y"}),
                ("DELETE", "/api/v1/me/tokens/{token_id}"): Write()}
 

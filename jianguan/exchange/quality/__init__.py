@@ -16,7 +16,7 @@ a proof — a set of values known to pass every rule of the field (dictionary co
 before, check characters computed before), or one regular expression over the newline-joined column — which
 settles most values in a pass or two at C speed; only the values it cannot prove go through the field's rules,
 each rule again over the whole remaining column. Record rules judge distinct combinations, references are looked
-up once per batch, and an Issue is built only for a value that breaks a rule. tests/test_quality.py holds the
+up once per batch, and an Issue is built only for a value that breaks a rule. tests/exchange/test_quality.py holds the
 engine to the reference on random records.
 
 Rule order inside a record: field rules in field order (the first rule a value breaks is its only issue), then

@@ -2,8 +2,8 @@
 value becomes text, a date, a yes/no or a list, and the check characters.
 
 Every rule decides on these functions, value by value; the engine's column-wise fast paths only avoid calling
-them when a whole column provably passes, so both paths give the same answer (tests/test_quality.py checks it on
-random records). Check characters are those of jianguan.core.codes; `fill_kinds` computes the USCC ones for many
+them when a whole column provably passes, so both paths give the same answer (tests/exchange/test_quality.py checks it
+on random records). Check characters are those of jianguan.core.codes; `fill_kinds` computes the USCC ones for many
 codes at once by an equivalent column-wise sum (tested against the kernel) and remembers every code's kind.
 """
 
