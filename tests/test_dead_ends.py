@@ -21,7 +21,7 @@ from jianguan.spotchecks.models import CheckResult
 from jianguan.spotchecks.views import entry_day
 from tests.catalog_fixtures import FOOD, department_admin
 from tests.library_fixtures import SYSTEM
-from tests.spotcheck_fixtures import MOMENT, VALUE, WINDOW, _drawn, _witness, city_scjg, food_task  # noqa: F401
+from tests.spotcheck_fixtures import MOMENT, VALUE, WINDOW, _drawn, _witness
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _inspector(department: Department, username: str, serial: int):
 
 
 @pytest.fixture
-def joint_task(small_catalog, persona, city_scjg):  # noqa: F811
+def joint_task(small_catalog, persona, city_scjg):
     """A joint task of 咸安区's 市场监管局 (the lead: objects in 咸安区) with the city's, one inspector from each per
     object."""
     county = Department.objects.get(kind=DepartmentKind.SCJG, region_id="421202")
@@ -55,7 +55,7 @@ def joint_task(small_catalog, persona, city_scjg):  # noqa: F811
     return task
 
 
-def test_a_joint_visit_by_one_officer_of_each_department_is_accepted(joint_task, persona, city_scjg):  # noqa: F811
+def test_a_joint_visit_by_one_officer_of_each_department_is_accepted(joint_task, persona, city_scjg):
     admin = department_admin(DepartmentKind.SCJG, "421202")
     draw = drawing.draw_commit(actor=admin, task_id=joint_task.pk, beacon=_witness(), now=MOMENT)
     draw = drawing.draw_reveal(actor=admin, draw_id=draw.pk, beacon_value=VALUE, now=MOMENT + dt.timedelta(minutes=1))
@@ -91,7 +91,7 @@ def test_the_number_shown_after_the_clue_button_finds_the_case(client, persona, 
         assert "饭店使用过期原料" in page or xianan_entity.name in page, number
 
 
-def test_the_result_form_offers_a_day_in_the_window_and_keeps_a_refused_entry(food_task, persona, client):  # noqa: F811
+def test_the_result_form_offers_a_day_in_the_window_and_keeps_a_refused_entry(food_task, persona, client):
     assert entry_day(food_task, dt.date(2026, 12, 7)) == WINDOW[1]  # after the window: its last day
     assert entry_day(food_task, dt.date(2025, 5, 1)) == WINDOW[0]  # before: its first day
     assert entry_day(food_task, dt.date(2025, 6, 20)) == dt.date(2025, 6, 20)

@@ -14,7 +14,7 @@ from jianguan.audit import selectors as audit_selectors
 from jianguan.coercion import common, executions, measures
 from jianguan.coercion.workflow import MeasureState as M
 from tests import tampering
-from tests.coercion.test_services import _execution, _request, city, world  # noqa: F401
+from tests.coercion.world import _execution, _request
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,13 @@ def _verify(*numbers: str) -> str:
 
 
 @pytest.fixture
-def in_force(world):  # noqa: F811  (the fixture imported above)
+def in_force(world):
     measure = _request(world)
     measures.measure_approve(actor=world["head"], measure_id=measure.pk, note="同意")
     return measures.measure_implement(actor=world["actor"], measure_id=measure.pk, on=timezone.localdate())
 
 
-def test_untouched_records_verify(in_force, world):  # noqa: F811
+def test_untouched_records_verify(in_force, world):
     execution = _execution(world)
     assert _verify(in_force.number, execution.number) == f"{in_force.number} OK\n{execution.number} OK\n"
     first, *later = audit_selectors.target_payloads(target_type="coercion.measure", target_id=str(in_force.pk))
@@ -53,7 +53,7 @@ def test_an_edited_measure_fails_verification_naming_the_field(in_force, column,
     assert "BROKEN" in output and f"{in_force.number} " in output and f"（{column}）" in output
 
 
-def test_an_edited_enforcement_fails_verification_naming_the_field(world):  # noqa: F811
+def test_an_edited_enforcement_fails_verification_naming_the_field(world):
     execution = _execution(world)
     tampering.raw("coercion_execution", "UPDATE coercion_execution SET principal = %s WHERE id = %s",
                   ["1.00", execution.pk])
@@ -61,7 +61,7 @@ def test_an_edited_enforcement_fails_verification_naming_the_field(world):  # no
     assert "BROKEN" in output and f"{execution.number} " in output and "（principal）" in output
 
 
-def test_events_written_before_the_rename_still_replay(world):  # noqa: F811
+def test_events_written_before_the_rename_still_replay(world):
     """The chain keeps the target type `coercion.enforcement` of events written before `Enforcement` became
     `Execution`: they are still the record's history — the next step records only what changed, and an edit
     behind the services' back still fails verification."""

@@ -1,27 +1,23 @@
-"""行政强制 through the services, the API and the pages: the transition tables (every step allowed and refused),
-the 30 + 30 day limits and the excluded testing time, the emergency's 24 hours, the 催告 10 working days before a
-court application counted over 国庆 2026, the late-fee cap, two officers with valid credentials, the documents
-with their item lists, the behaviour record, outsiders and anonymous callers."""
+"""行政强制 through the services (the API and the pages in test_api.py and test_pages.py): the transition tables (every
+step allowed and refused), the 30 + 30 day limits and the excluded testing time, the emergency's 24 hours, the 催告 10
+working days before a court application counted over 国庆 2026, the late-fee cap, two officers with valid credentials,
+the documents with their item lists, the behaviour record, outsiders and anonymous callers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import subprocess
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.behaviour.models import Coercion
 from jianguan.catalog.contracts import OutsideTheList
-from jianguan.coercion import dashboard, deadlines, executions, measures, selectors, workflow
+from jianguan.coercion import deadlines, executions, measures, selectors, workflow
 from jianguan.coercion.models import Execution, Measure, MeasureStep
 from jianguan.coercion.seed import seed_coercion
 from jianguan.coercion.workflow import ExecutionState as E
@@ -29,62 +25,27 @@ from jianguan.coercion.workflow import MeasureState as M
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.seeding import SeedContext
 from jianguan.documents import contracts as documents
-from jianguan.enforcement import contracts as cases
 from jianguan.enforcement.models import CaseEvent
 from jianguan.subjects.models import MarketEntity
-from tests.library_fixtures import COERCION, PENALTY, SYSTEM, inspect
+from tests.coercion.world import _case, _emergency, _execution, _in_force_since_sept_1, _officer, _request, _values
+from tests.library_fixtures import PENALTY, SYSTEM, inspect
 
 pytestmark = pytest.mark.django_db
 
-GOODS = [{"name": "过期饼干", "spec": "200g/袋", "quantity": "46", "unit": "袋", "condition": "外包装完好"},
-         {"name": "散装白酒", "spec": "无标签", "quantity": "3", "unit": "桶", "condition": "已加贴封条"}]
-SEPT_1 = timezone.make_aware(dt.datetime(2026, 9, 1, 10, 0))
 
 
-@pytest.fixture
-def city() -> Department:
-    return Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
 
 
-def _officer(city: Department, username: str, serial: int, valid_to: dt.date = dt.date(2029, 12, 31),
-             valid_from: dt.date = dt.date(2020, 1, 1)) -> User:
-    user = accounts.user_create(actor=SYSTEM, username=username, full_name=f"执法员{serial}", department=city,
-                                password_hash="!", roles=["officer"])
-    accounts.credential_add(actor=SYSTEM, user=user, number=f"4212007{serial:06d}", issued_by="咸宁市人民政府",
-                            valid_from=valid_from, valid_to=valid_to, domains=["市场监管"],
-                            qualifications=["食品"])
-    return User.objects.get(pk=user.pk)
 
 
-@pytest.fixture
-def world(enforcement_items, xianan_entity, city, persona):
-    """Two credentialed officers of the city 市场监管局, one whose credential ran out in 2025, the head, and the
-    inspection that found the facts."""
-    actor = _officer(city, "qz_a", 1)
-    _officer(city, "qz_b", 2)
-    _officer(city, "qz_old", 3, valid_to=dt.date(2025, 12, 31))
-    return {"actor": actor, "head": persona("scjg_head"), "inspection": inspect(xianan_entity),
-            "entity": xianan_entity, "city": city}
 
 
-def _values(world, **changes) -> dict:
-    return {"kind": "seize", "inspection_number": world["inspection"].number, "catalog_code": COERCION,
-            "facts": "经营超过保质期的食品", "basis": "《中华人民共和国食品安全法》第一百一十条第四项", "items": GOODS,
-            "officers": ["qz_a", "qz_b"], "days": 30, "place": "涉案财物保管室", **changes}
 
 
-def _request(world, **changes) -> Measure:
-    return measures.measure_request(actor=world["actor"], **_values(world, **changes))
 
 
-def _emergency(world, at: dt.datetime = SEPT_1, **changes) -> Measure:
-    return measures.measure_act_emergency(actor=world["actor"], acted_at=at, **_values(world, **changes))
 
 
-def _in_force_since_sept_1(world, **changes) -> Measure:
-    """A measure taken on the spot on 1 September 2026 and approved (late) by the head: in force from that day."""
-    measure = _emergency(world, **changes)
-    return measures.measure_approve(actor=world["head"], measure_id=measure.pk)
 
 
 def _text_of(pdf: bytes) -> str:
@@ -371,10 +332,6 @@ def test_the_decision_lists_the_items_and_the_release_is_documented(world):
 
 # The case ------------------------------------------------------------------------------------------------------
 
-def _case(world, entity=None, ref: str = "JC-CASE-1"):
-    return cases.case_from_finding(actor=world["actor"], department=world["city"],
-                                   party={"uscc": (entity or world["entity"]).uscc}, summary="销售过期食品",
-                                   source="inspection", source_ref=ref, found_on=dt.date(2026, 8, 30))
 
 
 def test_a_measure_linked_to_its_case_writes_into_the_case_history(world):
@@ -417,11 +374,6 @@ def test_an_enforcement_linked_to_its_case(world):
 
 # 行政强制执行 ---------------------------------------------------------------------------------------------------
 
-def _execution(world, **changes) -> Execution:
-    values = {"inspection_number": world["inspection"].number, "catalog_code": COERCION, "power": "own",
-              "mode": "late_fee", "decision_reference": "咸市监处罚〔2026〕3号", "decision_served_on": "2026-02-20",
-              "obligation": "缴纳罚款人民币五千元", "principal": "5000", "payment_due": "2026-03-07", **changes}
-    return executions.execution_create(actor=world["actor"], **values)
 
 
 def test_late_fees_never_exceed_the_principal():
@@ -576,133 +528,14 @@ def test_other_departments_and_outsiders_see_nothing(world, persona, outsider):
     assert list(selectors.measure_list(reader=world["head"])) == [measure]
 
 
-def test_api_create_step_and_out_of_order(world, api):
-    client = api(world["actor"])
-    body = {**_values(world), "items": GOODS}
-    created = client.post("/api/v1/coercion/measures", json.dumps(body), content_type="application/json")
-    assert created.status_code == 201, created.content
-    measure = created.json()
-    assert measure["status"] == "requested" and measure["allowed"] == ["approve", "refuse"]
-    assert [i["name"] for i in measure["items"]] == ["过期饼干", "散装白酒"]
-    path = f"/api/v1/coercion/measures/{measure['id']}/transitions"
-    wrong = client.post(path, json.dumps({"action": "release", "reason": "x"}), content_type="application/json")
-    assert wrong.status_code == 409
-    assert wrong.json()["code"] == "invalid_transition" and wrong.json()["extra"]["allowed"] == ["approve", "refuse"]
-    assert client.post(path, json.dumps({"action": "approve"}), content_type="application/json").status_code == 403
-    unknown = client.post(path, json.dumps({"action": "approve", "colour": 1}), content_type="application/json")
-    assert unknown.status_code == 400
-    head = api(world["head"])
-    extra = head.post(path, json.dumps({"action": "approve", "days": 3}), content_type="application/json")
-    assert extra.status_code == 400 and extra.json()["code"] == "field_unknown"
-    approved = head.post(path, json.dumps({"action": "approve", "note": "同意"}), content_type="application/json")
-    assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    listed = client.get("/api/v1/coercion/measures").json()
-    assert listed["count"] == 1 and listed["items"][0]["number"] == measure["number"]
-    detail = client.get(f"/api/v1/coercion/measures/{measure['id']}").json()
-    assert [s["action"] for s in detail["steps"]] == ["request", "approve"]
 
 
-def test_lists_cost_the_same_queries_for_one_record_or_many(world, api, signed_in):
-    client, browser = api(world["actor"]), signed_in(world["actor"])
-    paths = ("/api/v1/coercion/measures", "/api/v1/coercion/enforcements")
-
-    def counts() -> list[int]:
-        found = []
-        for get in [*(lambda p=p: client.get(p) for p in paths), lambda: browser.get("/coercion/")]:
-            with CaptureQueriesContext(connection) as queries:
-                assert get().status_code == 200
-            found.append(len(queries))
-        return found
-
-    _request(world)
-    _execution(world)
-    counts()  # the first call also reads the caller's token and session
-    one = counts()
-    for _ in range(3):
-        _request(world)
-        _execution(world)
-    assert counts() == one
 
 
-def test_api_enforcement(world, api):
-    client = api(world["actor"])
-    created = client.post("/api/v1/coercion/enforcements", json.dumps({
-        "inspection_number": world["inspection"].number, "catalog_code": COERCION, "power": "court", "mode": "other",
-        "decision_reference": "咸市监处罚〔2026〕3号", "decision_served_on": "2026-02-20",
-        "obligation": "缴纳罚款", "principal": "5000", "payment_due": "2026-03-07"}), content_type="application/json")
-    assert created.status_code == 201, created.content
-    body = created.json()
-    assert body["remedy_ends"] == "2026-08-20" and body["court_latest"] == "2026-11-20"
-    step = client.post(f"/api/v1/coercion/enforcements/{body['id']}/transitions", json.dumps({
-        "action": "demand", "served_on": "2026-09-28", "deadline": "2026-10-09", "manner": "银行缴款"}),
-        content_type="application/json")
-    assert step.status_code == 200 and step.json()["court_earliest"] == "2026-10-17"
-    assert client.get("/api/v1/coercion/enforcements").json()["count"] == 1
 
 
-def test_outsiders_get_404_and_anonymous_callers_401(world, api, outsider, signed_in, client):
-    measure = _emergency(world, at=timezone.now() - dt.timedelta(hours=1))
-    execution = _execution(world)
-    document = measure.decision_document_id
-    stranger = api(outsider)
-    for path in (f"/api/v1/coercion/measures/{measure.pk}", f"/api/v1/coercion/enforcements/{execution.pk}"):
-        response = stranger.get(path)
-        assert response.status_code == 404 and response.json()["code"] == "not_found", path
-        assert client.get(path).status_code == 401, path
-    for path, body in ((f"/api/v1/coercion/measures/{measure.pk}/transitions", {"action": "approve"}),
-                       (f"/api/v1/coercion/measures/{measure.pk}/case", {"case_number": "x"}),
-                       (f"/api/v1/coercion/enforcements/{execution.pk}/transitions", {"action": "comply"}),
-                       (f"/api/v1/coercion/enforcements/{execution.pk}/case", {"case_number": "x"})):
-        assert stranger.post(path, json.dumps(body), content_type="application/json").status_code == 404, path
-    assert stranger.get("/api/v1/coercion/measures").json()["count"] == 0
-    assert stranger.get("/api/v1/coercion/enforcements").json()["count"] == 0
-    for path in ("/api/v1/coercion/measures", "/api/v1/coercion/enforcements"):
-        assert client.get(path).status_code == 401
-        assert client.post(path, "{}", content_type="application/json").status_code == 401
-    pages = [f"/coercion/measures/{measure.pk}/", f"/coercion/enforcements/{execution.pk}/",
-             f"/coercion/measures/{measure.pk}/documents/{document}.pdf"]
-    for page in pages:
-        assert client.get(page).status_code == 302
-    browser = signed_in(outsider)
-    for page in pages:
-        assert browser.get(page).status_code == 404, page
-    for page in (f"/coercion/measures/{measure.pk}/act/", f"/coercion/enforcements/{execution.pk}/act/"):
-        assert browser.post(page, {"action": "release", "reason": "x"}).status_code == 404, page
-    assert Measure.objects.get(pk=measure.pk).status == M.EMERGENCY
-    assert measure.number not in browser.get("/coercion/").content.decode()
 
 
-def test_pages_list_detail_and_steps(world, signed_in):
-    overdue = _emergency(world, at=timezone.now() - dt.timedelta(hours=26))
-    request = RequestFactory().get("/")
-    request.user = world["head"]
-    card = dashboard.cards(request)[0]
-    assert card.value == "1" and card.url == "/coercion/"
-    assert dict(card.rows) == {"逾期（应解除或补批）": "1", "待负责人批准": "1", "办理中的强制执行": "0"}
-    browser = signed_in(world["actor"])
-    index = browser.get("/coercion/").content.decode()
-    assert overdue.number in index and 'data-testid="overdue"' in index
-    page = browser.get(f"/coercion/measures/{overdue.pk}/").content.decode()
-    assert "过期饼干" in page and 'data-testid="timeline"' in page and overdue.decision_number in page
-    assert 'data-testid="action-release"' in page and 'data-testid="action-approve"' not in page  # the head's
-    assert 'data-testid="action-approve"' in signed_in(world["head"]).get(
-        f"/coercion/measures/{overdue.pk}/").content.decode()
-    browser = signed_in(world["actor"])
-    document = browser.get(f"/coercion/measures/{overdue.pk}/documents/{overdue.decision_document_id}.pdf")
-    assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
-    assert browser.get(f"/coercion/measures/{overdue.pk}/documents/999999.pdf").status_code == 404
-    browser.post(f"/coercion/measures/{overdue.pk}/act/", {"action": "release", "reason": "负责人不同意"})
-    assert Measure.objects.get(pk=overdue.pk).status == M.RELEASED
-    created = browser.post("/coercion/measures/new/", {
-        "kind": "seize", "inspection_number": world["inspection"].number, "catalog_code": COERCION,
-        "facts": "经营过期食品", "basis": "食品安全法第一百一十条", "days": "20", "officers": "qz_a qz_b",
-        "item_name": ["过期饼干", ""], "item_spec": ["", ""], "item_quantity": ["5", ""], "item_unit": ["袋", ""],
-        "item_condition": ["", ""]})
-    measure = Measure.objects.exclude(pk=overdue.pk).get()
-    assert created.status_code == 302 and measure.days == 20 and measure.items.get().name == "过期饼干"
-    head = signed_in(world["head"])
-    head.post(f"/coercion/measures/{measure.pk}/act/", {"action": "approve", "note": "同意"})
-    assert Measure.objects.get(pk=measure.pk).status == M.APPROVED
 
 
 def test_the_demo_seed_makes_measures_through_the_services(world, city):

@@ -17,7 +17,7 @@ from jianguan.coercion.workflow import ExecutionState as E
 from jianguan.coercion.workflow import MeasureState as M
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role
-from tests.coercion.test_services import _execution, _in_force_since_sept_1, city, world  # noqa: F401
+from tests.coercion.world import _execution, _in_force_since_sept_1
 from tests.workflow_walk import Person, assert_every_edge_taken, assert_refused_out_of_order
 
 pytestmark = pytest.mark.django_db  # the clocks of the guards read the working-day calendar
@@ -124,7 +124,7 @@ def test_the_wrong_person_is_refused(name):
             assert own.value.code == "same_person"
 
 
-def test_a_refused_guard_writes_nothing(world):  # noqa: F811
+def test_a_refused_guard_writes_nothing(world):
     measure = _in_force_since_sept_1(world)
     measures.measure_extend(actor=world["head"], measure_id=measure.pk, days=10, reason="案情复杂",
                             on=dt.date(2026, 9, 20))

@@ -10,7 +10,7 @@ from jianguan.complaints import services, workflow
 from jianguan.complaints.models import ComplaintStatus, ComplaintStep
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role
-from tests.library_fixtures import SYSTEM, xianan_entity  # noqa: F401
+from tests.library_fixtures import SYSTEM
 from tests.workflow_walk import Person, assert_every_edge_taken, assert_refused_out_of_order
 
 DEPARTMENT = 7
@@ -47,7 +47,7 @@ def test_anyone_else_is_refused(actor):
 
 
 @pytest.mark.django_db
-def test_a_stored_complaint_out_of_order_writes_nothing(xianan_entity, persona):  # noqa: F811
+def test_a_stored_complaint_out_of_order_writes_nothing(xianan_entity, persona):
     complaint = services.complaint_receive(actor=SYSTEM, channel="portal", values={
         "category": "price", "subject_uscc": xianan_entity.uscc, "content": "结账时多收停车费"})
     officer = persona("xa_scjg_officer")

@@ -15,7 +15,7 @@ from jianguan.coercion import measures
 from jianguan.documents import contracts as documents
 from jianguan.documents.remedies import review_body
 from jianguan.enforcement.selectors import document_list
-from tests.coercion.test_services import GOODS, _officer
+from tests.coercion.world import GOODS, _officer
 from tests.enforcement_fixtures import decided, world_fixture  # noqa: F401
 from tests.library_fixtures import COERCION, inspect
 

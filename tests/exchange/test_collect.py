@@ -25,9 +25,9 @@ from jianguan.inspections import submission
 from jianguan.spotchecks import check_results
 from jianguan.spotchecks.models import CheckResult
 from tests.enforcement_fixtures import decided, world_fixture  # noqa: F401 (fixture)
-from tests.inspections.test_services import completed, opened
-from tests.library_fixtures import COERCION, SYSTEM, enforcement_items, xianan_entity  # noqa: F401 (fixtures)
-from tests.spotcheck_fixtures import WINDOW, _drawn, city_scjg, food_task  # noqa: F401 (fixtures)
+from tests.inspections.world import completed, opened
+from tests.library_fixtures import COERCION, SYSTEM
+from tests.spotcheck_fixtures import WINDOW, _drawn
 
 pytestmark = pytest.mark.django_db
 SEPT_1 = timezone.make_aware(dt.datetime(2026, 9, 1, 10, 0))
@@ -52,7 +52,7 @@ def test_the_case_mappings_name_dictionary_values_for_every_clue_source():
     assert set(BEHAVIOUR_CASE_SOURCE.values()) <= sources and set(BEHAVIOUR_INSPECTION_FORM.values()) <= forms
 
 
-def test_every_record_the_services_write_passes_its_standard(world, food_task, persona):  # noqa: F811
+def test_every_record_the_services_write_passes_its_standard(world, food_task, persona):
     w = world
     # 行政处罚, ordinary procedure from a report: the on-site inspection and the penalty.
     case = decided(w)

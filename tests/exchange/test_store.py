@@ -26,7 +26,7 @@ from jianguan.exchange.sealing import open_body
 from jianguan.exchange.standards.rules import RequiredWhen
 from tests.catalog_fixtures import FOOD
 from tests.exchange_fixtures import system_client
-from tests.library_fixtures import COERCION, PENALTY, SYSTEM, enforcement_items, inspect, xianan_entity  # noqa: F401
+from tests.library_fixtures import COERCION, PENALTY, SYSTEM, inspect
 from tests.provsim_fixtures import running_simulator
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def city() -> Department:
 
 
 @pytest.fixture
-def library(enforcement_items, xianan_entity):  # noqa: F811 (fixtures)
+def library(enforcement_items, xianan_entity):
     """One record of each behaviour type in the library, made through the services, about one 咸安区 entity."""
     department = city()
     found = inspect(xianan_entity, number="JC-LIB-1")

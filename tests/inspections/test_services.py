@@ -1,25 +1,16 @@
-"""行政检查 through the services, the API and the pages: the checklist from the row's 检查内容, two officers with
-执法证 valid that day, submission (behaviour record, 现场检查笔录 PDF, 责令改正通知书, clue), the idempotent sync
-with its conflicts, evidence checks, and who may see what."""
+"""行政检查 through the services (the API and the pages in test_api.py and test_pages.py): the checklist from the
+row's 检查内容, two officers with 执法证 valid that day, submission (behaviour record, 现场检查笔录 PDF,
+责令改正通知书, clue), the idempotent sync with its conflicts, evidence checks, and who may see what."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import io
-import re
-import subprocess
-import uuid
-from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
 from django.utils import timezone
-from PIL import Image
 
-from jianguan.accounts import services as accounts
 from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.audit.models import AuditEvent
 from jianguan.behaviour.models import Inspection
@@ -29,85 +20,35 @@ from jianguan.core.errors import AccessDenied, ValidationFailed
 from jianguan.core.seeding import SeedContext
 from jianguan.documents import contracts as documents
 from jianguan.enforcement.models import Clue, ClueSource
-from jianguan.inspections import checklist, contracts, drafts, opening, submission, views
-from jianguan.inspections.models import Evidence, FieldInspection, Status
+from jianguan.inspections import checklist, opening, submission
+from jianguan.inspections.models import FieldInspection, Status
 from jianguan.inspections.seed import seed_inspections
 from jianguan.subjects import services as subjects
 from jianguan.subjects.models import MarketEntity
 from tests.catalog_fixtures import FOOD
+from tests.inspections.world import ITEMS, answers, completed, opened, pdf_text, png
 from tests.library_fixtures import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
-ITEMS = ["生产环境", "进货查验", "出厂检验"]  # the claim's 检查内容（日常） in catalog_fixtures
 
 
-def png(width: int = 40, height: int = 20) -> bytes:
-    buffer = io.BytesIO()
-    image = Image.new("RGB", (width, height), "white")
-    image.putpixel((3, 3), (0, 0, 0))
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
-def jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), (200, 120, 40)).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
-def pdf_text(data: bytes) -> str:
-    """The PDF's text with spaces and line breaks removed (lines wrap where the layout wants)."""
-    done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
-    return "".join(done.stdout.decode().split())
 
 
-def _officer(department: Department, username: str, name: str, number: str, valid_to: dt.date) -> User:
-    user = accounts.user_create(actor=SYSTEM, username=username, full_name=name, department=department,
-                                password_hash="!", roles=["officer"])
-    accounts.credential_add(actor=SYSTEM, user=user, number=number, issued_by="咸宁市人民政府",
-                            valid_from=dt.date(2024, 1, 1), valid_to=valid_to, domains=["市场监管"],
-                            qualifications=["食品"])
-    return User.objects.get(pk=user.pk)
 
 
-@pytest.fixture
-def world(small_catalog, persona, xianan_entity):
-    """The city 市场监管局, its officer 张伟 (persona), a colleague with a valid 执法证 and one whose expired."""
-    city = Department.objects.select_related("region").get(kind=DepartmentKind.SCJG, region_id="421200")
-    return {
-        "city": city, "officer": persona("scjg_officer"), "entity": xianan_entity,
-        "colleague": _officer(city, "insp_colleague", "李强", "42120088800001", dt.date(2029, 12, 31)),
-        "expired": _officer(city, "insp_expired", "赵敏", "42120088800002", dt.date(2025, 1, 31)),
-        "code": Implementation.objects.get(item__code=FOOD, body=city).code,
-    }
 
 
-def _times() -> tuple[dt.datetime, dt.datetime]:
-    end = timezone.now() - dt.timedelta(minutes=30)
-    return end - dt.timedelta(hours=1), end
 
 
-def opened(world, **extra) -> FieldInspection:
-    start, _ = _times()
-    values = {"origin_kind": "routine", "implementation_code": world["code"],
-              "party": {"kind": "entity", "uscc": world["entity"].uscc},
-              "officers": [world["officer"].username, world["colleague"].username], "started_at": start, **extra}
-    return opening.inspection_open(actor=world["officer"], **values)
 
 
-def answers(failed: str = "", note: str = "") -> list[dict[str, str]]:
-    return [{"item": item, "answer": "fail" if item == failed else "pass", "note": note if item == failed else ""}
-            for item in ITEMS]
 
 
-def completed(world, inspection: FieldInspection, **values) -> FieldInspection:
-    start, end = _times()
-    base = {"place": world["entity"].registered_address, "started_at": start, "ended_at": end,
-            "checklist": answers(), "signature_png": base64.b64encode(png()).decode(), "outcome": "no_problem",
-            "location": {"latitude": "29.8415", "longitude": "114.3223", "accuracy": "15"}}
-    return drafts.inspection_update(actor=world["officer"], inspection_id=inspection.pk,
-                                      base_version=inspection.version, values={**base, **values})
 
 
 # Checklist --------------------------------------------------------------------------------------------------------
@@ -268,267 +209,46 @@ def test_a_party_outside_the_departments_jurisdiction_is_refused(world):
 
 # Tasks from other apps -------------------------------------------------------------------------------------------
 
-def test_a_task_assigned_from_a_spot_check_shows_in_my_tasks_and_links_back(world, api):
-    party = {"kind": "entity", "uscc": world["entity"].uscc}
-    args = {"actor": SYSTEM, "origin_kind": "spot_check", "origin_ref": "17/305", "department": world["city"],
-            "implementation_code": world["code"], "party": party,
-            "officers": [world["officer"].username, world["colleague"].username]}
-    card = contracts.assign(**args)
-    assert contracts.assign(**args) == card  # asked again: the same draft
-    assert FieldInspection.objects.count() == 1
-    data = api(world["officer"]).get("/api/v1/inspections/field-data").json()
-    assert [t["client_id"] for t in data["tasks"]] == [card.client_id]
-    assert [row["item"] for row in data["tasks"][0]["checklist"]] == ITEMS
-    food = next(row for row in data["implementations"] if row["code"] == world["code"])
-    assert food["routine"] == ITEMS
-    colleagues = {c["username"]: c["valid"] for c in data["colleagues"]}
-    assert colleagues["insp_colleague"] is True and colleagues["insp_expired"] is False
-    inspection = completed(world, FieldInspection.objects.get(pk=card.id))
-    submission.inspection_submit(actor=world["officer"], inspection_id=inspection.pk)
-    [done] = contracts.for_origin(origin_kind="spot_check", origin_ref="17/305")
-    assert done.status == "submitted" and done.outcome == "no_problem" and done.checked_on is not None
-    assert Inspection.objects.get(number=done.number).spot_check_plan == "17"
 
 
 # Sync -------------------------------------------------------------------------------------------------------------
 
-def body(world, client_id: str, **extra) -> dict:
-    start, end = _times()
-    return {"client_id": client_id, "base_version": 0, "origin_kind": "routine", "implementation_code": world["code"],
-            "party": {"kind": "entity", "uscc": world["entity"].uscc}, "place": "经营场所",
-            "officers": [world["officer"].username, world["colleague"].username],
-            "started_at": start.isoformat(), "ended_at": end.isoformat(),
-            "location": {"latitude": 29.841512, "longitude": 114.322301, "accuracy": 8.5},
-            "checklist": [{"item": item, "answer": "pass", "note": ""} for item in ITEMS],
-            "signature_png": "data:image/png;base64," + base64.b64encode(png()).decode(),
-            "outcome": "no_problem", **extra}
 
 
-def test_the_same_record_sent_twice_is_stored_once(world, api):
-    client = api(world["officer"])
-    payload = body(world, str(uuid.uuid4()))
-    first = client.post("/api/v1/inspections/sync", payload, content_type="application/json")
-    again = client.post("/api/v1/inspections/sync", payload, content_type="application/json")
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert first.json() == again.json()
-    assert FieldInspection.objects.count() == 1
-    stored = FieldInspection.objects.get()
-    assert str(stored.latitude) == "29.841512" and stored.status == Status.DRAFT and stored.version == 1
-    assert AuditEvent.objects.filter(verb="inspections.inspection_synced").count() == 1
-
-    submit = {**payload, "base_version": 1, "submit": True}
-    done = client.post("/api/v1/inspections/sync", submit, content_type="application/json")
-    resent = client.post("/api/v1/inspections/sync", submit, content_type="application/json")
-    assert (done.status_code, resent.status_code) == (200, 200)
-    assert done.json()["status"] == "submitted" and resent.json() == done.json()
-    assert done.json()["version"] == 2
-    assert FieldInspection.objects.count() == 1 and Inspection.objects.count() == 1
-    assert len(FieldInspection.objects.get().documents) == 1
 
 
-def test_a_changed_server_copy_is_never_overwritten(world, api):
-    client = api(world["officer"])
-    payload = body(world, str(uuid.uuid4()))
-    created = client.post("/api/v1/inspections/sync", payload, content_type="application/json").json()
-    # The colleague's phone changes the record on the server (version 1 → 2).
-    drafts.inspection_update(actor=world["colleague"], inspection_id=created["id"], base_version=1,
-                               values={"place": "仓库"})
-    changed = {**payload, "base_version": 1, "place": "门店"}
-    conflict = client.post("/api/v1/inspections/sync", changed, content_type="application/json")
-    assert conflict.status_code == 409
-    answer = conflict.json()
-    assert answer["code"] == "sync_conflict"
-    assert answer["extra"]["server"]["version"] == 2 and answer["extra"]["server"]["place"] == "仓库"
-    assert answer["extra"]["client"]["place"] == "门店" and answer["extra"]["client"]["base_version"] == 1
-    assert FieldInspection.objects.get().place == "仓库"
-    # Knowing the server's version, the phone may send its own again.
-    accepted = client.post("/api/v1/inspections/sync", {**changed, "base_version": 2}, content_type="application/json")
-    assert accepted.status_code == 200 and accepted.json()["place"] == "门店" and accepted.json()["version"] == 3
 
 
-def test_a_different_payload_for_a_submitted_record_is_a_conflict(world, api):
-    client = api(world["officer"])
-    payload = body(world, str(uuid.uuid4()), submit=True)
-    assert client.post("/api/v1/inspections/sync", payload, content_type="application/json").status_code == 201
-    later = client.post("/api/v1/inspections/sync", {**payload, "base_version": 1, "findings": "补充"},
-                        content_type="application/json")
-    assert later.status_code == 409 and later.json()["extra"]["server"]["status"] == "submitted"
-    assert FieldInspection.objects.get().findings == ""
 
 
-def test_sync_refuses_a_changed_identity_and_unknown_fields(world, api):
-    client = api(world["officer"])
-    payload = body(world, str(uuid.uuid4()))
-    client.post("/api/v1/inspections/sync", payload, content_type="application/json")
-    other = Implementation.objects.exclude(body=world["city"]).get(item__code=FOOD).code
-    moved = client.post("/api/v1/inspections/sync", {**payload, "base_version": 1, "implementation_code": other},
-                        content_type="application/json")
-    assert moved.status_code == 400 and moved.json()["code"] == "identity_changed"
-    extra = client.post("/api/v1/inspections/sync", {**payload, "owner": "x"}, content_type="application/json")
-    assert extra.status_code == 400 and extra.json()["code"] == "extra_forbidden"
 
 
-def test_a_submission_refused_by_a_rule_leaves_the_draft(world, api):
-    client = api(world["officer"])
-    payload = body(world, str(uuid.uuid4()), submit=True,
-                   officers=[world["officer"].username, world["expired"].username])
-    refused = client.post("/api/v1/inspections/sync", payload, content_type="application/json")
-    assert refused.status_code == 400 and refused.json()["code"] == "credential_invalid"
-    assert "赵敏" in refused.json()["message"]
-    assert not FieldInspection.objects.exists()  # nothing half-stored
 
 
-def test_the_browser_session_sends_the_csrf_token(world):
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(world["officer"], backend="django.contrib.auth.backends.ModelBackend")
-    assert browser.get("/inspections/field/").status_code == 200
-    token = browser.cookies["csrftoken"].value
-    payload = body(world, str(uuid.uuid4()))
-    without = browser.post("/api/v1/inspections/sync", payload, content_type="application/json")
-    assert without.status_code == 403
-    sent = browser.post("/api/v1/inspections/sync", payload, content_type="application/json",
-                        headers={"X-CSRFToken": token})
-    assert sent.status_code == 201
 
 
 # Evidence ---------------------------------------------------------------------------------------------------------
 
-def _upload(client, inspection_id: int, data: bytes, *, client_id: str | None = None, sha256: str | None = None,
-            name: str = "photo.jpg"):
-    return client.post(f"/api/v1/inspections/{inspection_id}/evidence", {
-        "client_id": client_id or str(uuid.uuid4()), "sha256": sha256 or hashlib.sha256(data).hexdigest(),
-        "file": SimpleUploadedFile(name, data, content_type="application/octet-stream")})
 
 
-def test_evidence_is_stored_once_and_checked(world, api):
-    client = api(world["officer"])
-    inspection = opened(world)
-    photo = jpeg()
-    key = str(uuid.uuid4())
-    first = _upload(client, inspection.pk, photo, client_id=key, name="IMG_0001.JPG")
-    again = _upload(client, inspection.pk, photo, client_id=key, name="IMG_0001.JPG")
-    assert (first.status_code, again.status_code) == (201, 200) and first.json()["id"] == again.json()["id"]
-    stored = Evidence.objects.get()
-    assert stored.sha256 == hashlib.sha256(photo).hexdigest() and stored.content_type == "image/jpeg"
-    assert stored.file.read() == photo and stored.name == "IMG_0001.jpg"
-
-    other = _upload(client, inspection.pk, png(), client_id=key)
-    assert other.status_code == 409 and other.json()["code"] == "evidence_conflict"
-    gif = b"GIF89a" + b"\x00" * 64
-    assert _upload(client, inspection.pk, gif, name="a.jpg").json()["code"] == "evidence_type"
-    wrong = _upload(client, inspection.pk, photo, sha256="0" * 64)
-    assert wrong.status_code == 400 and wrong.json()["code"] == "evidence_hash_mismatch"
-    with override_settings(JIANGUAN_INSPECTION_EVIDENCE_MAX_BYTES=1024 * 1024):
-        big = photo + b"\x00" * (1024 * 1024)
-        assert _upload(client, inspection.pk, big).json()["code"] == "evidence_too_large"
-    mp4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 32
-    assert _upload(client, inspection.pk, mp4, name="clip.mp4").json()["kind"] == "video"
-    assert Evidence.objects.count() == 2
 
 
-def test_evidence_is_listed_in_the_onsite_record(world, api):
-    inspection = opened(world)
-    photo = jpeg()
-    _upload(api(world["officer"]), inspection.pk, photo)
-    submitted = submission.inspection_submit(actor=world["officer"],
-                                           inspection_id=completed(world, inspection).pk)
-    flat = pdf_text(documents.pdf(submitted.documents[0]["id"]))
-    assert hashlib.sha256(photo).hexdigest()[:16] in flat
 
 
 # Who sees what ----------------------------------------------------------------------------------------------------
 
-def test_anonymous_callers_are_refused(client, world):
-    inspection = opened(world)
-    for method, path in (("get", "/api/v1/inspections"), ("get", "/api/v1/inspections/field-data"),
-                         ("get", f"/api/v1/inspections/{inspection.pk}"), ("post", "/api/v1/inspections/sync"),
-                         ("post", f"/api/v1/inspections/{inspection.pk}/evidence")):
-        response = getattr(client, method)(path)
-        assert response.status_code == 401, path
-    for path in ("/inspections/", "/inspections/field/", "/inspections/sw.js", f"/inspections/{inspection.pk}/",
-                 f"/inspections/{inspection.pk}/signature.png", f"/inspections/{inspection.pk}/evidence/1/",
-                 f"/inspections/{inspection.pk}/documents/1/"):
-        response = client.get(path)
-        assert response.status_code == 302 and "/login/" in response["Location"], path
 
 
-def test_outsiders_see_nothing_of_an_inspection(world, api, signed_in, outsider):
-    inspection = opened(world)
-    photo = jpeg()
-    _upload(api(world["officer"]), inspection.pk, photo)
-    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=completed(world, inspection).pk)
-    evidence = Evidence.objects.get()
-    client = api(outsider)
-    assert client.get(f"/api/v1/inspections/{submitted.pk}").status_code == 404
-    assert client.get("/api/v1/inspections?mine=false").json()["count"] == 0
-    resend = client.post("/api/v1/inspections/sync", body(world, str(submitted.client_id)),
-                         content_type="application/json")
-    assert resend.status_code == 404 and FieldInspection.objects.get().status == Status.SUBMITTED
-    assert _upload(client, submitted.pk, photo).status_code == 404
-    pages = signed_in(outsider)
-    for path in (f"/inspections/{submitted.pk}/", f"/inspections/{submitted.pk}/signature.png",
-                 f"/inspections/{submitted.pk}/evidence/{evidence.pk}/",
-                 f"/inspections/{submitted.pk}/documents/{submitted.documents[0]['id']}/"):
-        assert pages.get(path).status_code == 404, path
-    assert submitted.party_name not in pages.get("/inspections/?all=1").content.decode()
 
 
-def test_a_colleague_reads_but_only_the_officers_write(world, api, persona):
-    inspection = opened(world)
-    admin = persona("scjg_admin")
-    assert api(admin).get(f"/api/v1/inspections/{inspection.pk}").status_code == 200
-    with pytest.raises(AccessDenied):
-        drafts.inspection_update(actor=admin, inspection_id=inspection.pk, base_version=1, values={"place": "x"})
 
 
 # Pages ------------------------------------------------------------------------------------------------------------
 
-def test_the_pages_of_an_inspection(world, signed_in, api):
-    inspection = opened(world)
-    _upload(api(world["officer"]), inspection.pk, jpeg())
-    submitted = submission.inspection_submit(actor=world["officer"], inspection_id=completed(world, inspection).pk)
-    client = signed_in(world["officer"])
-    listing = client.get("/inspections/").content.decode()
-    assert submitted.number in listing and world["entity"].name in listing
-    detail = client.get(f"/inspections/{submitted.pk}/").content.decode()
-    assert "进货查验" in detail and "李强" in detail and submitted.documents[0]["number"] in detail
-    assert client.get(f"/inspections/{submitted.pk}/signature.png").content == png()
-    evidence = Evidence.objects.get()
-    assert client.get(f"/inspections/{submitted.pk}/evidence/{evidence.pk}/")["Content-Type"] == "image/jpeg"
-    pdf = client.get(f"/inspections/{submitted.pk}/documents/{submitted.documents[0]['id']}/")
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
-def test_the_field_page_and_its_service_worker(world, signed_in):
-    client = signed_in(world["officer"])
-    page = client.get("/inspections/field/").content.decode()
-    assert 'capture="environment"' in page and '<script type="module" src="/static/inspections/field/main.js">' in page
-    assert 'id="field-messages" type="application/json"' in page
-    assert "<script>" not in page  # no inline script: CSP allows only files and the nonce
-    worker = client.get("/inspections/sw.js")
-    assert worker["Content-Type"].startswith("text/javascript")
-    assert worker["Service-Worker-Allowed"] == "/inspections/"
-    text = worker.content.decode()
-    assert '"/inspections/field/"' in text and "clients.claim" in text
-    folder = Path(views.__file__).parent / "static" / "inspections" / "field"
-    modules = sorted(path.name for path in folder.glob("*.js"))
-    assert len(modules) > 1 and "main.js" in modules
-    for name in modules:  # every module is kept for offline use, and preloaded beside the entry module
-        assert f'"/static/inspections/field/{name}"' in text
-        assert name == "main.js" or f'<link rel="modulepreload" href="/static/inspections/field/{name}">' in page
 
 
-def test_the_field_modules_import_only_modules_of_their_folder():
-    """What the service worker keeps is the folder: an import from elsewhere would be missing offline."""
-    folder = Path(views.__file__).parent / "static" / "inspections" / "field"
-    imports = 0
-    for path in folder.glob("*.js"):
-        for line in path.read_text().splitlines():
-            if line.startswith("import") or (line.startswith("export") and ' from "' in line):
-                found = re.fullmatch(r'(?:import|export) \{[\w$, ]+\} from "\./(\w+\.js)";', line)
-                assert found and (folder / found[1]).is_file(), (path.name, line)
-                imports += 1
-    assert imports >= 6  # main.js imports the five others, home.js and form.js the helpers
 
 
 def test_the_demo_seed_makes_submitted_and_waiting_inspections(world):

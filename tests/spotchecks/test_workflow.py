@@ -12,7 +12,7 @@ from jianguan.core.roles import Role
 from jianguan.spotchecks import drawing, plans, task_setup, workflow
 from jianguan.spotchecks.models import Draw, PlanStatus, TaskStatus
 from tests.catalog_fixtures import FOOD
-from tests.spotcheck_fixtures import MOMENT, WINDOW, _witness, city_scjg  # noqa: F401
+from tests.spotcheck_fixtures import MOMENT, WINDOW, _witness
 from tests.workflow_walk import Person, out_of_order
 
 DEPARTMENT = 4
@@ -67,7 +67,7 @@ def test_a_second_live_draw_is_refused():
 
 
 @pytest.mark.django_db
-def test_stored_plans_and_tasks_out_of_order_write_nothing(small_catalog, persona, city_scjg):  # noqa: F811
+def test_stored_plans_and_tasks_out_of_order_write_nothing(small_catalog, persona, city_scjg):
     admin = persona("scjg_admin")
     plan = plans.plan_create(actor=admin, year=2025, title="草稿计划")
     code = Implementation.objects.get(item__code=FOOD, body=city_scjg).code
