@@ -117,6 +117,7 @@ def signed_in(client):
     return make
 
 
+from tests.browser_fixtures import browser, page_for  # noqa: E402,F401  (the browser tests' Chromium)
 from tests.catalog_fixtures import laws, small_catalog  # noqa: E402,F401  (fixtures shared by the catalog tests)
 from tests.library_fixtures import chain_world, enforcement_items, xianan_entity  # noqa: E402,F401
 from tests.spotcheck_fixtures import city_scjg, food_task, two_item_task  # noqa: E402,F401

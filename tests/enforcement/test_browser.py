@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jianguan.enforcement.models import Case
+from tests.browser_fixtures import sign_in
 from tests.enforcement_fixtures import sha, world_fixture  # noqa: F401
-from tests.test_browser import browser, page_for, sign_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded_live_db")]
 
@@ -37,7 +37,7 @@ def _do(page: Page, action: str, status: str) -> None:
     expect(page.get_by_test_id("case-status")).to_have_text(status)
 
 
-def test_a_case_from_clue_to_archive_through_the_pages(page_for, live_server, world, tmp_path):  # noqa: F811
+def test_a_case_from_clue_to_archive_through_the_pages(page_for, live_server, world, tmp_path):
     base = live_server.url
     page = page_for()
     sign_in(page, base, "scjg_officer")

@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from PIL import Image
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from jianguan.accounts import services as accounts
@@ -27,22 +26,11 @@ from tests.library_fixtures import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("seeded_live_db")]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PHONE = {"width": 375, "height": 812}
 # While offline the page's calls to the API fail on purpose; the browser reports each one on the console.
 OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "Failed to fetch", "status of 409")
 # Refusals a test provokes on purpose: path → statuses.
 EXPECTED = {"/api/v1/inspections/sync": (409,)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
