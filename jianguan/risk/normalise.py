@@ -17,26 +17,14 @@ the normalised text back into offsets into the original, so evidence quotes the 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain, count, repeat
 
 import opencc
 
 # The CJK blocks whose traditional forms are folded (Unified Ideographs and Extension A; compatibility ideographs are
 # folded by NFKC first).
 _CJK_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
-
-
-@dataclass(frozen=True, slots=True)
-class Normalised:
-    """A normalised text and, for each of its characters, the index of the original character it came from."""
-
-    text: str
-    origin: tuple[int, ...]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original offsets `[start, end)` of the normalised span `[start, end)` (end > start)."""
-        return self.origin[start], self.origin[end - 1] + 1
 
 
 @cache
@@ -70,18 +58,45 @@ def fold(char: str) -> str:
     return "".join(kept)
 
 
+class _Folding(dict[int, str]):
+    """Code point → its folded form, for `str.translate`; each character folded once per process."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold(chr(code))
+        return folded
+
+
+_FOLDING = _Folding()
+
+
+class Normalised:
+    """A normalised text; `origin[i]` is the index of the original character its character `i` came from (worked
+    out on first use: only a text with hits needs it)."""
+
+    __slots__ = ("_origin", "source", "text")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.text = source.translate(_FOLDING)
+        self._origin: tuple[int, ...] | None = None
+
+    @property
+    def origin(self) -> tuple[int, ...]:
+        if self._origin is None:
+            lengths = map(len, map(_FOLDING.__getitem__, map(ord, self.source)))
+            self._origin = tuple(chain.from_iterable(map(repeat, count(), lengths)))
+        return self._origin
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original offsets `[start, end)` of the normalised span `[start, end)` (end > start)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
 def normalise(text: str) -> Normalised:
     """Normalise `text`, keeping the origin of every character (see the module's docstring)."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = fold(char)
-        if folded:
-            chars.append(folded)
-            origin.extend([index] * len(folded))
-    return Normalised("".join(chars), tuple(origin))
+    return Normalised(text)
 
 
 def key(text: str) -> str:
     """The normalised text alone (for lexicon patterns, which need no origin)."""
-    return "".join(fold(char) for char in text)
+    return text.translate(_FOLDING)
