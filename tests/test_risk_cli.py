@@ -95,3 +95,18 @@ def test_the_console_command_exits_non_zero_without_a_traceback(tmp_path):
                           check=False)
     assert done.returncode == 1 and done.stdout == ""
     assert "第 2 行：不是有效的 JSON" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_scan_reads_standard_input_and_a_byte_order_mark(tmp_path, monkeypatch):
+    body = "\ufeff" + json.dumps({"id": 1, "seller": "s", "text": "免处方"}, ensure_ascii=False) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(body.encode())))
+    (verdict,) = scan("--model", "rx_sales", "-")
+    assert verdict["alert"] and verdict["hits"][0]["quote"] == "免处方"
+
+
+def test_backtest_needs_a_label_on_every_line(tmp_path):
+    with pytest.raises(CommandError) as refused:
+        call_command("risk", "backtest", "--model", "medical_ad",
+                     write(tmp_path, {"id": 1, "text": "好", "label": False}, {"id": 2, "text": "好", "label": "yes"},
+                           {"id": 3, "text": "好"}))
+    assert "第 2 行，字段 label" in str(refused.value) and "第 3 行，字段 label" in str(refused.value)

@@ -148,7 +148,13 @@ def load(name: str) -> Lexicon:
 def homophones() -> dict[str, tuple[str, ...]]:
     """Character → the homophones written for it to slip past filters (data, `lexicons/homophones.json`)."""
     data = json.loads((LEXICON_DIR / "homophones.json").read_text("utf-8"))
-    return {key(char): tuple(key(other) for other in others) for char, others in data["characters"].items()}
+    table = data.get("characters") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise _refuse("homophones.json", "缺少 characters（字 → 同音字列表）", "lexicon_head_missing")
+    for char, others in table.items():
+        if len(key(char)) != 1 or not isinstance(others, list) or not all(len(key(o)) == 1 for o in others):
+            raise _refuse("homophones.json", "每个字应对应单字组成的列表", "lexicon_homophone_invalid", f"（{char}）")
+    return {key(char): tuple(key(other) for other in others) for char, others in table.items()}
 
 
 def _spellings(char: str) -> list[str]:
