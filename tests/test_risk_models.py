@@ -162,3 +162,11 @@ def test_a_definition_naming_an_unknown_rule_function_is_refused():
     with pytest.raises(DefinitionInvalid) as refused:
         engine.parse("rx_sales.json", data)
     assert "rx_sales.json" in refused.value.message and "rx_sales.no_prescription_step" in refused.value.message
+
+
+def test_a_long_text_repeating_a_claim_is_judged_in_time_with_its_hits_counted_not_all_listed():
+    """Allowed names and nested terms are resolved by sorting, not by comparing every pair of matches."""
+    verdict = judge("medical_ad", text="根治第一人民医院" * 12_500)
+    cures = [hit for hit in verdict.hits if hit.rule == "medical_ad.cure_promise"]
+    assert len(cures) == engine.MAX_HITS and cures[-1].note.endswith(f"（另有 {12_500 - engine.MAX_HITS} 处未列出）")
+    assert cures[1].start == 8 and "medical_ad.absolute" not in rules_of(verdict)

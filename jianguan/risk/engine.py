@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from jianguan.risk.evidence import RULES, Context, Hit, Indicator
 from jianguan.risk.inputs import Field
 
 DEFINITIONS = Path(__file__).with_name("definitions")
+MAX_HITS = 50
 MODEL_NAMES = ("medical_ad", "fundraising", "drug_sales", "rx_sales", "device_sales")
 RULE_MODULES = (rules, rules_listings)  # importing them registers their named rule functions
 
@@ -87,9 +88,27 @@ class Model:
         score = round(100 * (1.0 - remaining) * exposure * entity_risk, 1)
         alert = score >= self.threshold
         band = next((name for name, floor in self.bands if score >= floor), None) if alert else None
+        hits = _listed(hits)
         if alert:
             hits += [Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks]
         return Verdict(record["id"], alert, score, band, tuple(hits), self.name, self.version)
+
+
+def _listed(hits: list[Hit]) -> list[Hit]:
+    """At most `MAX_HITS` hits per rule, the last listed saying how many more there are (a text repeating a claim
+    ten thousand times needs no ten thousand quotes)."""
+    listed: list[Hit] = []
+    counts: dict[str, int] = {}
+    for hit in hits:
+        counts[hit.rule] = counts.get(hit.rule, 0) + 1
+    seen: dict[str, int] = {}
+    for hit in hits:
+        seen[hit.rule] = seen.get(hit.rule, 0) + 1
+        if seen[hit.rule] < MAX_HITS or (seen[hit.rule] == MAX_HITS and counts[hit.rule] == MAX_HITS):
+            listed.append(hit)
+        elif seen[hit.rule] == MAX_HITS:
+            listed.append(replace(hit, note=f"{hit.note}（另有 {counts[hit.rule] - MAX_HITS} 处未列出）"))
+    return listed
 
 
 def _refuse(file: str, message: str, where: str = "") -> DefinitionInvalid:

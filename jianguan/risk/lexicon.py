@@ -13,10 +13,11 @@ A file that breaks a rule is refused whole (`LexiconInvalid`), naming the file, 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -215,8 +216,7 @@ class Matcher:
                     allowed.append((start, end))
                 elif not variant or _at_edges(text.text, start, end):
                     found.append(Match(term, start, end, variant))
-        kept = [match for match in found if not _inside(match, allowed)]
-        return [match for match in kept if not _shadowed(match, kept)]
+        return _outermost(_outside(found, allowed))
 
     def versions(self) -> dict[str, str]:
         return {lexicon.name: lexicon.version for lexicon in self.lexicons}
@@ -229,11 +229,30 @@ def _at_edges(text: str, start: int, end: int) -> bool:
     return not (before or after)
 
 
-def _inside(match: Match, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(start <= match.start and match.end <= end for start, end in spans)
+def _outside(matches: list[Match], spans: list[tuple[int, int]]) -> list[Match]:
+    """The matches not inside any of `spans` (allowed names), in O((n + m) log m)."""
+    if not spans:
+        return matches
+    spans.sort()
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+    kept = []
+    for match in matches:
+        place = bisect.bisect_right(starts, match.start) - 1
+        if place < 0 or reach[place] < match.end:
+            kept.append(match)
+    return kept
 
 
-def _shadowed(match: Match, matches: Sequence[Match]) -> bool:
-    return any(other is not match and other.term.rule == match.term.rule and other.start <= match.start
-               and match.end <= other.end and (other.end - other.start) > (match.end - match.start)
-               for other in matches)
+def _outermost(matches: list[Match]) -> list[Match]:
+    """Per rule, the matches not inside a longer one (nor repeating the same span), in text order; O(n log n)."""
+    ordered = sorted(matches, key=lambda match: (match.term.rule, match.start, -match.end))
+    kept: list[Match] = []
+    rule, reach = "", -1
+    for match in ordered:
+        if match.term.rule != rule:
+            rule, reach = match.term.rule, -1
+        if match.end > reach:
+            kept.append(match)
+            reach = match.end
+    return sorted(kept, key=lambda match: (match.start, match.end))
