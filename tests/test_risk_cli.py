@@ -110,3 +110,9 @@ def test_backtest_needs_a_label_on_every_line(tmp_path):
                      write(tmp_path, {"id": 1, "text": "好", "label": False}, {"id": 2, "text": "好", "label": "yes"},
                            {"id": 3, "text": "好"}))
     assert "第 2 行，字段 label" in str(refused.value) and "第 3 行，字段 label" in str(refused.value)
+
+
+def test_a_labelled_file_can_be_scanned():
+    verdicts = scan("--model", "device_sales", str(SETS / "device_sales.jsonl"))
+    assert [verdict["id"] for verdict in verdicts][:3] == ["dv01", "dv02", "dv03"]
+    assert "label" not in verdicts[0]

@@ -1,7 +1,8 @@
 """Files of input lines: checked whole before any verdict, then judged in order; the back-test's measures.
 
 A file is refused whole when any line breaks a rule (nothing judged from half a file), with every such line named
-(up to `MAX_ERRORS`). A back-test line carries `label` (true: the item is a violation), compared with the alert.
+(up to `MAX_ERRORS`). A back-test line carries `label` (true: the item is a violation), compared with the alert; a scan accepts a
+labelled line and ignores its label.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from jianguan.risk.inputs import Field, InputInvalid
 
 MAX_ERRORS = 20
 LABEL = {"label": Field("label", "bool", True, "标注（是否违法）")}
+LABEL_ALLOWED = {"label": Field("label", "bool", False, "标注（是否违法）")}  # a labelled file may be scanned too
 
 
 class FileInvalid(InputInvalid):
@@ -37,7 +39,7 @@ def read(model: Model, raw: bytes, *, labelled: bool = False) -> list[dict[str, 
     try:
         for number, data in inputs.lines(raw):
             try:
-                records.append(model.check(data, extra=LABEL if labelled else None))
+                records.append(model.check(data, extra=LABEL if labelled else LABEL_ALLOWED))
             except InputInvalid as error:
                 errors.append(InputInvalid(error.detail, code=error.code, field=error.field, line=number))
     except InputInvalid as error:  # undecodable or not JSON: the rest of the file cannot be trusted
