@@ -1,8 +1,8 @@
 """Files of input lines: checked whole before any verdict, then judged in order; the back-test's measures.
 
 A file is refused whole when any line breaks a rule (nothing judged from half a file), with every such line named
-(up to `MAX_ERRORS`). A back-test line carries `label` (true: the item is a violation), compared with the alert; a scan accepts a
-labelled line and ignores its label.
+(up to `MAX_ERRORS`). A back-test line carries `label` (true: the item is a violation), compared with the alert;
+a scan accepts a labelled line and ignores its label.
 """
 
 from __future__ import annotations
