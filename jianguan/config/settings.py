@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "jianguan.behaviour",
     "jianguan.credit",
     "jianguan.complaints",
+    "jianguan.risk",
     "jianguan.documents",
     "jianguan.enforcement",
     "jianguan.coercion",

@@ -1,0 +1,83 @@
+"""Files of input lines: checked whole before any verdict, then judged in order; the back-test's measures.
+
+A file is refused whole when any line breaks a rule (nothing judged from half a file), with every such line named
+(up to `MAX_ERRORS`). A back-test line carries `label` (true: the item is a violation), compared with the alert;
+a scan accepts a labelled line and ignores its label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jianguan.core.errors import ValidationFailed
+from jianguan.risk import inputs
+from jianguan.risk.engine import Model, Verdict
+from jianguan.risk.inputs import Field, InputInvalid
+
+MAX_ERRORS = 20
+LABEL = {"label": Field("label", "bool", True, "标注（是否违法）")}
+LABEL_ALLOWED = {"label": Field("label", "bool", False, "标注（是否违法）")}  # a labelled file may be scanned too
+
+
+class FileInvalid(InputInvalid):
+    """Lines of a file broke rules; `errors` holds each (its message names line and field)."""
+
+    def __init__(self, errors: list[InputInvalid]) -> None:
+        shown = "\n".join(f"{error.message} [{error.code}]" for error in errors[:MAX_ERRORS])
+        more = f"\n……另有 {len(errors) - MAX_ERRORS} 行有误" if len(errors) > MAX_ERRORS else ""
+        ValidationFailed.__init__(self, shown + more, code=errors[0].code, field=errors[0].field)
+        self.detail = shown + more
+        self.line = errors[0].line
+        self.errors = errors
+
+
+def read(model: Model, raw: bytes, *, labelled: bool = False) -> list[dict[str, Any]]:
+    """The checked records of a JSON Lines file, in order; `FileInvalid` naming every bad line."""
+    records: list[dict[str, Any]] = []
+    errors: list[InputInvalid] = []
+    try:
+        for number, data in inputs.lines(raw):
+            try:
+                records.append(model.check(data, extra=LABEL if labelled else LABEL_ALLOWED))
+            except InputInvalid as error:
+                errors.append(InputInvalid(error.detail, code=error.code, field=error.field, line=number))
+    except InputInvalid as error:  # undecodable or not JSON: the rest of the file cannot be trusted
+        errors.append(error)
+    if not records and not errors:
+        errors.append(InputInvalid("文件没有任何输入行", code="empty_file"))
+    if errors:
+        raise FileInvalid(errors)
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class Measures:
+    """The confusion table of alerts against labels, with precision and recall (None where undefined)."""
+
+    true_positive: int
+    false_positive: int
+    false_negative: int
+    true_negative: int
+
+    @property
+    def precision(self) -> float | None:
+        alerted = self.true_positive + self.false_positive
+        return self.true_positive / alerted if alerted else None
+
+    @property
+    def recall(self) -> float | None:
+        positive = self.true_positive + self.false_negative
+        return self.true_positive / positive if positive else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"precision": self.precision, "recall": self.recall,
+                "confusion": {"tp": self.true_positive, "fp": self.false_positive, "fn": self.false_negative,
+                              "tn": self.true_negative}}
+
+
+def measure(verdicts: list[Verdict], labels: list[bool]) -> Measures:
+    """Alerts compared with labels, line by line."""
+    pairs = list(zip((verdict.alert for verdict in verdicts), labels, strict=True))
+    return Measures(pairs.count((True, True)), pairs.count((True, False)), pairs.count((False, True)),
+                    pairs.count((False, False)))

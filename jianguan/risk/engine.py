@@ -1,0 +1,166 @@
+"""The model engine: a model is versioned data (`definitions/<name>.json`) run by small named rule functions.
+
+A definition names its input fields, the lexicons it matches with, its indicators (rule id, the article of law it
+rests on, weight, the rule function and that function's options), the alert threshold, the bands (红/橙/黄) and the
+register checks it cannot do itself. `Model.judge` runs every indicator over one checked line and scores it:
+
+    score = 100 × (1 − Π (1 − weight × confidence)) × exposure × entity_risk
+
+over each indicator's strongest hit (risk-models.md §6: severity is the weight, confidence 1.0 for a rule hit and
+less for an evasive spelling; exposure and entity risk are 1.0 until the observations bring them). The band is the
+first whose floor the score reaches; a line alerts from the threshold on. An alert also lists, as hits of weight 0,
+what must be checked against a register the model does not see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jianguan.core.errors import ValidationFailed
+from jianguan.risk import inputs, lexicon, rules, rules_listings
+from jianguan.risk.evidence import RULES, Context, Hit, Indicator
+from jianguan.risk.inputs import Field
+
+DEFINITIONS = Path(__file__).with_name("definitions")
+MAX_HITS = 50
+MODEL_NAMES = ("medical_ad", "fundraising", "drug_sales", "rx_sales", "device_sales")
+RULE_MODULES = (rules, rules_listings)  # importing them registers their named rule functions
+
+
+class ModelUnknown(ValidationFailed):
+    """No model of that name."""
+
+
+class DefinitionInvalid(ValidationFailed):
+    """A model's definition file broke a rule; the message names the file and the indicator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    id: str | int
+    alert: bool
+    score: float
+    band: str | None
+    hits: tuple[Hit, ...]
+    model: str
+    version: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "alert": self.alert, "score": self.score, "band": self.band,
+                "hits": [hit.as_json() for hit in self.hits], "model": self.model, "version": self.version}
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    title: str
+    version: str
+    fields: Mapping[str, Field]
+    one_of: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+    threshold: float
+    bands: tuple[tuple[str, float], ...]
+    register_checks: tuple[Indicator, ...]
+    matcher: lexicon.Matcher
+
+    def check(self, data: Any, *, extra: Mapping[str, Field] | None = None) -> dict[str, Any]:
+        """One input line's object checked against the model's fields (`inputs.InputInvalid` naming the field)."""
+        record = inputs.record(self.fields, data, extra=extra)
+        if self.one_of and not any(name in record for name in self.one_of):
+            raise inputs.InputInvalid(f"{'、'.join(self.one_of)} 至少填写一项", code="required", field=self.one_of[0])
+        return record
+
+    def judge(self, record: Mapping[str, Any], *, exposure: float = 1.0, entity_risk: float = 1.0) -> Verdict:
+        """The verdict on one checked line."""
+        context = Context(record, self.matcher)
+        hits = [hit for indicator in self.indicators for hit in RULES[indicator.rule](context, indicator)]
+        best: dict[str, float] = {}
+        for hit in hits:
+            best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)
+        remaining = 1.0
+        for strength in best.values():
+            remaining *= 1.0 - strength
+        score = round(100 * (1.0 - remaining) * exposure * entity_risk, 1)
+        alert = score >= self.threshold
+        band = next((name for name, floor in self.bands if score >= floor), None) if alert else None
+        hits = _listed(hits)
+        if alert:
+            hits += [Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks]
+        return Verdict(record["id"], alert, score, band, tuple(hits), self.name, self.version)
+
+
+def _listed(hits: list[Hit]) -> list[Hit]:
+    """At most `MAX_HITS` hits per rule, the last listed saying how many more there are (a text repeating a claim
+    ten thousand times needs no ten thousand quotes)."""
+    listed: list[Hit] = []
+    counts: dict[str, int] = {}
+    for hit in hits:
+        counts[hit.rule] = counts.get(hit.rule, 0) + 1
+    seen: dict[str, int] = {}
+    for hit in hits:
+        seen[hit.rule] = seen.get(hit.rule, 0) + 1
+        if seen[hit.rule] < MAX_HITS or (seen[hit.rule] == MAX_HITS and counts[hit.rule] == MAX_HITS):
+            listed.append(hit)
+        elif seen[hit.rule] == MAX_HITS:
+            listed.append(replace(hit, note=f"{hit.note}（另有 {counts[hit.rule] - MAX_HITS} 处未列出）"))
+    return listed
+
+
+def _refuse(file: str, message: str, where: str = "") -> DefinitionInvalid:
+    return DefinitionInvalid(f"模型定义 {file}{where}：{message}", code="definition_invalid", field=file)
+
+
+def _indicator(file: str, item: Any) -> Indicator:
+    where = f"（指标 {item.get('id') if isinstance(item, dict) else item}）"
+    if not isinstance(item, dict) or not all(isinstance(item.get(name), str) for name in ("id", "title", "article")):
+        raise _refuse(file, "指标须有 id、title、article", where)
+    if item.get("rule", "lexicon") not in RULES:
+        raise _refuse(file, f"没有名为 {item.get('rule')} 的规则函数", where)
+    weight = item.get("weight", 0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
+        raise _refuse(file, "权重应在 0 与 1 之间", where)
+    return Indicator(item["id"], item["title"], item["article"], float(weight), item.get("rule", "lexicon"),
+                     tuple(item.get("fields", ["text"])), item.get("options", {}))
+
+
+def parse(file: str, data: Mapping[str, Any]) -> Model:
+    """A model from its definition's data, checked (`DefinitionInvalid` naming the file and indicator)."""
+    for name in ("model", "title", "version", "fields", "lexicons", "indicators", "threshold", "bands"):
+        if name not in data:
+            raise _refuse(file, f"缺少 {name}")
+    if isinstance(data["fields"], str):
+        data = {**data, "fields": json.loads((DEFINITIONS / data["fields"]).read_text("utf-8"))}
+    for name, spec in data["fields"].items():
+        if not isinstance(spec, dict) or spec.get("type") not in inputs.TYPES or not spec.get("label"):
+            raise _refuse(file, f"字段 {name} 的类型应为 {'、'.join(inputs.TYPES)} 之一，并有 label")
+    bands = tuple((str(name), float(floor)) for name, floor in data["bands"])
+    if [floor for _, floor in bands] != sorted((floor for _, floor in bands), reverse=True):
+        raise _refuse(file, "分级（bands）应按下限从高到低排列")
+    if bands[-1][1] < data["threshold"]:
+        raise _refuse(file, "最低一级的下限不得低于预警阈值")
+    matcher = lexicon.Matcher([lexicon.load(name) for name in data["lexicons"]])
+    return Model(data["model"], data["title"], data["version"], inputs.fields_of(data["fields"]),
+                 tuple(data.get("one_of", [])), tuple(_indicator(file, item) for item in data["indicators"]),
+                 float(data["threshold"]), bands,
+                 tuple(_indicator(file, {**item, "weight": 0}) for item in data.get("register_checks", [])), matcher)
+
+
+@cache
+def model(name: str) -> Model:
+    """The model `name` (one of `MODEL_NAMES`), loaded once."""
+    if name not in MODEL_NAMES:
+        raise ModelUnknown(f"没有名为 {name} 的模型；可用：{'、'.join(MODEL_NAMES)}", code="model_unknown",
+                           field="model")
+    path = DEFINITIONS / f"{name}.json"
+    return parse(path.name, json.loads(path.read_text("utf-8")))
+
+
+def judge_all(name: str, records: Sequence[Mapping[str, Any]]) -> list[Verdict]:
+    """The verdicts on checked lines, in their order."""
+    chosen = model(name)
+    return [chosen.judge(record) for record in records]

@@ -1,0 +1,108 @@
+"""What a rule sees and what it returns: the input line (`Context`), the indicator it serves, and its `Hit`s.
+
+A hit quotes the original text of one input field, `[start, end)` in that field's characters (not the normalised
+ones), so a reader finds the words where they were written. A hit about a field's absence has no quote and no
+offsets. A hit with weight 0 says what the model could not judge (a register it does not see), never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from jianguan.risk.lexicon import Match, Matcher
+from jianguan.risk.normalise import Normalised, normalise
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One indicator of a model: its rule id, the article it rests on, its weight (severity, 0–1) and the named rule
+    function that judges it, with that function's parameters (`options`, data of the definition)."""
+
+    id: str
+    title: str
+    article: str
+    weight: float
+    rule: str
+    fields: tuple[str, ...] = ("text",)
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str
+    article: str
+    quote: str
+    start: int | None
+    end: int | None
+    field: str
+    note: str = ""
+    weight: float = 0.0
+    confidence: float = 1.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "article": self.article, "quote": self.quote, "start": self.start,
+                "end": self.end, "field": self.field, "note": self.note}
+
+
+class Context:
+    """One input line as the rules read it: its checked fields, each text normalised once and matched once."""
+
+    def __init__(self, record: Mapping[str, Any], matcher: Matcher) -> None:
+        self.record = record
+        self.matcher = matcher
+        self._texts: dict[str, Normalised] = {}
+        self._matches: dict[str, list[Match]] = {}
+
+    def value(self, name: str) -> Any:
+        return self.record.get(name)
+
+    def text(self, name: str) -> Normalised:
+        if name not in self._texts:
+            value = self.record.get(name)
+            self._texts[name] = normalise(value if isinstance(value, str) else "")
+        return self._texts[name]
+
+    def matches(self, name: str, rule: str | None = None) -> list[Match]:
+        if name not in self._matches:
+            self._matches[name] = self.matcher.find(self.text(name))
+        found = self._matches[name]
+        return [match for match in found if match.term.rule == rule] if rule else found
+
+    @cached_property
+    def all_rules(self) -> set[str]:
+        """The rule ids matched in any text field of the line."""
+        return {match.term.rule for name, value in self.record.items() if isinstance(value, str)
+                for match in self.matches(name)}
+
+    def hit(self, indicator: Indicator, name: str, match: Match, note: str = "") -> Hit:
+        """The hit quoting `match` in field `name` by its original offsets."""
+        start, end = self.text(name).span(match.start, match.end)
+        return Hit(indicator.id, indicator.article, self.record[name][start:end], start, end, name,
+                   note or f"词库 {match.term.lexicon} {match.term.version}：{match.term.pattern}"
+                   + ("（规避写法）" if match.variant else ""), indicator.weight, match.confidence)
+
+    def field_hit(self, indicator: Indicator, name: str, note: str) -> Hit:
+        """A hit about field `name` as a whole: its value quoted whole, or no quote when it is absent."""
+        value = self.record.get(name)
+        if value is None:
+            return Hit(indicator.id, indicator.article, "", None, None, name, note, indicator.weight)
+        if not isinstance(value, str):
+            return Hit(indicator.id, indicator.article, str(value), None, None, name, note, indicator.weight)
+        return Hit(indicator.id, indicator.article, value, 0, len(value), name, note, indicator.weight)
+
+
+Rule = Callable[[Context, Indicator], list[Hit]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    """Register a named rule function (a definition's indicator names it in `rule`)."""
+
+    def register(function: Rule) -> Rule:
+        RULES[name] = function
+        return function
+
+    return register

@@ -1,0 +1,125 @@
+"""Input lines of the models: each field checked by the type its model declares, refused naming line and field.
+
+A model's definition lists its fields (`definitions/<model>.json`, `fields`: type and whether required). An input
+line is one JSON object; a field not listed is refused (like the API, unknown input is never ignored), a required
+one must be there and not empty. Texts are at most `MAX_TEXT` characters: a page of 1 MB is no advertisement but a
+dump, refused rather than scanned for minutes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from jianguan.core.errors import ValidationFailed
+
+MAX_TEXT = 100_000
+MAX_SHORT = 200
+MAX_LINE = 8 * 1024 * 1024
+TYPES = ("id", "text", "short", "bool", "count", "device_class", "time")
+
+
+class InputInvalid(ValidationFailed):
+    """An input line broke a rule; `line` and `field` name where."""
+
+    def __init__(self, message: str, *, code: str, field: str | None = None, line: int | None = None) -> None:
+        where = "，".join(part for part in (f"第 {line} 行" if line else "", f"字段 {field}" if field else "") if part)
+        super().__init__(f"{where}：{message}" if where else message, code=code, field=field,
+                         extra={"line": line} if line else None)
+        self.detail = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: str
+    required: bool
+    label: str
+
+
+def _check(spec: Field, value: Any) -> Any:
+    """The value of one field, or `InputInvalid` naming the rule it breaks (the line is added by the caller)."""
+    if spec.type == "id":
+        if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+            raise InputInvalid("编号应为非空字符串或整数", code="invalid_id", field=spec.name)
+        if len(str(value)) > MAX_SHORT:
+            raise InputInvalid(f"编号不得超过 {MAX_SHORT} 个字符", code="too_long", field=spec.name)
+        return value
+    if spec.type in ("text", "short"):
+        if not isinstance(value, str):
+            raise InputInvalid(f"{spec.label}应为字符串", code="not_text", field=spec.name)
+        if not value.strip():
+            raise InputInvalid(f"{spec.label}不能为空", code="required", field=spec.name)
+        most = MAX_TEXT if spec.type == "text" else MAX_SHORT
+        if len(value) > most:
+            raise InputInvalid(f"{spec.label}超过 {most} 个字符（{len(value)} 个）", code="too_long", field=spec.name)
+        return value
+    if spec.type == "bool":
+        if not isinstance(value, bool):
+            raise InputInvalid(f"{spec.label}应为 true 或 false", code="not_bool", field=spec.name)
+        return value
+    if spec.type == "device_class":
+        if isinstance(value, bool) or value not in (1, 2, 3):
+            raise InputInvalid(f"{spec.label}应为 1、2 或 3", code="not_device_class", field=spec.name)
+        return value
+    if spec.type == "count":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+            raise InputInvalid(f"{spec.label}应为非负整数", code="not_count", field=spec.name)
+        return value
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InputInvalid(f"{spec.label}应为带时区的 ISO 8601 时间，如 2026-12-01T10:00:00+08:00",
+                           code="not_time", field=spec.name)
+    return moment
+
+
+def record(fields: Mapping[str, Field], data: Any, *, extra: Mapping[str, Field] | None = None) -> dict[str, Any]:
+    """One input object checked against a model's fields (and `extra`, such as a back-test's label)."""
+    if not isinstance(data, dict):
+        raise InputInvalid("每行应为一个 JSON 对象", code="not_object")
+    known = {**fields, **(extra or {})}
+    for name in data:
+        if name not in known:
+            raise InputInvalid(f"不是本模型的输入字段（可用：{'、'.join(known)}）", code="unknown_field", field=name)
+    checked: dict[str, Any] = {}
+    for name, spec in known.items():
+        if data.get(name) is None:
+            if spec.required:
+                raise InputInvalid(f"缺少必填字段{spec.label}", code="required", field=name)
+            continue
+        checked[name] = _check(spec, data[name])
+    return checked
+
+
+def lines(raw: bytes) -> Iterator[tuple[int, Any]]:
+    """The JSON value of each non-blank line of a JSON Lines file, numbered from 1; `InputInvalid` naming the line
+    for bytes that are not UTF-8 or not JSON."""
+    for number, chunk in enumerate(raw.split(b"\n"), 1):
+        if number == 1 and chunk.startswith(b"\xef\xbb\xbf"):
+            chunk = chunk[3:]
+        if not chunk.strip():
+            continue
+        if len(chunk) > MAX_LINE:
+            raise InputInvalid(f"一行超过 {MAX_LINE // 1024 // 1024} MB", code="line_too_long", line=number)
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputInvalid(f"不是 UTF-8 编码（第 {error.start + 1} 字节起）", code="bad_encoding",
+                               line=number) from error
+        try:
+            yield number, json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputInvalid(f"不是有效的 JSON（{error.msg}，第 {error.colno} 列）", code="invalid_json",
+                               line=number) from error
+
+
+def fields_of(spec: Mapping[str, Any]) -> dict[str, Field]:
+    """A definition's `fields` as `Field`s (types checked when the definition is loaded)."""
+    return {name: Field(name, item["type"], bool(item.get("required")), item["label"]) for name, item in spec.items()}
