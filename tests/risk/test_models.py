@@ -1,5 +1,5 @@
 """The five risk models: each signal judged from one line, hits quoting the original with offsets, what needs a
-register said rather than guessed, and the labelled sets (tests/risk/*.jsonl, with evasions and look-alike names)
+register said rather than guessed, and the labelled sets (tests/risk/sets/*.jsonl, with evasions and look-alike names)
 measured at the precision and recall docs/risk-models.md states."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from jianguan.risk import batch, contracts, engine, rules_listings
 from jianguan.risk.engine import DefinitionInvalid
 
 pytestmark = pytest.mark.once
-SETS = Path(__file__).with_name("risk")
+SETS = Path(__file__).with_name("sets")
 
 # model → (true positives, false positives, false negatives, true negatives), the misses and false alarms by id;
 # docs/risk-models.md states the same figures.

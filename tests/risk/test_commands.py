@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.once
-SETS = Path(__file__).with_name("risk")
+SETS = Path(__file__).with_name("sets")
 
 
 def write(tmp_path: Path, *lines: object, raw: bytes = b"") -> str:
