@@ -70,6 +70,14 @@ def _outside_complaint(outsider: User) -> str:
         "category": "food", "subject_uscc": uscc, "content": "他人辖区的投诉内容"}).pk)
 
 
+def _outside_alert(outsider: User) -> str:
+    from tests.risk.world import ad, raise_alerts
+
+    [alert] = raise_alerts(User.objects.get(username="dataadmin"), ad())
+    assert alert.department_id not in outsider.scope.department_ids
+    return str(alert.pk)
+
+
 def _outside_event(outsider: User) -> str:
     someone = User.objects.get(username="scjg_officer")
     return str(record(actor=someone, verb="test.private", target=someone).seq)
@@ -86,6 +94,7 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/catalog/changes/{change_id}": _outside_change,
     "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
     "/api/v1/complaints/{complaint_id}": _outside_complaint,
+    "/api/v1/risk/alerts/{alert_id}": _outside_alert,
     "catalog:change": _outside_change,
     "catalog:mapping": _outside_mapping,
     "complaints:detail": _outside_complaint,

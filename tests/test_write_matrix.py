@@ -34,6 +34,7 @@ from jianguan.subjects.models import MarketEntity
 from tests.enforcement_fixtures import register, world_fixture  # noqa: F401
 from tests.library_fixtures import COERCION
 from tests.library_fixtures import inspect as record_inspection
+from tests.risk.world import ad, raise_alerts
 from tests.test_outsiders import PUBLIC_API, PUBLIC_PAGES, _named_patterns
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,8 @@ WRITES: dict[tuple[str, str], Write] = {
         "category": "food", "subject_uscc": "USCC", "content": "电话反映该店销售过期食品"}),
     ("POST", "/api/v1/complaints/imports"): Write(files=True),
     ("POST", "/api/v1/complaints/{complaint_id}/decision"): Write("complaint", {"accept": True}),
+    ("POST", "/api/v1/risk/observations"): Write(body={"items": []}),
+    ("POST", "/api/v1/risk/alerts/{alert_id}/transitions"): Write("alert", {"action": "verify"}),
 }
 
 # Writes on the caller's own account: every signed-in person makes them for themselves and for nobody else
@@ -204,7 +207,7 @@ def test_every_page_that_accepts_a_form_names_its_roles(signed_in, persona):
 @pytest.fixture
 def records(world) -> dict:
     """Records of the city 市场监管局 about a 咸安区 entity: a case, a measure, a compulsory enforcement, a field
-    inspection; and a complaint assigned to 咸安区."""
+    inspection; a complaint assigned to 咸安区; and a risk alert of the city 市场监管局."""
     inspection = record_inspection(world.entity, number="JC-MATRIX-1")
     officers = ["scjg_officer", "case_officer_b"]
     measure = measures.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
@@ -221,7 +224,8 @@ def records(world) -> dict:
         "category": "food", "subject_uscc": world.entity.uscc, "content": "该店销售过期食品请处理"})
     return {"case": register(world).pk, "measure": measure.pk, "enforcement": enforcement.pk,
             "inspection": field_inspection.pk, "inspection_client": str(field_inspection.client_id),
-            "complaint": complaint.pk, "entity": world.entity.uscc, "inspection_number": inspection.number,
+            "complaint": complaint.pk, "alert": raise_alerts(User.objects.get(username="dataadmin"), ad())[0].pk,
+            "entity": world.entity.uscc, "inspection_number": inspection.number,
             "implementation": world.implementation}
 
 

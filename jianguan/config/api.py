@@ -24,6 +24,7 @@ from jianguan.documents.api import router as documents_router
 from jianguan.enforcement.api import router as enforcement_router
 from jianguan.exchange.api import router as exchange_router
 from jianguan.inspections.api import router as inspections_router
+from jianguan.risk.api import router as risk_router
 from jianguan.spotchecks.api import router as spotchecks_router
 from jianguan.subjects.api import router as subjects_router
 
@@ -85,6 +86,7 @@ api.add_router("", catalog_fusion_router)
 api.add_router("", chain_router)
 api.add_router("", complaints_router)
 api.add_router("", credit_router)
+api.add_router("", risk_router)
 api.add_router("", spotchecks_router)
 api.add_router("", documents_router)
 api.add_router("", enforcement_router)

@@ -56,3 +56,4 @@ class ApiScope(models.TextChoices):
     CATALOG_READ = "catalog:read", _("读取监管事项清单")
     COMPLAINTS_WRITE = "complaints:write", _("报送投诉举报")
     CREDIT_WRITE = "credit:write", _("报送信用信息")
+    RISK_WRITE = "risk:write", _("报送风险监测数据")

@@ -1,0 +1,157 @@
+"""Alerts from stored observations: each observation judged by its model once; one alert per (subject, model,
+window), created by the first observation that alerts and updated by every later one — never repeated.
+
+The subject is the entity of the object library named by the observation's 统一社会信用代码 (the envelope's
+`entity`, else the seller's or advertiser's code) where the library has it, else the seller, advertiser or name as
+sent. The window is the calendar month of capture (Asia/Shanghai). An alert keeps each hit with the observation
+and snapshot it was found in; its score is the highest of its observations' scores, its band that score's, its
+versions those of the last judgement (risk-models.md §6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jianguan.audit.contracts import record
+from jianguan.core.actors import Actor
+from jianguan.core.calendar import add_working_days
+from jianguan.core.errors import ValidationFailed
+from jianguan.risk import engine
+from jianguan.risk.engine import Verdict
+from jianguan.subjects.contracts import require_entity
+from jianguan.subjects.models import MarketEntity
+
+from . import routing
+from .models import Alert, Observation
+
+SCAN_BATCH = 200
+VERIFY_WORKING_DAYS = 15  # [law] 市场监督管理行政处罚程序规定 第十八条
+
+
+@dataclass
+class Scanned:
+    observations: int = 0
+    created: int = 0
+    updated: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"observations": self.observations, "created": self.created, "updated": self.updated}
+
+
+def _entity(observation: Observation) -> MarketEntity | None:
+    """The entity of the first candidate code the object library holds (codes that are no USCC are skipped)."""
+    fields = observation.fields
+    for code in (observation.entity_code, observation.seller, observation.advertiser, fields.get("name")):
+        if isinstance(code, str) and len(code.strip()) == 18:
+            try:
+                return require_entity(code)
+            except ValidationFailed:
+                continue
+    return None
+
+
+def _subject(observation: Observation, entity: MarketEntity | None) -> tuple[str, str]:
+    """(key, name) of the alert's subject."""
+    if entity is not None:
+        return entity.uscc, entity.name
+    named = observation.seller or observation.advertiser or str(observation.fields.get("name") or "")
+    if named:
+        return named[:200], named[:200]
+    return f"{observation.sender}/{observation.sender_id}"[:200], observation.url[:200] or observation.sender_id
+
+
+def _hits(observation: Observation, verdict: Verdict) -> list[dict[str, Any]]:
+    return [{**hit.as_json(), "weight": hit.weight, "observation": observation.pk,
+             "snapshot_hash": observation.snapshot_hash} for hit in verdict.hits]
+
+
+def _merged(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hits of both, each once: a quoted hit by (observation, rule, field, start), a register check (no quote)
+    by its rule."""
+    def key(hit: dict[str, Any]) -> tuple[Any, ...]:
+        return (hit["observation"], hit["rule"], hit["field"], hit["start"]) if hit["quote"] else (hit["rule"],)
+
+    merged = {key(hit): hit for hit in old}
+    for hit in new:
+        merged.setdefault(key(hit), hit)
+    return list(merged.values())
+
+
+def clock_start(today: dt.date) -> dict[str, dt.date]:
+    """The verification clock of an alert raised `today`: 15 working days from discovery (《市场监督管理行政处罚
+    程序规定》第十八条)."""
+    return {"verify_started": today, "verify_due": add_working_days(today, VERIFY_WORKING_DAYS)}
+
+
+def _band(model: str, score: float) -> str:
+    return next((name for name, floor in engine.model(model).bands if score >= floor), "")
+
+
+def _judge(observation: Observation) -> Verdict:
+    chosen = engine.model(observation.model)
+    return chosen.judge(chosen.check(observation.fields))
+
+
+def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
+    """Create or update the alert `observation` belongs to; True when it was created."""
+    entity = _entity(observation)
+    key, name = _subject(observation, entity)
+    window = timezone.localtime(observation.captured_at).strftime("%Y-%m")
+    alert = Alert.objects.select_for_update().filter(subject_key=key, model=observation.model, window=window).first()
+    chosen = engine.model(observation.model)
+    version, lexicons = chosen.version, chosen.matcher.versions()
+    created = alert is None
+    if alert is None:
+        region = entity.region if entity is not None else observation.region
+        department, note = routing.assign(region, observation.model)
+        alert = Alert.objects.create(
+            subject_key=key, subject_name=name, entity=entity, model=observation.model, window=window, region=region,
+            department=department, routing_note=note, score=verdict.score, band=verdict.band or "",
+            model_version=version, lexicon_versions=lexicons, hits=_hits(observation, verdict),
+            **clock_start(timezone.localdate()))
+    else:
+        alert.score = max(alert.score, verdict.score)
+        alert.band = _band(alert.model, alert.score)
+        alert.hits = _merged(alert.hits, _hits(observation, verdict))
+        alert.model_version, alert.lexicon_versions = version, lexicons
+        alert.save(update_fields=["score", "band", "hits", "model_version", "lexicon_versions", "updated_at"])
+    alert.observations.add(observation)
+    record(actor=actor, verb="risk.alert_raised" if created else "risk.alert_updated", target=alert,
+           data={"observation": observation.pk, "score": str(verdict.score), "band": verdict.band,
+                 "model": observation.model, "version": version})
+    return created
+
+
+def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
+    verdict = _judge(observation)
+    if verdict.alert:
+        if _raise(observation, verdict, actor):
+            scanned.created += 1
+        else:
+            scanned.updated += 1
+    observation.scanned_at = timezone.now()
+    observation.save(update_fields=["scanned_at"])
+    scanned.observations += 1
+
+
+def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None) -> Scanned:
+    """Judge the observations not yet judged (or those of `ids` not yet judged), a transaction per batch of
+    `SCAN_BATCH`; an observation judged once is not judged again, so running it twice changes nothing."""
+    scanned = Scanned()
+    wanted = list(ids) if ids is not None else None
+    while True:
+        with transaction.atomic():
+            pending = Observation.objects.select_for_update().filter(scanned_at__isnull=True).order_by("pk")
+            if wanted is not None:
+                pending = pending.filter(pk__in=wanted)
+            batch = list(pending.select_related("region")[:SCAN_BATCH])
+            for observation in batch:
+                _scan_one(observation, actor, scanned)
+        if len(batch) < SCAN_BATCH:
+            return scanned

@@ -1,0 +1,110 @@
+"""`/api/v1/risk/…`: monitoring data in from other systems (scope `risk:write`), alerts and their disposal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from jianguan.accounts.contracts import allow
+from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, principal, require_person, require_reader
+from jianguan.core.roles import ApiScope, Role
+
+from . import disposal, intake, selectors
+from .models import Alert
+
+router = Router(tags=["风险预警 risk"])
+
+
+class ObservationBatchIn(InputSchema):
+    items: list[Any]
+
+
+class ObservationBatchOut(Schema):
+    stored: list[str]
+    repeated: list[str]
+
+
+@router.post("/risk/observations", auth=allow(Role.DATA_ADMIN, systems=ApiScope.RISK_WRITE),
+             response={201: ObservationBatchOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+def observations_receive(request: HttpRequest, data: ObservationBatchIn) -> Any:
+    """Take in a batch of ads, web pages and online listings (at most 500), stored whole or refused whole with each
+    item's problem; an item sent again under the same id is a repeat, different content under a used id is 409."""
+    who = require_reader(request, ApiScope.RISK_WRITE)
+    received = intake.observations_receive(actor=principal(request) or who, items=data.items)
+    return Status(201, {"stored": [o.sender_id for o in received.stored], "repeated": received.repeated})
+
+
+class AlertOut(Schema):
+    id: int
+    subject_key: str
+    subject_name: str
+    entity: str | None
+    model: str
+    window: str
+    region: str
+    department: int
+    department_name: str
+    routing_note: str
+    score: float
+    band: str
+    model_version: str
+    lexicon_versions: dict[str, Any]
+    hits: list[dict[str, Any]]
+    status: str
+    verify_due: dt.date | None
+    extended: bool
+    finding: str
+    transfer_to: str
+
+    @staticmethod
+    def resolve_entity(obj: Alert) -> str | None:
+        return obj.entity.uscc if obj.entity_id and obj.entity else None
+
+    @staticmethod
+    def resolve_region(obj: Alert) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_department(obj: Alert) -> int:
+        return obj.department_id
+
+    @staticmethod
+    def resolve_department_name(obj: Alert) -> str:
+        return obj.department.name
+
+
+class AlertFilter(Schema):
+    status: str | None = None
+    model: str | None = None
+    overdue: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/risk/alerts", response=Page[AlertOut])
+def alert_list(request: HttpRequest, filters: Query[AlertFilter]) -> dict[str, Any]:
+    alerts = selectors.alert_list(reader=require_person(request), status=filters.status, model=filters.model,
+                                  overdue=filters.overdue).select_related("entity")
+    return paginate(alerts, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/risk/alerts/{alert_id}", response={200: AlertOut, 404: ErrorOut})
+def alert_get(request: HttpRequest, alert_id: int) -> Alert:
+    return selectors.alert_get(reader=require_person(request), alert_id=alert_id)
+
+
+class AlertTransitionIn(InputSchema):
+    action: str
+    data: dict[str, Any] = {}
+
+
+@router.post("/risk/alerts/{alert_id}/transitions", auth=allow(Role.OFFICER, Role.HEAD),
+             response={200: AlertOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def alert_transition(request: HttpRequest, alert_id: int, data: AlertTransitionIn) -> Alert:
+    """One step of verifying and disposing of the alert (`verify`, `report`, `extend`, `unfounded`, `minor`,
+    `open_case`, `transfer`)."""
+    disposal.alert_transition(actor=require_person(request), alert_id=alert_id, action=data.action, data=data.data)
+    return selectors.alert_get(reader=require_person(request), alert_id=alert_id)
