@@ -1,7 +1,7 @@
 """Monitoring data in: a batch of observations checked whole, then stored whole or not at all.
 
 Each item is one ad, web page or listing for one model: the envelope (`id`, the sender's own id; `model`; `kind`;
-`captured_at`; `snapshot_hash`; `url`, `entity`, `region` where known) and the model's input fields
+`captured_at`; `snapshot_hash`; `url`, `channel`, `entity`, `region` where known) and the model's input fields
 (`definitions/<model>.json`, checked by the model as the scan command checks a line). An item is identified by its
 sender and its id: the same item again is a repeat (accepted, nothing stored), a different item under an id already
 used is refused 409 naming the id. Every problem of a batch is reported, by item and field; nothing of a refused
@@ -35,7 +35,8 @@ KINDS = {"medical_ad": ("ad", "web"), "fundraising": ("ad", "web"), "drug_sales"
 ENVELOPE = {"model": Field("model", "short", True, "模型"), "kind": Field("kind", "short", True, "类型"),
             "captured_at": Field("captured_at", "time", True, "采集时间"),
             "snapshot_hash": Field("snapshot_hash", "short", True, "快照摘要"),
-            "url": Field("url", "short", False, "网址"), "entity": Field("entity", "short", False, "统一社会信用代码"),
+            "url": Field("url", "short", False, "网址"), "channel": Field("channel", "short", False, "渠道"),
+            "entity": Field("entity", "short", False, "统一社会信用代码"),
             "region": Field("region", "short", False, "所在区划")}
 COLUMNS = ("text", "channel", "advertiser", "review_number", "seller", "platform", "product_name",
            "registration_number", "device_class", "prescription_step", "prescription_id", "prescription_time",
@@ -104,8 +105,12 @@ def check_item(item: Any, department: Department) -> dict[str, Any]:
         raise InputInvalid("每条监测数据应为一个 JSON 对象", code="not_object")
     own = {name: item[name] for name in item if name not in ENVELOPE}
     envelope = _envelope(item)
-    fields = engine.model(envelope["model"]).check(own)
+    chosen = engine.model(envelope["model"])
+    if "channel" in chosen.fields and "channel" in item:
+        own["channel"] = item["channel"]  # part of the envelope, and an input of the models that judge it
+    fields = chosen.check(own)
     columns = {name: fields[name] for name in COLUMNS if name in fields}
+    columns["channel"] = envelope.get("channel", "")
     return {"sender_id": str(fields["id"]).strip(), "model": envelope["model"], "kind": envelope["kind"],
             "captured_at": envelope["captured_at"], "snapshot_hash": envelope["snapshot_hash"],
             "url": envelope.get("url", ""), "entity_code": envelope.get("entity", "").upper()[:18],
