@@ -98,6 +98,7 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "catalog:change": _outside_change,
     "catalog:mapping": _outside_mapping,
     "complaints:detail": _outside_complaint,
+    "risk:detail": _outside_alert,
 }
 
 
@@ -166,7 +167,7 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 
 # Pages of the published list (shared), and actions on a record whose page is covered above.
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
-                "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act",
+                "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act", "risk:act",
                 "enforcement:clue_from_complaint"}
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("jianguan.enforcement.urls")),
     path("", include("jianguan.behaviour.urls")),
     path("", include("jianguan.credit.urls")),
+    path("", include("jianguan.risk.urls")),
     path("", include("jianguan.spotchecks.urls")),
     path("", include("jianguan.documents.urls")),
     path("", include("jianguan.coercion.urls")),

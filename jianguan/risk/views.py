@@ -1,0 +1,63 @@
+"""Pages of risk alerts: the list (scoped, highest score first) and one alert with each observation's text and its
+hits highlighted, the rule and article behind each, its steps and the actions open to the reader."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jianguan.core.errors import DomainError
+from jianguan.core.http import page_of, role_required
+from jianguan.core.roles import Role
+from jianguan.core.scoping import HasScope
+
+from . import disposal, highlight, selectors
+from .models import AlertStatus, RiskModel
+from .workflow import ALERTS, Facts
+
+
+def _reader(request: HttpRequest) -> HasScope:
+    """The signed-in person (the views are behind `login_required`)."""
+    return cast(HasScope, request.user)
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    status, model = request.GET.get("status", ""), request.GET.get("model", "")
+    alerts = selectors.alert_list(reader=_reader(request), status=status if status in AlertStatus.values else None,
+                                  model=model if model in RiskModel.values else None,
+                                  overdue=request.GET.get("overdue") == "1")
+    return render(request, "risk/list.html", {"page": page_of(request, alerts), "statuses": AlertStatus.choices,
+                                              "models": RiskModel.choices, "status": status, "model": model})
+
+
+@login_required
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = selectors.alert_get(reader=_reader(request), alert_id=alert_id)
+    observations = [(o, highlight.pieces(o.text, [h for h in alert.hits if h.get("observation") == o.pk]))
+                    for o in alert.observations.all()]
+    facts = Facts(state=alert.status, actor=request.user, department_id=alert.department_id,
+                  extended=alert.extended, finding=alert.finding)
+    return render(request, "risk/detail.html", {
+        "alert": alert, "observations": observations, "actions": ALERTS.allowed(facts),
+        "checks": [h for h in alert.hits if not h.get("quote")]})
+
+
+@require_POST
+@role_required(Role.OFFICER, Role.HEAD)
+def alert_act(request: HttpRequest, alert_id: int) -> HttpResponse:
+    selectors.alert_get(reader=_reader(request), alert_id=alert_id)
+    data = {name: request.POST.get(name, "") for name in ("finding", "note", "transfer_to")}
+    try:
+        disposal.alert_transition(actor=request.user, alert_id=alert_id, action=request.POST.get("action", ""),
+                                  data=data)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    return redirect("risk:detail", alert_id=alert_id)
