@@ -76,6 +76,13 @@ def take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Any, *,
     return workflow.table(edges).check(action, facts_of(row, actor, action, on))
 
 
+def open_step(edges: tuple[workflow.Edge, ...], action: str, actor: Any) -> workflow.Edge:
+    """The edge opening a measure or an execution by `action`, if the actor may: one of their own body's officers
+    (the record is the actor's department's)."""
+    facts = workflow.Facts(workflow.NEW, actor, getattr(actor, "department_id", None), action=action)
+    return workflow.table(edges).check(action, facts)
+
+
 def actions_for(actor: Any, row: Any, edges: tuple[workflow.Edge, ...]) -> list[str]:
     """The steps open in the record's state that this person may take (what a page offers)."""
     officer = _is_officer(actor, row.department_id)

@@ -359,8 +359,18 @@ def is_head(actor: Any, department_id: int | None) -> bool:
     return acts_for(actor, department_id, Role.HEAD)
 
 
+# Who opens a record: one of the officers of their own body (the record's department is the actor's).
+OPENING_REFUSALS = {"request": "只有执法人员可以提出行政强制措施", "act_emergency": "只有执法人员可以提出行政强制措施",
+                    "create": "只有执法人员可以登记强制执行"}
+
+
 def _permission(edge_: Edge, facts: Facts) -> Refusal | None:
-    """The head never approves what they proposed; then the step is the officers', the head's, or either's."""
+    """The head never approves what they proposed; then the step is the officers', the head's, or either's. A
+    record is opened by an officer of the acting body, refused as an input error (400) as it always was."""
+    if edge_.source == NEW:
+        if is_officer(facts.actor, facts.department_id):
+            return None
+        return ValidationFailed(OPENING_REFUSALS[edge_.action], code="not_allowed_for_role")
     if edge_.who == HEAD and same_person(facts.proposer_id, facts.actor):
         return AccessDenied("提出人与批准人不得为同一人", code="same_person")
     if not may(edge_, officer=is_officer(facts.actor, facts.department_id),

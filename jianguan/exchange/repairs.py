@@ -22,11 +22,10 @@ from jianguan.accounts.models import Department
 from jianguan.audit.contracts import record
 from jianguan.behaviour.models import Source as BehaviourSource
 from jianguan.core.codes import mask_ric
-from jianguan.core.errors import AccessDenied, ValidationFailed
+from jianguan.core.errors import ValidationFailed
 
-from . import selectors, standards
+from . import selectors, standards, workflow
 from .models import Channel, ExchangeCall, KeptRecord, Op, Origin, OutboxRecord, PushBatch, RepairItem, RepairStatus
-from .permissions import may_repair
 from .records import LIBRARY, Sender
 from .sealing import reveal_record
 
@@ -125,10 +124,7 @@ def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
     """Check a repair item's record again with `values` changed; if it passes it is stored and queued as `u` with
     the next version, and the item is closed as fixed. A sealed ID number left as shown (masked) is kept."""
     item = selectors.repair_get(reader=actor, item_id=item_id)
-    if not may_repair(actor, item):
-        raise AccessDenied("无权整改该条数据")
-    if item.status != RepairStatus.OPEN:
-        raise ValidationFailed("该条数据已处理", code="repair_closed")
+    workflow.check("fix", item, actor)  # the item is closed by the intake once the record is accepted (`settle`)
     std = standards.get(item.standard)
     payload = reveal_record(item.payload)
     changed = {k: val for k, val in values.items() if not (isinstance(val, str) and "*" in val
@@ -156,12 +152,9 @@ def repair_dismiss(*, actor: Any, item_id: int, reason: str) -> RepairItem:
         raise ValidationFailed("请说明作废原因", code="reason_required", field="reason")
     with transaction.atomic():
         item = selectors.repair_get(reader=actor, item_id=item_id)
-        if not may_repair(actor, item):
-            raise AccessDenied("无权处理该条数据")
         item = RepairItem.objects.select_for_update().get(pk=item.pk)
-        if item.status != RepairStatus.OPEN:
-            raise ValidationFailed("该条数据已处理", code="repair_closed")
-        item.status, item.fixed_at, item.resolution = RepairStatus.DISMISSED, timezone.now(), reason.strip()[:300]
+        edge = workflow.check("dismiss", item, actor)
+        item.status, item.fixed_at, item.resolution = edge.target, timezone.now(), reason.strip()[:300]
         item.fixed_by = actor if getattr(actor, "is_person", False) else None
         item.save(update_fields=["status", "fixed_at", "resolution", "fixed_by"])
         record(actor=actor, verb="exchange.repair_dismissed", target=item,

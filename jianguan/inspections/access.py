@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from jianguan.accounts.models import User
 from jianguan.core.actors import Actor
-from jianguan.core.errors import AccessDenied
 
+from . import workflow
 from .models import FieldInspection
 
 
@@ -20,9 +20,10 @@ def _may_write(actor: Actor, inspection: FieldInspection) -> bool:
     return inspection.created_by_id == actor.pk or inspection.officers.filter(pk=actor.pk).exists()
 
 
-def _for_write(actor: Actor, inspection_id: int) -> FieldInspection:
+def _for_write(actor: Actor, inspection_id: int, action: str) -> FieldInspection:
+    """The inspection, locked, if `actor` may take `action` on it (the table's who may act; its state is checked
+    where the step reads it)."""
     query = FieldInspection.objects.select_for_update().select_related("department__region")
     inspection = query.get_visible(actor, pk=inspection_id) if _is_user(actor) else query.get(pk=inspection_id)
-    if not _may_write(actor, inspection):
-        raise AccessDenied("只有本次检查的检查人员可以修改检查记录", code="not_an_officer")
+    workflow.refuse_reader(action, workflow.Facts(inspection.status, actor, _may_write(actor, inspection)))
     return inspection

@@ -11,24 +11,15 @@ from django.db import transaction
 
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
-from jianguan.core.errors import InvalidTransition, ValidationFailed
+from jianguan.core.errors import ValidationFailed
 
 from . import checklist as lists
 from . import evidence as files
+from . import workflow
 from .access import _for_write
-from .models import FieldInspection, Outcome, Status
+from .models import FieldInspection, Outcome
 from .parties import _officers
-
-
-class SyncConflict(InvalidTransition):
-    """The server's copy changed since the phone last saw it (or was already submitted): nothing is overwritten."""
-
-    code = "sync_conflict"
-
-    def __init__(self, inspection: FieldInspection, message: str) -> None:
-        super().__init__(message)
-        self.inspection = inspection
-
+from .workflow import SyncConflict
 
 DRAFT_FIELDS = ("place", "officers", "started_at", "ended_at", "location", "checklist", "signature_png",
                 "signature_refused", "refusal_note", "witness", "outcome", "findings", "rectify_due",
@@ -113,9 +104,8 @@ def inspection_update(*, actor: Actor, inspection_id: int, base_version: int, va
                       ) -> FieldInspection:
     """Change a draft. `base_version` is the version the writer last saw: if the record changed since, nothing is
     written and the conflict is reported (409)."""
-    inspection = _for_write(actor, inspection_id)
-    if inspection.status != Status.DRAFT:
-        raise SyncConflict(inspection, "检查记录已提交，不能再修改")
+    inspection = _for_write(actor, inspection_id, "update")
+    workflow.INSPECTIONS.check("update", workflow.writing(inspection, actor))
     if base_version != inspection.version:
         raise SyncConflict(inspection, "检查记录已被他人或其他终端修改，请核对服务器上的版本")
     changed = _apply(inspection, values)

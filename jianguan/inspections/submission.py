@@ -15,15 +15,15 @@ from jianguan.audit.contracts import record
 from jianguan.behaviour import contracts as behaviour
 from jianguan.catalog.contracts import require_in_force
 from jianguan.core.actors import Actor
-from jianguan.core.errors import InvalidTransition
 from jianguan.core.protect import unseal
 from jianguan.core.validation import require as _require
 from jianguan.enforcement import contracts as enforcement
 
 from . import checklist as lists
+from . import workflow
 from .access import _for_write, _is_user
 from .drafts import SyncConflict
-from .models import FieldInspection, OriginKind, Outcome, Status
+from .models import FieldInspection, OriginKind, Outcome
 from .onsite_record import FORMS, _context, _issue, _rectification_context
 
 CLOCK_SKEW = dt.timedelta(minutes=10)  # a phone's clock may run this far ahead of the server's
@@ -100,8 +100,7 @@ def _behaviour_party(inspection: FieldInspection) -> dict[str, Any]:
 def _submit(inspection: FieldInspection, actor: Actor) -> None:
     """Submit a complete draft: the 行政检查行为 record, the 现场检查笔录 (and the 责令改正通知书), and a clue when the
     result is one — all in the caller's transaction, so all of it lands or none."""
-    if inspection.status != Status.DRAFT:
-        raise InvalidTransition("检查记录已提交", code="inspection_submitted")
+    edge = workflow.INSPECTIONS.check("submit", workflow.writing(inspection, actor))
     day = _check_complete(inspection, actor)
     require_in_force(body_id=inspection.department_id, implementation_code=inspection.implementation_code, on=day,
                      field="implementation_code")
@@ -125,7 +124,7 @@ def _submit(inspection: FieldInspection, actor: Actor) -> None:
         clue = enforcement.clue_from_inspection(actor=actor, inspection_number=inspection.number,
                                                 summary=inspection.findings)
         inspection.clue_number = clue.number
-    inspection.status = Status.SUBMITTED
+    inspection.status = edge.target
     inspection.submitted_at = timezone.now()
     inspection.submitted_by = actor if _is_user(actor) else None
     record(actor=actor, verb="inspections.inspection_submitted", target=inspection, data={
@@ -137,7 +136,7 @@ def _submit(inspection: FieldInspection, actor: Actor) -> None:
 @transaction.atomic
 def inspection_submit(*, actor: Actor, inspection_id: int, base_version: int | None = None) -> FieldInspection:
     """Submit a draft (see `_submit`); with `base_version`, only if nobody changed it since."""
-    inspection = _for_write(actor, inspection_id)
+    inspection = _for_write(actor, inspection_id, "submit")
     if base_version is not None and base_version != inspection.version:
         raise SyncConflict(inspection, "检查记录已被他人或其他终端修改，请核对服务器上的版本")
     _submit(inspection, actor)

@@ -14,9 +14,10 @@ from jianguan.audit.contracts import record
 from jianguan.core.canonical import canonical_json, to_jsonable
 from jianguan.core.errors import NotFound, ValidationFailed
 
+from . import workflow
 from .access import _may_write
 from .drafts import DRAFT_FIELDS, SyncConflict, _apply
-from .models import FieldInspection, OriginKind, Status
+from .models import FieldInspection, OriginKind
 from .opening import inspection_open
 from .parties import _party
 from .submission import _submit
@@ -64,8 +65,7 @@ def _sync_once(actor: User, client_id: uuid.UUID, base_version: int, values: dic
                 raise NotFound()
             if inspection.payload_hash == digest:
                 return inspection, False  # sent again: the stored record, nothing written twice
-            if inspection.status != Status.DRAFT:
-                raise SyncConflict(inspection, "服务器上的检查记录已提交，与本机的版本不同，未覆盖")
+            workflow.INSPECTIONS.check("sync", workflow.writing(inspection, actor))
             if base_version != inspection.version:
                 raise SyncConflict(inspection, "服务器上的检查记录在本机上次同步后已被修改，未覆盖")
             if not _same_identity(inspection, values):
