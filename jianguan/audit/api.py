@@ -45,14 +45,14 @@ class EventFilter(Schema):
 @router.get("/audit/events", response=Page[EventOut])
 def event_list(request: HttpRequest, filters: Query[EventFilter]):
     """Events of the caller's departments and jurisdiction, newest first."""
-    events = selectors.event_list(user=require_person(request), verb=filters.verb, target_type=filters.target_type,
+    events = selectors.event_list(reader=require_person(request), verb=filters.verb, target_type=filters.target_type,
                                   target_id=filters.target_id)
     return paginate(events, limit=filters.limit, offset=filters.offset)
 
 
 @router.get("/audit/events/{seq}", response={200: EventOut, 404: ErrorOut})
 def event_get(request: HttpRequest, seq: int):
-    return selectors.event_get(user=require_person(request), seq=seq)
+    return selectors.event_get(reader=require_person(request), seq=seq)
 
 
 class VerifyQueued(Schema):

@@ -58,7 +58,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
                                           else None, q=request.GET.get("q") or None)
     return render(request, "complaints/list.html", {"page": page_of(request, complaints),
                                                     "statuses": ComplaintStatus.choices, "status": status,
-                                                    "overdue": selectors.overdue(reader=request.user)})
+                                                    "overdue": selectors.overdue_counts(reader=request.user)})
 
 
 @login_required
