@@ -82,7 +82,7 @@ class ItemFilter(Schema):
     offset: int = 0
 
 
-def _line(department: str | None) -> str | None:
+def line_key(department: str | None) -> str | None:
     """A line key (scjg …) or a department id (its line)."""
     if department and department.isdigit():
         return Department.objects.filter(pk=int(department)).values_list("kind", flat=True).first() or "-"
@@ -94,7 +94,7 @@ def item_list(request: HttpRequest, filters: Query[ItemFilter]):
     """The 子项 in force on `as_of` (today by default): keyword `q`, `department` (a line such as `scjg`, or a
     department id), `type` (check, penalty, coercion, other)."""
     require_reader(request, ApiScope.CATALOG_READ)
-    versions = selectors.item_list(as_of=filters.as_of, q=filters.q, line=_line(filters.department),
+    versions = selectors.item_list(as_of=filters.as_of, q=filters.q, line=line_key(filters.department),
                                        action_type=filters.type)
     return paginate(versions, limit=filters.limit, offset=filters.offset)
 
