@@ -1,4 +1,4 @@
-"""The shape rules the linters cannot see: no app uses another app's private names.
+"""The shape rules the linters cannot see: no module uses another module's private names.
 
 The import rule itself (another app only through its `contracts` or `models`) is held by import-linter
 (`.importlinter`, `scripts/importrules.py`); these tests check what it does not: names, and that the rule bites.
@@ -25,6 +25,24 @@ def test_no_app_imports_another_apps_private_names():
             if isinstance(node, ast.ImportFrom) and node.module and _app(node.module) not in (None, own):
                 found += [f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}"
                           for alias in node.names if alias.name.startswith("_")]
+    assert found == []
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A helper two modules share is public in the module meant for sharing (an app's `inputs`, `context`,
+    `access` …) or in the shared kernel (`core.validation`, `core.numbering`); migrations keep what they froze."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{path.relative_to(ROOT)}:{node.lineno} {'.' * node.level}{node.module or ''}.{alias.name}"
+                          for alias in node.names if _private(alias.name)]
     assert found == []
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from jianguan.core.api import ErrorOut, Page, paginate, require_person
+from jianguan.core.api import ErrorOut, Page, PageQuery, paginate, require_person
 from jianguan.core.roles import Role
 
 from . import selectors, tasks
@@ -34,25 +34,23 @@ class EventOut(Schema):
     hash: str
 
 
-class EventFilter(Schema):
+class EventFilter(PageQuery):
     verb: str | None = None
     target_type: str | None = None
     target_id: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/audit/events", response=Page[EventOut])
 def event_list(request: HttpRequest, filters: Query[EventFilter]):
     """Events of the caller's departments and jurisdiction, newest first."""
-    events = selectors.event_list(user=require_person(request), verb=filters.verb, target_type=filters.target_type,
+    events = selectors.event_list(reader=require_person(request), verb=filters.verb, target_type=filters.target_type,
                                   target_id=filters.target_id)
-    return paginate(events, limit=filters.limit, offset=filters.offset)
+    return paginate(events, filters)
 
 
 @router.get("/audit/events/{seq}", response={200: EventOut, 404: ErrorOut})
 def event_get(request: HttpRequest, seq: int):
-    return selectors.event_get(user=require_person(request), seq=seq)
+    return selectors.event_get(reader=require_person(request), seq=seq)
 
 
 class VerifyQueued(Schema):

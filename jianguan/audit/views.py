@@ -23,7 +23,7 @@ PUBLIC_CHECKPOINTS = 400  # more than a year of daily checkpoints
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
     verb = request.GET.get("verb", "").strip()
-    page = page_of(request, selectors.event_list(user=request.user, verb=verb or None))
+    page = page_of(request, selectors.event_list(reader=request.user, verb=verb or None))
     can_verify = request.user.has_role(Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
     last_check = AuditEvent.objects.filter(verb="audit.chain_verified").order_by("-seq").first() \
         if can_verify else None

@@ -172,7 +172,7 @@ def history(row: Any) -> list[dict[str, Any]]:
     model's former labels first (events written before the model was renamed) and then under its label."""
     label = row._meta.label_lower
     return [payload for target_type in (*FORMER_LABELS.get(label, ()), label)
-            for payload in audit.target_payloads(target_type=target_type, target_id=str(row.pk))
+            for payload in audit.payload_list(target_type=target_type, target_id=str(row.pk))
             if isinstance(payload, dict)]
 
 

@@ -8,11 +8,20 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
 from jianguan.accounts.contracts import allow
-from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, principal, require_person, require_reader
+from jianguan.core.api import (
+    ErrorOut,
+    InputSchema,
+    Page,
+    PageQuery,
+    ScopedOut,
+    paginate,
+    principal,
+    require_person,
+    require_reader,
+)
 from jianguan.core.roles import ApiScope, Role
 
 from . import selectors, services
-from .models import Complaint
 
 router = Router(tags=["投诉举报 complaints"])
 
@@ -31,7 +40,7 @@ class ComplaintIn(InputSchema):
     received_at: dt.datetime | None = None
 
 
-class ComplaintOut(Schema):
+class ComplaintOut(ScopedOut):
     id: int
     number: str
     kind: str
@@ -47,18 +56,6 @@ class ComplaintOut(Schema):
     accept_due: dt.date | None
     handle_due: dt.date | None
     outcome: str
-
-    @staticmethod
-    def resolve_region(obj: Complaint) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_department(obj: Complaint) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: Complaint) -> str:
-        return obj.department.name
 
 
 @router.post("/complaints",
@@ -90,17 +87,15 @@ def complaint_import(request: HttpRequest, file: File[UploadedFile]):
     return Status(201, batch)
 
 
-class ComplaintFilter(Schema):
+class ComplaintFilter(PageQuery):
     status: str | None = None
     q: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/complaints", response=Page[ComplaintOut])
 def complaint_list(request: HttpRequest, filters: Query[ComplaintFilter]):
     complaints = selectors.complaint_list(reader=require_person(request), status=filters.status, q=filters.q)
-    return paginate(complaints, limit=filters.limit, offset=filters.offset)
+    return paginate(complaints, filters)
 
 
 @router.get("/complaints/{complaint_id}", response={200: ComplaintOut, 404: ErrorOut})

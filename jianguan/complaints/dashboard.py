@@ -10,7 +10,7 @@ from . import selectors
 
 
 def cards(request: HttpRequest) -> list[Card]:
-    counts = selectors.overdue(reader=request.user)
+    counts = selectors.overdue_counts(reader=request.user)
     return [Card(title=_("待办投诉举报"), value=str(counts["open"]), url=reverse("complaints:list"), order=20,
                  rows=[(_("逾期未作受理决定"), str(counts["decision_overdue"])),
                        (_("逾期未办结"), str(counts["handling_overdue"]))])]

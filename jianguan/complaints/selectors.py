@@ -26,7 +26,7 @@ def complaint_get(*, reader: HasScope, complaint_id: int) -> Complaint:
         "steps").get_visible(reader, pk=complaint_id)
 
 
-def overdue(*, reader: HasScope) -> dict[str, int]:
+def overdue_counts(*, reader: HasScope) -> dict[str, int]:
     """Open complaints past their decision or handling deadline."""
     today = timezone.localdate()
     return Complaint.objects.visible_to(reader).filter(status__in=OPEN).aggregate(

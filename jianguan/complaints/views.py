@@ -14,9 +14,8 @@ from jianguan.accounts.models import Region, RegionLevel
 from jianguan.core import ratelimit
 from jianguan.core.actors import SystemActor
 from jianguan.core.errors import ValidationFailed
-from jianguan.core.http import page_of, role_required
+from jianguan.core.http import file_import, page_of, role_required
 from jianguan.core.roles import Role
-from jianguan.core.tabular import ImportRefused
 
 from . import selectors, services
 from .models import Category, ComplaintKind, ComplaintStatus
@@ -58,7 +57,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
                                           else None, q=request.GET.get("q") or None)
     return render(request, "complaints/list.html", {"page": page_of(request, complaints),
                                                     "statuses": ComplaintStatus.choices, "status": status,
-                                                    "overdue": selectors.overdue(reader=request.user)})
+                                                    "overdue": selectors.overdue_counts(reader=request.user)})
 
 
 @login_required
@@ -83,14 +82,8 @@ def complaint_act(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 @role_required(Role.DATA_ADMIN, Role.DEPARTMENT_ADMIN)
 def hotline_import(request: HttpRequest) -> HttpResponse:
-    error = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        try:
-            batch = services.complaint_import(actor=request.user, file_name=upload.name, data=upload.read())
-        except ImportRefused as exc:
-            error = exc
-        else:
-            messages.success(request, _("已导入 %(n)s 条工单。") % {"n": batch.rows})
-            return redirect("complaints:list")
+    batch, error = file_import(request, services.complaint_import)
+    if batch is not None:
+        messages.success(request, _("已导入 %(n)s 条工单。") % {"n": batch.rows})
+        return redirect("complaints:list")
     return render(request, "complaints/import.html", {"error": error, "columns": list(services.HOTLINE_COLUMNS)})

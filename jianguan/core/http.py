@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+from .tabular import ImportRefused
 
 View = Callable[..., HttpResponse]
 
@@ -120,3 +121,15 @@ def attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
         return None
     messages.success(request, done)
     return outcome
+
+
+def file_import(request: HttpRequest, load: Callable[..., Any]) -> tuple[Any, ImportRefused | None]:
+    """The file posted as `file` given to the import service `load(actor=…, file_name=…, data=…)`: its result, or
+    the refusal to show with the form (all or nothing: nothing was kept); `(None, None)` when no file came."""
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if not upload:
+        return None, None
+    try:
+        return load(actor=request.user, file_name=upload.name, data=upload.read()), None
+    except ImportRefused as exc:
+        return None, exc

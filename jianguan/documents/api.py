@@ -6,9 +6,9 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router
 
-from jianguan.core.api import ErrorOut, require_reader
+from jianguan.core.api import ErrorOut, ScopedOut, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import selectors, services
@@ -17,7 +17,7 @@ from .models import IssuedDocument
 router = Router(tags=["执法文书 documents"])
 
 
-class DocumentOut(Schema):
+class DocumentOut(ScopedOut):
     id: int
     kind: str
     title: str
@@ -34,18 +34,6 @@ class DocumentOut(Schema):
     template_version: int
     issued_by: str
     issued_at: dt.datetime
-
-    @staticmethod
-    def resolve_department(obj: IssuedDocument) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: IssuedDocument) -> str:
-        return obj.department.name
-
-    @staticmethod
-    def resolve_region(obj: IssuedDocument) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_issued_by(obj: IssuedDocument) -> str:

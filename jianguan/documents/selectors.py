@@ -33,7 +33,7 @@ def document_get(*, reader: Any, document_id: int, with_pdf: bool = False) -> Is
     return documents.get_visible(reader, pk=document_id)
 
 
-def template_overview() -> list[dict[str, Any]]:
+def template_list() -> list[dict[str, Any]]:
     """Each kind with its active version (0 = the packaged default) and the number of saved versions."""
     versions: dict[str, list[DocumentTemplate]] = {}
     for version in DocumentTemplate.objects.defer("body", "css").order_by("kind", "-version"):
@@ -46,13 +46,13 @@ def template_overview() -> list[dict[str, Any]]:
     return rows
 
 
-def template_versions(*, kind: str) -> QuerySet[DocumentTemplate]:
+def template_version_list(*, kind: str) -> QuerySet[DocumentTemplate]:
     if kind not in KINDS:
         raise NotFound()
     return DocumentTemplate.objects.filter(kind=kind).select_related("edited_by").order_by("-version")
 
 
-def template_version(*, kind: str, version: int) -> rendering.Source:
+def template_version_get(*, kind: str, version: int) -> rendering.Source:
     """The source of one saved version, or of the packaged default (version 0)."""
     if kind not in KINDS:
         raise NotFound()

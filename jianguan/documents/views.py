@@ -105,7 +105,7 @@ def _kind_or_404(kind: str) -> str:
 @role_required(Role.SYSTEM_ADMIN)
 def templates(request: HttpRequest) -> HttpResponse:
     """Every kind with the version in use."""
-    return render(request, "documents/templates.html", {"rows": selectors.template_overview()})
+    return render(request, "documents/templates.html", {"rows": selectors.template_list()})
 
 
 @role_required(Role.SYSTEM_ADMIN)
@@ -127,7 +127,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         start = request.GET.get("from")
         try:
-            source = (selectors.template_version(kind=kind, version=int(start)) if start and start.isdigit()
+            source = (selectors.template_version_get(kind=kind, version=int(start)) if start and start.isdigit()
                       else services.current_source(kind))
         except NotFound:
             raise Http404 from None
@@ -135,7 +135,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     current = services.current_source(kind)
     return render(request, "documents/template_edit.html", {
         "kind": kind, "title": KINDS[kind], "body": body, "css": css, "note": note, "error": error,
-        "current": current, "versions": selectors.template_versions(kind=kind),
+        "current": current, "versions": selectors.template_version_list(kind=kind),
         "keys": CONTEXT_KEYS.get(kind, {})}, status=400 if error else 200)
 
 
@@ -144,7 +144,7 @@ def template_version(request: HttpRequest, kind: str, version: int) -> HttpRespo
     """The source of one saved version (0 = the packaged default)."""
     _kind_or_404(kind)
     try:
-        source = selectors.template_version(kind=kind, version=version)
+        source = selectors.template_version_get(kind=kind, version=version)
     except NotFound:
         raise Http404 from None
     return render(request, "documents/template_version.html", {"kind": kind, "title": KINDS[kind],
@@ -168,5 +168,5 @@ def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
         return render(request, "documents/template_edit.html", {
             "kind": kind, "title": KINDS[kind], "body": body, "css": css, "note": request.POST.get("note", ""),
             "error": exc.message, "current": services.current_source(kind),
-            "versions": selectors.template_versions(kind=kind), "keys": CONTEXT_KEYS.get(kind, {})}, status=400)
+            "versions": selectors.template_version_list(kind=kind), "keys": CONTEXT_KEYS.get(kind, {})}, status=400)
     return pdf_response(rendered.pdf, f"{KINDS[kind]}（预览）.pdf")

@@ -140,10 +140,10 @@ def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
     body = json.dumps([{**fixed, "op": Op.UPDATE, "version": version}], ensure_ascii=False).encode()
     sender = Sender(actor, item.department, item.source_system or Sender.of(actor).source_system,
                     None)
-    from .intake import _keep, _run  # the intake files in this queue (`settle`): imported at call time
+    from .intake import keep_call, run_call  # the intake files in this queue (`settle`): imported at call time
 
-    call = _keep(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
-    return _run(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
+    call = keep_call(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
+    return run_call(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
 
 
 def repair_dismiss(*, actor: Any, item_id: int, reason: str) -> RepairItem:

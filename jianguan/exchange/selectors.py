@@ -25,7 +25,7 @@ from .models import (
 from .permissions import wide
 
 
-def repair_items(*, reader: Any) -> Any:
+def repair_visible_list(*, reader: Any) -> Any:
     """The repair items `reader` may see: their department's, or all within the jurisdiction for wide readers."""
     items = RepairItem.objects.visible_to(reader)
     return items if wide(reader) else items.filter(department_id=reader.department_id)
@@ -33,7 +33,7 @@ def repair_items(*, reader: Any) -> Any:
 
 def repair_list(*, reader: Any, status: str = RepairStatus.OPEN, department_id: int | None = None,
                 standard: str = "") -> Any:
-    items = repair_items(reader=reader).select_related("department")
+    items = repair_visible_list(reader=reader).select_related("department")
     if status:
         items = items.filter(status=status)
     if department_id:
@@ -91,7 +91,7 @@ def push_figures(*, reader: Any = None, now: dt.datetime | None = None) -> dict[
 def queue_brief(*, reader: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     """The reader's repair queue in one query: open items, fixed in the last 7 days, the oldest open one's age."""
     now = now or timezone.now()
-    found = repair_items(reader=reader).aggregate(
+    found = repair_visible_list(reader=reader).aggregate(
         open=Count("pk", filter=Q(status=RepairStatus.OPEN)),
         fixed_7=Count("pk", filter=Q(status=RepairStatus.FIXED, fixed_at__gte=now - dt.timedelta(days=7))),
         oldest=Min("created_at", filter=Q(status=RepairStatus.OPEN)))
@@ -112,7 +112,7 @@ def push_brief(*, reader: Any, now: dt.datetime | None = None) -> dict[str, Any]
             "failure_rate_24h": round(100 * (sends["n_failures"] or 0) / attempts, 1) if attempts else None}
 
 
-def recent_batches(*, limit: int = 20) -> list[PushBatch]:
+def batch_list(*, limit: int = 20) -> list[PushBatch]:
     return list(PushBatch.objects.order_by("-pk")[:limit])
 
 

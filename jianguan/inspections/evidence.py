@@ -20,7 +20,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.errors import InvalidTransition, ValidationFailed
 
 from . import workflow
-from .access import _for_write, _is_user
+from .access import for_write, is_user
 from .models import Evidence
 
 # The accepted types: (kind, content type, extension) by how the bytes begin. [config]
@@ -101,7 +101,7 @@ def evidence_add(*, actor: Actor, inspection_id: int, client_id: uuid.UUID | str
     """Attach a photo or video taken on site (while the inspection is a draft). The bytes must be of an accepted
     type, within the size limit, and hash to the phone's SHA-256. Sending the same file again (same `client_id`)
     answers the stored one; a different file under the same `client_id` is refused (409)."""
-    inspection = _for_write(actor, inspection_id, "add_evidence")
+    inspection = for_write(actor, inspection_id, "add_evidence")
     kind, digest = check(data, sha256)
     existing = Evidence.objects.filter(client_id=client_id).first()
     if existing is not None:
@@ -112,7 +112,7 @@ def evidence_add(*, actor: Actor, inspection_id: int, client_id: uuid.UUID | str
     stem = (name or "evidence").rsplit(".", 1)[0][:150] or "evidence"
     item = Evidence(inspection=inspection, client_id=client_id, kind=kind.kind, name=f"{stem}.{kind.extension}",
                     content_type=kind.content_type, size=len(data), sha256=digest, taken_at=taken_at,
-                    uploaded_by=actor if _is_user(actor) else None)
+                    uploaded_by=actor if is_user(actor) else None)
     item.file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
     item.save()
     record(actor=actor, verb="inspections.evidence_added", target=item,

@@ -27,7 +27,7 @@ from jianguan.subjects.models import MarketEntity
 
 from . import protocol, workflow
 from .models import CheckResult, Draw, DrawInput, DrawStatus, Task, TaskStatus
-from .plans import _own
+from .plans import require_own as _own
 from .pools import freeze
 
 PUBLISH_WORKING_DAYS = 20

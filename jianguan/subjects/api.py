@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from jianguan.core.api import ErrorOut, Page, paginate, require_reader
+from jianguan.core.api import ErrorOut, Page, PageQuery, paginate, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import selectors
@@ -44,13 +44,12 @@ class EntityOut(Schema):
         return f"{obj.industry_section}{obj.industry_id}"
 
 
-class EntityFilter(Schema):
+class EntityFilter(PageQuery):
     q: str | None = None
     region: str | None = None
     risk_class: str | None = None
     status: str | None = None
     limit: int = 20
-    offset: int = 0
 
 
 @router.get("/subjects", response=Page[EntityOut])
@@ -60,7 +59,7 @@ def entity_list(request: HttpRequest, filters: Query[EntityFilter]):
     query of only very common words lists at most the first 1,000 entities by code."""
     found = selectors.entity_search(reader=require_reader(request, ApiScope.READ), q=filters.q,
                                     region=filters.region, risk_class=filters.risk_class, status=filters.status)
-    page = paginate(found.entities, limit=filters.limit, offset=filters.offset, count=found.count)
+    page = paginate(found.entities, filters, count=found.count)
     return {**page, "items": [EntityCard.from_model(e) for e in page["items"]]}
 
 
