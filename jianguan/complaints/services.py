@@ -24,6 +24,7 @@ from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
+from jianguan.core.scoping import HasScope
 from jianguan.core.tabular import ImportRefused, Problem, read_table
 from jianguan.subjects.contracts import require_entity
 
@@ -31,6 +32,7 @@ from . import routing, workflow
 from .models import Category, Channel, Complaint, ComplaintImport, ComplaintKind, ComplaintStep
 
 ACCEPT_WORKING_DAYS = 7  # [law] 投诉: decide on acceptance
+
 MEDIATION_WORKING_DAYS = 45  # [law] 投诉: mediation without agreement ends
 REPORT_WORKING_DAYS = 15  # [law] 举报: verify and decide whether to open a case
 EARLIEST = dt.date(1949, 10, 1)  # no complaint to this platform's bodies is older than the People's Republic
@@ -49,7 +51,7 @@ def _number(moment: dt.datetime) -> str:
     return daily_number("TS", timezone.localtime(moment).date(), issued=Complaint.objects)
 
 
-def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Any = None) -> dict[str, Any]:
+def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: HasScope = None) -> dict[str, Any]:
     """Check one complaint's fields; name the field at fault."""
     def fail(message: str, code: str, field: str) -> None:
         raise ValidationFailed(message, code=code, field=field_prefix + field)

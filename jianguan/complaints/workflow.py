@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jianguan.core.actors import Actor, person
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role
 from jianguan.core.workflow import Edge, Workflow, fanned
@@ -17,6 +18,7 @@ from jianguan.core.workflow import Edge, Workflow, fanned
 from .models import ComplaintStatus as S
 
 HANDLER = "handling_department"
+
 OPEN = (S.RECEIVED, S.ACCEPTED)
 RULES = "《市场监督管理投诉举报处理暂行办法》"
 
@@ -36,10 +38,11 @@ class Facts:
     department_id: int | None
 
 
-def handler_refusal(actor: Any, department_id: int | None) -> AccessDenied | None:
+def handler_refusal(actor: Actor, department_id: int | None) -> AccessDenied | None:
     """Only the handling department's officers or administrator act on a complaint."""
-    if getattr(actor, "is_person", False) and actor.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN) \
-            and department_id == actor.department_id:
+    someone = person(actor)
+    if someone is not None and someone.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN) \
+            and department_id == someone.department_id:
         return None
     return AccessDenied("只有承办部门的执法人员或部门管理员可以办理", code="not_handling_department")
 

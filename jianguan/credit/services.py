@@ -14,6 +14,7 @@ from django.utils import timezone
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.codes import uscc_error
+from jianguan.core.scoping import HasScope
 from jianguan.core.tabular import ImportRefused, Problem, read_table
 from jianguan.subjects.models import MarketEntity
 
@@ -21,6 +22,7 @@ from .models import CreditImport, CreditKind, CreditRecord
 
 COLUMNS = {"统一社会信用代码": "uscc", "日期": "date", "事由": "title", "来源编号": "source_ref",
            "作出机关": "authority", "内容": "detail", "移出日期": "ends_on"}
+
 REQUIRED = ("统一社会信用代码", "日期", "事由", "来源编号")
 
 
@@ -29,7 +31,7 @@ def _rows_from_table(data: bytes, file_name: str) -> list[tuple[int, dict[str, s
     return [(number, {COLUMNS[k]: v for k, v in row.items() if k in COLUMNS}) for number, row in table.rows]
 
 
-def _check(rows: list[tuple[int, dict[str, Any]]], reader: Any = None) -> list[tuple[int, dict[str, Any]]]:
+def _check(rows: list[tuple[int, dict[str, Any]]], reader: HasScope = None) -> list[tuple[int, dict[str, Any]]]:
     """Each row checked; an entity outside the importer's jurisdiction (`reader`'s scope, as for reads) is refused
     like an unknown one."""
     problems: list[Problem] = []

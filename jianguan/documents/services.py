@@ -45,7 +45,7 @@ def plain_context(context: Any) -> dict[str, Any]:
         raise ValidationFailed(f"文书内容不是纯 JSON 数据：{exc}", code="invalid_context", field="context") from exc
 
 
-def _person(actor: Any) -> Any:
+def _person(actor: Actor) -> Any:
     return actor if getattr(actor, "is_person", False) and getattr(actor, "pk", None) else None
 
 

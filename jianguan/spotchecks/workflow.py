@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jianguan.core.actors import Actor
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role
 from jianguan.core.workflow import Edge, Refusal, Workflow, loops
@@ -19,6 +20,7 @@ from .models import PlanStatus as P
 from .models import TaskStatus as T
 
 OWN = "own_department"
+
 RULES = "国发〔2019〕5号；《优化营商环境条例》第五十四条"
 
 PLAN_EDGES = (
@@ -39,7 +41,7 @@ class Facts:
     live_draw: bool = False
 
 
-def own_refusal(actor: Any, department_id: int | None) -> Refusal | None:
+def own_refusal(actor: Actor, department_id: int | None) -> Refusal | None:
     """Only the department's own administrator or officers act on its plans and tasks."""
     if getattr(actor, "is_person", False) and actor.department_id == department_id \
             and actor.has_role(Role.DEPARTMENT_ADMIN, Role.OFFICER):

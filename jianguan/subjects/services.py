@@ -16,6 +16,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric, ric_error, uscc_error
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash, seal
+from jianguan.core.scoping import HasScope
 from jianguan.core.validation import not_future, parse_amount, parse_date
 
 from . import search
@@ -65,7 +66,7 @@ def require_ric(value: str, field: str = "id_number") -> str:
     return number
 
 
-def require_entity(value: str, field: str = "uscc", *, reader: Any = None) -> MarketEntity:
+def require_entity(value: str, field: str = "uscc", *, reader: HasScope = None) -> MarketEntity:
     """The entity of the object library with this 统一社会信用代码 (the code checked first).
 
     With `reader` (the acting person or system), the entity must also lie within the reader's jurisdiction, the
