@@ -24,7 +24,6 @@ from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
-from jianguan.core.scoping import HasScope
 from jianguan.core.tabular import ImportRefused, Problem, read_table
 from jianguan.subjects.contracts import require_entity
 
@@ -51,7 +50,7 @@ def _number(moment: dt.datetime) -> str:
     return daily_number("TS", timezone.localtime(moment).date(), issued=Complaint.objects)
 
 
-def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: HasScope = None) -> dict[str, Any]:
+def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Actor | None = None) -> dict[str, Any]:
     """Check one complaint's fields; name the field at fault."""
     def fail(message: str, code: str, field: str) -> None:
         raise ValidationFailed(message, code=code, field=field_prefix + field)

@@ -113,8 +113,9 @@ class ScopedQuerySet(models.QuerySet[Any, Any]):
             return record
         raise NotFound()
 
-    def covers(self, scope: Scope, record: models.Model) -> bool:
-        """Whether `record` lies in `scope` by the model's declared scope fields (a check made in Python)."""
+    def covers(self, scope: Scope, record: object) -> bool:
+        """Whether `record` (a row, or a card read from one) lies in `scope` by the model's declared scope fields (a
+        check made in Python)."""
         if scope.everything:
             return True
         department_field = getattr(self.model, "scope_department_field", None)
