@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.accounts.models import Region, RegionLevel
 from jianguan.core import ratelimit
 from jianguan.core.actors import SystemActor
@@ -52,7 +53,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     complaints = selectors.complaint_list(reader=request.user, status=status if status in ComplaintStatus.values
                                           else None, q=request.GET.get("q") or None)
@@ -62,7 +63,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+def complaint_detail(request: SignedInRequest, complaint_id: int) -> HttpResponse:
     complaint = selectors.complaint_get(reader=request.user, complaint_id=complaint_id)
     can_handle = (request.user.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN)
                   and complaint.department_id == request.user.department_id and complaint.status in selectors.OPEN)
@@ -71,7 +72,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN)
-def complaint_act(request: HttpRequest, complaint_id: int) -> HttpResponse:
+def complaint_act(request: SignedInRequest, complaint_id: int) -> HttpResponse:
     selectors.complaint_get(reader=request.user, complaint_id=complaint_id)
     action, note = request.POST.get("action"), request.POST.get("note", "")
     if action in ("accept", "reject"):
@@ -82,12 +83,13 @@ def complaint_act(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 
 @role_required(Role.DATA_ADMIN, Role.DEPARTMENT_ADMIN)
-def hotline_import(request: HttpRequest) -> HttpResponse:
+def hotline_import(request: SignedInRequest) -> HttpResponse:
     error = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if upload is not None:
         try:
-            batch = services.complaint_import(actor=request.user, file_name=upload.name, data=upload.read())
+            batch = services.complaint_import(actor=request.user, file_name=upload.name or "upload",
+                                              data=upload.read())
         except ImportRefused as exc:
             error = exc
         else:

@@ -53,4 +53,4 @@ def _out_of_order(workflow: Workflow, facts: Facts, action: str) -> InvalidTrans
 
 
 COMPLAINTS = Workflow(EDGES, who={HANDLER: lambda edge, facts: handler_refusal(facts.actor, facts.department_id)},
-                      state_label=lambda s: S(s).label, out_of_order=_out_of_order)
+                      state_label=lambda s: str(S(s).label), out_of_order=_out_of_order)
