@@ -58,7 +58,8 @@ def _issued(document: IssuedDocument) -> Issued:
                   issued_at=document.issued_at, digest=document.digest, state=state)
 
 
-def issue(*, actor: Actor, kind: str, department: Any, context: dict, subject: str, number: str = "") -> Issued:
+def issue(*, actor: Actor, kind: str, department: Any, context: dict[str, Any], subject: str,
+          number: str = "") -> Issued:
     """Number the document (unless `number` is given), store what fixes its content and its digest, record the
     audit event `documents.issued` and enqueue its rendering — all in one transaction (the caller's, if any). The
     PDF is rendered in the background (ADR 0030): keep `digest` where the document is named."""
@@ -109,7 +110,7 @@ def pdf_page(request: Any, issued_id: int, *, file_name: str, inline: bool = Tru
     return views.stored_pdf(request, issued_id, file_name=file_name, inline=inline)
 
 
-def render(*, kind: str, department: Any, context: dict, number: str = "（预览）") -> bytes:
+def render(*, kind: str, department: Any, context: dict[str, Any], number: str = "（预览）") -> bytes:
     """A PDF of `kind` from its current template, without a number taken or anything stored (previews)."""
     source = services.current_source(kind)
     values = services.plain_context(context)
@@ -125,7 +126,7 @@ def next_number(*, department: Any, kind: str, year: int) -> str:
                                                                            year=year))
 
 
-def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict]) -> bytes:
+def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict[str, Any]]) -> bytes:
     """One PDF for the case file (案卷): a cover, the manifest (seq, title, number, SHA-256, bytes) and every part's
     pages in order; `manifest.json` and each original part are embedded as attachments, so anyone can check each
     part's hash with `python -m jianguan.documents.verify_bundle FILE.pdf`.

@@ -31,7 +31,8 @@ def document_get(*, reader: HasScope, document_id: int, with_pdf: bool = False) 
     documents = IssuedDocument.objects.select_related("department", "region", "rendered")
     if not with_pdf:
         documents = documents.defer("rendered__pdf")
-    return documents.get_visible(reader, pk=document_id)
+    document: IssuedDocument = documents.get_visible(reader, pk=document_id)
+    return document
 
 
 def template_overview() -> list[dict[str, Any]]:
