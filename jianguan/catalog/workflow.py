@@ -18,7 +18,6 @@ from .models import ChangeKind
 from .models import ChangeStatus as S
 
 SUBMITTER, REVIEWER, PUBLISHER = "submitter", "reviewer", "publisher"
-
 # Changes of implementation rows, which the guiding department's administrator may review.
 IMPLEMENTATION_KINDS = {ChangeKind.CLAIM, ChangeKind.IMPL_MODIFY, ChangeKind.IMPL_CANCEL, ChangeKind.IMPL_SUSPEND}
 

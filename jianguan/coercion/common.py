@@ -158,7 +158,6 @@ def add_step(step_model: type, owner: dict[str, Any], row: Any, edge: workflow.E
 STATE_KEY = "record_state"
 
 # The audit chain names each event's record by its model's label as it was when the event was written; the chain
-
 # is never rewritten, so a renamed model's history is read under its former labels too (all of them older).
 FORMER_LABELS = {"coercion.execution": ("coercion.enforcement",)}
 

@@ -45,7 +45,6 @@ from .models import Measure, MeasureItem, MeasureKind, MeasureStep
 from .workflow import MEASURE_EDGES, NEW
 
 RELEASE_BASIS = "《中华人民共和国行政强制法》第二十八条"
-
 MAX_ITEMS = 500
 
 

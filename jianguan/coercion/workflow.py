@@ -35,7 +35,6 @@ from jianguan.core.workflow import Edge, Refusal, Workflow, acts_for
 from . import deadlines
 
 OFFICER = "officer"
-
 HEAD = "head"
 EITHER = "officer|head"
 NEW = ""  # before the record exists

@@ -31,7 +31,6 @@ from . import routing, workflow
 from .models import Category, Channel, Complaint, ComplaintImport, ComplaintKind, ComplaintStep
 
 ACCEPT_WORKING_DAYS = 7  # [law] 投诉: decide on acceptance
-
 MEDIATION_WORKING_DAYS = 45  # [law] 投诉: mediation without agreement ends
 REPORT_WORKING_DAYS = 15  # [law] 举报: verify and decide whether to open a case
 EARLIEST = dt.date(1949, 10, 1)  # no complaint to this platform's bodies is older than the People's Republic

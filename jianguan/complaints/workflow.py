@@ -18,7 +18,6 @@ from jianguan.core.workflow import Edge, Workflow, fanned
 from .models import ComplaintStatus as S
 
 HANDLER = "handling_department"
-
 OPEN = (S.RECEIVED, S.ACCEPTED)
 RULES = "《市场监督管理投诉举报处理暂行办法》"
 

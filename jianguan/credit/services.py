@@ -22,7 +22,6 @@ from .models import CreditImport, CreditKind, CreditRecord
 
 COLUMNS = {"统一社会信用代码": "uscc", "日期": "date", "事由": "title", "来源编号": "source_ref",
            "作出机关": "authority", "内容": "detail", "移出日期": "ends_on"}
-
 REQUIRED = ("统一社会信用代码", "日期", "事由", "来源编号")
 
 

@@ -8,7 +8,6 @@ from jianguan.core.actors import Actor
 from jianguan.core.roles import WIDE_READ_ROLES, Role
 
 UPLOADERS = (Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
-
 MONITORS = (Role.DATA_ADMIN, Role.LEADER, Role.SYSTEM_ADMIN)
 
 

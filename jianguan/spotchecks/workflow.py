@@ -20,7 +20,6 @@ from .models import PlanStatus as P
 from .models import TaskStatus as T
 
 OWN = "own_department"
-
 RULES = "国发〔2019〕5号；《优化营商环境条例》第五十四条"
 
 PLAN_EDGES = (
