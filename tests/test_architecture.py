@@ -76,3 +76,39 @@ def test_no_module_is_above_the_line_limit():
             and str(path.relative_to(ROOT)) not in LONG_BY_NATURE
             and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
     assert long == []
+
+
+# The one vocabulary of who acts and who reads (core.actors, core.scoping): an actor is a `core.actors.Actor`, a
+# `User` (or `User | ApiClient`) where the function needs a person of a department (or a system of one), the facts
+# of a person a transition table judges (`Person`, `ActorFacts`); a reader is a `HasScope`, or a `User`.
+ACTING = ("actor", "reader", "approver")
+VOCABULARY = {"Actor", "Person", "ActorFacts", "SystemActor", "User", "ApiClient", "HasScope", "None"}
+
+
+def _loose_actors(source: str, where: str) -> list[str]:
+    """Parameters named `actor`, `reader` or `approver` without an annotation or typed outside the vocabulary."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+                if arg.arg not in ACTING:
+                    continue
+                names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} if arg.annotation \
+                    else set()
+                if not names or not names <= VOCABULARY:
+                    typed = ast.unparse(arg.annotation) if arg.annotation else "untyped"
+                    found.append(f"{where}:{node.lineno} {node.name}({arg.arg}: {typed})")
+    return found
+
+
+def test_every_actor_and_reader_is_typed_by_the_vocabulary():
+    """Every `actor`, `reader` and `approver` parameter is typed by the vocabulary: never untyped, `Any` or `object`."""
+    found = [problem for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts
+             for problem in _loose_actors(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    assert found == []
+
+
+def test_the_actor_rule_bites():
+    assert _loose_actors("def f(*, actor, reader: Any, approver: object): ...", "x") == [
+        "x:1 f(actor: untyped)", "x:1 f(reader: Any)", "x:1 f(approver: object)"]
+    assert _loose_actors("def f(*, actor: Actor, reader: HasScope | None = None, approver: User): ...", "x") == []

@@ -12,6 +12,7 @@ from jianguan.core.api import ErrorOut, Page, PageQuery, paginate, require_perso
 from jianguan.core.roles import Role
 
 from . import selectors, tasks
+from .models import AuditEvent
 
 router = Router(tags=["审计 audit"])
 
@@ -41,7 +42,7 @@ class EventFilter(PageQuery):
 
 
 @router.get("/audit/events", response=Page[EventOut])
-def event_list(request: HttpRequest, filters: Query[EventFilter]):
+def event_list(request: HttpRequest, filters: Query[EventFilter]) -> dict[str, Any]:
     """Events of the caller's departments and jurisdiction, newest first."""
     events = selectors.event_list(reader=require_person(request), verb=filters.verb, target_type=filters.target_type,
                                   target_id=filters.target_id)
@@ -49,7 +50,7 @@ def event_list(request: HttpRequest, filters: Query[EventFilter]):
 
 
 @router.get("/audit/events/{seq}", response={200: EventOut, 404: ErrorOut})
-def event_get(request: HttpRequest, seq: int):
+def event_get(request: HttpRequest, seq: int) -> AuditEvent:
     return selectors.event_get(reader=require_person(request), seq=seq)
 
 
@@ -59,7 +60,7 @@ class VerifyQueued(Schema):
 
 
 @router.post("/audit/verify", response={202: VerifyQueued, 403: ErrorOut})
-def verify_start(request: HttpRequest):
+def verify_start(request: HttpRequest) -> Status[dict[str, str]]:
     """Queue a verification of the whole chain (data and system administrators)."""
     require_person(request, Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
     result = tasks.chain_verify.enqueue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from jianguan.core.scoping import HasScope
@@ -22,10 +24,11 @@ def event_list(*, reader: HasScope, verb: str | None = None, target_type: str | 
 
 
 def event_get(*, reader: HasScope, seq: int) -> AuditEvent:
-    return AuditEvent.objects.get_visible(reader, seq=seq)
+    event: AuditEvent = AuditEvent.objects.get_visible(reader, seq=seq)
+    return event
 
 
-def payload_list(*, target_type: str, target_id: str) -> list[dict]:
+def payload_list(*, target_type: str, target_id: str) -> list[Any]:
     """The payloads of the events about one record, oldest first: the record's chained history, replayed by its
     owning app (a write service after its own access check, a verify command). Not for pages: unscoped."""
     return list(AuditEvent.objects.filter(target_type=target_type, target_id=target_id)

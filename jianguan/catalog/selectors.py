@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, DepartmentKind
+from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
@@ -212,7 +212,7 @@ def change_list(*, reader: HasScope, status: str | None = None,
     return changes.select_related("department", "submitted_by", "reviewed_by", "publication")
 
 
-def _reviewable(reader, candidates: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+def _reviewable(reader: User, candidates: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
     if not reader.has_role("data_admin"):
         candidates = candidates.filter(kind__in=IMPLEMENTATION_KINDS, department__parent_id=reader.department_id)
     return candidates.filter(pk__in=[change.pk for change in candidates if can_review(reader, change)])

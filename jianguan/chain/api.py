@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -47,7 +48,7 @@ class ChainFilter(Schema):
 
 
 @router.get("/subjects/{uscc}/chain", response={200: ChainOut, 404: ErrorOut})
-def chain(request: HttpRequest, uscc: str, filters: Query[ChainFilter]):
+def chain(request: HttpRequest, uscc: str, filters: Query[ChainFilter]) -> dict[str, Any]:
     """Everything about one entity in one timeline, newest first: registration, licences, inspections,
     penalties, coercion, complaints, credit records … each within the caller's scope; counts per kind."""
     known = selectors.kinds()

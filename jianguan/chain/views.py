@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.http import render_page
 
 from . import selectors
@@ -20,7 +21,7 @@ def _date(value: str) -> dt.date | None:
 
 
 @login_required
-def entity_chain(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_chain(request: SignedInRequest, uscc: str) -> HttpResponse:
     known = selectors.kinds()
     wanted = {k for k in request.GET.getlist("kind") if k in known}
     since, until = _date(request.GET.get("since", "")), _date(request.GET.get("until", ""))

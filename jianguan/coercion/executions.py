@@ -17,6 +17,7 @@ from django.utils import timezone
 from jianguan.accounts.models import User
 from jianguan.behaviour.models import CoercionKind
 from jianguan.catalog.contracts import require_item_in_force
+from jianguan.core.actors import Actor
 from jianguan.core.validation import parse_amount, parse_date
 from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
@@ -45,7 +46,7 @@ from .models import Execution, ExecutionMode, ExecutionStep, Measure, Power
 from .workflow import EXECUTION_EDGES
 
 
-def _execution_step(execution: Execution, edge: workflow.Edge, actor: Any, **kwargs: Any) -> None:
+def _execution_step(execution: Execution, edge: workflow.Edge, actor: Actor, **kwargs: Any) -> None:
     add_step(ExecutionStep, {"execution": execution}, execution, edge, actor, verb_prefix="enforcement",
              **kwargs)
 
@@ -171,7 +172,7 @@ def execution_hear(*, actor: User, execution_id: int, statement: str = "", waive
     return execution
 
 
-def _execution_decision(actor: Any, execution: Execution, day: dt.date, reason: str,
+def _execution_decision(actor: Actor, execution: Execution, day: dt.date, reason: str,
                         immediate: bool) -> documents.Issued:
     issued = issue(actor, "enforcement_decision", execution, {
         "decision": {"number": execution.decision_reference,
@@ -257,7 +258,7 @@ def _collected(execution: Execution, value: Any) -> Decimal | None:
     return amount
 
 
-def _finish(execution: Execution, action: str, actor: Any, *, on: Any, result: str, collected: Any = None,
+def _finish(execution: Execution, action: str, actor: Actor, *, on: Any, result: str, collected: Any = None,
             label: str = "执行结果") -> Execution:
     edge = take(EXECUTION_EDGES, execution, action, actor)
     day = happened_on(on, "on", "日期")

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.core.actors import Actor, Person
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role, same_person
 from jianguan.core.workflow import Edge, Refusal, Workflow, acts_for
@@ -348,12 +349,12 @@ def may(edge_: Edge, *, officer: bool, head: bool) -> bool:
     return {OFFICER: officer, HEAD: head, EITHER: officer or head}[edge_.who]
 
 
-def is_officer(actor: Any, department_id: int | None) -> bool:
+def is_officer(actor: Actor | Person, department_id: int | None) -> bool:
     """One of the acting body's own people: an 执法人员 or the department's administrator."""
     return acts_for(actor, department_id, Role.OFFICER, Role.DEPARTMENT_ADMIN)
 
 
-def is_head(actor: Any, department_id: int | None) -> bool:
+def is_head(actor: Actor | Person, department_id: int | None) -> bool:
     """The acting body's head (负责人): a person holding `head` in that very department (《行政强制法》第十八条第一项、
     第十九条). Reading the department (the read-only 领导) or heading another one is not enough."""
     return acts_for(actor, department_id, Role.HEAD)

@@ -22,8 +22,9 @@ def complaint_list(*, reader: HasScope, status: str | None = None, q: str | None
 
 
 def complaint_get(*, reader: HasScope, complaint_id: int) -> Complaint:
-    return Complaint.objects.select_related("department", "region", "entity").prefetch_related(
+    complaint: Complaint = Complaint.objects.select_related("department", "region", "entity").prefetch_related(
         "steps").get_visible(reader, pk=complaint_id)
+    return complaint
 
 
 def overdue_counts(*, reader: HasScope) -> dict[str, int]:

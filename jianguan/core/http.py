@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+from .scoping import HasScope, Scope
 from .tabular import ImportRefused
 
 View = Callable[..., HttpResponse]
@@ -69,6 +70,20 @@ def holds_role(request: HttpRequest, *roles: str) -> bool:
     """Whether the signed-in user holds one of `roles` (the user model, in accounts, defines `has_role`)."""
     has_role = getattr(request.user, "has_role", None)
     return bool(has_role and has_role(*roles))
+
+
+class _Nobody:
+    """A reader who may see nothing (an anonymous visitor)."""
+
+    scope = Scope.nothing()
+
+
+def reader_of(request: HttpRequest) -> HasScope:
+    """Who reads a page: the signed-in user (accounts computes their `scope`); anyone else reads nothing. For code
+    that receives a plain `HttpRequest` (dashboard cards, the apps below accounts); a page of an app above accounts
+    types its request as `accounts.contracts.SignedInRequest` instead."""
+    user = request.user
+    return user if isinstance(user, HasScope) else _Nobody()
 
 
 def client_address(request: HttpRequest) -> str:

@@ -45,7 +45,7 @@ class DocumentOut(ScopedOut):
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, 404: ErrorOut})
-def document_get(request: HttpRequest, document_id: int):
+def document_get(request: HttpRequest, document_id: int) -> IssuedDocument:
     """One issued document (metadata, content digest and the PDF's SHA-256); outside the caller's scope it does not
     exist (404). `state` is `rendering` until the background task has stored the PDF (`sha256`, `size` and `pages`
     empty until then), `failed` after a failed rendering, else `rendered`."""
@@ -56,7 +56,7 @@ def document_get(request: HttpRequest, document_id: int):
             openapi_extra={"responses": {"200": {"description": "PDF",
                                                  "content": {"application/pdf": {"schema": {"type": "string",
                                                                                             "format": "binary"}}}}}})
-def document_pdf(request: HttpRequest, document_id: int):
+def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     """The PDF exactly as rendered (its SHA-256 equals the metadata's `sha256`). It is rendered in the background
     after the issue: until then 202 `document_rendering` with `Retry-After`; after a failed rendering 409
     `document_render_failed` with the reason (a retry is asked for on the document's page)."""

@@ -7,13 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jianguan.core.errors import NotFound
+from jianguan.core.scoping import HasScope
 
 from . import rendering
 from .kinds import KINDS
 from .models import DocumentTemplate, IssuedDocument
 
 
-def document_list(*, reader: Any, kind: str | None = None, q: str | None = None) -> QuerySet[IssuedDocument]:
+def document_list(*, reader: HasScope, kind: str | None = None, q: str | None = None) -> QuerySet[IssuedDocument]:
     """Issued documents the reader may see, newest first, without their bytes."""
     documents = IssuedDocument.objects.visible_to(reader).select_related("department", "rendered").defer(
         "context", "header", "rendered__pdf")
@@ -24,13 +25,14 @@ def document_list(*, reader: Any, kind: str | None = None, q: str | None = None)
     return documents
 
 
-def document_get(*, reader: Any, document_id: int, with_pdf: bool = False) -> IssuedDocument:
+def document_get(*, reader: HasScope, document_id: int, with_pdf: bool = False) -> IssuedDocument:
     """One issued document in the reader's scope, or NotFound (404) whether or not it exists elsewhere; its
     rendered PDF's facts come along (`document.rendering` is None while it is being rendered)."""
     documents = IssuedDocument.objects.select_related("department", "region", "rendered")
     if not with_pdf:
         documents = documents.defer("rendered__pdf")
-    return documents.get_visible(reader, pk=document_id)
+    document: IssuedDocument = documents.get_visible(reader, pk=document_id)
+    return document
 
 
 def template_list() -> list[dict[str, Any]]:

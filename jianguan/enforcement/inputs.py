@@ -9,6 +9,7 @@ from typing import Any
 
 from jianguan.accounts.models import User
 from jianguan.behaviour.contracts import PENALTY_KINDS
+from jianguan.core.actors import Actor
 from jianguan.core.errors import AccessDenied
 from jianguan.core.validation import day, parse_amount, text
 from jianguan.core.validation import require as _require
@@ -43,8 +44,8 @@ def kinds_in(data: dict, key: str = "penalty_kinds") -> list[str]:
     return sorted(set(kinds))
 
 
-def person_actor(actor: Any) -> User:
-    if not getattr(actor, "is_person", False):
+def person_actor(actor: Actor) -> User:
+    if not isinstance(actor, User):
         raise AccessDenied("案件办理须由本部门人员进行", code="not_permitted")
     return actor
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.audit.contracts import record
+from jianguan.core.actors import Actor
 from jianguan.core.validation import require as _require
 
 from . import workflow
@@ -25,7 +26,7 @@ from .steps.base import Step
 
 
 @transaction.atomic
-def case_transition(*, actor: Any, case_id: int, action: str, data: dict[str, Any] | None = None,
+def case_transition(*, actor: Actor, case_id: int, action: str, data: dict[str, Any] | None = None,
                     today: dt.date | None = None) -> Case:
     """Take one step of the penalty workflow on a case (the one write service of the table)."""
     today = today or timezone.localdate()

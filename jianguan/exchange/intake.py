@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from jianguan.accounts.models import ApiClient, User
 from jianguan.audit.contracts import record
 from jianguan.core.actors import actor_ref
 from jianguan.core.calendar import add_working_days
@@ -152,7 +153,7 @@ def run_call(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *
 
 # --- entry points ------------------------------------------------------------------------------------------------
 
-def exchange_receive(*, actor: Any, standard: str, body: bytes, size: int | None = None,
+def exchange_receive(*, actor: User | ApiClient, standard: str, body: bytes, size: int | None = None,
                      limit: int | None = None) -> Outcome:
     """An API call: `body` is a JSON array of records of `standard` (ascii name or Chinese title)."""
     sender = Sender.of(actor)
@@ -179,7 +180,7 @@ def exchange_receive(*, actor: Any, standard: str, body: bytes, size: int | None
     return run_call(sender, std, records, call)
 
 
-def exchange_upload(*, actor: Any, standard: str, file_name: str, data: bytes) -> Outcome:
+def exchange_upload(*, actor: User | ApiClient, standard: str, file_name: str, data: bytes) -> Outcome:
     """A file of records (xlsx or CSV, first row the column titles) uploaded on the work portal."""
     sender = Sender.of(actor)
     keep = {"channel": Channel.UPLOAD, "standard": standard, "raw": data, "file_name": file_name}

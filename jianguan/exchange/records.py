@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from jianguan.accounts.models import ApiClient, Department, Region
+from jianguan.accounts.models import ApiClient, Department, Region, User
 from jianguan.behaviour.models import Coercion, Inspection, OtherAction, Penalty
 
 from .models import Op
@@ -43,7 +43,7 @@ class Sender:
     client: ApiClient | None = None
 
     @classmethod
-    def of(cls, actor: Any, *, source_system: str = "") -> Sender:
+    def of(cls, actor: User | ApiClient, *, source_system: str = "") -> Sender:
         if isinstance(actor, ApiClient):
             return cls(actor, actor.department, source_system or f"client:{actor.pk}", actor)
         department = actor.department

@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from jianguan.accounts.models import Department
+from jianguan.accounts.models import ApiClient, Department, User
 from jianguan.audit.contracts import record
 from jianguan.behaviour.models import Source as BehaviourSource
 from jianguan.core.codes import mask_ric
@@ -120,7 +120,7 @@ def _receiver_issue(error: Any) -> dict[str, str]:
 
 # --- fixing or dismissing an item ------------------------------------------------------------------------------
 
-def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
+def repair_fix(*, actor: User | ApiClient, item_id: int, values: dict[str, Any]) -> Outcome:
     """Check a repair item's record again with `values` changed; if it passes it is stored and queued as `u` with
     the next version, and the item is closed as fixed. A sealed ID number left as shown (masked) is kept."""
     item = selectors.repair_get(reader=actor, item_id=item_id)
@@ -146,7 +146,7 @@ def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
     return run_call(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
 
 
-def repair_dismiss(*, actor: Any, item_id: int, reason: str) -> RepairItem:
+def repair_dismiss(*, actor: User | ApiClient, item_id: int, reason: str) -> RepairItem:
     """Close a repair item without a fix (a record sent in error, a duplicate of one fixed elsewhere)."""
     if not reason.strip():
         raise ValidationFailed("请说明作废原因", code="reason_required", field="reason")

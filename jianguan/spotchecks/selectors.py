@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from jianguan.accounts.models import User
 from jianguan.core.scoping import HasScope
 
 from .models import CheckResult, Draw, DrawStatus, Plan, PlanStatus, Task, TaskStatus
@@ -40,7 +41,7 @@ def check_result_get(*, reader: HasScope, result_id: int) -> CheckResult:
     return CheckResult.objects.select_related("draw__task", "entity", "region").get_visible(reader, pk=result_id)
 
 
-def check_result_list(*, reader, mine: bool = False) -> QuerySet[CheckResult]:
+def check_result_list(*, reader: User, mine: bool = False) -> QuerySet[CheckResult]:
     """The checks within the reader's scope; with `mine`, those the reader was drawn for and has not entered yet,
     soonest window end first."""
     if not mine:
@@ -109,7 +110,7 @@ def abnormal_result_list(*, reader: HasScope) -> QuerySet[CheckResult]:
     return CheckResult.objects.visible_to(reader).filter(abnormal_listed_at=None).exclude(abnormal_due=None).distinct()
 
 
-def dashboard_counts(*, reader) -> dict[str, int]:
+def dashboard_counts(*, reader: User) -> dict[str, int]:
     """The dashboard card's figures, one statement each."""
     return {"tasks": task_list(reader=reader).count(), "mine": check_result_list(reader=reader, mine=True).count(),
             "overdue": overdue_result_list(reader=reader).count(),

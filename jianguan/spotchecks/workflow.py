@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jianguan.core.actors import Actor
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role, same_person
 from jianguan.core.workflow import Edge, Refusal, Workflow, acts_for, fanned, loops
@@ -48,7 +49,7 @@ class Facts:
     live_draw: bool = False
 
 
-def own_refusal(actor: Any, department_id: int | None) -> Refusal | None:
+def own_refusal(actor: Actor, department_id: int | None) -> Refusal | None:
     """Only the department's own administrator or officers act on its plans and tasks."""
     if getattr(actor, "is_person", False) and actor.department_id == department_id \
             and actor.has_role(Role.DEPARTMENT_ADMIN, Role.OFFICER):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from jianguan.behaviour import contracts as behaviour
 from jianguan.behaviour.contracts import PENALTY_KINDS
+from jianguan.core.actors import Actor
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.validation import require as _require
 
@@ -17,7 +16,7 @@ from ..parties import behaviour_party
 from .base import Step, handles
 
 
-def record_penalty(case: Case, actor: Any) -> None:
+def record_penalty(case: Case, actor: Actor) -> None:
     """The 行政处罚行为 of the behaviour library (behaviour-records.md §3), through the catalog's guard."""
     _require(case.inspection_number, "须先记录现场检查（行政处罚行为须引用检查行为编号）", "inspection_required",
              "inspection")

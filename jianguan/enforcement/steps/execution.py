@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from jianguan.behaviour import contracts as behaviour
 from jianguan.behaviour.models import Penalty
+from jianguan.core.actors import Actor
 from jianguan.core.canonical import to_jsonable
 from jianguan.core.validation import require as _require
 
@@ -116,7 +116,7 @@ def _approve_closing(step: Step) -> None:
     step.event.update({"closed_on": case.closed_on, "execution": execution})
 
 
-def _amend_penalty_at_closing(case: Case, payment: Payment | None, actor: Any, today: dt.date) -> None:
+def _amend_penalty_at_closing(case: Case, payment: Payment | None, actor: Actor, today: dt.date) -> None:
     """结案情况 of the 行政处罚行为 (behaviour-records.md §3): 结案日期, 执行方式, 执行结果 and 实缴罚款金额, written
     into the record made at the decision as its next version."""
     if not case.behaviour_number:
