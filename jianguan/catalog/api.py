@@ -107,7 +107,7 @@ def item_get(request: HttpRequest, code: str, as_of: dt.date | None = None):
 @router.get("/catalog/items/{code}/history", response={200: list[ItemOut], 404: ErrorOut})
 def item_history(request: HttpRequest, code: str):
     require_reader(request, ApiScope.CATALOG_READ)
-    return selectors.item_history(code=code)
+    return selectors.item_version_list(code=code)
 
 
 class DiffOut(Schema):

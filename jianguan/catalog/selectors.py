@@ -125,7 +125,7 @@ def item_get(*, code: str, as_of: dt.date | None = None) -> CatalogVersion:
     return version
 
 
-def item_history(*, code: str) -> list[CatalogVersion]:
+def item_version_list(*, code: str) -> list[CatalogVersion]:
     versions = list(CatalogVersion.objects.filter(code=code).select_related("change", "item")
                     .prefetch_related("basis__law").order_by("version"))
     if not versions:
@@ -153,7 +153,7 @@ def _basis_text(version: CatalogVersion) -> list[str]:
 
 def version_diff(*, code: str, a: int, b: int) -> list[FieldChange]:
     """The fields that differ between versions `a` and `b` of one item."""
-    versions = {v.version: v for v in item_history(code=code)}
+    versions = {v.version: v for v in item_version_list(code=code)}
     if a not in versions or b not in versions:
         raise NotFound("版本不存在")
     old, new = versions[a], versions[b]

@@ -56,7 +56,7 @@ def _item_context(code: str, as_of: dt.date | None) -> dict:
     day = as_of or selectors.today()
     rows = ImplementationVersion.objects.in_force(day).filter(implementation__item=version.item).select_related(
         "implementation__body__region").order_by("implementation__level", "implementation__body__region_id")
-    return {"version": version, "rows": rows, "history": selectors.item_history(code=code), "day": day}
+    return {"version": version, "rows": rows, "history": selectors.item_version_list(code=code), "day": day}
 
 
 # --- work portal ------------------------------------------------------------------------------------------------

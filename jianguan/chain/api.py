@@ -57,7 +57,7 @@ def chain(request: HttpRequest, uscc: str, filters: Query[ChainFilter]) -> dict[
         raise ValidationFailed(f"未知的类别：{'、'.join(unknown)}", code="kind_invalid", field="kind")
     if filters.since and filters.until and filters.since > filters.until:
         raise ValidationFailed("起始日期不能晚于截止日期", code="date_order", field="until")
-    result = selectors.entity_chain(reader=require_reader(request, ApiScope.READ), uscc=uscc,
+    result = selectors.chain_get(reader=require_reader(request, ApiScope.READ), uscc=uscc,
                                     kinds_wanted=set(filters.kind) if filters.kind else None, since=filters.since,
                                     until=filters.until, limit=max(1, min(filters.limit, 1000)))
     return {"entity": result.entity, "counts": result.counts, "kinds": result.kinds, "entries": result.entries}

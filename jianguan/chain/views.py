@@ -25,7 +25,7 @@ def entity_chain(request: SignedInRequest, uscc: str) -> HttpResponse:
     known = selectors.kinds()
     wanted = {k for k in request.GET.getlist("kind") if k in known}
     since, until = _date(request.GET.get("since", "")), _date(request.GET.get("until", ""))
-    chain = selectors.entity_chain(reader=request.user, uscc=uscc, kinds_wanted=wanted or None, since=since,
+    chain = selectors.chain_get(reader=request.user, uscc=uscc, kinds_wanted=wanted or None, since=since,
                                    until=until)
     return render_page(request, "chain/entity.html", {"chain": chain, "entity": chain.entity, "wanted": wanted,
                                                       "since": since, "until": until}, partial="timeline")

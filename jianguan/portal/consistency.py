@@ -167,14 +167,14 @@ def _duplicates() -> Iterable[str]:
 
 
 def _chain_entries() -> Iterable[str]:
-    from jianguan.chain.contracts import duplicates, entity_chain
+    from jianguan.chain.contracts import chain_get, duplicates
     from jianguan.core.registry import CHAIN_CAP
     from jianguan.core.scoping import Scope
     from jianguan.spotchecks.models import CheckResult
 
     everything = SimpleNamespace(scope=Scope(department_ids=None, region_codes=frozenset(), everything=True))
     for uscc in CheckResult.objects.values_list("entity__uscc", flat=True).distinct().order_by("entity__uscc"):
-        for ref in duplicates(entity_chain(reader=everything, uscc=uscc, limit=CHAIN_CAP).entries):
+        for ref in duplicates(chain_get(reader=everything, uscc=uscc, limit=CHAIN_CAP).entries):
             yield f"主体 {uscc} 的信息链中 {ref} 出现不止一次"
 
 
