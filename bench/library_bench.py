@@ -1,7 +1,7 @@
 """Library benchmarks (issue "Object library … information chain"), at bench scale (1 M entities, about 10 M
 records) on SQLite and on PostgreSQL:
 
-- the information chain of one entity (`chain.selectors.entity_chain`, as the page and the API call it), p95,
+- the information chain of one entity (`chain.selectors.chain_get`, as the page and the API call it), p95,
   goal ≤ 30 ms, against the same per-kind queries with the entity indexes of the record tables dropped;
 - entity search (count and first page of `subjects.selectors.entity_search`), p95, goal ≤ 100 ms, against a plain
   substring match (`LIKE '%word%'`) on name, former names, legal representative and address.
@@ -55,7 +55,7 @@ def measure(rounds: int = 3) -> list[dict]:
     from django.db.models import Exists, OuterRef, Q
 
     from jianguan.accounts.models import User
-    from jianguan.chain.selectors import entity_chain
+    from jianguan.chain.selectors import chain_get
     from jianguan.subjects import selectors
     from jianguan.subjects.models import FormerName, MarketEntity
 
@@ -66,16 +66,16 @@ def measure(rounds: int = 3) -> list[dict]:
     ids = [rng.randrange(1, MarketEntity.objects.order_by("-pk").values_list("pk", flat=True).first())
            for _ in range(CHAIN_SAMPLE * 2)]
     codes = list(visible.filter(pk__in=ids).values_list("uscc", flat=True))[:CHAIN_SAMPLE]
-    records = sum(len(entity_chain(reader=reader, uscc=code).entries) for code in codes[:50]) / 50
+    records = sum(len(chain_get(reader=reader, uscc=code).entries) for code in codes[:50]) / 50
     for code in codes[:20]:  # warm the caches
-        entity_chain(reader=reader, uscc=code)
-    ours = [timed(lambda c=code: entity_chain(reader=reader, uscc=c)) for code in codes]
+        chain_get(reader=reader, uscc=code)
+    ours = [timed(lambda c=code: chain_get(reader=reader, uscc=c)) for code in codes]
     with transaction.atomic():
         dropped = _entity_indexes(connection)
         with connection.cursor() as cursor:
             for _table, name, _columns in dropped:
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        naive = [timed(lambda c=code: entity_chain(reader=reader, uscc=c)) for code in codes[:BASELINE_CHAIN_SAMPLE]]
+        naive = [timed(lambda c=code: chain_get(reader=reader, uscc=c)) for code in codes[:BASELINE_CHAIN_SAMPLE]]
         transaction.set_rollback(True)
     rows = [{
         "name": f"information chain of one entity, bench scale ({total:,} entities), {connection.vendor}",

@@ -1,4 +1,4 @@
-"""The shape rules the linters cannot see: no app uses another app's private names.
+"""The shape rules the linters cannot see: no module uses another module's private names.
 
 The import rule itself (another app only through its `contracts` or `models`) is held by import-linter
 (`.importlinter`, `scripts/importrules.py`); these tests check what it does not: names, and that the rule bites.
@@ -25,6 +25,24 @@ def test_no_app_imports_another_apps_private_names():
             if isinstance(node, ast.ImportFrom) and node.module and _app(node.module) not in (None, own):
                 found += [f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}"
                           for alias in node.names if alias.name.startswith("_")]
+    assert found == []
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A helper two modules share is public in the module meant for sharing (an app's `inputs`, `context`,
+    `access` …) or in the shared kernel (`core.validation`, `core.numbering`); migrations keep what they froze."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{path.relative_to(ROOT)}:{node.lineno} {'.' * node.level}{node.module or ''}.{alias.name}"
+                          for alias in node.names if _private(alias.name)]
     assert found == []
 
 
@@ -58,3 +76,39 @@ def test_no_module_is_above_the_line_limit():
             and str(path.relative_to(ROOT)) not in LONG_BY_NATURE
             and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
     assert long == []
+
+
+# The one vocabulary of who acts and who reads (core.actors, core.scoping): an actor is a `core.actors.Actor`, a
+# `User` (or `User | ApiClient`) where the function needs a person of a department (or a system of one), the facts
+# of a person a transition table judges (`Person`, `ActorFacts`); a reader is a `HasScope`, or a `User`.
+ACTING = ("actor", "reader", "approver")
+VOCABULARY = {"Actor", "Person", "ActorFacts", "SystemActor", "User", "ApiClient", "HasScope", "None"}
+
+
+def _loose_actors(source: str, where: str) -> list[str]:
+    """Parameters named `actor`, `reader` or `approver` without an annotation or typed outside the vocabulary."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+                if arg.arg not in ACTING:
+                    continue
+                names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} if arg.annotation \
+                    else set()
+                if not names or not names <= VOCABULARY:
+                    typed = ast.unparse(arg.annotation) if arg.annotation else "untyped"
+                    found.append(f"{where}:{node.lineno} {node.name}({arg.arg}: {typed})")
+    return found
+
+
+def test_every_actor_and_reader_is_typed_by_the_vocabulary():
+    """Every `actor`, `reader` and `approver` parameter is typed by the vocabulary: never untyped, `Any` or `object`."""
+    found = [problem for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts
+             for problem in _loose_actors(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    assert found == []
+
+
+def test_the_actor_rule_bites():
+    assert _loose_actors("def f(*, actor, reader: Any, approver: object): ...", "x") == [
+        "x:1 f(actor: untyped)", "x:1 f(reader: Any)", "x:1 f(approver: object)"]
+    assert _loose_actors("def f(*, actor: Actor, reader: HasScope | None = None, approver: User): ...", "x") == []

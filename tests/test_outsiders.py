@@ -172,8 +172,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
-# test_outsider_gets_404_on_library_records here, spotchecks/test_services.test_pages_and_outsiders,
-# spotchecks/test_services.test_a_draw_without_a_result_is_not_public,
+# test_outsider_gets_404_on_library_records here, spotchecks/test_pages.test_pages_and_outsiders,
+# spotchecks/test_pages.test_a_draw_without_a_result_is_not_public,
 # coercion/test_api.test_outsiders_get_404_and_anonymous_callers_401,
 # documents/test_services (outsiders and anonymous),
 # documents/test_tasks.test_a_failed_rendering_is_recorded_shown_and_retried (the retry) and

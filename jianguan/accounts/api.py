@@ -9,7 +9,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from jianguan.core import ratelimit
-from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
+from jianguan.core.api import (
+    ErrorOut,
+    InputSchema,
+    Page,
+    PageQuery,
+    ScopedOut,
+    paginate,
+    require_person,
+    require_reader,
+)
 from jianguan.core.http import client_address
 from jianguan.core.roles import ApiScope
 
@@ -120,21 +129,13 @@ class CredentialOut(Schema):
     qualifications: list[str]
 
 
-class UserOut(Schema):
+class UserOut(ScopedOut):
     username: str
     full_name: str
     department: int
     department_name: str
     roles: list[str]
     credentials: list[CredentialOut]
-
-    @staticmethod
-    def resolve_department(obj: User) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: User) -> str:
-        return obj.department.name
 
     @staticmethod
     def resolve_roles(obj: User) -> list[str]:
@@ -196,18 +197,16 @@ def department_get(request: HttpRequest, department_id: int):
     return selectors.department_get(reader=require_reader(request, ApiScope.READ), department_id=department_id)
 
 
-class UserFilter(Schema):
+class UserFilter(PageQuery):
     department: int | None = None
     role: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/org/users", response=Page[UserOut])
 def user_list(request: HttpRequest, filters: Query[UserFilter]):
     """People of the departments the caller may see (people only; systems are refused)."""
     users = selectors.user_list(reader=require_person(request), department=filters.department, role=filters.role)
-    return paginate(users, limit=filters.limit, offset=filters.offset)
+    return paginate(users, filters)
 
 
 @router.get("/org/users/{username}", response={200: UserOut, 404: ErrorOut})

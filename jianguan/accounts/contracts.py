@@ -1,10 +1,12 @@
 """What other apps may use of accounts: who may call a write API, the officers on duty with a valid 执法证, creating
-an account (demo data), the personas, and the steps of signing in that the portal's pages drive."""
+an account (demo data), the personas, the steps of signing in that the portal's pages drive, and the type of a
+signed-in page's request."""
 
 from __future__ import annotations
 
 from .api_auth import AUTH as AUTH
 from .api_auth import allow as allow
+from .requests import SignedInRequest as SignedInRequest
 from .second_factor import confirmed_device as confirmed_device
 from .second_factor import required_for as required_for
 from .seed import PERSONAS as PERSONAS

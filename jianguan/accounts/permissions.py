@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jianguan.core.actors import Actor
 from jianguan.core.errors import AccessDenied
 
 from .models import Department, Role, User
@@ -14,6 +15,7 @@ def can_manage_users_of(actor: User, department: Department) -> bool:
     return actor.has_role(Role.DEPARTMENT_ADMIN) and department.pk == actor.department_id
 
 
-def require_manage_users(actor: object, department: Department) -> None:
+def require_manage_users(actor: Actor, department: Department) -> None:
+    """A person must be allowed to manage the department's users; a system actor (the seed) is not checked."""
     if isinstance(actor, User) and not can_manage_users_of(actor, department):
         raise AccessDenied("无权管理该部门的用户", code="cannot_manage_users")

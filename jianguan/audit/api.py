@@ -8,10 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from jianguan.core.api import ErrorOut, Page, paginate, require_person
+from jianguan.core.api import ErrorOut, Page, PageQuery, paginate, require_person
 from jianguan.core.roles import Role
 
 from . import selectors, tasks
+from .models import AuditEvent
 
 router = Router(tags=["审计 audit"])
 
@@ -34,25 +35,23 @@ class EventOut(Schema):
     hash: str
 
 
-class EventFilter(Schema):
+class EventFilter(PageQuery):
     verb: str | None = None
     target_type: str | None = None
     target_id: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/audit/events", response=Page[EventOut])
-def event_list(request: HttpRequest, filters: Query[EventFilter]):
+def event_list(request: HttpRequest, filters: Query[EventFilter]) -> dict[str, Any]:
     """Events of the caller's departments and jurisdiction, newest first."""
-    events = selectors.event_list(user=require_person(request), verb=filters.verb, target_type=filters.target_type,
+    events = selectors.event_list(reader=require_person(request), verb=filters.verb, target_type=filters.target_type,
                                   target_id=filters.target_id)
-    return paginate(events, limit=filters.limit, offset=filters.offset)
+    return paginate(events, filters)
 
 
 @router.get("/audit/events/{seq}", response={200: EventOut, 404: ErrorOut})
-def event_get(request: HttpRequest, seq: int):
-    return selectors.event_get(user=require_person(request), seq=seq)
+def event_get(request: HttpRequest, seq: int) -> AuditEvent:
+    return selectors.event_get(reader=require_person(request), seq=seq)
 
 
 class VerifyQueued(Schema):
@@ -61,7 +60,7 @@ class VerifyQueued(Schema):
 
 
 @router.post("/audit/verify", response={202: VerifyQueued, 403: ErrorOut})
-def verify_start(request: HttpRequest):
+def verify_start(request: HttpRequest) -> Status[dict[str, str]]:
     """Queue a verification of the whole chain (data and system administrators)."""
     require_person(request, Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
     result = tasks.chain_verify.enqueue()

@@ -111,19 +111,21 @@ def verify(events: Iterable[dict[str, Any]] | None = None, checkpoints: list[dic
                            f"链头记录到第 {head_seq} 号，实有 {checked} 个连续事件（末尾事件被删除）")
         return VerifyResult(checked, head_seq, head_hash, broken)
     found[0] = GENESIS_HASH
-    broken = _against_checkpoints(docs, found, checked, checkpoints_.trusted_keys(public_keys))
-    return VerifyResult(checked, head_seq, head_hash, broken, len(docs))
+    late = _against_checkpoints(docs, found, checked, checkpoints_.trusted_keys(public_keys))
+    return VerifyResult(checked, head_seq, head_hash, late, len(docs))
 
 
 def _seq_of(doc: dict[str, Any]) -> int:
     try:
-        return int(doc.get("seq"))
+        return int(doc["seq"])
+    except KeyError:
+        return -1
     except (TypeError, ValueError):
         return -1
 
 
 def _against_checkpoints(docs: list[dict[str, Any]], found: dict[int, str], last: int,
-                         keys: dict) -> Break | None:
+                         keys: dict[str, Any]) -> Break | None:
     """The first checkpoint the chain does not hold up to, newest first."""
     for doc in sorted(docs, key=_seq_of, reverse=True):
         where = f"检查点（#{doc.get('seq')}，{doc.get('made_at')}）"

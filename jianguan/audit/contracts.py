@@ -4,7 +4,7 @@ recorded history, and the signed checkpoint document that is pushed upward."""
 from __future__ import annotations
 
 from .checkpoints import document as checkpoint_document
-from .selectors import target_payloads as target_payloads
+from .selectors import payload_list as payload_list
 from .services import record as record
 
-__all__ = ["checkpoint_document", "record", "target_payloads"]
+__all__ = ["checkpoint_document", "payload_list", "record"]

@@ -33,8 +33,10 @@ def _next_id() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id'))")
-            return cursor.fetchone()[0]
-    return (AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+            row = cursor.fetchone()
+            assert row is not None  # nextval always answers one row
+            return int(row[0])
+    return int(AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0) + 1
 
 
 def _target_jurisdiction(target: Any) -> tuple[str | None, int | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.tasks import task
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from .models import Checkpoint
 
 
 @task()
-def chain_verify() -> dict:
+def chain_verify() -> dict[str, Any]:
     """Verify the whole chain and record the outcome as an event of its own."""
     result = chain.verify()
     outcome = {"ok": result.ok, "checked": result.checked, "broken": str(result.broken) if result.broken else None}
@@ -21,7 +23,7 @@ def chain_verify() -> dict:
 
 
 @task()
-def checkpoint_daily() -> dict:
+def checkpoint_daily() -> dict[str, Any]:
     """Today's signed checkpoint of the chain's head, unless one was made today already (ADR 0023).
     `jianguan audit checkpoint --loop` enqueues it once a day; `jianguan demo` starts that loop."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)

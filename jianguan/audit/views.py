@@ -3,6 +3,8 @@ portal's list of signed checkpoints (page and JSON, with the public key), for an
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jianguan.core.http import page_of, render_page, role_required
+from jianguan.core.http import holds_role, page_of, reader_of, render_page, role_required
 from jianguan.core.roles import Role
 
 from . import checkpoints, selectors, tasks
@@ -23,8 +25,8 @@ PUBLIC_CHECKPOINTS = 400  # more than a year of daily checkpoints
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
     verb = request.GET.get("verb", "").strip()
-    page = page_of(request, selectors.event_list(user=request.user, verb=verb or None))
-    can_verify = request.user.has_role(Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
+    page = page_of(request, selectors.event_list(reader=reader_of(request), verb=verb or None))
+    can_verify = holds_role(request, Role.DATA_ADMIN, Role.SYSTEM_ADMIN)
     last_check = AuditEvent.objects.filter(verb="audit.chain_verified").order_by("-seq").first() \
         if can_verify else None
     return render_page(request, "audit/events.html",
@@ -40,7 +42,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return redirect("audit:events")
 
 
-def _public_listing() -> dict:
+def _public_listing() -> dict[str, Any]:
     rows = Checkpoint.objects.order_by("-made_at", "-pk")[:PUBLIC_CHECKPOINTS]
     return {"scheme": checkpoints.SCHEME, "public_key": checkpoints.public_key(),
             "past_keys": list(settings.JIANGUAN_CHECKPOINT_PAST_KEYS),

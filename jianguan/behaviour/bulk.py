@@ -13,12 +13,13 @@ from django.db import connection, models
 from jianguan.core.bulk import bulk_insert, slices
 
 
-def rows_by_key(model: type[models.Model], columns: tuple[str, ...], key: str, values: list[str]) -> list[tuple]:
+def rows_by_key(model: type[models.Model], columns: tuple[str, ...], key: str,
+                values: list[str]) -> list[tuple[Any, ...]]:
     """Rows of `model` (columns in the order asked) whose `key` column is one of `values` (text keys), in slices of
     plain SQL: building the ORM's IN clause value by value costs more than the query for ten thousand keys."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    found: list[tuple] = []
+    found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for chunk in slices(values):
             marks = ", ".join(["%s"] * len(chunk))
@@ -29,7 +30,7 @@ def rows_by_key(model: type[models.Model], columns: tuple[str, ...], key: str, v
 
 
 def rows_write(model: type[models.Model], *, now: dt.datetime, columns: tuple[str, ...],
-               new: Iterable[tuple], withdrawn: Sequence[dict[str, Any]],
+               new: Iterable[tuple[Any, ...]], withdrawn: Sequence[dict[str, Any]],
                replaced: Sequence[dict[str, Any]]) -> None:
     """Insert `new` (tuples in `columns` order), mark `withdrawn` rows (pk, version, withdrawn_at) and replace
     `replaced` rows whole: a field a new version leaves out becomes empty (NULL, else the field's default)."""

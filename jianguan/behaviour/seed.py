@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import random
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Department, DepartmentKind
@@ -38,7 +40,7 @@ SHARED = ("record_id", "number", "name", "department_id", "catalog_code", "objec
 
 def _usable_rows(day_from: dt.date, day_to: dt.date) -> dict[int, list[tuple[str, str]]]:
     """Per 市场监管 department: its check implementation rows in force on both days (so on every day between)."""
-    def in_force(day):
+    def in_force(day: dt.date) -> set[tuple[str, str, int]]:
         live_items = set(CatalogVersion.objects.in_force(day).values_list("item_id", flat=True))
         return {(code, item_code, body) for code, item_id, item_code, body in ImplementationVersion.objects.in_force(
             day).filter(implementation__body__kind=DepartmentKind.SCJG).values_list(
@@ -71,12 +73,13 @@ def seed_behaviour(ctx: SeedContext) -> None:
     span = (today - FIRST_DAY).days
     now = timezone.now()
     entities = entity_rows(ctx)
-    follow_ups: list[tuple] = []
+    follow_ups: list[tuple[Any, ...]] = []
 
     serial = itertools.count(1)
     stamp = int(now.timestamp() * 1000) << 80  # UUIDv7's layout: ids in insertion order keep the index appending
 
-    def shared(entity, department, catalog_code, number, name, day):
+    def shared(entity: tuple[Any, ...], department: Department, catalog_code: str, number: str, name: str,
+               day: dt.date) -> tuple[Any, ...]:
         entity_id, uscc, ename, etype, region, _, address, *_ = entity
         nature = "individual" if etype == EntityType.INDIVIDUAL else "organisation"
         reported = dt.datetime.combine(day + dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC)
@@ -84,7 +87,7 @@ def seed_behaviour(ctx: SeedContext) -> None:
         return (record_id, number, name, department.pk, catalog_code, "entity", ename, entity_id, ename, nature,
                 "001", uscc, address, "", region, day, reported, "", "seed", now, now)
 
-    def inspections() -> Iterator[tuple]:
+    def inspections() -> Iterator[tuple[Any, ...]]:
         sequence = 0
         for entity in entities:
             county = entity[5]
@@ -117,14 +120,18 @@ def seed_behaviour(ctx: SeedContext) -> None:
     ctx.say("  监管行为：" + "，".join(f"{k} {v:,}" for k, v in counts.items()))
 
 
-def _insert(model, rows: list[dict]) -> None:
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     if rows:
         columns = tuple(rows[0])
         bulk_insert(model, columns, (tuple(row[c] for c in columns) for row in rows))
 
 
-def _follow_ups(ctx, rng, follow_ups, shared, penalty_items, coercion_items, other_items, today) -> dict[str, int]:
-    penalties, coercions, others = [], [], []
+def _follow_ups(ctx: SeedContext, rng: random.Random, follow_ups: list[tuple[Any, ...]],
+                shared: Callable[..., tuple[Any, ...]], penalty_items: list[str], coercion_items: list[str],
+                other_items: list[str], today: dt.date) -> dict[str, int]:
+    penalties: list[dict[str, Any]] = []
+    coercions: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
     decisions: Counter[tuple[str, str, int]] = Counter()
 
     def decision_number(office: str, kind: str, day: dt.date) -> str:

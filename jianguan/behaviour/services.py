@@ -20,7 +20,16 @@ from jianguan.core.validation import not_future, parse_amount, parse_date
 from jianguan.subjects.contracts import require_entity, require_ric
 from jianguan.subjects.models import EntityType, Person, SupervisedObject
 
-from .models import Coercion, CoercionKind, IdType, Inspection, OtherAction, PartyNature, Penalty
+from .models import (
+    BehaviourRecord,
+    Coercion,
+    CoercionKind,
+    IdType,
+    Inspection,
+    OtherAction,
+    PartyNature,
+    Penalty,
+)
 
 PENALTY_KINDS = {"01": "警告", "02": "罚款", "03": "没收违法所得", "04": "责令停产停业", "05": "吊销许可证",
                  "06": "行政拘留", "07": "法律、行政法规规定的其他行政处罚", "08": "通报批评", "09": "没收非法财物",
@@ -55,10 +64,11 @@ def _party(*, entity_code: str = "", person_name: str = "", person_id: str = "",
                            field="party_code")
 
 
-def _save(model, actor: Actor, verb: str, values: dict[str, Any]):
+def _save[R: BehaviourRecord](model: type[R], actor: Actor, verb: str, values: dict[str, Any]) -> R:
     try:
         with transaction.atomic():
-            row = model.objects.create(**values)
+            row = model(**values)
+            row.save(force_insert=True)
     except IntegrityError:
         raise ValidationFailed(f"行为编号“{values['number']}”已存在", code="number_duplicate", field="number") from None
     record(actor=actor, verb=verb, target=row, data={"number": row.number, "catalog_code": row.catalog_code,
@@ -71,7 +81,7 @@ def inspection_record(*, actor: Actor, department: Department, implementation_co
                       date: dt.date, form: str, category: str, result: str, inspectors: list[str],
                       credential_numbers: list[str], method: str = "", spot_check_plan: str = "",
                       party: dict[str, Any], reported_at: dt.datetime | None = None, source: str = "platform",
-                      raw: dict | None = None) -> Inspection:
+                      raw: dict[str, Any] | None = None) -> Inspection:
     """Record a 行政检查行为. It must rest on an implementation row of the acting body in force that day."""
     not_future(date, "date")
     card = require_in_force(body_id=department.pk, implementation_code=implementation_code, on=date)
@@ -90,7 +100,7 @@ def inspection_record(*, actor: Actor, department: Department, implementation_co
 
 
 def _inspection(number: str) -> Inspection:
-    inspection = Inspection.objects.filter(number=number).first()
+    inspection: Inspection | None = Inspection.objects.filter(number=number).first()
     if inspection is None:
         raise ValidationFailed(f"检查行为编号“{number}”不存在", code="inspection_unknown", field="inspection_number")
     return inspection
@@ -101,7 +111,7 @@ def penalty_record(*, actor: Actor, department: Department, catalog_code: str, i
                    name: str, decided_on: dt.date, decision_number: str, facts: str, basis: str, procedure: str,
                    penalty_kinds: list[str], result: str, case_source: str, fine: Any = None,
                    filed_on: dt.date | None = None, closed_on: dt.date | None = None,
-                   party: dict[str, Any] | None = None, source: str = "platform", raw: dict | None = None,
+                   party: dict[str, Any] | None = None, source: str = "platform", raw: dict[str, Any] | None = None,
                    **extra: Any) -> Penalty:
     """Record a 行政处罚行为: a 子项 of type 行政处罚 in force on the decision date, after the inspection it cites."""
     not_future(decided_on, "decided_on")
@@ -130,7 +140,7 @@ def coercion_record(*, actor: Actor, department: Department, catalog_code: str, 
                     name: str, kind: str, decision_number: str, facts: str, basis: str, starts_on: dt.date,
                     ends_on: dt.date | None = None, measure_type: str = "", enforcement_type: str = "",
                     result: str = "", extension: str = "", source: str = "platform",
-                    raw: dict | None = None) -> Coercion:
+                    raw: dict[str, Any] | None = None) -> Coercion:
     """Record a 行政强制行为: a 子项 of type 行政强制 in force on its first day, after the inspection it cites."""
     not_future(starts_on, "starts_on")
     card = require_item_in_force(code=catalog_code, on=starts_on, action_types=("coercion",))
@@ -154,7 +164,7 @@ def coercion_record(*, actor: Actor, department: Department, catalog_code: str, 
 def other_record(*, actor: Actor, department: Department, catalog_code: str, number: str, name: str,
                  starts_on: dt.date, party: dict[str, Any], measure: str = "", conclusion: str = "",
                  inspection_number: str = "", ends_on: dt.date | None = None, source: str = "platform",
-                 raw: dict | None = None) -> OtherAction:
+                 raw: dict[str, Any] | None = None) -> OtherAction:
     """Record an 其他行政行为 under a 子项 in force on its first day."""
     not_future(starts_on, "starts_on")
     card = require_item_in_force(code=catalog_code, on=starts_on)
@@ -185,7 +195,7 @@ def amendable_fields(model: type[models.Model]) -> frozenset[str]:
     return frozenset(f.name for f in model._meta.concrete_fields if f.name not in FIXED_FIELDS)
 
 
-def _amended_value(field: models.Field, value: Any, today: dt.date) -> Any:
+def _amended_value(field: models.Field[Any, Any], value: Any, today: dt.date) -> Any:
     name = field.name
     label = str(field.verbose_name)
     if value in (None, "") and not isinstance(field, (models.JSONField, models.BooleanField)):
@@ -246,8 +256,8 @@ def _check_amended(row: Any) -> None:
 
 
 @transaction.atomic
-def record_amend(*, actor: Actor, model: type[models.Model], number: str, changes: dict[str, Any], reason: str,
-                 today: dt.date | None = None):
+def record_amend[R: BehaviourRecord](*, actor: Actor, model: type[R], number: str, changes: dict[str, Any], reason: str,
+                 today: dt.date | None = None) -> R:
     """Replace `changes` (field name → new value) of the record with 行为编号 `number`: the row keeps its identity
     (记录唯一标识, 行为编号) and becomes the next version (catalog.md §7: a correction is a new version of the same
     id, pushed upward as `u`). Only the data elements of `amendable_fields` may change; each value is checked as
@@ -263,14 +273,16 @@ def record_amend(*, actor: Actor, model: type[models.Model], number: str, change
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationFailed(f"不能更正的字段：{'、'.join(unknown)}", code="field_not_amendable", field=unknown[0])
-    row = model.objects.select_for_update().filter(number=number).first()
+    row: R | None = model._default_manager.select_for_update().filter(number=number).first()
     if row is None:
         raise ValidationFailed(f"行为编号“{number}”不存在", code="record_unknown", field="number")
     if row.withdrawn_at is not None:
         raise ValidationFailed("该记录已撤回，不能更正", code="record_withdrawn", field="number")
     changed: dict[str, Any] = {}
     for name, value in changes.items():
-        value = _amended_value(model._meta.get_field(name), value, today or timezone.localdate())
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)  # `amendable_fields` holds concrete fields only
+        value = _amended_value(field, value, today or timezone.localdate())
         if getattr(row, name) != value:
             changed[name] = value
             setattr(row, name, value)

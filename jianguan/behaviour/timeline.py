@@ -3,6 +3,8 @@ each within the reader's scope."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,7 @@ DETAIL = {"inspection": ("result", "catalog_code"), "penalty": ("decision_number
 COMMON = ("pk", "number", "date", "name", "source", "department__name")
 
 
-def _detail(kind: str, row: dict, names: dict[str, str]) -> str:
+def _detail(kind: str, row: dict[str, Any], names: dict[str, str]) -> str:
     if kind == "inspection":
         item = names.get(row["catalog_code"])
         return (f"检查事项：{item}；" if item else "") + f"检查结果：{row['result']}"
@@ -26,7 +28,7 @@ def _detail(kind: str, row: dict, names: dict[str, str]) -> str:
         return f"{row['decision_number']}：{row['result']}"
     if kind == "coercion":
         return f"{row['decision_number']}：{CoercionKind(row['kind']).label}"
-    return row["conclusion"] or row["measure"]
+    return str(row["conclusion"] or row["measure"])
 
 
 def read(query: ChainQuery) -> tuple[list[ChainEntry], dict[str, int]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.http import record_fields
 
 from .timeline import KINDS, MODELS
@@ -14,7 +15,7 @@ HIDDEN = ("record_id", "raw", "created_at", "updated_at")
 
 
 @login_required
-def record_detail(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+def record_detail(request: SignedInRequest, kind: str, record_id: int) -> HttpResponse:
     if kind not in MODELS:
         raise Http404
     record = MODELS[kind].objects.select_related("department", "entity", "region").get_visible(request.user,

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from jianguan.accounts.models import Department
-from jianguan.core.api import ErrorOut, Page, paginate, require_reader
+from jianguan.core.api import ErrorOut, Page, PageQuery, paginate, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import exports, selectors
@@ -73,16 +73,14 @@ class ItemOut(Schema):
         return list(obj.basis.all())
 
 
-class ItemFilter(Schema):
+class ItemFilter(PageQuery):
     q: str | None = None
     department: str | None = None
     type: str | None = None
     as_of: dt.date | None = None
-    limit: int = 50
-    offset: int = 0
 
 
-def _line(department: str | None) -> str | None:
+def line_key(department: str | None) -> str | None:
     """A line key (scjg …) or a department id (its line)."""
     if department and department.isdigit():
         return Department.objects.filter(pk=int(department)).values_list("kind", flat=True).first() or "-"
@@ -94,9 +92,9 @@ def item_list(request: HttpRequest, filters: Query[ItemFilter]):
     """The 子项 in force on `as_of` (today by default): keyword `q`, `department` (a line such as `scjg`, or a
     department id), `type` (check, penalty, coercion, other)."""
     require_reader(request, ApiScope.CATALOG_READ)
-    versions = selectors.item_list(as_of=filters.as_of, q=filters.q, line=_line(filters.department),
+    versions = selectors.item_list(as_of=filters.as_of, q=filters.q, line=line_key(filters.department),
                                        action_type=filters.type)
-    return paginate(versions, limit=filters.limit, offset=filters.offset)
+    return paginate(versions, filters)
 
 
 @router.get("/catalog/items/{code}", response={200: ItemOut, 404: ErrorOut})
@@ -109,7 +107,7 @@ def item_get(request: HttpRequest, code: str, as_of: dt.date | None = None):
 @router.get("/catalog/items/{code}/history", response={200: list[ItemOut], 404: ErrorOut})
 def item_history(request: HttpRequest, code: str):
     require_reader(request, ApiScope.CATALOG_READ)
-    return selectors.item_history(code=code)
+    return selectors.item_version_list(code=code)
 
 
 class DiffOut(Schema):
@@ -173,13 +171,11 @@ class ImplementationOut(Schema):
         return obj.delegated_by_id
 
 
-class ImplementationFilter(Schema):
+class ImplementationFilter(PageQuery):
     body: int | None = None
     level: int | None = None
     item: str | None = None
     as_of: dt.date | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/catalog/implementations", response=Page[ImplementationOut])
@@ -188,7 +184,7 @@ def implementation_list(request: HttpRequest, filters: Query[ImplementationFilte
     require_reader(request, ApiScope.CATALOG_READ)
     versions = selectors.implementation_list(as_of=filters.as_of, body=filters.body, level=filters.level,
                                                  item=filters.item)
-    return paginate(versions, limit=filters.limit, offset=filters.offset)
+    return paginate(versions, filters)
 
 
 @router.get("/catalog/export.xlsx")

@@ -11,7 +11,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from jianguan.accounts.contracts import allow
-from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
+from jianguan.core.api import (
+    ErrorOut,
+    InputSchema,
+    Page,
+    PageQuery,
+    ScopedOut,
+    paginate,
+    require_person,
+    require_reader,
+)
 from jianguan.core.roles import ApiScope, Role
 
 from . import change_requests, publishing, selectors
@@ -38,7 +47,7 @@ class StepOut(Schema):
         return str(obj.actor)
 
 
-class ChangeOut(Schema):
+class ChangeOut(ScopedOut):
     id: int
     kind: str
     status: str
@@ -50,14 +59,6 @@ class ChangeOut(Schema):
     reviewed_at: dt.datetime | None
     review_note: str
     publication: str | None
-
-    @staticmethod
-    def resolve_department(obj: ChangeRequest) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: ChangeRequest) -> str:
-        return obj.department.name
 
     @staticmethod
     def resolve_publication(obj: ChangeRequest) -> str | None:
@@ -83,17 +84,15 @@ def change_submit(request: HttpRequest, data: ChangeIn):
     return Status(201, change)
 
 
-class ChangeFilter(Schema):
+class ChangeFilter(PageQuery):
     status: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/catalog/changes", response=Page[ChangeOut])
 def change_list(request: HttpRequest, filters: Query[ChangeFilter]):
     """Changes of the caller's departments and jurisdiction."""
     changes = selectors.change_list(reader=require_person(request), status=filters.status)
-    return paginate(changes, limit=filters.limit, offset=filters.offset)
+    return paginate(changes, filters)
 
 
 @router.get("/catalog/changes/{change_id}", response={200: ChangeDetailOut, 404: ErrorOut})

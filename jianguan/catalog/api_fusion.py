@@ -13,7 +13,7 @@ from jianguan.core.errors import NotFound
 from jianguan.core.roles import ApiScope, Role
 
 from . import fusion_links, selectors
-from .api import _line
+from .api import line_key
 from .models import PowerItem, SpotCheckItem
 
 router = Router(tags=["监管事项清单 catalog"])
@@ -69,7 +69,7 @@ class FusionOut(Schema):
 def fusion(request: HttpRequest, department: str | None = None):
     """What is not linked between the catalog, the 随机抽查事项清单 and the 权力清单."""
     require_reader(request, ApiScope.CATALOG_READ)
-    report = selectors.fusion_report(line=_line(department))
+    report = selectors.fusion_report(line=line_key(department))
     return {"spot_check_total": report.spot_check_total, "power_total": report.power_total,
             "spot_checks_unlinked": [s.name for s in report.spot_checks_unlinked],
             "powers_unlinked": [p.name for p in report.powers_unlinked],

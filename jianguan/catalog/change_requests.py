@@ -40,12 +40,12 @@ def can_review(actor: User, change: ChangeRequest) -> bool:
     return workflow.can_review(actor, _facts(change, actor))
 
 
-def _refuse(refusal: Exception | None) -> None:
+def raise_refusal(refusal: Exception | None) -> None:
     if refusal is not None:
         raise refusal
 
 
-def _step(change: ChangeRequest, action: str, actor: User, note: str = "") -> None:
+def take_step(change: ChangeRequest, action: str, actor: User, note: str = "") -> None:
     """Take the edge for `action` (`workflow.CHANGES.check`), record the step and its audit event."""
     edge = workflow.CHANGES.check(action, _facts(change, actor))
     old, change.status = change.status, edge.target
@@ -63,7 +63,7 @@ def change_submit(*, actor: User, kind: str, payload: dict[str, Any], reason: st
                                           region_id=actor.department.region_id, submitted_by=actor)
     record(actor=actor, verb="catalog.change_drafted", target=change, data={"kind": kind, "payload": clean})
     change.submitted_at = timezone.now()
-    _step(change, "submit", actor)
+    take_step(change, "submit", actor)
     change.save(update_fields=["status", "submitted_at", "updated_at"])
     return change
 
@@ -83,10 +83,10 @@ def change_review(*, actor: User, change_id: int, approve: bool, note: str = "")
     stands then; approval judges its merits.
     """
     change = _locked(change_id)
-    _refuse(workflow.refuse_reviewer(None, _facts(change, actor)))
+    raise_refusal(workflow.refuse_reviewer(None, _facts(change, actor)))
     if not approve and not note.strip():
         raise ValidationFailed("退回时须填写审核意见", code="required", field="note")
-    _step(change, "approve" if approve else "reject", actor, note)
+    take_step(change, "approve" if approve else "reject", actor, note)
     change.reviewed_by, change.reviewed_at, change.review_note = actor, timezone.now(), note
     change.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
     return change
@@ -95,8 +95,8 @@ def change_review(*, actor: User, change_id: int, approve: bool, note: str = "")
 @transaction.atomic
 def change_withdraw(*, actor: User, change_id: int) -> ChangeRequest:
     change = _locked(change_id)
-    _refuse(workflow.submitter_refusal("withdraw", _facts(change, actor)))
-    _step(change, "withdraw", actor)
+    raise_refusal(workflow.submitter_refusal("withdraw", _facts(change, actor)))
+    take_step(change, "withdraw", actor)
     change.save(update_fields=["status", "updated_at"])
     return change
 
@@ -104,10 +104,10 @@ def change_withdraw(*, actor: User, change_id: int) -> ChangeRequest:
 @transaction.atomic
 def change_resubmit(*, actor: User, change_id: int, payload: dict[str, Any], reason: str = "") -> ChangeRequest:
     change = _locked(change_id)
-    _refuse(workflow.submitter_refusal("submit", _facts(change, actor)))
+    raise_refusal(workflow.submitter_refusal("submit", _facts(change, actor)))
     change.payload = validate(change.kind, payload, change.department)
     change.reason = reason or change.reason
-    _step(change, "submit", actor)
+    take_step(change, "submit", actor)
     change.submitted_at = timezone.now()
     change.save(update_fields=["status", "payload", "reason", "submitted_at", "updated_at"])
     return change

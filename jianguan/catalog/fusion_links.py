@@ -10,7 +10,7 @@ from jianguan.core.errors import AccessDenied, ValidationFailed
 from jianguan.core.roles import Role
 
 from .models import PowerItem, SpotCheckItem
-from .payloads import _item
+from .payloads import catalog_item
 
 
 @transaction.atomic
@@ -18,7 +18,7 @@ def fusion_link(*, actor: User, row: SpotCheckItem | PowerItem, item_codes: list
     """Link a 随机抽查事项 or 权力事项 row to the 子项 it rests on (replacing its links); data administrator only."""
     if not actor.has_role(Role.DATA_ADMIN):
         raise AccessDenied("只有数据管理员可以维护清单融合关系", code="not_data_admin")
-    items = [_item(code, f"items[{i}]") for i, code in enumerate(item_codes)]
+    items = [catalog_item(code, f"items[{i}]") for i, code in enumerate(item_codes)]
     if any(not item.is_sub_item for item in items):
         raise ValidationFailed("只能关联子项", code="link_main_item", field="items")
     row.items.set(items)

@@ -17,7 +17,7 @@ from jianguan.core.tabular import read_table
 
 from . import matching
 from .models import CatalogVersion, MappingCandidate, MappingDecision, MappingImport, MappingRow
-from .payloads import _item
+from .payloads import catalog_item
 
 MAPPING_REQUIRED = ("事项名称", "设定依据")
 MAPPING_OPTIONAL = ("序号", "行政类型", "备注")
@@ -61,7 +61,7 @@ def mapping_decide(*, actor: User, row_id: int, item_code: str | None) -> Mappin
     if row is None:
         raise NotFound()
     if item_code:
-        item = _item(item_code, "item")
+        item = catalog_item(item_code, "item")
         row.decision, row.confirmed_item = MappingDecision.CONFIRMED, item
     else:
         row.decision, row.confirmed_item = MappingDecision.REJECTED, None

@@ -40,7 +40,7 @@ def _dates(payload: dict[str, Any]) -> tuple[dt.date, dt.date | None]:
     return effective, cancel
 
 
-def _item(code: str, field: str = "code") -> CatalogItem:
+def catalog_item(code: str, field: str = "code") -> CatalogItem:
     item = CatalogItem.objects.filter(code=codes.require_catalog_code(code, field=field)).first()
     if item is None:
         raise ValidationFailed(f"目录编码“{code}”的事项不存在", code="item_unknown", field=field)
@@ -138,7 +138,7 @@ def validate(kind: str, payload: dict[str, Any], department: Department) -> dict
         payload["code"] = _new_code_free(payload.get("code", ""), "code")
         parent = payload.get("parent")
         if parent:
-            parent_item = _item(parent, "parent")
+            parent_item = catalog_item(parent, "parent")
             if parent_item.parent_id is not None:
                 raise ValidationFailed("上级事项必须是主项", code="parent_not_main_item", field="parent")
             payload["line"] = parent_item.line
@@ -146,13 +146,13 @@ def validate(kind: str, payload: dict[str, Any], department: Department) -> dict
             raise ValidationFailed("主项必须指明监管部门（条线）", code="line_invalid", field="line")
         payload.update(_item_fields(payload, sub_item=bool(parent)))
     elif kind in (ChangeKind.ITEM_MODIFY, ChangeKind.ITEM_CANCEL, ChangeKind.ITEM_SUSPEND, ChangeKind.ITEM_RESUME):
-        item = _item(payload.get("code", ""))
+        item = catalog_item(payload.get("code", ""))
         current = latest_version(item)
         if current and effective < current.effective_from:
             raise ValidationFailed(f"生效日期不能早于现行版本的生效日期 {current.effective_from}",
                                    code="effective_before_current", field="effective_from")
         if kind == ChangeKind.ITEM_MODIFY:
-            merged = {**_version_fields(current), **payload.get("fields", {})}
+            merged = {**version_fields(current), **payload.get("fields", {})}
             payload["fields"] = _item_fields(merged, sub_item=item.is_sub_item, prefix="fields.")
         if kind == ChangeKind.ITEM_RESUME and (current is None or current.status != ItemStatus.SUSPENDED):
             raise ValidationFailed("只有停用的事项可以恢复", code="not_suspended", field="code")
@@ -160,13 +160,13 @@ def validate(kind: str, payload: dict[str, Any], department: Department) -> dict
         if ending and current and current.status != ItemStatus.IN_USE:
             raise ValidationFailed("事项已不在用", code="not_in_use", field="code")
     elif kind == ChangeKind.ITEM_SPLIT:
-        item = _item(payload.get("code", ""))
+        item = catalog_item(payload.get("code", ""))
         if not item.is_sub_item:
             raise ValidationFailed("只能拆分子项", code="split_main_item", field="code")
         parts = payload.get("into") or []
         if len(parts) < 2:
             raise ValidationFailed("拆分须至少得到两个新子项", code="split_too_few", field="into")
-        base = _version_fields(latest_version(item))
+        base = version_fields(latest_version(item))
         payload["into"] = [{"code": _new_code_free(part.get("code", ""), f"into[{i}].code"),
                             **_item_fields({**base, **part}, sub_item=True, prefix=f"into[{i}].")}
                            for i, part in enumerate(parts)]
@@ -175,7 +175,7 @@ def validate(kind: str, payload: dict[str, Any], department: Department) -> dict
         merged_codes = payload.get("codes") or []
         if len(merged_codes) < 2:
             raise ValidationFailed("合并须至少两个子项", code="merge_too_few", field="codes")
-        items = [_item(code, f"codes[{i}]") for i, code in enumerate(merged_codes)]
+        items = [catalog_item(code, f"codes[{i}]") for i, code in enumerate(merged_codes)]
         if len({i.parent_id for i in items}) != 1 or items[0].parent_id is None:
             raise ValidationFailed("只能合并同一主项下的子项", code="merge_across_main_items", field="codes")
         _unique_codes(merged_codes, "codes")
@@ -196,7 +196,7 @@ def validate(kind: str, payload: dict[str, Any], department: Department) -> dict
             raise ValidationFailed(f"生效日期不能早于现行版本的生效日期 {current.effective_from}",
                                    code="effective_before_current", field="effective_from")
         if kind == ChangeKind.IMPL_MODIFY:
-            payload["fields"] = _implementation_fields({**_implementation_values(current), **payload.get("fields", {})})
+            payload["fields"] = _implementation_fields({**implementation_values(current), **payload.get("fields", {})})
     else:
         raise ValidationFailed(f"未知的变更类型“{kind}”", code="kind_invalid", field="kind")
     return payload
@@ -209,7 +209,7 @@ def _unique_codes(values: list[str], field: str) -> None:
 
 def _claim(payload: dict[str, Any], department: Department) -> dict[str, Any]:
     """A claim: the body's own 子项 (its line), at the body's own level, not claimed before."""
-    item = _item(payload.get("item", ""), "item")
+    item = catalog_item(payload.get("item", ""), "item")
     if not item.is_sub_item:
         raise ValidationFailed("只能认领子项", code="claim_main_item", field="item")
     body = Department.objects.select_related("region").filter(pk=payload.get("body") or department.pk).first()
@@ -238,7 +238,7 @@ def _claim(payload: dict[str, Any], department: Department) -> dict[str, Any]:
             "fields": _implementation_fields(payload.get("fields", payload))}
 
 
-def _version_fields(version: CatalogVersion | None) -> dict[str, Any]:
+def version_fields(version: CatalogVersion | None) -> dict[str, Any]:
     if version is None:
         return {}
     return {"name": version.name, "action_type": version.action_type, "supervised_object": version.supervised_object,
@@ -248,7 +248,7 @@ def _version_fields(version: CatalogVersion | None) -> dict[str, Any]:
                       for r in version.basis.select_related("law")]}
 
 
-def _implementation_values(version: ImplementationVersion | None) -> dict[str, Any]:
+def implementation_values(version: ImplementationVersion | None) -> dict[str, Any]:
     if version is None:
         return {}
     values = {name: getattr(version, name) for name in IMPLEMENTATION_FIELDS

@@ -19,7 +19,7 @@ from jianguan.core.errors import ValidationFailed
 from jianguan.core.numbering import take
 
 from . import search, workflow
-from .change_requests import _refuse, _step
+from .change_requests import raise_refusal, take_step
 from .frequency import parse_frequency
 from .models import (
     CatalogItem,
@@ -35,7 +35,7 @@ from .models import (
     Publication,
     SearchTerm,
 )
-from .payloads import _implementation_values, _version_fields, latest_version, validate
+from .payloads import implementation_values, latest_version, validate, version_fields
 
 ITEM_FIELDS = ("name", "action_type", "supervised_object", "supervision_method", "supervision_process",
                "supervision_result", "levels", "basis")
@@ -104,7 +104,7 @@ def apply_change(change: ChangeRequest, *, moment: dt.datetime) -> None:
         _new_catalog_version(item, payload, effective=effective, cancel=cancel, status=ItemStatus.IN_USE, **common)
     elif kind in (ChangeKind.ITEM_MODIFY, ChangeKind.ITEM_CANCEL, ChangeKind.ITEM_SUSPEND, ChangeKind.ITEM_RESUME):
         item = CatalogItem.objects.get(code=payload["code"])
-        current = _version_fields(latest_version(item))
+        current = version_fields(latest_version(item))
         status = {ChangeKind.ITEM_CANCEL: ItemStatus.CANCELLED, ChangeKind.ITEM_SUSPEND: ItemStatus.SUSPENDED}.get(
             kind, ItemStatus.IN_USE)
         _new_catalog_version(item, payload.get("fields", current), effective=effective, cancel=cancel, status=status,
@@ -114,7 +114,7 @@ def apply_change(change: ChangeRequest, *, moment: dt.datetime) -> None:
         for part in payload["into"]:
             item = CatalogItem.objects.create(code=part["code"], parent=old.parent, line=old.line)
             _new_catalog_version(item, part, effective=effective, cancel=cancel, status=ItemStatus.IN_USE, **common)
-        _new_catalog_version(old, _version_fields(latest_version(old)), effective=effective, cancel=None,
+        _new_catalog_version(old, version_fields(latest_version(old)), effective=effective, cancel=None,
                              status=ItemStatus.CANCELLED, **common)
     elif kind == ChangeKind.ITEM_MERGE:
         olds = list(CatalogItem.objects.filter(code__in=payload["codes"]))
@@ -122,7 +122,7 @@ def apply_change(change: ChangeRequest, *, moment: dt.datetime) -> None:
         item = CatalogItem.objects.create(code=target["code"], parent=olds[0].parent, line=olds[0].line)
         _new_catalog_version(item, target, effective=effective, cancel=cancel, status=ItemStatus.IN_USE, **common)
         for old in olds:
-            _new_catalog_version(old, _version_fields(latest_version(old)), effective=effective, cancel=None,
+            _new_catalog_version(old, version_fields(latest_version(old)), effective=effective, cancel=None,
                                  status=ItemStatus.CANCELLED, **common)
     elif kind == ChangeKind.CLAIM:
         implementation = Implementation.objects.create(
@@ -132,7 +132,7 @@ def apply_change(change: ChangeRequest, *, moment: dt.datetime) -> None:
                                     status=ItemStatus.IN_USE, **common)
     else:
         implementation = Implementation.objects.get(code=payload["implementation"])
-        fields = payload.get("fields") or _implementation_values(implementation.versions.order_by("-version").first())
+        fields = payload.get("fields") or implementation_values(implementation.versions.order_by("-version").first())
         status = {ChangeKind.IMPL_CANCEL: ItemStatus.CANCELLED, ChangeKind.IMPL_SUSPEND: ItemStatus.SUSPENDED}.get(
             kind, ItemStatus.IN_USE)
         _new_implementation_version(implementation, fields, effective=effective, cancel=cancel, status=status,
@@ -157,7 +157,7 @@ def publication_publish(*, actor: User, title: str, changelog: str = "", moment:
     Each change is validated again against the list as it stands, in approval order; one failure refuses the
     whole publication, naming the change. The changelog lists every change.
     """
-    _refuse(workflow.refuse_publisher(None, workflow.Facts(state=ChangeStatus.APPROVED, actor=actor)))
+    raise_refusal(workflow.refuse_publisher(None, workflow.Facts(state=ChangeStatus.APPROVED, actor=actor)))
     moment = moment or timezone.now()
     pending = (ChangeRequest.objects.select_for_update().filter(status=ChangeStatus.APPROVED)
                .order_by("reviewed_at", "pk"))
@@ -184,7 +184,7 @@ def publication_publish(*, actor: User, title: str, changelog: str = "", moment:
         changelog=(changelog.strip() + "\n" if changelog.strip() else "") + "\n".join(lines))
     for change in changes:
         change.publication = publication
-        _step(change, "publish", actor)
+        take_step(change, "publish", actor)
         change.save(update_fields=["status", "publication", "payload", "updated_at"])
     publication.item_count, publication.implementation_count, publication.digest = list_digest(
         publication.effective_on)

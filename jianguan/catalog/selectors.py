@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, DepartmentKind
+from jianguan.accounts.models import Department, DepartmentKind, User
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
@@ -125,7 +125,7 @@ def item_get(*, code: str, as_of: dt.date | None = None) -> CatalogVersion:
     return version
 
 
-def item_history(*, code: str) -> list[CatalogVersion]:
+def item_version_list(*, code: str) -> list[CatalogVersion]:
     versions = list(CatalogVersion.objects.filter(code=code).select_related("change", "item")
                     .prefetch_related("basis__law").order_by("version"))
     if not versions:
@@ -153,7 +153,7 @@ def _basis_text(version: CatalogVersion) -> list[str]:
 
 def version_diff(*, code: str, a: int, b: int) -> list[FieldChange]:
     """The fields that differ between versions `a` and `b` of one item."""
-    versions = {v.version: v for v in item_history(code=code)}
+    versions = {v.version: v for v in item_version_list(code=code)}
     if a not in versions or b not in versions:
         raise NotFound("版本不存在")
     old, new = versions[a], versions[b]
@@ -212,7 +212,7 @@ def change_list(*, reader: HasScope, status: str | None = None,
     return changes.select_related("department", "submitted_by", "reviewed_by", "publication")
 
 
-def _reviewable(reader, candidates: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
+def _reviewable(reader: User, candidates: QuerySet[ChangeRequest]) -> QuerySet[ChangeRequest]:
     if not reader.has_role("data_admin"):
         candidates = candidates.filter(kind__in=IMPLEMENTATION_KINDS, department__parent_id=reader.department_id)
     return candidates.filter(pk__in=[change.pk for change in candidates if can_review(reader, change)])

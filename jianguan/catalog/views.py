@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 
 from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.core.errors import NotFound, ValidationFailed
-from jianguan.core.http import page_of, render_page, role_required
+from jianguan.core.http import file_import, page_of, render_page, role_required
 from jianguan.core.roles import Role
-from jianguan.core.tabular import ImportRefused
 
 from . import change_requests, exports, guidance, mapping_imports, publishing, selectors
 from .api import xlsx_response
@@ -57,7 +56,7 @@ def _item_context(code: str, as_of: dt.date | None) -> dict:
     day = as_of or selectors.today()
     rows = ImplementationVersion.objects.in_force(day).filter(implementation__item=version.item).select_related(
         "implementation__body__region").order_by("implementation__level", "implementation__body__region_id")
-    return {"version": version, "rows": rows, "history": selectors.item_history(code=code), "day": day}
+    return {"version": version, "rows": rows, "history": selectors.item_version_list(code=code), "day": day}
 
 
 # --- work portal ------------------------------------------------------------------------------------------------
@@ -197,15 +196,9 @@ def publish(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN)
 def mappings(request: HttpRequest) -> HttpResponse:
-    error = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        try:
-            mapping = mapping_imports.mapping_import(actor=request.user, file_name=upload.name, data=upload.read())
-        except ImportRefused as exc:
-            error = exc
-        else:
-            return redirect("catalog:mapping", mapping_id=mapping.pk)
+    mapping, error = file_import(request, mapping_imports.mapping_import)
+    if mapping is not None:
+        return redirect("catalog:mapping", mapping_id=mapping.pk)
     return render(request, "catalog/mappings.html", {
         "imports": MappingImport.objects.visible_to(request.user)[:50], "error": error})
 

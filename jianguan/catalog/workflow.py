@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jianguan.accounts.models import User
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role
 from jianguan.core.workflow import Edge, Workflow
@@ -42,7 +43,7 @@ class Facts:
     department_parent_id: int | None = None
 
 
-def can_review(actor: Any, facts: Facts) -> bool:
+def can_review(actor: User, facts: Facts) -> bool:
     """The data administrator reviews everything; a guiding department's administrator reviews the
     implementation changes of the departments it guides. Nobody reviews their own change."""
     if facts.submitted_by_id == actor.pk:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -47,7 +48,7 @@ class ChainFilter(Schema):
 
 
 @router.get("/subjects/{uscc}/chain", response={200: ChainOut, 404: ErrorOut})
-def chain(request: HttpRequest, uscc: str, filters: Query[ChainFilter]):
+def chain(request: HttpRequest, uscc: str, filters: Query[ChainFilter]) -> dict[str, Any]:
     """Everything about one entity in one timeline, newest first: registration, licences, inspections,
     penalties, coercion, complaints, credit records … each within the caller's scope; counts per kind."""
     known = selectors.kinds()
@@ -56,7 +57,7 @@ def chain(request: HttpRequest, uscc: str, filters: Query[ChainFilter]):
         raise ValidationFailed(f"未知的类别：{'、'.join(unknown)}", code="kind_invalid", field="kind")
     if filters.since and filters.until and filters.since > filters.until:
         raise ValidationFailed("起始日期不能晚于截止日期", code="date_order", field="until")
-    result = selectors.entity_chain(reader=require_reader(request, ApiScope.READ), uscc=uscc,
+    result = selectors.chain_get(reader=require_reader(request, ApiScope.READ), uscc=uscc,
                                     kinds_wanted=set(filters.kind) if filters.kind else None, since=filters.since,
                                     until=filters.until, limit=max(1, min(filters.limit, 1000)))
     return {"entity": result.entity, "counts": result.counts, "kinds": result.kinds, "entries": result.entries}

@@ -3,5 +3,5 @@ that appear in it more than once (the consistency check)."""
 
 from __future__ import annotations
 
+from .selectors import chain_get as chain_get
 from .selectors import duplicates as duplicates
-from .selectors import entity_chain as entity_chain

@@ -25,7 +25,7 @@ def kinds() -> dict[str, str]:
     return {kind: str(label) for provider in chain_providers() for kind, label in provider.KINDS.items()}
 
 
-def entity_chain(*, reader: HasScope, uscc: str, kinds_wanted: set[str] | None = None, since: dt.date | None = None,
+def chain_get(*, reader: HasScope, uscc: str, kinds_wanted: set[str] | None = None, since: dt.date | None = None,
                  until: dt.date | None = None, limit: int = 200) -> Chain:
     """The chain of the entity with code `uscc` (NotFound outside the reader's jurisdiction), newest first."""
     card = subjects.entity_get(reader=reader, uscc=uscc)

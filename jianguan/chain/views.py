@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.http import render_page
 
 from . import selectors
@@ -20,11 +21,11 @@ def _date(value: str) -> dt.date | None:
 
 
 @login_required
-def entity_chain(request: HttpRequest, uscc: str) -> HttpResponse:
+def entity_chain(request: SignedInRequest, uscc: str) -> HttpResponse:
     known = selectors.kinds()
     wanted = {k for k in request.GET.getlist("kind") if k in known}
     since, until = _date(request.GET.get("since", "")), _date(request.GET.get("until", ""))
-    chain = selectors.entity_chain(reader=request.user, uscc=uscc, kinds_wanted=wanted or None, since=since,
+    chain = selectors.chain_get(reader=request.user, uscc=uscc, kinds_wanted=wanted or None, since=since,
                                    until=until)
     return render_page(request, "chain/entity.html", {"chain": chain, "entity": chain.entity, "wanted": wanted,
                                                       "since": since, "until": until}, partial="timeline")

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from jianguan.accounts.contracts import allow
-from jianguan.core.api import ErrorOut, InputSchema, paginate, require_person, require_reader
+from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, paginate, require_person, require_reader
 from jianguan.core.roles import ApiScope, Role
 
 from . import executions, measures, selectors
@@ -127,26 +127,17 @@ class MeasureIn(InputSchema):
     witness: str = ""
 
 
-class MeasureFilter(Schema):
+class MeasureFilter(PageQuery):
     status: str = ""
     overdue: bool = False
-    limit: int = 50
-    offset: int = 0
 
 
-class MeasurePage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[MeasureOut]
-
-
-@router.get("/coercion/measures", response=MeasurePage)
+@router.get("/coercion/measures", response=Page[MeasureOut])
 def measure_list(request: HttpRequest, filters: Query[MeasureFilter]):
     """Measures of the caller's scope, newest first, each with its last day and whether it is overdue."""
     rows = selectors.measure_list(reader=require_reader(request, ApiScope.READ), status=filters.status,
                                   overdue=filters.overdue)
-    page = paginate(rows, limit=filters.limit, offset=filters.offset)
+    page = paginate(rows, filters)
     return {**page, "items": [_measure(m) for m in page["items"]]}
 
 
@@ -294,23 +285,14 @@ class EnforcementIn(InputSchema):
     case_number: str = ""
 
 
-class EnforcementFilter(Schema):
+class EnforcementFilter(PageQuery):
     status: str = ""
-    limit: int = 50
-    offset: int = 0
 
 
-class EnforcementPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[EnforcementOut]
-
-
-@router.get("/coercion/enforcements", response=EnforcementPage)
+@router.get("/coercion/enforcements", response=Page[EnforcementOut])
 def enforcement_list(request: HttpRequest, filters: Query[EnforcementFilter]):
     rows = selectors.execution_list(reader=require_reader(request, ApiScope.READ), status=filters.status)
-    page = paginate(rows, limit=filters.limit, offset=filters.offset)
+    page = paginate(rows, filters)
     return {**page, "items": [_execution(e) for e in page["items"]]}
 
 

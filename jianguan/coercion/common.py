@@ -16,14 +16,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from jianguan.accounts.models import Department
+from jianguan.accounts.models import Department, User
 from jianguan.audit import contracts as audit
 from jianguan.audit.contracts import record
 from jianguan.behaviour import contracts as behaviour
 from jianguan.behaviour.models import Coercion, Inspection
 from jianguan.core import replay
+from jianguan.core.actors import Actor, Person
 from jianguan.core.errors import InvalidTransition, NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
+from jianguan.core.scoping import HasScope
 from jianguan.core.validation import day, text
 from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
@@ -42,11 +44,11 @@ def happened_on(value: Any, field: str, label: str, *, default_today: bool = Tru
 
 # Who may act -----------------------------------------------------------------------------------------------------
 
-def _is_officer(actor: Any, department_id: int) -> bool:
+def _is_officer(actor: Actor | Person, department_id: int) -> bool:
     return workflow.is_officer(actor, department_id)
 
 
-def _is_head(actor: Any, department_id: int, region_id: str) -> bool:
+def _is_head(actor: Actor | Person, department_id: int, region_id: str) -> bool:
     return workflow.is_head(actor, department_id)
 
 
@@ -55,7 +57,7 @@ def _proposer(row: Any) -> int | None:
     return getattr(row, "requested_by_id", None) or getattr(row, "created_by_id", None)
 
 
-def facts_of(row: Any, actor: Any, action: str, on: dt.date | None) -> workflow.Facts:
+def facts_of(row: Any, actor: Actor, action: str, on: dt.date | None) -> workflow.Facts:
     """What the table may know of the measure or execution `row` for `action` by `actor` on the day `on`."""
     if isinstance(row, Measure):
         return workflow.Facts(row.status, actor, row.department_id, _proposer(row), action, on,
@@ -68,7 +70,7 @@ def facts_of(row: Any, actor: Any, action: str, on: dt.date | None) -> workflow.
                           remedy_ends=row.remedy_ends)
 
 
-def take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Any, *,
+def take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Actor, *,
          on: dt.date | None = None) -> workflow.Edge:
     """The edge for `action` on `row`, if the actor may take it and its guards hold (InvalidTransition 409,
     AccessDenied 403, or the guard's refusal). Guards of the step's day hold until `on` is given: a service calls
@@ -76,14 +78,21 @@ def take(edges: tuple[workflow.Edge, ...], row: Any, action: str, actor: Any, *,
     return workflow.table(edges).check(action, facts_of(row, actor, action, on))
 
 
-def actions_for(actor: Any, row: Any, edges: tuple[workflow.Edge, ...]) -> list[str]:
+def open_step(edges: tuple[workflow.Edge, ...], action: str, actor: Actor) -> workflow.Edge:
+    """The edge opening a measure or an execution by `action`, if the actor may: one of their own body's officers
+    (the record is the actor's department's)."""
+    facts = workflow.Facts(workflow.NEW, actor, getattr(actor, "department_id", None), action=action)
+    return workflow.table(edges).check(action, facts)
+
+
+def actions_for(actor: Actor, row: Any, edges: tuple[workflow.Edge, ...]) -> list[str]:
     """The steps open in the record's state that this person may take (what a page offers)."""
     officer = _is_officer(actor, row.department_id)
     head = _is_head(actor, row.department_id, row.region_id)
     return [e.action for e in edges if e.source == row.status and workflow.may(e, officer=officer, head=head)]
 
 
-def visible(model: type, actor: Any, pk: int, *, lock: bool = True) -> Any:
+def visible(model: type, actor: HasScope, pk: int, *, lock: bool = True) -> Any:
     """The record, locked for the step, if the actor may see it (404 otherwise)."""
     rows = model.objects.select_for_update() if lock else model.objects.all()
     row = rows.get_visible(actor, pk=pk)
@@ -97,7 +106,7 @@ def number_for(model: type, prefix: str) -> str:
     return daily_number(prefix, timezone.localdate(), issued=model.objects)
 
 
-def inspection_of(actor: Any, number: str) -> Inspection:
+def inspection_of(actor: HasScope, number: str) -> Inspection:
     """The 行政检查行为 that found the facts (every 行政强制行为 points back to one; behaviour-records.md §4)."""
     number = field_text(number, "inspection_number", "检查行为编号", max_len=50)
     found = Inspection.objects.visible_to(actor).select_related("region").filter(number=number).first()
@@ -128,12 +137,12 @@ def plain(number: Decimal) -> str:
     return text
 
 
-def issue(actor: Any, kind: str, row: Any, context: dict[str, Any]) -> documents.Issued:
+def issue(actor: Actor, kind: str, row: Any, context: dict[str, Any]) -> documents.Issued:
     return documents.issue(actor=actor, kind=kind, department=row.department, subject=f"coercion:{row.number}",
                            context={"party": _party_context(row), "review": _review(row.department), **context})
 
 
-def add_step(step_model: type, owner: dict[str, Any], row: Any, edge: workflow.Edge, actor: Any, *, on: dt.date,
+def add_step(step_model: type, owner: dict[str, Any], row: Any, edge: workflow.Edge, actor: Actor, *, on: dt.date,
              note: str = "", data: dict[str, Any] | None = None, document: documents.Issued | None = None,
              verb_prefix: str) -> None:
     """The timeline step, the case's history (when linked) and the audit event of one transition."""
@@ -165,7 +174,7 @@ def history(row: Any) -> list[dict[str, Any]]:
     model's former labels first (events written before the model was renamed) and then under its label."""
     label = row._meta.label_lower
     return [payload for target_type in (*FORMER_LABELS.get(label, ()), label)
-            for payload in audit.target_payloads(target_type=target_type, target_id=str(row.pk))
+            for payload in audit.payload_list(target_type=target_type, target_id=str(row.pk))
             if isinstance(payload, dict)]
 
 
@@ -189,7 +198,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _case(actor: Any, number: str) -> Any:
+def _case(actor: HasScope, number: str) -> Any:
     """The enforcement case (案件) a coercive act belongs to, if the actor may see it (a case number is not a secret to
     guess: an unknown or invisible one reads the same)."""
     try:
@@ -198,7 +207,7 @@ def _case(actor: Any, number: str) -> Any:
         raise ValidationFailed(f"案件“{number}”不存在或无权访问", code="case_unknown", field="case_number") from None
 
 
-def link(row: Any, actor: Any, case_number: str) -> Any:
+def link(row: Any, actor: HasScope, case_number: str) -> Any:
     number = field_text(case_number, "case_number", "案件编号", max_len=50)
     card = _case(actor, number)
     _require(card.department_id == row.department_id, "案件不属于实施本行为的机关", "case_other_department",
@@ -209,7 +218,7 @@ def link(row: Any, actor: Any, case_number: str) -> Any:
     return card
 
 
-def behaviour_record(actor: Any, row: Any, *, kind: str, name: str, decision_number: str, facts: str, basis: str,
+def behaviour_record(actor: Actor, row: Any, *, kind: str, name: str, decision_number: str, facts: str, basis: str,
                starts_on: dt.date, measure_type: str = "", enforcement_type: str = "") -> None:
     """The 行政强制行为 record of the behaviour library (behaviour-records.md §4), numbered as the act."""
     behaviour.coercion_record(
@@ -220,7 +229,7 @@ def behaviour_record(actor: Any, row: Any, *, kind: str, name: str, decision_num
     row.behaviour_number = row.number
 
 
-def link_case(row: Any, actor: Any, case_number: str, *, verb_prefix: str) -> Any:
+def link_case(row: Any, actor: User, case_number: str, *, verb_prefix: str) -> Any:
     """Link a measure or an execution taken before the case was opened to its case (a measure may precede the
     立案); the record's steps so far are appended to the case's history. Called under the record's lock."""
     _require(_is_officer(actor, row.department_id) or _is_head(actor, row.department_id, row.region_id),
@@ -239,7 +248,7 @@ def link_case(row: Any, actor: Any, case_number: str, *, verb_prefix: str) -> An
     return row
 
 
-def amend_behaviour(actor: Any, row: Any, reason: str, **changes: Any) -> None:
+def amend_behaviour(actor: Actor, row: Any, reason: str, **changes: Any) -> None:
     """Write what happened after the act (强制结果, 结束时间, 延长期限; behaviour-records.md §4) into its 行政强制行为
     as the record's next version."""
     if row.behaviour_number:

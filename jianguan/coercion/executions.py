@@ -17,7 +17,7 @@ from django.utils import timezone
 from jianguan.accounts.models import User
 from jianguan.behaviour.models import CoercionKind
 from jianguan.catalog.contracts import require_item_in_force
-from jianguan.core.roles import Role
+from jianguan.core.actors import Actor
 from jianguan.core.validation import parse_amount, parse_date
 from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
@@ -36,16 +36,17 @@ from .common import (
     link,
     link_case,
     number_for,
+    open_step,
     party_from,
     plain,
     take,
     visible,
 )
 from .models import Execution, ExecutionMode, ExecutionStep, Measure, Power
-from .workflow import EXECUTION_EDGES, NEW
+from .workflow import EXECUTION_EDGES
 
 
-def _execution_step(execution: Execution, edge: workflow.Edge, actor: Any, **kwargs: Any) -> None:
+def _execution_step(execution: Execution, edge: workflow.Edge, actor: Actor, **kwargs: Any) -> None:
     add_step(ExecutionStep, {"execution": execution}, execution, edge, actor, verb_prefix="enforcement",
              **kwargs)
 
@@ -63,9 +64,7 @@ def execution_create(*, actor: User, inspection_number: str, catalog_code: str, 
     """登记 the execution of a decision the party did not perform. A sum (`principal`) falling due on
     `payment_due` carries late fees at `late_fee_rate` a day (default 3 %, 行政处罚法 第七十二条), never above the sum
     (行政强制法 第四十五条). The review/lawsuit period ends 6 months after the decision was served unless given."""
-    edge = workflow.edge(EXECUTION_EDGES, NEW, "create")
-    _require(getattr(actor, "is_person", False) and actor.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN),
-             "只有执法人员可以登记强制执行", "not_allowed_for_role")
+    edge = open_step(EXECUTION_EDGES, "create", actor)
     served = happened_on(decision_served_on, "decision_served_on", "行政决定送达日期", default_today=False)
     inspection = inspection_of(actor, inspection_number)
     card = require_item_in_force(code=str(catalog_code).strip(), on=served, action_types=("coercion",))
@@ -173,7 +172,7 @@ def execution_hear(*, actor: User, execution_id: int, statement: str = "", waive
     return execution
 
 
-def _execution_decision(actor: Any, execution: Execution, day: dt.date, reason: str,
+def _execution_decision(actor: Actor, execution: Execution, day: dt.date, reason: str,
                         immediate: bool) -> documents.Issued:
     issued = issue(actor, "enforcement_decision", execution, {
         "decision": {"number": execution.decision_reference,
@@ -259,7 +258,7 @@ def _collected(execution: Execution, value: Any) -> Decimal | None:
     return amount
 
 
-def _finish(execution: Execution, action: str, actor: Any, *, on: Any, result: str, collected: Any = None,
+def _finish(execution: Execution, action: str, actor: Actor, *, on: Any, result: str, collected: Any = None,
             label: str = "执行结果") -> Execution:
     edge = take(EXECUTION_EDGES, execution, action, actor)
     day = happened_on(on, "on", "日期")

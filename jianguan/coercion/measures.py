@@ -17,7 +17,7 @@ from jianguan.accounts.contracts import credentials_on
 from jianguan.accounts.models import User
 from jianguan.behaviour.models import CoercionKind
 from jianguan.catalog.contracts import require_item_in_force
-from jianguan.core.roles import Role
+from jianguan.core.actors import Actor
 from jianguan.core.validation import parse_amount, parse_date
 from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
@@ -35,6 +35,7 @@ from .common import (
     link,
     link_case,
     number_for,
+    open_step,
     party_from,
     plain,
     take,
@@ -95,7 +96,7 @@ def _items_context(measure: Measure) -> list[dict[str, str]]:
              "condition": i.condition} for i in measure.items.all()]
 
 
-def _measure_step(measure: Measure, edge: workflow.Edge, actor: Any, **kwargs: Any) -> None:
+def _measure_step(measure: Measure, edge: workflow.Edge, actor: Actor, **kwargs: Any) -> None:
     add_step(MeasureStep, {"measure": measure}, measure, edge, actor, verb_prefix="measure", **kwargs)
 
 
@@ -117,11 +118,12 @@ def _days(days: Any, field: str, label: str, limit: int) -> int:
     return value
 
 
-def _new_measure(*, actor: Any, kind: str, inspection_number: str, catalog_code: str, facts: str, basis: str,
+def _new_measure(*, actor: User, kind: str, inspection_number: str, catalog_code: str, facts: str, basis: str,
                  items: list[dict[str, Any]], officers: list[str], days: Any, on: dt.date, place: str,
-                 kind_note: str, case_number: str, status: str) -> Measure:
-    _require(getattr(actor, "is_person", False) and actor.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN),
-             "只有执法人员可以提出行政强制措施", "not_allowed_for_role")
+                 kind_note: str, case_number: str, action: str) -> Measure:
+    """The measure opened by `action`: who may open it is checked here, after the step's own time was read, at
+    the place the check always stood."""
+    status = open_step(MEASURE_EDGES, action, actor).target
     kind, kind_note = _kind(kind, kind_note)
     inspection = inspection_of(actor, inspection_number)
     card = require_item_in_force(code=str(catalog_code).strip(), on=on, action_types=("coercion",))
@@ -150,7 +152,7 @@ def measure_request(*, actor: User, kind: str, inspection_number: str, catalog_c
     today = timezone.localdate()
     measure = _new_measure(actor=actor, kind=kind, inspection_number=inspection_number, catalog_code=catalog_code,
                            facts=facts, basis=basis, items=items, officers=officers, days=days, on=today,
-                           place=place, kind_note=kind_note, case_number=case_number, status=edge.target)
+                           place=place, kind_note=kind_note, case_number=case_number, action=edge.action)
     _measure_step(measure, edge, actor, on=today, data={"kind": kind, "days": measure.days,
                                                         "items": measure.items.count(), "case": measure.case_number})
     return measure
@@ -163,7 +165,7 @@ def _word(measure: Measure) -> str:
     return {MeasureKind.SEIZE: "扣押", MeasureKind.FREEZE: "冻结"}.get(measure.kind, "查封")
 
 
-def _decision(actor: Any, measure: Measure) -> documents.Issued:
+def _decision(actor: Actor, measure: Measure) -> documents.Issued:
     """查封（扣押）决定书 with its 清单, handed over on the spot (第二十四条)."""
     return issue(actor, "seizure_decision", measure, {
         "measure": _word(measure), "kind": measure.kind, "kind_label": measure.get_kind_display(),
@@ -173,7 +175,7 @@ def _decision(actor: Any, measure: Measure) -> documents.Issued:
         "emergency": measure.emergency, "date": measure.starts_on.isoformat()})
 
 
-def _take_effect(actor: Any, measure: Measure, starts_on: dt.date) -> documents.Issued:
+def _take_effect(actor: Actor, measure: Measure, starts_on: dt.date) -> documents.Issued:
     measure.starts_on = starts_on
     measure.due_on = deadlines.measure_due(starts_on=starts_on, days=measure.days)
     issued = _decision(actor, measure)
@@ -207,7 +209,7 @@ def measure_act_emergency(*, actor: User, kind: str, inspection_number: str, cat
     day = timezone.localdate(acted_at)
     measure = _new_measure(actor=actor, kind=kind, inspection_number=inspection_number, catalog_code=catalog_code,
                            facts=facts, basis=basis, items=items, officers=officers, days=days, on=day, place=place,
-                           kind_note=kind_note, case_number=case_number, status=edge.target)
+                           kind_note=kind_note, case_number=case_number, action=edge.action)
     measure.emergency, measure.acted_at = True, acted_at
     measure.approval_due = deadlines.emergency_approval_due(acted_at)
     measure.party_present, measure.witness = bool(party_present), _witness(party_present, witness)

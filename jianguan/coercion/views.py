@@ -3,6 +3,7 @@ and the forms of the steps open to the reader, the new-record forms, and the doc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -36,6 +37,21 @@ ITEM_ROWS = 5
 def _fields(post: Any, names: tuple[str, ...]) -> dict[str, Any]:
     """The form's non-empty values among `names` (a blank date means "today" to the services)."""
     return {name: post.get(name).strip() for name in names if post.get(name, "").strip()}
+
+
+def _form(post: Any, action: str, names: dict[str, tuple[str, ...]],
+          required: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The step's fields (`_fields`), those it requires present even when blank: the service names them."""
+    fields = _fields(post, names.get(action, ()))
+    for name in required.get(action, ()):
+        fields.setdefault(name, "")
+    return fields
+
+
+def _link_case(request: HttpRequest, link: Callable[..., Any], **record: int) -> None:
+    """Link the measure or execution (`record`) to the case numbered in the form."""
+    attempt(request, lambda: link(actor=request.user, case_number=request.POST.get("case_number", ""), **record),
+            _("已关联案件。"))
 
 
 @login_required
@@ -99,6 +115,8 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
 MEASURE_FIELDS = {"approve": ("note",), "refuse": ("reason",), "withdraw": ("reason",), "release": ("reason", "on"),
                   "dispose": ("reason", "on"), "extend": ("days", "reason", "on"),
                   "implement": ("on", "witness", "place"), "test": ("starts_on", "ends_on", "agency", "notified_on")}
+MEASURE_REQUIRED = {"refuse": ("reason",), "withdraw": ("reason",), "release": ("reason",), "dispose": ("reason",),
+                    "extend": ("days", "reason"), "test": ("starts_on", "ends_on", "agency", "notified_on")}
 
 
 @require_POST
@@ -107,20 +125,14 @@ def measure_act(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = selectors.measure_get(reader=request.user, measure_id=measure_id)
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
-        attempt(request, lambda: measures.measure_link_case(actor=request.user, measure_id=measure.pk,
-                                                            case_number=post.get("case_number", "")),
-                _("已关联案件。"))
+        _link_case(request, measures.measure_link_case, measure_id=measure.pk)
         return redirect("coercion:measure", measure_id=measure.pk)
-    fields = _fields(post, MEASURE_FIELDS.get(action, ()))
+    fields = _form(post, action, MEASURE_FIELDS, MEASURE_REQUIRED)
     if action == "implement":
         fields["party_present"] = post.get("party_present") == "on"
         officers = post.get("officers", "").replace("、", " ").split()
         if officers:
             fields["officers"] = officers
-    for required in {"refuse": ("reason",), "withdraw": ("reason",), "release": ("reason",), "dispose": ("reason",),
-                     "extend": ("days", "reason"), "test": ("starts_on", "ends_on", "agency", "notified_on")
-                     }.get(action, ()):
-        fields.setdefault(required, "")
     attempt(request, lambda: measures.measure_transition(actor=request.user, measure_id=measure.pk, action=action,
                                                          **fields), _("已办理。"))
     return redirect("coercion:measure", measure_id=measure.pk)
@@ -173,6 +185,9 @@ EXECUTION_FIELDS = {
     "decide": ("reason", "on"), "decide_immediately": ("reason", "on"), "apply_court": ("court", "on"),
     "execute": ("result", "collected", "on"), "court_enforce": ("result", "collected", "on"),
     "court_refuse": ("reason", "on"), "comply": ("result", "collected", "on"), "terminate": ("reason", "on")}
+EXECUTION_REQUIRED = {"demand": ("served_on", "deadline", "manner"), "decide": ("reason",),
+                      "decide_immediately": ("reason",), "apply_court": ("court",), "execute": ("result",),
+                      "court_enforce": ("result",), "court_refuse": ("reason",), "terminate": ("reason",)}
 
 
 @require_POST
@@ -181,18 +196,11 @@ def enforcement_act(request: HttpRequest, enforcement_id: int) -> HttpResponse:
     execution = selectors.execution_get(reader=request.user, execution_id=enforcement_id)
     post, action = request.POST, request.POST.get("action", "")
     if action == "link_case":
-        attempt(request, lambda: executions.execution_link_case(actor=request.user, execution_id=execution.pk,
-                                                                case_number=post.get("case_number", "")),
-                _("已关联案件。"))
+        _link_case(request, executions.execution_link_case, execution_id=execution.pk)
         return redirect("coercion:enforcement", enforcement_id=execution.pk)
-    fields = _fields(post, EXECUTION_FIELDS.get(action, ()))
+    fields = _form(post, action, EXECUTION_FIELDS, EXECUTION_REQUIRED)
     if action == "hear":
         fields.update(waived=post.get("waived") == "on", upheld=post.get("upheld") == "on")
-    for required in {"demand": ("served_on", "deadline", "manner"), "decide": ("reason",),
-                     "decide_immediately": ("reason",), "apply_court": ("court",), "execute": ("result",),
-                     "court_enforce": ("result",), "court_refuse": ("reason",),
-                     "terminate": ("reason",)}.get(action, ()):
-        fields.setdefault(required, "")
     attempt(request, lambda: executions.execution_transition(actor=request.user, execution_id=execution.pk,
                                                              action=action, **fields), _("已办理。"))
     return redirect("coercion:enforcement", enforcement_id=execution.pk)

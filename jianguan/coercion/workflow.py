@@ -27,6 +27,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from jianguan.core.actors import Actor, Person
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role, same_person
 from jianguan.core.workflow import Edge, Refusal, Workflow, acts_for
@@ -348,19 +349,29 @@ def may(edge_: Edge, *, officer: bool, head: bool) -> bool:
     return {OFFICER: officer, HEAD: head, EITHER: officer or head}[edge_.who]
 
 
-def is_officer(actor: Any, department_id: int | None) -> bool:
+def is_officer(actor: Actor | Person, department_id: int | None) -> bool:
     """One of the acting body's own people: an 执法人员 or the department's administrator."""
     return acts_for(actor, department_id, Role.OFFICER, Role.DEPARTMENT_ADMIN)
 
 
-def is_head(actor: Any, department_id: int | None) -> bool:
+def is_head(actor: Actor | Person, department_id: int | None) -> bool:
     """The acting body's head (负责人): a person holding `head` in that very department (《行政强制法》第十八条第一项、
     第十九条). Reading the department (the read-only 领导) or heading another one is not enough."""
     return acts_for(actor, department_id, Role.HEAD)
 
 
+# Who opens a record: one of the officers of their own body (the record's department is the actor's).
+OPENING_REFUSALS = {"request": "只有执法人员可以提出行政强制措施", "act_emergency": "只有执法人员可以提出行政强制措施",
+                    "create": "只有执法人员可以登记强制执行"}
+
+
 def _permission(edge_: Edge, facts: Facts) -> Refusal | None:
-    """The head never approves what they proposed; then the step is the officers', the head's, or either's."""
+    """The head never approves what they proposed; then the step is the officers', the head's, or either's. A
+    record is opened by an officer of the acting body, refused as an input error (400) as it always was."""
+    if edge_.source == NEW:
+        if is_officer(facts.actor, facts.department_id):
+            return None
+        return ValidationFailed(OPENING_REFUSALS[edge_.action], code="not_allowed_for_role")
     if edge_.who == HEAD and same_person(facts.proposer_id, facts.actor):
         return AccessDenied("提出人与批准人不得为同一人", code="same_person")
     if not may(edge_, officer=is_officer(facts.actor, facts.department_id),

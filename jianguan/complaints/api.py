@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
 from jianguan.accounts.contracts import allow
-from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, principal, require_person, require_reader
+from jianguan.core.api import (
+    ErrorOut,
+    InputSchema,
+    Page,
+    PageQuery,
+    ScopedOut,
+    paginate,
+    principal,
+    require_person,
+    require_reader,
+)
 from jianguan.core.roles import ApiScope, Role
 
 from . import selectors, services
-from .models import Complaint
+from .models import Complaint, ComplaintImport
 
 router = Router(tags=["投诉举报 complaints"])
 
@@ -31,7 +42,7 @@ class ComplaintIn(InputSchema):
     received_at: dt.datetime | None = None
 
 
-class ComplaintOut(Schema):
+class ComplaintOut(ScopedOut):
     id: int
     number: str
     kind: str
@@ -48,23 +59,11 @@ class ComplaintOut(Schema):
     handle_due: dt.date | None
     outcome: str
 
-    @staticmethod
-    def resolve_region(obj: Complaint) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_department(obj: Complaint) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: Complaint) -> str:
-        return obj.department.name
-
 
 @router.post("/complaints",
              auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN, systems=ApiScope.COMPLAINTS_WRITE),
              response={201: ComplaintOut, 400: ErrorOut, 403: ErrorOut})
-def complaint_create(request: HttpRequest, data: ComplaintIn):
+def complaint_create(request: HttpRequest, data: ComplaintIn) -> Status[Complaint]:
     """Take in one complaint or report from another system (scope `complaints:write`); the body as received is
     kept, the complaint assigned to the department of its subject and jurisdiction."""
     who = require_reader(request, ApiScope.COMPLAINTS_WRITE)
@@ -83,28 +82,26 @@ class ImportOut(Schema):
 @router.post("/complaints/imports",
              auth=allow(Role.DATA_ADMIN, Role.DEPARTMENT_ADMIN, systems=ApiScope.COMPLAINTS_WRITE),
              response={201: ImportOut, 400: ErrorOut, 403: ErrorOut})
-def complaint_import(request: HttpRequest, file: File[UploadedFile]):
+def complaint_import(request: HttpRequest, file: File[UploadedFile]) -> Status[ComplaintImport]:
     """Import a 12345 hotline file (xlsx or CSV): all rows or none, problems by row and column."""
     who = require_reader(request, ApiScope.COMPLAINTS_WRITE)
     batch = services.complaint_import(actor=who, file_name=file.name or "upload", data=file.read())
     return Status(201, batch)
 
 
-class ComplaintFilter(Schema):
+class ComplaintFilter(PageQuery):
     status: str | None = None
     q: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/complaints", response=Page[ComplaintOut])
-def complaint_list(request: HttpRequest, filters: Query[ComplaintFilter]):
+def complaint_list(request: HttpRequest, filters: Query[ComplaintFilter]) -> dict[str, Any]:
     complaints = selectors.complaint_list(reader=require_person(request), status=filters.status, q=filters.q)
-    return paginate(complaints, limit=filters.limit, offset=filters.offset)
+    return paginate(complaints, filters)
 
 
 @router.get("/complaints/{complaint_id}", response={200: ComplaintOut, 404: ErrorOut})
-def complaint_get(request: HttpRequest, complaint_id: int):
+def complaint_get(request: HttpRequest, complaint_id: int) -> Complaint:
     return selectors.complaint_get(reader=require_person(request), complaint_id=complaint_id)
 
 
@@ -117,6 +114,6 @@ class ComplaintDecisionIn(InputSchema):
              auth=allow(Role.OFFICER, Role.DEPARTMENT_ADMIN),
              response={200: ComplaintOut, 400: ErrorOut, 403: ErrorOut,
                                                                 404: ErrorOut, 409: ErrorOut})
-def complaint_decide(request: HttpRequest, complaint_id: int, data: ComplaintDecisionIn):
+def complaint_decide(request: HttpRequest, complaint_id: int, data: ComplaintDecisionIn) -> Complaint:
     return services.complaint_decide(actor=require_person(request), complaint_id=complaint_id, accept=data.accept,
                                      note=data.note)

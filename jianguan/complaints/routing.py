@@ -9,7 +9,8 @@ from jianguan.accounts.models import Department, DepartmentKind, Region, RegionL
 from .models import Category
 
 # Subject → the line that handles it [config]; unlisted subjects go to 市场监管 (12315 is theirs).
-LINES = {Category.FOOD: DepartmentKind.SCJG, Category.DRUG: DepartmentKind.SCJG, Category.PRICE: DepartmentKind.SCJG,
+LINES: dict[str, DepartmentKind] = {
+         Category.FOOD: DepartmentKind.SCJG, Category.DRUG: DepartmentKind.SCJG, Category.PRICE: DepartmentKind.SCJG,
          Category.QUALITY: DepartmentKind.SCJG, Category.ADVERTISING: DepartmentKind.SCJG,
          Category.CONSUMER: DepartmentKind.SCJG, Category.ENVIRONMENT: DepartmentKind.STHJ,
          Category.SAFETY: DepartmentKind.YJ, Category.CONSTRUCTION: DepartmentKind.ZJ,
@@ -22,7 +23,7 @@ LINES = {Category.FOOD: DepartmentKind.SCJG, Category.DRUG: DepartmentKind.SCJG,
 def assign(region: Region, category: str) -> Department:
     """The body of the subject's line at the county (or zone) of `region`; the city's when the county has none."""
     line = LINES.get(category, DepartmentKind.SCJG)
-    node = region
+    node: Region | None = region
     while node is not None and node.level > RegionLevel.COUNTY:
         node = node.parent
     for candidate in (node, Region.objects.filter(code=settings.JIANGUAN_LOCALITY).first()):
@@ -31,4 +32,6 @@ def assign(region: Region, category: str) -> Department:
         department = Department.objects.filter(region=candidate, kind=line, is_active=True).first()
         if department:
             return department
-    return Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind=DepartmentKind.SCJG).first()
+    city = Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind=DepartmentKind.SCJG).first()
+    assert city is not None, "every deployment has its locality's 市场监管 department (the seed and setup make it)"
+    return city

@@ -72,7 +72,7 @@ def seed_complaints(ctx: SeedContext) -> None:
         handle_due = (due(day, REPORT_WORKING_DAYS) if kind == ComplaintKind.REPORT else
                       due(decided.date(), MEDIATION_WORKING_DAYS) if decided and status != ComplaintStatus.NOT_ACCEPTED
                       else None)
-        concluded = decided + dt.timedelta(days=rng.randint(3, 40)) if status in (
+        concluded = decided + dt.timedelta(days=rng.randint(3, 40)) if decided and status in (
             ComplaintStatus.CONCLUDED, ComplaintStatus.CONVERTED, ComplaintStatus.NOT_ACCEPTED) else None
         rows.append((f"TS{day:%Y%m%d}{counters[day]:05d}", kind, rng.choice(["portal", "hotline", "hotline", "phone"]),
                      "", received, "", "", False, entity_id, name, address, region, category, CONTENT[category],

@@ -22,11 +22,12 @@ def complaint_list(*, reader: HasScope, status: str | None = None, q: str | None
 
 
 def complaint_get(*, reader: HasScope, complaint_id: int) -> Complaint:
-    return Complaint.objects.select_related("department", "region", "entity").prefetch_related(
+    complaint: Complaint = Complaint.objects.select_related("department", "region", "entity").prefetch_related(
         "steps").get_visible(reader, pk=complaint_id)
+    return complaint
 
 
-def overdue(*, reader: HasScope) -> dict[str, int]:
+def overdue_counts(*, reader: HasScope) -> dict[str, int]:
     """Open complaints past their decision or handling deadline."""
     today = timezone.localdate()
     return Complaint.objects.visible_to(reader).filter(status__in=OPEN).aggregate(

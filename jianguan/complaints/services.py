@@ -46,10 +46,10 @@ MULTILINE = frozenset({"content", "subject_address"})
 
 def _number(moment: dt.datetime) -> str:
     """TS2026120700001, per day of receipt (taken under the day's sequence row lock)."""
-    return daily_number("TS", timezone.localtime(moment).date(), issued=Complaint.objects)
+    return daily_number("TS", timezone.localtime(moment).date(), issued=Complaint.objects.all())
 
 
-def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Any = None) -> dict[str, Any]:
+def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Actor | None = None) -> dict[str, Any]:
     """Check one complaint's fields; name the field at fault."""
     def fail(message: str, code: str, field: str) -> None:
         raise ValidationFailed(message, code=code, field=field_prefix + field)
@@ -79,8 +79,8 @@ def _clean(values: dict[str, Any], *, field_prefix: str = "", reader: Any = None
     if phone and not (phone.replace("-", "").isdigit() and 7 <= len(phone.replace("-", "")) <= 13):
         fail("联系电话格式不正确", "phone_invalid", "complainant_phone")
     return {"kind": kind, "category": category, "content": content, "entity": entity,
-            "subject_name": (subject or entity.name)[:200], "subject_address": str(values.get("subject_address")
-                                                                                  or "")[:300],
+            "subject_name": (subject or (entity.name if entity else ""))[:200],
+            "subject_address": str(values.get("subject_address") or "")[:300],
             "region": region, "complainant_name": str(values.get("complainant_name") or "")[:50],
             "complainant_phone": phone, "real_name": bool(values.get("complainant_name") and phone)}
 
@@ -154,7 +154,8 @@ def complaint_receive(*, actor: Actor, values: dict[str, Any], channel: str, ext
         raise ValidationFailed("渠道无效", code="channel_invalid", field="channel")
     problem = text_problem("external_ref", external_ref)
     if problem:
-        raise ValidationFailed(*problem, field="external_ref")
+        message, code = problem
+        raise ValidationFailed(message, code=code, field="external_ref")
     received_at = received_in_range(received_at) if received_at is not None else timezone.now()
     # A person recording a complaint (an officer taking a call) names only entities of their jurisdiction.
     reader = actor if getattr(actor, "is_person", False) else None
@@ -165,7 +166,8 @@ def complaint_receive(*, actor: Actor, values: dict[str, Any], channel: str, ext
             raise ValidationFailed(f"来源编号“{external_ref}”已收到过", code="duplicate", field="external_ref")
     else:
         since = timezone.now() - dt.timedelta(hours=dedup_hours())
-        first = Complaint.objects.filter(content_hash=fingerprint, created_at__gte=since).order_by("pk").first()
+        first: Complaint | None = Complaint.objects.filter(content_hash=fingerprint,
+                                                           created_at__gte=since).order_by("pk").first()
         if first is not None:
             return first
     return _create(actor, clean, channel=channel, received_at=received_at, external_ref=external_ref,
@@ -229,7 +231,7 @@ def complaint_import(*, actor: Actor, file_name: str, data: bytes) -> ComplaintI
 
 
 def _locked(complaint_id: int, actor: User) -> Complaint:
-    complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+    complaint: Complaint | None = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
     if complaint is None or not Complaint.objects.visible_to(actor).filter(pk=complaint_id).exists():
         raise NotFound()
     refused = workflow.handler_refusal(actor, complaint.department_id)

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.accounts.models import Region, RegionLevel
 from jianguan.core import ratelimit
 from jianguan.core.actors import SystemActor
 from jianguan.core.errors import ValidationFailed
-from jianguan.core.http import page_of, role_required
+from jianguan.core.http import file_import, page_of, role_required
 from jianguan.core.roles import Role
-from jianguan.core.tabular import ImportRefused
 
 from . import selectors, services
 from .models import Category, ComplaintKind, ComplaintStatus
@@ -52,17 +52,17 @@ def public_form(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     complaints = selectors.complaint_list(reader=request.user, status=status if status in ComplaintStatus.values
                                           else None, q=request.GET.get("q") or None)
     return render(request, "complaints/list.html", {"page": page_of(request, complaints),
                                                     "statuses": ComplaintStatus.choices, "status": status,
-                                                    "overdue": selectors.overdue(reader=request.user)})
+                                                    "overdue": selectors.overdue_counts(reader=request.user)})
 
 
 @login_required
-def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+def complaint_detail(request: SignedInRequest, complaint_id: int) -> HttpResponse:
     complaint = selectors.complaint_get(reader=request.user, complaint_id=complaint_id)
     can_handle = (request.user.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN)
                   and complaint.department_id == request.user.department_id and complaint.status in selectors.OPEN)
@@ -71,7 +71,7 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN)
-def complaint_act(request: HttpRequest, complaint_id: int) -> HttpResponse:
+def complaint_act(request: SignedInRequest, complaint_id: int) -> HttpResponse:
     selectors.complaint_get(reader=request.user, complaint_id=complaint_id)
     action, note = request.POST.get("action"), request.POST.get("note", "")
     if action in ("accept", "reject"):
@@ -82,15 +82,9 @@ def complaint_act(request: HttpRequest, complaint_id: int) -> HttpResponse:
 
 
 @role_required(Role.DATA_ADMIN, Role.DEPARTMENT_ADMIN)
-def hotline_import(request: HttpRequest) -> HttpResponse:
-    error = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        try:
-            batch = services.complaint_import(actor=request.user, file_name=upload.name, data=upload.read())
-        except ImportRefused as exc:
-            error = exc
-        else:
-            messages.success(request, _("已导入 %(n)s 条工单。") % {"n": batch.rows})
-            return redirect("complaints:list")
+def hotline_import(request: SignedInRequest) -> HttpResponse:
+    batch, error = file_import(request, services.complaint_import)
+    if batch is not None:
+        messages.success(request, _("已导入 %(n)s 条工单。") % {"n": batch.rows})
+        return redirect("complaints:list")
     return render(request, "complaints/import.html", {"error": error, "columns": list(services.HOTLINE_COLUMNS)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jianguan.core.actors import Actor, person
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.roles import Role
 from jianguan.core.workflow import Edge, Workflow, fanned
@@ -36,10 +37,11 @@ class Facts:
     department_id: int | None
 
 
-def handler_refusal(actor: Any, department_id: int | None) -> AccessDenied | None:
+def handler_refusal(actor: Actor, department_id: int | None) -> AccessDenied | None:
     """Only the handling department's officers or administrator act on a complaint."""
-    if getattr(actor, "is_person", False) and actor.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN) \
-            and department_id == actor.department_id:
+    someone = person(actor)
+    if someone is not None and someone.has_role(Role.OFFICER, Role.DEPARTMENT_ADMIN) \
+            and department_id == someone.department_id:
         return None
     return AccessDenied("只有承办部门的执法人员或部门管理员可以办理", code="not_handling_department")
 
@@ -50,4 +52,4 @@ def _out_of_order(workflow: Workflow, facts: Facts, action: str) -> InvalidTrans
 
 
 COMPLAINTS = Workflow(EDGES, who={HANDLER: lambda edge, facts: handler_refusal(facts.actor, facts.department_id)},
-                      state_label=lambda s: S(s).label, out_of_order=_out_of_order)
+                      state_label=lambda s: str(S(s).label), out_of_order=_out_of_order)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest
@@ -63,7 +65,7 @@ def _migrations_applied() -> bool:
 
 
 @api.get("/health", response=HealthOut, auth=None, tags=["运行状态 health"])
-def health(request: HttpRequest):
+def health(request: HttpRequest) -> dict[str, Any]:
     """Liveness and readiness: version, database kind and whether every migration is applied."""
     try:
         with connection.cursor() as cursor:

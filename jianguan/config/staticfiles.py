@@ -11,7 +11,8 @@ from __future__ import annotations
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class ProductionStaticFilesStorage(CompressedManifestStaticFilesStorage):
+# whitenoise ships no type information, so its class is Any to the checker.
+class ProductionStaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     """whitenoise's compressed manifest storage that also rewrites the imports of ES modules to hashed names."""
 
     support_js_module_import_aggregation = True

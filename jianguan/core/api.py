@@ -97,6 +97,23 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class ScopedOut(Schema):
+    """The base of the output of a record kept by a department within a region: `department` (its id),
+    `department_name` and `region` (its code), for the fields of those names the output declares."""
+
+    @staticmethod
+    def resolve_department(obj: Any) -> int:
+        return int(obj.department_id)
+
+    @staticmethod
+    def resolve_department_name(obj: Any) -> str:
+        return str(obj.department.name)
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return str(obj.region_id)
+
+
 class ErrorOut(Schema):
     code: str
     message: str
@@ -109,6 +126,14 @@ class Page(Schema, Generic[T]):  # noqa: UP046 (pydantic generic model)
     limit: int
     offset: int
     items: list[T]
+
+
+class PageQuery(Schema):
+    """The page parameters of every list of the API, the base of its filter: `limit` (lowered to
+    `JIANGUAN_API_PAGE_MAX`) and `offset`; `paginate(rows, filters)` reads them."""
+
+    limit: int = 50
+    offset: int = 0
 
 
 OFFSET_MAX = 2**31 - 1  # far beyond any list, small enough that offset + limit fits every database's LIMIT
@@ -124,9 +149,10 @@ def page_bounds(limit: int, offset: int) -> tuple[int, int]:
     return min(limit, settings.JIANGUAN_API_PAGE_MAX), offset
 
 
-def paginate(queryset: Any, *, limit: int, offset: int, count: int | None = None) -> dict[str, Any]:
-    """A page of `queryset` with the total; `count`, when the caller knows it already, saves counting again."""
-    limit, offset = page_bounds(limit, offset)
+def paginate(queryset: Any, query: PageQuery, *, count: int | None = None) -> dict[str, Any]:
+    """The page of `queryset` that `query` asks for, with the total; `count`, when the caller knows it already,
+    saves counting again."""
+    limit, offset = page_bounds(query.limit, query.offset)
     return {"count": queryset.count() if count is None else count, "limit": limit, "offset": offset,
             "items": list(queryset[offset:offset + limit])}
 

@@ -15,6 +15,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+from .scoping import HasScope, Scope
+from .tabular import ImportRefused
 
 View = Callable[..., HttpResponse]
 
@@ -70,6 +72,20 @@ def holds_role(request: HttpRequest, *roles: str) -> bool:
     return bool(has_role and has_role(*roles))
 
 
+class _Nobody:
+    """A reader who may see nothing (an anonymous visitor)."""
+
+    scope = Scope.nothing()
+
+
+def reader_of(request: HttpRequest) -> HasScope:
+    """Who reads a page: the signed-in user (accounts computes their `scope`); anyone else reads nothing. For code
+    that receives a plain `HttpRequest` (dashboard cards, the apps below accounts); a page of an app above accounts
+    types its request as `accounts.contracts.SignedInRequest` instead."""
+    user = request.user
+    return user if isinstance(user, HasScope) else _Nobody()
+
+
 def client_address(request: HttpRequest) -> str:
     """The address the request came from, as the server saw it (a proxy in front should pass the client's on)."""
     return str(request.META.get("REMOTE_ADDR", ""))
@@ -120,3 +136,15 @@ def attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> Any:
         return None
     messages.success(request, done)
     return outcome
+
+
+def file_import(request: HttpRequest, load: Callable[..., Any]) -> tuple[Any, ImportRefused | None]:
+    """The file posted as `file` given to the import service `load(actor=…, file_name=…, data=…)`: its result, or
+    the refusal to show with the form (all or nothing: nothing was kept); `(None, None)` when no file came."""
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if not upload:
+        return None, None
+    try:
+        return load(actor=request.user, file_name=upload.name, data=upload.read()), None
+    except ImportRefused as exc:
+        return None, exc

@@ -5,11 +5,10 @@ Kept in the kernel so that every app can check them without importing the accoun
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .actors import Actor, Person, person
 from .errors import AccessDenied
 
 
@@ -28,21 +27,22 @@ class Role(models.TextChoices):
 WIDE_READ_ROLES = frozenset({Role.DATA_ADMIN, Role.LEADER, Role.SYSTEM_ADMIN})
 
 
-def is_head_of(actor: Any, department_id: int | None) -> bool:
+def is_head_of(actor: Actor | Person, department_id: int | None) -> bool:
     """Whether `actor` is the head (负责人) of the body `department_id`: a person holding `head` in that very
     department. Approvals of a body's acts are its head's (《行政强制法》第十八条第一项、第十九条;
     《行政处罚法》第五十四条、第五十七条); reading the department, or heading another, does not make anyone its
     head."""
-    return bool(getattr(actor, "is_person", False) and department_id is not None
-                and actor.department_id == department_id and actor.has_role(Role.HEAD))
+    someone = person(actor)
+    return bool(someone is not None and department_id is not None
+                and someone.department_id == department_id and someone.has_role(Role.HEAD))
 
 
-def same_person(proposer_id: int | None, approver: Any) -> bool:
+def same_person(proposer_id: int | None, approver: Actor | Person) -> bool:
     """Whether the approver is the person who proposed the step (separation of duties, whatever roles they hold)."""
     return proposer_id is not None and getattr(approver, "pk", None) == proposer_id
 
 
-def refuse_same_person(proposer_id: int | None, approver: Any) -> None:
+def refuse_same_person(proposer_id: int | None, approver: Actor | Person) -> None:
     """AccessDenied (`same_person`) when the approver proposed the step themselves."""
     if same_person(proposer_id, approver):
         raise AccessDenied("提出人与批准人不得为同一人", code="same_person")

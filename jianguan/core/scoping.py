@@ -12,7 +12,7 @@ read answers 404 and never reveals that the record exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 from django.apps import apps
 from django.conf import settings
@@ -56,8 +56,10 @@ class Scope:
         return self.everything or self.department_ids is None or department_id in self.department_ids
 
 
+@runtime_checkable
 class HasScope(Protocol):
-    scope: Scope
+    @property
+    def scope(self) -> Scope: ...
 
 
 class ScopedQuerySet(models.QuerySet[Any, Any]):
@@ -111,8 +113,9 @@ class ScopedQuerySet(models.QuerySet[Any, Any]):
             return record
         raise NotFound()
 
-    def covers(self, scope: Scope, record: models.Model) -> bool:
-        """Whether `record` lies in `scope` by the model's declared scope fields (a check made in Python)."""
+    def covers(self, scope: Scope, record: object) -> bool:
+        """Whether `record` (a row, or a card read from one) lies in `scope` by the model's declared scope fields (a
+        check made in Python)."""
         if scope.everything:
             return True
         department_field = getattr(self.model, "scope_department_field", None)

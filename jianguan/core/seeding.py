@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from io import TextIOBase
 from typing import Any, TextIO, TypeVar
 
 from tqdm import tqdm
@@ -26,7 +27,7 @@ SCALES: dict[str, dict[str, int]] = {
 class SeedContext:
     scale: str
     seed: int
-    stdout: TextIO
+    stdout: TextIOBase | TextIO
     progress_enabled: bool = True
     actor: SystemActor = field(default_factory=lambda: SystemActor("seed"))
     shared: dict[str, Any] = field(default_factory=dict)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .actors import Actor, Person, person
 from .errors import DomainError, InvalidTransition
 from .roles import Role, is_head_of
 
@@ -61,13 +62,14 @@ def fanned(states: Iterable[str], action: str, target: str, who: str, label: str
     return [Edge(s, action, target, who, label, guards, document, citation, fields) for s in states]
 
 
-def acts_for(actor: Any, department_id: int | None, *roles: str) -> bool:
+def acts_for(actor: Actor | Person, department_id: int | None, *roles: str) -> bool:
     """Whether `actor` is a person of the body `department_id` holding one of `roles` — the body's own people.
     With `Role.HEAD` alone this is `roles.is_head_of`: approvals are the head's of that very body."""
     if tuple(roles) == (Role.HEAD,):
         return is_head_of(actor, department_id)
-    return bool(getattr(actor, "is_person", False) and department_id is not None
-                and actor.department_id == department_id and actor.has_role(*roles))
+    someone = person(actor)
+    return bool(someone is not None and department_id is not None
+                and someone.department_id == department_id and someone.has_role(*roles))
 
 
 def not_in_order(workflow: Workflow, facts: Any, action: str) -> Refusal:

@@ -9,10 +9,12 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError
 
 from jianguan.accounts.contracts import allow
+from jianguan.core.actors import Actor, person
 from jianguan.core.api import ErrorOut, InputSchema, require_reader
 from jianguan.core.roles import ApiScope, Role
 
 from . import services
+from .models import CreditImport
 
 router = Router(tags=["信用信息 credit"])
 
@@ -41,9 +43,10 @@ class BatchOut(Schema):
     created_at: dt.datetime
 
 
-def _writer(request: HttpRequest):
-    who = require_reader(request, ApiScope.CREDIT_WRITE)
-    if getattr(who, "is_person", False) and not who.has_role(Role.DATA_ADMIN):
+def _writer(request: HttpRequest) -> Actor:
+    who: Actor = require_reader(request, ApiScope.CREDIT_WRITE)
+    someone = person(who)
+    if someone is not None and not someone.has_role(Role.DATA_ADMIN):
         raise AuthorizationError()
     return who
 
@@ -51,7 +54,7 @@ def _writer(request: HttpRequest):
 @router.post("/credit/records",
              auth=allow(Role.DATA_ADMIN, systems=ApiScope.CREDIT_WRITE),
              response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
-def records_create(request: HttpRequest, data: BatchIn):
+def records_create(request: HttpRequest, data: BatchIn) -> Status[CreditImport]:
     """Store a batch of one kind from one source (all or none; problems by record number)."""
     batch = services.credit_import_json(actor=_writer(request), kind=data.kind, source=data.source,
                                         records=[r.model_dump() for r in data.records], body=request.body)
@@ -61,7 +64,8 @@ def records_create(request: HttpRequest, data: BatchIn):
 @router.post("/credit/imports",
              auth=allow(Role.DATA_ADMIN, systems=ApiScope.CREDIT_WRITE),
              response={201: BatchOut, 400: ErrorOut, 403: ErrorOut})
-def records_import(request: HttpRequest, kind: Form[str], source: Form[str], file: File[UploadedFile]):
+def records_import(request: HttpRequest, kind: Form[str], source: Form[str],
+                   file: File[UploadedFile]) -> Status[CreditImport]:
     """Import an xlsx or CSV file of one kind from one source (columns: 统一社会信用代码, 日期, 事由, 来源编号,
     作出机关, 内容, 移出日期)."""
     batch = services.credit_import_file(actor=_writer(request), kind=kind, source=source,

@@ -48,7 +48,7 @@ def seed_credit(ctx: SeedContext) -> None:
     locality = Region.objects.filter(code=settings.JIANGUAN_LOCALITY).select_related("parent").first()
     province = locality.parent.name.removesuffix("省") if locality and locality.parent else ""
     publicity = f"信用中国（{province}{city.removesuffix('市')}）"
-    rows: list[tuple] = []
+    rows: list[tuple[object, ...]] = []
     for kind, (share, source, titles, authority) in LISTS.items():
         for entity_id, _, _, _, region, county, _, _, established, status in entities:
             if rng.random() >= share or (kind != CreditKind.JUDGMENT and status != EntityStatus.ACTIVE

@@ -14,6 +14,7 @@ from django.utils import timezone
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.codes import uscc_error
+from jianguan.core.scoping import HasScope
 from jianguan.core.tabular import ImportRefused, Problem, read_table
 from jianguan.subjects.models import MarketEntity
 
@@ -29,14 +30,14 @@ def _rows_from_table(data: bytes, file_name: str) -> list[tuple[int, dict[str, s
     return [(number, {COLUMNS[k]: v for k, v in row.items() if k in COLUMNS}) for number, row in table.rows]
 
 
-def _check(rows: list[tuple[int, dict[str, Any]]], reader: Any = None) -> list[tuple[int, dict[str, Any]]]:
+def _check(rows: list[tuple[int, dict[str, Any]]], reader: Actor) -> list[tuple[int, dict[str, Any]]]:
     """Each row checked; an entity outside the importer's jurisdiction (`reader`'s scope, as for reads) is refused
-    like an unknown one."""
+    like an unknown one. A system actor without a scope (the seed, a command) imports for the whole platform."""
     problems: list[Problem] = []
     today = timezone.localdate()
     codes = {str(row.get("uscc", "")).strip().upper() for _, row in rows}
     known = MarketEntity.objects.filter(uscc__in=codes)
-    if getattr(reader, "scope", None) is not None:
+    if isinstance(reader, HasScope):
         known = known.visible_to(reader)
     entities = dict(known.values_list("uscc", "pk"))
     regions = dict(known.values_list("uscc", "region_id"))
@@ -51,7 +52,7 @@ def _check(rows: list[tuple[int, dict[str, Any]]], reader: Any = None) -> list[t
             problems.append(Problem(number, "统一社会信用代码", "entity_unknown",
                                     f"市场主体“{code}”不在监管对象库中或不在本部门管辖范围内"))
             continue
-        dates = {}
+        dates: dict[str, dt.date | None] = {}
         for key, label in (("date", "日期"), ("ends_on", "移出日期")):
             value = str(row.get(key) or "").strip()
             if not value:

@@ -6,9 +6,9 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router
 
-from jianguan.core.api import ErrorOut, require_reader
+from jianguan.core.api import ErrorOut, ScopedOut, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import selectors, services
@@ -17,7 +17,7 @@ from .models import IssuedDocument
 router = Router(tags=["执法文书 documents"])
 
 
-class DocumentOut(Schema):
+class DocumentOut(ScopedOut):
     id: int
     kind: str
     title: str
@@ -36,18 +36,6 @@ class DocumentOut(Schema):
     issued_at: dt.datetime
 
     @staticmethod
-    def resolve_department(obj: IssuedDocument) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: IssuedDocument) -> str:
-        return obj.department.name
-
-    @staticmethod
-    def resolve_region(obj: IssuedDocument) -> str:
-        return obj.region_id
-
-    @staticmethod
     def resolve_issued_by(obj: IssuedDocument) -> str:
         return obj.issued_by_label
 
@@ -57,7 +45,7 @@ class DocumentOut(Schema):
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, 404: ErrorOut})
-def document_get(request: HttpRequest, document_id: int):
+def document_get(request: HttpRequest, document_id: int) -> IssuedDocument:
     """One issued document (metadata, content digest and the PDF's SHA-256); outside the caller's scope it does not
     exist (404). `state` is `rendering` until the background task has stored the PDF (`sha256`, `size` and `pages`
     empty until then), `failed` after a failed rendering, else `rendered`."""
@@ -68,7 +56,7 @@ def document_get(request: HttpRequest, document_id: int):
             openapi_extra={"responses": {"200": {"description": "PDF",
                                                  "content": {"application/pdf": {"schema": {"type": "string",
                                                                                             "format": "binary"}}}}}})
-def document_pdf(request: HttpRequest, document_id: int):
+def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     """The PDF exactly as rendered (its SHA-256 equals the metadata's `sha256`). It is rendered in the background
     after the issue: until then 202 `document_rendering` with `Retry-After`; after a failed rendering 409
     `document_render_failed` with the reason (a retry is asked for on the document's page)."""

@@ -27,7 +27,7 @@ def attachment_name(seq: int) -> str:
     return f"part-{seq:02d}.pdf"
 
 
-def build_manifest(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict],
+def build_manifest(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict[str, Any]],
                    created_at: dt.datetime) -> dict[str, Any]:
     """The manifest with each part's hash and size computed from its bytes (a given hash must match)."""
     if len(parts) != len(manifest):
@@ -49,11 +49,12 @@ def build_manifest(*, title: str, parts: list[tuple[str, bytes]], manifest: list
             "parts": rows}
 
 
-def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict], created_at: dt.datetime) -> bytes:
+def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict[str, Any]],
+           created_at: dt.datetime) -> bytes:
     data = build_manifest(title=title, parts=parts, manifest=manifest, created_at=created_at)
     page_counts = [pdfmerge.page_count(part) for _title, part in parts]
     first = 1
-    rows = []
+    rows: list[Any] = []
     front_pages = None
     for attempt in range(2):  # the cover and manifest may take more than one page: lay out twice at most
         first = (front_pages or 2) + 1

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from jianguan.core.actors import Actor
 from jianguan.core.errors import NotFound
 
 from . import bundling, numbering, rendering, services, views
@@ -57,7 +58,8 @@ def _issued(document: IssuedDocument) -> Issued:
                   issued_at=document.issued_at, digest=document.digest, state=state)
 
 
-def issue(*, actor: Any, kind: str, department: Any, context: dict, subject: str, number: str = "") -> Issued:
+def issue(*, actor: Actor, kind: str, department: Any, context: dict[str, Any], subject: str,
+          number: str = "") -> Issued:
     """Number the document (unless `number` is given), store what fixes its content and its digest, record the
     audit event `documents.issued` and enqueue its rendering — all in one transaction (the caller's, if any). The
     PDF is rendered in the background (ADR 0030): keep `digest` where the document is named."""
@@ -89,7 +91,7 @@ def sha256s(issued_ids: list[int]) -> dict[int, str]:
     return dict(RenderedDocument.objects.filter(document_id__in=issued_ids).values_list("document_id", "sha256"))
 
 
-def render_missing(*, actor: Any, issued_ids: list[int]) -> None:
+def render_missing(*, actor: Actor, issued_ids: list[int]) -> None:
     """Render, here and now, those of the documents that are not rendered yet: for background work that needs
     their PDFs (the case file), never for a request. A document whose rendering failed is not tried again (that
     takes a retry on its page): it raises `DocumentRenderFailed`, as does a rendering failing now."""
@@ -108,7 +110,7 @@ def pdf_page(request: Any, issued_id: int, *, file_name: str, inline: bool = Tru
     return views.stored_pdf(request, issued_id, file_name=file_name, inline=inline)
 
 
-def render(*, kind: str, department: Any, context: dict, number: str = "（预览）") -> bytes:
+def render(*, kind: str, department: Any, context: dict[str, Any], number: str = "（预览）") -> bytes:
     """A PDF of `kind` from its current template, without a number taken or anything stored (previews)."""
     source = services.current_source(kind)
     values = services.plain_context(context)
@@ -124,7 +126,7 @@ def next_number(*, department: Any, kind: str, year: int) -> str:
                                                                            year=year))
 
 
-def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict]) -> bytes:
+def bundle(*, title: str, parts: list[tuple[str, bytes]], manifest: list[dict[str, Any]]) -> bytes:
     """One PDF for the case file (案卷): a cover, the manifest (seq, title, number, SHA-256, bytes) and every part's
     pages in order; `manifest.json` and each original part are embedded as attachments, so anyone can check each
     part's hash with `python -m jianguan.documents.verify_bundle FILE.pdf`.

@@ -18,6 +18,8 @@ everything, and a 文书 is tens to a few hundred kilobytes. Lists defer the col
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -109,7 +111,7 @@ class IssuedDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.number}".strip()
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert only: an issued document is evidence and is never changed."""
         if not self._state.adding:
             raise RuntimeError("issued documents are never updated")
@@ -177,7 +179,7 @@ class RenderedDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.document_id}: {self.sha256[:12]}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert only, like the document it renders."""
         if not self._state.adding:
             raise RuntimeError("rendered documents are never updated")

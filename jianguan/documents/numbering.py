@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from jianguan.accounts.models import Department
 from jianguan.core.errors import ValidationFailed
 
 from .kinds import KINDS, LINE_ABBREVIATIONS, NUMBER_WORDS
@@ -26,17 +27,17 @@ def _short_place(name: str) -> str:
     return name[:-1] if len(name) > 2 and name[-1] in "区县市" else name
 
 
-def prefix(department) -> str:
+def prefix(department: Department) -> str:
     """The issuing body's abbreviation: 咸宁市市场监督管理局 → 咸市监, 咸安区市场监督管理局 → 咸安市监."""
     if department.uscc in PREFIX_OVERRIDES:
-        return PREFIX_OVERRIDES[department.uscc]
+        return str(PREFIX_OVERRIDES[department.uscc])
     region = department.region
     place = _short_place(region.name)
     head = place[:1] if region.level <= _CITY_LEVEL else place
     return head + LINE_ABBREVIATIONS.get(department.kind, department.short_name)
 
 
-def format_number(department, kind: str, year: int, n: int) -> str:
+def format_number(department: Department, kind: str, year: int, n: int) -> str:
     return f"{prefix(department)}{NUMBER_WORDS[kind]}〔{year}〕{n}号"
 
 
@@ -46,7 +47,7 @@ def check_kind(kind: str) -> None:
 
 
 @transaction.atomic
-def take(*, department, kind: str, year: int) -> int:
+def take(*, department: Department, kind: str, year: int) -> int:
     """The next number of the sequence (department, kind, year), taken in the caller's transaction."""
     check_kind(kind)
     rows = DocumentSequence.objects.filter(department=department, kind=kind, year=year)
@@ -56,4 +57,4 @@ def take(*, department, kind: str, year: int) -> int:
                 DocumentSequence.objects.create(department=department, kind=kind, year=year, last=1)
         except IntegrityError:  # another transaction created it first: take the next one after theirs
             rows.update(last=F("last") + 1)
-    return rows.values_list("last", flat=True).get()
+    return int(rows.values_list("last", flat=True).get())

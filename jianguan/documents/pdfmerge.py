@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 from .pdfread import Name, Pdf, Ref, Stream, page_count, read
@@ -98,14 +99,16 @@ class _Copier:
     """Copies objects of one input into the writer, each once, following references."""
 
     def __init__(self, source: Pdf, writer: Writer) -> None:
-        self.source, self.writer, self.mapping = source, writer, {}
+        self.source, self.writer = source, writer
+        self.mapping: dict[int, Ref] = {}
 
     def ref(self, ref: Ref) -> Ref:
         if ref.num not in self.mapping:
             target = self.writer.reserve()
             self.mapping[ref.num] = target
             self.writer.set(target, self.value(self.source.objects.get(ref.num)))
-        return self.mapping[ref.num]
+        done: Ref = self.mapping[ref.num]
+        return done
 
     def value(self, value: Any) -> Any:
         if isinstance(value, Ref):
@@ -122,7 +125,7 @@ class _Copier:
 _PAGE_DROP = {"Parent", "StructParents", "Tabs"}
 
 
-def merge(inputs: list[bytes], *, attachments: list[tuple[str, bytes, str, str]] = (), title: str = "",
+def merge(inputs: list[bytes], *, attachments: Sequence[tuple[str, bytes, str, str]] = (), title: str = "",
           bookmarks: list[str] | None = None) -> bytes:
     """One PDF with the pages of `inputs` in order, one bookmark per input (`bookmarks`), and `attachments`
     (file name, bytes, MIME type, description) in the catalog's EmbeddedFiles name tree."""
@@ -179,7 +182,7 @@ def _outline(writer: Writer, entries: list[tuple[str, Ref]]) -> Ref:
     return outline
 
 
-def _embedded(writer: Writer, attachments: list[tuple[str, bytes, str, str]]) -> tuple[dict[str, Any], list[Ref]]:
+def _embedded(writer: Writer, attachments: Sequence[tuple[str, bytes, str, str]]) -> tuple[dict[str, Any], list[Ref]]:
     pairs, specs = [], []
     for name, data, mime, description in sorted(attachments, key=lambda a: a[0].encode("utf-16-be")):
         stream = writer.add(Stream({"Type": Name("EmbeddedFile"), "Subtype": Name(mime), "Filter": Name("FlateDecode"),

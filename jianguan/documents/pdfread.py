@@ -216,7 +216,7 @@ class _Parser:
         if c == 0x28:  # (
             return self.literal(pos + 1)
         if c == 0x5B:  # [
-            items = []
+            items: list[Any] = []
             pos += 1
             while True:
                 pos = self.skip(pos)

@@ -132,7 +132,8 @@ def html_document(html: str) -> Document:
 
 
 def to_pdf(document: Document, **options: Any) -> bytes:
-    return document.write_pdf(**options)
+    pdf: bytes = document.write_pdf(**options)
+    return pdf
 
 
 @dataclass(frozen=True)

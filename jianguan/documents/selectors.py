@@ -7,13 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jianguan.core.errors import NotFound
+from jianguan.core.scoping import HasScope
 
 from . import rendering
 from .kinds import KINDS
 from .models import DocumentTemplate, IssuedDocument
 
 
-def document_list(*, reader: Any, kind: str | None = None, q: str | None = None) -> QuerySet[IssuedDocument]:
+def document_list(*, reader: HasScope, kind: str | None = None, q: str | None = None) -> QuerySet[IssuedDocument]:
     """Issued documents the reader may see, newest first, without their bytes."""
     documents = IssuedDocument.objects.visible_to(reader).select_related("department", "rendered").defer(
         "context", "header", "rendered__pdf")
@@ -24,16 +25,17 @@ def document_list(*, reader: Any, kind: str | None = None, q: str | None = None)
     return documents
 
 
-def document_get(*, reader: Any, document_id: int, with_pdf: bool = False) -> IssuedDocument:
+def document_get(*, reader: HasScope, document_id: int, with_pdf: bool = False) -> IssuedDocument:
     """One issued document in the reader's scope, or NotFound (404) whether or not it exists elsewhere; its
     rendered PDF's facts come along (`document.rendering` is None while it is being rendered)."""
     documents = IssuedDocument.objects.select_related("department", "region", "rendered")
     if not with_pdf:
         documents = documents.defer("rendered__pdf")
-    return documents.get_visible(reader, pk=document_id)
+    document: IssuedDocument = documents.get_visible(reader, pk=document_id)
+    return document
 
 
-def template_overview() -> list[dict[str, Any]]:
+def template_list() -> list[dict[str, Any]]:
     """Each kind with its active version (0 = the packaged default) and the number of saved versions."""
     versions: dict[str, list[DocumentTemplate]] = {}
     for version in DocumentTemplate.objects.defer("body", "css").order_by("kind", "-version"):
@@ -46,13 +48,13 @@ def template_overview() -> list[dict[str, Any]]:
     return rows
 
 
-def template_versions(*, kind: str) -> QuerySet[DocumentTemplate]:
+def template_version_list(*, kind: str) -> QuerySet[DocumentTemplate]:
     if kind not in KINDS:
         raise NotFound()
     return DocumentTemplate.objects.filter(kind=kind).select_related("edited_by").order_by("-version")
 
 
-def template_version(*, kind: str, version: int) -> rendering.Source:
+def template_version_get(*, kind: str, version: int) -> rendering.Source:
     """The source of one saved version, or of the packaged default (version 0)."""
     if kind not in KINDS:
         raise NotFound()

@@ -14,12 +14,15 @@ from django.db import IntegrityError, transaction
 from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
+from jianguan.accounts.models import Department, User
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.canonical import canonical_json
-from jianguan.core.errors import DomainError, InvalidTransition, ValidationFailed
+from jianguan.core.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
+from jianguan.core.scoping import HasScope
 
 from . import numbering, rendering, samples
+from .kinds import KINDS
 from .models import DocumentTemplate, IssuedDocument, RenderedDocument, RenderFailure, RenderState
 from .rendering import Source
 
@@ -40,13 +43,14 @@ def plain_context(context: Any) -> dict[str, Any]:
     if not isinstance(context, dict):
         raise ValidationFailed("文书内容应为 JSON 对象", code="invalid_context", field="context")
     try:
-        return json.loads(json.dumps(context, ensure_ascii=False))
+        plain: dict[str, Any] = json.loads(json.dumps(context, ensure_ascii=False))
+        return plain
     except (TypeError, ValueError) as exc:
         raise ValidationFailed(f"文书内容不是纯 JSON 数据：{exc}", code="invalid_context", field="context") from exc
 
 
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_person", False) and getattr(actor, "pk", None) else None
+def _person(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.pk else None
 
 
 def content_digest(document: IssuedDocument) -> str:
@@ -58,7 +62,7 @@ def content_digest(document: IssuedDocument) -> str:
     return hashlib.sha256(canonical_json(fixed)).hexdigest()
 
 
-def document_issue(*, actor: Actor, kind: str, department, context: dict[str, Any], subject: str,
+def document_issue(*, actor: Actor, kind: str, department: Department, context: dict[str, Any], subject: str,
                    number: str = "") -> IssuedDocument:
     """Issue `kind` for `department`: number it (unless `number` is given) and store what fixes its content; the PDF
     is rendered by the background task `tasks.document_render` (ADR 0030), never here.
@@ -73,9 +77,9 @@ def document_issue(*, actor: Actor, kind: str, department, context: dict[str, An
     today = timezone.localdate()
     with transaction.atomic():
         seq = None if number else numbering.take(department=department, kind=kind, year=today.year)
-        shown = number or numbering.format_number(department, kind, today.year, seq)
+        shown = number or numbering.format_number(department, kind, today.year, seq or 0)
         document = IssuedDocument(
-            kind=kind, title=rendering.KINDS[kind], number=shown, year=today.year, seq=seq, department=department,
+            kind=kind, title=KINDS[kind], number=shown, year=today.year, seq=seq, department=department,
             region_id=department.region_id, subject=subject[:100], context=values,
             header=rendering.header(kind=kind, department=department, number=shown, on=today),
             template_id=source.template_id, template_version=source.version, template_sha256=source.sha256,
@@ -141,6 +145,7 @@ def source_of(document: IssuedDocument) -> Source:
     """The template the document was issued with; refused if its source is no longer the one the issue hashed."""
     if document.template_id:
         saved = document.template
+        assert saved is not None  # a template id names a stored template (PROTECT keeps it)
         source = Source(kind=document.kind, body=saved.body, css=saved.css, version=saved.version,
                         template_id=saved.pk)
     else:
@@ -209,12 +214,19 @@ def _render_failed(actor: Actor, document: IssuedDocument, exc: Exception) -> No
                      "attempts": failure.attempts})
 
 
+def _reader(actor: Actor) -> HasScope:
+    """The actor as a reader: a system actor without a jurisdiction reads nothing."""
+    if isinstance(actor, HasScope):
+        return actor
+    raise NotFound()
+
+
 @transaction.atomic
 def document_render_retry(*, actor: Actor, document_id: int) -> IssuedDocument:
     """Ask again for the PDF of a document whose rendering failed (after the cause, e.g. missing fonts, is fixed):
     the failure is cleared and the rendering enqueued. Only a document the actor may read; one not failed is
     refused (409)."""
-    document = IssuedDocument.objects.get_visible(actor, pk=document_id)
+    document: IssuedDocument = IssuedDocument.objects.get_visible(_reader(actor), pk=document_id)
     failure = RenderFailure.objects.select_for_update().filter(document_id=document.pk).first()
     if failure is None:
         raise InvalidTransition("该文书没有生成失败，无需重新生成", code="document_not_failed")

@@ -14,8 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError, NotFound
-from jianguan.core.http import page_of, role_required
+from jianguan.core.http import holds_role, page_of, role_required
 from jianguan.core.roles import Role
 
 from . import rendering, samples, selectors, services
@@ -33,7 +34,7 @@ def pdf_response(data: bytes, file_name: str, *, inline: bool = True) -> HttpRes
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     """Issued documents of the reader's scope, filtered by kind or by number / subject."""
     kind = request.GET.get("kind") or None
     q = (request.GET.get("q") or "").strip() or None
@@ -51,17 +52,18 @@ def stored_pdf(request: HttpRequest, document_id: int, *, file_name: str, inline
     seconds by htmx (`?wait=1`, 202), then offers the file; after a failed rendering the reason and a retry button.
     Nothing is rendered here. The caller has checked that the reader may see the document."""
     state, failure = services.render_state(document_id)
-    if state == RenderState.RENDERED and "wait" not in request.GET:
-        return pdf_response(services.stored_pdf(document_id), file_name, inline=inline)
-    template = "documents/_rendering_state.html" if request.htmx else "documents/rendering.html"
+    data = services.stored_pdf(document_id) if state == RenderState.RENDERED and "wait" not in request.GET else None
+    if data is not None:
+        return pdf_response(data, file_name, inline=inline)
+    template = "documents/_rendering_state.html" if getattr(request, "htmx", False) else "documents/rendering.html"
     return render(request, template, {
         "state": state, "failure": failure, "document_id": document_id, "file_name": file_name,
-        "here": request.path, "may_retry": request.user.has_role(*RETRY_ROLES)},
+        "here": request.path, "may_retry": holds_role(request, *RETRY_ROLES)},
         status=202 if state == RenderState.PENDING else 200)
 
 
 @login_required
-def detail(request: HttpRequest, document_id: int) -> HttpResponse:
+def detail(request: SignedInRequest, document_id: int) -> HttpResponse:
     try:
         document = selectors.document_get(reader=request.user, document_id=document_id)
     except NotFound:
@@ -73,7 +75,7 @@ def detail(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, document_id: int) -> HttpResponse:
+def download(request: SignedInRequest, document_id: int) -> HttpResponse:
     """The stored bytes, exactly as rendered (inline; `?download=1` to save), or the page of its rendering."""
     try:
         document = selectors.document_get(reader=request.user, document_id=document_id)
@@ -85,7 +87,7 @@ def download(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(*RETRY_ROLES)
-def render_retry(request: HttpRequest, document_id: int) -> HttpResponse:
+def render_retry(request: SignedInRequest, document_id: int) -> HttpResponse:
     """重新生成: ask again for a PDF whose rendering failed; back to the page the button was on."""
     services.document_render_retry(actor=request.user, document_id=document_id)
     messages.success(request, _("已重新提交生成，生成后即可查看。"))
@@ -103,13 +105,13 @@ def _kind_or_404(kind: str) -> str:
 
 
 @role_required(Role.SYSTEM_ADMIN)
-def templates(request: HttpRequest) -> HttpResponse:
+def templates(request: SignedInRequest) -> HttpResponse:
     """Every kind with the version in use."""
-    return render(request, "documents/templates.html", {"rows": selectors.template_overview()})
+    return render(request, "documents/templates.html", {"rows": selectors.template_list()})
 
 
 @role_required(Role.SYSTEM_ADMIN)
-def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def template_edit(request: SignedInRequest, kind: str) -> HttpResponse:
     """Edit a kind's template: the form starts from the version in use (or `?from=N`, 0 = packaged default);
     saving validates the source and adds a version."""
     _kind_or_404(kind)
@@ -127,7 +129,7 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         start = request.GET.get("from")
         try:
-            source = (selectors.template_version(kind=kind, version=int(start)) if start and start.isdigit()
+            source = (selectors.template_version_get(kind=kind, version=int(start)) if start and start.isdigit()
                       else services.current_source(kind))
         except NotFound:
             raise Http404 from None
@@ -135,16 +137,16 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
     current = services.current_source(kind)
     return render(request, "documents/template_edit.html", {
         "kind": kind, "title": KINDS[kind], "body": body, "css": css, "note": note, "error": error,
-        "current": current, "versions": selectors.template_versions(kind=kind),
+        "current": current, "versions": selectors.template_version_list(kind=kind),
         "keys": CONTEXT_KEYS.get(kind, {})}, status=400 if error else 200)
 
 
 @role_required(Role.SYSTEM_ADMIN)
-def template_version(request: HttpRequest, kind: str, version: int) -> HttpResponse:
+def template_version(request: SignedInRequest, kind: str, version: int) -> HttpResponse:
     """The source of one saved version (0 = the packaged default)."""
     _kind_or_404(kind)
     try:
-        source = selectors.template_version(kind=kind, version=version)
+        source = selectors.template_version_get(kind=kind, version=version)
     except NotFound:
         raise Http404 from None
     return render(request, "documents/template_version.html", {"kind": kind, "title": KINDS[kind],
@@ -153,7 +155,7 @@ def template_version(request: HttpRequest, kind: str, version: int) -> HttpRespo
 
 @require_POST
 @role_required(Role.SYSTEM_ADMIN)
-def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
+def template_preview(request: SignedInRequest, kind: str) -> HttpResponse:
     """The posted (unsaved) source rendered with the kind's sample context, as a PDF shown in the browser."""
     _kind_or_404(kind)
     body = request.POST.get("body", "")
@@ -168,5 +170,5 @@ def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
         return render(request, "documents/template_edit.html", {
             "kind": kind, "title": KINDS[kind], "body": body, "css": css, "note": request.POST.get("note", ""),
             "error": exc.message, "current": services.current_source(kind),
-            "versions": selectors.template_versions(kind=kind), "keys": CONTEXT_KEYS.get(kind, {})}, status=400)
+            "versions": selectors.template_version_list(kind=kind), "keys": CONTEXT_KEYS.get(kind, {})}, status=400)
     return pdf_response(rendered.pdf, f"{KINDS[kind]}（预览）.pdf")

@@ -14,7 +14,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from jianguan.accounts.contracts import allow
-from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person, require_reader
+from jianguan.core.api import (
+    ErrorOut,
+    InputSchema,
+    Page,
+    PageQuery,
+    ScopedOut,
+    paginate,
+    require_person,
+    require_reader,
+)
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.roles import ApiScope, Role
 from jianguan.documents import contracts as documents
@@ -26,7 +35,7 @@ from .models import Case
 router = Router(tags=["执法办案 enforcement"])
 
 
-class CaseOut(Schema):
+class CaseOut(ScopedOut):
     id: int
     number: str
     status: str
@@ -52,18 +61,6 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_status_label(obj: Case) -> str:
         return obj.get_status_display()
-
-    @staticmethod
-    def resolve_department(obj: Case) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: Case) -> str:
-        return obj.department.name
-
-    @staticmethod
-    def resolve_region(obj: Case) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_fine(obj: Case) -> str | None:
@@ -143,15 +140,13 @@ class CaseDetailOut(Schema):
     evidence: list[EvidenceOut]
 
 
-class CaseFilter(Schema):
+class CaseFilter(PageQuery):
     status: str | None = None
     overdue: bool = False
     party: str | None = None
     number: str | None = None
     q: str | None = None
     mine: bool = False
-    limit: int = 50
-    offset: int = 0
 
 
 def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
@@ -166,7 +161,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]):
     reader = require_reader(request, ApiScope.READ)
     cases = selectors.case_list(reader=reader, status=filters.status, overdue=filters.overdue, party=filters.party,
                                 number=filters.number, q=filters.q, mine=filters.mine)
-    return paginate(cases, limit=filters.limit, offset=filters.offset)
+    return paginate(cases, filters)
 
 
 class ClueIn(InputSchema):
@@ -319,11 +314,9 @@ class AlertOut(Schema):
         return obj.case.department.name
 
 
-class AlertFilter(Schema):
+class AlertFilter(PageQuery):
     state: str | None = None
     mine: bool = False
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/enforcement/deadlines", response={200: Page[AlertOut], 400: ErrorOut})
@@ -334,4 +327,4 @@ def deadline_list(request: HttpRequest, filters: Query[AlertFilter]):
         raise ValidationFailed("state 应为 overdue 或 due_soon", code="choice_invalid", field="state")
     rows = selectors.alert_list(reader=reader, state=filters.state or None,
                             officer=reader if filters.mine and getattr(reader, "is_person", False) else None)
-    return paginate(rows, limit=filters.limit, offset=filters.offset)
+    return paginate(rows, filters)

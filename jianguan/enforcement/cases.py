@@ -16,18 +16,18 @@ from .models import Case, Clue, Procedure
 from .permissions import current_decision_due
 
 
-def _clue_number() -> str:
+def new_clue_number() -> str:
     """线索编号 per day: XS2026120700001 (taken under the day's sequence row lock)."""
     return daily_number("XS", timezone.localdate(), issued=Clue.objects)
 
 
-def _case_number(department: Department, year: int) -> str:
+def new_case_number(department: Department, year: int) -> str:
     """案件编号 per department and year, gapless: AJ2026-0012-00001 (taken under the sequence row's lock)."""
     return next_number(f"AJ{year}-{department.pk:04d}-", scope=f"AJ-{department.pk}", period=str(year),
                        issued=Case.objects)
 
 
-def _lock(case_id: int) -> Case:
+def case_lock(case_id: int) -> Case:
     case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None:
         raise NotFound()
@@ -35,7 +35,7 @@ def _lock(case_id: int) -> Case:
                                        "person", "clue").get(pk=case.pk)
 
 
-def _refresh_later(case_id: int) -> None:
+def refresh_later(case_id: int) -> None:
     from . import tasks  # tasks import this module: resolved at call time
 
     transaction.on_commit(lambda: tasks.case_deadlines_refresh.enqueue(case_id=case_id))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from jianguan.accounts.models import Department
 from jianguan.core.actors import Actor
+from jianguan.core.scoping import HasScope
 
 from . import history, registration, selectors
 from .evidence import evidence_path as evidence_path
@@ -36,7 +36,7 @@ class CaseCard:
                    implementation_code=case.implementation_code)
 
 
-def case_card(*, number: str, reader: Any) -> CaseCard:
+def case_card(*, number: str, reader: HasScope) -> CaseCard:
     """The case with this 案件编号 within the reader's scope; NotFound (404) otherwise."""
     return CaseCard.from_model(selectors.case_get(reader=reader, number=number))
 

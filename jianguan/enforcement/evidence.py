@@ -18,7 +18,7 @@ from jianguan.core.errors import AccessDenied, ValidationFailed
 from jianguan.core.validation import require as _require
 
 from . import workflow
-from .cases import _lock
+from .cases import case_lock
 from .history import append_event
 from .models import Evidence, EvidenceKind
 from .permissions import actor_facts, case_facts
@@ -69,7 +69,7 @@ def evidence_add(*, actor: User, case_id: int, file_name: str, data: bytes, sha2
     """Store a file of evidence for an open case, after checking its type (extension and content), its size and
     that the SHA-256 the sender computed is that of the bytes received."""
     today = today or timezone.localdate()
-    case = _lock(case_id)
+    case = case_lock(case_id)
     handler = workflow.Edge(case.status, "evidence", case.status, workflow.HANDLER, "")
     if not workflow.may(handler, actor_facts(actor), case_facts(case, today)):
         raise AccessDenied("只有本案承办人员可以上传证据", code="not_permitted")

@@ -36,7 +36,7 @@ from jianguan.core.validation import require as _require
 from jianguan.documents import contracts as documents
 
 from . import casefile, workflow
-from .cases import _lock
+from .cases import case_lock
 from .models import Case, CaseEvent
 from .permissions import actor_facts, case_facts
 
@@ -141,7 +141,7 @@ def append_event(case: Case, *, actor: Actor, verb: str, on: dt.date, data: dict
 @transaction.atomic
 def case_event_correct(*, actor: User, case_id: int, seq: int, correction: dict[str, Any], reason: str) -> CaseEvent:
     """Correct what an earlier event says: a new event that names the one it supersedes (the old stays)."""
-    case = _lock(case_id)
+    case = case_lock(case_id)
     if not any(workflow.may(workflow.Edge(case.status, "correct", case.status, who, ""), actor_facts(actor),
                             case_facts(case, timezone.localdate())) for who in (workflow.HANDLER, workflow.LEADER)):
         raise AccessDenied("只有本案承办人员或负责人可以更正记录", code="not_permitted")
@@ -157,7 +157,7 @@ def case_event_correct(*, actor: User, case_id: int, seq: int, correction: dict[
 def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, document_id: int | None = None) -> None:
     """Append another app's event (a coercive measure, an inspection) to the case's history, with the document's
     hash when one was issued."""
-    case = _lock(case_id)
+    case = case_lock(case_id)
     _require(verb and len(verb) <= 50, "动作名称无效", "verb_invalid", "verb")
     document = documents.get(document_id) if document_id else None
     append_event(case, actor=actor, verb=verb, on=timezone.localdate(), data=data, document=document)

@@ -15,11 +15,11 @@ from jianguan.core.validation import require as _require
 from jianguan.subjects.contracts import person_register, require_entity
 from jianguan.subjects.models import EntityType
 
-from .inputs import _colleague
+from .inputs import colleague
 from .models import Case, CaseOfficer, PartyKind
 
 
-def _party_values(party: dict[str, Any], *, actor: Actor, field: str = "party") -> dict[str, Any]:
+def party_values(party: dict[str, Any], *, actor: Actor, field: str = "party") -> dict[str, Any]:
     """The case's party from {"uscc"} (an entity), {"id_number", "name", "region"} (a person, registered sealed),
     or {"name"} alone (not yet identified)."""
     party = party or {}
@@ -46,7 +46,7 @@ def _party_values(party: dict[str, Any], *, actor: Actor, field: str = "party") 
             "party_address": str(party.get("address") or "")[:400], "region": None}
 
 
-def _behaviour_party(case: Case) -> dict[str, Any]:
+def behaviour_party(case: Case) -> dict[str, Any]:
     if case.entity_id:
         return {"entity_code": case.entity.uscc}
     if case.person_id:
@@ -54,13 +54,13 @@ def _behaviour_party(case: Case) -> dict[str, Any]:
     raise ValidationFailed("当事人尚未确认（须为市场主体或已登记的自然人）", code="party_unidentified", field="party")
 
 
-def _officers(department_id: int, usernames: list[str], day: dt.date, field: str = "officers"):
+def chosen_officers(department_id: int, usernames: list[str], day: dt.date, field: str = "officers"):
     """Two or more officers of the department, each with an 执法证 valid on `day` (行政处罚法 第四十二条)."""
     names = [str(u).strip() for u in (usernames or []) if str(u).strip()]
     _require(len(set(names)) >= 2, "执法人员不得少于两人（《行政处罚法》第四十二条）", "officers_too_few", field)
     chosen = []
     for username in dict.fromkeys(names):
-        user = _colleague(username, department_id, field)
+        user = colleague(username, department_id, field)
         _require(user.has_role(Role.OFFICER), f"{user.full_name}不是执法人员", "not_an_officer", field)
         credential = credential_on(user, day)
         _require(credential is not None, f"{user.full_name}的执法证在 {day} 无效（《行政处罚法》第四十二条）",
@@ -69,7 +69,7 @@ def _officers(department_id: int, usernames: list[str], day: dt.date, field: str
     return chosen
 
 
-def _assign(case: Case, chosen, lead: str, day: dt.date) -> None:
+def assign_officers(case: Case, chosen, lead: str, day: dt.date) -> None:
     CaseOfficer.objects.filter(case=case).delete()
     lead_name = lead or chosen[0][0].username
     CaseOfficer.objects.bulk_create([CaseOfficer(case=case, user=user, credential=credential, assigned_on=day,

@@ -5,9 +5,10 @@ envelope)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
+
+from jianguan.core.actors import Actor
 
 from . import deadlines, workflow
 from .models import Case, ExtensionKind, Payment, Procedure
@@ -60,12 +61,12 @@ def case_facts(case: Case, today: dt.date) -> workflow.Facts:
         simple_filed=case.procedure != Procedure.SIMPLE or case.simple_filed_on is not None)
 
 
-def actor_facts(actor: Any) -> workflow.Actor:
+def actor_facts(actor: Actor) -> workflow.ActorFacts:
     if not getattr(actor, "is_person", False):
-        return workflow.Actor(id=0, department_id=0, roles=frozenset(), is_person=False)
-    return workflow.Actor(id=actor.pk, department_id=actor.department_id, roles=frozenset(actor.roles))
+        return workflow.ActorFacts(id=0, department_id=0, roles=frozenset(), is_person=False)
+    return workflow.ActorFacts(id=actor.pk, department_id=actor.department_id, roles=frozenset(actor.roles))
 
 
-def allowed_actions(case: Case, actor: Any, today: dt.date | None = None) -> list[workflow.Edge]:
+def allowed_actions(case: Case, actor: Actor, today: dt.date | None = None) -> list[workflow.Edge]:
     today = today or timezone.localdate()
     return workflow.allowed(case_facts(case, today), actor_facts(actor), today)

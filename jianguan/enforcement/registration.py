@@ -19,10 +19,10 @@ from jianguan.core.errors import InvalidTransition
 from jianguan.core.validation import require as _require
 
 from . import deadlines, procedure
-from .cases import _case_number, _clue_number, _refresh_later
+from .cases import new_case_number, new_clue_number, refresh_later
 from .history import append_event
 from .models import Case, CaseStatus, Clue, ClueSource
-from .parties import _party_values
+from .parties import party_values
 
 
 @transaction.atomic
@@ -37,16 +37,16 @@ def case_register(*, actor: Actor, department: Department, party: dict[str, Any]
     _require(received_on <= timezone.localdate(), "“发现或收到日期”不能晚于今天", "date_in_future", "received_on")
     _require(not Clue.objects.filter(source=source, source_ref=source_ref).exists(),
              "该来源已登记为案件线索", "clue_exists", "source_ref")
-    values = _party_values(party, actor=actor)
+    values = party_values(party, actor=actor)
     region = region or values.pop("region") or department.region  # `region`: a routing that decided it
     values.pop("region", None)
     due = deadlines.check_due(received_on, rules=procedure.for_department(department))
     clue = Clue.objects.create(
-        number=_clue_number(), source=source, source_ref=source_ref, department=department, region=region,
+        number=new_clue_number(), source=source, source_ref=source_ref, department=department, region=region,
         entity=values["entity"], party_name=values["party_name"], summary=summary, received_on=received_on,
         check_due=due)
     case = Case.objects.create(
-        number=_case_number(department, timezone.localdate().year),
+        number=new_case_number(department, timezone.localdate().year),
         department=department, region=region, clue=clue, source=source, source_ref=source_ref, cause=cause[:200],
         summary=summary, received_on=received_on, check_due=due, implementation_code=implementation_code,
         inspection_number=inspection_number, **values)
@@ -55,7 +55,7 @@ def case_register(*, actor: Actor, department: Department, party: dict[str, Any]
                        "check_due": due})
     record(actor=actor, verb="enforcement.clue_registered", target=clue,
            data={"source": source, "source_ref": source_ref, "check_due": due, "case": case.number})
-    _refresh_later(case.pk)
+    refresh_later(case.pk)
     return case
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from jianguan.accounts.models import User
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 from jianguan.documents import contracts as documents
@@ -133,7 +134,7 @@ def alert_department_list(*, reader: HasScope) -> list[dict[str, Any]]:
         due_soon=Count("pk", filter=Q(state=AlertState.DUE_SOON))).order_by("case__department__name"))
 
 
-def dashboard_counts(*, reader) -> dict[str, int]:
+def dashboard_counts(*, reader: User) -> dict[str, int]:
     """Open cases, the reader's own, and the reader's overdue and due-soon steps, in one statement."""
     mine = Q(assignments__user_id=reader.pk) if getattr(reader, "is_person", False) else Q(pk__in=[])
     return Case.objects.visible_to(reader).filter(status__in=workflow.OPEN).aggregate(
@@ -142,7 +143,7 @@ def dashboard_counts(*, reader) -> dict[str, int]:
         due_soon=Count("alerts", filter=mine & Q(alerts__state=AlertState.DUE_SOON), distinct=True))
 
 
-def case_view(*, case: Case, reader: Any, today: dt.date | None = None) -> dict[str, Any]:
+def case_view(*, case: Case, reader: User, today: dt.date | None = None) -> dict[str, Any]:
     """One case as its page and the API show it: the open steps with due dates and rules, what the reader may do
     now, the officers, the history, the documents and the evidence."""
     today = today or timezone.localdate()

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.audit.contracts import record
+from jianguan.core.actors import Actor
 from jianguan.core.validation import require as _require
 
 from . import workflow
-from .cases import _lock, _refresh_later
+from .cases import case_lock, refresh_later
 from .history import append_event
-from .inputs import _date
+from .inputs import date_in
 from .models import Case, Procedure
 from .permissions import actor_facts, case_facts, current_decision_due
 from .steps import HANDLERS
@@ -25,16 +26,16 @@ from .steps.base import Step
 
 
 @transaction.atomic
-def case_transition(*, actor: Any, case_id: int, action: str, data: dict[str, Any] | None = None,
+def case_transition(*, actor: Actor, case_id: int, action: str, data: dict[str, Any] | None = None,
                     today: dt.date | None = None) -> Case:
     """Take one step of the penalty workflow on a case (the one write service of the table)."""
     today = today or timezone.localdate()
     data = dict(data or {})
-    case = _lock(case_id)
+    case = case_lock(case_id)
     edge = workflow.check(case_facts(case, today), actor_facts(actor), action, today)
     unknown = sorted(set(data) - set(edge.fields))
     _require(not unknown, f"不允许的字段：{'、'.join(unknown)}", "unknown_field", unknown[0] if unknown else None)
-    on = _date(data, "on", "日期", today=today, default=today) if "on" in edge.fields else today
+    on = date_in(data, "on", "日期", today=today, default=today) if "on" in edge.fields else today
     _require(on >= case.received_on, "日期不能早于案件线索的发现或收到日期", "date_order", "on")
     step = Step(case=case, actor=actor, data=data, today=today, edge=edge, on=on, event={})
     old = case.status
@@ -51,5 +52,5 @@ def case_transition(*, actor: Any, case_id: int, action: str, data: dict[str, An
     record(actor=actor, verb=f"enforcement.case_{action}", target=case, data={
         "from": old, "to": edge.target, "seq": case.event_count,
         **({"document": step.document.id, "digest": step.document.digest} if step.document else {})})
-    _refresh_later(case.pk)
+    refresh_later(case.pk)
     return case

@@ -96,8 +96,9 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Actor:
-    """The acting person as the table needs them."""
+class ActorFacts:
+    """The facts of the acting person the table needs (`permissions.actor_facts` of a `core.actors.Actor`; a system
+    or an API client is not a person and may take no step)."""
 
     id: int
     department_id: int
@@ -113,7 +114,7 @@ class Now:
     """The facts the kernel checks an edge against: the case, the person acting and the day."""
 
     case: Facts
-    actor: Actor | None = None
+    actor: ActorFacts | None = None
     today: dt.date | None = None
 
     @property
@@ -433,7 +434,7 @@ def edges_from(status: str) -> list[Edge]:
     return WORKFLOW.edges_from(status)
 
 
-def may(edge: Edge, actor: Actor, facts: Facts) -> bool:
+def may(edge: Edge, actor: ActorFacts, facts: Facts) -> bool:
     """Whether `actor` may take `edge` on a case with `facts` (who acts, not whether the guards hold)."""
     return WORKFLOW.permitted(edge, Now(facts, actor)) is None
 
@@ -443,12 +444,12 @@ def refusal(edge: Edge, facts: Facts, today: dt.date) -> Refusal | None:
     return WORKFLOW.refusal(edge, Now(facts, None, today))
 
 
-def allowed(facts: Facts, actor: Actor, today: dt.date) -> list[Edge]:
+def allowed(facts: Facts, actor: ActorFacts, today: dt.date) -> list[Edge]:
     """The actions `actor` may take now: edges from the current status whose actor rule and guards hold."""
     return WORKFLOW.allowed(Now(facts, actor, today))
 
 
-def check(facts: Facts, actor: Actor, action: str, today: dt.date) -> Edge:
+def check(facts: Facts, actor: ActorFacts, action: str, today: dt.date) -> Edge:
     """The edge for `action` from the case's status, if `actor` may take it now; else the refusal.
 
     Out of order → InvalidTransition (409) listing the allowed actions; the 提出人 approving their own step →

@@ -46,11 +46,11 @@ from jianguan.core.protect import unseal
 from jianguan.subjects.models import Person
 
 from . import standards
-from .intake import Outcome, _keep
+from .intake import Outcome, keep_call
 from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
-from .outbox import OUTBOX_COLUMNS, _layout
+from .outbox import OUTBOX_COLUMNS, layout_of
 from .quality import engine, sources
-from .records import LIBRARY, Sender, _issue_dict
+from .records import LIBRARY, Sender, issue_dict
 from .refs import LibraryRefs
 from .sealing import protect_record
 
@@ -167,10 +167,10 @@ def _handle(std: Any, model: type[models.Model], rows: list[Any]) -> tuple[int, 
     refused: list[tuple[Any, dict[str, Any], list[dict[str, str]]]] = []
     if content:
         verdicts = engine.check(std, [data for _, data in content], refs=LibraryRefs())
-        layout = _layout(std, model)
+        layout = layout_of(std, model)
         for (row, data), verdict in zip(content, verdicts, strict=True):
             if not verdict.ok:
-                refused.append((row, data, [_issue_dict(e) for e in verdict.errors]))
+                refused.append((row, data, [issue_dict(e) for e in verdict.errors]))
                 continue
             pushed = layout.row(data)[1]
             queue.append((row, Op.INSERT if row.version == 1 else Op.UPDATE,
@@ -234,16 +234,16 @@ def platform_fix(*, actor: Actor, item: RepairItem, row: Any, values: dict[str, 
     body = json.dumps([{**fixed, "op": Op.UPDATE}], ensure_ascii=False, default=str).encode()
     sender = Sender(actor, item.department, row.source_system or f"portal:{item.department.uscc}", None)
     with transaction.atomic():
-        call = _keep(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
+        call = keep_call(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
         outcome = Outcome(call_id=call.pk, standard=std.name, received=1, stored=True)
         if not verdict.ok:
-            errors = [_issue_dict(e) for e in verdict.errors]
+            errors = [issue_dict(e) for e in verdict.errors]
             RepairItem.objects.filter(pk=item.pk).update(errors=errors, payload=protect_record(fixed), call=call)
             outcome.rejected = [{"index": 0, "record_id": item.record_id, "errors": errors}]
             ExchangeCall.objects.filter(pk=call.pk).update(status=CallStatus.REJECTED, rejected=1,
                                                            outcome={"rejected": outcome.rejected})
             return outcome
-        layout = _layout(std, model)
+        layout = layout_of(std, model)
         before, after = layout.row(data)[0], layout.row(fixed)[0]  # the same conversion on both sides
         changes = {name: value for name, value in after.items() if value != before.get(name)}
         amended = behaviour.record_amend(actor=actor, model=model, number=row.number, changes=changes,

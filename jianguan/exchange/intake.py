@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from jianguan.accounts.models import ApiClient, User
 from jianguan.audit.contracts import record
 from jianguan.core.actors import actor_ref
 from jianguan.core.calendar import add_working_days
@@ -33,10 +34,10 @@ from jianguan.core.tabular import ImportRefused, Problem
 
 from . import readers, repairs, standards
 from .models import CallStatus, Channel, ExchangeCall, Op, RepairItem
-from .records import LIBRARY, Item, Sender, _check, _envelope, _resolve
+from .records import LIBRARY, Item, Sender, check_items, resolve_owners, split_envelope
 from .sealing import seal_body
 from .standards import values as v
-from .store import _store, _store_kept
+from .store import store_items, store_kept
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class Outcome:
 
 # --- keeping the call --------------------------------------------------------------------------------------------
 
-def _keep(sender: Sender, *, channel: str, standard: str, raw: bytes, size: int | None = None, file_name: str = "",
+def keep_call(sender: Sender, *, channel: str, standard: str, raw: bytes, size: int | None = None, file_name: str = "",
           status: str = CallStatus.RECEIVED, error_code: str = "", received: int = 0) -> ExchangeCall:
     with transaction.atomic():
         call = ExchangeCall.objects.create(
@@ -108,7 +109,7 @@ def _keep(sender: Sender, *, channel: str, standard: str, raw: bytes, size: int 
 def _refuse(sender: Sender, error: DomainError, *, channel: str, standard: str, raw: bytes, size: int | None = None,
             file_name: str = "", received: int = 0) -> DomainError:
     """Keep a refused call and give back its error (with the call's id) for the caller to raise."""
-    call = _keep(sender, channel=channel, standard=standard, raw=raw, size=size, file_name=file_name,
+    call = keep_call(sender, channel=channel, standard=standard, raw=raw, size=size, file_name=file_name,
                  status=CallStatus.REFUSED, error_code=error.code, received=received)
     error.extra = {**error.extra, "call_id": call.pk}
     return error
@@ -132,7 +133,7 @@ def _parse(body: bytes) -> Any:
     return loads(text)
 
 
-def _run(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, **options: Any) -> Outcome:
+def run_call(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, **options: Any) -> Outcome:
     """Process a kept call; if processing fails, mark the call `failed` with the error (in its own transaction,
     with an audit event) before the error goes on, so that no call stays `received`."""
     try:
@@ -152,7 +153,7 @@ def _run(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, **opt
 
 # --- entry points ------------------------------------------------------------------------------------------------
 
-def exchange_receive(*, actor: Any, standard: str, body: bytes, size: int | None = None,
+def exchange_receive(*, actor: User | ApiClient, standard: str, body: bytes, size: int | None = None,
                      limit: int | None = None) -> Outcome:
     """An API call: `body` is a JSON array of records of `standard` (ascii name or Chinese title)."""
     sender = Sender.of(actor)
@@ -175,11 +176,11 @@ def exchange_receive(*, actor: Any, standard: str, body: bytes, size: int | None
         raise _refuse(sender, TooLarge(f"一次最多报送 {limit:,} 条记录（本次 {len(records):,} 条）",
                                        code="too_many_records", extra={"limit": limit, "received": len(records)}),
                       received=len(records), **keep)
-    call = _keep(sender, channel=Channel.API, standard=std.name, raw=body, size=size, received=len(records))
-    return _run(sender, std, records, call)
+    call = keep_call(sender, channel=Channel.API, standard=std.name, raw=body, size=size, received=len(records))
+    return run_call(sender, std, records, call)
 
 
-def exchange_upload(*, actor: Any, standard: str, file_name: str, data: bytes) -> Outcome:
+def exchange_upload(*, actor: User | ApiClient, standard: str, file_name: str, data: bytes) -> Outcome:
     """A file of records (xlsx or CSV, first row the column titles) uploaded on the work portal."""
     sender = Sender.of(actor)
     keep = {"channel": Channel.UPLOAD, "standard": standard, "raw": data, "file_name": file_name}
@@ -201,9 +202,9 @@ def exchange_upload(*, actor: Any, standard: str, file_name: str, data: bytes) -
         problem = Problem(None, None, "too_many_records",
                           f"一个文件最多 {max_records():,} 条记录（本文件 {len(records):,} 条）")
         raise _refuse(sender, ImportRefused([problem]), received=len(records), **keep)
-    call = _keep(sender, channel=Channel.UPLOAD, standard=std.name, raw=data, file_name=file_name,
+    call = keep_call(sender, channel=Channel.UPLOAD, standard=std.name, raw=data, file_name=file_name,
                  received=len(records))
-    return _run(sender, std, records, call, rows=loaded.rows)
+    return run_call(sender, std, records, call, rows=loaded.rows)
 
 
 def read_records(data: bytes, file_name: str) -> readers.Loaded:
@@ -221,16 +222,16 @@ def read_records(data: bytes, file_name: str) -> readers.Loaded:
 
 def _process(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *,
              fixing: RepairItem | None = None, rows: list[int] | None = None) -> Outcome:
-    items = [_envelope(std, index, raw).identify(std) for index, raw in enumerate(records)]
-    _check(std, items)
+    items = [split_envelope(std, index, raw).identify(std) for index, raw in enumerate(records)]
+    check_items(std, items)
     model = LIBRARY.get(std.name)
-    _resolve(sender, std, items)
+    resolve_owners(sender, std, items)
     outcome = Outcome(call_id=call.pk, standard=std.name, received=len(items), stored=True)
     if model is None:
         outcome.note = "该数据标准在本平台没有信息库表：记录存入交换记录，与原始报文一并保存，并推送上级平台"
     with transaction.atomic():
         valid = [i for i in items if not i.errors]
-        queued = _store(sender, std, model, valid, call) if model is not None else _store_kept(sender, std, valid,
+        queued = store_items(sender, std, model, valid, call) if model is not None else store_kept(sender, std, valid,
                                                                                                 call)
         accepted = [i for i in items if not i.errors]
         rejected = [i for i in items if i.errors]

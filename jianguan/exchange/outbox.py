@@ -1,6 +1,6 @@
 """The outbox: what an intake queues for the province (catalog.md §7). `Layout` gives, compiled once per standard
 and table, each checked record as it is pushed — and, in the same pass, as the values of its library row
-(`store.py`); `_queue` inserts the outbox entries of the applied records in the intake's transaction. Forming,
+(`store.py`); `queue_items` inserts the outbox entries of the applied records in the intake's transaction. Forming,
 sending and acknowledging batches: `push.py`; the platform's own records: `collect.py`.
 """
 
@@ -191,7 +191,7 @@ def _amount(value: Any) -> Decimal | None:
 _layouts: dict[tuple[str, str], Layout] = {}
 
 
-def _layout(std: Any, model: type[models.Model]) -> Layout:
+def layout_of(std: Any, model: type[models.Model]) -> Layout:
     key = (std.name, model._meta.label)
     if key not in _layouts or _layouts[key].model is not model:
         _layouts[key] = Layout(std, model)
@@ -202,7 +202,7 @@ OUTBOX_COLUMNS = ("standard", "record_id", "version", "op", "data", "department_
                   "call_id", "batch_id", "status", "created_at", "done_at")
 
 
-def _queue(std: Any, items: list[Item], sender: Sender, call: ExchangeCall) -> int:
+def queue_items(std: Any, items: list[Item], sender: Sender, call: ExchangeCall) -> int:
     """Bulk-insert the outbox entries of the applied records (in the intake's transaction)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = ((std.name, i.record_id, i.version, i.op,

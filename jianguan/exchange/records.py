@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from jianguan.accounts.models import ApiClient, Department, Region
+from jianguan.accounts.models import ApiClient, Department, Region, User
 from jianguan.behaviour.models import Coercion, Inspection, OtherAction, Penalty
 
 from .models import Op
@@ -43,7 +43,7 @@ class Sender:
     client: ApiClient | None = None
 
     @classmethod
-    def of(cls, actor: Any, *, source_system: str = "") -> Sender:
+    def of(cls, actor: User | ApiClient, *, source_system: str = "") -> Sender:
         if isinstance(actor, ApiClient):
             return cls(actor, actor.department, source_system or f"client:{actor.pk}", actor)
         department = actor.department
@@ -95,7 +95,7 @@ _ENVELOPE_KEYS = frozenset(OP_KEYS + VERSION_KEYS)
 _field_ids: dict[str, frozenset[str]] = {}
 
 
-def _envelope(std: Any, index: int, raw: Any) -> Item:
+def split_envelope(std: Any, index: int, raw: Any) -> Item:
     """Split a record into its operation, its version and its fields (keyed by field id)."""
     item = Item(index)
     if not isinstance(raw, dict):
@@ -123,20 +123,20 @@ def _envelope(std: Any, index: int, raw: Any) -> Item:
             item.version = int(text)
     return item
 
-def _check(std: Any, items: list[Item]) -> None:
+def check_items(std: Any, items: list[Item]) -> None:
     """Run the quality engine over the records to insert or update (a withdrawal needs only its id)."""
     content = [item for item in items if not item.errors and item.op != Op.DELETE]
     if content:
         verdicts = engine.check(std, [item.data for item in content], refs=_refs())
         for verdict in verdicts:
             if not verdict.ok:
-                content[verdict.index].errors += [_issue_dict(e) for e in verdict.errors]
+                content[verdict.index].errors += [issue_dict(e) for e in verdict.errors]
     for item in items:
         if item.op == Op.DELETE and not item.errors and not item.record_id:
             item.errors.append(issue(std.key, "required", "删除操作须提供“记录唯一标识”", "completeness"))
 
 
-def _issue_dict(found: Any) -> dict[str, str]:
+def issue_dict(found: Any) -> dict[str, str]:
     if hasattr(found, "as_dict"):
         return found.as_dict()
     return dict(found)
@@ -148,15 +148,15 @@ def _refs() -> LibraryRefs:
 
 # --- resolving departments and regions ---------------------------------------------------------------------------
 
-def _departments() -> dict[str, tuple[int, str]]:
+def active_departments() -> dict[str, tuple[int, str]]:
     return {uscc: (pk, region) for uscc, pk, region in Department.objects.filter(is_active=True).values_list(
         "uscc", "pk", "region_id")}
 
 
-def _resolve(sender: Sender, std: Any, items: list[Item]) -> None:
+def resolve_owners(sender: Sender, std: Any, items: list[Item]) -> None:
     """Each record's owning department (实施机构编码, else the sender's) and region (行政区划代码); a record for a
     department or region outside the sender's scope is refused."""
-    departments = _departments() if any(i.data.get("department_code") for i in items) else {}
+    departments = active_departments() if any(i.data.get("department_code") for i in items) else {}
     codes = {str(i.data.get("region_code")) for i in items if i.data.get("region_code")}
     regions = set(Region.objects.filter(code__in=codes).values_list("code", flat=True)) if codes else set()
     for item in items:

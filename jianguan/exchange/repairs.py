@@ -18,15 +18,14 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from jianguan.accounts.models import Department
+from jianguan.accounts.models import ApiClient, Department, User
 from jianguan.audit.contracts import record
 from jianguan.behaviour.models import Source as BehaviourSource
 from jianguan.core.codes import mask_ric
-from jianguan.core.errors import AccessDenied, ValidationFailed
+from jianguan.core.errors import ValidationFailed
 
-from . import selectors, standards
+from . import selectors, standards, workflow
 from .models import Channel, ExchangeCall, KeptRecord, Op, Origin, OutboxRecord, PushBatch, RepairItem, RepairStatus
-from .permissions import may_repair
 from .records import LIBRARY, Sender
 from .sealing import reveal_record
 
@@ -121,14 +120,11 @@ def _receiver_issue(error: Any) -> dict[str, str]:
 
 # --- fixing or dismissing an item ------------------------------------------------------------------------------
 
-def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
+def repair_fix(*, actor: User | ApiClient, item_id: int, values: dict[str, Any]) -> Outcome:
     """Check a repair item's record again with `values` changed; if it passes it is stored and queued as `u` with
     the next version, and the item is closed as fixed. A sealed ID number left as shown (masked) is kept."""
     item = selectors.repair_get(reader=actor, item_id=item_id)
-    if not may_repair(actor, item):
-        raise AccessDenied("无权整改该条数据")
-    if item.status != RepairStatus.OPEN:
-        raise ValidationFailed("该条数据已处理", code="repair_closed")
+    workflow.check("fix", item, actor)  # the item is closed by the intake once the record is accepted (`settle`)
     std = standards.get(item.standard)
     payload = reveal_record(item.payload)
     changed = {k: val for k, val in values.items() if not (isinstance(val, str) and "*" in val
@@ -144,24 +140,21 @@ def repair_fix(*, actor: Any, item_id: int, values: dict[str, Any]) -> Outcome:
     body = json.dumps([{**fixed, "op": Op.UPDATE, "version": version}], ensure_ascii=False).encode()
     sender = Sender(actor, item.department, item.source_system or Sender.of(actor).source_system,
                     None)
-    from .intake import _keep, _run  # the intake files in this queue (`settle`): imported at call time
+    from .intake import keep_call, run_call  # the intake files in this queue (`settle`): imported at call time
 
-    call = _keep(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
-    return _run(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
+    call = keep_call(sender, channel=Channel.REPAIR, standard=std.name, raw=body, received=1)
+    return run_call(sender, std, [{**fixed, "op": Op.UPDATE, "version": version}], call, fixing=item)
 
 
-def repair_dismiss(*, actor: Any, item_id: int, reason: str) -> RepairItem:
+def repair_dismiss(*, actor: User | ApiClient, item_id: int, reason: str) -> RepairItem:
     """Close a repair item without a fix (a record sent in error, a duplicate of one fixed elsewhere)."""
     if not reason.strip():
         raise ValidationFailed("请说明作废原因", code="reason_required", field="reason")
     with transaction.atomic():
         item = selectors.repair_get(reader=actor, item_id=item_id)
-        if not may_repair(actor, item):
-            raise AccessDenied("无权处理该条数据")
         item = RepairItem.objects.select_for_update().get(pk=item.pk)
-        if item.status != RepairStatus.OPEN:
-            raise ValidationFailed("该条数据已处理", code="repair_closed")
-        item.status, item.fixed_at, item.resolution = RepairStatus.DISMISSED, timezone.now(), reason.strip()[:300]
+        edge = workflow.check("dismiss", item, actor)
+        item.status, item.fixed_at, item.resolution = edge.target, timezone.now(), reason.strip()[:300]
         item.fixed_by = actor if getattr(actor, "is_person", False) else None
         item.save(update_fields=["status", "fixed_at", "resolution", "fixed_by"])
         record(actor=actor, verb="exchange.repair_dismissed", target=item,

@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
+from jianguan.accounts.models import ApiClient, User
 from jianguan.core.errors import NotFound
+from jianguan.core.scoping import HasScope
 
 from .models import (
     UNACKNOWLEDGED,
@@ -25,15 +27,15 @@ from .models import (
 from .permissions import wide
 
 
-def repair_items(*, reader: Any) -> Any:
+def repair_visible_list(*, reader: User | ApiClient) -> Any:
     """The repair items `reader` may see: their department's, or all within the jurisdiction for wide readers."""
     items = RepairItem.objects.visible_to(reader)
     return items if wide(reader) else items.filter(department_id=reader.department_id)
 
 
-def repair_list(*, reader: Any, status: str = RepairStatus.OPEN, department_id: int | None = None,
+def repair_list(*, reader: User | ApiClient, status: str = RepairStatus.OPEN, department_id: int | None = None,
                 standard: str = "") -> Any:
-    items = repair_items(reader=reader).select_related("department")
+    items = repair_visible_list(reader=reader).select_related("department")
     if status:
         items = items.filter(status=status)
     if department_id:
@@ -43,7 +45,7 @@ def repair_list(*, reader: Any, status: str = RepairStatus.OPEN, department_id: 
     return items.order_by("created_at", "pk")
 
 
-def repair_get(*, reader: Any, item_id: int) -> RepairItem:
+def repair_get(*, reader: User | ApiClient, item_id: int) -> RepairItem:
     item = RepairItem.objects.select_related("department", "fixed_by", "call", "batch").get_visible(reader,
                                                                                                    pk=item_id)
     if not wide(reader) and item.department_id != reader.department_id:
@@ -51,11 +53,11 @@ def repair_get(*, reader: Any, item_id: int) -> RepairItem:
     return item
 
 
-def call_get(*, reader: Any, call_id: int) -> ExchangeCall:
+def call_get(*, reader: HasScope, call_id: int) -> ExchangeCall:
     return ExchangeCall.objects.select_related("department").get_visible(reader, pk=call_id)
 
 
-def push_figures(*, reader: Any = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def push_figures(*, reader: HasScope | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
     """The push's health: backlog (records accepted and not yet acknowledged), the oldest one's age, batches by
     status, and the last 24 hours' batches with their failure rate (failed sends / sends)."""
     now = now or timezone.now()
@@ -88,10 +90,10 @@ def push_figures(*, reader: Any = None, now: dt.datetime | None = None) -> dict[
     }
 
 
-def queue_brief(*, reader: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+def queue_brief(*, reader: User | ApiClient, now: dt.datetime | None = None) -> dict[str, Any]:
     """The reader's repair queue in one query: open items, fixed in the last 7 days, the oldest open one's age."""
     now = now or timezone.now()
-    found = repair_items(reader=reader).aggregate(
+    found = repair_visible_list(reader=reader).aggregate(
         open=Count("pk", filter=Q(status=RepairStatus.OPEN)),
         fixed_7=Count("pk", filter=Q(status=RepairStatus.FIXED, fixed_at__gte=now - dt.timedelta(days=7))),
         oldest=Min("created_at", filter=Q(status=RepairStatus.OPEN)))
@@ -99,7 +101,7 @@ def queue_brief(*, reader: Any, now: dt.datetime | None = None) -> dict[str, Any
     return found
 
 
-def push_brief(*, reader: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+def push_brief(*, reader: HasScope, now: dt.datetime | None = None) -> dict[str, Any]:
     """Backlog, its oldest record's age and the last 24 hours' failure rate, in two queries."""
     now = now or timezone.now()
     backlog = OutboxRecord.objects.visible_to(reader).filter(
@@ -112,11 +114,11 @@ def push_brief(*, reader: Any, now: dt.datetime | None = None) -> dict[str, Any]
             "failure_rate_24h": round(100 * (sends["n_failures"] or 0) / attempts, 1) if attempts else None}
 
 
-def recent_batches(*, limit: int = 20) -> list[PushBatch]:
+def batch_list(*, limit: int = 20) -> list[PushBatch]:
     return list(PushBatch.objects.order_by("-pk")[:limit])
 
 
-def batch_get(*, reader: Any, batch_id: int) -> tuple[PushBatch, Any]:
+def batch_get(*, reader: HasScope, batch_id: int) -> tuple[PushBatch, Any]:
     """A pushed batch and the records of it `reader` may see (their departments' scope); a batch with none of
     them answers 404 like an absent one."""
     batch = PushBatch.objects.filter(pk=batch_id).first()
@@ -141,7 +143,7 @@ def batch_problems(*, batch: PushBatch, records: Any) -> dict[tuple[str, int], l
     return found
 
 
-def quality_ranking(*, reader: Any, day: dt.date | None = None) -> tuple[dt.date | None, list[dict[str, Any]]]:
+def quality_ranking(*, reader: HasScope, day: dt.date | None = None) -> tuple[dt.date | None, list[dict[str, Any]]]:
     """The latest snapshot day (or `day`) and each department's scores there, best first: per dimension and
     overall, the mean over its standards weighted by records."""
     snapshots = QualitySnapshot.objects.visible_to(reader)
@@ -171,7 +173,7 @@ def quality_ranking(*, reader: Any, day: dt.date | None = None) -> tuple[dt.date
     return day, ranking
 
 
-def quality_trend(*, reader: Any, days: int = 30) -> list[dict[str, Any]]:
+def quality_trend(*, reader: HasScope, days: int = 30) -> list[dict[str, Any]]:
     """Per snapshot day of the last `days`: the record-weighted overall score of what `reader` may see."""
     since = timezone.localdate() - dt.timedelta(days=days - 1)
     rows: dict[dt.date, list[float]] = {}

@@ -1,4 +1,4 @@
-"""Storing the records of an intake that passed its checks, then queueing them (`outbox._queue`).
+"""Storing the records of an intake that passed its checks, then queueing them (`outbox.queue_items`).
 
 Records of the four behaviour standards are upserted by 记录唯一标识 (catalog.md §7): `i` creates, `u` replaces
 the row with a higher version, `d` marks it withdrawn. The same (sending system, id, version) again is stored once
@@ -28,8 +28,8 @@ from jianguan.core.protect import lookup_hash
 from jianguan.subjects.models import MarketEntity, Person
 
 from .models import ExchangeCall, KeptRecord, Op
-from .outbox import _layout, _queue
-from .records import Item, Sender, _departments, issue
+from .outbox import layout_of, queue_items
+from .records import Item, Sender, active_departments, issue
 from .sealing import is_person_id, protect_record
 from .standards import values as v
 
@@ -49,7 +49,7 @@ class State:
     number: str
 
 
-def _store(sender: Sender, std: Any, model: type[models.Model], items: list[Item], call: ExchangeCall) -> int:
+def store_items(sender: Sender, std: Any, model: type[models.Model], items: list[Item], call: ExchangeCall) -> int:
     """Upsert the checked records, then queue each applied one; duplicates and conflicts are marked on the items."""
     ids = list({i.record_id for i in items if i.record_id})
     states: dict[str, State] = {}
@@ -91,10 +91,10 @@ def _store(sender: Sender, std: Any, model: type[models.Model], items: list[Item
             states[item.record_id] = State(state.pk, item.version, state.source_system, True, state.number)
         applied.append(item)
     _apply(std, model, rows, items)
-    return _queue(std, [i for i in applied if not i.errors], sender, call)
+    return queue_items(std, [i for i in applied if not i.errors], sender, call)
 
 
-def _store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall) -> int:
+def store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall) -> int:
     """Keep the checked records of a standard without a library table (`KeptRecord`), by the same rules as the
     behaviour records (`_decide`), then queue each applied one."""
     states: dict[str, State] = {}
@@ -104,7 +104,7 @@ def _store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall)
                 standard=std.name, record_id__in=chunk).values_list("pk", "record_id", "version", "source_system",
                                                                    "withdrawn_at"):
             states[rid] = State(pk, version, system, withdrawn is not None, "")
-    layout = _layout(std, KeptRecord)
+    layout = layout_of(std, KeptRecord)
     now = timezone.now()
     rows: dict[str, KeptRecord] = {}
     applied: list[Item] = []
@@ -147,7 +147,7 @@ def _store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall)
                         if item.record_id == row.record_id and not item.errors:
                             item.errors.append(issue(std.key, "store_conflict", "存储时与同时到达的另一条记录冲突，"
                                                      "请以更新（u）重报", "redundancy"))
-    return _queue(std, [i for i in applied if not i.errors], sender, call)
+    return queue_items(std, [i for i in applied if not i.errors], sender, call)
 
 
 def _received(data: dict[str, Any]) -> dict[str, Any]:
@@ -227,7 +227,7 @@ def _values(std: Any, model: type[models.Model], item: Item, parties: dict[str, 
             sender: Sender, call: ExchangeCall) -> dict[str, Any] | list[dict[str, str]]:
     """The model row of a checked record, or the problems that keep it out of the library; the record to push is
     left on the item (`pushed`)."""
-    values, pushed, problems = _layout(std, model).row(item.data)
+    values, pushed, problems = layout_of(std, model).row(item.data)
     # 行为日期: the action's own date; a record whose standard leaves it optional (强制执行 without 起始时间, 其他行为
     # without 开始时间) is dated by its 报送时间, else by the day it was received.
     day = next((values.get(k) for k in ACTION_DATE[std.name] if values.get(k)), None) or timezone.localdate(
@@ -252,7 +252,7 @@ def _values(std: Any, model: type[models.Model], item: Item, parties: dict[str, 
     })
     delegated = item.data.get("delegated_by_code")
     if delegated:
-        values["delegated_by_id"] = _departments().get(str(delegated).strip().upper(), (None, None))[0]
+        values["delegated_by_id"] = active_departments().get(str(delegated).strip().upper(), (None, None))[0]
     return values
 
 
@@ -297,7 +297,7 @@ def _store_problem(model: type[models.Model], record_id: str, row: dict[str, Any
 
 def _write(std: Any, model: type[models.Model], rows: list[tuple[str, dict[str, Any]]]) -> None:
     now = timezone.now()
-    layout = _layout(std, model)
+    layout = layout_of(std, model)
     new = [{**{k: val for k, val in row.items() if k not in ("pk", "_withdraw_only")}, "created_at": now,
             "updated_at": now} for _, row in rows if row["pk"] is None]
     rows_write(model, now=now, columns=layout.columns, new=layout.tuples(new) if new else (),

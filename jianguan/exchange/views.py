@@ -70,7 +70,7 @@ def repair_list(request: HttpRequest) -> HttpResponse:
     items = selectors.repair_list(reader=request.user, status=status,
                                   department_id=int(department) if department.isdigit() else None,
                                   standard=request.GET.get("standard", ""))
-    scoped = selectors.repair_items(reader=request.user)
+    scoped = selectors.repair_visible_list(reader=request.user)
     now = timezone.now()
     page = page_of(request, items)
     for item in page:
@@ -144,9 +144,9 @@ def monitor(request: HttpRequest) -> HttpResponse:
     day, ranking = selectors.quality_ranking(reader=request.user)
     trend = selectors.quality_trend(reader=request.user)
     return render(request, "exchange/monitor.html", {
-        "push": selectors.push_figures(reader=request.user), "batches": selectors.recent_batches(),
+        "push": selectors.push_figures(reader=request.user), "batches": selectors.batch_list(),
         "day": day, "ranking": ranking, "dimensions": DIMENSIONS, "trend": trend,
-        "repairs": repairs.queue_figures(selectors.repair_items(reader=request.user))})
+        "repairs": repairs.queue_figures(selectors.repair_visible_list(reader=request.user))})
 
 
 @role_required(*MONITORS)

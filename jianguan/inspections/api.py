@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from jianguan.accounts.contracts import allow
-from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, require_person
+from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, ScopedOut, paginate, require_person
 from jianguan.core.roles import Role
 
 from . import drafts, evidence, selectors, sync
@@ -50,7 +50,7 @@ class LocationOut(Schema):
     accuracy: Decimal | None
 
 
-class InspectionListOut(Schema):
+class InspectionListOut(ScopedOut):
     id: int
     client_id: uuid.UUID
     number: str
@@ -68,10 +68,6 @@ class InspectionListOut(Schema):
     @staticmethod
     def resolve_number(obj: FieldInspection) -> str:
         return obj.number or ""
-
-    @staticmethod
-    def resolve_department(obj: FieldInspection) -> int:
-        return obj.department_id
 
 
 class InspectionOut(InspectionListOut):
@@ -102,14 +98,6 @@ class InspectionOut(InspectionListOut):
     submitted_at: dt.datetime | None
 
     @staticmethod
-    def resolve_department_name(obj: FieldInspection) -> str:
-        return obj.department.name
-
-    @staticmethod
-    def resolve_region(obj: FieldInspection) -> str:
-        return obj.region_id
-
-    @staticmethod
     def resolve_officers(obj: FieldInspection) -> list[str]:
         return sorted(u.username for u in obj.officers.all())
 
@@ -131,11 +119,9 @@ def shown(inspection: FieldInspection) -> dict[str, Any]:
 
 # Lists and reads ----------------------------------------------------------------------------------------------
 
-class InspectionFilter(Schema):
+class InspectionFilter(PageQuery):
     mine: bool = True
     status: Literal["draft", "submitted"] | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/inspections", response=Page[InspectionListOut])
@@ -144,7 +130,7 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]):
     in their scope."""
     reader = require_person(request)
     inspections = selectors.inspection_list(reader=reader, mine=filters.mine, status=filters.status)
-    return paginate(inspections, limit=filters.limit, offset=filters.offset)
+    return paginate(inspections, filters)
 
 
 class ColleagueOut(Schema):

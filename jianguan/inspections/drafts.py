@@ -11,24 +11,15 @@ from django.db import transaction
 
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
-from jianguan.core.errors import InvalidTransition, ValidationFailed
+from jianguan.core.errors import ValidationFailed
 
 from . import checklist as lists
 from . import evidence as files
-from .access import _for_write
-from .models import FieldInspection, Outcome, Status
-from .parties import _officers
-
-
-class SyncConflict(InvalidTransition):
-    """The server's copy changed since the phone last saw it (or was already submitted): nothing is overwritten."""
-
-    code = "sync_conflict"
-
-    def __init__(self, inspection: FieldInspection, message: str) -> None:
-        super().__init__(message)
-        self.inspection = inspection
-
+from . import workflow
+from .access import for_write
+from .models import FieldInspection, Outcome
+from .parties import chosen_officers
+from .workflow import SyncConflict
 
 DRAFT_FIELDS = ("place", "officers", "started_at", "ended_at", "location", "checklist", "signature_png",
                 "signature_refused", "refusal_note", "witness", "outcome", "findings", "rectify_due",
@@ -39,7 +30,7 @@ LOCATION_FIELDS = (("latitude", Decimal("0.000001"), -90, 90), ("longitude", Dec
                    ("accuracy", Decimal("0.1"), 0, 100_000))
 
 
-def _apply(inspection: FieldInspection, values: dict[str, Any]) -> list[str]:
+def apply_values(inspection: FieldInspection, values: dict[str, Any]) -> list[str]:
     """Set the draft's fields that `values` carries; the names of those that changed."""
     changed = []
 
@@ -56,7 +47,7 @@ def _apply(inspection: FieldInspection, values: dict[str, Any]) -> list[str]:
         # Officers of another department stay allowed once a joint task has put them on the visit.
         partners = set(inspection.officers.exclude(department=inspection.department_id)
                        .values_list("department_id", flat=True))
-        wanted = _officers(inspection.department, values["officers"] or [], partners)
+        wanted = chosen_officers(inspection.department, values["officers"] or [], partners)
         if sorted(u.pk for u in wanted) != sorted(inspection.officers.values_list("pk", flat=True)):
             inspection.officers.set(wanted)
             changed.append("officers")
@@ -113,12 +104,11 @@ def inspection_update(*, actor: Actor, inspection_id: int, base_version: int, va
                       ) -> FieldInspection:
     """Change a draft. `base_version` is the version the writer last saw: if the record changed since, nothing is
     written and the conflict is reported (409)."""
-    inspection = _for_write(actor, inspection_id)
-    if inspection.status != Status.DRAFT:
-        raise SyncConflict(inspection, "检查记录已提交，不能再修改")
+    inspection = for_write(actor, inspection_id, "update")
+    workflow.INSPECTIONS.check("update", workflow.writing(inspection, actor))
     if base_version != inspection.version:
         raise SyncConflict(inspection, "检查记录已被他人或其他终端修改，请核对服务器上的版本")
-    changed = _apply(inspection, values)
+    changed = apply_values(inspection, values)
     if changed:
         inspection.version += 1
         inspection.payload_hash = ""

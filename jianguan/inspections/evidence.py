@@ -19,8 +19,9 @@ from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 from jianguan.core.errors import InvalidTransition, ValidationFailed
 
-from .access import _for_write, _is_user
-from .models import Evidence, Status
+from . import workflow
+from .access import for_write, is_user
+from .models import Evidence
 
 # The accepted types: (kind, content type, extension) by how the bytes begin. [config]
 HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
@@ -100,19 +101,18 @@ def evidence_add(*, actor: Actor, inspection_id: int, client_id: uuid.UUID | str
     """Attach a photo or video taken on site (while the inspection is a draft). The bytes must be of an accepted
     type, within the size limit, and hash to the phone's SHA-256. Sending the same file again (same `client_id`)
     answers the stored one; a different file under the same `client_id` is refused (409)."""
-    inspection = _for_write(actor, inspection_id)
+    inspection = for_write(actor, inspection_id, "add_evidence")
     kind, digest = check(data, sha256)
     existing = Evidence.objects.filter(client_id=client_id).first()
     if existing is not None:
         if existing.inspection_id != inspection.pk or existing.sha256 != digest:
             raise InvalidTransition("该文件标识已用于另一文件", code="evidence_conflict", field="client_id")
         return existing, False
-    if inspection.status != Status.DRAFT:
-        raise InvalidTransition("检查记录已提交，不能再添加证据", code="inspection_submitted")
+    workflow.INSPECTIONS.check("add_evidence", workflow.writing(inspection, actor))
     stem = (name or "evidence").rsplit(".", 1)[0][:150] or "evidence"
     item = Evidence(inspection=inspection, client_id=client_id, kind=kind.kind, name=f"{stem}.{kind.extension}",
                     content_type=kind.content_type, size=len(data), sha256=digest, taken_at=taken_at,
-                    uploaded_by=actor if _is_user(actor) else None)
+                    uploaded_by=actor if is_user(actor) else None)
     item.file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
     item.save()
     record(actor=actor, verb="inspections.evidence_added", target=item,

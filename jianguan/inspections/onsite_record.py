@@ -12,7 +12,7 @@ from jianguan.core.actors import Actor
 from jianguan.documents import contracts as documents
 
 from . import checklist as lists
-from .access import _is_user
+from .access import is_user
 from .models import Answer, FieldInspection, OriginKind, Outcome
 
 # 检查形式 of the behaviour record, by origin (a local dictionary; the national one is unpublished). [config]
@@ -62,7 +62,7 @@ def _signature_note(inspection: FieldInspection) -> str:
     return (f"当事人拒绝签名（{inspection.refusal_note or '未说明理由'}），见证人：{inspection.witness}。")
 
 
-def _context(inspection: FieldInspection, officers: list[dict[str, str]], actor: Actor) -> dict[str, Any]:
+def record_context(inspection: FieldInspection, officers: list[dict[str, str]], actor: Actor) -> dict[str, Any]:
     """What the 现场检查笔录 shows (the keys of `documents.contracts.CONTEXT_KEYS["onsite_record"]`), plus the
     checklist, the evidence hashes and the signature image (a data URI) for templates that print them."""
     image = ""
@@ -72,7 +72,7 @@ def _context(inspection: FieldInspection, officers: list[dict[str, str]], actor:
         "inspection_number": inspection.number, "party": _party_block(inspection),
         "started_at": _local(inspection.started_at), "ended_at": _local(inspection.ended_at),
         "place": inspection.place, "officers": [{"name": o["name"], "credential": o["credential"]} for o in officers],
-        "recorder": actor.full_name if _is_user(actor) else officers[0]["name"],
+        "recorder": actor.full_name if is_user(actor) else officers[0]["name"],
         "findings": _findings_text(inspection), "refusal": _signature_note(inspection),
         "checklist": [{"seq": row["seq"], "item": row["item"], "answer": row["answer"], "note": row.get("note", "")}
                       for row in inspection.checklist],
@@ -83,18 +83,18 @@ def _context(inspection: FieldInspection, officers: list[dict[str, str]], actor:
     }
 
 
-def _rectification_context(inspection: FieldInspection, actor: Actor) -> dict[str, Any]:
+def rectification_context(inspection: FieldInspection, actor: Actor) -> dict[str, Any]:
     failed = [f"{row['item']}：{row['note']}" if row.get("note") else row["item"]
               for row in lists.failed(inspection.checklist)]
     return {
         "party": _party_block(inspection), "facts": inspection.findings.splitlines() + failed,
         "deadline": inspection.rectify_due.isoformat(), "requirements": inspection.rectify_requirement,
-        "contact": {"name": actor.full_name, "phone": actor.phone} if _is_user(actor) else {},
+        "contact": {"name": actor.full_name, "phone": actor.phone} if is_user(actor) else {},
         "inspection_number": inspection.number,
     }
 
 
-def _issue(actor: Actor, inspection: FieldInspection, kind: str, context: dict[str, Any]) -> dict[str, Any]:
+def issue_document(actor: Actor, inspection: FieldInspection, kind: str, context: dict[str, Any]) -> dict[str, Any]:
     issued = documents.issue(actor=actor, kind=kind, department=inspection.department, context=context,
                              subject=f"inspection:{inspection.number}")
     return {"id": issued.id, "kind": issued.kind, "title": issued.title, "number": issued.number,

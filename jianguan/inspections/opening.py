@@ -18,9 +18,9 @@ from jianguan.core.actors import Actor
 from jianguan.core.errors import ValidationFailed
 
 from . import checklist as lists
-from .access import _is_user
+from .access import is_user
 from .models import FieldInspection, OriginKind
-from .parties import _officers, _party
+from .parties import chosen_officers, party_fields
 
 # Origins that name the task, complaint or alert they come from.
 NEEDS_REF = frozenset({OriginKind.SPOT_CHECK, OriginKind.JOINT_TASK, OriginKind.COMPLAINT, OriginKind.RISK_ALERT})
@@ -49,15 +49,15 @@ def inspection_open(*, actor: Actor, origin_kind: str, implementation_code: str,
     if card.action_type != "check":
         raise ValidationFailed("该实施清单不是行政检查事项", code="implementation_not_check",
                                field="implementation_code")
-    found = _party(party, department)
+    found = party_fields(party, department)
     checklist_kind = lists.kind_for(origin_kind)
     inspection = FieldInspection.objects.create(
         client_id=client_id or uuid.uuid4(), origin_kind=origin_kind, origin_ref=origin_ref[:100],
         department=department, implementation_code=implementation_code, catalog_code=card.item_code,
         item_name=card.item_name, checklist_kind=checklist_kind,
         checklist=lists.blank(lists.items_for(card, checklist_kind)), place=place[:300], started_at=started_at,
-        created_by=actor if _is_user(actor) else None, **found)
-    inspection.officers.set(_officers(department, officers, joint_with))
+        created_by=actor if is_user(actor) else None, **found)
+    inspection.officers.set(chosen_officers(department, officers, joint_with))
     record(actor=actor, verb="inspections.inspection_opened", target=inspection, data={
         "client_id": str(inspection.client_id), "origin": origin_kind, "origin_ref": origin_ref,
         "implementation_code": implementation_code, "party": inspection.party_code or inspection.party_name,

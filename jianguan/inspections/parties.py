@@ -13,7 +13,7 @@ from jianguan.subjects.contracts import require_entity, require_ric
 from jianguan.subjects.models import Person, SupervisedObject
 
 
-def _party(party: dict[str, Any], department: Department) -> dict[str, Any]:
+def party_fields(party: dict[str, Any], department: Department) -> dict[str, Any]:
     """The party from one of: an entity's 统一社会信用代码, a registered person's ID number, a supervised object."""
     kind = party.get("kind") or "entity"
     if kind == "entity":
@@ -45,7 +45,7 @@ def _party(party: dict[str, Any], department: Department) -> dict[str, Any]:
     return found
 
 
-def _officers(department: Department, usernames: list[str], joint_with: Iterable[int] = ()) -> list[User]:
+def chosen_officers(department: Department, usernames: list[str], joint_with: Iterable[int] = ()) -> list[User]:
     """The named officers, each an active member of the acting department or of a department checking jointly
     with it (a joint task's visit needs two officers in total, 行政处罚法 第四十二条), in the order given."""
     names = list(dict.fromkeys(u.strip() for u in usernames if u and u.strip()))

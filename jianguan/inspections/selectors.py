@@ -20,6 +20,7 @@ from jianguan.catalog.contracts import (
     require_in_force,
 )
 from jianguan.core.roles import Role
+from jianguan.core.scoping import HasScope
 
 from . import checklist as lists
 from .models import Evidence, FieldInspection, Status
@@ -76,7 +77,7 @@ def field_data(*, reader: User) -> dict[str, Any]:
             "today": today.isoformat(), "colleagues": colleagues, "implementations": rows}
 
 
-def due_list(*, reader: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+def due_list(*, reader: HasScope, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Entities due for a check by the 检查频次 of a row in force (e.g. 每年不少于1次): those the reader's scope has
     checked under the row before but fewer times than the row asks in the current period (calendar year, half
     year, quarter or month). Read from the 行政检查 records by the index (implementation_code, entity, date), one

@@ -15,16 +15,16 @@ from jianguan.audit.contracts import record
 from jianguan.behaviour import contracts as behaviour
 from jianguan.catalog.contracts import require_in_force
 from jianguan.core.actors import Actor
-from jianguan.core.errors import InvalidTransition
 from jianguan.core.protect import unseal
 from jianguan.core.validation import require as _require
 from jianguan.enforcement import contracts as enforcement
 
 from . import checklist as lists
-from .access import _for_write, _is_user
+from . import workflow
+from .access import for_write, is_user
 from .drafts import SyncConflict
-from .models import FieldInspection, OriginKind, Outcome, Status
-from .onsite_record import FORMS, _context, _issue, _rectification_context
+from .models import FieldInspection, OriginKind, Outcome
+from .onsite_record import FORMS, issue_document, record_context, rectification_context
 
 CLOCK_SKEW = dt.timedelta(minutes=10)  # a phone's clock may run this far ahead of the server's
 
@@ -53,7 +53,7 @@ def _check_complete(inspection: FieldInspection, actor: Actor) -> dt.date:
     _require(inspection.ended_at >= inspection.started_at, "检查结束时间不能早于开始时间", "date_order", "ended_at")
     _require(inspection.ended_at <= timezone.now() + CLOCK_SKEW, "检查结束时间不能晚于现在", "date_in_future",
              "ended_at")
-    if _is_user(actor):
+    if is_user(actor):
         _require(inspection.officers.filter(pk=actor.pk).exists(), "提交人应为本次检查的检查人员之一",
                  "not_an_officer", "officers")
     _require(bool(inspection.place), "请填写检查地点", "place_required", "place")
@@ -97,11 +97,10 @@ def _behaviour_party(inspection: FieldInspection) -> dict[str, Any]:
     return {"entity_code": inspection.entity.uscc}
 
 
-def _submit(inspection: FieldInspection, actor: Actor) -> None:
+def submit_draft(inspection: FieldInspection, actor: Actor) -> None:
     """Submit a complete draft: the 行政检查行为 record, the 现场检查笔录 (and the 责令改正通知书), and a clue when the
     result is one — all in the caller's transaction, so all of it lands or none."""
-    if inspection.status != Status.DRAFT:
-        raise InvalidTransition("检查记录已提交", code="inspection_submitted")
+    edge = workflow.INSPECTIONS.check("submit", workflow.writing(inspection, actor))
     day = _check_complete(inspection, actor)
     require_in_force(body_id=inspection.department_id, implementation_code=inspection.implementation_code, on=day,
                      field="implementation_code")
@@ -116,18 +115,18 @@ def _submit(inspection: FieldInspection, actor: Actor) -> None:
         credential_numbers=[o["credential"] for o in officers],
         spot_check_plan=spot_check_plan(inspection),
         party=_behaviour_party(inspection))
-    issued = [_issue(actor, inspection, "onsite_record", _context(inspection, officers, actor))]
+    issued = [issue_document(actor, inspection, "onsite_record", record_context(inspection, officers, actor))]
     if inspection.outcome == Outcome.RECTIFY:
-        issued.append(_issue(actor, inspection, "rectification_order", {
-            **_rectification_context(inspection, actor), "onsite_record": issued[0]["number"]}))
+        issued.append(issue_document(actor, inspection, "rectification_order", {
+            **rectification_context(inspection, actor), "onsite_record": issued[0]["number"]}))
     inspection.documents = issued
     if inspection.outcome == Outcome.CLUE:
         clue = enforcement.clue_from_inspection(actor=actor, inspection_number=inspection.number,
                                                 summary=inspection.findings)
         inspection.clue_number = clue.number
-    inspection.status = Status.SUBMITTED
+    inspection.status = edge.target
     inspection.submitted_at = timezone.now()
-    inspection.submitted_by = actor if _is_user(actor) else None
+    inspection.submitted_by = actor if is_user(actor) else None
     record(actor=actor, verb="inspections.inspection_submitted", target=inspection, data={
         "number": inspection.number, "outcome": inspection.outcome, "officers": officers,
         "documents": [{"number": d["number"], "digest": d["digest"]} for d in issued],
@@ -136,11 +135,11 @@ def _submit(inspection: FieldInspection, actor: Actor) -> None:
 
 @transaction.atomic
 def inspection_submit(*, actor: Actor, inspection_id: int, base_version: int | None = None) -> FieldInspection:
-    """Submit a draft (see `_submit`); with `base_version`, only if nobody changed it since."""
-    inspection = _for_write(actor, inspection_id)
+    """Submit a draft (see `submit_draft`); with `base_version`, only if nobody changed it since."""
+    inspection = for_write(actor, inspection_id, "submit")
     if base_version is not None and base_version != inspection.version:
         raise SyncConflict(inspection, "检查记录已被他人或其他终端修改，请核对服务器上的版本")
-    _submit(inspection, actor)
+    submit_draft(inspection, actor)
     inspection.version += 1
     inspection.save()
     return inspection

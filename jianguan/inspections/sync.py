@@ -14,12 +14,13 @@ from jianguan.audit.contracts import record
 from jianguan.core.canonical import canonical_json, to_jsonable
 from jianguan.core.errors import NotFound, ValidationFailed
 
-from .access import _may_write
-from .drafts import DRAFT_FIELDS, SyncConflict, _apply
-from .models import FieldInspection, OriginKind, Status
+from . import workflow
+from .access import may_write
+from .drafts import DRAFT_FIELDS, SyncConflict, apply_values
+from .models import FieldInspection, OriginKind
 from .opening import inspection_open
-from .parties import _party
-from .submission import _submit
+from .parties import party_fields
+from .submission import submit_draft
 
 IDENTITY = ("origin_kind", "origin_ref", "implementation_code", "party")
 
@@ -32,7 +33,7 @@ def payload_digest(payload: dict[str, Any]) -> str:
 
 def same_party(inspection: FieldInspection, party: dict[str, Any]) -> bool:
     """Whether `party` (as given to `inspection_open`) names the inspection's party."""
-    found = _party(party, inspection.department)
+    found = party_fields(party, inspection.department)
     return (getattr(found["entity"], "pk", None), getattr(found["person"], "pk", None),
             getattr(found["supervised_object"], "pk", None)) == (
         inspection.entity_id, inspection.person_id, inspection.supervised_object_id)
@@ -60,21 +61,20 @@ def _sync_once(actor: User, client_id: uuid.UUID, base_version: int, values: dic
             created = True
         else:
             if not FieldInspection.objects.visible_to(actor).filter(pk=inspection.pk).exists() \
-                    or not _may_write(actor, inspection):
+                    or not may_write(actor, inspection):
                 raise NotFound()
             if inspection.payload_hash == digest:
                 return inspection, False  # sent again: the stored record, nothing written twice
-            if inspection.status != Status.DRAFT:
-                raise SyncConflict(inspection, "服务器上的检查记录已提交，与本机的版本不同，未覆盖")
+            workflow.INSPECTIONS.check("sync", workflow.writing(inspection, actor))
             if base_version != inspection.version:
                 raise SyncConflict(inspection, "服务器上的检查记录在本机上次同步后已被修改，未覆盖")
             if not _same_identity(inspection, values):
                 raise ValidationFailed("检查来源、实施清单和当事人在开始检查后不能更改", code="identity_changed",
                                        field="implementation_code")
             created = False
-        changed = _apply(inspection, {k: v for k, v in values.items() if k in DRAFT_FIELDS})
+        changed = apply_values(inspection, {k: v for k, v in values.items() if k in DRAFT_FIELDS})
         if submit:
-            _submit(inspection, actor)
+            submit_draft(inspection, actor)
         if not created:
             inspection.version += 1
         inspection.payload_hash = digest

@@ -25,8 +25,9 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F, Max, Min, Model
 
 LIMIT = 20
 
@@ -59,12 +60,13 @@ def _before_established() -> Iterable[str]:
     from jianguan.credit.models import CreditRecord
     from jianguan.enforcement.models import Case
 
-    sources = [(Inspection, "行政检查", "number", "date"), (Penalty, "行政处罚", "number", "date"),
-               (Coercion, "行政强制", "number", "date"), (OtherAction, "其他行政行为", "number", "date"),
-               (CreditRecord, "信用记录", "pk", "date"), (Case, "案件", "number", "received_on")]
+    sources: list[tuple[type[Model], str, str, str]] = [
+        (Inspection, "行政检查", "number", "date"), (Penalty, "行政处罚", "number", "date"),
+        (Coercion, "行政强制", "number", "date"), (OtherAction, "其他行政行为", "number", "date"),
+        (CreditRecord, "信用记录", "pk", "date"), (Case, "案件", "number", "received_on")]
     for model, label, key, day in sources:
-        rows = model.objects.filter(entity__isnull=False, **{f"{day}__lt": F("entity__established_on")}).values_list(
-            key, day, "entity__uscc", "entity__established_on").order_by(day)
+        dated = model._default_manager.filter(entity__isnull=False, **{f"{day}__lt": F("entity__established_on")})
+        rows = dated.values_list(key, day, "entity__uscc", "entity__established_on").order_by(day)
         for number, on, uscc, established in rows[:LIMIT + 1]:
             yield f"{label} {number} 的日期 {on} 早于主体 {uscc} 的成立日期 {established}"
 
@@ -84,7 +86,7 @@ def _case_events() -> Iterable[str]:
     for case_id, count in expected.items():
         if count and case_id not in seen:
             yield f"案件 {numbers[case_id]} 记为 {count} 条事件，实际没有"
-    previous: dict[int, tuple] = {}
+    previous: dict[int, tuple[Any, ...]] = {}
     for case_id, seq, occurred_at in CaseEvent.objects.values_list("case_id", "seq", "occurred_at").order_by(
             "case_id", "seq").iterator(chunk_size=5000):
         last = previous.get(case_id)
@@ -165,14 +167,14 @@ def _duplicates() -> Iterable[str]:
 
 
 def _chain_entries() -> Iterable[str]:
-    from jianguan.chain.contracts import duplicates, entity_chain
+    from jianguan.chain.contracts import chain_get, duplicates
     from jianguan.core.registry import CHAIN_CAP
     from jianguan.core.scoping import Scope
     from jianguan.spotchecks.models import CheckResult
 
     everything = SimpleNamespace(scope=Scope(department_ids=None, region_codes=frozenset(), everything=True))
     for uscc in CheckResult.objects.values_list("entity__uscc", flat=True).distinct().order_by("entity__uscc"):
-        for ref in duplicates(entity_chain(reader=everything, uscc=uscc, limit=CHAIN_CAP).entries):
+        for ref in duplicates(chain_get(reader=everything, uscc=uscc, limit=CHAIN_CAP).entries):
             yield f"主体 {uscc} 的信息链中 {ref} 出现不止一次"
 
 

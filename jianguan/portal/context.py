@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
-from jianguan.accounts.models import Region, Role
+from jianguan.accounts.models import Region, User
 from jianguan.core.registry import nav_items
+from jianguan.core.roles import Role
 
 
 @lru_cache(maxsize=4)
@@ -23,11 +25,11 @@ def site_name() -> str:
     return _site_name(settings.JIANGUAN_LOCALITY, settings.JIANGUAN_SITE_NAME)
 
 
-def portal(request: HttpRequest) -> dict:
+def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
+    person = user if isinstance(user, User) and user.is_authenticated else None
     return {
         "site_name": site_name(),
-        "nav": nav_items(request) if signed_in else [],
-        "role_labels": [Role(r).label for r in sorted(user.roles)] if signed_in else [],
+        "nav": nav_items(request) if person else [],
+        "role_labels": [Role(r).label for r in sorted(person.roles)] if person else [],
     }

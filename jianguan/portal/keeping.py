@@ -156,7 +156,10 @@ def _read(source: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
             for info in archive.getmembers():
                 if not info.isfile():
                     raise KeepingError(f"备份中有非普通文件：{info.name}")
-                contents[info.name] = archive.extractfile(info).read()
+                member = archive.extractfile(info)
+                if member is None:  # a regular file always has its bytes; refused like any unreadable member
+                    raise KeepingError(f"备份中的文件无法读取：{info.name}")
+                contents[info.name] = member.read()
     except (OSError, tarfile.TarError) as error:
         raise KeepingError(f"无法读取备份文件 {source}：{error}") from None
     try:
@@ -181,7 +184,8 @@ def _has_tables(database: Path) -> bool:
         return False
     connection = sqlite3.connect(database)
     try:
-        return connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+        count: int = connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        return count > 0
     finally:
         connection.close()
 

@@ -88,7 +88,8 @@ def target() -> Target:
     if password:
         env["PGPASSWORD"] = str(password)
     connection.ensure_connection()
-    return Target(name=str(params.get("dbname", "")), env=env, server_major=connection.pg_version // 10000,
+    version: int = connection.pg_version  # type: ignore[attr-defined]  # the PostgreSQL wrapper's; the stubs type the base
+    return Target(name=str(params.get("dbname", "")), env=env, server_major=version // 10000,
                   conninfo=make_conninfo(**{k: str(v) for k, v in params.items() if k in keywords and v is not None}))
 
 
@@ -148,7 +149,8 @@ def objects_in_use() -> int:
     """How many tables, views, sequences and functions the configured database holds."""
     with connections["default"].cursor() as cursor:
         cursor.execute(IN_USE)
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
 
 
 def restore(archive: Path, *, made_with: dict[str, int], replace: bool) -> None:

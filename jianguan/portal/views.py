@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
@@ -35,7 +36,7 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).select_related("department").first()
 
 
-def _refused(request: HttpRequest, template_context: dict, exc: accounts.LoginRefused) -> HttpResponse:
+def _refused(request: HttpRequest, template_context: dict[str, Any], exc: accounts.LoginRefused) -> HttpResponse:
     response = render(request, "portal/login.html", {**template_context, "error": exc.message},
                       status=exc.status if isinstance(exc, accounts.LoginDelayed) else 200)
     for name, value in getattr(exc, "headers", {}).items():
@@ -63,7 +64,7 @@ def login(request: HttpRequest) -> HttpResponse:
     address = client_address(request)
     pending = _pending_user(request) if request.method == "POST" and "otp" in request.POST else None
     if pending is not None:
-        context = {"form": None, "otp_step": True, "next": next_url}
+        context: dict[str, Any] = {"form": None, "otp_step": True, "next": next_url}
         try:
             device = accounts.second_factor_verify(user=pending, code=request.POST["otp"], address=address)
         except accounts.LoginRefused as exc:

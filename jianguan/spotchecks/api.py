@@ -76,7 +76,7 @@ def draw_transcript(request: HttpRequest, draw_id: int):
         if draw is not None:
             return HttpResponse(drawing.transcript_bytes(draw), content_type="application/json")
     try:
-        draw = selectors.public_draw(draw_id)
+        draw = selectors.public_draw_get(draw_id=draw_id)
     except Draw.DoesNotExist:
         raise NotFound() from None
     return HttpResponse(drawing.public_transcript_bytes(draw), content_type="application/json")

@@ -26,7 +26,7 @@ from jianguan.enforcement import contracts as enforcement
 from jianguan.inspections import contracts as inspections
 
 from .models import CheckResult, DrawStatus, ResultCode, Task
-from .plans import _own
+from .plans import require_own
 
 ABNORMAL_WORKING_DAYS = 10
 ABNORMAL_CODES = {ResultCode.UNREACHABLE, ResultCode.FALSE_PUBLICITY}
@@ -153,7 +153,7 @@ def result_list_abnormal(*, actor: User, result_id: int):
     """列入经营异常名录 where the result requires it (unreachable at the registered address, or false public
     information; 企业信息公示暂行条例 第十七条), as a credit record of the lead department, within 10 working days."""
     check = CheckResult.objects.select_for_update().select_related("draw__task__lead", "entity").get(pk=result_id)
-    _own(actor, check.draw.task.lead_id)
+    require_own(actor, check.draw.task.lead_id)
     if not check.abnormal_due:
         raise InvalidTransition("该检查结果不需要列入经营异常名录", code="abnormal_not_required")
     if check.abnormal_listed_at:
@@ -173,7 +173,7 @@ def result_list_abnormal(*, actor: User, result_id: int):
 def results_publish(*, actor: User, task_id: int) -> int:
     """公示: the entered results of the task become public (entity, code, items, result, date, department)."""
     task = Task.objects.get(pk=task_id)
-    _own(actor, task.lead_id)
+    require_own(actor, task.lead_id)
     count = CheckResult.objects.filter(draw__task=task, draw__status=DrawStatus.DRAWN, published_at=None).exclude(
         entered_at=None).update(published_at=timezone.now())
     record(actor=actor, verb="spotchecks.results_published", target=task, data={"count": count})

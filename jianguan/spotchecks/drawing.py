@@ -6,6 +6,7 @@ second approver.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from typing import Any
@@ -20,14 +21,13 @@ from jianguan.core.actors import Actor
 from jianguan.core.bulk import binary_rows, bulk_insert, ids_by
 from jianguan.core.calendar import add_working_days
 from jianguan.core.canonical import canonical_json_plain, parse_json_plain
-from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
-from jianguan.core.roles import Role, is_head_of, refuse_same_person
+from jianguan.core.errors import InvalidTransition, ValidationFailed
 from jianguan.core.validation import require as _require
 from jianguan.subjects.models import MarketEntity
 
 from . import protocol, workflow
 from .models import CheckResult, Draw, DrawInput, DrawStatus, Task, TaskStatus
-from .plans import _own
+from .plans import require_own as _own
 from .pools import freeze
 
 PUBLISH_WORKING_DAYS = 20
@@ -56,6 +56,12 @@ def _check_beacon(beacon: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
                  "beacon.due")
         return {"source": "witness", "witness": witness, "due": due.isoformat(timespec="seconds")}
     raise ValidationFailed("随机源应为 drand 或 witness", code="beacon_invalid", field="beacon.source")
+
+
+def _facts(draw: Draw, actor: Any) -> workflow.DrawFacts:
+    """What the draws' table knows of `draw` and the person acting on it (the results entered: read when needed)."""
+    return workflow.DrawFacts(workflow.draw_state(draw.status, bool(draw.void_requested_by_id)), actor,
+                              draw.task.lead_id, draw.void_requested_by_id, draw.results_pending)
 
 
 def _number(task: Task) -> str:
@@ -145,8 +151,7 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     stratum, inspectors per object; each drawn object gets its result record with the publication clock — here, or
     for a draw of more than JIANGUAN_DRAW_INLINE_RESULTS objects in a background task once this commits (ADR 0021)."""
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
-    if draw.status != DrawStatus.COMMITTED:
-        raise InvalidTransition("该抽取已完成或已作废", code="draw_not_committed")
+    edge = workflow.DRAWS.check("reveal", _facts(draw, actor))
     value = beacon_value.strip().lower()
     try:
         _require(len(bytes.fromhex(value)) >= 16, "随机数至少 16 字节（32 位十六进制）", "beacon_value_invalid",
@@ -173,7 +178,7 @@ def draw_reveal(*, actor: Actor, draw_id: int, beacon_value: str, signature: str
     _require(document is not None, "冻结的输入与承诺不符：抽取对象或人员名单在承诺后被改动", "commitment_mismatch",
              "frozen")
     draw.beacon_value, draw.seed, draw.result = value, document["seed"], document["result"]
-    draw.status, draw.drawn_at = DrawStatus.DRAWN, now
+    draw.status, draw.drawn_at = workflow.draw_status(edge.target), now
     draw.transcript_hash = hashlib.sha256(transcript_bytes(draw)).hexdigest()
     draw.save(update_fields=["beacon_value", "seed", "result", "status", "drawn_at", "transcript_hash", "updated_at"])
     if sum(map(len, draw.result["selected"].values())) <= settings.JIANGUAN_DRAW_INLINE_RESULTS:
@@ -232,10 +237,7 @@ def draw_replace(*, actor: User, draw_id: int, uscc: str, out: str, reason: str)
     pick), logged with the reason and a counter."""
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
     _own(actor, draw.task.lead_id)
-    if draw.status != DrawStatus.DRAWN:
-        raise InvalidTransition("只有已抽取的任务可以替换人员", code="draw_not_drawn")
-    if draw.results_pending:
-        raise InvalidTransition("检查记录正在生成，请稍后再替换人员", code="results_pending")
+    workflow.DRAWS.check("replace", _facts(draw, actor))
     _require(bool(reason.strip()), "缺少必填字段“替换理由”", "required", "reason")
     try:
         replacement = protocol.replace(transcript(draw), uscc, out, reason.strip())
@@ -255,11 +257,11 @@ def draw_replace(*, actor: User, draw_id: int, uscc: str, out: str, reason: str)
 def draw_void_request(*, actor: User, draw_id: int, reason: str) -> Draw:
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
     _own(actor, draw.task.lead_id)
-    if draw.status == DrawStatus.VOID or draw.void_requested_by_id:
-        raise InvalidTransition("已申请作废", code="void_requested")
+    facts = _facts(draw, actor)
+    workflow.DRAWS.check("request_void", facts)  # the results entered are judged once the reason is read
     _require(len(reason.strip()) >= 4, "作废必须写明理由", "reason_required", "reason")
-    if draw.results.exclude(entered_at=None).exists():
-        raise InvalidTransition("已有检查结果录入，不能作废", code="results_entered")
+    entered = draw.results.exclude(entered_at=None).exists()
+    workflow.DRAWS.check("request_void", dataclasses.replace(facts, results_entered=entered))
     draw.void_reason, draw.void_requested_by = reason.strip(), actor
     draw.save(update_fields=["void_reason", "void_requested_by", "updated_at"])
     record(actor=actor, verb="spotchecks.draw_void_requested", target=draw, data={"reason": draw.void_reason})
@@ -272,14 +274,8 @@ def draw_void_approve(*, actor: User, draw_id: int) -> Draw:
     task, never the person who asked for the void (提出人). The draw stays on record and public, and a new draw
     needs a new commitment."""
     draw = Draw.objects.select_for_update().select_related("task").get(pk=draw_id)
-    if not draw.void_requested_by_id or draw.status == DrawStatus.VOID:
-        raise InvalidTransition("没有待批准的作废申请", code="void_not_requested")
-    refuse_same_person(draw.void_requested_by_id, actor)
-    lead = draw.task.lead_id
-    if not (is_head_of(actor, lead) or (getattr(actor, "is_person", False) and actor.department_id == lead
-                                        and actor.has_role(Role.LEGAL_REVIEWER))):
-        raise AccessDenied("作废须由牵头部门的负责人或法制审核人员另行批准", code="void_second_approver")
-    draw.status, draw.void_approved_by, draw.voided_at = DrawStatus.VOID, actor, timezone.now()
+    edge = workflow.DRAWS.check("approve_void", _facts(draw, actor))
+    draw.status, draw.void_approved_by, draw.voided_at = workflow.draw_status(edge.target), actor, timezone.now()
     draw.save(update_fields=["status", "void_approved_by", "voided_at", "updated_at"])
     draw.results.all().delete()
     Task.objects.filter(pk=draw.task_id).update(status=TaskStatus.PUBLISHED)

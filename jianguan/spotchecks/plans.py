@@ -15,7 +15,7 @@ from . import workflow
 from .models import Plan
 
 
-def _own(actor: User, department_id: int) -> None:
+def require_own(actor: User, department_id: int) -> None:
     refused = workflow.own_refusal(actor, department_id)
     if refused is not None:
         raise refused
@@ -24,7 +24,7 @@ def _own(actor: User, department_id: int) -> None:
 @transaction.atomic
 def plan_create(*, actor: User, year: int, title: str, content: str = "") -> Plan:
     """年度抽查计划 of the actor's department (county level and up)."""
-    _own(actor, actor.department_id)
+    require_own(actor, actor.department_id)
     _require(bool(title.strip()), "缺少必填字段“计划名称”", "required", "title")
     _require(2000 <= int(year) <= 2100, "年度应为四位年份", "year_invalid", "year")
     plan = Plan.objects.create(department=actor.department, year=year, title=title.strip(), content=content)
@@ -36,7 +36,7 @@ def plan_create(*, actor: User, year: int, title: str, content: str = "") -> Pla
 def plan_file(*, actor: User, plan_id: int) -> Plan:
     """报备: filed with the department that guides the planning one (the same line one level up), if any."""
     plan = Plan.objects.select_for_update().get(pk=plan_id)
-    _own(actor, plan.department_id)
+    require_own(actor, plan.department_id)
     edge = workflow.PLANS.check("file", workflow.Facts(plan.status, actor, plan.department_id))
     plan.status, plan.filed_with_id, plan.filed_at = edge.target, plan.department.parent_id, timezone.now()
     plan.save()
@@ -47,7 +47,7 @@ def plan_file(*, actor: User, plan_id: int) -> Plan:
 @transaction.atomic
 def plan_publish(*, actor: User, plan_id: int) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan_id)
-    _own(actor, plan.department_id)
+    require_own(actor, plan.department_id)
     edge = workflow.PLANS.check("publish", workflow.Facts(plan.status, actor, plan.department_id))
     plan.status, plan.published_at = edge.target, timezone.now()
     plan.save()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from jianguan.accounts.models import User
 from jianguan.core.scoping import HasScope
 
 from .models import CheckResult, Draw, DrawStatus, Plan, PlanStatus, Task, TaskStatus
@@ -27,7 +28,7 @@ def draw_get(*, reader: HasScope, draw_id: int) -> Draw:
     return Draw.objects.select_related("task").get_visible(reader, pk=draw_id)
 
 
-def results_of(*, draw: Draw) -> QuerySet[CheckResult]:
+def draw_result_list(*, draw: Draw) -> QuerySet[CheckResult]:
     return draw.results.select_related("entity", "entered_by").prefetch_related("inspectors").order_by(
         "stratum", "entity__uscc")
 
@@ -40,7 +41,7 @@ def check_result_get(*, reader: HasScope, result_id: int) -> CheckResult:
     return CheckResult.objects.select_related("draw__task", "entity", "region").get_visible(reader, pk=result_id)
 
 
-def check_result_list(*, reader, mine: bool = False) -> QuerySet[CheckResult]:
+def check_result_list(*, reader: User, mine: bool = False) -> QuerySet[CheckResult]:
     """The checks within the reader's scope; with `mine`, those the reader was drawn for and has not entered yet,
     soonest window end first."""
     if not mine:
@@ -49,7 +50,7 @@ def check_result_list(*, reader, mine: bool = False) -> QuerySet[CheckResult]:
         "draw__task", "entity").order_by("draw__task__window_end", "entity__name")
 
 
-def overdue_publications(*, reader: HasScope) -> QuerySet[CheckResult]:
+def overdue_result_list(*, reader: HasScope) -> QuerySet[CheckResult]:
     return CheckResult.objects.visible_to(reader).filter(published_at=None, publish_due__lt=timezone.localdate(),
                                                          draw__status=DrawStatus.DRAWN).distinct()
 
@@ -65,7 +66,7 @@ def figures(*, reader: HasScope) -> dict[str, int]:
             "draws": draws.exclude(status=DrawStatus.VOID).count(),
             "voids": draws.filter(status=DrawStatus.VOID).count(), "objects": results["total"],
             "entered": results["entered"], "published": results["published"],
-            "overdue": overdue_publications(reader=reader).count()}
+            "overdue": overdue_result_list(reader=reader).count()}
 
 
 def figures_by_department(*, reader: HasScope) -> list[dict]:
@@ -83,7 +84,7 @@ def figures_by_department(*, reader: HasScope) -> list[dict]:
             for row in rows]
 
 
-def inspectors(*, department) -> list[dict]:
+def inspector_list(*, department) -> list[dict]:
     """The department's part of the 执法检查人员名录库: officers, their credential, areas, avoidance count."""
     from jianguan.accounts.models import OfficerCredential
 
@@ -104,39 +105,39 @@ def inspectors(*, department) -> list[dict]:
     return rows
 
 
-def abnormal_pending(*, reader: HasScope) -> QuerySet[CheckResult]:
+def abnormal_result_list(*, reader: HasScope) -> QuerySet[CheckResult]:
     """Results that call for the 经营异常名录 and are not listed yet."""
     return CheckResult.objects.visible_to(reader).filter(abnormal_listed_at=None).exclude(abnormal_due=None).distinct()
 
 
-def dashboard_counts(*, reader) -> dict[str, int]:
+def dashboard_counts(*, reader: User) -> dict[str, int]:
     """The dashboard card's figures, one statement each."""
     return {"tasks": task_list(reader=reader).count(), "mine": check_result_list(reader=reader, mine=True).count(),
-            "overdue": overdue_publications(reader=reader).count(),
-            "abnormal": abnormal_pending(reader=reader).count()}
+            "overdue": overdue_result_list(reader=reader).count(),
+            "abnormal": abnormal_result_list(reader=reader).count()}
 
 
 # The public portal ----------------------------------------------------------------------------------------------
 
-def public_plans() -> QuerySet[Plan]:
+def public_plan_list() -> QuerySet[Plan]:
     return Plan.objects.filter(status=PlanStatus.PUBLISHED).select_related("department").order_by("-year", "title")
 
 
-def public_tasks() -> QuerySet[Task]:
+def public_task_list() -> QuerySet[Task]:
     return Task.objects.exclude(status=TaskStatus.DRAFT).select_related("lead", "plan").prefetch_related(
         "departments", "draws").order_by("-window_start")
 
 
-def public_task(task_id: int) -> Task:
-    return public_tasks().get(pk=task_id)
+def public_task_get(*, task_id: int) -> Task:
+    return public_task_list().get(pk=task_id)
 
 
-def public_draw(draw_id: int) -> Draw:
+def public_draw_get(*, draw_id: int) -> Draw:
     """A draw whose transcript is public (`drawing.transcript_is_public`); Draw.DoesNotExist otherwise."""
     return Draw.objects.select_related("task").exclude(task__status=TaskStatus.DRAFT).filter(
         result__isnull=False).get(pk=draw_id)
 
 
-def public_results(task: Task) -> QuerySet[CheckResult]:
+def public_result_list(*, task: Task) -> QuerySet[CheckResult]:
     return CheckResult.objects.filter(draw__task=task, draw__status=DrawStatus.DRAWN).exclude(
         published_at=None).select_related("entity").order_by("entity__uscc")

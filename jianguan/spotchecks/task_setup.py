@@ -18,7 +18,7 @@ from jianguan.core.validation import require as _require
 
 from . import workflow
 from .models import Plan, Task, TaskKind
-from .plans import _own
+from .plans import require_own
 
 STRATA = ("A", "B", "C", "D", "ALL")
 # Defaults per credit-risk class [config], within the bounds of spot-checks.md §6 (林甸/大庆 2024).
@@ -64,7 +64,7 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
     """An 抽查任务 under a plan of the actor's department; a joint task lists the other departments, each of which
     must contribute at least one item of its own (a row of its implementation list in the spot-check list)."""
     plan = Plan.objects.select_related("department").get(pk=plan_id)
-    _own(actor, plan.department_id)
+    require_own(actor, plan.department_id)
     _require(bool(name.strip()), "缺少必填字段“抽查任务名称”", "required", "name")
     _require(window_start <= window_end, "检查开始日期不能晚于结束日期", "window_invalid", "window_end")
     _require(kind in TaskKind.values, "抽查类型应为定向或不定向", "choice_invalid", "kind")
@@ -107,7 +107,7 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
 def task_publish(*, actor: User, task_id: int) -> Task:
     """公布: the task is public before the inspections (一公开)."""
     task = Task.objects.select_for_update().get(pk=task_id)
-    _own(actor, task.lead_id)
+    require_own(actor, task.lead_id)
     edge = workflow.TASKS.check("publish", workflow.Facts(task.status, actor, task.lead_id))
     task.status, task.published_at = edge.target, timezone.now()
     task.save()

@@ -68,7 +68,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             in_draws=post.get("in_draws") == "on"), _("检查人员信息已更新。"))
         return redirect("spotchecks:directory")
     return render(request, "spotchecks/directory.html", {
-        "rows": page_of(request, selectors.inspectors(department=user.department), per_page=100),
+        "rows": page_of(request, selectors.inspector_list(department=user.department), per_page=100),
         "mine": Avoidance.objects.filter(inspector=user).select_related("entity"),
         "experts": Expert.objects.visible_to(user)[:200]})
 
@@ -112,7 +112,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     suggested_round = protocol.drand_round_at(timezone.now().timestamp() + 120)
     return render(request, "spotchecks/task.html", {
         "task": task, "draws": draws, "draw": live,
-        "results": page_of(request, selectors.results_of(draw=live), per_page=50) if live else [],
+        "results": page_of(request, selectors.draw_result_list(draw=live), per_page=50) if live else [],
         "may_act": request.user.department_id == task.lead_id, "suggested_round": suggested_round,
         "suggested_due": (timezone.localtime() + dt.timedelta(minutes=5)).isoformat(timespec="seconds")})
 
@@ -217,14 +217,14 @@ def _check_page(request: HttpRequest, result, assigned: bool, entered: dict, sta
 
 def public_index(request: HttpRequest) -> HttpResponse:
     """一公开: plans and tasks before the inspections, each draw's commitment and transcript digest, voids."""
-    return render(request, "spotchecks/public_index.html", {"plans": selectors.public_plans()[:100],
-                                                            "tasks": page_of(request, selectors.public_tasks())})
+    return render(request, "spotchecks/public_index.html", {"plans": selectors.public_plan_list()[:100],
+                                                            "tasks": page_of(request, selectors.public_task_list())})
 
 
 def public_transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
     """The public form of a published draw's transcript, for anyone (`python -m jianguan.spotchecks.verify`)."""
     try:
-        draw = selectors.public_draw(draw_id)
+        draw = selectors.public_draw_get(draw_id=draw_id)
     except Draw.DoesNotExist:  # absent, not drawn yet, or of a draft task: the same answer
         raise Http404 from None
     response = HttpResponse(drawing.public_transcript_bytes(draw), content_type="application/json")
@@ -234,9 +234,9 @@ def public_transcript(request: HttpRequest, draw_id: int) -> HttpResponse:
 
 def public_task(request: HttpRequest, task_id: int) -> HttpResponse:
     try:
-        task = selectors.public_task(task_id)
+        task = selectors.public_task_get(task_id=task_id)
     except Task.DoesNotExist:  # absent or still a draft: the same answer
         raise Http404 from None
     return render(request, "spotchecks/public_task.html", {
         "task": task, "draws": task.draws.order_by("-created_at"),
-        "results": page_of(request, selectors.public_results(task), per_page=50)})
+        "results": page_of(request, selectors.public_result_list(task=task), per_page=50)})

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from jianguan.core.api import ErrorOut, Page, paginate, require_reader
+from jianguan.core.api import ErrorOut, Page, PageQuery, paginate, require_reader
 from jianguan.core.roles import ApiScope
 
 from . import selectors
@@ -44,27 +45,26 @@ class EntityOut(Schema):
         return f"{obj.industry_section}{obj.industry_id}"
 
 
-class EntityFilter(Schema):
+class EntityFilter(PageQuery):
     q: str | None = None
     region: str | None = None
     risk_class: str | None = None
     status: str | None = None
     limit: int = 20
-    offset: int = 0
 
 
 @router.get("/subjects", response=Page[EntityOut])
-def entity_list(request: HttpRequest, filters: Query[EntityFilter]):
+def entity_list(request: HttpRequest, filters: Query[EntityFilter]) -> dict[str, Any]:
     """Entities of the caller's jurisdiction. `q` finds the start of a 统一社会信用代码, or words (separated by
     spaces, each of any length) all found in the name, a former name, the legal representative or the address; a
     query of only very common words lists at most the first 1,000 entities by code."""
     found = selectors.entity_search(reader=require_reader(request, ApiScope.READ), q=filters.q,
                                     region=filters.region, risk_class=filters.risk_class, status=filters.status)
-    page = paginate(found.entities, limit=filters.limit, offset=filters.offset, count=found.count)
+    page = paginate(found.entities, filters, count=found.count)
     return {**page, "items": [EntityCard.from_model(e) for e in page["items"]]}
 
 
-def entity_body(card: EntityCard) -> dict:
+def entity_body(card: EntityCard) -> dict[str, Any]:
     """`EntityOut` of a card written out: the read below is the API's most frequent, and validating its own
     output through the schema costs as much as the read itself (ADR 0016). A test holds the two equal."""
     capital = card.registered_capital
@@ -78,7 +78,7 @@ def entity_body(card: EntityCard) -> dict:
 
 
 @router.get("/subjects/{uscc}", response={200: EntityOut, 404: ErrorOut})
-def entity_get(request: HttpRequest, uscc: str):
+def entity_get(request: HttpRequest, uscc: str) -> HttpResponse:
     """One entity by 统一社会信用代码; 404 when it is unknown or outside the caller's jurisdiction."""
     card = selectors.entity_get(reader=require_reader(request, ApiScope.READ), uscc=uscc)
     return HttpResponse(json.dumps(entity_body(card), ensure_ascii=False), content_type=JSON_TYPE)

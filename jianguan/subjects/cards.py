@@ -41,13 +41,13 @@ class EntityCard:
 
     @property
     def entity_type_label(self) -> str:
-        return EntityType(self.entity_type).label
+        return str(EntityType(self.entity_type).label)
 
     @property
     def status_label(self) -> str:
-        return EntityStatus(self.status).label
+        return str(EntityStatus(self.status).label)
 
     @property
     def risk_class_label(self) -> str:
-        return RiskClass(self.risk_class).label if self.risk_class else ""
+        return str(RiskClass(self.risk_class).label) if self.risk_class else ""
 

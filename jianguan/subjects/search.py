@@ -15,6 +15,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case, Q, QuerySet, When
@@ -57,7 +58,8 @@ def _gram_count(term: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} WHERE term = %s LIMIT %s) t",  # noqa: S608
                        [term, COUNT_CAP])
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
 
 
 def _candidate_chunks(terms: set[int]) -> Iterator[list[int]]:
@@ -119,7 +121,7 @@ def _keys(matched: QuerySet[MarketEntity], limit: int | None = None, order: str 
     return list(matched.order_by(order).values_list("pk", flat=True)[:limit or SCAN_CAP + 1])
 
 
-def ranking(query: str) -> list:
+def ranking(query: str) -> list[Any]:
     """Order of the results: the name equal to the first word, then names containing it, then the rest."""
     parts = (query or "").split()
     if not parts:

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from importlib.resources import files
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -87,7 +88,7 @@ def _places(city: Region) -> list[tuple[Region, list[Region], int]]:
     return places
 
 
-def generate(ctx: SeedContext, count: int) -> Iterator[tuple]:
+def generate(ctx: SeedContext, count: int) -> Iterator[tuple[Any, ...]]:
     """Rows of `COLUMNS`. Reads the database first and then only computes, so that the rows can be streamed
     into a COPY on the same connection."""
     rng = ctx.rng("entities")
@@ -110,7 +111,7 @@ def generate(ctx: SeedContext, count: int) -> Iterator[tuple]:
     now = timezone.now()
     choices, randint, random = rng.choices, rng.randint, rng.random
 
-    def rows() -> Iterator[tuple]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         for i in range(count):
             county, townships, _ = choices(places, weights=place_weights)[0]
             township = townships[randint(0, len(townships) - 1)]
@@ -162,7 +163,7 @@ def seed_entities(ctx: SeedContext) -> None:
 
 
 
-def entity_rows(ctx: SeedContext) -> list[tuple]:
+def entity_rows(ctx: SeedContext) -> list[tuple[Any, ...]]:
     """Every entity as (id, uscc, name, type, region, county, address, industry, established, status), once per
     seed run: the libraries' seeds draw their parties from it."""
     if "entities" not in ctx.shared:
@@ -172,7 +173,8 @@ def entity_rows(ctx: SeedContext) -> list[tuple]:
             "status")
         ctx.shared["entities"] = [(i, u, n, t, r, counties.get(r, r), a, ind, e, s)
                                   for i, u, n, t, r, a, ind, e, s in rows.iterator(chunk_size=20_000)]
-    return ctx.shared["entities"]
+    entities: list[tuple[Any, ...]] = ctx.shared["entities"]
+    return entities
 
 
 LICENCE_TYPES = {"6210": "食品经营许可证", "6220": "食品经营许可证", "6291": "食品经营许可证", "6231": "食品经营许可证",

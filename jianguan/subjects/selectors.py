@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -17,7 +17,8 @@ from .cards import EntityCard
 from .models import Industry, MarketEntity
 
 
-class Found(NamedTuple):
+@dataclass(frozen=True)
+class Found:
     """A search's entities; whether it stopped at `search.SCAN_CAP`; how many it found, when the search knows it
     already (pass it to the paginator: counting the list again is a query as long as the search)."""
 
@@ -45,8 +46,8 @@ def entity_search(*, reader: HasScope, q: str | None = None, region: str | None 
         entities = entities.filter(risk_class=risk_class)
     if status:
         entities = entities.filter(status=status)
-    entities, capped, count = search.filter_entities(entities, q or "")
-    return Found(entities.select_related("region", "industry").order_by(*search.ranking(q or ""), "uscc"), capped,
+    matched, capped, count = search.filter_entities(entities, q or "")
+    return Found(matched.select_related("region", "industry").order_by(*search.ranking(q or ""), "uscc"), capped,
                  count)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import Region
@@ -16,6 +16,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.codes import mask_ric, ric_error, uscc_error
 from jianguan.core.errors import ValidationFailed
 from jianguan.core.protect import lookup_hash, seal
+from jianguan.core.scoping import HasScope
 from jianguan.core.validation import not_future, parse_amount, parse_date
 
 from . import search
@@ -65,15 +66,15 @@ def require_ric(value: str, field: str = "id_number") -> str:
     return number
 
 
-def require_entity(value: str, field: str = "uscc", *, reader: Any = None) -> MarketEntity:
+def require_entity(value: str, field: str = "uscc", *, reader: Actor | None = None) -> MarketEntity:
     """The entity of the object library with this 统一社会信用代码 (the code checked first).
 
     With `reader` (the acting person or system), the entity must also lie within the reader's jurisdiction, the
     same scope as their reads: a record about an entity is written only by those who may read it. An entity out of
     scope is refused exactly like an absent one, so the answer tells nothing about it."""
     code = require_uscc(value, field)
-    entity = MarketEntity.objects.select_related("region").filter(uscc=code).first()
-    scope = getattr(reader, "scope", None) if reader is not None else None
+    entity: MarketEntity | None = MarketEntity.objects.select_related("region").filter(uscc=code).first()
+    scope = reader.scope if isinstance(reader, HasScope) else None
     if scope is not None and entity is not None and not MarketEntity.objects.covers(scope, entity):
         entity = None
     if entity is None:
@@ -88,7 +89,7 @@ def _require_region(code: str, field: str = "region") -> str:
     return code
 
 
-def _require_choice(value: str, choices: type, field: str, label: str) -> str:
+def _require_choice(value: str, choices: type[models.Choices], field: str, label: str) -> str:
     if value not in choices.values:
         raise ValidationFailed(f"{label}“{value}”不在 {', '.join(choices.values)} 之中", code="choice_invalid",
                                field=field)
@@ -135,7 +136,7 @@ def entity_register(*, actor: Actor, values: dict[str, Any], authority: str = ""
     """
     clean = _entity_values(values)
     day = on or timezone.localdate()
-    entity = MarketEntity.objects.select_for_update().filter(uscc=clean["uscc"]).first()
+    entity: MarketEntity | None = MarketEntity.objects.select_for_update().filter(uscc=clean["uscc"]).first()
     if entity is None:
         entity = MarketEntity.objects.create(**clean)
         RegistrationEvent.objects.create(entity=entity, kind=RegistrationEventKind.ESTABLISHED,
@@ -156,7 +157,7 @@ def entity_register(*, actor: Actor, values: dict[str, Any], authority: str = ""
                                          authority=authority)
     other = sorted(set(changed) - {"name", "status"})
     if other:
-        labels = "、".join(str(MarketEntity._meta.get_field(f.removesuffix("_id")).verbose_name) for f in other)
+        labels = "、".join(_label(f) for f in other)
         RegistrationEvent.objects.create(entity=entity, kind=RegistrationEventKind.CHANGED, date=day,
                                          detail=f"{labels}变更", authority=authority)
     for field, value in changed.items():
@@ -168,13 +169,18 @@ def entity_register(*, actor: Actor, values: dict[str, Any], authority: str = ""
     return entity
 
 
+def _label(field: str) -> str:
+    found = MarketEntity._meta.get_field(field.removesuffix("_id"))
+    return str(getattr(found, "verbose_name", field))
+
+
 @transaction.atomic
 def person_register(*, actor: Actor, name: str, id_number: str, region_code: str) -> Person:
     """Register a natural person as a party: the ID number checked (GB 11643-1999), then stored only sealed and
     masked (个人信息保护法 第二十八条、第五十一条: sensitive personal information, encrypted)."""
     number = require_ric(id_number)
     _require_region(region_code)
-    existing = Person.objects.filter(id_lookup=lookup_hash(number)).first()
+    existing: Person | None = Person.objects.filter(id_lookup=lookup_hash(number)).first()
     if existing:
         return existing
     person = Person.objects.create(name=name.strip(), id_sealed=seal(number), id_lookup=lookup_hash(number),

@@ -3,6 +3,9 @@ facts: visible to whoever may see the entity)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +16,9 @@ from .models import Licence, RegistrationEvent, RegistrationEventKind
 KINDS = {"registration": _("登记事项"), "licence": _("许可证")}
 
 
-def _rows(model, query: ChainQuery, date_field: str, fields: tuple[str, ...]) -> tuple[list[dict], int]:
-    records = chain_records(model.objects, query, date_field)
+def _rows(model: type[models.Model], query: ChainQuery, date_field: str,
+          fields: tuple[str, ...]) -> tuple[list[dict[str, Any]], int]:
+    records = chain_records(model._default_manager, query, date_field)
     rows = list(records.order_by(f"-{date_field}").values(*fields)[:query.limit + 1])
     return (rows, len(rows)) if len(rows) <= query.limit else (rows[:query.limit], records.count())
 

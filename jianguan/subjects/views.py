@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.http import page_of, render_page
 
 from . import search, selectors
@@ -12,7 +13,7 @@ from .models import RiskClass
 
 
 @login_required
-def entity_list(request: HttpRequest) -> HttpResponse:
+def entity_list(request: SignedInRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     risk = request.GET.get("risk_class", "")
     found = selectors.entity_search(reader=request.user, q=q or None,

@@ -43,7 +43,7 @@ def test_modify_creates_a_version_and_as_of_reads_choose_by_date(small_catalog):
     assert as_of_march == [FOOD, DRUG] or sorted(as_of_march) == sorted([FOOD, DRUG])
     diff = selectors.version_diff(code=FOOD, a=1, b=2)
     assert {c.field for c in diff} == {"name", "effective_from"}
-    assert [v.version for v in selectors.item_history(code=FOOD)] == [1, 2]
+    assert [v.version for v in selectors.item_version_list(code=FOOD)] == [1, 2]
 
 
 def test_cancel_and_split(small_catalog):

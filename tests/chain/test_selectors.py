@@ -73,13 +73,13 @@ def test_chain_page(signed_in, persona, chain_world, django_assert_max_num_queri
 def test_rows_scoped_in_python_equal_rows_scoped_by_the_database(persona, chain_world, monkeypatch, username):
     """Below CHAIN_CAP the chain checks each record's scope fields in Python; above, the database filters: both
     must give the same chain to every reader."""
-    from jianguan.chain.selectors import entity_chain
+    from jianguan.chain.selectors import chain_get
     from jianguan.core import registry
 
     reader = persona(username)
-    checked_in_python = entity_chain(reader=reader, uscc=chain_world.uscc)
+    checked_in_python = chain_get(reader=reader, uscc=chain_world.uscc)
     monkeypatch.setattr(registry, "CHAIN_CAP", 0)
-    filtered_by_database = entity_chain(reader=reader, uscc=chain_world.uscc)
+    filtered_by_database = chain_get(reader=reader, uscc=chain_world.uscc)
     assert checked_in_python.entries == filtered_by_database.entries
     assert checked_in_python.counts == filtered_by_database.counts
 
@@ -98,11 +98,11 @@ def _entered_spot_check(task, persona):
 
 
 def test_a_spot_check_of_two_items_is_one_entry_with_its_records_beneath(two_item_task, persona, api, signed_in):
-    from jianguan.chain.selectors import duplicates, entity_chain
+    from jianguan.chain.selectors import chain_get, duplicates
 
     check = _entered_spot_check(two_item_task, persona)
     assert len(check.inspection_numbers) == 2
-    chain = entity_chain(reader=persona("leader"), uscc=check.entity.uscc)
+    chain = chain_get(reader=persona("leader"), uscc=check.entity.uscc)
     spot = [e for e in chain.entries if e.kind == "spotcheck"]
     assert len(spot) == 1 and spot[0].detail == "未发现问题"
     assert [i.ref for i in spot[0].items] == [f"inspection:{n}" for n in check.inspection_numbers]

@@ -38,7 +38,7 @@ def in_force(world):
 def test_untouched_records_verify(in_force, world):
     execution = _execution(world)
     assert _verify(in_force.number, execution.number) == f"{in_force.number} OK\n{execution.number} OK\n"
-    first, *later = audit_selectors.target_payloads(target_type="coercion.measure", target_id=str(in_force.pk))
+    first, *later = audit_selectors.payload_list(target_type="coercion.measure", target_id=str(in_force.pk))
     assert set(first[common.STATE_KEY]) >= {"status", "days", "due_on", "decision_number"}  # the whole state
     assert later[-1][common.STATE_KEY]["status"] == M.IN_FORCE
     assert "party_name" not in later[-1][common.STATE_KEY]  # unchanged by that step
@@ -68,10 +68,10 @@ def test_events_written_before_the_rename_still_replay(world):
     execution = _execution(world)
     tampering.raw("audit_auditevent", "UPDATE audit_auditevent SET target_type = %s WHERE target_type = %s "
                   "AND target_id = %s", ["coercion.enforcement", "coercion.execution", str(execution.pk)])
-    assert audit_selectors.target_payloads(target_type="coercion.execution", target_id=str(execution.pk)) == []
+    assert audit_selectors.payload_list(target_type="coercion.execution", target_id=str(execution.pk)) == []
     executions.execution_demand(actor=world["actor"], execution_id=execution.pk, served_on="2026-05-10",
                                 deadline="2026-05-20", manner="银行转账")
-    (demand,) = audit_selectors.target_payloads(target_type="coercion.execution", target_id=str(execution.pk))
+    (demand,) = audit_selectors.payload_list(target_type="coercion.execution", target_id=str(execution.pk))
     assert demand[common.STATE_KEY]["status"] == "demanded" and "party_name" not in demand[common.STATE_KEY]
     assert _verify(execution.number) == f"{execution.number} OK\n"
     tampering.raw("coercion_execution", "UPDATE coercion_execution SET principal = %s WHERE id = %s",

@@ -12,12 +12,12 @@ import pytest
 
 from jianguan.audit.models import AuditEvent
 from jianguan.coercion import executions, measures, workflow
-from jianguan.coercion.models import ExecutionStep, MeasureStep
+from jianguan.coercion.models import Execution, ExecutionStep, Measure, MeasureStep
 from jianguan.coercion.workflow import ExecutionState as E
 from jianguan.coercion.workflow import MeasureState as M
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role
-from tests.coercion.world import _execution, _in_force_since_sept_1
+from tests.coercion.world import _execution, _in_force_since_sept_1, _values
 from tests.workflow_walk import Person, assert_every_edge_taken, assert_refused_out_of_order
 
 pytestmark = pytest.mark.django_db  # the clocks of the guards read the working-day calendar
@@ -114,10 +114,11 @@ def test_the_wrong_person_is_refused(name):
     reader = Person(6, DEPARTMENT, frozenset({Role.LEADER, Role.LEGAL_REVIEWER}))
     for edge in table.edges:
         wrong = [outsider, reader] + ([OFFICER] if edge.who == workflow.HEAD else [])
-        for actor in wrong:
-            with pytest.raises(AccessDenied) as refused:
+        for actor in wrong:  # opening a record is refused as an input error (400), as it always was
+            with pytest.raises(ValidationFailed if edge.source == workflow.NEW else AccessDenied) as refused:
                 table.check(edge, facts_for(edge, actor=actor))
             assert refused.value.code == "not_allowed_for_role", (edge, actor)
+            assert edge not in table.allowed(facts_for(edge, actor=actor))
         if edge.who == workflow.HEAD:  # the 提出人 never approves their own step
             with pytest.raises(AccessDenied) as own:
                 table.check(edge, facts_for(edge, actor=HEAD, proposer_id=HEAD.pk))
@@ -145,3 +146,19 @@ def test_a_refused_guard_writes_nothing(world):
     measure.refresh_from_db()
     execution.refresh_from_db()
     assert (measure.status, measure.extension_days, execution.status) == (M.IN_FORCE, 10, E.DEMANDED)
+
+
+def test_only_an_officer_opens_a_measure_or_an_execution_and_a_refusal_writes_nothing(world, persona):
+    """The entry edges carry who may act: the services ask the table, and a reader writes nothing."""
+    heads = [e for table, _ in TABLES.values() for e in table.edges if e.source == workflow.NEW]
+    assert {(e.action, e.who) for e in heads} == {("request", workflow.OFFICER), ("act_emergency", workflow.OFFICER),
+                                                  ("create", workflow.OFFICER)}
+    counts = (Measure.objects.count(), Execution.objects.count(), AuditEvent.objects.count())
+    for who in (world["head"], persona("leader")):
+        with pytest.raises(ValidationFailed) as measure:
+            measures.measure_request(actor=who, **_values(world))
+        assert (measure.value.code, str(measure.value)) == ("not_allowed_for_role", "只有执法人员可以提出行政强制措施")
+        with pytest.raises(ValidationFailed) as execution:
+            _execution({**world, "actor": who})
+        assert (execution.value.code, str(execution.value)) == ("not_allowed_for_role", "只有执法人员可以登记强制执行")
+    assert (Measure.objects.count(), Execution.objects.count(), AuditEvent.objects.count()) == counts

@@ -47,6 +47,13 @@ def test_control_characters_are_refused(field, value):
     assert (refused.value.code, refused.value.field) == ("invalid_character", field)
 
 
+@pytest.mark.parametrize(("value", "code"), [("W" * 51, "too_long"), ("GD\x00001", "invalid_character")])
+def test_a_bad_source_number_is_refused_by_name(value, code):
+    with pytest.raises(ValidationFailed) as refused:
+        services.complaint_receive(actor=SYSTEM, channel="hotline", values=form(), external_ref=value)
+    assert (refused.value.code, refused.value.field) == (code, "external_ref")
+
+
 def test_line_breaks_and_tabs_are_fine_in_the_content():
     complaint = services.complaint_receive(actor=SYSTEM, channel="portal",
                                            values=form(content="第一行\r\n第二行\t完"))

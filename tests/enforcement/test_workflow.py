@@ -32,9 +32,9 @@ HANDLER_ID, PARTNER_ID, LEADER_ID, REVIEWER_ID, OTHER_OFFICER_ID = 10, 11, 20, 3
 DEPARTMENT = 1
 OFFICERS = (workflow.OfficerFact(HANDLER_ID, "张伟", "A1", dt.date(2024, 1, 1), dt.date(2029, 12, 31)),
             workflow.OfficerFact(PARTNER_ID, "李强", "A2", dt.date(2024, 1, 1), dt.date(2029, 12, 31)))
-HANDLER = workflow.Actor(HANDLER_ID, DEPARTMENT, frozenset({Role.OFFICER}))
-LEADER = workflow.Actor(LEADER_ID, DEPARTMENT, frozenset({Role.HEAD}))
-REVIEWER = workflow.Actor(REVIEWER_ID, DEPARTMENT, frozenset({Role.LEGAL_REVIEWER}))
+HANDLER = workflow.ActorFacts(HANDLER_ID, DEPARTMENT, frozenset({Role.OFFICER}))
+LEADER = workflow.ActorFacts(LEADER_ID, DEPARTMENT, frozenset({Role.HEAD}))
+REVIEWER = workflow.ActorFacts(REVIEWER_ID, DEPARTMENT, frozenset({Role.LEGAL_REVIEWER}))
 ACTORS = {workflow.HANDLER: HANDLER, workflow.LEADER: LEADER, workflow.LEGAL_REVIEWER: REVIEWER}
 
 # What makes each guard hold.
@@ -113,20 +113,20 @@ def test_every_action_out_of_order_is_refused_with_the_allowed_ones(status, acti
         assert refused.value.extra["allowed"] == [e.action for e in workflow.allowed(facts, actor, TODAY)]
 
 
-def _wrong_actors(edge: workflow.Edge) -> dict[str, workflow.Actor]:
-    other_department = workflow.Actor(HANDLER_ID, DEPARTMENT + 1, frozenset({Role.OFFICER, Role.HEAD,
+def _wrong_actors(edge: workflow.Edge) -> dict[str, workflow.ActorFacts]:
+    other_department = workflow.ActorFacts(HANDLER_ID, DEPARTMENT + 1, frozenset({Role.OFFICER, Role.HEAD,
                                                                               Role.LEGAL_REVIEWER}))
     wrong = {"other department": other_department,
-             "a system": workflow.Actor(0, DEPARTMENT, frozenset(), is_person=False),
-             "department admin": workflow.Actor(50, DEPARTMENT, frozenset({Role.DEPARTMENT_ADMIN}))}
+             "a system": workflow.ActorFacts(0, DEPARTMENT, frozenset(), is_person=False),
+             "department admin": workflow.ActorFacts(50, DEPARTMENT, frozenset({Role.DEPARTMENT_ADMIN}))}
     if edge.who == workflow.HANDLER:
-        wrong |= {"an officer not on the case": workflow.Actor(OTHER_OFFICER_ID, DEPARTMENT,
+        wrong |= {"an officer not on the case": workflow.ActorFacts(OTHER_OFFICER_ID, DEPARTMENT,
                                                                  frozenset({Role.OFFICER})),
                   "the leader": LEADER, "the legal reviewer": REVIEWER}
     else:
         role = Role.HEAD if edge.who == workflow.LEADER else Role.LEGAL_REVIEWER
         wrong |= {"a handler": HANDLER, "a handler who also holds the approving role":
-                  workflow.Actor(HANDLER_ID, DEPARTMENT, frozenset({Role.OFFICER, role})),
+                  workflow.ActorFacts(HANDLER_ID, DEPARTMENT, frozenset({Role.OFFICER, role})),
                   "the other approver": REVIEWER if edge.who == workflow.LEADER else LEADER}
     return wrong
 
@@ -142,7 +142,7 @@ def test_every_edge_is_refused_to_everyone_else(edge):
 
 def test_before_officers_are_assigned_any_officer_of_the_department_handles_the_clue():
     facts = workflow.Facts(status=S.CLUE, department_id=DEPARTMENT)
-    anyone = workflow.Actor(OTHER_OFFICER_ID, DEPARTMENT, frozenset({Role.OFFICER}))
+    anyone = workflow.ActorFacts(OTHER_OFFICER_ID, DEPARTMENT, frozenset({Role.OFFICER}))
     assert [e.action for e in workflow.allowed(facts, anyone, TODAY)] == ["propose_filing", "propose_not_filing"]
     assert [e.action for e in workflow.allowed(facts, LEADER, TODAY)] == ["extend_check"]
 

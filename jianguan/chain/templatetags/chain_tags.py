@@ -4,5 +4,5 @@ register = template.Library()
 
 
 @register.filter
-def get_item_or_zero(mapping: dict, key: str) -> int:
+def get_item_or_zero(mapping: dict[str, int], key: str) -> int:
     return mapping.get(key, 0)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from jianguan.behaviour import contracts as behaviour
 from jianguan.behaviour.models import Penalty
+from jianguan.core.actors import Actor
 from jianguan.core.canonical import to_jsonable
 from jianguan.core.validation import require as _require
 
 from .. import deadlines
-from ..context import _case_context, _officers_context, _opinion, _party_context, _penalty_text
-from ..inputs import _flag, _money, _text
+from ..context import case_context, officers_context, opinion_context, party_context, penalty_text
+from ..inputs import flag_in, money_in, text_in
 from ..models import Case, Outcome, Payment, Service, ServiceMethod
 from .base import Step, handles
 
@@ -20,15 +20,15 @@ from .base import Step, handles
 @handles("serve")
 def _serve(step: Step) -> None:
     case, data = step.case, step.data
-    method = _text(data, "method", "送达方式", max_len=12)
+    method = text_in(data, "method", "送达方式", max_len=12)
     _require(method in ServiceMethod.values, "送达方式无效", "choice_invalid", "method")
-    consent = _flag(data, "consent")
+    consent = flag_in(data, "consent")
     _require(method != ServiceMethod.ELECTRONIC or consent,
              "电子送达须经当事人同意并签订送达地址确认书（《行政处罚法》第六十一条）", "consent_required", "consent")
     _require(step.on >= case.decided_on, "送达日期不能早于决定日期", "date_order", "on")
-    recipient = _text(data, "recipient", "受送达人", required=False, max_len=200) or case.party_name
-    address = _text(data, "address", "送达地点", required=False, max_len=400) or case.party_address
-    servers = _officers_context(case)
+    recipient = text_in(data, "recipient", "受送达人", required=False, max_len=200) or case.party_name
+    address = text_in(data, "address", "送达地点", required=False, max_len=400) or case.party_address
+    servers = officers_context(case)
     served_documents = ([{"title": "行政处罚决定书", "number": case.decision_number}] if case.decision_number
                         else [{"title": "不予行政处罚决定", "number": case.number}])
     receipt = step.issue("service_receipt", {
@@ -56,7 +56,7 @@ def _record_payment(step: Step) -> None:
     payment = step.case.payment
     _require(step.on >= (step.case.served_on or step.case.decided_on), "缴款日期不能早于决定书送达日期", "date_order",
              "on")
-    amount = _money(step.data, "amount", "缴款金额")
+    amount = money_in(step.data, "amount", "缴款金额")
     _require(amount and amount > 0, "缺少缴款金额", "required", "amount")
     fee = deadlines.late_fee(payment.fine, payment.due_on, step.on)
     owed = payment.fine + fee - payment.paid_amount
@@ -74,7 +74,7 @@ def _record_payment(step: Step) -> None:
 @handles("apply_enforcement")
 def _apply_enforcement(step: Step) -> None:
     payment = step.case.payment
-    payment.enforcement_applied_on, payment.court = step.on, _text(step.data, "court", "受理法院", max_len=200)
+    payment.enforcement_applied_on, payment.court = step.on, text_in(step.data, "court", "受理法院", max_len=200)
     payment.late_fee = deadlines.late_fee(payment.fine, payment.due_on, step.on)
     payment.save(update_fields=["enforcement_applied_on", "court", "late_fee"])
     step.approve("申请人民法院强制执行")
@@ -83,17 +83,17 @@ def _apply_enforcement(step: Step) -> None:
 
 @handles("propose_closing")
 def _propose_closing(step: Step) -> None:
-    step.event["summary"] = _text(step.data, "summary", "结案理由", required=False) or "已执行完毕"
+    step.event["summary"] = text_in(step.data, "summary", "结案理由", required=False) or "已执行完毕"
 
 
 @handles("approve_closing")
 def _approve_closing(step: Step) -> None:
     case = step.case
-    opinion = _text(step.data, "opinion", "负责人意见", required=False) or "同意结案"
+    opinion = text_in(step.data, "opinion", "负责人意见", required=False) or "同意结案"
     case.closed_on = step.today
     payment = Payment.objects.filter(case=case).first()
     if case.outcome == Outcome.PENALTY:
-        result = _penalty_text(case)
+        result = penalty_text(case)
     elif case.outcome == Outcome.NO_PENALTY:
         result = f"不予行政处罚：{case.no_penalty_reason}"
     else:
@@ -107,16 +107,16 @@ def _approve_closing(step: Step) -> None:
     proposal = case.events.filter(verb="propose_closing").order_by("-seq").first()
     step.approve(opinion)
     step.issue("closing_approval", {
-        "case": _case_context(case), "party": _party_context(case), "result": result, "execution": execution,
+        "case": case_context(case), "party": party_context(case), "result": result, "execution": execution,
         "summary": proposal.data.get("summary", "") if proposal else "",
         "opinions": {"handler": {"opinion": proposal.data.get("summary", ""), "signer": proposal.actor_label,
                                  "date": proposal.on.isoformat()} if proposal else {},
-                     "head": _opinion(opinion, step.actor, step.today)}})
+                     "head": opinion_context(opinion, step.actor, step.today)}})
     _amend_penalty_at_closing(case, payment, step.actor, step.today)
     step.event.update({"closed_on": case.closed_on, "execution": execution})
 
 
-def _amend_penalty_at_closing(case: Case, payment: Payment | None, actor: Any, today: dt.date) -> None:
+def _amend_penalty_at_closing(case: Case, payment: Payment | None, actor: Actor, today: dt.date) -> None:
     """结案情况 of the 行政处罚行为 (behaviour-records.md §3): 结案日期, 执行方式, 执行结果 and 实缴罚款金额, written
     into the record made at the decision as its next version."""
     if not case.behaviour_number:
@@ -135,7 +135,7 @@ def _amend_penalty_at_closing(case: Case, payment: Payment | None, actor: Any, t
 
 @handles("return_closing")
 def _return_closing(step: Step) -> None:
-    step.approve(_text(step.data, "opinion", "退回意见"), approved=False)
+    step.approve(text_in(step.data, "opinion", "退回意见"), approved=False)
 
 
 @handles("archive")

@@ -11,10 +11,10 @@ from jianguan.core.errors import InvalidTransition
 from jianguan.core.validation import require as _require
 
 from .. import deadlines, policy, procedure
-from ..context import _officers_context, _party_context
-from ..inputs import _date, _flag, _kinds, _money, _text
+from ..context import officers_context, party_context
+from ..inputs import date_in, flag_in, kinds_in, money_in, text_in
 from ..models import BEHAVIOUR_INSPECTION_FORM, Case, Extension, ExtensionKind, Preservation, Suspension, SuspensionKind
-from ..parties import _behaviour_party
+from ..parties import behaviour_party
 from .base import Step, handles
 
 
@@ -30,10 +30,10 @@ def _record_inquiry(step: Step) -> None:
     if isinstance(qa, str):
         qa = [{"q": "", "a": line} for line in qa.splitlines() if line.strip()]
     _require(isinstance(qa, list) and qa, "缺少询问内容", "required", "qa")
-    officers = _officers_context(step.case)
+    officers = officers_context(step.case)
     step.issue("inquiry_record", {
         "started_at": str(data.get("started_at") or step.on), "ended_at": str(data.get("ended_at") or ""),
-        "place": _text(data, "place", "询问地点", required=False), "officers": officers,
+        "place": text_in(data, "place", "询问地点", required=False), "officers": officers,
         "recorder": officers[-1]["name"] if officers else "", "interviewee": interviewee, "qa": qa})
     step.event.update({"interviewee": interviewee.get("name"), "questions": len(qa)})
 
@@ -41,15 +41,15 @@ def _record_inquiry(step: Step) -> None:
 @handles("record_onsite")
 def _record_onsite(step: Step) -> None:
     case, data = step.case, step.data
-    findings = _text(data, "findings", "现场检查情况")
-    implementation = _text(data, "implementation_code", "检查实施清单编码", required=False,
+    findings = text_in(data, "findings", "现场检查情况")
+    implementation = text_in(data, "implementation_code", "检查实施清单编码", required=False,
                            max_len=200) or case.implementation_code
-    officers = _officers_context(case)
+    officers = officers_context(case)
     step.issue("onsite_record", {
-        "party": _party_context(case), "started_at": step.on, "place": _text(data, "place", "检查地点",
+        "party": party_context(case), "started_at": step.on, "place": text_in(data, "place", "检查地点",
                                                                              required=False),
         "officers": officers, "recorder": officers[-1]["name"] if officers else "", "findings": findings,
-        "party_statement": _text(data, "party_statement", "当事人意见", required=False)})
+        "party_statement": text_in(data, "party_statement", "当事人意见", required=False)})
     if implementation and (case.entity_id or case.person_id):
         count = Inspection.objects.filter(number__startswith=f"{case.number}-JC").count()
         inspection = behaviour.inspection_record(
@@ -58,7 +58,7 @@ def _record_onsite(step: Step) -> None:
             form=BEHAVIOUR_INSPECTION_FORM[case.source], category="1", method="现场检查",
             result="发现问题待后续处理",
             inspectors=[o["name"] for o in officers], credential_numbers=[o["credential"] for o in officers],
-            party=_behaviour_party(case))
+            party=behaviour_party(case))
         case.implementation_code = implementation
         case.inspection_number = case.inspection_number or inspection.number
         step.event["inspection"] = inspection.number
@@ -69,19 +69,19 @@ def _record_onsite(step: Step) -> None:
 def _record_sampling(step: Step) -> None:
     items = step.data.get("items") or []
     _require(isinstance(items, list) and items, "缺少抽样物品", "required", "items")
-    step.event.update({"items": items, "place": _text(step.data, "place", "抽样地点", required=False)})
+    step.event.update({"items": items, "place": text_in(step.data, "place", "抽样地点", required=False)})
 
 
 @handles("order_rectification")
 def _order_rectification(step: Step) -> None:
     data = step.data
-    deadline = _date(data, "deadline", "改正期限", today=step.today, future=True)
+    deadline = date_in(data, "deadline", "改正期限", today=step.today, future=True)
     _require(deadline >= step.today, "改正期限不能早于今天", "date_order", "deadline")
     step.issue("rectification_order", {
-        "party": _party_context(step.case), "facts": _text(data, "facts", "违法事实"),
-        "violated": _text(data, "violated", "违反的规定", required=False),
-        "basis": _text(data, "basis", "责令改正的依据"), "deadline": deadline,
-        "requirements": _text(data, "requirements", "改正要求", required=False)})
+        "party": party_context(step.case), "facts": text_in(data, "facts", "违法事实"),
+        "violated": text_in(data, "violated", "违反的规定", required=False),
+        "basis": text_in(data, "basis", "责令改正的依据"), "deadline": deadline,
+        "requirements": text_in(data, "requirements", "改正要求", required=False)})
     step.event["deadline"] = deadline
 
 
@@ -91,7 +91,7 @@ def _preserve_request(step: Step) -> None:
     if isinstance(items, str):
         items = [{"name": line.strip()} for line in items.splitlines() if line.strip()]
     _require(isinstance(items, list) and items, "缺少先行登记保存的物品清单", "required", "items")
-    preservation = Preservation.objects.create(case=step.case, items=items, reason=_text(step.data, "reason", "理由"),
+    preservation = Preservation.objects.create(case=step.case, items=items, reason=text_in(step.data, "reason", "理由"),
                                                requested_by=step.actor, requested_on=step.today)
     step.event.update({"preservation": preservation.pk, "items": items})
 
@@ -102,7 +102,7 @@ def _preserve_approve(step: Step) -> None:
     preservation.approved_by, preservation.approved_on = step.actor, step.on
     preservation.due = deadlines.preservation_due(step.on)
     preservation.save(update_fields=["approved_by", "approved_on", "due"])
-    step.approve(_text(step.data, "opinion", "负责人意见", required=False) or "同意先行登记保存")
+    step.approve(text_in(step.data, "opinion", "负责人意见", required=False) or "同意先行登记保存")
     step.event.update({"preservation": preservation.pk, "due": preservation.due,
                        "rule": deadlines.RULES["preservation"]})
 
@@ -114,7 +114,7 @@ PRESERVATION_DECISIONS = {"release": "解除先行登记保存", "seize": "依�
 @handles("preserve_decide")
 def _preserve_decide(step: Step) -> None:
     preservation = step.case.preservations.exclude(approved_on=None).filter(decided_on=None).order_by("pk").first()
-    decision = _text(step.data, "decision", "处理决定", max_len=20)
+    decision = text_in(step.data, "decision", "处理决定", max_len=20)
     _require(decision in PRESERVATION_DECISIONS, f"处理决定应为：{'、'.join(PRESERVATION_DECISIONS)}",
              "choice_invalid", "decision")
     if step.on > preservation.due and decision != "release":
@@ -128,15 +128,15 @@ def _preserve_decide(step: Step) -> None:
 
 @handles("suspend")
 def _suspend(step: Step) -> None:
-    kind = _text(step.data, "kind", "期间类型", max_len=20)
+    kind = text_in(step.data, "kind", "期间类型", max_len=20)
     _require(kind in SuspensionKind.values and kind != SuspensionKind.HEARING,
              "期间类型应为检测检验检疫鉴定、公告或其他（听证期间自动计算）", "choice_invalid", "kind")
     Suspension.objects.create(case=step.case, kind=kind, starts_on=step.on,
-                              reason=_text(step.data, "reason", "说明", max_len=300))
+                              reason=text_in(step.data, "reason", "说明", max_len=300))
     step.event.update({"kind": kind, "starts_on": step.on})
 
 
-def _end_suspensions(case: Case, on: dt.date, kind: str | None = None) -> None:
+def end_suspensions(case: Case, on: dt.date, kind: str | None = None) -> None:
     open_ones = case.suspensions.filter(ends_on=None)
     if kind:
         open_ones = open_ones.filter(kind=kind)
@@ -147,13 +147,13 @@ def _end_suspensions(case: Case, on: dt.date, kind: str | None = None) -> None:
 
 @handles("resume")
 def _resume(step: Step) -> None:
-    _end_suspensions(step.case, step.on)
+    end_suspensions(step.case, step.on)
     step.event["ends_on"] = step.on
 
 
 @handles("extend_decision")
 def _extend_decision(step: Step) -> None:
-    reason = _text(step.data, "reason", "延期理由")
+    reason = text_in(step.data, "reason", "延期理由")
     days = procedure.for_department(step.case.department).decision.extension or 0
     Extension.objects.create(case=step.case, kind=ExtensionKind.DECISION, days=days,
                              reason=reason, approved_by=step.actor, approved_on=step.today)
@@ -168,7 +168,7 @@ def _extend_further(step: Step) -> None:
     except (TypeError, ValueError):
         days = 0
     _require(1 <= days <= 365, "继续延期须确定合理期限（1 至 365 日）", "days_invalid", "days")
-    reason, discussion = _text(step.data, "reason", "延期理由"), _text(step.data, "discussion", "集体讨论记录")
+    reason, discussion = text_in(step.data, "reason", "延期理由"), text_in(step.data, "discussion", "集体讨论记录")
     Extension.objects.create(case=step.case, kind=ExtensionKind.FURTHER, days=days, reason=reason,
                              discussion=discussion, approved_by=step.actor, approved_on=step.today)
     step.approve(reason)
@@ -178,19 +178,19 @@ def _extend_further(step: Step) -> None:
 @handles("end_investigation")
 def _end_investigation(step: Step) -> None:
     case, data = step.case, step.data
-    case.facts = _text(data, "facts", "违法事实")
-    case.violated = _text(data, "violated", "违反的规定", required=False)
-    case.basis = _text(data, "basis", "处罚依据")
-    case.penalty_kinds = _kinds(data)
-    case.fine = _money(data, "fine", "罚款金额")
-    case.confiscation = _money(data, "confiscation", "没收违法所得")
+    case.facts = text_in(data, "facts", "违法事实")
+    case.violated = text_in(data, "violated", "违反的规定", required=False)
+    case.basis = text_in(data, "basis", "处罚依据")
+    case.penalty_kinds = kinds_in(data)
+    case.fine = money_in(data, "fine", "罚款金额")
+    case.confiscation = money_in(data, "confiscation", "没收违法所得")
     _require(("02" in case.penalty_kinds) == bool(case.fine), "罚款须写明金额，未处罚款则不填金额", "fine_mismatch",
              "fine")
     case.hearing_right = policy.hearing_due(party_kind=case.party_kind, kinds=case.penalty_kinds, fine=case.fine,
                                             confiscation=case.confiscation, on=step.today)
-    case.major = _flag(data, "major") or policy.major_case(party_kind=case.party_kind, kinds=case.penalty_kinds,
+    case.major = flag_in(data, "major") or policy.major_case(party_kind=case.party_kind, kinds=case.penalty_kinds,
                                                            fine=case.fine, on=step.today)
-    case.legal_review_required = case.major or case.hearing_right or _flag(data, "legal_review")
+    case.legal_review_required = case.major or case.hearing_right or flag_in(data, "legal_review")
     step.event.update({"penalty_kinds": case.penalty_kinds, "fine": case.fine, "confiscation": case.confiscation,
                        "hearing_right": case.hearing_right, "major": case.major,
                        "legal_review_required": case.legal_review_required})

@@ -7,11 +7,11 @@ from jianguan.core.roles import Role
 from jianguan.core.validation import require as _require
 
 from .. import deadlines
-from ..context import _case_context, _party_context, _penalty_text
-from ..inputs import _colleague, _date, _flag, _text
+from ..context import case_context, party_context, penalty_text
+from ..inputs import colleague, date_in, flag_in, text_in
 from ..models import Hearing, Suspension, SuspensionKind
 from .base import Step, handles
-from .investigation import _end_suspensions
+from .investigation import end_suspensions
 
 
 @handles("submit_review")
@@ -22,19 +22,19 @@ def _submit_review(step: Step) -> None:
 
 @handles("pass_review")
 def _pass_review(step: Step) -> None:
-    opinion = _text(step.data, "opinion", "法制审核意见", max_len=100)
+    opinion = text_in(step.data, "opinion", "法制审核意见", max_len=100)
     step.case.legal_review_on, step.case.legal_review_opinion = step.today, opinion
     step.approve(opinion, role=Role.LEGAL_REVIEWER)
 
 
 @handles("return_review")
 def _return_review(step: Step) -> None:
-    step.approve(_text(step.data, "opinion", "法制审核意见", max_len=100), approved=False, role=Role.LEGAL_REVIEWER)
+    step.approve(text_in(step.data, "opinion", "法制审核意见", max_len=100), approved=False, role=Role.LEGAL_REVIEWER)
 
 
 @handles("discuss")
 def _discuss(step: Step) -> None:
-    conclusion = _text(step.data, "conclusion", "集体讨论结论", max_len=1000)
+    conclusion = text_in(step.data, "conclusion", "集体讨论结论", max_len=1000)
     participants = step.data.get("participants") or []
     if isinstance(participants, str):
         participants = [p for p in participants.replace("、", ",").split(",") if p.strip()]
@@ -50,18 +50,18 @@ def _notify(step: Step) -> None:
     case.notified_on = step.on
     contact = step.data.get("contact") or {"name": step.actor.full_name, "phone": step.actor.phone}
     step.issue("penalty_notice", {
-        "party": _party_context(case), "case": _case_context(case), "facts": case.facts,
-        "violated": case.violated, "basis": case.basis, "penalty": _penalty_text(case),
+        "party": party_context(case), "case": case_context(case), "facts": case.facts,
+        "violated": case.violated, "basis": case.basis, "penalty": penalty_text(case),
         "hearing_right": case.hearing_right, "contact": contact})
-    step.event.update({"penalty": _penalty_text(case), "hearing_right": case.hearing_right})
+    step.event.update({"penalty": penalty_text(case), "hearing_right": case.hearing_right})
     if case.hearing_right:
         step.event["hearing_request_due"] = deadlines.hearing_request_due(step.on)
 
 
 @handles("record_statement")
 def _record_statement(step: Step) -> None:
-    step.event.update({"statement": _text(step.data, "statement", "陈述、申辩内容"),
-                       "adopted": _flag(step.data, "adopted")})
+    step.event.update({"statement": text_in(step.data, "statement", "陈述、申辩内容"),
+                       "adopted": flag_in(step.data, "adopted")})
 
 
 @handles("waive_hearing")
@@ -78,21 +78,21 @@ def _request_hearing(step: Step) -> None:
 @handles("schedule_hearing")
 def _schedule_hearing(step: Step) -> None:
     case, data = step.case, step.data
-    held_on = _date(data, "held_on", "听证日期", today=step.today, future=True)
+    held_on = date_in(data, "held_on", "听证日期", today=step.today, future=True)
     earliest = deadlines.earliest_hearing(step.on)
     if held_on < earliest:
         raise ValidationFailed(f"听证通知应在举行听证的七个工作日前送达，最早可于 {earliest} 举行"
                                "（《行政处罚法》第六十四条）", code="hearing_notice_too_late", field="held_on",
                                extra={"earliest": str(earliest)})
-    chair = _colleague(str(data.get("chair") or ""), case.department_id, "chair")
+    chair = colleague(str(data.get("chair") or ""), case.department_id, "chair")
     _require(not case.assignments.filter(user=chair).exists(),
              "听证主持人不得为本案调查人员（《行政处罚法》第六十四条）", "chair_investigated", "chair")
     hearing = case.hearing
     hearing.held_on, hearing.chair, hearing.notice_sent_on = held_on, chair, step.on
-    hearing.place, hearing.public = _text(data, "place", "听证地点", max_len=200), data.get("public") not in (
+    hearing.place, hearing.public = text_in(data, "place", "听证地点", max_len=200), data.get("public") not in (
         False, "false", "0")
     document = step.issue("hearing_notice", {
-        "party": _party_context(case), "case": _case_context(case),
+        "party": party_context(case), "case": case_context(case),
         "hearing": {"time": held_on, "place": hearing.place, "chair": chair.full_name, "public": hearing.public},
         "contact": {"name": step.actor.full_name, "phone": step.actor.phone}})
     hearing.notice_document_id = document.id
@@ -102,7 +102,7 @@ def _schedule_hearing(step: Step) -> None:
 
 @handles("withdraw_hearing")
 def _withdraw_hearing(step: Step) -> None:
-    _end_suspensions(step.case, step.on, SuspensionKind.HEARING)
+    end_suspensions(step.case, step.on, SuspensionKind.HEARING)
     Hearing.objects.filter(case=step.case).update(outcome="withdrawn")
     step.case.hearing_waived = True
 
@@ -111,7 +111,7 @@ def _withdraw_hearing(step: Step) -> None:
 def _hold_hearing(step: Step) -> None:
     case, hearing = step.case, step.case.hearing
     _require(step.on >= hearing.held_on, f"听证定于 {hearing.held_on} 举行", "hearing_not_yet", "on")
-    absent = _flag(step.data, "absent")
+    absent = flag_in(step.data, "absent")
     transcript = None
     if not absent:
         transcript = case.evidence.filter(pk=int(step.data.get("transcript") or 0)).first()
@@ -120,7 +120,7 @@ def _hold_hearing(step: Step) -> None:
     hearing.transcript, hearing.outcome = transcript, "absent" if absent else "held"
     hearing.held_on = step.on
     hearing.save(update_fields=["transcript", "outcome", "held_on"])
-    _end_suspensions(case, step.on, SuspensionKind.HEARING)
+    end_suspensions(case, step.on, SuspensionKind.HEARING)
     if absent:
         case.hearing_waived = True  # 无正当理由拒不出席 = 放弃听证 (第六十五条)
     step.event.update({"outcome": hearing.outcome,

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from .. import standards
 from ..standards import values as v
 from ..standards.rules import CheckChar, DateValue, InDictionary
-from .proofs import _STR, Proof, _DateProof, _line_rules, _set_proof, _SetProof, _superset
+from .proofs import STR, DateProof, Proof, SetProof, line_rules, set_proof, superset
 
 _STR_NONE = frozenset({str, type(None)})
 _LIST_NONE = frozenset({list, type(None)})
@@ -22,7 +22,7 @@ _BLANKS = frozenset({None, ""})
 _EMPTY_NONE = {"": None}
 
 
-class _Column(NamedTuple):
+class Column(NamedTuple):
     raw: list[Any]
     clean: list[Any]  # the value record rules see: None where blank or failed
     text: list[Any]  # the normalized text (text fields), falsy where blank or not text
@@ -48,34 +48,34 @@ class FieldChecks:
         rules = plan["values"]
         if field.type == "bool":
             accepted = frozenset(v.BOOL_VALUES)
-            return partial(_set_proof, accepted, clean=lambda col: list(map(v.BOOL_VALUES.get, col)))
+            return partial(set_proof, accepted, clean=lambda col: list(map(v.BOOL_VALUES.get, col)))
         if field.type in ("date", "datetime"):
-            return _DateProof(next(r for r in rules if isinstance(r, DateValue)))
+            return DateProof(next(r for r in rules if isinstance(r, DateValue)))
         dictionary = next((r for r in rules if isinstance(r, InDictionary)), None)
         if dictionary is not None:
             entry = standards.dictionary(dictionary.dictionary)
             accepted = {value for value in (*entry.values, *entry.aliases)
                         if value and not any(r.fails(value) for r in rules)}
             to_code = plan["to_code"] if field.id in needed else None
-            return _SetProof(accepted, lambda col: list(map(to_code.get, col, col)) if to_code and not
+            return SetProof(accepted, lambda col: list(map(to_code.get, col, col)) if to_code and not
                              to_code.keys().isdisjoint(col) else col)
         check = next((r for r in rules if isinstance(r, CheckChar)), None)
         if check is not None:
-            return _SetProof(check.seen, None, learn=False)  # values that passed its last rule, hence all
-        return _line_rules(rules)
+            return SetProof(check.seen, None, learn=False)  # values that passed its last rule, hence all
+        return line_rules(rules)
 
     # one field -------------------------------------------------------------------------------------------------
 
-    def _text(self, field, plan, col: Sequence, m: int, base: int, hits: list) -> _Column:
-        if not field.required and _superset(_BLANKS, col):
-            return _Column(col, [None] * m, col)
+    def _text(self, field, plan, col: Sequence, m: int, base: int, hits: list) -> Column:
+        if not field.required and superset(_BLANKS, col):
+            return Column(col, [None] * m, col)
         proof = self.proofs[field.id]
         proven = proof(col) if proof is not None else None
         if proven is None:
             return self._text_rules(field, plan, col, m, base, hits, None)
         clean, suspects = proven
         if not suspects:
-            return _Column(col, clean, col)
+            return Column(col, clean, col)
         rest = self._text_rules(field, plan, list(map(col.__getitem__, suspects)), len(suspects), base, hits,
                                 suspects)
         sub = rest.raw
@@ -83,17 +83,17 @@ class FieldChecks:
         for j in compress(count(), map(is_not, rest.clean, sub)):  # failed, mapped or dated values
             clean[suspects[j]] = rest.clean[j]
         text = col
-        if not _STR.issuperset(map(type, sub)):
+        if not STR.issuperset(map(type, sub)):
             text = list(col)
             for j, row in enumerate(suspects):
                 text[row] = rest.text[j]
-        if isinstance(proof, _SetProof):
+        if isinstance(proof, SetProof):
             proof.passed(raw for raw, value in zip(rest.raw, rest.clean, strict=True)
                          if value is not None and type(raw) is str)
-        return _Column(col, clean, text)
+        return Column(col, clean, text)
 
     def _text_rules(self, field, plan, col: Sequence, m: int, base: int, hits: list,
-                    rows: list[int] | None) -> _Column:
+                    rows: list[int] | None) -> Column:
         """The field's rules value by value (each rule on the whole column at once): hits at chunk row
         `rows[i]` for the i-th value (or i itself)."""
         at = rows.__getitem__ if rows is not None else int
@@ -102,7 +102,7 @@ class FieldChecks:
         types = set(map(type, col))
         if types <= _STR_NONE:
             vals = col
-            present = types == _STR and "" not in col
+            present = types == STR and "" not in col
             if not present:
                 mask = list(map(truth, col))
                 if field.required:
@@ -151,12 +151,12 @@ class FieldChecks:
             clean = list(map(next(r for r in plan["values"] if isinstance(r, DateValue)).parsed.get, clean))
         elif plan["to_code"] and not plan["to_code"].keys().isdisjoint(values):
             clean = list(map(plan["to_code"].get, clean, clean))
-        return _Column(col, clean, vals)
+        return Column(col, clean, vals)
 
-    def _bool(self, field, plan, col: Sequence, m: int, base: int, hits: list) -> _Column:
+    def _bool(self, field, plan, col: Sequence, m: int, base: int, hits: list) -> Column:
         proven = self.proofs[field.id](col)
         if proven is not None and not proven[1]:
-            return _Column(col, proven[0], [None] * m)
+            return Column(col, proven[0], [None] * m)
         required, type_rule = plan["required"], plan["type"]
         try:
             fast = _BOOL_OK.issuperset(col)
@@ -167,7 +167,7 @@ class FieldChecks:
                 message = required.message()
                 hits += [(base + i, required.pos, required.issue(required.code, message))
                          for i in compress(range(m), map(_BLANKS.__contains__, col))]
-            return _Column(col, list(map(v.BOOL_VALUES.get, col)), [None] * m)
+            return Column(col, list(map(v.BOOL_VALUES.get, col)), [None] * m)
         clean: list[Any] = [None] * m
         for i, raw in enumerate(col):
             if v.blank(raw):
@@ -178,9 +178,9 @@ class FieldChecks:
             if flag is None:
                 hits.append((base + i, type_rule.pos, type_rule.issue(type_rule.code, type_rule.message(raw))))
             clean[i] = flag
-        return _Column(col, clean, [None] * m)
+        return Column(col, clean, [None] * m)
 
-    def _list(self, field, plan, col: list, m: int, base: int, hits: list) -> _Column:
+    def _list(self, field, plan, col: list, m: int, base: int, hits: list) -> Column:
         required, type_rule = plan["required"], plan["type"]
         failed: set[int] = set()
         lists: list[Any] = col
@@ -199,8 +199,8 @@ class FieldChecks:
                     message = required.message()
                     hits += [(base + i, required.pos, required.issue(required.code, message))
                              for i in compress(range(m), map(not_, mask))]
-                return _Column(col, col, [None] * m)  # (a blank list is falsy like None: no rule reads it)
-            fast = set(map(type, items)) <= _STR
+                return Column(col, col, [None] * m)  # (a blank list is falsy like None: no rule reads it)
+            fast = set(map(type, items)) <= STR
         if fast:
             if mask is not None:
                 rows = list(compress(range(m), mask))
@@ -225,7 +225,7 @@ class FieldChecks:
                 present.append(parsed)
             items = list(chain.from_iterable(present))
         if learned and learned.issuperset(items):
-            return _Column(col, lists, [None] * m)  # every item is one the field's rules passed before
+            return Column(col, lists, [None] * m)  # every item is one the field's rules passed before
         owners: list[int] | None = None
         passed = True
         for rule in plan["values"]:
@@ -241,11 +241,11 @@ class FieldChecks:
                 if row not in failed:
                     failed.add(row)
                     hits.append((base + row, rule.pos, rule.issue(rule.code, rule.message(items[j]))))
-        if passed and len(learned) < _SetProof.LIMIT:
+        if passed and len(learned) < SetProof.LIMIT:
             learned.update(items)
         clean = lists
         if failed:
             clean = list(lists)
             for row in failed:
                 clean[row] = None
-        return _Column(col, clean, [None] * m)
+        return Column(col, clean, [None] * m)

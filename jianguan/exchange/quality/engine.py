@@ -17,8 +17,8 @@ from .. import standards
 from ..standards import Standard
 from ..standards import values as v
 from ..standards.rules import NONE_HIGHEST, NONE_LOWEST, CheckChar, DateValue, Dedup, Issue, RefRule
-from .columns import FieldChecks, _Column
-from .proofs import _LearnedProof
+from .columns import Column, FieldChecks
+from .proofs import LearnedProof
 from .reference import Refs, Verdict
 
 CHUNK = 1024  # records per column pass: small enough for a chunk's records to stay in the processor cache
@@ -130,7 +130,7 @@ class _Plan(FieldChecks):
         `gathered`; `firsts` carries the first row of each key value from chunk to chunk."""
         m = len(part)
         raw, unknown = self._columns(part)
-        columns: dict[str, _Column] = {}
+        columns: dict[str, Column] = {}
         for field, plan in self.fields:
             col = raw[field.id]
             if field.type == "bool":
@@ -332,7 +332,7 @@ def _forget() -> None:
         for learned in plan.items.values():
             learned.clear()
         for proof in plan.proofs.values():
-            if isinstance(proof, _LearnedProof):
+            if isinstance(proof, LearnedProof):
                 proof.forget()
     v.CODES.clear()
     v.CODES[None] = 0

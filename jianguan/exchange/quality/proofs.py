@@ -14,10 +14,10 @@ from operator import getitem, is_, not_, or_
 from ..standards import values as v
 from ..standards.rules import NAIVE_BAD, NAIVE_DATES, TEN, USUAL_DATES, DateValue, FixedLength, MaxLength, Pattern
 
-_STR = frozenset({str})
+STR = frozenset({str})
 
 
-def _superset(accepted: Collection, col: Sequence) -> bool:
+def superset(accepted: Collection, col: Sequence) -> bool:
     try:
         return accepted.issuperset(col)
     except TypeError:  # an unhashable value (a list where text is expected)
@@ -27,7 +27,7 @@ def _superset(accepted: Collection, col: Sequence) -> bool:
 Proof = tuple[Sequence, list[int]] | None  # (clean values, rows left unproven) or None: nothing proven
 
 
-def _set_proof(accepted: Collection, col: Sequence, clean: Callable[[Sequence], Sequence] | None = None) -> Proof:
+def set_proof(accepted: Collection, col: Sequence, clean: Callable[[Sequence], Sequence] | None = None) -> Proof:
     """Rows whose value is in `accepted` (values known to pass every rule of the field) are proven."""
     try:
         if accepted.issuperset(col):
@@ -53,7 +53,7 @@ def _line_proof(whole: re.Pattern, bad: re.Pattern, col: Sequence, usual: Sequen
     return col, [bisect_right(starts, m.start()) - 1 for m in bad.finditer(joined)]
 
 
-class _LearnedProof:
+class LearnedProof:
     """A column proof that, while the field's distinct values are few, remembers the values of fully proven columns
     and proves later columns by set; `prove` is the proof proper."""
 
@@ -68,7 +68,7 @@ class _LearnedProof:
 
     def __call__(self, col: Sequence) -> Proof:
         if self.learning and self.learned:
-            found = _set_proof(self.learned, col)
+            found = set_proof(self.learned, col)
             if found is None or 8 * len(found[1]) < len(col):
                 return found
         proven = self.prove(col)
@@ -83,7 +83,7 @@ class _LearnedProof:
         self.learning = learning
 
 
-class _LengthProof(_LearnedProof):
+class _LengthProof(LearnedProof):
     """A column of text whose only rule is a maximum length, proven by the lengths of its values."""
 
     def __init__(self, longest: int) -> None:
@@ -91,7 +91,7 @@ class _LengthProof(_LearnedProof):
         self.longest = longest
 
     def prove(self, col: Sequence) -> Proof:
-        if not _STR.issuperset(map(type, col)):
+        if not STR.issuperset(map(type, col)):
             return None
         lengths = list(map(len, col))
         longest, shortest = max(lengths), min(lengths)
@@ -102,7 +102,7 @@ class _LengthProof(_LearnedProof):
         return col, list(compress(count(), map(self.longest.__lt__, lengths)))
 
 
-def _line_rules(rules: list) -> _LineProof | _LengthProof | None:
+def line_rules(rules: list) -> _LineProof | _LengthProof | None:
     """The line expression of a field whose rules are lengths and (newline-safe) patterns: each rule but the
     last as a lookahead over the whole line, the last consuming it; None when another kind of rule takes part."""
     if len(rules) == 1 and isinstance(rules[0], MaxLength):
@@ -129,7 +129,7 @@ def _line_rules(rules: list) -> _LineProof | _LengthProof | None:
                       re.compile(f"^(?!{one}$)", re.ASCII | re.MULTILINE))
 
 
-class _SetProof:
+class SetProof:
     """Values in a set known to pass every rule of the field (its dictionary's codes and labels that pass the
     other rules, or the values its check-character rule passed) are proven; `clean` gives their clean values.
     Values the rules pass later are added while the set is small (`learn`)."""
@@ -140,14 +140,14 @@ class _SetProof:
         self.accepted, self.clean, self.learn = accepted, clean, learn
 
     def __call__(self, col: Sequence) -> Proof:
-        return _set_proof(self.accepted, col, self.clean)
+        return set_proof(self.accepted, col, self.clean)
 
     def passed(self, values: Iterable[str]) -> None:
         if self.learn and len(self.accepted) < self.LIMIT:
             self.accepted.update(values)
 
 
-class _LineProof(_LearnedProof):
+class _LineProof(LearnedProof):
     """A column of text proven by one expression over its newline-joined values."""
 
     def __init__(self, whole: re.Pattern, bad: re.Pattern) -> None:
@@ -158,7 +158,7 @@ class _LineProof(_LearnedProof):
         return _line_proof(self.whole, self.bad, col)
 
 
-class _DateProof:
+class DateProof:
     """Days of a date column: texts the field has dated before are proven by set; otherwise dates and date-times
     without offset (one expression over the joined column) are dated by their first ten characters, and the
     other rows are left to the rules. A field with few distinct texts remembers the ones proven."""
@@ -169,12 +169,12 @@ class _DateProof:
     def __call__(self, col: Sequence) -> Proof:
         rule = self.rule
         if rule.valid:
-            found = _set_proof(rule.valid, col, lambda c: list(map(rule.parsed.get, c)))
+            found = set_proof(rule.valid, col, lambda c: list(map(rule.parsed.get, c)))
             if found is None or len(found[1]) < len(col) // 8:
                 return found
         lines = _line_proof(NAIVE_DATES, NAIVE_BAD, col, USUAL_DATES)
         if lines is None:
-            return _set_proof(rule.valid, col, lambda c: list(map(rule.parsed.get, c)))
+            return set_proof(rule.valid, col, lambda c: list(map(rule.parsed.get, c)))
         parts = list(map(getitem, col, repeat(TEN)))
         days = DateValue.days
         distinct = set(parts)

@@ -30,7 +30,7 @@ CATALOG_CODE = "11000000000101"
 CODE_14 = r"[0-9]{14}"
 
 
-def _first_region() -> str:
+def first_region() -> str:
     return next(iter(sorted(dictionary("行政区划代码").values)), "")
 
 
@@ -65,7 +65,7 @@ def shared() -> tuple[Field, ...]:
         Field("business_address", "经营地址", max_len=400),
         Field("region_code", "行政区划代码", fixed_len=6, required=True, pattern=r"[0-9]{6}",
               pattern_note="应为 6 位数字（GB/T 2260）", dictionary="行政区划代码", aliases=("行政区划",),
-              example=_first_region),
+              example=first_region),
         Field("reported_at", "报送时间", type="datetime", example=REPORTED),
         Field("reported_by", "报送人员", max_len=50, example="张明"),
     )

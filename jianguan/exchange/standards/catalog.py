@@ -7,7 +7,7 @@ What the 14 digits of a 目录编码 encode is unknown: the code is checked for 
 from __future__ import annotations
 
 from .base import Field, Standard
-from .behaviour import BODY_USCC, CATALOG_CODE, CODE_14, DAY, _first_region, head
+from .behaviour import BODY_USCC, CATALOG_CODE, CODE_14, DAY, first_region, head
 from .rules import CatalogRef, DateOrder, Dedup, SamePrefix, VersionDate
 
 VERSION = "2019.1"
@@ -18,7 +18,7 @@ VERSION_NOTE = "应为 14 位数字（yyyyMMddHHmmss [unconfirmed]）"
 
 def _region() -> Field:
     return Field("region_code", "区划代码", fixed_len=6, pattern=r"[0-9]{6}", pattern_note="应为 6 位数字（GB/T 2260）",
-                 dictionary="行政区划代码", aliases=("行政区划代码",), example=_first_region)
+                 dictionary="行政区划代码", aliases=("行政区划代码",), example=first_region)
 
 
 def catalog_item() -> Standard:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from jianguan.audit import chain, checkpoints, services, tasks
@@ -20,7 +21,7 @@ from jianguan.core.actors import SystemActor
 class Command(BaseCommand):
     help = "审计链：verify 重新计算整条链并与已签名的检查点核对；checkpoint 对链头签名（检查点）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="verify the whole chain against the signed checkpoints")
         verify.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         checkpoint = sub.add_parser("checkpoint", help="sign the chain's head now")
         checkpoint.add_argument("--loop", action="store_true", help="enqueue the daily checkpoint task every day")
 
-    def handle(self, *args, action: str, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "checkpoint":
             self.checkpoint(options["loop"])
             return

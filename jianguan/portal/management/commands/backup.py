@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jianguan.portal import keeping
 
@@ -12,10 +13,10 @@ from jianguan.portal import keeping
 class Command(BaseCommand):
     help = "备份：数据库、var 目录中的文件与数据密钥写入一个 tar 文件（含清单与 SHA-256）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("destination", help="a directory (jianguan-<time>.tar is written in it) or a file name")
 
-    def handle(self, *args, destination: str, **options):
+    def handle(self, *args: Any, destination: str, **options: Any) -> None:
         try:
             manifest = keeping.backup(Path(destination))
         except keeping.KeepingError as error:

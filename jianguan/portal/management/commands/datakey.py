@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jianguan.core.actors import SystemActor
 from jianguan.core.protect import key_id
@@ -13,12 +15,12 @@ from jianguan.portal import keeping
 class Command(BaseCommand):
     help = "数据密钥：where 显示密钥位置；rotate 用新密钥重新加密全部个人证件号码与加密内容"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("where", help="where the data key lives, and its id")
         sub.add_parser("rotate", help="re-seal everything under a new key, then replace the old key")
 
-    def handle(self, *args, action: str, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "where":
             self.stdout.write(f"数据密钥 {key_id()} 位于 {settings.DATA_KEY_SOURCE}")
             return

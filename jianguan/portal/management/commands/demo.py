@@ -16,10 +16,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from jianguan.accounts.contracts import PERSONAS
 from jianguan.accounts.models import Region, User
@@ -30,13 +31,13 @@ from jianguan.portal import consistency, keeping
 class Command(BaseCommand):
     help = "运行演示环境：迁移数据库、首次运行时生成演示数据、启动网站与后台任务"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--scale", default="demo")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
 
-    def handle(self, *args, host: str, port: int, scale: str, no_serve: bool, **options):
+    def handle(self, *args: Any, host: str, port: int, scale: str, no_serve: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if not Region.objects.exists():
             self.stdout.write("首次运行：生成演示数据……")
@@ -95,7 +96,7 @@ class Command(BaseCommand):
                                    "jianguan.config.wsgi:application"], env=env)
         self.stdout.write(self.style.SUCCESS(f"已启动：网站 {host}:{port}，后台任务进程。按 Ctrl+C 停止。"))
 
-        def stop(*_):
+        def stop(*_: object) -> None:
             for process in (server, worker, *processes):
                 if process.poll() is None:
                     process.terminate()
@@ -110,7 +111,7 @@ class Command(BaseCommand):
             for process in (worker, server, *processes):
                 process.wait(timeout=10)
 
-    def simulator(self, env: dict[str, str], host: str, port: int = 8765) -> list[subprocess.Popen]:
+    def simulator(self, env: dict[str, str], host: str, port: int = 8765) -> list[subprocess.Popen[bytes]]:
         """Start the provincial platform simulator (data in var/provsim) and point the pusher at it, with its
         token and its receipts' public key; nothing when a real receiver is configured."""
         if env.get("JIANGUAN_PUSH_URL"):

@@ -5,9 +5,10 @@ one whose content it replaces), then the audit chain's, the case histories' and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jianguan.portal import keeping
 
@@ -15,13 +16,13 @@ from jianguan.portal import keeping
 class Command(BaseCommand):
     help = "恢复：把 jianguan backup 的文件恢复到新的 var 目录与空数据库，并核验审计链、案件与行政强制的全过程记录"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", help="the backup file")
         parser.add_argument("--replace", action="store_true",
                             help="replace the whole content of a database that is not empty (tables, sequences, "
                                  "functions); the var directory must still be fresh")
 
-    def handle(self, *args, source: str, replace: bool, **options):
+    def handle(self, *args: Any, source: str, replace: bool, **options: Any) -> None:
         try:
             restored = keeping.restore(Path(source), replace=replace)
         except keeping.KeepingError as error:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import translation
 
@@ -15,7 +16,7 @@ from jianguan.core.seeding import SCALES, SeedContext
 class Command(BaseCommand):
     help = "生成演示数据：区划、部门、演示账号、市场主体……（同一 --seed 结果相同）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--entities", type=int, default=None, metavar="户数",
@@ -24,8 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip", action="append", default=[], metavar="步骤",
                             help="跳过某一步骤（可重复），例如 --skip 监管行为")
 
-    def handle(self, *args, scale: str, seed: int, no_progress: bool, skip: list[str], entities: int | None = None,
-               **options):
+    def handle(self, *args: Any, scale: str, seed: int, no_progress: bool, skip: list[str], entities: int | None = None,
+               **options: Any) -> None:
         from jianguan.accounts.models import Region
 
         unknown = set(skip) - {step.name for step in seed_steps()}
