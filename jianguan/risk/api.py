@@ -9,7 +9,17 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from jianguan.accounts.contracts import allow
-from jianguan.core.api import ErrorOut, InputSchema, Page, paginate, principal, require_person, require_reader
+from jianguan.core.api import (
+    ErrorOut,
+    InputSchema,
+    Page,
+    PageQuery,
+    ScopedOut,
+    paginate,
+    principal,
+    require_person,
+    require_reader,
+)
 from jianguan.core.roles import ApiScope, Role
 
 from . import disposal, intake, selectors
@@ -37,7 +47,7 @@ def observations_receive(request: HttpRequest, data: ObservationBatchIn) -> Any:
     return Status(201, {"stored": [o.sender_id for o in received.stored], "repeated": received.repeated})
 
 
-class AlertOut(Schema):
+class AlertOut(ScopedOut):
     id: int
     subject_key: str
     subject_name: str
@@ -63,32 +73,19 @@ class AlertOut(Schema):
     def resolve_entity(obj: Alert) -> str | None:
         return obj.entity.uscc if obj.entity_id and obj.entity else None
 
-    @staticmethod
-    def resolve_region(obj: Alert) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_department(obj: Alert) -> int:
-        return obj.department_id
-
-    @staticmethod
-    def resolve_department_name(obj: Alert) -> str:
-        return obj.department.name
 
 
-class AlertFilter(Schema):
+class AlertFilter(PageQuery):
     status: str | None = None
     model: str | None = None
     overdue: bool = False
-    limit: int = 50
-    offset: int = 0
 
 
 @router.get("/risk/alerts", response=Page[AlertOut])
 def alert_list(request: HttpRequest, filters: Query[AlertFilter]) -> dict[str, Any]:
     alerts = selectors.alert_list(reader=require_person(request), status=filters.status, model=filters.model,
                                   overdue=filters.overdue).select_related("entity")
-    return paginate(alerts, limit=filters.limit, offset=filters.offset)
+    return paginate(alerts, filters)
 
 
 @router.get("/risk/alerts/{alert_id}", response={200: AlertOut, 404: ErrorOut})
