@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jianguan.core.actors import Actor
 from jianguan.core.errors import AccessDenied, ValidationFailed
 from jianguan.core.workflow import Edge, Refusal, Workflow
 
@@ -48,6 +49,6 @@ def _closed(workflow: Workflow, facts: Facts, action: str) -> Refusal:
 REPAIRS = Workflow(EDGES, who={REPORTER: _reporter}, state_label=lambda s: R(s).label, out_of_order=_closed)
 
 
-def check(action: str, item: Any, actor: Any) -> Edge:
+def check(action: str, item: Any, actor: Actor) -> Edge:
     """The edge for `action` on the repair item `item`, if `actor` may take it now."""
     return REPAIRS.check(action, Facts(item.status, actor, item.department_id))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jianguan.core.actors import Actor
 from jianguan.core.errors import AccessDenied, InvalidTransition
 from jianguan.core.workflow import Edge, Refusal, Workflow, loops
 
@@ -73,6 +74,6 @@ def refuse_reader(action: str, facts: Facts) -> None:
         raise refused
 
 
-def writing(inspection: Any, actor: Any) -> Facts:
+def writing(inspection: Any, actor: Actor) -> Facts:
     """The facts of a record loaded for writing: the actor was found to write it (`refuse_reader`)."""
     return Facts(inspection.status, actor, True, inspection)

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from jianguan.accounts.models import User
 from jianguan.audit.contracts import record
 from jianguan.core.calendar import add_working_days
 from jianguan.core.validation import text
@@ -27,7 +28,7 @@ from .workflow import ALERTS, OUTCOMES, Facts
 MAX_NOTE = 4000
 
 
-def _apply(alert: Alert, action: str, data: Mapping[str, Any], actor: Any) -> str:
+def _apply(alert: Alert, action: str, data: Mapping[str, Any], actor: User) -> str:
     """Write what the step `action` changes on `alert`; the note of its step row."""
     note = text(data.get("note"), "note", "说明", required=False, max_len=MAX_NOTE)
     if action == "report":
@@ -45,7 +46,7 @@ def _apply(alert: Alert, action: str, data: Mapping[str, Any], actor: Any) -> st
 
 
 @transaction.atomic
-def alert_transition(*, actor: Any, alert_id: int, action: str, data: Mapping[str, Any] | None = None,
+def alert_transition(*, actor: User, alert_id: int, action: str, data: Mapping[str, Any] | None = None,
                      today: dt.date | None = None) -> Alert:
     """Take the step `action` on the alert, as `actor`: out of scope → 404, out of order → 409, not the
     department's officer or head → 403, a missing finding or field → 400 naming it."""

@@ -3,33 +3,26 @@ hits highlighted, the rule and article behind each, its steps and the actions op
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
-from jianguan.core.scoping import HasScope
 
 from . import disposal, highlight, selectors
 from .models import AlertStatus, RiskModel
 from .workflow import ALERTS, Facts
 
 
-def _reader(request: HttpRequest) -> HasScope:
-    """The signed-in person (the views are behind `login_required`)."""
-    return cast(HasScope, request.user)
-
-
 @login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: SignedInRequest) -> HttpResponse:
     status, model = request.GET.get("status", ""), request.GET.get("model", "")
-    alerts = selectors.alert_list(reader=_reader(request), status=status if status in AlertStatus.values else None,
+    alerts = selectors.alert_list(reader=request.user, status=status if status in AlertStatus.values else None,
                                   model=model if model in RiskModel.values else None,
                                   overdue=request.GET.get("overdue") == "1")
     return render(request, "risk/list.html", {"page": page_of(request, alerts), "statuses": AlertStatus.choices,
@@ -37,8 +30,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = selectors.alert_get(reader=_reader(request), alert_id=alert_id)
+def alert_detail(request: SignedInRequest, alert_id: int) -> HttpResponse:
+    alert = selectors.alert_get(reader=request.user, alert_id=alert_id)
     observations = [(o, highlight.pieces(o.text, [h for h in alert.hits if h.get("observation") == o.pk]))
                     for o in alert.observations.all()]
     facts = Facts(state=alert.status, actor=request.user, department_id=alert.department_id,
@@ -50,8 +43,8 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.OFFICER, Role.HEAD)
-def alert_act(request: HttpRequest, alert_id: int) -> HttpResponse:
-    selectors.alert_get(reader=_reader(request), alert_id=alert_id)
+def alert_act(request: SignedInRequest, alert_id: int) -> HttpResponse:
+    selectors.alert_get(reader=request.user, alert_id=alert_id)
     data = {name: request.POST.get(name, "") for name in ("finding", "note", "transfer_to")}
     try:
         disposal.alert_transition(actor=request.user, alert_id=alert_id, action=request.POST.get("action", ""),

@@ -58,7 +58,7 @@ def _check_beacon(beacon: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
     raise ValidationFailed("随机源应为 drand 或 witness", code="beacon_invalid", field="beacon.source")
 
 
-def _facts(draw: Draw, actor: Any) -> workflow.DrawFacts:
+def _facts(draw: Draw, actor: Actor) -> workflow.DrawFacts:
     """What the draws' table knows of `draw` and the person acting on it (the results entered: read when needed)."""
     return workflow.DrawFacts(workflow.draw_state(draw.status, bool(draw.void_requested_by_id)), actor,
                               draw.task.lead_id, draw.void_requested_by_id, draw.results_pending)
