@@ -168,7 +168,7 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 # Pages of the published list (shared), and actions on a record whose page is covered above.
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
                 "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act", "risk:act",
-                "enforcement:clue_from_complaint"}
+                "enforcement:clue_from_complaint", "enforcement:clue_from_alert"}
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:

@@ -1,5 +1,6 @@
-"""`/api/v1/enforcement/…`: cases (list and search, detail with history and allowed actions), registering a clue,
-on-the-spot decisions, the one transition endpoint, evidence upload, documents, the case file and deadlines.
+"""`/api/v1/enforcement/…`: cases (list and search, detail with history and allowed actions), registering a clue
+(also from a risk alert decided 立案), on-the-spot decisions, the one transition endpoint, evidence upload,
+documents, the case file and deadlines.
 
 A step out of order answers 409 with `extra.allowed` (the actions the caller may take now); a person who may
 not take the step 403; a case outside the caller's scope 404 like an absent one.
@@ -182,6 +183,16 @@ def case_register(request: HttpRequest, data: ClueIn):
     who = require_person(request, "officer")
     case = registration.case_register(actor=who, department=who.department, **data.model_dump())
     return Status(201, selectors.case_view(case=case, reader=who))
+
+
+@router.post("/enforcement/risk-alerts/{alert_id}/clue", auth=allow(Role.OFFICER, Role.HEAD),
+             response={201: CaseDetailOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def clue_from_alert(request: HttpRequest, alert_id: int):
+    """转为案件线索: a risk alert the head decided 立案 becomes a clue (案件来源：风险预警) of its department, once;
+    a second attempt → 409 naming the clue (`extra.clue`)."""
+    who = require_person(request)
+    clue = registration.clue_from_alert(actor=who, alert_id=alert_id)
+    return Status(201, selectors.case_view(case=clue.case, reader=who))
 
 
 class SimpleIn(InputSchema):

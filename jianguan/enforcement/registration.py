@@ -15,8 +15,11 @@ from jianguan.behaviour.models import Inspection
 from jianguan.complaints import contracts as complaints
 from jianguan.complaints.models import ComplaintKind
 from jianguan.core.actors import Actor
-from jianguan.core.errors import InvalidTransition
+from jianguan.core.errors import AccessDenied, InvalidTransition
+from jianguan.core.roles import Role
 from jianguan.core.validation import require as _require
+from jianguan.core.workflow import acts_for
+from jianguan.risk import contracts as risk
 
 from . import deadlines, procedure
 from .cases import new_case_number, new_clue_number, refresh_later
@@ -89,3 +92,39 @@ def clue_from_inspection(*, actor: User, inspection_number: str, summary: str) -
                          implementation_code=inspection.implementation_code, inspection_number=inspection.number,
                          region=inspection.region)
     return Clue.objects.get(pk=case.clue_id)
+
+
+@transaction.atomic
+def clue_from_alert(*, actor: User, alert_id: int) -> Clue:
+    """转为案件线索: a risk alert the head decided 立案 becomes a clue of the alert's department (案件来源：风险预警),
+    once; only an officer or the head of that department may (out of scope → 404, twice → 409 naming the clue).
+
+    The 15-working-day check clock (SAMR 程序规定 第十八条) counts from the day the alert's verification started:
+    the body learned of the matter then, and the verification already ran on that clock.
+    """
+    alert = risk.alert_card(reader=actor, alert_id=alert_id, for_update=True)
+    if not acts_for(actor, alert.department_id, Role.OFFICER, Role.HEAD):
+        raise AccessDenied("只有预警承办部门的执法人员或负责人可以转为案件线索", code="not_alert_department")
+    if alert.clue_number:
+        raise InvalidTransition(f"该预警已转为案件线索（线索编号 {alert.clue_number}）", code="clue_exists",
+                                extra={"clue": alert.clue_number})
+    if not alert.decided_case:
+        raise InvalidTransition("只有决定立案的预警可以转为案件线索", code="alert_not_case",
+                                extra={"status": alert.status})
+    party = {"uscc": alert.entity_uscc} if alert.entity_uscc else {"name": alert.subject_name}
+    case = case_register(actor=actor, department=Department.objects.get(pk=alert.department_id), party=party,
+                         summary=alert_summary(alert), source=ClueSource.RISK_ALERT, source_ref=alert.reference,
+                         received_on=alert.found_on, region=Region.objects.get(pk=alert.region_id))
+    clue = Clue.objects.select_related("case").get(pk=case.clue_id)
+    risk.alert_mark_carried(actor=actor, alert_id=alert.id, clue_number=clue.number)
+    return clue
+
+
+def alert_summary(alert: risk.AlertCard) -> str:
+    """The clue's facts: the model and window, the verification finding, and each hit quoted with its rule and
+    the article it rests on."""
+    lines = [f"{alert.model_label}风险预警（{alert.window}）：{alert.subject_name}。", f"核查意见：{alert.finding}"]
+    for hit in alert.hits:
+        quote = f"“{hit['quote']}”" if hit.get("quote") else hit.get("note", "")
+        lines.append(f"命中：{quote}（{hit.get('rule', '')}，{hit.get('article', '')}）")
+    return "\n".join(lines)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("enforcement/cases/<int:case_id>/file/", views.case_file, name="case_file"),
     path("enforcement/deadlines/", views.deadlines, name="deadlines"),
     path("complaints/<int:complaint_id>/clue/", views.clue_from_complaint, name="clue_from_complaint"),
+    path("risk/alerts/<int:alert_id>/clue/", views.clue_from_alert, name="clue_from_alert"),
 ]

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.models import User
 from jianguan.behaviour.contracts import PENALTY_KINDS
 from jianguan.complaints import contracts as complaints
+from jianguan.core.errors import DomainError
 from jianguan.core.http import attempt, page_of, post_roles, render_page, role_required
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 from jianguan.documents import contracts as documents
+from jianguan.risk import contracts as risk
 
 from . import casefile, registration, selectors, simple, transitions
 from .evidence import evidence_add, evidence_bytes, evidence_max_bytes
@@ -297,3 +299,18 @@ def clue_from_complaint(request: HttpRequest, complaint_id: int) -> HttpResponse
     messages.success(request, _("已转为案件线索：案件编号 %(case)s（线索编号 %(number)s），核查期限 %(due)s。") % {
         "case": clue.case.number, "number": clue.number, "due": clue.check_due})
     return redirect("complaints:detail", complaint_id=complaint_id)
+
+
+@require_POST
+@role_required(Role.OFFICER, Role.HEAD)
+def clue_from_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """转为案件线索: the risk alert page's button, for an alert the head decided 立案."""
+    risk.alert_card(reader=request.user, alert_id=alert_id)  # outside the reader's scope → 404
+    try:
+        clue = registration.clue_from_alert(actor=request.user, alert_id=alert_id)
+    except DomainError as error:
+        messages.error(request, f"{error.message}（{error.code}）")
+    else:
+        messages.success(request, _("已转为案件线索：案件编号 %(case)s（线索编号 %(number)s），核查期限 %(due)s。") % {
+            "case": clue.case.number, "number": clue.number, "due": clue.check_due})
+    return redirect("risk:detail", alert_id=alert_id)

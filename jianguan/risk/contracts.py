@@ -1,4 +1,5 @@
-"""What other apps may use of the risk models: the model names, one item's verdict and the versions in force.
+"""What other apps may use of the risk models: the model names, one item's verdict and the versions in force; an
+alert as other apps read it and the record that it was carried into a case clue (enforcement's step after 立案).
 
 An item is checked against its model's input fields (`inputs.InputInvalid`, naming the field) before it is judged;
 a verdict names the model's version and each hit its rule, article and quoted evidence with offsets.
@@ -10,11 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from jianguan.risk import engine
+from jianguan.risk.carry import AlertCard, alert_card, alert_mark_carried
 from jianguan.risk.engine import MODEL_NAMES, ModelUnknown, Verdict
 from jianguan.risk.evidence import Hit
 from jianguan.risk.inputs import InputInvalid
 
-__all__ = ["MODEL_NAMES", "Hit", "InputInvalid", "ModelUnknown", "Verdict", "verdict", "versions"]
+__all__ = ["MODEL_NAMES", "AlertCard", "Hit", "InputInvalid", "ModelUnknown", "Verdict", "alert_card",
+           "alert_mark_carried", "verdict", "versions"]
 
 
 def verdict(*, model: str, item: Mapping[str, Any]) -> Verdict:

@@ -122,6 +122,7 @@ class Alert(TimeStamped):
     proposed_by = models.PositiveIntegerField(_("核查人"), null=True, blank=True)
     transfer_to = models.CharField(_("移送机关"), max_length=200, blank=True)
     decided_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    clue_number = models.CharField(_("案件线索编号"), max_length=20, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_department_field = "department_id"

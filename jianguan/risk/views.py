@@ -1,5 +1,6 @@
 """Pages of risk alerts: the list (scoped, highest score first) and one alert with each observation's text and its
-hits highlighted, the rule and article behind each, its steps and the actions open to the reader."""
+hits highlighted, the rule and article behind each, its steps and the actions open to the reader; an alert decided
+立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
+from jianguan.core.workflow import acts_for
 
 from . import disposal, highlight, selectors
 from .models import AlertStatus, RiskModel
@@ -38,6 +40,8 @@ def alert_detail(request: SignedInRequest, alert_id: int) -> HttpResponse:
                   extended=alert.extended, finding=alert.finding)
     return render(request, "risk/detail.html", {
         "alert": alert, "observations": observations, "actions": ALERTS.allowed(facts),
+        "can_carry": alert.status == AlertStatus.CASE and not alert.clue_number
+        and acts_for(request.user, alert.department_id, Role.OFFICER, Role.HEAD),
         "checks": [h for h in alert.hits if not h.get("quote")]})
 
 

@@ -20,6 +20,7 @@ class ClueSource(models.TextChoices):
     TRANSFER = "transfer", _("移送")
     ASSIGNMENT = "assignment", _("上级交办")
     MONITORING = "monitoring", _("数据监测")
+    RISK_ALERT = "risk_alert", _("风险预警")
 
 
 class ClueStatus(models.TextChoices):
