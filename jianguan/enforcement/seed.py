@@ -19,6 +19,7 @@ from jianguan.catalog.models import CatalogVersion, ImplementationVersion
 from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
+from jianguan.risk.models import Alert, AlertStatus
 
 from . import registration, simple, tasks, transitions
 
@@ -109,4 +110,13 @@ def seed_enforcement(ctx: SeedContext) -> None:
             f"期限提醒 {alerts} 项")
 
 
-STEPS = [SeedStep("执法办案", 87, seed_enforcement)]
+def seed_alert_clues(ctx: SeedContext) -> None:
+    """The demo's risk alerts decided 立案 (the risk seed's, of the city 市场监管局) carried into case clues by its
+    officer `scjg_officer`, as the alert page's 转为案件线索 does."""
+    officer = User.objects.get(username="scjg_officer")
+    for alert in Alert.objects.filter(status=AlertStatus.CASE, clue_number="").order_by("pk"):
+        clue = registration.clue_from_alert(actor=officer, alert_id=alert.pk)
+        ctx.say(f"  风险预警转为案件线索：{clue.number}（{alert.subject_name}）")
+
+
+STEPS = [SeedStep("执法办案", 87, seed_enforcement), SeedStep("风险预警转为案件线索", 91, seed_alert_clues)]

@@ -1,0 +1,93 @@
+"""Demo monitoring data: a stream of ads, web pages and listings about 咸宁 entities (evasive, clean and look-alike
+names) from `demo/stream.json`, sent through the intake as the 数据管理员 and judged, then a few alerts taken
+through the loop: one verified and disposed of (轻微不予立案), one overdue, one still being verified and one
+decided 立案 (carried into a case clue by enforcement's seed, which lies above risk). The known truth (`label`)
+stays in the file, never in what is sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jianguan.accounts.models import User
+from jianguan.core.calendar import add_working_days
+from jianguan.core.registry import SeedStep
+from jianguan.core.seeding import SeedContext
+from jianguan.subjects.contracts import entity_rows
+
+from . import alerts, disposal, intake
+from .models import Alert
+
+STREAM = Path(__file__).with_name("demo") / "stream.json"
+SUBJECT_FIELD = {"medical_ad": "advertiser", "fundraising": "name"}  # the listing models: `seller`
+SENDER, OFFICER, HEAD = "dataadmin", "scjg_officer", "scjg_head"
+FINDINGS = {"minor": "已调取广告快照并询问广告主：首次发布，发布 3 日、未产生订单，已于核查当日自行删除。",
+            "verifying": "已调取商品页面快照，正在向平台调取订单和处方记录。",
+            "case": "已调取网页快照并询问广告主：宣传“国家级技术水平”“治愈率”无依据，广告未经审查，属实。"}
+
+
+def stream() -> list[dict[str, Any]]:
+    """The demo stream's entries: `item` (what is sent), `label` (the known truth), `subject`, `drive`."""
+    entries: list[dict[str, Any]] = json.loads(STREAM.read_text(encoding="utf-8"))["items"]
+    return entries
+
+
+def _item(number: int, entry: dict[str, Any], entity: tuple[Any, ...], today: dt.date) -> dict[str, Any]:
+    """The item sent for `entry`, about `entity` (id, uscc, name, …) or about the name the entry gives."""
+    uscc, name = (entity[1], entity[2]) if entry["subject"] == "entity" else ("", entry["name"])
+    item = {key: value.format(name=name) if isinstance(value, str) else value for key, value in entry["item"].items()}
+    day = today - dt.timedelta(days=entry.get("days_ago", number % 5))
+    item.update({"id": f"DEMO-{number:04d}", "captured_at": f"{day.isoformat()}T{9 + number % 9:02d}:15:00+08:00",
+                 "snapshot_hash": hashlib.sha256(item.get("text", "").encode()).hexdigest(),
+                 "url": f"https://monitor.example.cn/capture/{number:04d}",
+                 SUBJECT_FIELD.get(item["model"], "seller"): name})
+    if uscc:
+        item["entity"] = uscc
+    return item
+
+
+def stream_items(ctx: SeedContext, today: dt.date) -> list[dict[str, Any]]:
+    """The items sent, in the stream's order: the entities about which it speaks drawn by the seed."""
+    entries = stream()
+    entities = ctx.rng("risk").sample(entity_rows(ctx), k=sum(1 for e in entries if e["subject"] == "entity"))
+    picked = iter(entities)
+    return [_item(n, e, next(picked) if e["subject"] == "entity" else (), today) for n, e in enumerate(entries, 1)]
+
+
+def _drive(alert: Alert, how: str, officer: User, head: User, today: dt.date) -> None:
+    """Take `alert` to the state `how` of the demo (minor, overdue, verifying, case)."""
+    disposal.alert_transition(actor=officer, alert_id=alert.pk, action="verify")
+    if how == "overdue":  # an alert raised weeks ago whose clock has run out
+        started = timezone.localdate(alert.created_at) - dt.timedelta(days=40)
+        Alert.objects.filter(pk=alert.pk).update(verify_started=started, verify_due=add_working_days(started, 15))
+        return
+    disposal.alert_transition(actor=officer, alert_id=alert.pk, action="report", data={"finding": FINDINGS[how]})
+    if how == "verifying":
+        return
+    disposal.alert_transition(actor=head, alert_id=alert.pk, action="open_case" if how == "case" else how)
+
+
+def seed_risk(ctx: SeedContext) -> None:
+    if ctx.scale == "test":
+        return
+    today = timezone.localdate()
+    entries, items = stream(), stream_items(ctx, today)
+    people = {u.username: u for u in User.objects.filter(username__in=[SENDER, OFFICER, HEAD])}
+    with transaction.atomic():
+        received = intake.observations_receive(actor=people[SENDER], items=items)
+        scanned = alerts.observations_scan(actor=ctx.actor, ids=[o.pk for o in received.stored])
+    for entry, observation in zip(entries, received.stored, strict=True):
+        if "drive" in entry:
+            alert = Alert.objects.get(observations=observation)
+            with transaction.atomic():
+                _drive(alert, entry["drive"], people[OFFICER], people[HEAD], today)
+    ctx.say(f"  监测数据 {len(received.stored)} 条，预警 {Alert.objects.count()} 条（{scanned.as_dict()}）")
+
+
+STEPS = [SeedStep("风险预警", 89, seed_risk)]

@@ -1,0 +1,61 @@
+"""The demo stream of the risk seed: sent through the intake and judged, alerts in several models and states (one
+disposed, one overdue, one decided 立案 and carried into a case clue), the known truth kept out of what is sent and
+agreeing with the verdicts."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.utils import timezone
+
+from jianguan.core.seeding import SeedContext
+from jianguan.enforcement import seed as enforcement_seed
+from jianguan.enforcement.models import Clue, ClueSource
+from jianguan.risk import seed
+from jianguan.risk.models import Alert, AlertStatus, Observation
+from jianguan.risk.selectors import alert_list
+
+pytestmark = pytest.mark.django_db
+
+
+def context(scale: str = "demo") -> SeedContext:
+    return SeedContext(scale=scale, seed=2026, stdout=io.StringIO(), progress_enabled=False)
+
+
+def test_the_test_scale_sends_nothing():
+    seed.seed_risk(context("test"))
+    assert not Observation.objects.exists() and not Alert.objects.exists()
+
+
+def test_the_stream_raises_alerts_in_every_model_and_takes_some_through_the_loop(persona):
+    started = time.perf_counter()
+    seed.seed_risk(context())
+    enforcement_seed.seed_alert_clues(context())
+    assert time.perf_counter() - started < 5, "the demo seed's risk step stays fast"
+    entries = seed.stream()
+    observations = list(Observation.objects.order_by("sender_id"))
+    assert len(observations) == len(entries) and all(o.sender == f"user:{persona('dataadmin').pk}"
+                                                     for o in observations)
+    assert not any("label" in o.payload or "drive" in o.payload for o in observations)
+    for entry, observation in zip(entries, observations, strict=True):
+        assert observation.alerts.exists() == entry["label"], observation.payload
+    assert {a.model for a in Alert.objects.all()} == {"medical_ad", "fundraising", "drug_sales", "rx_sales",
+                                                      "device_sales"}
+    statuses = set(Alert.objects.values_list("status", flat=True))
+    assert {AlertStatus.PENDING, AlertStatus.VERIFYING, AlertStatus.MINOR, AlertStatus.CASE} <= statuses
+    head = persona("scjg_head")
+    assert alert_list(reader=head, overdue=True).count() == 1
+    assert Alert.objects.filter(entity__isnull=False).exists()
+    carried = Alert.objects.get(status=AlertStatus.CASE)
+    clue = Clue.objects.get(source=ClueSource.RISK_ALERT)
+    assert carried.clue_number == clue.number and clue.party_name == "咸宁美颜医疗美容诊所"
+
+
+def test_the_stream_is_the_same_for_the_same_seed_and_speaks_of_other_entities_for_another():
+    today = timezone.localdate()
+    first = seed.stream_items(context(), today)
+    assert first == seed.stream_items(context(), today)
+    other = SeedContext(scale="demo", seed=7, stdout=io.StringIO(), progress_enabled=False)
+    assert [i.get("entity") for i in first] != [i.get("entity") for i in seed.stream_items(other, today)]
