@@ -5,7 +5,8 @@
 - 引用可解析: the documents a case event names exist, carry the digest the event kept (before ADR 0030: their
   PDF's SHA-256) and are named by kind and
   number in the event (the case's list of documents shows them by those); a penalty's or a
-  coercion's inspection number names a stored inspection.
+  coercion's inspection number names a stored inspection; a risk alert's clue number names a clue registered from
+  that alert (案件来源 风险预警, its 来源编号).
 - 存储可读: every issued document's content matches its digest; every rendered document's bytes are a PDF whose
   SHA-256 is the stored one (a document still being rendered is not a problem); every evidence file exists
   under the var directory with its SHA-256; a stored case file matches its hash.
@@ -117,6 +118,20 @@ def _references() -> Iterable[str]:
                 "number", "inspection_number").order_by("number").iterator(chunk_size=5000):
             if inspection not in inspections:
                 yield f"{label} {number} 引用的检查行为 {inspection} 不存在"
+    yield from _alert_clues()
+
+
+def _alert_clues() -> Iterable[str]:
+    from jianguan.enforcement.models import Clue, ClueSource
+    from jianguan.risk.contracts import alert_reference
+    from jianguan.risk.models import Alert
+
+    carried = dict(Alert.objects.exclude(clue_number="").values_list("pk", "clue_number"))
+    clues = dict(Clue.objects.filter(number__in=carried.values()).values_list("number", "source_ref"))
+    sources = dict(Clue.objects.filter(number__in=carried.values()).values_list("number", "source"))
+    for pk, number in sorted(carried.items()):
+        if clues.get(number) != alert_reference(pk) or sources.get(number) != ClueSource.RISK_ALERT:
+            yield f"风险预警 #{pk} 记载的案件线索 {number} 不存在或不是由该预警登记"
 
 
 def _readable() -> Iterable[str]:

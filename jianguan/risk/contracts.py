@@ -12,12 +12,13 @@ from typing import Any
 
 from jianguan.risk import engine
 from jianguan.risk.carry import AlertCard, alert_card, alert_mark_carried
+from jianguan.risk.carry import reference as alert_reference
 from jianguan.risk.engine import MODEL_NAMES, ModelUnknown, Verdict
 from jianguan.risk.evidence import Hit
 from jianguan.risk.inputs import InputInvalid
 
 __all__ = ["MODEL_NAMES", "AlertCard", "Hit", "InputInvalid", "ModelUnknown", "Verdict", "alert_card",
-           "alert_mark_carried", "verdict", "versions"]
+           "alert_mark_carried", "alert_reference", "verdict", "versions"]
 
 
 def verdict(*, model: str, item: Mapping[str, Any]) -> Verdict:

@@ -114,3 +114,19 @@ def test_the_api_registers_the_clue_once(alert, persona, api):
     again = client.post(url)
     assert again.status_code == 409 and again.json()["extra"]["clue"] == Clue.objects.get().number
     assert api(persona("xa_scjg_officer")).post(url).status_code == 404
+
+
+def test_the_consistency_check_names_an_alert_whose_clue_is_not_its_own(alert, persona):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    decide(alert, persona)
+    clue = registration.clue_from_alert(actor=persona("scjg_officer"), alert_id=alert.pk)
+    call_command("consistency", stdout=io.StringIO())  # consistent so far
+    Clue.objects.filter(pk=clue.pk).update(source_ref="风险预警-0")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="发现 1 处不一致"):
+        call_command("consistency", stdout=out)
+    assert f"风险预警 #{alert.pk} 记载的案件线索 {clue.number} 不存在或不是由该预警登记" in out.getvalue()
