@@ -73,7 +73,7 @@ def alert_card(*, reader: HasScope, alert_id: int, for_update: bool = False) -> 
 @transaction.atomic
 def alert_mark_carried(*, actor: Actor, alert_id: int, clue_number: str) -> AlertCard:
     """Record that the alert (decided 立案) became the clue `clue_number`; a second time → 409 naming the clue."""
-    alert: Alert = Alert.objects.select_for_update().select_related("entity").get(pk=alert_id)
+    alert: Alert = Alert.objects.select_for_update(of=("self",)).select_related("entity").get(pk=alert_id)
     if alert.clue_number:
         raise InvalidTransition(f"该预警已转为案件线索（线索编号 {alert.clue_number}）", code="clue_exists",
                                 extra={"clue": alert.clue_number})
