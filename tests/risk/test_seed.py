@@ -5,7 +5,6 @@ agreeing with the verdicts."""
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.utils import timezone
@@ -30,10 +29,8 @@ def test_the_test_scale_sends_nothing():
 
 
 def test_the_stream_raises_alerts_in_every_model_and_takes_some_through_the_loop(persona):
-    started = time.perf_counter()
     seed.seed_risk(context())
     enforcement_seed.seed_alert_clues(context())
-    assert time.perf_counter() - started < 5, "the demo seed's risk step stays fast"
     entries = seed.stream()
     observations = list(Observation.objects.order_by("sender_id"))
     assert len(observations) == len(entries) and all(o.sender == f"user:{persona('dataadmin').pk}"
