@@ -75,10 +75,12 @@ BEHAVIOUR_PROCEDURE = {Procedure.SIMPLE: "01", Procedure.ORDINARY: "02"}
 # §2–§3) by the case's source: the platform's labels (投诉, 举报, 移送 …) are not values of those dictionaries.
 BEHAVIOUR_CASE_SOURCE = {ClueSource.INSPECTION: "监督检查", ClueSource.COMPLAINT: "投诉举报",
                          ClueSource.REPORT: "投诉举报", ClueSource.TRANSFER: "其他部门移送",
-                         ClueSource.ASSIGNMENT: "上级交办", ClueSource.MONITORING: "风险预警"}
+                         ClueSource.ASSIGNMENT: "上级交办", ClueSource.MONITORING: "风险预警",
+                         ClueSource.RISK_ALERT: "风险预警"}
 BEHAVIOUR_INSPECTION_FORM = {ClueSource.INSPECTION: "日常检查", ClueSource.COMPLAINT: "投诉举报核查",
                              ClueSource.REPORT: "投诉举报核查", ClueSource.TRANSFER: "其他",
-                             ClueSource.ASSIGNMENT: "其他", ClueSource.MONITORING: "风险预警核查"}
+                             ClueSource.ASSIGNMENT: "其他", ClueSource.MONITORING: "风险预警核查",
+                             ClueSource.RISK_ALERT: "风险预警核查"}
 
 
 class CaseStatus(models.TextChoices):
