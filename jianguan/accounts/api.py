@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
@@ -23,7 +25,7 @@ from jianguan.core.http import client_address
 from jianguan.core.roles import ApiScope
 
 from . import selectors, services
-from .models import Department, Region, User
+from .models import Department, OfficerCredential, Region, User, UserToken
 
 router = Router(tags=["组织与用户 org"])
 
@@ -41,7 +43,7 @@ class TokenOut(Schema):
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["认证 auth"])
-def token_create(request: HttpRequest, payload: TokenIn):
+def token_create(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     """Exchange a username and password (and, for administrators and heads, the TOTP code `otp`) for a bearer
     token. Failures make the next attempt wait like on the sign-in page (429 with Retry-After); at most
     `JIANGUAN_TOKEN_REQUESTS_PER_MINUTE` requests per source address and minute (429 with Retry-After)."""
@@ -58,7 +60,7 @@ class PasswordChangeIn(InputSchema):
 
 
 @router.post("/me/password", response={204: None, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut}, tags=["认证 auth"])
-def password_change(request: HttpRequest, payload: PasswordChangeIn):
+def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Status[None]:
     """Change one's own password (the current one is required); every bearer token of the person is revoked."""
     services.password_change(actor=require_person(request), old_password=payload.old_password,
                              new_password=payload.new_password)
@@ -72,13 +74,13 @@ class OwnTokenOut(Schema):
 
 
 @router.get("/me/tokens", response=list[OwnTokenOut], tags=["认证 auth"])
-def token_list(request: HttpRequest):
+def token_list(request: HttpRequest) -> QuerySet[UserToken]:
     """One's own bearer tokens that still work."""
     return selectors.token_list(reader=require_person(request))
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None, 404: ErrorOut}, tags=["认证 auth"])
-def token_revoke(request: HttpRequest, token_id: int):
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     """Revoke one of one's own tokens; it is refused from then on (someone else's answers 404)."""
     services.token_revoke(actor=require_person(request), token_id=token_id)
     return Status(204, None)
@@ -142,7 +144,7 @@ class UserOut(ScopedOut):
         return sorted(grant.role for grant in obj.role_grants.all())
 
     @staticmethod
-    def resolve_credentials(obj: User) -> list:
+    def resolve_credentials(obj: User) -> list[OfficerCredential]:
         return [c for c in obj.credentials.all() if c.revoked_at is None]
 
 
@@ -165,9 +167,10 @@ class MeOut(UserOut):
 
 
 @router.get("/me", response=MeOut, tags=["认证 auth"])
-def me(request: HttpRequest):
+def me(request: HttpRequest) -> User:
     """The signed-in user, their roles and the extent of what they may read."""
-    return require_person(request)
+    # `core.api` may not name accounts' `User`; the only person a request carries is one.
+    return cast(User, require_person(request))
 
 
 class RegionFilter(Schema):
@@ -175,7 +178,7 @@ class RegionFilter(Schema):
 
 
 @router.get("/org/regions", response=list[RegionOut])
-def region_list(request: HttpRequest, filters: Query[RegionFilter]):
+def region_list(request: HttpRequest, filters: Query[RegionFilter]) -> QuerySet[Region]:
     """Regions of the caller's jurisdiction."""
     return selectors.region_list(reader=require_reader(request, ApiScope.READ), parent=filters.parent)
 
@@ -186,14 +189,14 @@ class DepartmentFilter(Schema):
 
 
 @router.get("/org/departments", response=list[DepartmentOut])
-def department_list(request: HttpRequest, filters: Query[DepartmentFilter]):
+def department_list(request: HttpRequest, filters: Query[DepartmentFilter]) -> QuerySet[Department]:
     """Departments of the caller's jurisdiction."""
     return selectors.department_list(reader=require_reader(request, ApiScope.READ), kind=filters.kind,
                                      region=filters.region)
 
 
 @router.get("/org/departments/{department_id}", response={200: DepartmentOut, 404: ErrorOut})
-def department_get(request: HttpRequest, department_id: int):
+def department_get(request: HttpRequest, department_id: int) -> Department:
     return selectors.department_get(reader=require_reader(request, ApiScope.READ), department_id=department_id)
 
 
@@ -203,12 +206,12 @@ class UserFilter(PageQuery):
 
 
 @router.get("/org/users", response=Page[UserOut])
-def user_list(request: HttpRequest, filters: Query[UserFilter]):
+def user_list(request: HttpRequest, filters: Query[UserFilter]) -> dict[str, Any]:
     """People of the departments the caller may see (people only; systems are refused)."""
     users = selectors.user_list(reader=require_person(request), department=filters.department, role=filters.role)
     return paginate(users, filters)
 
 
 @router.get("/org/users/{username}", response={200: UserOut, 404: ErrorOut})
-def user_get(request: HttpRequest, username: str):
+def user_get(request: HttpRequest, username: str) -> User:
     return selectors.user_get(reader=require_person(request), username=username)

@@ -72,7 +72,7 @@ class RoleGate:
     """One way of proving identity (`inner`), then the operation's own rule: a person holding one of `roles`, or a
     system holding `systems`. Keeps the inner scheme's OpenAPI description."""
 
-    def __init__(self, inner: Callable, roles: tuple[str, ...], systems: str | None) -> None:
+    def __init__(self, inner: Callable[[HttpRequest], Any], roles: tuple[str, ...], systems: str | None) -> None:
         self.inner, self.roles, self.systems = inner, frozenset(roles), systems
         self.openapi_security_schema = getattr(inner, "openapi_security_schema", None)
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jianguan.core.actors import ActorRef
 from jianguan.core.models import TimeStamped
-from jianguan.core.roles import ApiScope, Role  # noqa: F401  (re-exported for the app's modules)
+from jianguan.core.roles import ApiScope as ApiScope  # re-exported for the app's modules
+from jianguan.core.roles import Role as Role
 from jianguan.core.scoping import Scope
 
 
@@ -58,7 +59,8 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        names, node = [], self
+        names: list[str] = []
+        node: Region | None = self
         while node is not None:
             names.append(node.name)
             node = node.parent
@@ -119,10 +121,10 @@ class Department(TimeStamped):
 
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, username: str) -> User:
+    def get_by_natural_key(self, username: str | None) -> User:
         return self.get(username=username)
 
 
@@ -199,7 +201,7 @@ class RoleGrant(models.Model):
         return f"{self.user_id}:{self.role}"
 
 
-class CredentialQuerySet(models.QuerySet):
+class CredentialQuerySet(models.QuerySet["OfficerCredential"]):
     def valid_between(self, first: dt.date, last: dt.date) -> CredentialQuerySet:
         """The credentials not revoked and valid on some day of [first, last] (on `first` when the two are one)."""
         return self.filter(revoked_at=None, valid_from__lte=last, valid_to__gte=first)

@@ -13,31 +13,36 @@ from jianguan.core.codes import build_uscc
 
 from .models import DepartmentKind as K
 
-CITY_KINDS = [K.SCJG, K.ZRZY, K.STHJ, K.JTYS, K.WHLY, K.WJW, K.YJ, K.GA, K.ZJ, K.CGZF, K.NYNC, K.YB, K.JR, K.SJJ,
-              K.FGW, K.SF, K.WBB, K.GOV_OFFICE]
-COUNTY_KINDS = [k for k in CITY_KINDS if k != K.JR]
+# Keyed and listed as `str`: a `DepartmentKind` is one, and a department's `kind` reads back as one.
+CITY_KINDS: list[str] = [K.SCJG, K.ZRZY, K.STHJ, K.JTYS, K.WHLY, K.WJW, K.YJ, K.GA, K.ZJ, K.CGZF, K.NYNC, K.YB,
+                         K.JR, K.SJJ, K.FGW, K.SF, K.WBB, K.GOV_OFFICE]
+COUNTY_KINDS: list[str] = [k for k in CITY_KINDS if k != K.JR]
 # A functional zone has its own administrative committee and branches of some city bureaus.
-ZONE_BRANCH_KINDS = [K.SCJG, K.STHJ, K.ZRZY, K.GA, K.YJ, K.ZJ]
+ZONE_BRANCH_KINDS: list[str] = [K.SCJG, K.STHJ, K.ZRZY, K.GA, K.YJ, K.ZJ]
 # Lines whose officers do field enforcement (they get officers in the demo data).
-ENFORCEMENT_KINDS = [K.SCJG, K.ZRZY, K.STHJ, K.JTYS, K.WHLY, K.WJW, K.YJ, K.ZJ, K.CGZF, K.NYNC, K.YB]
+ENFORCEMENT_KINDS: list[str] = [K.SCJG, K.ZRZY, K.STHJ, K.JTYS, K.WHLY, K.WJW, K.YJ, K.ZJ, K.CGZF, K.NYNC, K.YB]
 
-SHORT = {K.SCJG: "市场监管局", K.ZRZY: "自然资源和规划局", K.STHJ: "生态环境局", K.JTYS: "交通运输局",
-         K.WHLY: "文旅局", K.WJW: "卫健委", K.YJ: "应急局", K.GA: "公安局", K.ZJ: "住建局", K.CGZF: "城管执法委",
-         K.NYNC: "农业农村局", K.YB: "医保局", K.JR: "地方金融工作局", K.SJJ: "政务服务和大数据管理局",
-         K.FGW: "发改委", K.SF: "司法局", K.WBB: "委编办", K.GOV_OFFICE: "政府办", K.ZONE: "管委会",
-         K.TOWNSHIP: "综合行政执法队"}
+SHORT: dict[str, str] = {
+    K.SCJG: "市场监管局", K.ZRZY: "自然资源和规划局", K.STHJ: "生态环境局", K.JTYS: "交通运输局",
+    K.WHLY: "文旅局", K.WJW: "卫健委", K.YJ: "应急局", K.GA: "公安局", K.ZJ: "住建局", K.CGZF: "城管执法委",
+    K.NYNC: "农业农村局", K.YB: "医保局", K.JR: "地方金融工作局", K.SJJ: "政务服务和大数据管理局",
+    K.FGW: "发改委", K.SF: "司法局", K.WBB: "委编办", K.GOV_OFFICE: "政府办", K.ZONE: "管委会",
+    K.TOWNSHIP: "综合行政执法队",
+}
 
-DOMAINS = {K.SCJG: (["市场监管"], ["食品", "药品", "特种设备", "计量", "广告", "价格"]),
-           K.ZRZY: (["自然资源"], ["土地", "矿产", "规划"]),
-           K.STHJ: (["生态环境"], ["大气", "水", "固体废物", "辐射"]),
-           K.JTYS: (["交通运输"], ["道路运输", "水路运输", "工程质量"]),
-           K.WHLY: (["文化旅游"], ["文化市场", "旅游市场", "出版"]),
-           K.WJW: (["卫生健康"], ["医疗机构", "公共卫生", "职业卫生"]),
-           K.YJ: (["应急管理"], ["安全生产", "危险化学品", "非煤矿山"]),
-           K.ZJ: (["住房城乡建设"], ["建筑市场", "工程质量", "房地产"]),
-           K.CGZF: (["城市管理"], ["市容环境", "园林绿化", "燃气"]),
-           K.NYNC: (["农业农村"], ["农产品质量", "农资", "动物卫生"]),
-           K.YB: (["医疗保障"], ["医保基金"])}
+DOMAINS: dict[str, tuple[list[str], list[str]]] = {
+    K.SCJG: (["市场监管"], ["食品", "药品", "特种设备", "计量", "广告", "价格"]),
+    K.ZRZY: (["自然资源"], ["土地", "矿产", "规划"]),
+    K.STHJ: (["生态环境"], ["大气", "水", "固体废物", "辐射"]),
+    K.JTYS: (["交通运输"], ["道路运输", "水路运输", "工程质量"]),
+    K.WHLY: (["文化旅游"], ["文化市场", "旅游市场", "出版"]),
+    K.WJW: (["卫生健康"], ["医疗机构", "公共卫生", "职业卫生"]),
+    K.YJ: (["应急管理"], ["安全生产", "危险化学品", "非煤矿山"]),
+    K.ZJ: (["住房城乡建设"], ["建筑市场", "工程质量", "房地产"]),
+    K.CGZF: (["城市管理"], ["市容环境", "园林绿化", "燃气"]),
+    K.NYNC: (["农业农村"], ["农产品质量", "农资", "动物卫生"]),
+    K.YB: (["医疗保障"], ["医保基金"]),
+}
 
 
 def short_place(name: str) -> str:

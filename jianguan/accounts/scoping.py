@@ -9,6 +9,8 @@ The region and department trees change rarely; their expansions are cached brief
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.cache import cache
 
 from jianguan.core.roles import WIDE_READ_ROLES
@@ -21,7 +23,8 @@ _VERSION_KEY = "org-tree-version"
 
 
 def _version() -> int:
-    return cache.get_or_set(_VERSION_KEY, 1, None)
+    # The key holds an int once set (the default 1, then `incr`): never None.
+    return cast(int, cache.get_or_set(_VERSION_KEY, 1, None))
 
 
 def org_tree_changed() -> None:
@@ -34,7 +37,7 @@ def org_tree_changed() -> None:
 
 def region_subtree(code: str) -> frozenset[str]:
     key = f"region-subtree:{_version()}:{code}"
-    codes = cache.get(key)
+    codes: frozenset[str] | None = cache.get(key)
     if codes is None:
         path = Region.objects.filter(code=code).values_list("path", flat=True).first()
         codes = frozenset(Region.objects.filter(path__startswith=path).values_list("code", flat=True)) if path \
@@ -45,7 +48,7 @@ def region_subtree(code: str) -> frozenset[str]:
 
 def department_subtree(department_id: int) -> frozenset[int]:
     key = f"department-subtree:{_version()}:{department_id}"
-    ids = cache.get(key)
+    ids: frozenset[int] | None = cache.get(key)
     if ids is None:
         found, frontier = {department_id}, [department_id]
         while frontier:

@@ -9,10 +9,12 @@ page sends them to the enrolment page, the API refuses their session), and a bea
 from __future__ import annotations
 
 from base64 import b32encode
+from typing import cast
 
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jianguan.core.actors import Person
 from jianguan.core.roles import Role
 
 # The head of a body (负责人) approves cases and coercive measures: the same protection as administrators.
@@ -23,8 +25,9 @@ SECOND_FACTOR_ROLES = frozenset({Role.SYSTEM_ADMIN.value, Role.DEPARTMENT_ADMIN.
 
 def required_for(user: object) -> bool:
     """Whether `user` must show a second factor (a person holding one of `SECOND_FACTOR_ROLES`, when enforced)."""
+    # Only a `Person` (accounts' `User`) answers `is_person` True; the anonymous user and API clients stop there.
     return bool(settings.JIANGUAN_REQUIRE_SECOND_FACTOR and getattr(user, "is_person", False)
-                and user.has_role(*SECOND_FACTOR_ROLES))
+                and cast(Person, user).has_role(*SECOND_FACTOR_ROLES))
 
 
 def confirmed_device(user: object) -> TOTPDevice | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import random
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -15,7 +16,7 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
 
 from . import orgspec, services
-from .models import Department, DepartmentKind, Region, RegionKind, RegionLevel, Role
+from .models import Department, DepartmentKind, Region, RegionKind, RegionLevel, Role, User
 
 
 def locality_rows(code: str) -> list[dict[str, str]]:
@@ -92,11 +93,12 @@ PERSONAS = [
 OFFICERS_PER_DEPARTMENT = {"test": 1, "demo": 2, "city": 6, "bench": 12}
 
 
-def first_county(city: Region) -> Region:
+def first_county(city: Region) -> Region | None:
     return city.children.filter(kind=RegionKind.ADMINISTRATIVE).order_by("code").first()
 
 
-def _credential(ctx: SeedContext, user, department: Department, serial: int, rng, *, valid: bool = True) -> None:
+def _credential(ctx: SeedContext, user: User, department: Department, serial: int, rng: random.Random, *,
+                valid: bool = True) -> None:
     domains, pool = orgspec.DOMAINS.get(department.kind, (["综合执法"], ["综合"]))
     start = dt.date(rng.randint(2019, 2024), rng.randint(1, 12), 1)
     end = dt.date(2029, 12, 31) if valid else dt.date(2025, rng.randint(1, 12), 28)

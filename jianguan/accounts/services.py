@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -186,7 +187,9 @@ def _delay_seconds(failures: int, allowed: int) -> int:
     """After `allowed` failures each further failure doubles the wait (2, 4, 8 … seconds), up to the cap."""
     if failures < allowed:
         return 0
-    return min(2 ** min(failures - allowed + 1, 30), settings.JIANGUAN_LOGIN_LOCKOUT_MINUTES * 60)
+    wait: int = 2 ** min(failures - allowed + 1, 30)  # a positive exponent: an int (typeshed says Any)
+    cap_minutes: int = settings.JIANGUAN_LOGIN_LOCKOUT_MINUTES
+    return min(wait, cap_minutes * 60)
 
 
 def _throttle_keys(username: str, address: str) -> dict[str, int]:
@@ -335,7 +338,7 @@ def second_factor_enrol_confirm(*, actor: User, code: str, address: str = "") ->
         device = second_factor.pending_device(actor)
         code = (code or "").strip()
         accepted = device is not None and code.isdigit() and len(code) == device.digits and device.verify_token(code)
-        if accepted:
+        if accepted and device is not None:  # `accepted` already holds a device; this tells the type checker
             TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
             device.confirmed = True
             device.save(update_fields=["confirmed"])
@@ -411,7 +414,7 @@ def token_cache_clear() -> None:
     _token_users.clear()
 
 
-def _tokens_revoke(tokens) -> int:
+def _tokens_revoke(tokens: QuerySet[UserToken]) -> int:
     """Revoke the live ones of `tokens` and forget their kept users, so that they are refused at once."""
     live = list(tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).values_list("pk", "digest"))
     UserToken.objects.filter(pk__in=[pk for pk, _ in live]).update(revoked_at=timezone.now())

@@ -21,7 +21,8 @@ from jianguan.core.http import attempt, client_address, own_account, page_of, ro
 from jianguan.core.roles import Role
 
 from . import second_factor, selectors, services
-from .models import Region
+from .models import Department, Region, User
+from .requests import SignedInRequest
 
 
 class PasswordChangeForm(forms.Form):
@@ -32,10 +33,10 @@ class PasswordChangeForm(forms.Form):
 
 
 @login_required
-def org(request: HttpRequest) -> HttpResponse:
+def org(request: SignedInRequest) -> HttpResponse:
     departments = selectors.department_list(reader=request.user)
     regions = {r.code: r for r in selectors.region_list(reader=request.user)}
-    by_region: dict[str, list] = {}
+    by_region: dict[str, list[Department]] = {}
     for department in departments:
         by_region.setdefault(department.region_id, []).append(department)
     groups = [(regions.get(code) or Region(code=code, name=code), items) for code, items in by_region.items()]
@@ -43,13 +44,13 @@ def org(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN, Role.DATA_ADMIN, Role.LEADER)
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: SignedInRequest) -> HttpResponse:
     people = selectors.user_list(reader=request.user)
     return render(request, "accounts/users.html", {"page": page_of(request, people)})
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """The signed-in person's own security: password, bearer tokens, second factor."""
     return render(request, "accounts/account.html", {
         "form": PasswordChangeForm(), "tokens": selectors.token_list(reader=request.user),
@@ -59,7 +60,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @own_account
 @require_POST
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: SignedInRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST)
     if form.is_valid():
         done = attempt(request, lambda: services.password_change(
@@ -74,7 +75,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @own_account
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     services.token_revoke(actor=request.user, token_id=token_id)
     messages.success(request, _("访问令牌已撤销"))
     return redirect("accounts:account")
@@ -82,7 +83,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @own_account
 @never_cache
-def second_factor_page(request: HttpRequest) -> HttpResponse:
+def second_factor_page(request: SignedInRequest) -> HttpResponse:
     """Enrol a TOTP device (a new key shown as an otpauth URI and as text, confirmed by a code it generates), or,
     with one already confirmed, enter its code to go on."""
     user = request.user
@@ -117,7 +118,7 @@ def second_factor_page(request: HttpRequest) -> HttpResponse:
     return _second_factor_render(request, user, verify, next_url, error)
 
 
-def _second_factor_render(request: HttpRequest, user: object, verify: bool, next_url: str, error: str,
+def _second_factor_render(request: HttpRequest, user: User, verify: bool, next_url: str, error: str,
                           status: int = 200) -> HttpResponse:
     pending = None if verify else second_factor.pending_device(user)
     return render(request, "accounts/second_factor.html", {

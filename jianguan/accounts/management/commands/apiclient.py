@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jianguan.accounts import services
 from jianguan.accounts.management import cli_actor, department_by_code
@@ -14,7 +16,7 @@ from jianguan.core.roles import ApiScope
 class Command(BaseCommand):
     help = "接入系统：create 登记外部系统并签发密钥；key 为已登记的系统再签发一个密钥（密钥只显示一次）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="register a system and issue its first key")
         create.add_argument("name")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         key = sub.add_parser("key", help="issue another key for a registered system")
         key.add_argument("name")
 
-    def handle(self, *args, action: str, name: str, **options):
+    def handle(self, *args: Any, action: str, name: str, **options: Any) -> None:
         actor = cli_actor()
         try:
             if action == "create":
@@ -31,9 +33,10 @@ class Command(BaseCommand):
                                                     department=department_by_code(options["department"]),
                                                     scopes=options["scope"])
             else:
-                client = ApiClient.objects.filter(name=name, is_active=True).first()
-                if client is None:
+                found = ApiClient.objects.filter(name=name, is_active=True).first()
+                if found is None:
                     raise CommandError(f"没有名为 {name} 的接入系统")
+                client = found
             raw = services.api_key_issue(actor=actor, client=client)
         except DomainError as exc:
             raise CommandError(f"{exc.message}（{exc.code}）") from None

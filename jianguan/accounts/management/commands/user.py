@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import getpass
 import os
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jianguan.accounts import services
 from jianguan.accounts.management import cli_actor, department_by_code
@@ -18,7 +19,7 @@ from jianguan.core.roles import Role
 class Command(BaseCommand):
     help = "用户：create 新建用户（密码从终端输入，或取自环境变量 JIANGUAN_NEW_PASSWORD）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a user")
         create.add_argument("username")
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         grant.add_argument("username")
         grant.add_argument("--role", action="append", choices=Role.values, required=True, help="角色，可重复")
 
-    def handle(self, *args, action: str, username: str, role: list[str], **options):
+    def handle(self, *args: Any, action: str, username: str, role: list[str], **options: Any) -> None:
         if action == "grant":
             self.grant(username, role)
             return
