@@ -1,6 +1,6 @@
-"""What other apps may use of accounts: who may call a write API, the officers on duty with a valid 执法证, creating
-an account (demo data), the personas, the steps of signing in that the portal's pages drive, and the type of a
-signed-in page's request."""
+"""What other apps may use of accounts: who may call a write API, the officers on duty with a valid 执法证, the
+body of a line for a region, creating an account (demo data), the personas, the steps of signing in that the
+portal's pages drive, and the type of a signed-in page's request."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .second_factor import required_for as required_for
 from .seed import PERSONAS as PERSONAS
 from .selectors import credential_on as credential_on
 from .selectors import credentials_on as credentials_on
+from .selectors import line_body as line_body
 from .selectors import officers_on_duty as officers_on_duty
 from .services import LoginDelayed as LoginDelayed
 from .services import LoginRefused as LoginRefused

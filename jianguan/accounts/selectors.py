@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from jianguan.core.errors import NotFound
 from jianguan.core.roles import Role
 from jianguan.core.scoping import HasScope
 
-from .models import Department, OfficerCredential, Region, User, UserToken
+from .models import Department, OfficerCredential, Region, RegionLevel, User, UserToken
 
 
 def region_list(*, reader: HasScope, parent: str | None = None) -> QuerySet[Region]:
@@ -87,3 +88,18 @@ def officers_on_duty(*, department: Department, day: dt.date) -> QuerySet[User]:
     return User.objects.filter(
         department=department, is_active=True, role_grants__role=Role.OFFICER,
         pk__in=OfficerCredential.objects.valid_on(day).values("user_id")).distinct().order_by("username")
+
+
+def line_body(*, region: Region, kind: str) -> Department | None:
+    """The active body of the line `kind` at the county (or zone) of `region`, else the locality's; None if neither
+    has one. Complaints and risk alerts are routed by it."""
+    node: Region | None = region
+    while node is not None and node.level > RegionLevel.COUNTY:
+        node = node.parent
+    for candidate in (node, Region.objects.filter(code=settings.JIANGUAN_LOCALITY).first()):
+        if candidate is None:
+            continue
+        department = Department.objects.filter(region=candidate, kind=kind, is_active=True).order_by("pk").first()
+        if department is not None:
+            return department
+    return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from jianguan.accounts.models import Department, DepartmentKind, Region, RegionLevel
+from jianguan.accounts.contracts import line_body
+from jianguan.accounts.models import Department, DepartmentKind, Region
 
 from .models import Category
 
@@ -22,16 +23,9 @@ LINES: dict[str, DepartmentKind] = {
 
 def assign(region: Region, category: str) -> Department:
     """The body of the subject's line at the county (or zone) of `region`; the city's when the county has none."""
-    line = LINES.get(category, DepartmentKind.SCJG)
-    node: Region | None = region
-    while node is not None and node.level > RegionLevel.COUNTY:
-        node = node.parent
-    for candidate in (node, Region.objects.filter(code=settings.JIANGUAN_LOCALITY).first()):
-        if candidate is None:
-            continue
-        department = Department.objects.filter(region=candidate, kind=line, is_active=True).first()
-        if department:
-            return department
+    department = line_body(region=region, kind=LINES.get(category, DepartmentKind.SCJG))
+    if department is not None:
+        return department
     city = Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind=DepartmentKind.SCJG).first()
     assert city is not None, "every deployment has its locality's 市场监管 department (the seed and setup make it)"
     return city

@@ -8,35 +8,20 @@ to 市场监管 of the region with a note saying so, to be transferred (移送) 
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from jianguan.accounts.models import Department, DepartmentKind, Region, RegionLevel
+from jianguan.accounts.contracts import line_body
+from jianguan.accounts.models import Department, DepartmentKind, Region
 
 LINES = {"medical_ad": DepartmentKind.SCJG, "fundraising": DepartmentKind.JR, "drug_sales": DepartmentKind.SCJG,
          "rx_sales": DepartmentKind.SCJG, "device_sales": DepartmentKind.SCJG}
 NO_LEAD = "未配置地方金融管理部门（非法集资牵头部门），由市场监管部门接收并移送"
 
 
-def _body(region: Region, kind: str) -> Department | None:
-    """The active body of line `kind` at the county of `region`, else the city's."""
-    node: Region | None = region
-    while node is not None and node.level > RegionLevel.COUNTY:
-        node = node.parent
-    for candidate in (node, Region.objects.filter(code=settings.JIANGUAN_LOCALITY).first()):
-        if candidate is None:
-            continue
-        department = Department.objects.filter(region=candidate, kind=kind, is_active=True).order_by("pk").first()
-        if department is not None:
-            return department
-    return None
-
-
 def assign(region: Region, model: str) -> tuple[Department, str]:
     """(the department, a note when the line's body is missing) of an alert of `model` about `region`."""
-    department = _body(region, LINES[model])
+    department = line_body(region=region, kind=LINES[model])
     if department is not None:
         return department, ""
-    fallback = _body(region, DepartmentKind.SCJG)
+    fallback = line_body(region=region, kind=DepartmentKind.SCJG)
     if fallback is None:
         fallback = Department.objects.filter(kind=DepartmentKind.SCJG).order_by("region__level", "pk").first()
     assert fallback is not None, "every deployment has a 市场监管 department"
