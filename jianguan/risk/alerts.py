@@ -98,7 +98,7 @@ def _judge(observation: Observation) -> Verdict:
     return chosen.judge(chosen.check(observation.fields))
 
 
-def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
+def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.date) -> bool:
     """Create or update the alert `observation` belongs to; True when it was created."""
     entity = _entity(observation)
     key, name = _subject(observation, entity)
@@ -114,7 +114,7 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
             subject_key=key, subject_name=name, entity=entity, model=observation.model, window=window, region=region,
             department=department, routing_note=note, score=verdict.score, band=verdict.band or "",
             model_version=version, lexicon_versions=lexicons, hits=_hits(observation, verdict),
-            **clock_start(timezone.localdate()))
+            **clock_start(today))
     else:
         alert.score = max(alert.score, verdict.score)
         alert.band = _band(alert.model, alert.score)
@@ -128,10 +128,10 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
     return created
 
 
-def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
+def _scan_one(observation: Observation, actor: Actor, scanned: Scanned, today: dt.date) -> None:
     verdict = _judge(observation)
     if verdict.alert:
-        if _raise(observation, verdict, actor):
+        if _raise(observation, verdict, actor, today):
             scanned.created += 1
         else:
             scanned.updated += 1
@@ -140,10 +140,11 @@ def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
     scanned.observations += 1
 
 
-def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None) -> Scanned:
+def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None, today: dt.date | None = None) -> Scanned:
     """Judge the observations not yet judged (or those of `ids` not yet judged), a transaction per batch of
-    `SCAN_BATCH`; an observation judged once is not judged again, so running it twice changes nothing."""
-    scanned = Scanned()
+    `SCAN_BATCH`; an observation judged once is not judged again, so running it twice changes nothing. An alert
+    raised starts its clock `today` (the day of the scan unless given)."""
+    scanned, today = Scanned(), today or timezone.localdate()
     wanted = list(ids) if ids is not None else None
     while True:
         with transaction.atomic():
@@ -152,6 +153,6 @@ def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None) -> Scan
                 pending = pending.filter(pk__in=wanted)
             batch = list(pending.select_related("region")[:SCAN_BATCH])
             for observation in batch:
-                _scan_one(observation, actor, scanned)
+                _scan_one(observation, actor, scanned, today)
         if len(batch) < SCAN_BATCH:
             return scanned

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import User
-from jianguan.core.calendar import add_working_days
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.contracts import entity_rows
@@ -63,9 +62,7 @@ def stream_items(ctx: SeedContext, today: dt.date) -> list[dict[str, Any]]:
 def _drive(alert: Alert, how: str, officer: User, head: User, today: dt.date) -> None:
     """Take `alert` to the state `how` of the demo (minor, overdue, verifying, case)."""
     disposal.alert_transition(actor=officer, alert_id=alert.pk, action="verify")
-    if how == "overdue":  # an alert raised weeks ago whose clock has run out
-        started = timezone.localdate(alert.created_at) - dt.timedelta(days=40)
-        Alert.objects.filter(pk=alert.pk).update(verify_started=started, verify_due=add_working_days(started, 15))
+    if how == "overdue":  # raised by the scan of its capture day (`seed_risk`); its clock has run out
         return
     disposal.alert_transition(actor=officer, alert_id=alert.pk, action="report", data={"finding": FINDINGS[how]})
     if how == "verifying":
@@ -81,6 +78,10 @@ def seed_risk(ctx: SeedContext) -> None:
     people = {u.username: u for u in User.objects.filter(username__in=[SENDER, OFFICER, HEAD])}
     with transaction.atomic():
         received = intake.observations_receive(actor=people[SENDER], items=items)
+        for entry, observation in zip(entries, received.stored, strict=True):
+            if entry.get("drive") == "overdue":  # scanned on the day it was captured, weeks ago
+                alerts.observations_scan(actor=ctx.actor, ids=[observation.pk],
+                                         today=timezone.localdate(observation.captured_at))
         scanned = alerts.observations_scan(actor=ctx.actor, ids=[o.pk for o in received.stored])
     for entry, observation in zip(entries, received.stored, strict=True):
         if "drive" in entry:
