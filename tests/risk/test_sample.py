@@ -116,3 +116,14 @@ def test_the_monthly_task_draws_the_month_just_ended_and_runs_again_next_month(m
         dt.datetime(2027, 1, 1, 2))
     assert tasks.next_run(timezone.make_aware(dt.datetime(2027, 1, 1, 3, 0))) == timezone.make_aware(
         dt.datetime(2027, 2, 1, 2))
+
+
+def test_a_control_item_is_marked_on_its_page_in_the_list_and_in_the_api(month, signed_in, persona, api):
+    sample.control_sample_draw(actor=SCAN, month=month, rate=Decimal("0.1"), seed=SEED)
+    item = Alert.objects.get(control=True)
+    officer = persona("scjg_officer")
+    page = signed_in(officer).get(f"/risk/alerts/{item.pk}/").content.decode()
+    assert 'data-testid="alert-control"' in page and 'value="verify"' in page
+    assert "（对照样本）" in signed_in(officer).get("/risk/alerts/").content.decode()
+    assert api(officer).get(f"/api/v1/risk/alerts/{item.pk}").json()["control"] is True
+    assert api(officer).get(f"/api/v1/risk/alerts/{Alert.objects.get(control=False).pk}").json()["control"] is False
