@@ -2,9 +2,9 @@
 names) from `demo/stream.json`, sent through the intake as the 数据管理员 and judged, then a few alerts taken
 through the loop: one verified and disposed of (轻微不予立案), one overdue, one still being verified and one
 decided 立案 (carried into a case clue by enforcement's seed, which lies above risk). Then the control sample of
-each month of the stream is drawn — all of the stream's few unalerted items, so that the report has figures — and the control items
-of the city 市场监管局 are verified and decided by the stream's known truth. The known truth (`label`) stays in the
-file, never in what is sent."""
+each month of the stream is drawn — all of the stream's few unalerted items, so that the report has figures —
+and the control items of the city 市场监管局 are verified and decided by the stream's known truth. The known truth
+(`label`) stays in the file, never in what is sent."""
 
 from __future__ import annotations
 
