@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from jianguan.audit.models import AuditEvent
 from jianguan.core.errors import ValidationFailed
@@ -127,3 +129,12 @@ def test_a_control_item_is_marked_on_its_page_in_the_list_and_in_the_api(month, 
     assert "（对照样本）" in signed_in(officer).get("/risk/alerts/").content.decode()
     assert api(officer).get(f"/api/v1/risk/alerts/{item.pk}").json()["control"] is True
     assert api(officer).get(f"/api/v1/risk/alerts/{Alert.objects.get(control=False).pk}").json()["control"] is False
+
+
+def test_one_monthly_run_waits_for_the_first_of_next_month(settings):
+    assert tasks.sample_schedule() is False  # the tests' immediate backend keeps nothing for later
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert tasks.sample_schedule() is True and tasks.sample_schedule() is False
+    [waiting] = DBTaskResult.objects.filter(task_path=tasks.control_sample_monthly.module_path,
+                                            status=TaskResultStatus.READY)
+    assert waiting.run_after == tasks.next_run(timezone.now())
