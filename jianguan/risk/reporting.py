@@ -66,6 +66,6 @@ def xlsx(report: Report) -> bytes:
                      m.decided, m.confirmed, m.true_positives, m.control_decided, m.control_misses,
                      "" if m.estimated_misses is None else round(m.estimated_misses, 1)])
     rows += [[_("预警最多的对象"), s.name, s.alerts, s.uscc, s.score, "、".join(s.models)] for s in report.top]
-    headers = [_("表"), _("项目"), _("数值"), _("召回率"), _("已处置"), _("属实"), _("真阳性（监测数据）"),
+    headers = [_("表"), _("名称"), _("数值"), _("召回率"), _("已处置"), _("属实"), _("真阳性（监测数据）"),
                _("对照已核查"), _("对照漏报"), _("估计漏报")]
     return write_xlsx(f"{report.month} {report.scope_label}", headers, rows)
