@@ -12,6 +12,7 @@ after it; an open alert is overdue once its due date has passed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,8 +90,8 @@ def department_in_scope(*, reader: HasScope, department_id: object) -> Departmen
     """The department asked for (None for all the reader sees); NotFound when it is outside the reader's scope."""
     if department_id in (None, ""):
         return None
-    if not str(department_id).isdigit() or len(str(department_id)) > 18:
-        raise ValidationFailed("部门应为部门编号", code="department_invalid", field="department")
+    if not re.fullmatch(r"[0-9]{1,18}", str(department_id)):
+        raise ValidationFailed("部门应为部门编号（数字）", code="department_invalid", field="department")
     department = Department.objects.select_related("region").filter(pk=int(str(department_id))).first()
     scope = reader.scope
     if department is None or not scope.covers_department(department.pk) \

@@ -151,8 +151,10 @@ def test_the_page_refuses_a_department_outside_the_readers_scope(signed_in, pers
     county_officer = signed_in(persona("xa_scjg_officer"))
     assert county_officer.get(f"/risk/report/?month={MONTH}&department={city.pk}").status_code == 404
     assert county_officer.get(f"/risk/report/pdf/?month={MONTH}&department={city.pk}").status_code == 404
+    assert county_officer.get("/risk/report/?department=999999999999999999").status_code == 404  # none such
     for query, code in (("month=2026-13", "month_invalid"), ("month=2999-01", "month_future"),
-                        ("department=x", "department_invalid")):
+                        ("department=x", "department_invalid"), ("department=%C2%B2", "department_invalid"),
+                        ("department=99999999999999999999", "department_invalid")):
         refused = county_officer.get(f"/risk/report/?{query}")
         assert refused.status_code == 400 and f"<code>{code}</code>" in refused.content.decode(), query
 
