@@ -41,7 +41,7 @@ from . import alerts, engine, routing
 from .models import Alert, ControlSample, Observation, RiskModel
 
 METHOD = "sha256-rank-v1"
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 def parse_month(value: object, *, field: str = "month") -> str:
