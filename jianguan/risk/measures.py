@@ -6,7 +6,7 @@ Recall: true positives are the observations of the confirmed alerts; the misses 
 sample — each control item decided other than 不属实 is an observation the model let pass, and stands for
 population ÷ drawn of its model's pool (the inverse of its chance of being drawn), scaled up by drawn ÷ decided
 where not all the control items in view are decided yet. recall = TP ÷ (TP + estimated misses). Without a decided
-control item there is no estimate (样本不足).
+control item there is no estimate (样本不足), unless the month's sample found nothing of the model unalerted.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ class Measure:
 
     @property
     def sample_short(self) -> bool:
-        """No decided control item: recall is not estimated (样本不足)."""
-        return self.control_decided == 0
+        """No decided control item (and items the model let pass): recall is not estimated (样本不足)."""
+        return self.estimated_misses is None
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -71,6 +71,8 @@ def _measure(model: str, version: str, rows: list[Mapping[str, Any]], stratum: M
     estimated = None
     if control_decided and drawn:
         estimated = misses * population / drawn * len(controls) / len(control_decided)
+    elif stratum and population == 0:
+        estimated = 0.0  # the sample was drawn and nothing of the model went unalerted: nothing to miss
     return Measure(model=model, version=version, decided=len(decided), confirmed=len(confirmed),
                    true_positives=true_positives, control_items=len(controls),
                    control_decided=len(control_decided), control_misses=misses, population=population,

@@ -57,6 +57,13 @@ def test_a_control_sample_without_misses_gives_full_recall_and_versions_are_kept
     assert (second.version, second.recall, second.precision) == ("v2", None, 1.0) and second.sample_short
 
 
+def test_a_month_whose_sample_found_nothing_unalerted_has_nothing_missed():
+    [measure] = measures([row("case"), row("case")], {"medical_ad": {"population": 0, "sampled": 0}})
+    assert (measure.estimated_misses, measure.recall, measure.sample_short) == (0, 1.0, False)
+    [unsampled] = measures([row("case")], {})
+    assert unsampled.sample_short and unsampled.recall is None
+
+
 @pytest.fixture
 def departments(persona):
     return persona("scjg_officer").department, persona("xa_scjg_officer").department
