@@ -93,7 +93,8 @@ def test_a_later_observation_of_a_drawn_subject_raises_its_own_alert(month, pers
 
 
 def test_a_bad_or_future_month_is_refused_naming_the_field():
-    for value, code in (("2026-13", "month_invalid"), ("26-11", "month_invalid"), ("２０２６-11", "month_invalid"), ("2999-01", "month_future")):
+    for value, code in (("2026-13", "month_invalid"), ("26-11", "month_invalid"), ("２０２６-11", "month_invalid"),
+                        ("2999-01", "month_future")):
         with pytest.raises(ValidationFailed) as refused:
             sample.control_sample_draw(actor=SCAN, month=value)
         assert refused.value.code == code and refused.value.field == "month"
