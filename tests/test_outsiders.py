@@ -14,6 +14,7 @@ from jianguan.accounts.models import Department, User
 from jianguan.audit.models import AuditEvent
 from jianguan.audit.services import record
 from jianguan.catalog.models import MappingImport
+from jianguan.risk.models import Alert
 from jianguan.subjects.models import MarketEntity
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +284,14 @@ def test_outsider_sees_no_event_of_others(api, outsider):
     body = api(outsider).get("/api/v1/audit/events?limit=200").json()
     assert int(seq) not in [e["seq"] for e in body["items"]]
     assert AuditEvent.objects.filter(seq=int(seq)).exists()
+
+
+def test_outsider_gets_404_for_the_risk_report_of_a_department_outside_their_scope(signed_in, outsider):
+    """The risk report is read by query (`department`), not by path: a department outside the reader's scope is
+    not found, in the page, the PDF and the workbook, and the figures of everything the reader sees leave it out."""
+    alert = Alert.objects.get(pk=_outside_alert(outsider))
+    client = signed_in(outsider)
+    for path in ("/risk/report/", "/risk/report/pdf/", "/risk/report/xlsx/"):
+        assert client.get(f"{path}?month={alert.window}&department={alert.department_id}").status_code == 404, path
+    page = client.get(f"/risk/report/?month={alert.window}").content.decode()
+    assert alert.subject_name not in page and "预警数量：0" in page

@@ -66,7 +66,13 @@ def _subject(observation: Observation, entity: MarketEntity | None) -> tuple[str
     return f"{observation.sender}/{observation.sender_id}"[:200], observation.url[:200] or observation.sender_id
 
 
-def _hits(observation: Observation, verdict: Verdict) -> list[dict[str, Any]]:
+def subject_of(observation: Observation) -> tuple[MarketEntity | None, str, str]:
+    """(the entity, the key, the name) of the subject an alert about `observation` is kept for."""
+    entity = _entity(observation)
+    return entity, *_subject(observation, entity)
+
+
+def hits_of(observation: Observation, verdict: Verdict) -> list[dict[str, Any]]:
     return [{**hit.as_json(), "weight": hit.weight, "observation": observation.pk,
              "snapshot_hash": observation.snapshot_hash} for hit in verdict.hits]
 
@@ -100,10 +106,10 @@ def _judge(observation: Observation) -> Verdict:
 
 def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.date) -> bool:
     """Create or update the alert `observation` belongs to; True when it was created."""
-    entity = _entity(observation)
-    key, name = _subject(observation, entity)
+    entity, key, name = subject_of(observation)
     window = timezone.localtime(observation.captured_at).strftime("%Y-%m")
-    alert = Alert.objects.select_for_update().filter(subject_key=key, model=observation.model, window=window).first()
+    alert = Alert.objects.select_for_update().filter(
+        subject_key=key, model=observation.model, window=window, control=False).first()
     chosen = engine.model(observation.model)
     version, lexicons = chosen.version, chosen.matcher.versions()
     created = alert is None
@@ -113,12 +119,12 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.d
         alert = Alert.objects.create(
             subject_key=key, subject_name=name, entity=entity, model=observation.model, window=window, region=region,
             department=department, routing_note=note, score=verdict.score, band=verdict.band or "",
-            model_version=version, lexicon_versions=lexicons, hits=_hits(observation, verdict),
+            model_version=version, lexicon_versions=lexicons, hits=hits_of(observation, verdict),
             **clock_start(today))
     else:
         alert.score = max(alert.score, verdict.score)
         alert.band = _band(alert.model, alert.score)
-        alert.hits = _merged(alert.hits, _hits(observation, verdict))
+        alert.hits = _merged(alert.hits, hits_of(observation, verdict))
         alert.model_version, alert.lexicon_versions = version, lexicons
         alert.save(update_fields=["score", "band", "hits", "model_version", "lexicon_versions", "updated_at"])
     alert.observations.add(observation)

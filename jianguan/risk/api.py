@@ -68,6 +68,7 @@ class AlertOut(ScopedOut):
     extended: bool
     finding: str
     transfer_to: str
+    control: bool
 
     @staticmethod
     def resolve_entity(obj: Alert) -> str | None:

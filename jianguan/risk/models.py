@@ -3,12 +3,15 @@ verification and disposal (`AlertStep`).
 
 An observation keeps what its sender sent (`payload`, the item as received) beside the fields the models read; it
 is identified by its sender and the sender's own id, so a batch sent twice stores nothing new. An alert is one per
-(subject, model, window) and is updated by every further observation of that window, never repeated.
+(subject, model, window) and is updated by every further observation of that window, never repeated. A control
+item (`Alert.control`) is an observation that raised no alert, drawn into a month's control sample
+(`ControlSample`) and verified like an alert, so that the models' misses can be estimated (risk-models.md).
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.models import Department, Region
@@ -123,6 +126,7 @@ class Alert(TimeStamped):
     transfer_to = models.CharField(_("移送机关"), max_length=200, blank=True)
     decided_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     clue_number = models.CharField(_("案件线索编号"), max_length=20, blank=True)
+    control = models.BooleanField(_("对照样本"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_department_field = "department_id"
@@ -132,9 +136,9 @@ class Alert(TimeStamped):
         verbose_name = _("风险预警")
         verbose_name_plural = _("风险预警")
         ordering = ["-score", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["subject_key", "model", "window"],
+        constraints = [models.UniqueConstraint(fields=["subject_key", "model", "window"], condition=Q(control=False),
                                                name="risk_alert_subject_model_window")]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["window", "model"])]
 
     def __str__(self) -> str:
         return f"{self.get_model_display()}：{self.subject_name}（{self.window}）"
@@ -157,3 +161,26 @@ class AlertStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+
+class ControlSample(models.Model):
+    """The control sample of one month: the observations of that month that raised no alert, drawn per model at
+    `rate` by ranking their ids by SHA-256(seed ‖ id) (`sample.METHOD`); each drawn observation is sent for
+    verification as a control item. `strata` keeps per model the version in force, the population, the number
+    drawn, the SHA-256 of the pool and the ids drawn, so anyone can redo the draw from the seed."""
+
+    month = models.CharField(_("月份"), max_length=7, unique=True)
+    rate = models.DecimalField(_("抽样比例"), max_digits=7, decimal_places=6)
+    seed = models.CharField(_("随机种子"), max_length=64)
+    method = models.CharField(_("抽样方法"), max_length=40)
+    strata = models.JSONField(_("各模型抽样"), default=dict)
+    drawn_by = models.CharField(_("抽样人"), max_length=200)
+    drawn_at = models.DateTimeField(_("抽样时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("对照样本")
+        verbose_name_plural = _("对照样本")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month} 对照样本"

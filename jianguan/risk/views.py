@@ -1,6 +1,7 @@
 """Pages of risk alerts: the list (scoped, highest score first) and one alert with each observation's text and its
 hits highlighted, the rule and article behind each, its steps and the actions open to the reader; an alert decided
-立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk)."""
+立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk). The monthly report
+(`report`), as a page, an A4 PDF and a workbook."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
@@ -16,7 +19,7 @@ from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
 from jianguan.core.workflow import acts_for
 
-from . import disposal, highlight, selectors
+from . import disposal, highlight, report, reporting, sample, selectors
 from .models import AlertStatus, RiskModel
 from .workflow import ALERTS, Facts
 
@@ -58,3 +61,35 @@ def alert_act(request: SignedInRequest, alert_id: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
     return redirect("risk:detail", alert_id=alert_id)
+
+
+def _report(request: SignedInRequest) -> report.Report:
+    """The report the query asks for: `month` (default this month), `department` (default all in scope)."""
+    month = sample.parse_month(request.GET.get("month") or timezone.localdate().strftime("%Y-%m"))
+    department = report.department_in_scope(reader=request.user, department_id=request.GET.get("department"))
+    return report.risk_report(reader=request.user, month=month, department=department)
+
+
+@login_required
+def risk_report(request: SignedInRequest) -> HttpResponse:
+    built = _report(request)
+    return render(request, "risk/report.html", {**reporting.context(built), "query": request.GET.urlencode(),
+                                                "departments": report.report_departments(reader=request.user)})
+
+
+def _download(data: bytes, content_type: str, file_name: str) -> HttpResponse:
+    disposition = content_disposition_header(as_attachment=True, filename=file_name) or "attachment"
+    return HttpResponse(data, content_type=content_type, headers={"Content-Disposition": disposition})
+
+
+@login_required
+def report_pdf(request: SignedInRequest) -> HttpResponse:
+    built = _report(request)
+    return _download(reporting.pdf(built), "application/pdf", reporting.file_name(built, "pdf"))
+
+
+@login_required
+def report_xlsx(request: SignedInRequest) -> HttpResponse:
+    built = _report(request)
+    return _download(reporting.xlsx(built), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     reporting.file_name(built, "xlsx"))

@@ -1,7 +1,8 @@
 """`jianguan risk scan --model NAME FILE.jsonl [--format json|text]` prints one verdict per input line, in order;
 `jianguan risk backtest --model NAME FILE.jsonl [--format json|text]` replays labelled lines (`"label": true|false`)
 and prints precision, recall and the confusion table. A bad file is refused whole, naming each bad line and field,
-with a non-zero exit."""
+with a non-zero exit. `jianguan risk sample --month YYYY-MM` draws the month's control sample (once: a month drawn
+already is shown as drawn) and sends each item drawn for verification."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jianguan.core.actors import SystemActor
 from jianguan.core.errors import ValidationFailed
-from jianguan.risk import batch, engine
+from jianguan.risk import batch, engine, sample
 
 
 class Command(BaseCommand):
-    help = "风险预警：用模型扫描输入文件（scan）、以标注文件回测模型（backtest）"
+    help = "风险预警：用模型扫描输入文件（scan）、以标注文件回测模型（backtest）、抽取月度对照样本（sample）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -27,8 +29,13 @@ class Command(BaseCommand):
             command.add_argument("--model", required=True, help=f"模型：{'、'.join(engine.MODEL_NAMES)}")
             command.add_argument("file", help="输入文件（JSON Lines，UTF-8）")
             command.add_argument("--format", choices=("json", "text"), default="text", help="输出格式")
+        drawing = sub.add_parser("sample", help="抽取一个月未预警监测数据的对照样本并送核查（每月一次）")
+        drawing.add_argument("--month", required=True, help="月份 YYYY-MM")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "sample":
+            self._sample(options["month"])
+            return
         try:
             model = engine.model(options["model"])
             raw = self._read(options["file"])
@@ -73,3 +80,14 @@ class Command(BaseCommand):
                           f"召回率 {percent(measures.recall)}\n"
                           f"\t标注违法\t标注合规\n预警\t{measures.true_positive}\t{measures.false_positive}\n"
                           f"未预警\t{measures.false_negative}\t{measures.true_negative}")
+
+    def _sample(self, month: str) -> None:
+        try:
+            drawn = sample.control_sample_draw(actor=SystemActor("command:risk.sample"), month=month)
+        except ValidationFailed as error:
+            raise CommandError(f"{error.message} [{error.code}]") from error
+        stored = drawn.sample
+        self.stdout.write(f"{stored.month} 对照样本{'已抽取' if drawn.created else '此前已抽取，未重复抽取'}："
+                          f"比例 {stored.rate}，方法 {stored.method}，种子 {stored.seed}")
+        for model, part in stored.strata.items():
+            self.stdout.write(f"{model}\t{part['version']}\t未预警 {part['population']}\t抽取 {part['sampled']}")
