@@ -5,7 +5,8 @@ The subject is the entity of the object library named by the observation's 统�
 `entity`, else the seller's or advertiser's code) where the library has it, else the seller, advertiser or name as
 sent. The window is the calendar month of capture (Asia/Shanghai). An alert keeps each hit with the observation
 and snapshot it was found in; its score is the highest of its observations' scores, its band that score's, its
-versions those of the last judgement (risk-models.md §6).
+versions those of the last judgement (risk-models.md §6). Observations are judged against the stored registers as
+they stood on the day of capture (ADR 0037).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from jianguan.subjects.models import MarketEntity
 
 from . import routing
 from .models import Alert, Observation
+from .selectors import StoredRegisters
 
 SCAN_BATCH = 200
 VERIFY_WORKING_DAYS = 15  # [law] 市场监督管理行政处罚程序规定 第十八条
@@ -93,9 +95,11 @@ def _band(model: str, score: float) -> str:
     return next((name for name, floor in engine.model(model).bands if score >= floor), "")
 
 
-def _judge(observation: Observation) -> Verdict:
+def _judge(observation: Observation, registers: StoredRegisters) -> Verdict:
+    """The verdict on `observation`, against the stored registers as they stood on the day it was captured."""
     chosen = engine.model(observation.model)
-    return chosen.judge(chosen.check(observation.fields))
+    day = timezone.localdate(observation.captured_at)
+    return chosen.judge(chosen.check(observation.fields), registers=registers.on(day))
 
 
 def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
@@ -128,8 +132,8 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
     return created
 
 
-def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
-    verdict = _judge(observation)
+def _scan_one(observation: Observation, actor: Actor, scanned: Scanned, registers: StoredRegisters) -> None:
+    verdict = _judge(observation, registers)
     if verdict.alert:
         if _raise(observation, verdict, actor):
             scanned.created += 1
@@ -143,7 +147,7 @@ def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
 def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None) -> Scanned:
     """Judge the observations not yet judged (or those of `ids` not yet judged), a transaction per batch of
     `SCAN_BATCH`; an observation judged once is not judged again, so running it twice changes nothing."""
-    scanned = Scanned()
+    scanned, registers = Scanned(), StoredRegisters(timezone.localdate())
     wanted = list(ids) if ids is not None else None
     while True:
         with transaction.atomic():
@@ -152,6 +156,6 @@ def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None) -> Scan
                 pending = pending.filter(pk__in=wanted)
             batch = list(pending.select_related("region")[:SCAN_BATCH])
             for observation in batch:
-                _scan_one(observation, actor, scanned)
+                _scan_one(observation, actor, scanned, registers)
         if len(batch) < SCAN_BATCH:
             return scanned

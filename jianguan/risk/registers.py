@@ -101,7 +101,6 @@ class Entry:
     valid_until: dt.date | None = None
     status: str = VALID
     details: Mapping[str, Any] = field(default_factory=dict)
-    source: str = ""
 
     @property
     def number_key(self) -> str:
