@@ -43,10 +43,14 @@ def _refuse(code: str, message: str) -> ImportRefused:
 
 
 def _rows(kind: str, file_name: str, data: bytes) -> list[tuple[int, dict[str, str], dict[str, str]]]:
-    """(row, values by column name, the row as read by header) of each data row of the file."""
+    """(row, values by column name, the row as read by header) of each data row of the file; the rows' values are
+    checked after (`registers.check_rows`), so that every problem of the file is named at once."""
     columns = registers.columns(kind)
-    table = read_table(data, file_name, required=[c.label for c in columns if c.required],
-                       optional=[c.label for c in columns if not c.required])
+    table = read_table(data, file_name, required=(), optional=[column.label for column in columns])
+    missing = [Problem(1, column.label, "column_missing", f"缺少必填列“{column.label}”") for column in columns
+               if column.required and column.label not in table.headers]
+    if missing:
+        raise ImportRefused(missing)
     names = {column.label: column.name for column in columns}
     return [(number, {names[header]: value for header, value in row.items()}, row) for number, row in table.rows]
 
