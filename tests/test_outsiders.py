@@ -81,9 +81,9 @@ def _outside_alert(outsider: User) -> str:
 def _outside_register_import(outsider: User) -> str:
     from jianguan.risk.register_imports import register_import
 
+    data = "广告审查证明文号,广告主,有效期至\n鄂医广【2026】第1号,某医院,2027-01-01".encode()
     batch = register_import(actor=User.objects.get(username="dataadmin"), kind="ad_review", source="卫健委",
-                            file_name="审查.csv", data="广告审查证明文号,广告主,有效期至\n鄂医广【2026】第1号,某医院,2027-01-01"
-                            .encode())
+                            file_name="审查.csv", data=data)
     assert batch.department_id not in outsider.scope.department_ids
     return str(batch.pk)
 

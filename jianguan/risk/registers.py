@@ -17,7 +17,6 @@ the database's are `selectors.StoredRegisters`. No Django here: `jianguan risk s
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -55,7 +54,8 @@ UNTIL, UNTIL_REQUIRED = ("valid_until", "有效期至", "date", False), ("valid_
 
 KINDS: dict[str, tuple[str, tuple[Column, ...]]] = {
     "drug_approval": ("药品批准文号", _columns(
-        ("number", "批准文号", "text", True), ("name", "通用名称", "text", True), ("dosage_form", "剂型", "text", False),
+        ("number", "批准文号", "text", True), ("name", "通用名称", "text", True),
+        ("dosage_form", "剂型", "text", False),
         ("rx", "处方药/非处方药", "rx", False), ("holder", "上市许可持有人", "text", True), UNTIL, STATUS)),
     "device_registration": ("医疗器械注册证、备案", _columns(
         ("number", "注册证编号或备案编号", "text", True), ("name", "产品名称", "text", True),
@@ -163,10 +163,13 @@ def _value(column: Column, raw: Any) -> tuple[Any, tuple[str, str] | None]:
         kind = _RX.get(key(text))
         return (kind, None) if kind else (None, ("rx_invalid", f"“{text}”应为处方药、甲类非处方药或乙类非处方药"))
     if column.type == "status":
-        return (text, None) if text in STATUSES else (None, ("status_invalid", f"“{text}”应为{'、'.join(STATUSES)}之一"))
+        if text not in STATUSES:
+            return None, ("status_invalid", f"“{text}”应为{'、'.join(STATUSES)}之一")
+        return text, None
     if column.type == "code":
         text = text.upper()
-        return (text, None) if uscc_error(text) is None else (None, ("uscc_invalid", f"“{text}”不是有效的统一社会信用代码"))
+        if uscc_error(text) is not None:
+            return None, ("uscc_invalid", f"“{text}”不是有效的统一社会信用代码")
     return text, None
 
 
@@ -188,8 +191,9 @@ def check_row(kind: str, values: Mapping[str, Any], row: int | None = None) -> t
     if not problems and kind == "device_registration":
         stated = device_class_of(checked["number"])
         if stated is not None and stated != checked["device_class"]:
+            given = "一二三"[checked["device_class"] - 1]
             problems.append(_problem(row, columns(kind)[2], "class_mismatch",
-                                     f"为第{'一二三'[checked['device_class'] - 1]}类，编号表明第{'一二三'[stated - 1]}类"))
+                                     f"为第{given}类，编号表明第{'一二三'[stated - 1]}类"))
     if problems:
         return None, problems
     details = {name: value for name, value in checked.items() if name not in COMMON}
@@ -278,6 +282,6 @@ def read_lines(raw: bytes, day: dt.date) -> MemoryRegisters:
     return MemoryRegisters(entries, day)
 
 
-def raw_row(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A row as received, for keeping (JSON values as they came)."""
-    return json.loads(json.dumps(values, ensure_ascii=False, default=str))
+def raw_row(values: Mapping[str, Any]) -> dict[str, str]:
+    """A row as received (by the file's headers), for keeping: each cell as text."""
+    return {str(header): str(value) for header, value in values.items()}

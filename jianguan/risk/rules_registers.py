@@ -165,7 +165,7 @@ def device_other_product(context: Context, indicator: Indicator) -> list[Hit]:
     if found is None:
         return []
     entry, hits = found[0], []
-    stated, registered = context.value("device_class"), entry.details.get("device_class")
+    stated, registered = context.value("device_class"), int(entry.details["device_class"])
     if stated is not None and stated != registered:
         hits.append(context.field_hit(indicator, "device_class", f"{entry.number} 登记为第{'一二三'[registered - 1]}"
                                       f"类，商品标为第{'一二三'[stated - 1]}类"))
@@ -189,10 +189,11 @@ def _licence_kinds(context: Context, indicator: Indicator) -> list[str]:
 
 @rule("seller_licence")
 def seller_licence(context: Context, indicator: Indicator) -> list[Hit]:
-    """The seller holds no valid licence or filing that entitles it to sell the product: the 药品经营许可证 (药品管理法
-    第五十一条) or, by the device's class, the 医疗器械经营许可证 (III) or 经营备案 (II; 医疗器械监督管理条例第四十一条、
-    第四十二条). Judged only where every such register is loaded (a filing may be where a licence is not); a seller
-    named by a name is known where any business register holds it (a class II filing, but no licence)."""
+    """The seller holds no valid licence or filing that entitles it to sell the product: the 药品经营许可证
+    (药品管理法第五十一条) or, by the device's class, the 医疗器械经营许可证 (III) or 经营备案 (II;
+    医疗器械监督管理条例第四十一条、第四十二条). Judged only where every such register is loaded (a filing may be
+    where a licence is not); a seller named by a name is known where any business register holds it (a class II
+    filing, but no licence)."""
     kinds, registers, seller = _licence_kinds(context, indicator), context.registers, context.value("seller")
     if not kinds or registers is None or seller is None or not all(map(registers.loaded, kinds)):
         return []
@@ -206,7 +207,8 @@ def seller_licence(context: Context, indicator: Indicator) -> list[Hit]:
     other = [entry for kind in BUSINESS if kind not in kinds and registers.loaded(kind)
              for entry in registers.held_by(kind, seller)]
     if other:
-        return [context.field_hit(indicator, "seller", f"卖家持有{label(other[0].kind)} {other[0].number}，未持有{wanted}")]
+        note = f"卖家持有{label(other[0].kind)} {other[0].number}，未持有{wanted}"
+        return [context.field_hit(indicator, "seller", note)]
     if is_code(seller):
         return [context.field_hit(indicator, "seller", f"卖家未持有{wanted}")]
     return [_unknown_name(context, indicator, "seller", kinds)]

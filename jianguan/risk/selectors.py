@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jianguan.core.scoping import HasScope
-
 from jianguan.risk.normalise import key
 from jianguan.risk.registers import Entry, is_code
 

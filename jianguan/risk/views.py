@@ -20,7 +20,6 @@ from jianguan.core.errors import DomainError
 from jianguan.core.http import file_import, holds_role, page_of, post_roles, role_required
 from jianguan.core.roles import Role
 from jianguan.core.workflow import acts_for
-
 from jianguan.risk import lexicon, registers, rules_registers
 
 from . import disposal, highlight, register_imports, selectors

@@ -92,13 +92,15 @@ def test_a_department_the_licence_lacks_is_quoted_and_one_it_lists_is_not():
     text = "咸宁仁爱医院皮肤科、妇科专家门诊，周末照常接诊"
     verdict = judge("medical_ad", advertiser="咸宁仁爱医院", text=text)
     (hit,) = [hit for hit in verdict.hits if hit.rule == "medical_ad.outside_departments"]
-    assert (hit.quote, text[hit.start:hit.end]) == ("皮肤科", "皮肤科") and hit.note == "执业许可证 PDY42120001 未核准皮肤科"
+    assert (hit.quote, text[hit.start:hit.end]) == ("皮肤科", "皮肤科")
+    assert hit.note == "执业许可证 PDY42120001 未核准皮肤科"
     assert hit.article == "医疗广告管理办法第六条" and verdict.alert
 
 
 def test_an_advertiser_without_a_valid_institution_licence():
     expired = judge("medical_ad", advertiser="咸宁旧城诊所", text="内科门诊")
-    assert hits(expired, "medical_ad.not_institution") == [("咸宁旧城诊所", "医疗机构执业许可证 PDY42120002 已于 2026-01-01 到期")]
+    assert hits(expired, "medical_ad.not_institution") == [
+        ("咸宁旧城诊所", "医疗机构执业许可证 PDY42120002 已于 2026-01-01 到期")]
     named = judge("medical_ad", advertiser="别处诊所", text="内科门诊")
     assert [hit.weight for hit in named.hits if hit.rule == "medical_ad.not_institution"] == [0.0]
     assert not named.alert
@@ -108,13 +110,15 @@ def test_an_advertiser_without_a_valid_institution_licence():
 
 def test_drug_approval_found_not_found_revoked_and_of_another_product():
     shop = {"seller": "咸宁同济堂药店", "platform": "某电商平台"}
-    good = judge("drug_sales", product_name="布洛芬缓释胶囊", registration_number="国药准字H20013062", text="布洛芬缓释胶囊",
-                 **shop)
+    good = judge("drug_sales", product_name="布洛芬缓释胶囊", registration_number="国药准字H20013062",
+                 text="布洛芬缓释胶囊", **shop)
     assert not good.hits
-    missing = judge("drug_sales", product_name="布洛芬缓释胶囊", registration_number="国药准字H20019999", text="x", **shop)
+    missing = judge("drug_sales", product_name="布洛芬缓释胶囊", registration_number="国药准字H20019999", text="x",
+                    **shop)
     assert [note for _, note in hits(missing, "drug_sales.approval_not_registered")] == ["编号不在药品批准文号登记中"]
     revoked = judge("drug_sales", product_name="复方丹参片", registration_number="国药准字Z20044444", text="x", **shop)
-    assert [note for _, note in hits(revoked, "drug_sales.approval_invalid")] == ["药品批准文号 国药准字Z20044444 状态为注销"]
+    assert [note for _, note in hits(revoked, "drug_sales.approval_invalid")] == [
+        "药品批准文号 国药准字Z20044444 状态为注销"]
     other = judge("drug_sales", product_name="阿莫西林胶囊", registration_number="国药准字H20013062", text="x", **shop)
     assert [note for _, note in hits(other, "drug_sales.approval_other_product")] == [
         "批准文号 国药准字H20013062 批准的是“布洛芬缓释胶囊”（某药业）"]
@@ -124,17 +128,19 @@ def test_seller_licence_by_name_by_code_expired_and_outside_scope():
     item = {"product_name": "布洛芬缓释胶囊", "registration_number": "国药准字H20013062", "text": "布洛芬缓释胶囊"}
     assert not hits(judge("drug_sales", seller="91421200MA49012306", **item), "drug_sales.seller_licence")
     expired = judge("drug_sales", seller="咸宁百草堂大药房", **item)
-    assert [note for _, note in hits(expired, "drug_sales.seller_licence")] == ["药品经营许可证 鄂CB7150001 已于 2025-01-01 到期"]
+    assert [note for _, note in hits(expired, "drug_sales.seller_licence")] == [
+        "药品经营许可证 鄂CB7150001 已于 2025-01-01 到期"]
     assert expired.alert
     unlicensed = judge("drug_sales", seller="91421200MA49012407", **item)
     assert [note for _, note in hits(unlicensed, "drug_sales.seller_licence")] == ["卖家未持有药品经营许可证"]
     shop = judge("drug_sales", seller="店铺A001", **item)
     assert [hit.weight for hit in shop.hits if hit.rule == "drug_sales.seller_licence"] == [0.0] and not shop.alert
-    rx = judge("drug_sales", seller="咸宁同济堂药店", product_name="阿莫西林胶囊", registration_number="国药准字H20033333",
-               text="阿莫西林胶囊")
-    assert [note for _, note in hits(rx, "drug_sales.outside_scope")] == ["药品经营许可证 鄂CB7150002 经营范围不含处方药"]
-    biologic = judge("drug_sales", seller="咸宁同济堂药店", product_name="某某", registration_number="国药准字S20055555",
-                     text="某某")
+    rx = judge("drug_sales", seller="咸宁同济堂药店", product_name="阿莫西林胶囊",
+               registration_number="国药准字H20033333", text="阿莫西林胶囊")
+    assert [note for _, note in hits(rx, "drug_sales.outside_scope")] == [
+        "药品经营许可证 鄂CB7150002 经营范围不含处方药"]
+    biologic = judge("drug_sales", seller="咸宁同济堂药店", product_name="某某",
+                     registration_number="国药准字S20055555", text="某某")
     assert [note for _, note in hits(biologic, "drug_sales.outside_scope")] == [
         "药品经营许可证 鄂CB7150002 经营范围不含生物制品"]
 
@@ -147,8 +153,8 @@ def test_device_registration_sides_and_the_sellers_licence_by_class():
     missing = judge("device_sales", product_name="注射器", device_class=3, registration_number="国械注准20183159999",
                     text="注射器", **shop)
     assert [note for _, note in hits(missing, "device_sales.not_registered")] == ["编号不在医疗器械注册证、备案登记中"]
-    expired = judge("device_sales", product_name="电子体温计", device_class=2, registration_number="鄂械注准20202070321",
-                    text="电子体温计", **shop)
+    expired = judge("device_sales", product_name="电子体温计", device_class=2,
+                    registration_number="鄂械注准20202070321", text="电子体温计", **shop)
     assert [note for _, note in hits(expired, "device_sales.registration_invalid")] == [
         "医疗器械注册证、备案 鄂械注准20202070321 已于 2025-05-01 到期"]
     other = judge("device_sales", product_name="血糖仪", device_class=2, registration_number="国械注准20183150456",
@@ -191,7 +197,8 @@ def test_a_register_kind_not_loaded_leaves_its_note_and_its_rules_silent():
     ("drug_business_licence", {"number": "x", "holder": "x", "scope": "中成药", "valid_until": "2027-01-01",
                                "holder_code": "91421200MA49012340"}, "统一社会信用代码", "uscc_invalid"),
     ("drug_approval", {"number": "x", "name": "x", "holder": "x", "rx": "保健品"}, "处方药/非处方药", "rx_invalid"),
-    ("ad_review", {"number": "x", "holder": "x", "valid_until": "2027-01-01", "status": "作废"}, "状态", "status_invalid"),
+    ("ad_review", {"number": "x", "holder": "x", "valid_until": "2027-01-01", "status": "作废"}, "状态",
+     "status_invalid"),
 ])
 def test_a_register_row_is_refused_naming_column_and_rule(kind, values, column, code):
     entry, problems = registers.check_row(kind, values, 7)
@@ -245,4 +252,5 @@ def test_the_scan_command_reads_a_register_file_and_refuses_a_bad_one(tmp_path):
                    '{"kind": "ad_review", "number": "z", "holder": "y", "valid_until": "明年"}\n', "utf-8")
     with pytest.raises(CommandError) as refused:
         call_command("risk", "scan", "--model", "medical_ad", str(SETS / "medical_ad.jsonl"), "--registers", str(bad))
-    assert "第 2 行" in str(refused.value) and "有效期至" in str(refused.value) and "[date_invalid]" in str(refused.value)
+    shown = str(refused.value)
+    assert "第 2 行" in shown and "有效期至" in shown and "[date_invalid]" in shown

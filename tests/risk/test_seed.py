@@ -36,8 +36,9 @@ def test_some_demo_alerts_rest_on_register_hits_and_registers_clear_look_alikes(
     seed.seed_registers(context())
     seed.seed_risk(context())
     assert RegisterImport.objects.count() == 7 and all(i.imported_by for i in RegisterImport.objects.all())
+    named = ["咸宁仁爱医院", "咸宁百草堂大药房", "咸宁康泰医疗器械店"]
     rules = {alert.subject_name: {hit["rule"] for hit in alert.hits if hit["weight"] > 0}
-             for alert in Alert.objects.filter(subject_name__in=["咸宁仁爱医院", "咸宁百草堂大药房", "咸宁康泰医疗器械店"])}
+             for alert in Alert.objects.filter(subject_name__in=named)}
     assert rules == {"咸宁仁爱医院": {"medical_ad.review_invalid", "medical_ad.outside_departments"},
                      "咸宁百草堂大药房": {"drug_sales.seller_licence"},
                      "咸宁康泰医疗器械店": {"device_sales.seller_licence"}}
