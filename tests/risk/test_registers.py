@@ -11,6 +11,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from jianguan.audit.models import AuditEvent
@@ -163,3 +165,22 @@ def test_a_service_refusal_keeps_nothing(persona):
     with pytest.raises(ImportRefused) as refused:
         imported(persona("dataadmin"), VALID, ["x", "y", "", "", "2027-13-01", ""])
     assert refused.value.problems[0].code == "date_invalid" and not RegisterEntry.objects.exists()
+
+
+def test_the_register_pages_and_list_make_as_many_queries_for_many_files_as_for_one(signed_in, persona, api):
+    admin = persona("dataadmin")
+    first = imported(admin, VALID)
+    client, reader = signed_in(admin), api(admin)
+
+    def counted(path: str, call) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert call(path).status_code == 200
+        return len(queries)
+
+    counted("/risk/registers/", client.get), counted("/api/v1/risk/registers/imports", reader.get)  # sessions warm
+    one = (counted("/risk/registers/", client.get), counted("/api/v1/risk/registers/imports", reader.get))
+    batch = imported(admin, *[[f"鄂医广【2026】第{n}号", "某医院", "", "", "2027-01-01", ""] for n in range(30)])
+    assert counted(f"/risk/registers/{batch.pk}/", client.get) == counted(f"/risk/registers/{first.pk}/", client.get)
+    for _ in range(4):
+        imported(admin, VALID)
+    assert (counted("/risk/registers/", client.get), counted("/api/v1/risk/registers/imports", reader.get)) == one
