@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -60,13 +61,15 @@ class StoredRegisters:
     each number. Reference data about sellers and advertisers whoever imported it, read by the scan (a system
     task) for every observation; no person reads entries through it."""
 
-    def __init__(self, day: dt.date, kinds: frozenset[str] | None = None) -> None:
+    def __init__(self, day: dt.date, kinds: frozenset[str] | None = None,
+                 found: dict[tuple[str, ...], Any] | None = None) -> None:
         self.day = day
         self._kinds = kinds
+        self._found = {} if found is None else found  # lookups, shared by the days of one scan
 
     def on(self, day: dt.date) -> StoredRegisters:
-        """The same registers judged on another day (the kinds loaded read once)."""
-        return StoredRegisters(day, self.kinds())
+        """The same registers judged on another day (the kinds loaded and each lookup read once)."""
+        return StoredRegisters(day, self.kinds(), self._found)
 
     def kinds(self) -> frozenset[str]:
         if self._kinds is None:
@@ -77,13 +80,22 @@ class StoredRegisters:
         return kind in self.kinds()
 
     def find(self, kind: str, number: str) -> Entry | None:
-        row = RegisterEntry.objects.filter(kind=kind, number_key=key(number)).order_by("-imported_id", "-pk").first()
-        return row.entry() if row is not None else None
+        lookup = ("find", kind, key(number))
+        if lookup not in self._found:
+            row = RegisterEntry.objects.filter(kind=kind, number_key=lookup[2]).order_by("-imported_id", "-pk").first()
+            self._found[lookup] = row.entry() if row is not None else None
+        entry: Entry | None = self._found[lookup]
+        return entry
 
     def held_by(self, kind: str, who: str) -> list[Entry]:
-        rows = RegisterEntry.objects.filter(kind=kind)
-        rows = rows.filter(holder_code=who.strip().upper()) if is_code(who) else rows.filter(holder_key=key(who))
-        newest: dict[str, Entry] = {}
-        for row in rows.order_by("-imported_id", "-pk")[:200]:
-            newest.setdefault(row.number_key, row.entry())
-        return list(newest.values())
+        code = is_code(who)
+        lookup = ("code", kind, who.strip().upper()) if code else ("name", kind, key(who))
+        if lookup not in self._found:
+            rows = RegisterEntry.objects.filter(kind=kind)
+            rows = rows.filter(holder_code=lookup[2]) if code else rows.filter(holder_key=lookup[2])
+            newest: dict[str, Entry] = {}
+            for row in rows.order_by("-imported_id", "-pk")[:200]:
+                newest.setdefault(row.number_key, row.entry())
+            self._found[lookup] = list(newest.values())
+        held: list[Entry] = self._found[lookup]
+        return held

@@ -32,8 +32,9 @@ def _a_row(table: str, request) -> int:
         drawing.draw_commit(actor=request.getfixturevalue("persona")("scjg_admin"), task_id=task.pk,
                             beacon=_witness(), now=MOMENT)
     elif table == "risk_registerentry":
+        data = "广告审查证明文号,广告主,有效期至\n鄂医广第1号,某医院,2027-01-01".encode()
         register_import(actor=request.getfixturevalue("persona")("dataadmin"), kind="ad_review", source="卫健委",
-                        file_name="审查.csv", data="广告审查证明文号,广告主,有效期至\n鄂医广第1号,某医院,2027-01-01".encode())
+                        file_name="审查.csv", data=data)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} ORDER BY id LIMIT 1")
         row = cursor.fetchone()
