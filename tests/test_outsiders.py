@@ -79,6 +79,16 @@ def _outside_alert(outsider: User) -> str:
     return str(alert.pk)
 
 
+def _outside_register_import(outsider: User) -> str:
+    from jianguan.risk.register_imports import register_import
+
+    data = "广告审查证明文号,广告主,有效期至\n鄂医广【2026】第1号,某医院,2027-01-01".encode()
+    batch = register_import(actor=User.objects.get(username="dataadmin"), kind="ad_review", source="卫健委",
+                            file_name="审查.csv", data=data)
+    assert batch.department_id not in outsider.scope.department_ids
+    return str(batch.pk)
+
+
 def _outside_event(outsider: User) -> str:
     someone = User.objects.get(username="scjg_officer")
     return str(record(actor=someone, verb="test.private", target=someone).seq)
@@ -96,10 +106,12 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
     "/api/v1/complaints/{complaint_id}": _outside_complaint,
     "/api/v1/risk/alerts/{alert_id}": _outside_alert,
+    "/api/v1/risk/registers/imports/{import_id}": _outside_register_import,
     "catalog:change": _outside_change,
     "catalog:mapping": _outside_mapping,
     "complaints:detail": _outside_complaint,
     "risk:detail": _outside_alert,
+    "risk:register": _outside_register_import,
 }
 
 
@@ -271,6 +283,8 @@ def test_shared_reads_are_readable_by_outsiders(api, outsider, small_catalog):
 def test_outsider_gets_404_on_detail_pages(signed_in, outsider):
     uscc = OUTSIDER_CASES["chain:entity"](outsider)
     assert signed_in(outsider).get(f"/subjects/{uscc}/").status_code == 404
+    register = OUTSIDER_CASES["risk:register"](outsider)
+    assert signed_in(outsider).get(f"/risk/registers/{register}/").status_code == 404
 
 
 def test_officers_are_refused_administrative_pages(signed_in, outsider):

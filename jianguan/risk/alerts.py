@@ -5,7 +5,8 @@ The subject is the entity of the object library named by the observation's 统�
 `entity`, else the seller's or advertiser's code) where the library has it, else the seller, advertiser or name as
 sent. The window is the calendar month of capture (Asia/Shanghai). An alert keeps each hit with the observation
 and snapshot it was found in; its score is the highest of its observations' scores, its band that score's, its
-versions those of the last judgement (risk-models.md §6).
+versions those of the last judgement (risk-models.md §6). Observations are judged against the stored registers as
+they stood on the day of capture (ADR 0037).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from jianguan.subjects.models import MarketEntity
 
 from . import routing
 from .models import Alert, Observation
+from .selectors import StoredRegisters
 
 SCAN_BATCH = 200
 VERIFY_WORKING_DAYS = 15  # [law] 市场监督管理行政处罚程序规定 第十八条
@@ -99,9 +101,11 @@ def _band(model: str, score: float) -> str:
     return next((name for name, floor in engine.model(model).bands if score >= floor), "")
 
 
-def _judge(observation: Observation) -> Verdict:
+def _judge(observation: Observation, registers: StoredRegisters) -> Verdict:
+    """The verdict on `observation`, against the stored registers as they stood on the day it was captured."""
     chosen = engine.model(observation.model)
-    return chosen.judge(chosen.check(observation.fields))
+    day = timezone.localdate(observation.captured_at)
+    return chosen.judge(chosen.check(observation.fields), registers=registers.on(day))
 
 
 def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.date) -> bool:
@@ -134,8 +138,9 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.d
     return created
 
 
-def _scan_one(observation: Observation, actor: Actor, scanned: Scanned, today: dt.date) -> None:
-    verdict = _judge(observation)
+def _scan_one(observation: Observation, actor: Actor, scanned: Scanned, today: dt.date,
+              registers: StoredRegisters) -> None:
+    verdict = _judge(observation, registers)
     if verdict.alert:
         if _raise(observation, verdict, actor, today):
             scanned.created += 1
@@ -151,6 +156,7 @@ def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None, today: 
     `SCAN_BATCH`; an observation judged once is not judged again, so running it twice changes nothing. An alert
     raised starts its clock `today` (the day of the scan unless given)."""
     scanned, today = Scanned(), today or timezone.localdate()
+    registers = StoredRegisters(timezone.localdate())
     wanted = list(ids) if ids is not None else None
     while True:
         with transaction.atomic():
@@ -159,6 +165,6 @@ def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None, today: 
                 pending = pending.filter(pk__in=wanted)
             batch = list(pending.select_related("region")[:SCAN_BATCH])
             for observation in batch:
-                _scan_one(observation, actor, scanned, today)
+                _scan_one(observation, actor, scanned, today, registers)
         if len(batch) < SCAN_BATCH:
             return scanned

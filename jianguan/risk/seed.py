@@ -4,12 +4,16 @@ through the loop: one verified and disposed of (轻微不予立案), one overdue
 decided 立案 (carried into a case clue by enforcement's seed, which lies above risk). Then the control sample of
 each month of the stream is drawn — all of the stream's few unalerted items, so that the report has figures —
 and the control items of the city 市场监管局 are verified and decided by the stream's known truth. The known truth
-(`label`) stays in the file, never in what is sent."""
+(`label`) stays in the file, never in what is sent. Before the stream, the demo registers of `demo/registers.json`
+are imported as files by the 数据管理员 (one file per kind, dates as days from today), so that some demo alerts rest
+on register hits and some look-alike items are cleared by them."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -23,10 +27,11 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.contracts import entity_rows
 
-from . import alerts, disposal, intake, sample
+from . import alerts, disposal, intake, register_imports, registers, sample
 from .models import Alert
 
 STREAM = Path(__file__).with_name("demo") / "stream.json"
+REGISTERS = Path(__file__).with_name("demo") / "registers.json"
 SUBJECT_FIELD = {"medical_ad": "advertiser", "fundraising": "name"}  # the listing models: `seller`
 SENDER, OFFICER, HEAD = "dataadmin", "scjg_officer", "scjg_head"
 FINDINGS = {"minor": "已调取广告快照并询问广告主：首次发布，发布 3 日、未产生订单，已于核查当日自行删除。",
@@ -116,4 +121,30 @@ def seed_risk(ctx: SeedContext) -> None:
             f"（{scanned.as_dict()}），对照样本 {controls} 条")
 
 
-STEPS = [SeedStep("风险预警", 89, seed_risk)]
+def register_files(today: dt.date) -> list[tuple[str, str, str, bytes]]:
+    """(kind, source, file name, CSV bytes with the template's headers) of each demo register; a date given as a
+    number of days is that many days from `today`."""
+    files = []
+    for register in json.loads(REGISTERS.read_text(encoding="utf-8"))["registers"]:
+        headers = [column.label for column in registers.columns(register["kind"])]
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        for row in register["rows"]:
+            writer.writerow([(today + dt.timedelta(days=value)).isoformat() if isinstance(value, int) else value
+                             for value in (row.get(header, "") for header in headers)])
+        files.append((register["kind"], register["source"], register["file_name"], out.getvalue().encode()))
+    return files
+
+
+def seed_registers(ctx: SeedContext) -> None:
+    if ctx.scale == "test":
+        return
+    admin = User.objects.get(username=SENDER)
+    files = register_files(timezone.localdate())
+    for kind, source, name, data in files:
+        register_imports.register_import(actor=admin, kind=kind, source=source, file_name=name, data=data)
+    ctx.say(f"  登记数据 {len(files)} 个文件")
+
+
+STEPS = [SeedStep("风险预警登记数据", 88, seed_registers), SeedStep("风险预警", 89, seed_risk)]

@@ -10,4 +10,7 @@ urlpatterns = [
     path("risk/report/", views.risk_report, name="report"),
     path("risk/report/pdf/", views.report_pdf, name="report_pdf"),
     path("risk/report/xlsx/", views.report_xlsx, name="report_xlsx"),
+    path("risk/registers/", views.register_list, name="registers"),
+    path("risk/registers/template/", views.register_template, name="register_template"),
+    path("risk/registers/<int:import_id>/", views.register_detail, name="register"),
 ]

@@ -2,20 +2,26 @@
 `jianguan risk backtest --model NAME FILE.jsonl [--format json|text]` replays labelled lines (`"label": true|false`)
 and prints precision, recall and the confusion table. A bad file is refused whole, naming each bad line and field,
 with a non-zero exit. `jianguan risk sample --month YYYY-MM` draws the month's control sample (once: a month drawn
-already is shown as drawn) and sends each item drawn for verification."""
+already is shown as drawn) and sends each item drawn for verification.
+
+Scan and back-test judge without a database unless told: `--registers FILE` gives register entries as JSON Lines
+(`registers.read_lines`), `--stored-registers` reads the database's; `--on YYYY-MM-DD` is the day validity is judged
+(default today). Without either, the models say what needs a register ("需核对") as before."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from jianguan.core.actors import SystemActor
 from jianguan.core.errors import ValidationFailed
-from jianguan.risk import batch, engine, sample
+from jianguan.risk import batch, engine, registers, sample
 
 
 class Command(BaseCommand):
@@ -29,6 +35,10 @@ class Command(BaseCommand):
             command.add_argument("--model", required=True, help=f"模型：{'、'.join(engine.MODEL_NAMES)}")
             command.add_argument("file", help="输入文件（JSON Lines，UTF-8）")
             command.add_argument("--format", choices=("json", "text"), default="text", help="输出格式")
+            given = command.add_mutually_exclusive_group()
+            given.add_argument("--registers", help="登记数据文件（JSON Lines，每行一条登记，含 kind）")
+            given.add_argument("--stored-registers", action="store_true", help="使用数据库中已导入的登记")
+            command.add_argument("--on", type=dt.date.fromisoformat, help="判断登记有效期的日期（默认今天）")
         drawing = sub.add_parser("sample", help="抽取一个月未预警监测数据的对照样本并送核查（每月一次）")
         drawing.add_argument("--month", required=True, help="月份 YYYY-MM")
 
@@ -40,14 +50,23 @@ class Command(BaseCommand):
             model = engine.model(options["model"])
             raw = self._read(options["file"])
             records = batch.read(model, raw, labelled=options["action"] == "backtest")
+            given = self._registers(options)
         except ValidationFailed as error:
             shown = error.message if isinstance(error, batch.FileInvalid) else f"{error.message} [{error.code}]"
             raise CommandError(shown) from error
-        verdicts = [model.judge(record) for record in records]
+        verdicts = [model.judge(record, registers=given) for record in records]
         if options["action"] == "scan":
             self._scan(verdicts, options["format"])
         else:
             self._backtest(model, batch.measure(verdicts, [record["label"] for record in records]), options["format"])
+
+    def _registers(self, options: dict[str, Any]) -> registers.Registers | None:
+        day = options["on"] or timezone.localdate()
+        if options["stored_registers"]:
+            from jianguan.risk.selectors import StoredRegisters  # the database only when asked for
+
+            return StoredRegisters(day)
+        return registers.read_lines(self._read(options["registers"]), day) if options["registers"] else None
 
     def _read(self, name: str) -> bytes:
         if name == "-":
