@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jianguan.core.scoping import HasScope
 
-from .models import Alert, AlertStatus
+from .models import Alert, AlertStatus, ObservationFile
 
 OPEN = (AlertStatus.PENDING, AlertStatus.VERIFYING)
 
@@ -32,3 +32,15 @@ def alert_get(*, reader: HasScope, alert_id: int) -> Alert:
     alert: Alert = Alert.objects.select_related("department", "region", "entity").prefetch_related(
         "steps", "observations").get_visible(reader, pk=alert_id)
     return alert
+
+
+def observation_file_list(*, reader: HasScope) -> QuerySet[ObservationFile]:
+    """The files of observations the reader may see (their department's and those it guides), newest first; the
+    bytes are left unread."""
+    return ObservationFile.objects.visible_to(reader).defer("raw", "problems").order_by("-created_at", "-pk")
+
+
+def observation_file_get(*, reader: HasScope, file_id: int) -> ObservationFile:
+    """One file of observations, or NotFound (404) whether or not it exists out of scope."""
+    kept: ObservationFile = ObservationFile.objects.defer("raw").get_visible(reader, pk=file_id)
+    return kept

@@ -7,4 +7,8 @@ urlpatterns = [
     path("risk/alerts/", views.alert_list, name="list"),
     path("risk/alerts/<int:alert_id>/", views.alert_detail, name="detail"),
     path("risk/alerts/<int:alert_id>/act/", views.alert_act, name="act"),
+    path("risk/files/", views.file_list, name="files"),
+    path("risk/files/template.xlsx", views.file_template, {"kind": "xlsx"}, name="file_template_xlsx"),
+    path("risk/files/template.csv", views.file_template, {"kind": "csv"}, name="file_template_csv"),
+    path("risk/files/<int:file_id>/", views.file_detail, name="file"),
 ]

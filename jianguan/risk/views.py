@@ -1,6 +1,7 @@
 """Pages of risk alerts: the list (scoped, highest score first) and one alert with each observation's text and its
 hits highlighted, the rule and article behind each, its steps and the actions open to the reader; an alert decided
-立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk)."""
+立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk). Files of
+observations: the upload (数据管理员), the template, and each file's progress and problems."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of, role_required
+from jianguan.core.http import file_import, holds_role, page_of, post_roles, role_required
 from jianguan.core.roles import Role
 from jianguan.core.workflow import acts_for
 
-from . import disposal, highlight, selectors
-from .models import AlertStatus, RiskModel
+from . import disposal, file_intake, files, highlight, selectors
+from .models import PENDING, AlertStatus, RiskModel
 from .workflow import ALERTS, Facts
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -58,3 +61,37 @@ def alert_act(request: SignedInRequest, alert_id: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
     return redirect("risk:detail", alert_id=alert_id)
+
+
+@post_roles(Role.DATA_ADMIN)
+def file_list(request: SignedInRequest) -> HttpResponse:
+    """导入监测数据: the upload form (a POST from the 数据管理员 only) and the files the reader may see."""
+    kept, error = file_import(request, file_intake.observation_file_receive)
+    if kept is not None:
+        return redirect("risk:file", file_id=kept.pk)
+    return render(request, "risk/files.html", {
+        "error": error, "columns": list(files.COLUMNS), "required": files.REQUIRED,
+        "page": page_of(request, selectors.observation_file_list(reader=request.user)),
+        "max_rows": file_intake.max_rows(), "can_upload": holds_role(request, Role.DATA_ADMIN)})
+
+
+@login_required
+def file_detail(request: SignedInRequest, file_id: int) -> HttpResponse:
+    """One file: its progress while it is checked (asked again every two seconds), then what was stored or each
+    problem by row and column."""
+    kept = selectors.observation_file_get(reader=request.user, file_id=file_id)
+    template = "risk/_file_state.html" if request.htmx else "risk/file.html"
+    pending = kept.status in PENDING
+    return render(request, template, {"file": kept, "pending": pending,
+                                      "percent": kept.checked * 100 // kept.rows if kept.rows else 0})
+
+
+@login_required
+def file_template(request: SignedInRequest, kind: str) -> HttpResponse:
+    """The import template: the Chinese column titles (xlsx with a sheet of notes, or a CSV header)."""
+    if kind == "csv":
+        response = HttpResponse(files.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(files.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="risk-observations-template.{kind}"'
+    return response
