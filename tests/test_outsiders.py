@@ -78,6 +78,17 @@ def _outside_alert(outsider: User) -> str:
     return str(alert.pk)
 
 
+def _outside_observation_file(outsider: User) -> str:
+    from jianguan.risk.file_intake import observation_file_receive
+    from tests.risk.test_files import jsonl
+    from tests.risk.world import ad
+
+    kept = observation_file_receive(actor=User.objects.get(username="dataadmin"), file_name="x.jsonl",
+                                    data=jsonl(ad()))
+    assert kept.department_id not in outsider.scope.department_ids
+    return str(kept.pk)
+
+
 def _outside_event(outsider: User) -> str:
     someone = User.objects.get(username="scjg_officer")
     return str(record(actor=someone, verb="test.private", target=someone).seq)
@@ -95,10 +106,12 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
     "/api/v1/complaints/{complaint_id}": _outside_complaint,
     "/api/v1/risk/alerts/{alert_id}": _outside_alert,
+    "/api/v1/risk/observation-files/{file_id}": _outside_observation_file,
     "catalog:change": _outside_change,
     "catalog:mapping": _outside_mapping,
     "complaints:detail": _outside_complaint,
     "risk:detail": _outside_alert,
+    "risk:file": _outside_observation_file,
 }
 
 
@@ -270,6 +283,8 @@ def test_shared_reads_are_readable_by_outsiders(api, outsider, small_catalog):
 def test_outsider_gets_404_on_detail_pages(signed_in, outsider):
     uscc = OUTSIDER_CASES["chain:entity"](outsider)
     assert signed_in(outsider).get(f"/subjects/{uscc}/").status_code == 404
+    observation_file = OUTSIDER_CASES["risk:file"](outsider)
+    assert signed_in(outsider).get(f"/risk/files/{observation_file}/").status_code == 404
 
 
 def test_officers_are_refused_administrative_pages(signed_in, outsider):

@@ -36,13 +36,13 @@ MAX_PROBLEMS_KEPT = 1000
 
 def max_rows() -> int:
     """The most rows a file may carry [config]: JIANGUAN_RISK_FILE_MAX_ROWS (default 20,000)."""
-    return int(getattr(settings, "JIANGUAN_RISK_FILE_MAX_ROWS", 20_000))
+    return int(settings.JIANGUAN_RISK_FILE_MAX_ROWS)
 
 
 def inline_rows() -> int:
     """The most rows of a file processed while the uploader waits (about a second); a file that may hold more goes
     to the background task [config]: JIANGUAN_RISK_FILE_INLINE_ROWS (default 500, one API batch)."""
-    return int(getattr(settings, "JIANGUAN_RISK_FILE_INLINE_ROWS", intake.MAX_BATCH))
+    return int(settings.JIANGUAN_RISK_FILE_INLINE_ROWS)
 
 
 def observation_file_receive(*, actor: Actor, file_name: str, data: bytes) -> ObservationFile:
@@ -51,7 +51,7 @@ def observation_file_receive(*, actor: Actor, file_name: str, data: bytes) -> Ob
     sender = intake.Sender.of(actor)
     file_name = (file_name or "upload")[:200]
     with transaction.atomic():
-        kept = ObservationFile.objects.create(
+        kept: ObservationFile = ObservationFile.objects.create(
             file_name=file_name, raw=data, imported_by=sender.label, sender=sender.key, sender_label=sender.label,
             department=sender.department, region_id=sender.department.region_id, size=len(data),
             sha256=hashlib.sha256(data).hexdigest())
@@ -68,7 +68,7 @@ def observation_file_receive(*, actor: Actor, file_name: str, data: bytes) -> Ob
 
 def observation_file_process(*, actor: Actor, file_id: int) -> ObservationFile:
     """Check and store a kept file (see the module's docstring); a file already processed is left as it is."""
-    kept = ObservationFile.objects.select_related("department__region").get(pk=file_id)
+    kept: ObservationFile = ObservationFile.objects.select_related("department__region").get(pk=file_id)
     if kept.status not in PENDING:
         return kept
     try:

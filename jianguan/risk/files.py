@@ -29,7 +29,8 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 # (tests/risk/test_files.py holds this table to the definitions).
 COLUMNS: dict[str, tuple[str, str, str]] = {
     "编号": ("id", "id", "报送方自己的编号，同一报送方不重复（必填）"),
-    "模型": ("model", "model", "虚假医疗广告、非法集资、非法销售药品、非法销售处方药品、非法销售医疗器械，或其英文代码（必填）"),
+    "模型": ("model", "model",
+           "虚假医疗广告、非法集资、非法销售药品、非法销售处方药品、非法销售医疗器械，或其英文代码（必填）"),
     "类型": ("kind", "kind", "广告、网页（广告类模型）或网络销售商品（销售类模型）（必填）"),
     "采集时间": ("captured_at", "time", "如 2026-12-01 10:00:00；未写时区的按北京时间（必填）"),
     "快照摘要": ("snapshot_hash", "short", "采集快照的 SHA-256 等摘要，至多 64 个字符（必填）"),

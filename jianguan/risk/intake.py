@@ -241,4 +241,5 @@ def _scan_soon() -> None:
     tasks.observations_scan.enqueue()
 
 
-__all__ = ["KINDS", "ObservationKind", "Received", "Sender", "check_item", "check_items", "observations_receive", "sort_out", "store"]
+__all__ = ["KINDS", "ObservationKind", "Received", "Sender", "check_item", "check_items", "observations_receive",
+           "sort_out", "store"]

@@ -80,7 +80,7 @@ def file_detail(request: SignedInRequest, file_id: int) -> HttpResponse:
     """One file: its progress while it is checked (asked again every two seconds), then what was stored or each
     problem by row and column."""
     kept = selectors.observation_file_get(reader=request.user, file_id=file_id)
-    template = "risk/_file_state.html" if request.htmx else "risk/file.html"
+    template = "risk/_file_state.html" if getattr(request, "htmx", False) else "risk/file.html"
     pending = kept.status in PENDING
     return render(request, template, {"file": kept, "pending": pending,
                                       "percent": kept.checked * 100 // kept.rows if kept.rows else 0})

@@ -101,7 +101,8 @@ def test_a_row_reusing_an_id_for_other_content_refuses_the_file(monitor):
     response = upload(client, "changed.jsonl", jsonl(ad("AD-2"), ad("AD-1", text="另一条广告：根治鼻炎")))
     assert response.status_code == 400
     [problem] = response.json()["extra"]["problems"]
-    assert (problem["row"], problem["column"], problem["code"]) == (2, "id", "id_reused") and "AD-1" in problem["message"]
+    assert (problem["row"], problem["column"], problem["code"]) == (2, "id", "id_reused")
+    assert "AD-1" in problem["message"]
     assert not Observation.objects.filter(sender_id="AD-2").exists()
 
 
@@ -128,7 +129,8 @@ def test_an_excel_file_with_chinese_titles_is_read_into_the_apis_items(signed_in
 
 def test_a_csv_file_in_gbk_names_the_column_title_of_each_problem(signed_in, admin):
     rows = [",".join(HEADER), "Y-1,非法销售药品,网络销售商品,2026-12-01 10:00,abc,布洛芬片,店铺C,,也许,三",
-            "Y-2,非法销售药品,网站,2026-12-01 11:00,abc,布洛芬片,店铺C,,,", "Y-3,非法销售药品,网络销售商品,昨天,abc,布洛芬片,店铺C,,,"]
+            "Y-2,非法销售药品,网站,2026-12-01 11:00,abc,布洛芬片,店铺C,,,",
+            "Y-3,非法销售药品,网络销售商品,昨天,abc,布洛芬片,店铺C,,,"]
     response = signed_in(admin).post("/risk/files/", {
         "file": SimpleUploadedFile("监测.csv", "\n".join(rows).encode("gb18030"))})
     kept = ObservationFile.objects.get()
@@ -174,8 +176,7 @@ def test_a_large_file_is_checked_in_the_background_in_chunks_with_its_progress(m
     assert progress == [(500, 0), (500, 500), (200, 1000)]  # the API's batch size, the progress written after each
 
 
-def test_the_page_shows_the_progress_of_a_file_being_checked(signed_in, admin, monitor):
-    client, _ = monitor
+def test_the_page_shows_the_progress_of_a_file_being_checked(signed_in, admin):
     kept = file_intake.observation_file_receive(actor=admin, file_name="x.jsonl", data=jsonl(ad("P-1")))
     ObservationFile.objects.filter(pk=kept.pk).update(status=FileStatus.CHECKING, rows=2000, checked=500)
     page = signed_in(admin).get(f"/risk/files/{kept.pk}/").content.decode()

@@ -48,8 +48,8 @@ def test_the_labelled_set_measures_as_stated(model):
 
 def test_the_labelled_sets_hold_evasions_and_look_alikes():
     text = "".join((SETS / f"{model}.jsonl").read_text("utf-8") for model in engine.MODEL_NAMES)
-    for sign in ("根 治", "gen治", "跟治", "跟治疗师", "\\u200b", "🔥", "ＮＯ", "無毒副作用", "bao本bao息", "mian处方", "ZHI入",
-                 "第一人民医院", "最高人民法院", "国家级高新区", "金融街", "下三滥"):
+    for sign in ("根 治", "gen治", "跟治", "跟治疗师", "\\u200b", "🔥", "ＮＯ", "無毒副作用", "bao本bao息", "mian处方",
+                 "ZHI入", "司坦唑醇", "第一人民医院", "最高人民法院", "国家级高新区", "金融街", "下三滥"):
         assert sign in text, sign
 
 
@@ -153,8 +153,8 @@ def test_device_number_format_class_and_class_one_claims():
 
 def test_versions_of_a_model_and_its_lexicons():
     assert contracts.versions(model="drug_sales") == {
-        "model": "2026.12.2", "lexicons": {"drug_sales": "2026.12.1", "drug_ban_list": "2022-11", "doping_list": "2025.1",
-                                   "names": "2026.12.1", "homophones": "2026.12.2"}}
+        "model": "2026.12.2", "lexicons": {"drug_sales": "2026.12.1", "drug_ban_list": "2022-11",
+                                           "doping_list": "2025.1", "names": "2026.12.1", "homophones": "2026.12.2"}}
 
 
 def test_a_definition_naming_an_unknown_rule_function_is_refused():
