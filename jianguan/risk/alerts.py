@@ -3,9 +3,10 @@ window), created by the first observation that alerts and updated by every later
 
 The subject is the entity of the object library named by the observation's 统一社会信用代码 (the envelope's
 `entity`, else the seller's or advertiser's code) where the library has it, else the seller, advertiser or name as
-sent. The window is the calendar month of capture (Asia/Shanghai). An alert keeps each hit with the observation
-and snapshot it was found in; its score is the highest of its observations' scores, its band that score's, its
-versions those of the last judgement (risk-models.md §6).
+sent. The window is the calendar month of capture (Asia/Shanghai). An observation is judged with its cross-line
+hits (`crossline`: the same prescription elsewhere, complaint clusters), each kept with its evidence. An alert
+keeps each hit with the observation and snapshot it was found in; its score is the highest of its observations'
+scores, its band that score's, its versions those of the last judgement (risk-models.md §6).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from jianguan.risk.engine import Verdict
 from jianguan.subjects.contracts import require_entity
 from jianguan.subjects.models import MarketEntity
 
-from . import routing
+from . import crossline, routing
+from .crossline import Linked, Subject
 from .models import Alert, Observation
 
 SCAN_BATCH = 200
@@ -66,16 +68,20 @@ def _subject(observation: Observation, entity: MarketEntity | None) -> tuple[str
     return f"{observation.sender}/{observation.sender_id}"[:200], observation.url[:200] or observation.sender_id
 
 
-def _hits(observation: Observation, verdict: Verdict) -> list[dict[str, Any]]:
+def _hits(observation: Observation, verdict: Verdict, links: list[Linked]) -> list[dict[str, Any]]:
+    evidence = {link.hit.rule: link.evidence for link in links}
     return [{**hit.as_json(), "weight": hit.weight, "observation": observation.pk,
-             "snapshot_hash": observation.snapshot_hash} for hit in verdict.hits]
+             "snapshot_hash": observation.snapshot_hash,
+             **({"evidence": evidence[hit.rule]} if hit.rule in evidence else {})} for hit in verdict.hits]
 
 
 def _merged(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hits of both, each once: a quoted hit by (observation, rule, field, start), a register check (no quote)
-    by its rule."""
+    """The hits of both, each once: a quoted or cross-line hit by (observation, rule, field, start), a register
+    check (no quote) by its rule."""
     def key(hit: dict[str, Any]) -> tuple[Any, ...]:
-        return (hit["observation"], hit["rule"], hit["field"], hit["start"]) if hit["quote"] else (hit["rule"],)
+        if hit["quote"] or "evidence" in hit:
+            return (hit["observation"], hit["rule"], hit["field"], hit["start"])
+        return (hit["rule"],)
 
     merged = {key(hit): hit for hit in old}
     for hit in new:
@@ -93,14 +99,14 @@ def _band(model: str, score: float) -> str:
     return next((name for name, floor in engine.model(model).bands if score >= floor), "")
 
 
-def _judge(observation: Observation) -> Verdict:
+def _judge(observation: Observation, links: list[Linked]) -> Verdict:
     chosen = engine.model(observation.model)
-    return chosen.judge(chosen.check(observation.fields))
+    return chosen.judge(chosen.check(observation.fields), more=[link.hit for link in links])
 
 
-def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
+def _raise(observation: Observation, verdict: Verdict, actor: Actor, entity: MarketEntity | None,
+           links: list[Linked]) -> bool:
     """Create or update the alert `observation` belongs to; True when it was created."""
-    entity = _entity(observation)
     key, name = _subject(observation, entity)
     window = timezone.localtime(observation.captured_at).strftime("%Y-%m")
     alert = Alert.objects.select_for_update().filter(subject_key=key, model=observation.model, window=window).first()
@@ -113,12 +119,12 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
         alert = Alert.objects.create(
             subject_key=key, subject_name=name, entity=entity, model=observation.model, window=window, region=region,
             department=department, routing_note=note, score=verdict.score, band=verdict.band or "",
-            model_version=version, lexicon_versions=lexicons, hits=_hits(observation, verdict),
+            model_version=version, lexicon_versions=lexicons, hits=_hits(observation, verdict, links),
             **clock_start(timezone.localdate()))
     else:
         alert.score = max(alert.score, verdict.score)
         alert.band = _band(alert.model, alert.score)
-        alert.hits = _merged(alert.hits, _hits(observation, verdict))
+        alert.hits = _merged(alert.hits, _hits(observation, verdict, links))
         alert.model_version, alert.lexicon_versions = version, lexicons
         alert.save(update_fields=["score", "band", "hits", "model_version", "lexicon_versions", "updated_at"])
     alert.observations.add(observation)
@@ -129,9 +135,11 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
 
 
 def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
-    verdict = _judge(observation)
+    entity = _entity(observation)
+    links = crossline.linked(observation, Subject(entity.uscc if entity else None, _subject(observation, entity)[1]))
+    verdict = _judge(observation, links)
     if verdict.alert:
-        if _raise(observation, verdict, actor):
+        if _raise(observation, verdict, actor, entity, links):
             scanned.created += 1
         else:
             scanned.updated += 1

@@ -75,10 +75,11 @@ class Model:
             raise inputs.InputInvalid(f"{'、'.join(self.one_of)} 至少填写一项", code="required", field=self.one_of[0])
         return record
 
-    def judge(self, record: Mapping[str, Any], *, exposure: float = 1.0, entity_risk: float = 1.0) -> Verdict:
-        """The verdict on one checked line."""
+    def judge(self, record: Mapping[str, Any], *, exposure: float = 1.0, entity_risk: float = 1.0,
+              more: Sequence[Hit] = ()) -> Verdict:
+        """The verdict on one checked line; `more`: hits found beside it among the stored data (`crossline`)."""
         context = Context(record, self.matcher)
-        hits = [hit for indicator in self.indicators for hit in RULES[indicator.rule](context, indicator)]
+        hits = [hit for indicator in self.indicators for hit in RULES[indicator.rule](context, indicator)] + [*more]
         best: dict[str, float] = {}
         for hit in hits:
             best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)

@@ -124,7 +124,8 @@ class Observation(models.Model):
         verbose_name_plural = _("监测数据")
         ordering = ["-captured_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["sender", "sender_id"], name="risk_observation_sender_id")]
-        indexes = [models.Index(fields=["scanned_at"]), models.Index(fields=["model", "captured_at"])]
+        indexes = [models.Index(fields=["scanned_at"]), models.Index(fields=["model", "captured_at"]),
+                   models.Index(fields=["prescription_id"])]
 
     def __str__(self) -> str:
         return f"{self.sender_label} {self.sender_id}"

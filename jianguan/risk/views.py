@@ -45,7 +45,7 @@ def alert_detail(request: SignedInRequest, alert_id: int) -> HttpResponse:
         "alert": alert, "observations": observations, "actions": ALERTS.allowed(facts),
         "can_carry": alert.status == AlertStatus.CASE and not alert.clue_number
         and acts_for(request.user, alert.department_id, Role.OFFICER, Role.HEAD),
-        "checks": [h for h in alert.hits if not h.get("quote")]})
+        "checks": [h for h in alert.hits if not h.get("quote") and "evidence" not in h]})
 
 
 @require_POST
