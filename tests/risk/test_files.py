@@ -224,3 +224,13 @@ def test_a_file_is_processed_while_the_uploader_waits_only_when_it_holds_few_row
     assert files.rows_at_most(xlsx(HEADER, *[["R"] * 3] * 9), "xlsx") == 10
     assert files.rows_at_most(jsonl(ad("A"), ad("B")), "jsonl") == 3
     assert files.rows_at_most(b"not a workbook", "xlsx") is None  # told when read: in the background
+
+
+@pytest.mark.parametrize(("line", "code"), [(b'{"id": "N-1", "text": "\\u0000"}', "invalid_character"),
+                                            (b'{"id": "N-2", "text": "\\ud800"}', "invalid_unicode")])
+def test_a_line_the_database_could_not_store_refuses_the_file_naming_the_line(monitor, line, code):
+    client, _ = monitor
+    response = upload(client, "nul.jsonl", jsonl(ad("A")) + line + b"\n")
+    assert response.status_code == 400
+    assert [(p["row"], p["code"]) for p in response.json()["extra"]["problems"]] == [(2, code)]
+    assert not Observation.objects.exists()
