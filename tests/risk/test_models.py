@@ -99,6 +99,7 @@ def test_fundraising_restricted_words_count_in_name_and_scope_not_in_an_ordinary
     ("头孢地尼颗粒", True), ("夫西地酸乳膏", False), ("夫西地酸片", True), ("右美沙芬片", True),
     ("复方右美沙芬糖浆", False), ("复方盐酸伪麻黄碱缓释胶囊", True), ("地塞米松注射液", True),
     ("甘精胰岛素注射液", False), ("利拉鲁肽注射液", False), ("布洛芬片", False), ("复方华法林片", False),
+    ("司坦唑醇片", True), ("十一酸睾酮软胶囊", True), ("美卡舍明（胰岛素样生长因子-1）", True), ("乳清蛋白粉", False),
 ])
 def test_the_ban_list_by_generic_name_and_dosage_form(name, banned):
     verdict = judge("drug_sales", seller="s", product_name=name, text=name, registration_number="国药准字H20000001")
