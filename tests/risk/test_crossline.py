@@ -82,7 +82,7 @@ WORDED = ["在该公司投资的钱到期不兑付，要求返还本金", "该�
 
 @pytest.mark.parametrize(("worded", "clustered"), [(2, False), (3, True)])
 def test_complaints_with_fundraising_words_about_the_subject_make_a_cluster_from_the_threshold(
-        sender, xianan_entity, settings, worded, clustered):
+        sender, xianan_entity, settings, signed_in, worded, clustered):
     settings.JIANGUAN_RISK_COMPLAINT_CLUSTER = 3
     for number, content in enumerate(WORDED[:worded]):
         complain(xianan_entity.uscc, content, dt.date(2026, 11, 1 + number))
@@ -96,6 +96,8 @@ def test_complaints_with_fundraising_words_about_the_subject_make_a_cluster_from
         assert len(hit["evidence"]["complaints"]) == 3 and hit["evidence"]["days"] == 90
         assert hit["article"] == "防范和处置非法集资条例第二条" and "90 日内 3 件投诉举报" in hit["note"]
         assert alerts[0].entity == xianan_entity and alerts[0].band == "黄"
+        page = signed_in(sender).get(f"/risk/alerts/{alerts[0].pk}/").content.decode()
+        assert 'data-testid="alert-linked"' in page and hit["evidence"]["complaints"][0] in page
 
 
 def test_complaints_are_read_by_the_subjects_code_or_else_by_its_name(xianan_entity):
