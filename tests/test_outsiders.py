@@ -87,6 +87,15 @@ def _outside_register_import(outsider: User) -> str:
                             file_name="审查.csv", data=data)
     assert batch.department_id not in outsider.scope.department_ids
     return str(batch.pk)
+def _outside_observation_file(outsider: User) -> str:
+    from jianguan.risk.file_intake import observation_file_receive
+    from tests.risk.test_files import jsonl
+    from tests.risk.world import ad
+
+    kept = observation_file_receive(actor=User.objects.get(username="dataadmin"), file_name="x.jsonl",
+                                    data=jsonl(ad()))
+    assert kept.department_id not in outsider.scope.department_ids
+    return str(kept.pk)
 
 
 def _outside_event(outsider: User) -> str:
@@ -107,11 +116,13 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/complaints/{complaint_id}": _outside_complaint,
     "/api/v1/risk/alerts/{alert_id}": _outside_alert,
     "/api/v1/risk/registers/imports/{import_id}": _outside_register_import,
+    "/api/v1/risk/observation-files/{file_id}": _outside_observation_file,
     "catalog:change": _outside_change,
     "catalog:mapping": _outside_mapping,
     "complaints:detail": _outside_complaint,
     "risk:detail": _outside_alert,
     "risk:register": _outside_register_import,
+    "risk:file": _outside_observation_file,
 }
 
 
@@ -285,6 +296,8 @@ def test_outsider_gets_404_on_detail_pages(signed_in, outsider):
     assert signed_in(outsider).get(f"/subjects/{uscc}/").status_code == 404
     register = OUTSIDER_CASES["risk:register"](outsider)
     assert signed_in(outsider).get(f"/risk/registers/{register}/").status_code == 404
+    observation_file = OUTSIDER_CASES["risk:file"](outsider)
+    assert signed_in(outsider).get(f"/risk/files/{observation_file}/").status_code == 404
 
 
 def test_officers_are_refused_administrative_pages(signed_in, outsider):

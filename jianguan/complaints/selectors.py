@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -33,3 +36,26 @@ def overdue_counts(*, reader: HasScope) -> dict[str, int]:
     return Complaint.objects.visible_to(reader).filter(status__in=OPEN).aggregate(
         open=Count("pk"), decision_overdue=Count("pk", filter=Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today)),
         handling_overdue=Count("pk", filter=Q(handle_due__lt=today)))
+
+
+@dataclass(frozen=True)
+class ComplaintNote:
+    """A complaint as a monitoring process reads it: its number, when it came and what it says."""
+
+    number: str
+    received_at: dt.datetime
+    content: str
+
+
+def subject_complaint_list(*, uscc: str | None, name: str | None, since: dt.datetime, until: dt.datetime,
+                           limit: int = 200) -> list[ComplaintNote]:
+    """The complaints and reports about one subject — the entity of `uscc`, or else named `name` as the
+    complainants wrote it — received in [since, until], oldest first (at most `limit`). A read for a monitoring
+    process acting on its own account (risk's scan of complaint clusters), not scoped by a reader: it hands out
+    only the number, date and content, never the complainant."""
+    if not uscc and not name:
+        return []
+    about = Q(entity__uscc=uscc) if uscc else Q(entity__isnull=True, subject_name=name)
+    rows = Complaint.objects.filter(about, received_at__gte=since, received_at__lte=until).order_by(
+        "received_at", "pk").values_list("number", "received_at", "content")[:limit]
+    return [ComplaintNote(number, received_at, content) for number, received_at, content in rows]

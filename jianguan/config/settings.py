@@ -300,6 +300,16 @@ except ValueError as error:
     raise EnvError("JIANGUAN_PROCEDURE_RULES", f"以逗号分隔的“条线=规则集”（规则集：{_sets}）",
                    f"comma-separated line=ruleset pairs ({_sets})", str(error)) from None
 
+# --- risk early warning (jianguan.risk) -------------------------------------------------------------------------
+# Files of observations: the most rows of one file, and the most processed while the uploader waits (larger ones go
+# to the background task, the page showing their progress).
+JIANGUAN_RISK_FILE_MAX_ROWS = env.int("JIANGUAN_RISK_FILE_MAX_ROWS", 20_000, minimum=1)
+JIANGUAN_RISK_FILE_INLINE_ROWS = env.int("JIANGUAN_RISK_FILE_INLINE_ROWS", 500, minimum=0)
+# Complaint clusters (fundraising): how many complaints with fundraising words about one subject, within how many days
+# before an observation's capture, make a cross-line hit.
+JIANGUAN_RISK_COMPLAINT_CLUSTER = env.int("JIANGUAN_RISK_COMPLAINT_CLUSTER", 3, minimum=1)
+JIANGUAN_RISK_COMPLAINT_WINDOW_DAYS = env.int("JIANGUAN_RISK_COMPLAINT_WINDOW_DAYS", 90, minimum=1)
+
 # --- data exchange (jianguan.exchange) ---------------------------------------------------------------------
 # Our sender code (source) in batches pushed upward; empty means JIANGUAN_LOCALITY.
 JIANGUAN_EXCHANGE_SOURCE = env.str("JIANGUAN_EXCHANGE_SOURCE", "")

@@ -64,18 +64,24 @@ def decode(data: bytes) -> str:
     raise ImportRefused([Problem(None, None, "encoding", "无法识别文件编码（应为 UTF-8 或 GBK）")])
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, times: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if times and isinstance(value, dt.datetime) and value.time() != dt.time(0):
+        return value.isoformat(sep=" ")
     if hasattr(value, "isoformat"):
         return str(value.isoformat())[:10]
     return str(value).strip()
 
 
-def read_table(data: bytes, file_name: str, *, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
-    """Read the first sheet of an xlsx file, or a CSV file, whose first row holds the column names."""
+def read_table(data: bytes, file_name: str, *, required: Sequence[str], optional: Sequence[str] = (),
+               times: bool = False, strict: bool = False) -> Table:
+    """Read the first sheet of an xlsx file, or a CSV file, whose first row holds the column names.
+
+    `times`: a date-and-time cell keeps its time (`2026-12-01 10:00:00`; else only the date is read). `strict`: a
+    column that is neither required nor optional is refused (else it is left out)."""
     problems: list[Problem] = []
     if file_name.lower().endswith((".xlsx", ".xlsm")):
         try:
@@ -85,7 +91,7 @@ def read_table(data: bytes, file_name: str, *, required: Sequence[str], optional
         for merged in sheet.merged_cells.ranges:
             problems.append(Problem(merged.min_row, get_column_letter(merged.min_col), "merged_cells",
                                     f"不支持合并单元格（{merged.coord}），请取消合并后填写每一格"))
-        grid = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        grid = [[_cell(v, times) for v in row] for row in sheet.iter_rows(values_only=True)]
     elif file_name.lower().endswith((".csv", ".txt")):
         grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO(decode(data)))]
     else:
@@ -97,6 +103,9 @@ def read_table(data: bytes, file_name: str, *, required: Sequence[str], optional
     for name in missing:
         problems.append(Problem(1, name, "column_missing", f"缺少必填列“{name}”"))
     known = set(required) | set(optional)
+    if strict:
+        problems += [Problem(1, name, "column_unknown", f"未知的列“{name}”（可用的列见导入模板）")
+                     for name in headers if name and name not in known]
     table = Table(headers=[h for h in headers if h in known])
     for number, values in enumerate(grid[1:], start=2):
         if not any(v for v in values):

@@ -3,10 +3,11 @@ window), created by the first observation that alerts and updated by every later
 
 The subject is the entity of the object library named by the observation's 统一社会信用代码 (the envelope's
 `entity`, else the seller's or advertiser's code) where the library has it, else the seller, advertiser or name as
-sent. The window is the calendar month of capture (Asia/Shanghai). An alert keeps each hit with the observation
+sent. The window is the calendar month of capture (Asia/Shanghai). An observation is judged with its cross-line
+hits (`crossline`: the same prescription elsewhere, complaint clusters), each kept with its evidence, and against
+the stored registers as they stood on the day of capture (ADR 0037). An alert keeps each hit with the observation
 and snapshot it was found in; its score is the highest of its observations' scores, its band that score's, its
-versions those of the last judgement (risk-models.md §6). Observations are judged against the stored registers as
-they stood on the day of capture (ADR 0037).
+versions those of the last judgement (risk-models.md §6).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from jianguan.risk.engine import Verdict
 from jianguan.subjects.contracts import require_entity
 from jianguan.subjects.models import MarketEntity
 
-from . import routing
+from . import crossline, routing
+from .crossline import Linked, Subject
 from .models import Alert, Observation
 from .selectors import StoredRegisters
 
@@ -74,16 +76,22 @@ def subject_of(observation: Observation) -> tuple[MarketEntity | None, str, str]
     return entity, *_subject(observation, entity)
 
 
-def hits_of(observation: Observation, verdict: Verdict) -> list[dict[str, Any]]:
+def hits_of(observation: Observation, verdict: Verdict, links: Iterable[Linked] = ()) -> list[dict[str, Any]]:
+    """The hits of `verdict` as an alert keeps them: with the observation, its snapshot and, for a cross-line hit,
+    its evidence."""
+    evidence = {link.hit.rule: link.evidence for link in links}
     return [{**hit.as_json(), "weight": hit.weight, "observation": observation.pk,
-             "snapshot_hash": observation.snapshot_hash} for hit in verdict.hits]
+             "snapshot_hash": observation.snapshot_hash,
+             **({"evidence": evidence[hit.rule]} if hit.rule in evidence else {})} for hit in verdict.hits]
 
 
 def _merged(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hits of both, each once: a quoted hit by (observation, rule, field, start), a register check (no quote)
-    by its rule."""
+    """The hits of both, each once: a quoted or cross-line hit by (observation, rule, field, start), a register
+    check (no quote) by its rule."""
     def key(hit: dict[str, Any]) -> tuple[Any, ...]:
-        return (hit["observation"], hit["rule"], hit["field"], hit["start"]) if hit["quote"] else (hit["rule"],)
+        if hit["quote"] or "evidence" in hit:
+            return (hit["observation"], hit["rule"], hit["field"], hit["start"])
+        return (hit["rule"],)
 
     merged = {key(hit): hit for hit in old}
     for hit in new:
@@ -101,16 +109,20 @@ def _band(model: str, score: float) -> str:
     return next((name for name, floor in engine.model(model).bands if score >= floor), "")
 
 
-def _judge(observation: Observation, registers: StoredRegisters) -> Verdict:
-    """The verdict on `observation`, against the stored registers as they stood on the day it was captured."""
+def _judge(observation: Observation, registers: StoredRegisters, links: list[Linked]) -> Verdict:
+    """The verdict on `observation` with its cross-line hits, against the stored registers as they stood on the day
+    it was captured."""
     chosen = engine.model(observation.model)
     day = timezone.localdate(observation.captured_at)
-    return chosen.judge(chosen.check(observation.fields), registers=registers.on(day))
+    return chosen.judge(chosen.check(observation.fields), registers=registers.on(day),
+                        more=[link.hit for link in links])
 
 
-def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.date) -> bool:
-    """Create or update the alert `observation` belongs to; True when it was created."""
-    entity, key, name = subject_of(observation)
+def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.date, links: list[Linked],
+           subject: tuple[MarketEntity | None, str, str]) -> bool:
+    """Create or update the alert `observation` belongs to (`subject`: `subject_of(observation)`); True when it was
+    created."""
+    entity, key, name = subject
     window = timezone.localtime(observation.captured_at).strftime("%Y-%m")
     alert = Alert.objects.select_for_update().filter(
         subject_key=key, model=observation.model, window=window, control=False).first()
@@ -123,12 +135,12 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.d
         alert = Alert.objects.create(
             subject_key=key, subject_name=name, entity=entity, model=observation.model, window=window, region=region,
             department=department, routing_note=note, score=verdict.score, band=verdict.band or "",
-            model_version=version, lexicon_versions=lexicons, hits=hits_of(observation, verdict),
+            model_version=version, lexicon_versions=lexicons, hits=hits_of(observation, verdict, links),
             **clock_start(today))
     else:
         alert.score = max(alert.score, verdict.score)
         alert.band = _band(alert.model, alert.score)
-        alert.hits = _merged(alert.hits, hits_of(observation, verdict))
+        alert.hits = _merged(alert.hits, hits_of(observation, verdict, links))
         alert.model_version, alert.lexicon_versions = version, lexicons
         alert.save(update_fields=["score", "band", "hits", "model_version", "lexicon_versions", "updated_at"])
     alert.observations.add(observation)
@@ -140,9 +152,11 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.d
 
 def _scan_one(observation: Observation, actor: Actor, scanned: Scanned, today: dt.date,
               registers: StoredRegisters) -> None:
-    verdict = _judge(observation, registers)
+    subject = entity, _key, name = subject_of(observation)
+    links = crossline.linked(observation, Subject(entity.uscc if entity else None, name))
+    verdict = _judge(observation, registers, links)
     if verdict.alert:
-        if _raise(observation, verdict, actor, today):
+        if _raise(observation, verdict, actor, today, links, subject):
             scanned.created += 1
         else:
             scanned.updated += 1

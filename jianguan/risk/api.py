@@ -23,8 +23,8 @@ from jianguan.core.api import (
 )
 from jianguan.core.roles import ApiScope, Role
 
-from . import disposal, intake, register_imports, selectors
-from .models import Alert, RegisterImport
+from . import disposal, file_intake, intake, register_imports, selectors
+from .models import Alert, FileStatus, ObservationFile, RegisterImport
 
 router = Router(tags=["风险预警 risk"])
 
@@ -46,6 +46,46 @@ def observations_receive(request: HttpRequest, data: ObservationBatchIn) -> Any:
     who = require_reader(request, ApiScope.RISK_WRITE)
     received = intake.observations_receive(actor=principal(request) or who, items=data.items)
     return Status(201, {"stored": [o.sender_id for o in received.stored], "repeated": received.repeated})
+
+
+class ObservationFileOut(ScopedOut):
+    id: int
+    file_name: str
+    sender_label: str
+    size: int
+    sha256: str
+    status: str
+    rows: int
+    checked: int
+    stored: int
+    repeated: int
+    problem_count: int
+    problems: list[dict[str, Any]]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    department: int
+    department_name: str
+    region: str
+
+
+@router.post("/risk/observation-files", auth=allow(Role.DATA_ADMIN, systems=ApiScope.RISK_WRITE),
+             response={201: ObservationFileOut, 202: ObservationFileOut, 400: ErrorOut, 403: ErrorOut})
+def observation_file_receive(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Take in a file of observations (JSON Lines, xlsx or CSV with the template's Chinese column titles; at most
+    20,000 rows), kept as sent and stored whole or refused whole with every problem by row and column: 201 when
+    stored, 202 while a large file is checked in the background (read its progress by its id), 400 when refused."""
+    who = require_reader(request, ApiScope.RISK_WRITE)
+    kept = file_intake.observation_file_receive(actor=principal(request) or who, file_name=file.name or "upload",
+                                                data=file.read())
+    if kept.status == FileStatus.REFUSED:
+        raise file_intake.refusal(kept)
+    return Status(201 if kept.status == FileStatus.STORED else 202, kept)
+
+
+@router.get("/risk/observation-files/{file_id}", response={200: ObservationFileOut, 404: ErrorOut})
+def observation_file_get(request: HttpRequest, file_id: int) -> ObservationFile:
+    """A file of observations sent: its status, progress (`checked` of `rows`) and problems."""
+    return selectors.observation_file_get(reader=require_reader(request, ApiScope.RISK_WRITE), file_id=file_id)
 
 
 class AlertOut(ScopedOut):

@@ -79,10 +79,11 @@ class Model:
         return record
 
     def judge(self, record: Mapping[str, Any], *, registers: Registers | None = None, exposure: float = 1.0,
-              entity_risk: float = 1.0) -> Verdict:
-        """The verdict on one checked line, against `registers` where given."""
+              entity_risk: float = 1.0, more: Sequence[Hit] = ()) -> Verdict:
+        """The verdict on one checked line, against `registers` where given; `more`: hits found beside it among the
+        stored data (`crossline`)."""
         context = Context(record, self.matcher, registers)
-        hits = [hit for indicator in self.indicators for hit in RULES[indicator.rule](context, indicator)]
+        hits = [hit for indicator in self.indicators for hit in RULES[indicator.rule](context, indicator)] + [*more]
         best: dict[str, float] = {}
         for hit in hits:
             best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)

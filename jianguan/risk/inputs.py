@@ -8,13 +8,13 @@ dump, refused rather than scanned for minutes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from jianguan.core.errors import ValidationFailed
+from jianguan.core.inputs import loads
 
 MAX_TEXT = 100_000
 MAX_SHORT = 200
@@ -100,7 +100,7 @@ def record(fields: Mapping[str, Field], data: Any, *, extra: Mapping[str, Field]
 
 def lines(raw: bytes) -> Iterator[tuple[int, Any]]:
     """The JSON value of each non-blank line of a JSON Lines file, numbered from 1; `InputInvalid` naming the line
-    for bytes that are not UTF-8 or not JSON."""
+    for bytes that are not UTF-8 or not JSON, or JSON the input layer refuses (`core.inputs.loads`)."""
     for number, chunk in enumerate(raw.split(b"\n"), 1):
         if number == 1 and chunk.startswith(b"\xef\xbb\xbf"):
             chunk = chunk[3:]
@@ -114,10 +114,13 @@ def lines(raw: bytes) -> Iterator[tuple[int, Any]]:
             raise InputInvalid(f"不是 UTF-8 编码（第 {error.start + 1} 字节起）", code="bad_encoding",
                                line=number) from error
         try:
-            yield number, json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputInvalid(f"不是有效的 JSON（{error.msg}，第 {error.colno} 列）", code="invalid_json",
-                               line=number) from error
+            value = loads(text, label="该行")  # strict: no NUL, lone surrogate or number beyond 64 bits stored
+        except ValidationFailed as error:
+            if error.code == "malformed_json":
+                raise InputInvalid(f"不是有效的 JSON（第 {error.extra.get('column')} 列）", code="invalid_json",
+                                   line=number) from error
+            raise InputInvalid(error.message, code=error.code, line=number) from error
+        yield number, value
 
 
 def fields_of(spec: Mapping[str, Any]) -> dict[str, Field]:

@@ -90,17 +90,20 @@ def _time(value: Any) -> dt.datetime:
     return moment
 
 
-def _region(code: str | None, department: Department) -> Region:
+def _region(code: str | None, department: Department, regions: dict[str, Region | None]) -> Region:
     if not code:
         return department.region
-    region = Region.objects.filter(code=code).first()
+    if code not in regions:
+        regions[code] = Region.objects.filter(code=code).first()
+    region = regions[code]
     if region is None:
         raise InputInvalid(f"行政区划代码“{code}”不存在", code="region_unknown", field="region")
     return region
 
 
-def check_item(item: Any, department: Department) -> dict[str, Any]:
-    """One item as the columns of its observation; `InputInvalid` naming the field and the rule it breaks."""
+def check_item(item: Any, department: Department, regions: dict[str, Region | None] | None = None) -> dict[str, Any]:
+    """One item as the columns of its observation; `InputInvalid` naming the field and the rule it breaks.
+    `regions` keeps the region codes looked up for the items of one batch or file."""
     if not isinstance(item, dict):
         raise InputInvalid("每条监测数据应为一个 JSON 对象", code="not_object")
     own = {name: item[name] for name in item if name not in ENVELOPE}
@@ -114,7 +117,8 @@ def check_item(item: Any, department: Department) -> dict[str, Any]:
     return {"sender_id": str(fields["id"]).strip(), "model": envelope["model"], "kind": envelope["kind"],
             "captured_at": envelope["captured_at"], "snapshot_hash": envelope["snapshot_hash"],
             "url": envelope.get("url", ""), "entity_code": envelope.get("entity", "").upper()[:18],
-            "region": _region(envelope.get("region"), department), "fields": _jsonable(fields), **columns}
+            "region": _region(envelope.get("region"), department, {} if regions is None else regions),
+            "fields": _jsonable(fields), **columns}
 
 
 def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +131,23 @@ def _problem(index: int, item: Any, error: DomainError) -> dict[str, Any]:
             "code": error.code, "message": getattr(error, "detail", error.message)}
 
 
+def check_items(items: Sequence[Any], department: Department, *, seen: set[str], regions: dict[str, Region | None],
+                where: str = "本批") -> tuple[list[tuple[Any, dict[str, Any]]], list[tuple[int, DomainError]]]:
+    """Each item checked (`check_item`), its id not in `seen` (the ids of the batch or file so far, added to);
+    the items that pass with their columns, and the index and error of each that fails."""
+    checked, errors = [], []
+    for index, item in enumerate(items):
+        try:
+            values = check_item(item, department, regions)
+            if values["sender_id"] in seen:
+                raise InputInvalid(f"编号“{values['sender_id']}”在{where}中重复", code="duplicate_id", field="id")
+            seen.add(values["sender_id"])
+            checked.append((item, values))
+        except DomainError as error:
+            errors.append((index, error))
+    return checked, errors
+
+
 def _checked(items: Sequence[Any], department: Department) -> list[tuple[Any, dict[str, Any]]]:
     """Every item checked; the whole batch refused with each item's problem when any fails."""
     if not items:
@@ -134,16 +155,8 @@ def _checked(items: Sequence[Any], department: Department) -> list[tuple[Any, di
     if len(items) > MAX_BATCH:
         raise ValidationFailed(f"每批最多 {MAX_BATCH} 条监测数据（实为 {len(items)} 条）", code="too_many",
                                field="items")
-    checked, problems, seen = [], [], set()
-    for index, item in enumerate(items):
-        try:
-            values = check_item(item, department)
-            if values["sender_id"] in seen:
-                raise InputInvalid(f"编号“{values['sender_id']}”在本批中重复", code="duplicate_id", field="id")
-            seen.add(values["sender_id"])
-            checked.append((item, values))
-        except DomainError as error:
-            problems.append(_problem(index, item, error))
+    checked, errors = check_items(items, department, seen=set(), regions={})
+    problems = [_problem(index, items[index], error) for index, error in errors]
     if problems:
         first = problems[0]
         raise ValidationFailed(f"{len(problems)} 条监测数据不符合规则，整批未保存。第 {first['index'] + 1} 条，"
@@ -159,34 +172,68 @@ def payload_hash(item: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Sender:
+    """Who sends observations: the key identifying their items (`kind:id` of the actor), its label and the
+    department the observations are kept by."""
+
+    key: str
+    label: str
+    department: Department
+
+    @classmethod
+    def of(cls, actor: Actor) -> Sender:
+        ref = actor_ref(actor)
+        if ref.department_id is None:
+            raise ValidationFailed("报送方不属于任何部门，不能报送监测数据", code="sender_without_department")
+        department = Department.objects.select_related("region").get(pk=ref.department_id)
+        return cls(f"{ref.kind}:{ref.id}", ref.label[:200], department)
+
+
+def sort_out(sender: Sender, checked: Sequence[tuple[Any, dict[str, Any]]],
+             **more: Any) -> tuple[Received, list[int]]:
+    """The checked items as observations to store (with `more` columns) and ids repeated, and the indexes of the
+    items whose id the sender already used for different content (never stored: an id is not re-used)."""
+    ids = [values["sender_id"] for _item, values in checked]
+    known: dict[str, str] = {}
+    for start in range(0, len(ids), MAX_BATCH):
+        known.update(Observation.objects.filter(sender=sender.key, sender_id__in=ids[start:start + MAX_BATCH])
+                     .values_list("sender_id", "payload_hash"))
+    received, reused = Received(), []
+    for index, (item, values) in enumerate(checked):
+        digest = payload_hash(item)
+        if values["sender_id"] in known:
+            if known[values["sender_id"]] != digest:
+                reused.append(index)
+            else:
+                received.repeated.append(values["sender_id"])
+            continue
+        received.stored.append(Observation(sender=sender.key, sender_label=sender.label, payload=item,
+                                           payload_hash=digest, department=sender.department, **values, **more))
+    return received, reused
+
+
+def store(received: Received) -> None:
+    """Store the observations sorted out, to be judged once the caller's transaction commits."""
+    Observation.objects.bulk_create(received.stored, batch_size=MAX_BATCH)
+    if received.stored:
+        transaction.on_commit(_scan_soon)
+
+
 @transaction.atomic
 def observations_receive(*, actor: Actor, items: Sequence[Any]) -> Received:
     """Store a batch of observations from `actor` (a monitoring system or a data administrator), whole or not at
     all; one audit event for the batch."""
-    ref = actor_ref(actor)
-    if ref.department_id is None:
-        raise ValidationFailed("报送方不属于任何部门，不能报送监测数据", code="sender_without_department")
-    department = Department.objects.select_related("region").get(pk=ref.department_id)
-    sender = f"{ref.kind}:{ref.id}"
-    checked = _checked(items, department)
-    known = {o.sender_id: o.payload_hash for o in Observation.objects.filter(
-        sender=sender, sender_id__in=[values["sender_id"] for _item, values in checked])}
-    received = Received()
-    for item, values in checked:
-        digest = payload_hash(item)
-        if values["sender_id"] in known:
-            if known[values["sender_id"]] != digest:
-                raise InvalidTransition(f"编号“{values['sender_id']}”已报送过不同的内容，同一编号不能改报",
-                                        code="id_reused", field="id", extra={"id": values["sender_id"]})
-            received.repeated.append(values["sender_id"])
-            continue
-        received.stored.append(Observation(sender=sender, sender_label=ref.label[:200], payload=item,
-                                           payload_hash=digest, department=department, **values))
-    Observation.objects.bulk_create(received.stored)
-    record(actor=actor, verb="risk.observations_received", target=department,
+    sender = Sender.of(actor)
+    checked = _checked(items, sender.department)
+    received, reused = sort_out(sender, checked)
+    if reused:
+        used = checked[reused[0]][1]["sender_id"]
+        raise InvalidTransition(f"编号“{used}”已报送过不同的内容，同一编号不能改报", code="id_reused", field="id",
+                                extra={"id": used})
+    store(received)
+    record(actor=actor, verb="risk.observations_received", target=sender.department,
            data={"stored": [o.sender_id for o in received.stored], "repeated": received.repeated})
-    if received.stored:
-        transaction.on_commit(_scan_soon)
     return received
 
 
@@ -194,4 +241,5 @@ def _scan_soon() -> None:
     tasks.observations_scan.enqueue()
 
 
-__all__ = ["KINDS", "ObservationKind", "Received", "observations_receive"]
+__all__ = ["KINDS", "ObservationKind", "Received", "Sender", "check_item", "check_items", "observations_receive",
+           "sort_out", "store"]

@@ -6,7 +6,9 @@ which no pattern counts, so 第一人民医院 or 最高人民法院 never make 
 does. Patterns are normalised like the texts (`normalise.key`). Each pattern of two or more characters also matches
 the usual evasions of it: a character written in pinyin (gen治) or as a listed homophone (跟治, `homophones.json`),
 at most two characters so replaced and at least one kept, so a variant never becomes a pure Latin word; a variant
-starting or ending in pinyin counts only where no other Latin letter touches it.
+starting or ending in pinyin counts only where no other Latin letter touches it, and a variant counts only where no
+real word listed in `homophones.json` (`words`: 治疗, 细胞 …) crosses its edge — in 跟治疗师 the 治 belongs to 治疗,
+so 跟治 is no evasion of 根治 there, while 跟治 糖尿病 still is.
 
 A file that breaks a rule is refused whole (`LexiconInvalid`), naming the file, the entry and its rule.
 """
@@ -146,16 +148,33 @@ def load(name: str) -> Lexicon:
 
 
 @cache
+def _spelling_data() -> dict[str, Any]:
+    data = json.loads((LEXICON_DIR / "homophones.json").read_text("utf-8"))
+    if not isinstance(data, dict) or not _text(data.get("version")):
+        raise _refuse("homophones.json", "应为带 version 的 JSON 对象", "lexicon_head_missing")
+    return data
+
+
+@cache
 def homophones() -> dict[str, tuple[str, ...]]:
     """Character → the homophones written for it to slip past filters (data, `lexicons/homophones.json`)."""
-    data = json.loads((LEXICON_DIR / "homophones.json").read_text("utf-8"))
-    table = data.get("characters") if isinstance(data, dict) else None
+    table = _spelling_data().get("characters")
     if not isinstance(table, dict):
         raise _refuse("homophones.json", "缺少 characters（字 → 同音字列表）", "lexicon_head_missing")
     for char, others in table.items():
         if len(key(char)) != 1 or not isinstance(others, list) or not all(len(key(o)) == 1 for o in others):
             raise _refuse("homophones.json", "每个字应对应单字组成的列表", "lexicon_homophone_invalid", f"（{char}）")
     return {key(char): tuple(key(other) for other in others) for char, others in table.items()}
+
+
+@cache
+def real_words() -> tuple[str, ...]:
+    """Real words that a variant's characters may belong to (`homophones.json`, `words`): a variant crossing the
+    edge of one is read as that word, not as an evasion (跟治疗师 is 跟 + 治疗师, not 根治)."""
+    words = _spelling_data().get("words", [])
+    if not isinstance(words, list) or not all(isinstance(word, str) and len(key(word)) >= 2 for word in words):
+        raise _refuse("homophones.json", "words 应为至少两个字的词语列表", "lexicon_words_invalid")
+    return tuple(key(word) for word in words)
 
 
 def _spellings(char: str) -> list[str]:
@@ -183,6 +202,10 @@ def variants(pattern: str) -> set[str]:
     return found
 
 
+ALLOWED = (None, False)  # the payload of an allowed name: no term counts inside it
+WORD = (None, True)  # the payload of a real word (`real_words`): no variant counts across its edge
+
+
 class Matcher:
     """All terms of some lexicons in one automaton; `find` returns the matches that no allowed name covers."""
 
@@ -196,30 +219,38 @@ class Matcher:
                 for variant in variants(pattern):
                     table.setdefault(variant, []).append((term, True))
             for name in lexicon.allow:
-                table.setdefault(key(name), []).append((None, False))
+                table.setdefault(key(name), []).append(ALLOWED)
+        for word in real_words():
+            table.setdefault(word, []).append(WORD)
         self.automaton = ahocorasick.Automaton()
         for word, payloads in table.items():
             self.automaton.add_word(word, (len(word), tuple(payloads)))
         self.automaton.make_automaton()
 
     def find(self, text: Normalised) -> list[Match]:
-        """The matches in `text`, variants only at Latin word edges, without those inside an allowed name or inside
-        a longer match of the same rule."""
+        """The matches in `text`, variants only at Latin word edges and where no real word crosses their edge,
+        without those inside an allowed name or inside a longer match of the same rule."""
         if not text.text or not len(self.automaton):
             return []
         allowed: list[tuple[int, int]] = []
+        inner: set[int] = set()  # the positions inside a real word (between two of its characters)
         found: list[Match] = []
         for last, (length, payloads) in self.automaton.iter(text.text):
             start, end = last - length + 1, last + 1
             for term, variant in payloads:
-                if term is None:
+                if term is None and variant:
+                    inner.update(range(start + 1, end))
+                elif term is None:
                     allowed.append((start, end))
                 elif not variant or _at_edges(text.text, start, end):
                     found.append(Match(term, start, end, variant))
+        found = [match for match in found if not (match.variant and {match.start, match.end} & inner)]
         return _outermost(_outside(found, allowed))
 
     def versions(self) -> dict[str, str]:
-        return {lexicon.name: lexicon.version for lexicon in self.lexicons}
+        """The version of each lexicon, and of the spellings (homophones and real words) matched with them."""
+        return {**{lexicon.name: lexicon.version for lexicon in self.lexicons},
+                "homophones": str(_spelling_data()["version"])}
 
 
 def _at_edges(text: str, start: int, end: int) -> bool:

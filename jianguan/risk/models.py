@@ -36,6 +36,52 @@ class ObservationKind(models.TextChoices):
     LISTING = "listing", _("网络销售商品")
 
 
+class FileStatus(models.TextChoices):
+    RECEIVED = "received", _("已接收，等待检查")
+    CHECKING = "checking", _("正在检查")
+    STORING = "storing", _("正在入库")
+    STORED = "stored", _("已入库")
+    REFUSED = "refused", _("未入库（有错误）")
+    FAILED = "failed", _("处理失败")
+
+
+PENDING = (FileStatus.RECEIVED, FileStatus.CHECKING, FileStatus.STORING)
+
+
+class ObservationFile(Intake):
+    """A file of observations (JSON Lines, xlsx or CSV) as uploaded, kept whole whatever became of it; its rows
+    stored all or none, checked in chunks with the progress shown (`checked` of `rows`)."""
+
+    sender = models.CharField(_("报送方"), max_length=120)
+    sender_label = models.CharField(_("报送方名称"), max_length=200)
+    department = models.ForeignKey(Department, verbose_name=_("报送部门"), on_delete=models.PROTECT,
+                                   related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveBigIntegerField(_("字节数"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("状态"), max_length=10, choices=FileStatus.choices, default=FileStatus.RECEIVED)
+    checked = models.PositiveIntegerField(_("已检查行数"), default=0)
+    stored = models.PositiveIntegerField(_("入库条数"), default=0)
+    repeated = models.PositiveIntegerField(_("重复条数"), default=0)
+    problem_count = models.PositiveIntegerField(_("问题数"), default=0)
+    problems = models.JSONField(_("问题"), default=list)
+    finished_at = models.DateTimeField(_("处理完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "department_id"
+    scope_region_field = "region_id"
+
+    class Meta(Intake.Meta):
+        verbose_name = _("监测数据文件")
+        verbose_name_plural = _("监测数据文件")
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    def audit_jurisdiction(self) -> tuple[str, int]:
+        return self.region_id, self.department_id
+
+
 class Observation(models.Model):
     """One ad, web page or online listing as captured by a monitoring system (risk-models.md §1)."""
 
@@ -69,6 +115,8 @@ class Observation(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Department, verbose_name=_("报送部门"), on_delete=models.PROTECT,
                                    related_name="+")
+    source_file = models.ForeignKey(ObservationFile, verbose_name=_("来源文件"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="observations")
     received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
     scanned_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
 
@@ -81,7 +129,8 @@ class Observation(models.Model):
         verbose_name_plural = _("监测数据")
         ordering = ["-captured_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["sender", "sender_id"], name="risk_observation_sender_id")]
-        indexes = [models.Index(fields=["scanned_at"]), models.Index(fields=["model", "captured_at"])]
+        indexes = [models.Index(fields=["scanned_at"]), models.Index(fields=["model", "captured_at"]),
+                   models.Index(fields=["prescription_id"])]
 
     def __str__(self) -> str:
         return f"{self.sender_label} {self.sender_id}"

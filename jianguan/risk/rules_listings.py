@@ -18,13 +18,14 @@ from jianguan.risk.lexicon import Match
 from jianguan.risk.normalise import key
 
 BAN_LIST = "drug_ban_list"
+BAN_LISTS = (BAN_LIST, "doping_list")  # the list itself, and the 兴奋剂目录 names its 二（三） refers to
 
 
 @cache
 def _ban_conditions() -> dict[str, dict[str, Any]]:
     """Ban-list pattern (normalised) → the conditions of its entry (`except`, `single_only`, `topical_allowed`)."""
-    data = lexicon.load(BAN_LIST).data
-    return {key(pattern): entry for entry in data["entries"] for pattern in entry["patterns"]}
+    return {key(pattern): entry for name in BAN_LISTS for entry in lexicon.load(name).data["entries"]
+            for pattern in entry["patterns"]}
 
 
 def _banned(match: Match, text: str) -> bool:

@@ -13,7 +13,7 @@ from jianguan.core.scoping import HasScope
 from jianguan.risk.normalise import key
 from jianguan.risk.registers import Entry, is_code
 
-from .models import Alert, AlertStatus, RegisterEntry, RegisterImport
+from .models import Alert, AlertStatus, ObservationFile, RegisterEntry, RegisterImport
 
 OPEN = (AlertStatus.PENDING, AlertStatus.VERIFYING)
 
@@ -99,3 +99,13 @@ class StoredRegisters:
             self._found[lookup] = list(newest.values())
         held: list[Entry] = self._found[lookup]
         return held
+def observation_file_list(*, reader: HasScope) -> QuerySet[ObservationFile]:
+    """The files of observations the reader may see (their department's and those it guides), newest first; the
+    bytes are left unread."""
+    return ObservationFile.objects.visible_to(reader).defer("raw", "problems").order_by("-created_at", "-pk")
+
+
+def observation_file_get(*, reader: HasScope, file_id: int) -> ObservationFile:
+    """One file of observations, or NotFound (404) whether or not it exists out of scope."""
+    kept: ObservationFile = ObservationFile.objects.defer("raw").get_visible(reader, pk=file_id)
+    return kept

@@ -1,9 +1,10 @@
 """Background entry points of the risk app: judge the observations stored and not yet judged (enqueued when an
-intake commits), and the monthly control sample, a periodic task: each run draws the sample of the month just
-ended (`sample.control_sample_draw`, nothing when drawn already) and schedules the next run for the first of the
-next month. The chain is started by the scan after an intake (`sample_schedule`, when no run waits); the task
-worker (`jianguan db_worker`) runs it. Both are idempotent: an observation is judged once, and an alert is updated
-rather than repeated; a month is drawn once."""
+intake commits), process a large file of observations (enqueued when it is kept), and the monthly control sample,
+a periodic task: each run draws the sample of the month just ended (`sample.control_sample_draw`, nothing when drawn
+already) and schedules the next run for the first of the next month. The chain is started by the scan after an
+intake (`sample_schedule`, when no run waits); the task worker (`jianguan db_worker`) runs it. All are idempotent:
+an observation is judged once, an alert is updated rather than repeated, a file already processed is left as it
+is, and a month is drawn once."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
 
-from . import alerts, sample
+from . import alerts, file_intake, sample
 
 SAMPLE_HOUR = 2  # the first of each month at 02:00, when the last observations of the month have been judged
 
@@ -57,3 +58,11 @@ def sample_schedule() -> bool:
         return False
     control_sample_monthly.using(run_after=next_run(timezone.now())).enqueue()
     return True
+
+
+@task()
+def observation_file_import(file_id: int) -> dict[str, int | str]:
+    """Check and store a kept file of observations (`file_intake.observation_file_process`); its outcome."""
+    kept = file_intake.observation_file_process(actor=SystemActor("task:risk.observation_file_import"),
+                                                file_id=file_id)
+    return {"status": kept.status, "rows": kept.rows, "stored": kept.stored, "problems": kept.problem_count}

@@ -13,4 +13,8 @@ urlpatterns = [
     path("risk/registers/", views.register_list, name="registers"),
     path("risk/registers/template/", views.register_template, name="register_template"),
     path("risk/registers/<int:import_id>/", views.register_detail, name="register"),
+    path("risk/files/", views.file_list, name="files"),
+    path("risk/files/template.xlsx", views.file_template, {"kind": "xlsx"}, name="file_template_xlsx"),
+    path("risk/files/template.csv", views.file_template, {"kind": "csv"}, name="file_template_csv"),
+    path("risk/files/<int:file_id>/", views.file_detail, name="file"),
 ]

@@ -2,7 +2,8 @@
 hits highlighted, the rule and article behind each, its steps and the actions open to the reader; an alert decided
 立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk). The monthly report
 (`report`), as a page, an A4 PDF and a workbook. The reference registers: their files (scoped), one file's rows, the
-import form of the 数据管理员 and each kind's template."""
+import form of the 数据管理员 and each kind's template. Files of observations: the upload (数据管理员), the
+template, and each file's progress and problems."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from jianguan.core.roles import Role
 from jianguan.core.workflow import acts_for
 from jianguan.risk import lexicon, registers, rules_registers
 
-from . import disposal, highlight, register_imports, report, reporting, sample, selectors
-from .models import AlertStatus, RegisterKind, RiskModel
+from . import disposal, file_intake, files, highlight, register_imports, report, reporting, sample, selectors
+from .models import PENDING, AlertStatus, RegisterKind, RiskModel
 from .workflow import ALERTS, Facts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +53,7 @@ def alert_detail(request: SignedInRequest, alert_id: int) -> HttpResponse:
         "alert": alert, "observations": observations, "actions": ALERTS.allowed(facts),
         "can_carry": alert.status == AlertStatus.CASE and not alert.clue_number
         and acts_for(request.user, alert.department_id, Role.OFFICER, Role.HEAD),
-        "checks": [h for h in alert.hits if not h.get("quote")]})
+        "checks": [h for h in alert.hits if not h.get("quote") and "evidence" not in h]})
 
 
 @require_POST
@@ -135,3 +136,34 @@ def register_template(request: SignedInRequest) -> HttpResponse:
     if kind not in registers.KINDS:
         raise Http404
     return _download(register_imports.template(kind), XLSX, f"{registers.label(kind)}导入模板.xlsx")
+
+
+@post_roles(Role.DATA_ADMIN)
+def file_list(request: SignedInRequest) -> HttpResponse:
+    """导入监测数据: the upload form (a POST from the 数据管理员 only) and the files the reader may see."""
+    kept, error = file_import(request, file_intake.observation_file_receive)
+    if kept is not None:
+        return redirect("risk:file", file_id=kept.pk)
+    return render(request, "risk/files.html", {
+        "error": error, "columns": list(files.COLUMNS), "required": files.REQUIRED,
+        "page": page_of(request, selectors.observation_file_list(reader=request.user)),
+        "max_rows": file_intake.max_rows(), "can_upload": holds_role(request, Role.DATA_ADMIN)})
+
+
+@login_required
+def file_detail(request: SignedInRequest, file_id: int) -> HttpResponse:
+    """One file: its progress while it is checked (asked again every two seconds), then what was stored or each
+    problem by row and column."""
+    kept = selectors.observation_file_get(reader=request.user, file_id=file_id)
+    template = "risk/_file_state.html" if getattr(request, "htmx", False) else "risk/file.html"
+    pending = kept.status in PENDING
+    return render(request, template, {"file": kept, "pending": pending,
+                                      "percent": kept.checked * 100 // kept.rows if kept.rows else 0})
+
+
+@login_required
+def file_template(request: SignedInRequest, kind: str) -> HttpResponse:
+    """The import template: the Chinese column titles (xlsx with a sheet of notes, or a CSV header)."""
+    if kind == "csv":
+        return _download(files.template_csv(), "text/csv; charset=utf-8", "监测数据导入模板.csv")
+    return _download(files.template_xlsx(), XLSX, "监测数据导入模板.xlsx")

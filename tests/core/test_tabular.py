@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -30,6 +31,16 @@ def test_reads_xlsx_skipping_blank_rows():
     table = read_table(xlsx(rows), "list.xlsx", required=REQUIRED, optional=("序号",))
     assert [n for n, _ in table.rows] == [2, 4]
     assert table.rows[0][1] == {"序号": "1", "事项名称": "食品检查", "设定依据": "《食品安全法》第一百一十条"}
+
+
+def test_times_are_kept_on_request_and_unknown_columns_refused_when_strict():
+    rows = [["事项名称", "设定依据", "备注"], ["食品检查", dt.datetime(2026, 12, 1, 10, 0, 30), "x"]]
+    timed = read_table(xlsx(rows), "l.xlsx", required=REQUIRED, times=True)
+    assert timed.rows[0][1]["设定依据"] == "2026-12-01 10:00:30"
+    assert read_table(xlsx(rows), "l.xlsx", required=REQUIRED).rows[0][1]["设定依据"] == "2026-12-01"
+    with pytest.raises(ImportRefused) as refused:
+        read_table(xlsx(rows), "l.xlsx", required=REQUIRED, strict=True)
+    assert [(p.row, p.column, p.code) for p in refused.value.problems] == [(1, "备注", "column_unknown")]
 
 
 def test_reads_gbk_csv():

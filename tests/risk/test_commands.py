@@ -42,14 +42,14 @@ def test_scan_prints_one_verdict_per_line_in_order(tmp_path):
                                 "quote": "根 治", "start": 2, "end": 5, "field": "text",
                                 "note": "词库 medical_ad 2026.12.1：根治"}
     assert verdicts[1] == {"id": 7, "alert": False, "score": 0.0, "band": None, "hits": [], "model": "medical_ad",
-                           "version": "2026.12.1"}
+                           "version": "2026.12.2"}
 
 
 def test_backtest_prints_precision_recall_and_the_confusion_table():
     out = io.StringIO()
     call_command("risk", "backtest", "--model", "rx_sales", str(SETS / "rx_sales.jsonl"), "--format", "json",
                  stdout=out)
-    assert json.loads(out.getvalue()) == {"model": "rx_sales", "version": "2026.12.1", "precision": 1.0,
+    assert json.loads(out.getvalue()) == {"model": "rx_sales", "version": "2026.12.2", "precision": 1.0,
                                           "recall": 8 / 9, "confusion": {"tp": 8, "fp": 0, "fn": 1, "tn": 7}}
     out = io.StringIO()
     call_command("risk", "backtest", "--model", "rx_sales", str(SETS / "rx_sales.jsonl"), stdout=out)

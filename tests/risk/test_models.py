@@ -18,9 +18,9 @@ SETS = Path(__file__).with_name("sets")
 # model → (true positives, false positives, false negatives, true negatives), the misses and false alarms by id;
 # docs/risk-models.md states the same figures.
 STATED = {
-    "medical_ad": ((16, 1, 2, 19), {"ma17", "ma18", "ma37"}),
+    "medical_ad": ((17, 1, 2, 21), {"ma17", "ma18", "ma37"}),
     "fundraising": ((13, 1, 1, 10), {"fr14", "fr25"}),
-    "drug_sales": ((12, 0, 1, 12), {"ds13"}),
+    "drug_sales": ((15, 0, 0, 15), set()),
     "rx_sales": ((8, 0, 1, 7), {"rx09"}),
     "device_sales": ((9, 0, 1, 8), {"dv18"}),
 }
@@ -48,8 +48,8 @@ def test_the_labelled_set_measures_as_stated(model):
 
 def test_the_labelled_sets_hold_evasions_and_look_alikes():
     text = "".join((SETS / f"{model}.jsonl").read_text("utf-8") for model in engine.MODEL_NAMES)
-    for sign in ("根 治", "gen治", "跟治", "\\u200b", "🔥", "ＮＯ", "無毒副作用", "bao本bao息", "mian处方", "ZHI入",
-                 "第一人民医院", "最高人民法院", "国家级高新区", "金融街", "下三滥"):
+    for sign in ("根 治", "gen治", "跟治", "跟治疗师", "\\u200b", "🔥", "ＮＯ", "無毒副作用", "bao本bao息", "mian处方",
+                 "ZHI入", "司坦唑醇", "第一人民医院", "最高人民法院", "国家级高新区", "金融街", "下三滥"):
         assert sign in text, sign
 
 
@@ -99,6 +99,7 @@ def test_fundraising_restricted_words_count_in_name_and_scope_not_in_an_ordinary
     ("头孢地尼颗粒", True), ("夫西地酸乳膏", False), ("夫西地酸片", True), ("右美沙芬片", True),
     ("复方右美沙芬糖浆", False), ("复方盐酸伪麻黄碱缓释胶囊", True), ("地塞米松注射液", True),
     ("甘精胰岛素注射液", False), ("利拉鲁肽注射液", False), ("布洛芬片", False), ("复方华法林片", False),
+    ("司坦唑醇片", True), ("十一酸睾酮软胶囊", True), ("美卡舍明（胰岛素样生长因子-1）", True), ("乳清蛋白粉", False),
 ])
 def test_the_ban_list_by_generic_name_and_dosage_form(name, banned):
     verdict = judge("drug_sales", seller="s", product_name=name, text=name, registration_number="国药准字H20000001")
@@ -153,7 +154,8 @@ def test_device_number_format_class_and_class_one_claims():
 
 def test_versions_of_a_model_and_its_lexicons():
     assert contracts.versions(model="drug_sales") == {
-        "model": "2026.12.1", "lexicons": {"drug_sales": "2026.12.1", "drug_ban_list": "2022-11", "names": "2026.12.1"}}
+        "model": "2026.12.2", "lexicons": {"drug_sales": "2026.12.1", "drug_ban_list": "2022-11",
+                                           "doping_list": "2025.1", "names": "2026.12.1", "homophones": "2026.12.2"}}
 
 
 def test_a_definition_naming_an_unknown_rule_function_is_refused():

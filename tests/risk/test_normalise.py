@@ -82,6 +82,20 @@ def test_pinyin_inside_a_longer_latin_word_is_no_evasion():
     assert [match.term.pattern for match in matcher.find(normalise("试试gen治"))] == ["根治"]
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("跟治疗师学习康复训练", []), ("gen治疗师", []), ("干细胞治疗研究", []), ("紧跟治理要求", []),
+    ("跟治 糖尿病", ["跟治"]), ("跟治痛风", ["跟治"]), ("根治疗法", ["根治"]),
+])
+def test_a_variant_crossing_the_edge_of_a_real_word_is_read_as_that_word(text, found):
+    """跟治疗师 is 跟 + 治疗师: the 治 of the evasion belongs to 治疗 (homophones.json `words`); the term itself, and a
+    variant with no real word across its edge, still count."""
+    matcher = Matcher([lexicon.load("medical_ad"), lexicon.load("names")])
+    normalised = normalise(text)
+    quotes = [text[slice(*normalised.span(match.start, match.end))] for match in matcher.find(normalised)
+              if match.term.rule == "medical_ad.cure_promise"]
+    assert quotes == found
+
+
 def test_variants_keep_a_chinese_character_and_replace_at_most_two():
     assert "gen治" in lexicon.variants("根治") and "跟治" in lexicon.variants("根治")
     assert "genzhi" not in lexicon.variants("根治")

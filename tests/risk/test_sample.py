@@ -51,7 +51,7 @@ def test_the_pool_is_the_months_unalerted_observations_and_the_draw_follows_the_
     item = items.first()
     assert item.band == "" and item.window == month and item.status == AlertStatus.PENDING
     assert item.department.name == "咸宁市市场监督管理局" and item.verify_due > item.verify_started
-    assert item.model_version == "2026.12.1" and item.score < 30
+    assert item.model_version == "2026.12.2" and item.score < 30
 
 
 def test_the_ranking_is_the_smallest_hashes_of_seed_and_id():

@@ -39,7 +39,7 @@ def test_observations_of_one_subject_and_month_make_one_alert_updated_with_each(
     assert source.text[hit["start"]:hit["end"]] == hit["quote"] and hit["snapshot_hash"] == source.snapshot_hash
     checks = [hit["rule"] for hit in alert.hits if not hit["quote"] and hit["weight"] == 0]
     assert len(checks) == len(set(checks)) >= 1  # each register check said once, not once per observation
-    assert alert.model_version == "2026.12.1" and alert.lexicon_versions and alert.band in {"红", "橙", "黄"}
+    assert alert.model_version == "2026.12.2" and alert.lexicon_versions and alert.band in {"红", "橙", "黄"}
     verbs = list(AuditEvent.objects.filter(verb__startswith="risk.alert_").values_list("verb", flat=True))
     assert verbs == ["risk.alert_raised", "risk.alert_updated"]
 
