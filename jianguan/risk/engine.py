@@ -15,16 +15,17 @@ what must be checked against a register the model does not see.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from jianguan.core.errors import ValidationFailed
 from jianguan.risk import inputs, lexicon, rules, rules_listings
-from jianguan.risk.evidence import RULES, Context, Hit, Indicator
+from jianguan.risk.evidence import RULES, Context, Hit, Indicator, Rule
 from jianguan.risk.inputs import Field
+from jianguan.risk.normalise import Normalised
 
 DEFINITIONS = Path(__file__).with_name("definitions")
 MAX_HITS = 50
@@ -75,23 +76,52 @@ class Model:
             raise inputs.InputInvalid(f"{'、'.join(self.one_of)} 至少填写一项", code="required", field=self.one_of[0])
         return record
 
-    def judge(self, record: Mapping[str, Any], *, exposure: float = 1.0, entity_risk: float = 1.0) -> Verdict:
-        """The verdict on one checked line."""
-        context = Context(record, self.matcher)
-        hits = [hit for indicator in self.indicators for hit in RULES[indicator.rule](context, indicator)]
+    @cached_property
+    def input_key(self) -> tuple[Any, ...]:
+        """What `check` depends on: models with equal keys accept and check a line alike."""
+        return (*self.fields.values(), *self.one_of)
+
+    @cached_property
+    def plan(self) -> tuple[tuple[Rule, Indicator], ...]:
+        """Each indicator with its rule function, looked up once."""
+        return tuple((RULES[indicator.rule], indicator) for indicator in self.indicators)
+
+    @cached_property
+    def register_hits(self) -> tuple[Hit, ...]:
+        return tuple(Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks)
+
+    def judge(self, record: Mapping[str, Any], *, exposure: float = 1.0, entity_risk: float = 1.0,
+              texts: dict[str, Normalised] | None = None) -> Verdict:
+        """The verdict on one checked line (`texts`: the line's normalised texts, shared with other models)."""
+        context = Context(record, self.matcher, texts)
+        hits: list[Hit] = []
+        for function, indicator in self.plan:
+            found = function(context, indicator)
+            if found:
+                hits += found
         best: dict[str, float] = {}
         for hit in hits:
             best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)
+        score, band = self.rescore(best.values(), exposure=exposure, entity_risk=entity_risk)
+        if len(hits) >= MAX_HITS:
+            hits = _listed(hits)
+        alert = score >= self.threshold
+        if alert:
+            hits += self.register_hits
+        return Verdict(record["id"], alert, score, band, tuple(hits), self.name, self.version)
+
+    def rescore(self, strengths: Iterable[float], *, exposure: float = 1.0,
+                entity_risk: float = 1.0) -> tuple[float, str | None]:
+        """(score, band) from each indicator's strongest hit (weight × confidence), the exposure and the entity
+        risk; band None below the alert threshold (and between it and the lowest band's floor). `judge` scores a line by it, and a stored entity is scored again
+        by it when its entity risk or exposure changes, without reading its texts again."""
         remaining = 1.0
-        for strength in best.values():
+        for strength in strengths:
             remaining *= 1.0 - strength
         score = round(100 * (1.0 - remaining) * exposure * entity_risk, 1)
-        alert = score >= self.threshold
-        band = next((name for name, floor in self.bands if score >= floor), None) if alert else None
-        hits = _listed(hits)
-        if alert:
-            hits += [Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks]
-        return Verdict(record["id"], alert, score, band, tuple(hits), self.name, self.version)
+        if score < self.threshold:
+            return score, None
+        return score, next((name for name, floor in self.bands if score >= floor), None)
 
 
 def _listed(hits: list[Hit]) -> list[Hit]:
@@ -164,3 +194,19 @@ def judge_all(name: str, records: Sequence[Mapping[str, Any]]) -> list[Verdict]:
     """The verdicts on checked lines, in their order."""
     chosen = model(name)
     return [chosen.judge(record) for record in records]
+
+
+def verdicts(names: Sequence[str], data: Any) -> list[Verdict]:
+    """One line checked and judged by each model of `names`, in that order; its texts are normalised once for all
+    of them (an ad read by `medical_ad` and `fundraising`, a listing by the three listing models), and it is checked
+    once for models with the same fields (the listing models share theirs)."""
+    texts: dict[str, Normalised] = {}
+    found = []
+    record: dict[str, Any] = {}
+    checked: tuple[Any, ...] = ()
+    for name in names:
+        chosen = model(name)
+        if checked != chosen.input_key:
+            record, checked = chosen.check(data), chosen.input_key
+        found.append(chosen.judge(record, texts=texts))
+    return found

@@ -48,28 +48,35 @@ class Hit:
 
 
 class Context:
-    """One input line as the rules read it: its checked fields, each text normalised once and matched once."""
+    """One input line as the rules read it: its checked fields, each text normalised once and matched once.
 
-    def __init__(self, record: Mapping[str, Any], matcher: Matcher) -> None:
+    `texts` may be shared by the contexts of one line judged by several models (the same fields, normalised the same
+    way), so each text is normalised once for all of them."""
+
+    def __init__(self, record: Mapping[str, Any], matcher: Matcher,
+                 texts: dict[str, Normalised] | None = None) -> None:
         self.record = record
         self.matcher = matcher
-        self._texts: dict[str, Normalised] = {}
+        self._texts: dict[str, Normalised] = {} if texts is None else texts
         self._matches: dict[str, list[Match]] = {}
 
     def value(self, name: str) -> Any:
         return self.record.get(name)
 
     def text(self, name: str) -> Normalised:
-        if name not in self._texts:
+        found = self._texts.get(name)
+        if found is None:
             value = self.record.get(name)
-            self._texts[name] = normalise(value if isinstance(value, str) else "")
-        return self._texts[name]
+            found = self._texts[name] = normalise(value if isinstance(value, str) else "")
+        return found
 
     def matches(self, name: str, rule: str | None = None) -> list[Match]:
-        if name not in self._matches:
-            self._matches[name] = self.matcher.find(self.text(name))
-        found = self._matches[name]
-        return [match for match in found if match.term.rule == rule] if rule else found
+        found = self._matches.get(name)
+        if found is None:
+            found = self._matches[name] = self.matcher.find(self.text(name))
+        if not rule or not found:
+            return found
+        return [match for match in found if match.term.rule == rule]
 
     @cached_property
     def all_rules(self) -> set[str]:

@@ -201,11 +201,12 @@ class Matcher:
         for word, payloads in table.items():
             self.automaton.add_word(word, (len(word), tuple(payloads)))
         self.automaton.make_automaton()
+        self.size = len(self.automaton)
 
     def find(self, text: Normalised) -> list[Match]:
         """The matches in `text`, variants only at Latin word edges, without those inside an allowed name or inside
         a longer match of the same rule."""
-        if not text.text or not len(self.automaton):
+        if not text.text or not self.size:
             return []
         allowed: list[tuple[int, int]] = []
         found: list[Match] = []
@@ -216,7 +217,7 @@ class Matcher:
                     allowed.append((start, end))
                 elif not variant or _at_edges(text.text, start, end):
                     found.append(Match(term, start, end, variant))
-        return _outermost(_outside(found, allowed))
+        return _outermost(_outside(found, allowed)) if found else found
 
     def versions(self) -> dict[str, str]:
         return {lexicon.name: lexicon.version for lexicon in self.lexicons}
