@@ -22,7 +22,7 @@ from jianguan.core.api import (
 )
 from jianguan.core.roles import ApiScope, Role
 
-from . import disposal, intake, selectors
+from . import contracts, disposal, intake, selectors
 from .models import Alert
 
 router = Router(tags=["风险预警 risk"])
@@ -45,6 +45,30 @@ def observations_receive(request: HttpRequest, data: ObservationBatchIn) -> Any:
     who = require_reader(request, ApiScope.RISK_WRITE)
     received = intake.observations_receive(actor=principal(request) or who, items=data.items)
     return Status(201, {"stored": [o.sender_id for o in received.stored], "repeated": received.repeated})
+
+
+class ScanIn(InputSchema):
+    model: str
+    item: dict[str, Any]
+
+
+class VerdictOut(Schema):
+    id: str | int
+    alert: bool
+    score: float
+    band: str | None
+    hits: list[dict[str, Any]]
+    model: str
+    version: str
+
+
+@router.post("/risk/scan", auth=allow(Role.DATA_ADMIN, systems=ApiScope.RISK_WRITE),
+             response={200: VerdictOut, 400: ErrorOut, 403: ErrorOut})
+def scan(request: HttpRequest, data: ScanIn) -> dict[str, Any]:
+    """Judge one ad, web page or listing (`item`: the model's input fields) by `model` and answer its verdict, as
+    `jianguan risk scan --format json` prints it. Nothing is stored: a monitoring system asks before it sends."""
+    require_reader(request, ApiScope.RISK_WRITE)
+    return contracts.verdict(model=data.model, item=data.item).as_json()
 
 
 class AlertOut(ScopedOut):

@@ -7,11 +7,15 @@ a scan accepts a labelled line and ignores its label.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import orjson
+
 from jianguan.core.errors import ValidationFailed
-from jianguan.risk import inputs
+from jianguan.risk import engine, inputs, parallel
 from jianguan.risk.engine import Model, Verdict
 from jianguan.risk.inputs import Field, InputInvalid
 
@@ -81,3 +85,23 @@ def measure(verdicts: list[Verdict], labels: list[bool]) -> Measures:
     pairs = list(zip((verdict.alert for verdict in verdicts), labels, strict=True))
     return Measures(pairs.count((True, True)), pairs.count((True, False)), pairs.count((False, True)),
                     pairs.count((False, False)))
+
+
+def shown(verdict: Verdict, form: str) -> str:
+    """One verdict as `jianguan risk scan` prints it: a JSON object (`json`) or a tab-separated line (`text`)."""
+    if form == "json":
+        return orjson.dumps(verdict.as_json()).decode()
+    quoted = "；".join(f"{hit.rule}“{hit.quote}”" if hit.quote else f"{hit.rule}（{hit.note}）" for hit in verdict.hits)
+    return f"{verdict.id}\t{'预警' if verdict.alert else '—'}\t{verdict.score:g}\t{verdict.band or ''}\t{quoted}"
+
+
+def _shown(name: str, form: str, records: Sequence[Mapping[str, Any]]) -> str:
+    chosen = engine.model(name)
+    return "".join(shown(chosen.judge(record), form) + "\n" for record in records)
+
+
+def scan(model: Model, records: Sequence[Mapping[str, Any]], *, form: str, workers: int = 1) -> Iterator[str]:
+    """The verdicts on checked lines as printed (`shown`), a text per chunk of lines, in order; judged by `workers`
+    processes (`parallel.chunks`)."""
+    return parallel.chunks(partial(_shown, model.name, form), records, workers=workers)
+

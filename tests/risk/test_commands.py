@@ -116,3 +116,16 @@ def test_a_labelled_file_can_be_scanned():
     verdicts = scan("--model", "device_sales", str(SETS / "device_sales.jsonl"))
     assert [verdict["id"] for verdict in verdicts][:3] == ["dv01", "dv02", "dv03"]
     assert "label" not in verdicts[0]
+
+
+def test_scan_by_several_workers_prints_what_one_prints_in_the_same_order():
+    for model in ("medical_ad", "drug_sales"):
+        path = str(SETS / f"{model}.jsonl")
+        one = scan("--model", model, path)
+        assert len(one) > 8 and scan("--model", model, path, "--workers", "3") == one
+
+
+def test_scan_refuses_a_worker_count_out_of_range(tmp_path):
+    with pytest.raises(CommandError, match="workers"):
+        call_command("risk", "scan", "--model", "medical_ad", write(tmp_path, {"id": 1, "text": "好"}),
+                     "--workers", "0")

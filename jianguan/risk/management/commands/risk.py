@@ -1,4 +1,5 @@
-"""`jianguan risk scan --model NAME FILE.jsonl [--format json|text]` prints one verdict per input line, in order;
+"""`jianguan risk scan --model NAME FILE.jsonl [--format json|text] [--workers N]` prints one verdict per input line, in
+order (judged by N processes);
 `jianguan risk backtest --model NAME FILE.jsonl [--format json|text]` replays labelled lines (`"label": true|false`)
 and prints precision, recall and the confusion table. A bad file is refused whole, naming each bad line and field,
 with a non-zero exit."""
@@ -27,6 +28,9 @@ class Command(BaseCommand):
             command.add_argument("--model", required=True, help=f"模型：{'、'.join(engine.MODEL_NAMES)}")
             command.add_argument("file", help="输入文件（JSON Lines，UTF-8）")
             command.add_argument("--format", choices=("json", "text"), default="text", help="输出格式")
+        scan = sub.choices["scan"]
+        scan.add_argument("--workers", type=int, default=1, choices=range(1, 65), metavar="N",
+                          help="同时研判的进程数（默认 1；不超过本机 CPU 核数为宜）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -36,11 +40,12 @@ class Command(BaseCommand):
         except ValidationFailed as error:
             shown = error.message if isinstance(error, batch.FileInvalid) else f"{error.message} [{error.code}]"
             raise CommandError(shown) from error
-        verdicts = [model.judge(record) for record in records]
         if options["action"] == "scan":
-            self._scan(verdicts, options["format"])
-        else:
-            self._backtest(model, batch.measure(verdicts, [record["label"] for record in records]), options["format"])
+            for text in batch.scan(model, records, form=options["format"], workers=options["workers"]):
+                self.stdout.write(text, ending="")
+            return
+        verdicts = [model.judge(record) for record in records]
+        self._backtest(model, batch.measure(verdicts, [record["label"] for record in records]), options["format"])
 
     def _read(self, name: str) -> bytes:
         if name == "-":
@@ -49,16 +54,6 @@ class Command(BaseCommand):
             return Path(name).read_bytes()
         except OSError as error:
             raise CommandError(f"无法读取文件 {name}：{error.strerror} [file_unreadable]") from error
-
-    def _scan(self, verdicts: list[engine.Verdict], form: str) -> None:
-        for verdict in verdicts:
-            if form == "json":
-                self.stdout.write(json.dumps(verdict.as_json(), ensure_ascii=False))
-                continue
-            quoted = "；".join(f"{hit.rule}“{hit.quote}”" if hit.quote else f"{hit.rule}（{hit.note}）"
-                              for hit in verdict.hits)
-            self.stdout.write(f"{verdict.id}\t{'预警' if verdict.alert else '—'}\t{verdict.score:g}\t"
-                              f"{verdict.band or ''}\t{quoted}")
 
     def _backtest(self, model: engine.Model, measures: batch.Measures, form: str) -> None:
         if form == "json":
