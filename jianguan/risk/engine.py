@@ -79,12 +79,13 @@ class Model:
     @cached_property
     def input_key(self) -> tuple[Any, ...]:
         """What `check` depends on: models with equal keys accept and check a line alike."""
-        return (*self.fields.values(), *self.one_of)
+        return (*((f.name, f.type, f.required, f.label) for f in self.fields.values()), *self.one_of)
 
     @cached_property
-    def plan(self) -> tuple[tuple[Rule, Indicator], ...]:
-        """Each indicator with its rule function, looked up once."""
-        return tuple((RULES[indicator.rule], indicator) for indicator in self.indicators)
+    def plan(self) -> tuple[tuple[Rule, Indicator, bool], ...]:
+        """Each indicator with its rule function, looked up once, and whether it is a plain lexicon rule (which finds
+        nothing where no term of its rule was found in its fields, so it need not be called there)."""
+        return tuple((RULES[indicator.rule], indicator, indicator.rule == "lexicon") for indicator in self.indicators)
 
     @cached_property
     def register_hits(self) -> tuple[Hit, ...]:
@@ -95,7 +96,9 @@ class Model:
         """The verdict on one checked line (`texts`: the line's normalised texts, shared with other models)."""
         context = Context(record, self.matcher, texts)
         hits: list[Hit] = []
-        for function, indicator in self.plan:
+        for function, indicator, lexical in self.plan:
+            if lexical and indicator.id not in context.rules_in(indicator.fields):
+                continue
             found = function(context, indicator)
             if found:
                 hits += found
@@ -113,8 +116,9 @@ class Model:
     def rescore(self, strengths: Iterable[float], *, exposure: float = 1.0,
                 entity_risk: float = 1.0) -> tuple[float, str | None]:
         """(score, band) from each indicator's strongest hit (weight × confidence), the exposure and the entity
-        risk; band None below the alert threshold (and between it and the lowest band's floor). `judge` scores a line by it, and a stored entity is scored again
-        by it when its entity risk or exposure changes, without reading its texts again."""
+        risk; band None below the alert threshold (and between it and the lowest band's floor). `judge` scores a
+        line by it, and a stored alert is scored again by it when its entity risk or exposure changes
+        (`alerts.rescored`), without reading its texts again."""
         remaining = 1.0
         for strength in strengths:
             remaining *= 1.0 - strength

@@ -59,6 +59,7 @@ class Context:
         self.matcher = matcher
         self._texts: dict[str, Normalised] = {} if texts is None else texts
         self._matches: dict[str, list[Match]] = {}
+        self._rules: dict[tuple[str, ...], set[str]] = {}
 
     def value(self, name: str) -> Any:
         return self.record.get(name)
@@ -77,6 +78,13 @@ class Context:
         if not rule or not found:
             return found
         return [match for match in found if match.term.rule == rule]
+
+    def rules_in(self, names: tuple[str, ...]) -> set[str]:
+        """The rule ids matched in the fields `names`."""
+        found = self._rules.get(names)
+        if found is None:
+            found = self._rules[names] = {match.term.rule for name in names for match in self.matches(name)}
+        return found
 
     @cached_property
     def all_rules(self) -> set[str]:

@@ -9,6 +9,7 @@ the calling process, as before.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -36,8 +37,10 @@ def chunks[T, R](function: Callable[[Sequence[T]], R], items: Sequence[T], *, wo
             yield function(items[start:end])
         return
     _work = (function, items)
+    gc.freeze()  # the parent's objects out of the workers' collections: scanning them would copy every page
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(bounds))) as pool:
             yield from pool.imap(_chunk, bounds)
     finally:
+        gc.unfreeze()
         _work = None
