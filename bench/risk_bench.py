@@ -227,7 +227,8 @@ def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                   + ", ".join(f"{m} {alerts.get(m, 0):,}" for m in (*ROUTES['ad'], *ROUTES['listing']))
                   + f"); engine {base['engine_lines_per_second']:,.0f} lines/s on one core over the baseline's "
                   f"{result['sample']:,} lines (the ratio: its lines/s over the loop's); {found}; models loaded in "
-                  f"{result['load_seconds']:.1f} s before the clock"}]
+                  f"{result['load_seconds']:.1f} s before the clock; load average (1 min) "
+                  f"{result['load_average'][0]} before the runs, {result['load_average'][1]} after"}]
     if "http" in result:
         http_run = result["http"]
         listed.append({
@@ -263,9 +264,11 @@ def main() -> None:
     loaded = time.perf_counter() - started
     lines = risk_lines.generate(options.lines, seed=options.seed)
     scored = entities(options.entities, seed=options.seed)
+    load = os.getloadavg()[0]
     runs = [timed_run(lines, scored, options.workers) for _ in range(options.rounds)]
     result: dict[str, Any] = {"lines": options.lines, "entities": options.entities, "workers": options.workers,
                               "sample": options.sample, "load_seconds": loaded, "rounds": options.rounds,
+                              "load_average": [round(load, 1), round(os.getloadavg()[0], 1)],
                               "runs": [round(run["seconds"], 1) for run in runs],
                               "run": sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]}
     del lines, scored
