@@ -26,7 +26,8 @@ def test_on_text_written_as_listed_the_keyword_loop_finds_what_the_engine_finds(
     fields = _fields(evaded=False)
     assert sum(bool(ours) for _, _, ours, _ in fields) >= 100  # claims of every kind, not a vacuous comparison
     assert {rule for _, _, ours, _ in fields for rule, *_ in ours} >= {
-        "medical_ad.cure_promise", "fundraising.return_promise", "drug_sales.ban_list", "rx_sales.no_prescription_wording"}
+        "medical_ad.cure_promise", "fundraising.return_promise", "drug_sales.ban_list",
+        "rx_sales.no_prescription_wording"}
     assert [(name, text) for name, text, ours, theirs in fields if ours != theirs] == []
 
 
