@@ -14,6 +14,7 @@ from jianguan.accounts.models import Department, User
 from jianguan.audit.models import AuditEvent
 from jianguan.audit.services import record
 from jianguan.catalog.models import MappingImport
+from jianguan.risk.models import Alert
 from jianguan.subjects.models import MarketEntity
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,16 @@ def _outside_alert(outsider: User) -> str:
     return str(alert.pk)
 
 
+def _outside_register_import(outsider: User) -> str:
+    from jianguan.risk.register_imports import register_import
+
+    data = "广告审查证明文号,广告主,有效期至\n鄂医广【2026】第1号,某医院,2027-01-01".encode()
+    batch = register_import(actor=User.objects.get(username="dataadmin"), kind="ad_review", source="卫健委",
+                            file_name="审查.csv", data=data)
+    assert batch.department_id not in outsider.scope.department_ids
+    return str(batch.pk)
+
+
 def _outside_event(outsider: User) -> str:
     someone = User.objects.get(username="scjg_officer")
     return str(record(actor=someone, verb="test.private", target=someone).seq)
@@ -95,10 +106,12 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
     "/api/v1/complaints/{complaint_id}": _outside_complaint,
     "/api/v1/risk/alerts/{alert_id}": _outside_alert,
+    "/api/v1/risk/registers/imports/{import_id}": _outside_register_import,
     "catalog:change": _outside_change,
     "catalog:mapping": _outside_mapping,
     "complaints:detail": _outside_complaint,
     "risk:detail": _outside_alert,
+    "risk:register": _outside_register_import,
 }
 
 
@@ -270,6 +283,8 @@ def test_shared_reads_are_readable_by_outsiders(api, outsider, small_catalog):
 def test_outsider_gets_404_on_detail_pages(signed_in, outsider):
     uscc = OUTSIDER_CASES["chain:entity"](outsider)
     assert signed_in(outsider).get(f"/subjects/{uscc}/").status_code == 404
+    register = OUTSIDER_CASES["risk:register"](outsider)
+    assert signed_in(outsider).get(f"/risk/registers/{register}/").status_code == 404
 
 
 def test_officers_are_refused_administrative_pages(signed_in, outsider):
@@ -283,3 +298,14 @@ def test_outsider_sees_no_event_of_others(api, outsider):
     body = api(outsider).get("/api/v1/audit/events?limit=200").json()
     assert int(seq) not in [e["seq"] for e in body["items"]]
     assert AuditEvent.objects.filter(seq=int(seq)).exists()
+
+
+def test_outsider_gets_404_for_the_risk_report_of_a_department_outside_their_scope(signed_in, outsider):
+    """The risk report is read by query (`department`), not by path: a department outside the reader's scope is
+    not found, in the page, the PDF and the workbook, and the figures of everything the reader sees leave it out."""
+    alert = Alert.objects.get(pk=_outside_alert(outsider))
+    client = signed_in(outsider)
+    for path in ("/risk/report/", "/risk/report/pdf/", "/risk/report/xlsx/"):
+        assert client.get(f"{path}?month={alert.window}&department={alert.department_id}").status_code == 404, path
+    page = client.get(f"/risk/report/?month={alert.window}").content.decode()
+    assert alert.subject_name not in page and "预警数量：0" in page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -322,3 +323,13 @@ JIANGUAN_QUALITY_SNAPSHOT_MINUTES = env.int("JIANGUAN_QUALITY_SNAPSHOT_MINUTES",
 JIANGUAN_DRAW_WORKERS = env.int("JIANGUAN_DRAW_WORKERS", 0, minimum=0)
 # Drawn objects up to which a draw writes their result rows itself; a larger draw leaves them to a background task.
 JIANGUAN_DRAW_INLINE_RESULTS = env.int("JIANGUAN_DRAW_INLINE_RESULTS", 5000, minimum=0)
+
+# --- risk early warning (jianguan.risk) ----------------------------------------------------------------------
+# Share of a month's observations that raised no alert drawn as the control sample (召回率的估计), 0–1.
+try:
+    JIANGUAN_RISK_CONTROL_SAMPLE_RATE = Decimal(env.str("JIANGUAN_RISK_CONTROL_SAMPLE_RATE", "0.01").strip())
+    if not Decimal(0) <= JIANGUAN_RISK_CONTROL_SAMPLE_RATE <= Decimal(1):
+        raise InvalidOperation
+except InvalidOperation:
+    raise EnvError("JIANGUAN_RISK_CONTROL_SAMPLE_RATE", "0 到 1 之间的小数", "a decimal between 0 and 1",
+                   env.str("JIANGUAN_RISK_CONTROL_SAMPLE_RATE", "")) from None

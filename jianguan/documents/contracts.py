@@ -117,6 +117,12 @@ def render(*, kind: str, department: Any, context: dict[str, Any], number: str =
     return rendering.render_pdf(source, department=department, context=values, number=number).pdf
 
 
+def html_pdf(html: str) -> bytes:
+    """An A4 PDF of a page another app lays out itself (a report, not a 文书: nothing numbered or stored), rendered
+    as documents are — WeasyPrint fetching nothing but `data:` URLs, refused without a Chinese font."""
+    return rendering.to_pdf(rendering.html_document(html))
+
+
 def next_number(*, department: Any, kind: str, year: int) -> str:
     """Take the next number of (department, kind, year), e.g. 咸市监处罚〔2026〕15号, for a pre-numbered form.
 
@@ -143,5 +149,5 @@ DocumentRenderFailed = services.DocumentRenderFailed
 require_cjk_fonts = rendering.require_cjk_fonts  # for another app's own PDF parts: refuse rather than print boxes
 
 __all__ = ["CONTEXT_KEYS", "KINDS", "DocumentRenderFailed", "DocumentRendering", "FontsMissing", "Issued", "bundle",
-           "get", "issue", "next_number", "pdf", "pdf_page", "render", "render_missing", "require_cjk_fonts",
-           "sha256s"]
+           "get", "html_pdf", "issue", "next_number", "pdf", "pdf_page", "render", "render_missing",
+           "require_cjk_fonts", "sha256s"]

@@ -5,7 +5,8 @@ The subject is the entity of the object library named by the observation's 统�
 `entity`, else the seller's or advertiser's code) where the library has it, else the seller, advertiser or name as
 sent. The window is the calendar month of capture (Asia/Shanghai). An alert keeps each hit with the observation
 and snapshot it was found in; its score is the highest of its observations' scores, its band that score's, its
-versions those of the last judgement (risk-models.md §6).
+versions those of the last judgement (risk-models.md §6). Observations are judged against the stored registers as
+they stood on the day of capture (ADR 0037).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from jianguan.subjects.models import MarketEntity
 
 from . import routing
 from .models import Alert, Observation
+from .selectors import StoredRegisters
 
 SCAN_BATCH = 200
 VERIFY_WORKING_DAYS = 15  # [law] 市场监督管理行政处罚程序规定 第十八条
@@ -66,7 +68,13 @@ def _subject(observation: Observation, entity: MarketEntity | None) -> tuple[str
     return f"{observation.sender}/{observation.sender_id}"[:200], observation.url[:200] or observation.sender_id
 
 
-def _hits(observation: Observation, verdict: Verdict) -> list[dict[str, Any]]:
+def subject_of(observation: Observation) -> tuple[MarketEntity | None, str, str]:
+    """(the entity, the key, the name) of the subject an alert about `observation` is kept for."""
+    entity = _entity(observation)
+    return entity, *_subject(observation, entity)
+
+
+def hits_of(observation: Observation, verdict: Verdict) -> list[dict[str, Any]]:
     return [{**hit.as_json(), "weight": hit.weight, "confidence": hit.confidence, "observation": observation.pk,
              "snapshot_hash": observation.snapshot_hash} for hit in verdict.hits]
 
@@ -106,17 +114,19 @@ def _band(model: str, score: float) -> str:
     return next((name for name, floor in engine.model(model).bands if score >= floor), "")
 
 
-def _judge(observation: Observation) -> Verdict:
+def _judge(observation: Observation, registers: StoredRegisters) -> Verdict:
+    """The verdict on `observation`, against the stored registers as they stood on the day it was captured."""
     chosen = engine.model(observation.model)
-    return chosen.judge(chosen.check(observation.fields))
+    day = timezone.localdate(observation.captured_at)
+    return chosen.judge(chosen.check(observation.fields), registers=registers.on(day))
 
 
-def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
+def _raise(observation: Observation, verdict: Verdict, actor: Actor, today: dt.date) -> bool:
     """Create or update the alert `observation` belongs to; True when it was created."""
-    entity = _entity(observation)
-    key, name = _subject(observation, entity)
+    entity, key, name = subject_of(observation)
     window = timezone.localtime(observation.captured_at).strftime("%Y-%m")
-    alert = Alert.objects.select_for_update().filter(subject_key=key, model=observation.model, window=window).first()
+    alert = Alert.objects.select_for_update().filter(
+        subject_key=key, model=observation.model, window=window, control=False).first()
     chosen = engine.model(observation.model)
     version, lexicons = chosen.version, chosen.matcher.versions()
     created = alert is None
@@ -126,12 +136,12 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
         alert = Alert.objects.create(
             subject_key=key, subject_name=name, entity=entity, model=observation.model, window=window, region=region,
             department=department, routing_note=note, score=verdict.score, band=verdict.band or "",
-            model_version=version, lexicon_versions=lexicons, hits=_hits(observation, verdict),
-            **clock_start(timezone.localdate()))
+            model_version=version, lexicon_versions=lexicons, hits=hits_of(observation, verdict),
+            **clock_start(today))
     else:
         alert.score = max(alert.score, verdict.score)
         alert.band = _band(alert.model, alert.score)
-        alert.hits = _merged(alert.hits, _hits(observation, verdict))
+        alert.hits = _merged(alert.hits, hits_of(observation, verdict))
         alert.model_version, alert.lexicon_versions = version, lexicons
         alert.save(update_fields=["score", "band", "hits", "model_version", "lexicon_versions", "updated_at"])
     alert.observations.add(observation)
@@ -141,10 +151,11 @@ def _raise(observation: Observation, verdict: Verdict, actor: Actor) -> bool:
     return created
 
 
-def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
-    verdict = _judge(observation)
+def _scan_one(observation: Observation, actor: Actor, scanned: Scanned, today: dt.date,
+              registers: StoredRegisters) -> None:
+    verdict = _judge(observation, registers)
     if verdict.alert:
-        if _raise(observation, verdict, actor):
+        if _raise(observation, verdict, actor, today):
             scanned.created += 1
         else:
             scanned.updated += 1
@@ -153,10 +164,12 @@ def _scan_one(observation: Observation, actor: Actor, scanned: Scanned) -> None:
     scanned.observations += 1
 
 
-def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None) -> Scanned:
+def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None, today: dt.date | None = None) -> Scanned:
     """Judge the observations not yet judged (or those of `ids` not yet judged), a transaction per batch of
-    `SCAN_BATCH`; an observation judged once is not judged again, so running it twice changes nothing."""
-    scanned = Scanned()
+    `SCAN_BATCH`; an observation judged once is not judged again, so running it twice changes nothing. An alert
+    raised starts its clock `today` (the day of the scan unless given)."""
+    scanned, today = Scanned(), today or timezone.localdate()
+    registers = StoredRegisters(timezone.localdate())
     wanted = list(ids) if ids is not None else None
     while True:
         with transaction.atomic():
@@ -165,6 +178,6 @@ def observations_scan(*, actor: Actor, ids: Iterable[int] | None = None) -> Scan
                 pending = pending.filter(pk__in=wanted)
             batch = list(pending.select_related("region")[:SCAN_BATCH])
             for observation in batch:
-                _scan_one(observation, actor, scanned)
+                _scan_one(observation, actor, scanned, today, registers)
         if len(batch) < SCAN_BATCH:
             return scanned

@@ -1,4 +1,5 @@
-"""`/api/v1/risk/…`: monitoring data in from other systems (scope `risk:write`), alerts and their disposal."""
+"""`/api/v1/risk/…`: monitoring data in from other systems (scope `risk:write`), alerts and their disposal, the
+reference registers the models judge against (files of one kind from one source)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from jianguan.accounts.contracts import allow
 from jianguan.core.api import (
@@ -22,8 +23,8 @@ from jianguan.core.api import (
 )
 from jianguan.core.roles import ApiScope, Role
 
-from . import contracts, disposal, intake, selectors
-from .models import Alert
+from . import contracts, disposal, intake, register_imports, selectors
+from .models import Alert, RegisterImport
 
 router = Router(tags=["风险预警 risk"])
 
@@ -92,6 +93,7 @@ class AlertOut(ScopedOut):
     extended: bool
     finding: str
     transfer_to: str
+    control: bool
 
     @staticmethod
     def resolve_entity(obj: Alert) -> str | None:
@@ -129,3 +131,42 @@ def alert_transition(request: HttpRequest, alert_id: int, data: AlertTransitionI
     `open_case`, `transfer`)."""
     disposal.alert_transition(actor=require_person(request), alert_id=alert_id, action=data.action, data=data.data)
     return selectors.alert_get(reader=require_person(request), alert_id=alert_id)
+
+
+class RegisterImportOut(ScopedOut):
+    id: int
+    kind: str
+    source: str
+    file_name: str
+    rows: int
+    imported_by: str
+    created_at: dt.datetime
+    department: int
+    department_name: str
+    region: str
+
+
+class RegisterImportFilter(PageQuery):
+    kind: str | None = None
+
+
+@router.post("/risk/registers/imports", auth=allow(Role.DATA_ADMIN, systems=ApiScope.RISK_WRITE),
+             response={201: RegisterImportOut, 400: ErrorOut, 403: ErrorOut})
+def register_import(request: HttpRequest, kind: Form[str], source: Form[str],
+                    file: File[UploadedFile]) -> Status[RegisterImport]:
+    """Import a register file (.xlsx or .csv, the Chinese headers of the kind's template) of one `kind` sent by
+    `source`, whole or refused whole with every problem by row, column and code."""
+    batch = register_imports.register_import(actor=principal(request), kind=kind, source=source,
+                                             file_name=file.name or "upload", data=file.read())
+    return Status(201, selectors.register_import_get(reader=principal(request), import_id=batch.pk))
+
+
+@router.get("/risk/registers/imports", response=Page[RegisterImportOut])
+def register_import_list(request: HttpRequest, filters: Query[RegisterImportFilter]) -> dict[str, Any]:
+    imports = selectors.register_import_list(reader=require_reader(request, ApiScope.RISK_WRITE), kind=filters.kind)
+    return paginate(imports, filters)
+
+
+@router.get("/risk/registers/imports/{import_id}", response={200: RegisterImportOut, 404: ErrorOut})
+def register_import_get(request: HttpRequest, import_id: int) -> RegisterImport:
+    return selectors.register_import_get(reader=require_reader(request, ApiScope.RISK_WRITE), import_id=import_id)

@@ -18,6 +18,7 @@ from jianguan.core.errors import ValidationFailed
 from jianguan.risk import engine, inputs, parallel
 from jianguan.risk.engine import Model, Verdict
 from jianguan.risk.inputs import Field, InputInvalid
+from jianguan.risk.registers import Registers
 
 MAX_ERRORS = 20
 LABEL = {"label": Field("label", "bool", True, "标注（是否违法）")}
@@ -95,13 +96,14 @@ def shown(verdict: Verdict, form: str) -> str:
     return f"{verdict.id}\t{'预警' if verdict.alert else '—'}\t{verdict.score:g}\t{verdict.band or ''}\t{quoted}"
 
 
-def _shown(name: str, form: str, records: Sequence[Mapping[str, Any]]) -> str:
+def _shown(name: str, form: str, registers: Registers | None, records: Sequence[Mapping[str, Any]]) -> str:
     chosen = engine.model(name)
-    return "".join(shown(chosen.judge(record), form) + "\n" for record in records)
+    return "".join(shown(chosen.judge(record, registers=registers), form) + "\n" for record in records)
 
 
-def scan(model: Model, records: Sequence[Mapping[str, Any]], *, form: str, workers: int = 1) -> Iterator[str]:
+def scan(model: Model, records: Sequence[Mapping[str, Any]], *, form: str, workers: int = 1,
+         registers: Registers | None = None) -> Iterator[str]:
     """The verdicts on checked lines as printed (`shown`), a text per chunk of lines, in order; judged by `workers`
-    processes (`parallel.chunks`)."""
-    return parallel.chunks(partial(_shown, model.name, form), records, workers=workers)
+    processes (`parallel.chunks`), against `registers` where given (held in memory: the workers inherit them)."""
+    return parallel.chunks(partial(_shown, model.name, form, registers), records, workers=workers)
 

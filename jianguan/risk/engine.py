@@ -9,7 +9,9 @@ register checks it cannot do itself. `Model.judge` runs every indicator over one
 over each indicator's strongest hit (risk-models.md §6: severity is the weight, confidence 1.0 for a rule hit and
 less for an evasive spelling; exposure and entity risk are 1.0 until the observations bring them). The band is the
 first whose floor the score reaches; a line alerts from the threshold on. An alert also lists, as hits of weight 0,
-what must be checked against a register the model does not see.
+what must be checked against a register the model does not see: a register check naming register kinds
+(`registers`) is said only where the judge was given no registers or one of those kinds is not loaded, since the
+rules of `rules_registers.py` judge the line against the registers that are (ADR 0037).
 """
 
 from __future__ import annotations
@@ -22,15 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from jianguan.core.errors import ValidationFailed
-from jianguan.risk import inputs, lexicon, rules, rules_listings
+from jianguan.risk import inputs, lexicon, rules, rules_listings, rules_registers
 from jianguan.risk.evidence import RULES, Context, Hit, Indicator, Rule
 from jianguan.risk.inputs import Field
 from jianguan.risk.normalise import Normalised
+from jianguan.risk.registers import KINDS, Registers
 
 DEFINITIONS = Path(__file__).with_name("definitions")
 MAX_HITS = 50
 MODEL_NAMES = ("medical_ad", "fundraising", "drug_sales", "rx_sales", "device_sales")
-RULE_MODULES = (rules, rules_listings)  # importing them registers their named rule functions
+RULE_MODULES = (rules, rules_listings, rules_registers)  # importing them registers their named rule functions
 
 
 class ModelUnknown(ValidationFailed):
@@ -91,10 +94,18 @@ class Model:
     def register_hits(self) -> tuple[Hit, ...]:
         return tuple(Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks)
 
-    def judge(self, record: Mapping[str, Any], *, exposure: float = 1.0, entity_risk: float = 1.0,
-              texts: dict[str, Normalised] | None = None) -> Verdict:
-        """The verdict on one checked line (`texts`: the line's normalised texts, shared with other models)."""
-        context = Context(record, self.matcher, texts)
+    def _register_hits(self, registers: Registers | None) -> Sequence[Hit]:
+        """The register checks an alert lists: a check naming register kinds only where one of them is not loaded."""
+        if registers is None:
+            return self.register_hits
+        return [hit for check, hit in zip(self.register_checks, self.register_hits, strict=True)
+                if not check.registers or not all(map(registers.loaded, check.registers))]
+
+    def judge(self, record: Mapping[str, Any], *, registers: Registers | None = None, exposure: float = 1.0,
+              entity_risk: float = 1.0, texts: dict[str, Normalised] | None = None) -> Verdict:
+        """The verdict on one checked line, against `registers` where given (`texts`: the line's normalised texts,
+        shared with other models)."""
+        context = Context(record, self.matcher, registers, texts)
         hits: list[Hit] = []
         for function, indicator, lexical in self.plan:
             if lexical and indicator.id not in context.rules_in(indicator.fields):
@@ -110,7 +121,7 @@ class Model:
             hits = _listed(hits)
         alert = score >= self.threshold
         if alert:
-            hits += self.register_hits
+            hits += self._register_hits(registers)
         return Verdict(record["id"], alert, score, band, tuple(hits), self.name, self.version)
 
     def rescore(self, strengths: Iterable[float], *, exposure: float = 1.0,
@@ -155,11 +166,13 @@ def _indicator(file: str, item: Any) -> Indicator:
         raise _refuse(file, "指标须有 id、title、article", where)
     if item.get("rule", "lexicon") not in RULES:
         raise _refuse(file, f"没有名为 {item.get('rule')} 的规则函数", where)
+    if not isinstance(item.get("registers", []), list) or not set(item.get("registers", [])) <= set(KINDS):
+        raise _refuse(file, f"registers 应为登记种类（{'、'.join(KINDS)}）的列表", where)
     weight = item.get("weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
         raise _refuse(file, "权重应在 0 与 1 之间", where)
     return Indicator(item["id"], item["title"], item["article"], float(weight), item.get("rule", "lexicon"),
-                     tuple(item.get("fields", ["text"])), item.get("options", {}))
+                     tuple(item.get("fields", ["text"])), item.get("options", {}), tuple(item.get("registers", [])))
 
 
 def parse(file: str, data: Mapping[str, Any]) -> Model:
@@ -194,10 +207,10 @@ def model(name: str) -> Model:
     return parse(path.name, json.loads(path.read_text("utf-8")))
 
 
-def judge_all(name: str, records: Sequence[Mapping[str, Any]]) -> list[Verdict]:
+def judge_all(name: str, records: Sequence[Mapping[str, Any]], registers: Registers | None = None) -> list[Verdict]:
     """The verdicts on checked lines, in their order."""
     chosen = model(name)
-    return [chosen.judge(record) for record in records]
+    return [chosen.judge(record, registers=registers) for record in records]
 
 
 def verdicts(names: Sequence[str], data: Any) -> list[Verdict]:

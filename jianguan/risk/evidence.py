@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jianguan.risk.lexicon import Match, Matcher
 from jianguan.risk.normalise import Normalised, normalise
+
+if TYPE_CHECKING:
+    from jianguan.risk.registers import Registers
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class Indicator:
     rule: str
     fields: tuple[str, ...] = ("text",)
     options: Mapping[str, Any] = field(default_factory=dict)
+    registers: tuple[str, ...] = ()  # a register check: the register kinds whose absence it stands for
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +52,17 @@ class Hit:
 
 
 class Context:
-    """One input line as the rules read it: its checked fields, each text normalised once and matched once.
+    """One input line as the rules read it: its checked fields, each text normalised once and matched once, and the
+    registers the judge was given (None: none).
 
     `texts` may be shared by the contexts of one line judged by several models (the same fields, normalised the same
     way), so each text is normalised once for all of them."""
 
-    def __init__(self, record: Mapping[str, Any], matcher: Matcher,
+    def __init__(self, record: Mapping[str, Any], matcher: Matcher, registers: Registers | None = None,
                  texts: dict[str, Normalised] | None = None) -> None:
         self.record = record
         self.matcher = matcher
+        self.registers = registers
         self._texts: dict[str, Normalised] = {} if texts is None else texts
         self._matches: dict[str, list[Match]] = {}
         self._rules: dict[tuple[str, ...], set[str]] = {}
@@ -85,6 +91,10 @@ class Context:
         if found is None:
             found = self._rules[names] = {match.term.rule for name in names for match in self.matches(name)}
         return found
+
+    def register(self, kind: str) -> Registers | None:
+        """The registers, where the register `kind` is loaded at all (else the model says what to check)."""
+        return self.registers if self.registers is not None and self.registers.loaded(kind) else None
 
     @cached_property
     def all_rules(self) -> set[str]:

@@ -1,19 +1,24 @@
-"""The monitoring data the models read (`Observation`), the alerts they raise (`Alert`) and each alert's steps of
-verification and disposal (`AlertStep`).
+"""The monitoring data the models read (`Observation`), the alerts they raise (`Alert`), each alert's steps of
+verification and disposal (`AlertStep`), and the reference registers the models judge against (`RegisterImport`,
+one file of one kind from one source kept as received; `RegisterEntry`, its rows; ADR 0037).
 
 An observation keeps what its sender sent (`payload`, the item as received) beside the fields the models read; it
 is identified by its sender and the sender's own id, so a batch sent twice stores nothing new. An alert is one per
-(subject, model, window) and is updated by every further observation of that window, never repeated.
+(subject, model, window) and is updated by every further observation of that window, never repeated. A control
+item (`Alert.control`) is an observation that raised no alert, drawn into a month's control sample
+(`ControlSample`) and verified like an alert, so that the models' misses can be estimated (risk-models.md).
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jianguan.accounts.models import Department, Region
-from jianguan.core.models import TimeStamped
+from jianguan.core.models import Intake, TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
+from jianguan.risk import registers
 from jianguan.subjects.models import MarketEntity
 
 
@@ -123,6 +128,7 @@ class Alert(TimeStamped):
     transfer_to = models.CharField(_("移送机关"), max_length=200, blank=True)
     decided_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     clue_number = models.CharField(_("案件线索编号"), max_length=20, blank=True)
+    control = models.BooleanField(_("对照样本"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_department_field = "department_id"
@@ -132,9 +138,9 @@ class Alert(TimeStamped):
         verbose_name = _("风险预警")
         verbose_name_plural = _("风险预警")
         ordering = ["-score", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["subject_key", "model", "window"],
+        constraints = [models.UniqueConstraint(fields=["subject_key", "model", "window"], condition=Q(control=False),
                                                name="risk_alert_subject_model_window")]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["window", "model"])]
 
     def __str__(self) -> str:
         return f"{self.get_model_display()}：{self.subject_name}（{self.window}）"
@@ -157,3 +163,91 @@ class AlertStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+
+class ControlSample(models.Model):
+    """The control sample of one month: the observations of that month that raised no alert, drawn per model at
+    `rate` by ranking their ids by SHA-256(seed ‖ id) (`sample.METHOD`); each drawn observation is sent for
+    verification as a control item. `strata` keeps per model the version in force, the population, the number
+    drawn, the SHA-256 of the pool and the ids drawn, so anyone can redo the draw from the seed."""
+
+    month = models.CharField(_("月份"), max_length=7, unique=True)
+    rate = models.DecimalField(_("抽样比例"), max_digits=7, decimal_places=6)
+    seed = models.CharField(_("随机种子"), max_length=64)
+    method = models.CharField(_("抽样方法"), max_length=40)
+    strata = models.JSONField(_("各模型抽样"), default=dict)
+    drawn_by = models.CharField(_("抽样人"), max_length=200)
+    drawn_at = models.DateTimeField(_("抽样时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("对照样本")
+        verbose_name_plural = _("对照样本")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month} 对照样本"
+class RegisterKind(models.TextChoices):
+    DRUG_APPROVAL = "drug_approval", _("药品批准文号")
+    DEVICE_REGISTRATION = "device_registration", _("医疗器械注册证、备案")
+    DRUG_BUSINESS_LICENCE = "drug_business_licence", _("药品经营许可证")
+    DEVICE_BUSINESS_LICENCE = "device_business_licence", _("医疗器械经营许可证")
+    DEVICE_BUSINESS_FILING = "device_business_filing", _("第二类医疗器械经营备案")
+    MEDICAL_INSTITUTION_LICENCE = "medical_institution_licence", _("医疗机构执业许可证")
+    AD_REVIEW = "ad_review", _("广告审查证明")
+
+
+class RegisterImport(Intake):
+    """One file of one register kind from one source (`source`: who sent it; `created_at`: when; `file_name`,
+    `raw`: the file as received), imported by a department: scoped by that department and its region."""
+
+    kind = models.CharField(_("登记种类"), max_length=30, choices=RegisterKind.choices)
+    source = models.CharField(_("来源（报送单位）"), max_length=200)
+    department = models.ForeignKey(Department, verbose_name=_("导入部门"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "department_id"
+    scope_region_field = "region_id"
+
+    class Meta(Intake.Meta):
+        verbose_name = _("登记导入")
+        verbose_name_plural = _("登记导入")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source} {self.file_name}".strip()
+
+    def audit_jurisdiction(self) -> tuple[str, int]:
+        return self.region_id, self.department_id
+
+
+class RegisterEntry(models.Model):
+    """One row of a register file, never changed: the columns the models read, the kind's own (`details`) and the
+    row as received (`raw`, by the file's headers). The newest import's row of a number is the one in force."""
+
+    imported = models.ForeignKey(RegisterImport, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("登记种类"), max_length=30, choices=RegisterKind.choices)
+    row = models.PositiveIntegerField(_("行号"))
+    number = models.CharField(_("编号"), max_length=200)
+    number_key = models.CharField(max_length=200)
+    holder = models.CharField(_("持有人"), max_length=200)
+    holder_key = models.CharField(max_length=200)
+    holder_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    name = models.CharField(_("产品或服务名称"), max_length=200, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, default=registers.VALID)
+    details = models.JSONField(_("其他登记事项"), default=dict)
+    raw = models.JSONField(_("原始行"))
+
+    class Meta:
+        verbose_name = _("登记条目")
+        verbose_name_plural = _("登记条目")
+        ordering = ["imported", "row"]
+        indexes = [models.Index(fields=["kind", "number_key"]), models.Index(fields=["kind", "holder_code"]),
+                   models.Index(fields=["kind", "holder_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def entry(self) -> registers.Entry:
+        return registers.Entry(self.kind, self.number, self.holder, self.holder_code, self.name, self.valid_until,
+                               self.status, self.details)

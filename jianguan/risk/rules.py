@@ -51,7 +51,8 @@ def review_number(context: Context, indicator: Indicator) -> list[Hit]:
     """A medical, drug, device or health-food advertisement carries its review number (广审号) in a valid form.
 
     Judged only for a text that makes a medical claim (a hit of `options.claims`): an ordinary text needs none.
-    Whether the number was issued for this advertiser is for the review register, which the model does not see.
+    Whether the number was issued, is in force and is this advertiser's is for the review register
+    (`rules_registers`, where the `ad_review` register is loaded).
     """
     if not context.all_rules & set(indicator.options["claims"]):
         return []

@@ -1,8 +1,9 @@
 """The named rule functions of the listing models: drugs (the ban list, approval numbers), prescription drugs (the
 prescription step, its timing and quantity) and medical devices (registration and filing numbers, their class).
 
-Each judges one listing line. What needs a register the models do not see (the seller's licence and its scope,
-whether a number was really issued, a prescription's other uses) is said in the definition's `register_checks`.
+Each judges one listing line. What needs a register (the seller's licence and its scope, whether a number was
+really issued) is judged by `rules_registers.py` where the register is loaded, and said in the definition's
+`register_checks` where it is not; a prescription's other uses need many lines.
 """
 
 from __future__ import annotations

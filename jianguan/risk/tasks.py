@@ -1,16 +1,59 @@
-"""Background entry point of the risk app: judge the observations stored and not yet judged (enqueued when an
-intake commits). Idempotent: an observation is judged once, and an alert is updated rather than repeated."""
+"""Background entry points of the risk app: judge the observations stored and not yet judged (enqueued when an
+intake commits), and the monthly control sample, a periodic task: each run draws the sample of the month just
+ended (`sample.control_sample_draw`, nothing when drawn already) and schedules the next run for the first of the
+next month. The chain is started by the scan after an intake (`sample_schedule`, when no run waits); the task
+worker (`jianguan db_worker`) runs it. Both are idempotent: an observation is judged once, and an alert is updated
+rather than repeated; a month is drawn once."""
 
 from __future__ import annotations
 
-from django.tasks import task
+import datetime as dt
+from typing import Any
+
+from django.tasks import TaskResultStatus, task
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
 
-from . import alerts
+from . import alerts, sample
+
+SAMPLE_HOUR = 2  # the first of each month at 02:00, when the last observations of the month have been judged
 
 
 @task()
 def observations_scan() -> dict[str, int]:
     """Judge every observation not yet judged; the counts of observations, alerts created and alerts updated."""
-    return alerts.observations_scan(actor=SystemActor("task:risk.observations_scan")).as_dict()
+    scanned = alerts.observations_scan(actor=SystemActor("task:risk.observations_scan")).as_dict()
+    sample_schedule()
+    return scanned
+
+
+@task()
+def control_sample_monthly() -> dict[str, Any]:
+    """The control sample of the month just ended; then the next run is scheduled."""
+    try:
+        return sample.control_sample_draw(actor=SystemActor("task:risk.control_sample_monthly"),
+                                          month=sample.previous_month(timezone.localdate())).as_dict()
+    finally:
+        sample_schedule()
+
+
+def next_run(now: dt.datetime) -> dt.datetime:
+    """The first of the month after `now`'s, at `SAMPLE_HOUR`, in the platform's time zone."""
+    local = timezone.localtime(now)
+    first = (local.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return timezone.make_aware(dt.datetime(first.year, first.month, 1, SAMPLE_HOUR))
+
+
+def sample_schedule() -> bool:
+    """Enqueue the monthly sample for the first of next month unless a run is already waiting; True when one was
+    enqueued. Only the database task backend keeps tasks for later (the tests' immediate one schedules nothing)."""
+    if not isinstance(control_sample_monthly.get_backend(), DatabaseBackend):
+        return False
+    if DBTaskResult.objects.filter(status=TaskResultStatus.READY,
+                                   task_path=control_sample_monthly.module_path).exists():
+        return False
+    control_sample_monthly.using(run_after=next_run(timezone.now())).enqueue()
+    return True

@@ -1,24 +1,34 @@
 """Pages of risk alerts: the list (scoped, highest score first) and one alert with each observation's text and its
 hits highlighted, the rule and article behind each, its steps and the actions open to the reader; an alert decided
-立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk)."""
+立案 offers 转为案件线索, which posts to enforcement (the clue is registered there, above risk). The monthly report
+(`report`), as a page, an A4 PDF and a workbook. The reference registers: their files (scoped), one file's rows, the
+import form of the 数据管理员 and each kind's template."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of, role_required
+from jianguan.core.http import file_import, holds_role, page_of, post_roles, role_required
 from jianguan.core.roles import Role
 from jianguan.core.workflow import acts_for
+from jianguan.risk import lexicon, registers, rules_registers
 
-from . import disposal, highlight, selectors
-from .models import AlertStatus, RiskModel
+from . import disposal, highlight, register_imports, report, reporting, sample, selectors
+from .models import AlertStatus, RegisterKind, RiskModel
 from .workflow import ALERTS, Facts
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -58,3 +68,70 @@ def alert_act(request: SignedInRequest, alert_id: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
     return redirect("risk:detail", alert_id=alert_id)
+
+
+def _report(request: SignedInRequest) -> report.Report:
+    """The report the query asks for: `month` (default this month), `department` (default all in scope)."""
+    month = sample.parse_month(request.GET.get("month") or timezone.localdate().strftime("%Y-%m"))
+    department = report.department_in_scope(reader=request.user, department_id=request.GET.get("department"))
+    return report.risk_report(reader=request.user, month=month, department=department)
+
+
+@login_required
+def risk_report(request: SignedInRequest) -> HttpResponse:
+    built = _report(request)
+    return render(request, "risk/report.html", {**reporting.context(built), "query": request.GET.urlencode(),
+                                                "departments": report.report_departments(reader=request.user)})
+
+
+def _download(data: bytes, content_type: str, file_name: str) -> HttpResponse:
+    disposition = content_disposition_header(as_attachment=True, filename=file_name) or "attachment"
+    return HttpResponse(data, content_type=content_type, headers={"Content-Disposition": disposition})
+
+
+@login_required
+def report_pdf(request: SignedInRequest) -> HttpResponse:
+    built = _report(request)
+    return _download(reporting.pdf(built), "application/pdf", reporting.file_name(built, "pdf"))
+
+
+@login_required
+def report_xlsx(request: SignedInRequest) -> HttpResponse:
+    built = _report(request)
+    return _download(reporting.xlsx(built), XLSX, reporting.file_name(built, "xlsx"))
+
+
+@post_roles(Role.DATA_ADMIN)
+def register_list(request: SignedInRequest) -> HttpResponse:
+    """The register files the reader may see; the 数据管理员 imports one (all or nothing, every problem listed)."""
+    kind, source = request.POST.get("kind", ""), request.POST.get("source", "")
+    batch, error = file_import(request, partial(register_imports.register_import, kind=kind, source=source))
+    if batch is not None:
+        messages.success(request, _("已导入 %(n)s 条登记。") % {"n": batch.rows})
+        return redirect("risk:register", import_id=batch.pk)
+    chosen = request.GET.get("kind", "")
+    imports = selectors.register_import_list(reader=request.user,
+                                             kind=chosen if chosen in RegisterKind.values else None)
+    ban_list = lexicon.load("drug_ban_list")
+    return render(request, "risk/registers.html", {
+        "page": page_of(request, imports), "kinds": RegisterKind.choices, "kind": chosen, "error": error,
+        "posted": {"kind": kind, "source": source}, "can_import": holds_role(request, Role.DATA_ADMIN),
+        "columns": [(value, name, register_imports.column_notes(value)) for value, name in RegisterKind.choices],
+        "ban_list": ban_list, "departments": rules_registers.departments("departments.json")})
+
+
+@login_required
+def register_detail(request: SignedInRequest, import_id: int) -> HttpResponse:
+    imported = selectors.register_import_get(reader=request.user, import_id=import_id)
+    entries = selectors.register_entry_list(imported=imported)
+    return render(request, "risk/register.html", {
+        "imported": imported, "page": page_of(request, entries, per_page=50),
+        "columns": registers.columns(imported.kind)})
+
+
+@login_required
+def register_template(request: SignedInRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    if kind not in registers.KINDS:
+        raise Http404
+    return _download(register_imports.template(kind), XLSX, f"{registers.label(kind)}导入模板.xlsx")

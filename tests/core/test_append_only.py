@@ -1,5 +1,6 @@
 """The database itself refuses UPDATE and DELETE on every append-only table, on SQLite as on PostgreSQL: audit
-events and checkpoints, a case's events, issued documents and their rendered PDFs, a draw's frozen inputs."""
+events and checkpoints, a case's events, issued documents and their rendered PDFs, a draw's frozen inputs, the rows
+of a register file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db.utils import DatabaseError
 
 from jianguan.audit.services import checkpoint_make
 from jianguan.core.actors import SystemActor
+from jianguan.risk.register_imports import register_import
 from jianguan.spotchecks import drawing
 from tests.enforcement_fixtures import filed, world_fixture  # noqa: F401
 from tests.spotcheck_fixtures import MOMENT, _witness
@@ -16,7 +18,7 @@ from tests.spotcheck_fixtures import MOMENT, _witness
 pytestmark = pytest.mark.django_db
 
 TABLES = ["audit_auditevent", "audit_checkpoint", "enforcement_caseevent", "documents_issueddocument",
-          "documents_rendereddocument", "spotchecks_drawinput"]
+          "documents_rendereddocument", "spotchecks_drawinput", "risk_registerentry"]
 
 
 def _a_row(table: str, request) -> int:
@@ -29,6 +31,10 @@ def _a_row(table: str, request) -> int:
         task = request.getfixturevalue("food_task")
         drawing.draw_commit(actor=request.getfixturevalue("persona")("scjg_admin"), task_id=task.pk,
                             beacon=_witness(), now=MOMENT)
+    elif table == "risk_registerentry":
+        data = "广告审查证明文号,广告主,有效期至\n鄂医广第1号,某医院,2027-01-01".encode()
+        register_import(actor=request.getfixturevalue("persona")("dataadmin"), kind="ad_review", source="卫健委",
+                        file_name="审查.csv", data=data)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} ORDER BY id LIMIT 1")
         row = cursor.fetchone()
