@@ -22,7 +22,11 @@ Rows:
   per-record pydantic model of the same rules; HTTP intake (bench/intake_bench.py), ≥ 5 k records/s with flat
   memory.
 
-Options: --only seed|http|catalog|library|enforcement|exchange, --rounds N.
+- risk early warning (bench/risk_bench.py): 1 M ad and listing lines scanned by the five models and 1 M alerts
+  re-scored on both cores, ≤ 60 s, against the same lexicons as a `str.find` loop per word (with the check that
+  both find the same hits on text written as listed); one text through `POST /api/v1/risk/scan`, p95 ≤ 20 ms.
+
+Options: --only seed|http|catalog|library|enforcement|exchange|risk, --rounds N.
 """
 
 from __future__ import annotations
@@ -185,6 +189,13 @@ def bench_exchange(rounds: int) -> list[dict]:
     return rows
 
 
+def bench_risk(rounds: int) -> list[dict]:
+    """The risk scan and re-scoring at bench scale, its baseline and one text over HTTP (bench/risk_bench.py)."""
+    done = subprocess.run([sys.executable, "-m", "bench.risk_bench", "--rounds", str(rounds)], check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout)["rows"]
+
+
 def intake_row(run: dict) -> dict:
     """The intake benchmark's result as a table row: rate, and the worker's memory as the run went on."""
     memory = run["memory_kb"]
@@ -289,7 +300,7 @@ def write(rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange"))
+    parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     options = parser.parse_args()
@@ -306,6 +317,8 @@ def main() -> None:
         rows += bench_enforcement(options.rounds)
     if options.only in (None, "exchange"):
         rows += bench_exchange(options.rounds)
+    if options.only in (None, "risk"):
+        rows += bench_risk(options.rounds)
     write(rows)
     for row in rows:
         print(f"{row['name']}: {row['figure']:,} {row['unit']} vs {row.get('baseline_figure')} ({row.get('ratio')}×)")

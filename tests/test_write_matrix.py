@@ -106,6 +106,7 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/complaints/{complaint_id}/decision"): Write("complaint", {"accept": True}),
     ("POST", "/api/v1/risk/observations"): Write(body={"items": []}),
     ("POST", "/api/v1/risk/observation-files"): Write(files=True),
+    ("POST", "/api/v1/risk/scan"): Write(body={"model": "medical_ad", "item": {"id": 1, "text": "根治"}}),
     ("POST", "/api/v1/risk/alerts/{alert_id}/transitions"): Write("alert", {"action": "verify"}),
     ("POST", "/api/v1/risk/registers/imports"): Write(body={"kind": "ad_review", "source": "卫健委"}, files=True),
     ("POST", "/api/v1/enforcement/risk-alerts/{alert_id}/clue"): Write("alert"),

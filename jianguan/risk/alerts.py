@@ -13,7 +13,7 @@ versions those of the last judgement (risk-models.md §6).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,12 +77,25 @@ def subject_of(observation: Observation) -> tuple[MarketEntity | None, str, str]
 
 
 def hits_of(observation: Observation, verdict: Verdict, links: Iterable[Linked] = ()) -> list[dict[str, Any]]:
-    """The hits of `verdict` as an alert keeps them: with the observation, its snapshot and, for a cross-line hit,
-    its evidence."""
+    """The hits of `verdict` as an alert keeps them: with their confidence (so the alert can be scored again), the
+    observation, its snapshot and, for a cross-line hit, its evidence."""
     evidence = {link.hit.rule: link.evidence for link in links}
-    return [{**hit.as_json(), "weight": hit.weight, "observation": observation.pk,
+    return [{**hit.as_json(), "weight": hit.weight, "confidence": hit.confidence, "observation": observation.pk,
              "snapshot_hash": observation.snapshot_hash,
              **({"evidence": evidence[hit.rule]} if hit.rule in evidence else {})} for hit in verdict.hits]
+
+
+def rescored(model: str, hits: Iterable[Mapping[str, Any]], *, exposure: float = 1.0,
+             entity_risk: float = 1.0) -> tuple[float, str | None]:
+    """(score, band) of an alert's stored hits under a new exposure or entity risk (a credit class changed, a
+    penalty recorded), by the same step that scored them (`engine.Model.rescore`: each rule's strongest hit,
+    weight × confidence), without reading the texts again. A hit stored before confidences were kept counts 1.0."""
+    best: dict[str, float] = {}
+    for hit in hits:
+        strength = hit["weight"] * hit.get("confidence", 1.0)
+        if strength > best.get(hit["rule"], 0.0):
+            best[hit["rule"]] = strength
+    return engine.model(model).rescore(best.values(), exposure=exposure, entity_risk=entity_risk)
 
 
 def _merged(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from jianguan.core.api import (
 )
 from jianguan.core.roles import ApiScope, Role
 
-from . import disposal, file_intake, intake, register_imports, selectors
+from . import contracts, disposal, file_intake, intake, register_imports, selectors
 from .models import Alert, FileStatus, ObservationFile, RegisterImport
 
 router = Router(tags=["风险预警 risk"])
@@ -86,6 +86,28 @@ def observation_file_receive(request: HttpRequest, file: File[UploadedFile]) -> 
 def observation_file_get(request: HttpRequest, file_id: int) -> ObservationFile:
     """A file of observations sent: its status, progress (`checked` of `rows`) and problems."""
     return selectors.observation_file_get(reader=require_reader(request, ApiScope.RISK_WRITE), file_id=file_id)
+class ScanIn(InputSchema):
+    model: str
+    item: dict[str, Any]
+
+
+class VerdictOut(Schema):
+    id: str | int
+    alert: bool
+    score: float
+    band: str | None
+    hits: list[dict[str, Any]]
+    model: str
+    version: str
+
+
+@router.post("/risk/scan", auth=allow(Role.DATA_ADMIN, systems=ApiScope.RISK_WRITE),
+             response={200: VerdictOut, 400: ErrorOut, 403: ErrorOut})
+def scan(request: HttpRequest, data: ScanIn) -> dict[str, Any]:
+    """Judge one ad, web page or listing (`item`: the model's input fields) by `model` and answer its verdict, as
+    `jianguan risk scan --format json` prints it. Nothing is stored: a monitoring system asks before it sends."""
+    require_reader(request, ApiScope.RISK_WRITE)
+    return contracts.verdict(model=data.model, item=data.item).as_json()
 
 
 class AlertOut(ScopedOut):

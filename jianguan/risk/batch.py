@@ -7,13 +7,18 @@ a scan accepts a labelled line and ignores its label.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import orjson
+
 from jianguan.core.errors import ValidationFailed
-from jianguan.risk import inputs
+from jianguan.risk import engine, inputs, parallel
 from jianguan.risk.engine import Model, Verdict
 from jianguan.risk.inputs import Field, InputInvalid
+from jianguan.risk.registers import Registers
 
 MAX_ERRORS = 20
 LABEL = {"label": Field("label", "bool", True, "标注（是否违法）")}
@@ -81,3 +86,24 @@ def measure(verdicts: list[Verdict], labels: list[bool]) -> Measures:
     pairs = list(zip((verdict.alert for verdict in verdicts), labels, strict=True))
     return Measures(pairs.count((True, True)), pairs.count((True, False)), pairs.count((False, True)),
                     pairs.count((False, False)))
+
+
+def shown(verdict: Verdict, form: str) -> str:
+    """One verdict as `jianguan risk scan` prints it: a JSON object (`json`) or a tab-separated line (`text`)."""
+    if form == "json":
+        return orjson.dumps(verdict.as_json()).decode()
+    quoted = "；".join(f"{hit.rule}“{hit.quote}”" if hit.quote else f"{hit.rule}（{hit.note}）" for hit in verdict.hits)
+    return f"{verdict.id}\t{'预警' if verdict.alert else '—'}\t{verdict.score:g}\t{verdict.band or ''}\t{quoted}"
+
+
+def _shown(name: str, form: str, registers: Registers | None, records: Sequence[Mapping[str, Any]]) -> str:
+    chosen = engine.model(name)
+    return "".join(shown(chosen.judge(record, registers=registers), form) + "\n" for record in records)
+
+
+def scan(model: Model, records: Sequence[Mapping[str, Any]], *, form: str, workers: int = 1,
+         registers: Registers | None = None) -> Iterator[str]:
+    """The verdicts on checked lines as printed (`shown`), a text per chunk of lines, in order; judged by `workers`
+    processes (`parallel.chunks`), against `registers` where given (held in memory: the workers inherit them)."""
+    return parallel.chunks(partial(_shown, model.name, form, registers), records, workers=workers)
+

@@ -17,16 +17,17 @@ rules of `rules_registers.py` judge the line against the registers that are (ADR
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from jianguan.core.errors import ValidationFailed
 from jianguan.risk import inputs, lexicon, rules, rules_listings, rules_registers
-from jianguan.risk.evidence import RULES, Context, Hit, Indicator
+from jianguan.risk.evidence import RULES, Context, Hit, Indicator, Rule
 from jianguan.risk.inputs import Field
+from jianguan.risk.normalise import Normalised
 from jianguan.risk.registers import KINDS, Registers
 
 DEFINITIONS = Path(__file__).with_name("definitions")
@@ -78,26 +79,66 @@ class Model:
             raise inputs.InputInvalid(f"{'、'.join(self.one_of)} 至少填写一项", code="required", field=self.one_of[0])
         return record
 
+    @cached_property
+    def input_key(self) -> tuple[Any, ...]:
+        """What `check` depends on: models with equal keys accept and check a line alike."""
+        return (*((f.name, f.type, f.required, f.label) for f in self.fields.values()), *self.one_of)
+
+    @cached_property
+    def plan(self) -> tuple[tuple[Rule, Indicator, bool], ...]:
+        """Each indicator with its rule function, looked up once, and whether it is a plain lexicon rule (which finds
+        nothing where no term of its rule was found in its fields, so it need not be called there)."""
+        return tuple((RULES[indicator.rule], indicator, indicator.rule == "lexicon") for indicator in self.indicators)
+
+    @cached_property
+    def register_hits(self) -> tuple[Hit, ...]:
+        return tuple(Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks)
+
+    def _register_hits(self, registers: Registers | None) -> Sequence[Hit]:
+        """The register checks an alert lists: a check naming register kinds only where one of them is not loaded."""
+        if registers is None:
+            return self.register_hits
+        return [hit for check, hit in zip(self.register_checks, self.register_hits, strict=True)
+                if not check.registers or not all(map(registers.loaded, check.registers))]
+
     def judge(self, record: Mapping[str, Any], *, registers: Registers | None = None, exposure: float = 1.0,
-              entity_risk: float = 1.0, more: Sequence[Hit] = ()) -> Verdict:
-        """The verdict on one checked line, against `registers` where given; `more`: hits found beside it among the
-        stored data (`crossline`)."""
-        context = Context(record, self.matcher, registers)
-        hits = [hit for indicator in self.indicators for hit in RULES[indicator.rule](context, indicator)] + [*more]
+              entity_risk: float = 1.0, texts: dict[str, Normalised] | None = None,
+              more: Sequence[Hit] = ()) -> Verdict:
+        """The verdict on one checked line, against `registers` where given (`texts`: the line's normalised texts,
+        shared with other models; `more`: hits found beside it among the stored data, `crossline`)."""
+        context = Context(record, self.matcher, registers, texts)
+        hits: list[Hit] = []
+        for function, indicator, lexical in self.plan:
+            if lexical and indicator.id not in context.rules_in(indicator.fields):
+                continue
+            found = function(context, indicator)
+            if found:
+                hits += found
+        hits += more
         best: dict[str, float] = {}
         for hit in hits:
             best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)
+        score, band = self.rescore(best.values(), exposure=exposure, entity_risk=entity_risk)
+        if len(hits) >= MAX_HITS:
+            hits = _listed(hits)
+        alert = score >= self.threshold
+        if alert:
+            hits += self._register_hits(registers)
+        return Verdict(record["id"], alert, score, band, tuple(hits), self.name, self.version)
+
+    def rescore(self, strengths: Iterable[float], *, exposure: float = 1.0,
+                entity_risk: float = 1.0) -> tuple[float, str | None]:
+        """(score, band) from each indicator's strongest hit (weight × confidence), the exposure and the entity
+        risk; band None below the alert threshold (and between it and the lowest band's floor). `judge` scores a
+        line by it, and a stored alert is scored again by it when its entity risk or exposure changes
+        (`alerts.rescored`), without reading its texts again."""
         remaining = 1.0
-        for strength in best.values():
+        for strength in strengths:
             remaining *= 1.0 - strength
         score = round(100 * (1.0 - remaining) * exposure * entity_risk, 1)
-        alert = score >= self.threshold
-        band = next((name for name, floor in self.bands if score >= floor), None) if alert else None
-        hits = _listed(hits)
-        if alert:
-            hits += [Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks
-                     if registers is None or not check.registers or not all(map(registers.loaded, check.registers))]
-        return Verdict(record["id"], alert, score, band, tuple(hits), self.name, self.version)
+        if score < self.threshold:
+            return score, None
+        return score, next((name for name, floor in self.bands if score >= floor), None)
 
 
 def _listed(hits: list[Hit]) -> list[Hit]:
@@ -172,3 +213,19 @@ def judge_all(name: str, records: Sequence[Mapping[str, Any]], registers: Regist
     """The verdicts on checked lines, in their order."""
     chosen = model(name)
     return [chosen.judge(record, registers=registers) for record in records]
+
+
+def verdicts(names: Sequence[str], data: Any) -> list[Verdict]:
+    """One line checked and judged by each model of `names`, in that order; its texts are normalised once for all
+    of them (an ad read by `medical_ad` and `fundraising`, a listing by the three listing models), and it is checked
+    once for models with the same fields (the listing models share theirs)."""
+    texts: dict[str, Normalised] = {}
+    found = []
+    record: dict[str, Any] = {}
+    checked: tuple[Any, ...] = ()
+    for name in names:
+        chosen = model(name)
+        if checked != chosen.input_key:
+            record, checked = chosen.check(data), chosen.input_key
+        found.append(chosen.judge(record, texts=texts))
+    return found

@@ -53,29 +53,44 @@ class Hit:
 
 class Context:
     """One input line as the rules read it: its checked fields, each text normalised once and matched once, and the
-    registers the judge was given (None: none)."""
+    registers the judge was given (None: none).
 
-    def __init__(self, record: Mapping[str, Any], matcher: Matcher, registers: Registers | None = None) -> None:
+    `texts` may be shared by the contexts of one line judged by several models (the same fields, normalised the same
+    way), so each text is normalised once for all of them."""
+
+    def __init__(self, record: Mapping[str, Any], matcher: Matcher, registers: Registers | None = None,
+                 texts: dict[str, Normalised] | None = None) -> None:
         self.record = record
         self.matcher = matcher
         self.registers = registers
-        self._texts: dict[str, Normalised] = {}
+        self._texts: dict[str, Normalised] = {} if texts is None else texts
         self._matches: dict[str, list[Match]] = {}
+        self._rules: dict[tuple[str, ...], set[str]] = {}
 
     def value(self, name: str) -> Any:
         return self.record.get(name)
 
     def text(self, name: str) -> Normalised:
-        if name not in self._texts:
+        found = self._texts.get(name)
+        if found is None:
             value = self.record.get(name)
-            self._texts[name] = normalise(value if isinstance(value, str) else "")
-        return self._texts[name]
+            found = self._texts[name] = normalise(value if isinstance(value, str) else "")
+        return found
 
     def matches(self, name: str, rule: str | None = None) -> list[Match]:
-        if name not in self._matches:
-            self._matches[name] = self.matcher.find(self.text(name))
-        found = self._matches[name]
-        return [match for match in found if match.term.rule == rule] if rule else found
+        found = self._matches.get(name)
+        if found is None:
+            found = self._matches[name] = self.matcher.find(self.text(name))
+        if not rule or not found:
+            return found
+        return [match for match in found if match.term.rule == rule]
+
+    def rules_in(self, names: tuple[str, ...]) -> set[str]:
+        """The rule ids matched in the fields `names`."""
+        found = self._rules.get(names)
+        if found is None:
+            found = self._rules[names] = {match.term.rule for name in names for match in self.matches(name)}
+        return found
 
     def register(self, kind: str) -> Registers | None:
         """The registers, where the register `kind` is loaded at all (else the model says what to check)."""

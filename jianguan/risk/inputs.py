@@ -8,7 +8,7 @@ dump, refused rather than scanned for minutes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,35 +41,44 @@ class Field:
     label: str
 
 
-def _check(spec: Field, value: Any) -> Any:
-    """The value of one field, or `InputInvalid` naming the rule it breaks (the line is added by the caller)."""
-    if spec.type == "id":
-        if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
-            raise InputInvalid("编号应为非空字符串或整数", code="invalid_id", field=spec.name)
-        if len(str(value)) > MAX_SHORT:
-            raise InputInvalid(f"编号不得超过 {MAX_SHORT} 个字符", code="too_long", field=spec.name)
-        return value
-    if spec.type in ("text", "short"):
-        if not isinstance(value, str):
-            raise InputInvalid(f"{spec.label}应为字符串", code="not_text", field=spec.name)
-        if not value.strip():
-            raise InputInvalid(f"{spec.label}不能为空", code="required", field=spec.name)
-        most = MAX_TEXT if spec.type == "text" else MAX_SHORT
-        if len(value) > most:
-            raise InputInvalid(f"{spec.label}超过 {most} 个字符（{len(value)} 个）", code="too_long", field=spec.name)
-        return value
-    if spec.type == "bool":
-        if not isinstance(value, bool):
-            raise InputInvalid(f"{spec.label}应为 true 或 false", code="not_bool", field=spec.name)
-        return value
-    if spec.type == "device_class":
-        if isinstance(value, bool) or value not in (1, 2, 3):
-            raise InputInvalid(f"{spec.label}应为 1、2 或 3", code="not_device_class", field=spec.name)
-        return value
-    if spec.type == "count":
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
-            raise InputInvalid(f"{spec.label}应为非负整数", code="not_count", field=spec.name)
-        return value
+def _identifier(spec: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        raise InputInvalid("编号应为非空字符串或整数", code="invalid_id", field=spec.name)
+    if len(str(value)) > MAX_SHORT:
+        raise InputInvalid(f"编号不得超过 {MAX_SHORT} 个字符", code="too_long", field=spec.name)
+    return value
+
+
+def _text(spec: Field, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise InputInvalid(f"{spec.label}应为字符串", code="not_text", field=spec.name)
+    if not value.strip():
+        raise InputInvalid(f"{spec.label}不能为空", code="required", field=spec.name)
+    most = MAX_TEXT if spec.type == "text" else MAX_SHORT
+    if len(value) > most:
+        raise InputInvalid(f"{spec.label}超过 {most} 个字符（{len(value)} 个）", code="too_long", field=spec.name)
+    return value
+
+
+def _flag(spec: Field, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise InputInvalid(f"{spec.label}应为 true 或 false", code="not_bool", field=spec.name)
+    return value
+
+
+def _device_class(spec: Field, value: Any) -> Any:
+    if isinstance(value, bool) or value not in (1, 2, 3):
+        raise InputInvalid(f"{spec.label}应为 1、2 或 3", code="not_device_class", field=spec.name)
+    return value
+
+
+def _count(spec: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise InputInvalid(f"{spec.label}应为非负整数", code="not_count", field=spec.name)
+    return value
+
+
+def _time(spec: Field, value: Any) -> Any:
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -80,21 +89,28 @@ def _check(spec: Field, value: Any) -> Any:
     return moment
 
 
+# The value of one field by its type, or `InputInvalid` naming the rule it breaks (the line is added by the caller).
+_CHECKS: dict[str, Callable[[Field, Any], Any]] = {
+    "id": _identifier, "text": _text, "short": _text, "bool": _flag, "device_class": _device_class,
+    "count": _count, "time": _time}
+
+
 def record(fields: Mapping[str, Field], data: Any, *, extra: Mapping[str, Field] | None = None) -> dict[str, Any]:
     """One input object checked against a model's fields (and `extra`, such as a back-test's label)."""
     if not isinstance(data, dict):
         raise InputInvalid("每行应为一个 JSON 对象", code="not_object")
-    known = {**fields, **(extra or {})}
+    known = {**fields, **extra} if extra else fields
     for name in data:
         if name not in known:
             raise InputInvalid(f"不是本模型的输入字段（可用：{'、'.join(known)}）", code="unknown_field", field=name)
     checked: dict[str, Any] = {}
     for name, spec in known.items():
-        if data.get(name) is None:
+        value = data.get(name)
+        if value is None:
             if spec.required:
                 raise InputInvalid(f"缺少必填字段{spec.label}", code="required", field=name)
             continue
-        checked[name] = _check(spec, data[name])
+        checked[name] = _CHECKS[spec.type](spec, value)
     return checked
 
 

@@ -226,11 +226,12 @@ class Matcher:
         for word, payloads in table.items():
             self.automaton.add_word(word, (len(word), tuple(payloads)))
         self.automaton.make_automaton()
+        self.size = len(self.automaton)
 
     def find(self, text: Normalised) -> list[Match]:
         """The matches in `text`, variants only at Latin word edges and where no real word crosses their edge,
         without those inside an allowed name or inside a longer match of the same rule."""
-        if not text.text or not len(self.automaton):
+        if not text.text or not self.size:
             return []
         allowed: list[tuple[int, int]] = []
         inner: set[int] = set()  # the positions inside a real word (between two of its characters)
@@ -244,6 +245,8 @@ class Matcher:
                     allowed.append((start, end))
                 elif not variant or _at_edges(text.text, start, end):
                     found.append(Match(term, start, end, variant))
+        if not found:
+            return found
         found = [match for match in found if not (match.variant and {match.start, match.end} & inner)]
         return _outermost(_outside(found, allowed))
 

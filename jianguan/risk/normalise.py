@@ -97,6 +97,8 @@ def normalise(text: str) -> Normalised:
     return Normalised(text)
 
 
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
-    """The normalised text alone (for lexicon patterns, which need no origin)."""
+    """The normalised text alone (for lexicon patterns, which need no origin; the same few patterns are keyed over
+    and over, so the last few thousand are kept)."""
     return text.translate(_FOLDING)

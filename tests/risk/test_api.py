@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jianguan.audit.models import AuditEvent
+from jianguan.risk import contracts
 from jianguan.risk.models import Alert, Observation
 from tests.risk.world import CLAIM, ad, listing, post, raise_alerts
 
@@ -112,3 +113,49 @@ def test_alerts_are_read_within_scope_and_disposed_of_over_the_api(monitor, api,
     again = head.post(url, {"action": "open_case"}, content_type="application/json")
     assert again.status_code == 409
     assert Alert.objects.get().steps.count() == 3
+
+
+def _scan(client, model: str, item) -> object:
+    return client.post("/api/v1/risk/scan", {"model": model, "item": item}, content_type="application/json")
+
+
+def test_one_text_is_scanned_and_answered_with_its_verdict_storing_nothing(monitor):
+    client, _ = monitor
+    response = _scan(client, "medical_ad", {"id": "Q-1", "text": CLAIM, "channel": "网站"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body == contracts.verdict(model="medical_ad", item={"id": "Q-1", "text": CLAIM, "channel": "网站"}).as_json()
+    assert body["alert"] is True and body["model"] == "medical_ad"
+    quoted = [hit for hit in body["hits"] if hit["quote"]]
+    assert quoted and all(CLAIM[hit["start"]:hit["end"]] == hit["quote"] for hit in quoted)
+    clean = _scan(client, "drug_sales", {"id": 7, "seller": "店铺A001", "text": "维生素C片 正品",
+                                         "registration_number": "国药准字H20000001"}).json()
+    assert clean["alert"] is False and clean["id"] == 7
+    assert not Observation.objects.exists() and not AuditEvent.objects.filter(verb__startswith="risk.").exists()
+
+
+@pytest.mark.parametrize(("model", "item", "field", "code"), [
+    ("weight_loss", {"id": 1, "text": "根治"}, "model", "model_unknown"),
+    ("medical_ad", {"text": "根治"}, "id", "required"),
+    ("medical_ad", {"id": 1, "text": "根" * 1_000_000}, "text", "too_long"),
+    ("medical_ad", {"id": 1, "text": "根治", "colour": "red"}, "colour", "unknown_field"),
+    ("drug_sales", {"id": 1, "text": "免处方"}, "seller", "required"),
+    ("rx_sales", {"id": 1, "seller": "s", "text": "x", "order_time": "昨天"}, "order_time", "not_time"),
+    ("fundraising", {"id": 1}, "text", "required"),
+])
+def test_a_bad_scan_is_refused_naming_field_and_rule(monitor, model, item, field, code):
+    client, _ = monitor
+    response = _scan(client, model, item)
+    assert response.status_code == 400, response.content
+    assert (response.json()["field"], response.json()["code"]) == (field, code)
+
+
+def test_only_holders_of_risk_write_and_data_administrators_may_scan(persona, api):
+    from tests.exchange_fixtures import system_client
+
+    reader, _ = system_client(persona, scopes=("read",))
+    item = {"id": 1, "text": CLAIM}
+    assert _scan(reader, "medical_ad", item).status_code == 403
+    assert _scan(api(persona("scjg_officer")), "medical_ad", item).status_code == 403
+    assert _scan(api(None), "medical_ad", item).status_code == 401
+    assert _scan(api(persona("dataadmin")), "medical_ad", item).json()["alert"] is True

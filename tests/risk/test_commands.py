@@ -116,3 +116,22 @@ def test_a_labelled_file_can_be_scanned():
     verdicts = scan("--model", "device_sales", str(SETS / "device_sales.jsonl"))
     assert [verdict["id"] for verdict in verdicts][:3] == ["dv01", "dv02", "dv03"]
     assert "label" not in verdicts[0]
+
+
+def test_scan_by_several_workers_prints_what_one_prints_in_the_same_order(tmp_path):
+    """Run as the console command (a process of its own, as in use: the workers are forked from it)."""
+    env = {**os.environ, "JIANGUAN_VAR_DIR": str(tmp_path / "var")}
+    env.pop("JIANGUAN_DATABASE_URL", None)
+    for model in ("medical_ad", "drug_sales"):
+        path = str(SETS / f"{model}.jsonl")
+        one = scan("--model", model, path)
+        done = subprocess.run([sys.executable, "-m", "jianguan", "risk", "scan", "--model", model, path, "--format",
+                               "json", "--workers", "3"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=300, check=True)
+        assert len(one) > 8 and [json.loads(line) for line in done.stdout.splitlines()] == one
+
+
+def test_scan_refuses_a_worker_count_out_of_range(tmp_path):
+    with pytest.raises(CommandError, match="workers"):
+        call_command("risk", "scan", "--model", "medical_ad", write(tmp_path, {"id": 1, "text": "好"}),
+                     "--workers", "0")

@@ -157,3 +157,14 @@ def test_people_outside_the_alerts_department_see_nothing_and_officers_of_it_app
     with pytest.raises(AccessDenied):
         disposal.alert_transition(actor=persona("legal_reviewer"), alert_id=alert.pk, action="verify")
     assert Alert.objects.get().status == AlertStatus.PENDING and not AlertStep.objects.exists()
+
+
+def test_an_alert_is_scored_again_from_its_stored_hits_as_it_was_scored(sender):
+    [alert] = raise_alerts(sender, ad(text="三个月gen治牛皮癣，全国第一，纯天然"))
+    assert {hit["confidence"] for hit in alert.hits if hit["quote"]} == {0.9, 1.0}  # pinyin spelling, as listed
+    assert alerts.rescored(alert.model, alert.hits) == (alert.score, alert.band)
+    higher, band = alerts.rescored(alert.model, alert.hits, entity_risk=1.5)
+    assert abs(higher - alert.score * 1.5) < 0.1 and band == "红"
+    assert alerts.rescored(alert.model, alert.hits, entity_risk=0.1)[1] is None
+    old = [{key: value for key, value in hit.items() if key != "confidence"} for hit in alert.hits]
+    assert alerts.rescored(alert.model, old)[0] > alert.score  # without confidences every hit counts in full

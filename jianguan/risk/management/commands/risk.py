@@ -1,4 +1,5 @@
-"""`jianguan risk scan --model NAME FILE.jsonl [--format json|text]` prints one verdict per input line, in order;
+"""`jianguan risk scan --model NAME FILE.jsonl [--format json|text] [--workers N]` prints one verdict per input line,
+in order (judged by N processes);
 `jianguan risk backtest --model NAME FILE.jsonl [--format json|text]` replays labelled lines (`"label": true|false`)
 and prints precision, recall and the confusion table. A bad file is refused whole, naming each bad line and field,
 with a non-zero exit. `jianguan risk sample --month YYYY-MM` draws the month's control sample (once: a month drawn
@@ -39,6 +40,9 @@ class Command(BaseCommand):
             given.add_argument("--registers", help="登记数据文件（JSON Lines，每行一条登记，含 kind）")
             given.add_argument("--stored-registers", action="store_true", help="使用数据库中已导入的登记")
             command.add_argument("--on", type=dt.date.fromisoformat, help="判断登记有效期的日期（默认今天）")
+        sub.choices["scan"].add_argument(
+            "--workers", type=int, default=1, choices=range(1, 65), metavar="N",
+            help="同时研判的进程数（默认 1；不超过本机 CPU 核数为宜；不与 --stored-registers 同用）")
         drawing = sub.add_parser("sample", help="抽取一个月未预警监测数据的对照样本并送核查（每月一次）")
         drawing.add_argument("--month", required=True, help="月份 YYYY-MM")
 
@@ -54,11 +58,16 @@ class Command(BaseCommand):
         except ValidationFailed as error:
             shown = error.message if isinstance(error, batch.FileInvalid) else f"{error.message} [{error.code}]"
             raise CommandError(shown) from error
-        verdicts = [model.judge(record, registers=given) for record in records]
         if options["action"] == "scan":
-            self._scan(verdicts, options["format"])
-        else:
-            self._backtest(model, batch.measure(verdicts, [record["label"] for record in records]), options["format"])
+            if options["workers"] > 1 and options["stored_registers"]:
+                raise CommandError("--workers 大于 1 时不能使用 --stored-registers（各进程不共用数据库连接）；"
+                                   "请改用 --registers 文件 [workers_with_stored_registers]")
+            for text in batch.scan(model, records, form=options["format"], workers=options["workers"],
+                                   registers=given):
+                self.stdout.write(text, ending="")
+            return
+        verdicts = [model.judge(record, registers=given) for record in records]
+        self._backtest(model, batch.measure(verdicts, [record["label"] for record in records]), options["format"])
 
     def _registers(self, options: dict[str, Any]) -> registers.Registers | None:
         day = options["on"] or timezone.localdate()
@@ -75,16 +84,6 @@ class Command(BaseCommand):
             return Path(name).read_bytes()
         except OSError as error:
             raise CommandError(f"无法读取文件 {name}：{error.strerror} [file_unreadable]") from error
-
-    def _scan(self, verdicts: list[engine.Verdict], form: str) -> None:
-        for verdict in verdicts:
-            if form == "json":
-                self.stdout.write(json.dumps(verdict.as_json(), ensure_ascii=False))
-                continue
-            quoted = "；".join(f"{hit.rule}“{hit.quote}”" if hit.quote else f"{hit.rule}（{hit.note}）"
-                              for hit in verdict.hits)
-            self.stdout.write(f"{verdict.id}\t{'预警' if verdict.alert else '—'}\t{verdict.score:g}\t"
-                              f"{verdict.band or ''}\t{quoted}")
 
     def _backtest(self, model: engine.Model, measures: batch.Measures, form: str) -> None:
         if form == "json":
