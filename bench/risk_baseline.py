@@ -36,17 +36,21 @@ def keyword_loop(table: Sequence[tuple[str, int, tuple[Any, ...]]], value: str) 
     """The matches of `table`'s words in `value`, found by `str.find` word by word (offsets into `value`)."""
     text = value.lower()
     allowed: list[tuple[int, int]] = []
+    inner: set[int] = set()  # the positions inside a real word, where no homophone spelling may start or end
     found: list[Match] = []
     for word, length, payloads in table:
         start = text.find(word)
         while start != -1:
             end = start + length
             for term, variant in payloads:
-                if term is None:
+                if term is None and variant:
+                    inner.update(range(start + 1, end))
+                elif term is None:
                     allowed.append((start, end))
                 elif not variant or _at_edges(text, start, end):
                     found.append(Match(term, start, end, variant))
             start = text.find(word, start + 1)
+    found = [match for match in found if not (match.variant and {match.start, match.end} & inner)]
     return _outermost(_outside(found, allowed))
 
 
