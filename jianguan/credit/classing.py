@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .features import Values
 from .scorecard import CLASSES, TOP_REASONS, Scorecard
@@ -75,24 +76,22 @@ def score(card: Scorecard, values: Values) -> tuple[Scored, list[int]]:
 def cutoffs(histogram: Counter[int], card: Scorecard) -> tuple[int, int, int]:
     """The highest points of A, of B and of C: each where the cumulative share of entities comes closest to the
     cumulative target (entities of equal points share a class, so a share can only be met as closely as the ties
-    allow); a lower class never ends above a higher one."""
+    allow; an exact tie goes to the lower class); a lower class never ends above a higher one."""
     total = sum(histogram.values())
     values = sorted(histogram)
     if not values:
         return (0, 0, 0)
-    cumulative = []
-    running = 0
+    candidates = [(values[0] - 1, 0)]  # (highest points of the class, entities at or below), exact integers
     for value in values:
-        running += histogram[value]
-        cumulative.append((value, running / total))
-    candidates = [(values[0] - 1, 0.0), *cumulative]
+        candidates.append((value, candidates[-1][1] + histogram[value]))
     found: list[int] = []
-    target = 0.0
+    target = Decimal(0)
     for klass in CLASSES[:-1]:
-        target += float(card.targets[klass])
+        target += card.targets[klass]
+        wanted = target * total
         least = found[-1] if found else candidates[0][0]
-        allowed = [(v, share) for v, share in candidates if v >= least]
-        found.append(min(allowed, key=lambda c: (abs(c[1] - target), c[0]))[0])
+        allowed = [(v, n) for v, n in candidates if v >= least]
+        found.append(min(allowed, key=lambda c: (abs(c[1] - wanted), c[0]))[0])
     return (found[0], found[1], found[2])
 
 
