@@ -116,7 +116,7 @@ def run_start(*, actor: Actor, month: str | None = None) -> ClassificationRun:
 
 def _move(run_id: int, action: str, actor: Actor, **fields: Any) -> ClassificationRun:
     with transaction.atomic():
-        run = ClassificationRun.objects.select_for_update().get(pk=run_id)
+        run: ClassificationRun = ClassificationRun.objects.select_for_update().get(pk=run_id)
         edge = RUNS.check(action, _facts(run, actor))
         for key, value in {"status": edge.target, **fields}.items():
             setattr(run, key, value)

@@ -8,6 +8,7 @@ so that the class shares meet the targets."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -145,7 +146,7 @@ def violations(card: Scorecard, table: list[dict[str, object]]) -> list[Violatio
     found = []
     for indicator in card.indicators:
         groups = [g for _, g in _groups(table, indicator.id) if g.entities >= card.min_count]
-        for low, high in zip(groups, groups[1:], strict=False):
+        for low, high in itertools.pairwise(groups):
             n1, k1, n2, k2 = low.entities, low.problems, high.entities, high.problems
             r1, r2 = k1 / n1, k2 / n2
             if r1 <= r2:

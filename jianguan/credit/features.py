@@ -184,7 +184,7 @@ def entity_values(entity_id: int, *, as_of: dt.date) -> tuple[Values, bool]:
     problems = Inspection.objects.filter(live).exclude(result=NO_PROBLEM)
     penalties = Penalty.objects.filter(live)
     records = CreditRecord.objects.filter(entity=entity, date__lte=as_of)
-    found = {
+    found: dict[str, dict[int, tuple[int, ...]]] = {
         "inspections": {entity_id: (problems.filter(date__gte=days.back(2)).count(), problems.count())},
         "penalties": {entity_id: (penalties.filter(date__gte=days.back(3)).count(),
                                   penalties.filter(closed_on__isnull=True, no_penalty=False).count(),

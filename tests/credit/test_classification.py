@@ -124,7 +124,8 @@ def test_a_run_whose_outcomes_break_monotonicity_is_flagged_and_cannot_be_publis
     run = classification.run_start(actor=SYSTEM)
     done = classification.run_execute(run_id=run.pk, actor=SYSTEM)
     assert done.status == RunStatus.DRAFT and done.flagged
-    assert done.violations[0]["indicator"] == "inspection_problems" and (done.violations[0]["lower"], done.violations[0]["higher"]) == ("有问题", "无问题")
+    problem = done.violations[0]
+    assert (problem["indicator"], problem["lower"], problem["higher"]) == ("inspection_problems", "有问题", "无问题")
     with pytest.raises(ValidationFailed) as refused:
         classification.run_publish(run_id=run.pk, actor=head)
     assert refused.value.code == "monotonicity_violated"

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         shares = "，".join(f"{k} {v:,}" for k, v in done.shares.items())
         self.stdout.write(f"已分类 {done.entities:,} 个主体：{shares}；分界分值 {done.cutoffs}")
         for problem in done.violations:
+            rates = f"{problem['lower_rate']:.1%} > {problem['higher_rate']:.1%}"
             self.stdout.write(f"单调性问题：指标 {problem['indicator']} 分箱“{problem['lower']}”"
-                              f"高于“{problem['higher']}”（{problem['lower_rate']:.1%} > {problem['higher_rate']:.1%}）")
+                              f"高于“{problem['higher']}”（{rates}）")
         self.stdout.write("状态：待发布" if not done.violations else "状态：待发布（有单调性问题，不能发布）")
