@@ -53,7 +53,7 @@ def tally(card: cards.Scorecard, *, as_of: dt.date) -> classing.Tally:
     counted = classing.Tally(card)
     for chunk in features.chunks(as_of=as_of):
         for _, values, problem in chunk:
-            counted.add(classing.score(card, values)[1], problem)
+            classing.score(card, values, counted.counts, problem)
     return counted
 
 
@@ -166,11 +166,10 @@ def compute(run: ClassificationRun, *, progress: Progress | None = None,
     results = _Results()
     counted = classing.Tally(card)
     score = classing.score
+    counts = counted.counts
     for rows in features.chunks(as_of=run.as_of, size=chunk):
         for pk, values, problem in rows:
-            scored, bins = score(card, values)
-            counted.add(bins, problem)
-            results.add(pk, scored)
+            results.add(pk, score(card, values, counts, problem))
         if progress is not None:
             progress(len(results.ids))
     return results, counted

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .features import Values
 from .scorecard import CLASSES, TOP_REASONS, Scorecard
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
     points: int
     floor: int  # index into CLASSES of the lowest class the overrides allow (0: none)
     forced: str  # the codes of the overrides that set the floor, joined by spaces
@@ -34,11 +35,6 @@ class Tally:
         self.card = card
         self.counts = [[0] * (2 * (len(i.points) + 1)) for i in card.indicators]
 
-    def add(self, bins: Sequence[int], problem: bool) -> None:
-        offset = 1 if problem else 0
-        for counts, bin_index in zip(self.counts, bins, strict=True):
-            counts[2 * bin_index + offset] += 1  # -1 (missing) lands in the last pair
-
     def table(self) -> list[dict[str, object]]:
         """Per indicator and bin: points, entities, problems (the stored monotonicity table)."""
         rows: list[dict[str, object]] = []
@@ -51,27 +47,30 @@ class Tally:
         return rows
 
 
-def score(card: Scorecard, values: Values) -> tuple[Scored, list[int]]:
-    """The entity's points, floor and reasons, and the bin of each indicator."""
+def score(card: Scorecard, values: Values, counts: list[list[int]] | None = None, problem: bool = False) -> Scored:
+    """The entity's points, floor and reasons; with `counts` (a `Tally`'s), the entity is also counted in the bin
+    of each indicator (the missing value's last) as it is scored. Written for a million calls a run."""
     total = 0
-    bins = []
     contributions = []
-    for indicator in card.indicators:
-        bin_index = indicator.bin_of(values[indicator.position])
-        bins.append(bin_index)
-        points = indicator.points_of(bin_index)
+    offset = 1 if problem else 0
+    for number, (position, uppers, table, reason) in enumerate(card.compiled):
+        value = values[position]
+        bin_index = -1 if value is None else bisect_right(uppers, value)
+        points = table[bin_index]
+        if counts is not None:
+            counts[number][2 * bin_index + offset] += 1
         if points > 0:
             total += points
-            contributions.append((-points, indicator.reason))
+            contributions.append((-points, reason))
     floor = 0
-    forced = []
-    for override in card.overrides:
-        if values[override.position]:
-            forced.append(override.code)
-            floor = max(floor, CLASSES.index(override.at_least))
+    forced = ""
+    for code, position, at_least in card.floors:
+        if values[position]:
+            forced = f"{forced} {code}" if forced else code
+            floor = max(floor, at_least)
     contributions.sort()
-    reasons = [*forced, *(code for _, code in contributions)][:TOP_REASONS]
-    return Scored(total, floor, " ".join(forced), " ".join(reasons)), bins
+    reasons = [*forced.split(), *(code for _, code in contributions)][:TOP_REASONS]
+    return Scored(total, floor, forced, " ".join(reasons))
 
 
 def cutoffs(histogram: Counter[int], card: Scorecard) -> tuple[int, int, int]:

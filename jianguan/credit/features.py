@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from jianguan.behaviour.models import Coercion, Inspection, Penalty
 from jianguan.complaints.models import Complaint
@@ -70,6 +71,10 @@ class Days:
 
     as_of: dt.date
 
+    def start(self, day: dt.date, *, after: bool = False) -> dt.datetime:
+        """The first moment of `day` (of the day after it with `after`), in the platform's time zone."""
+        return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1 if after else 0), dt.time()))
+
     def back(self, years: int) -> dt.date:
         try:
             return self.as_of.replace(year=self.as_of.year - years)
@@ -118,7 +123,8 @@ def _aggregates(days: Days, lo: int, hi: int) -> dict[str, dict[int, tuple[int, 
                             lo, hi, n=Count("id")),
         "licences": _grouped(Licence.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=days.as_of),
                                                     valid_from__lte=days.as_of), lo, hi, n=Count("id")),
-        "complaints": _grouped(Complaint.objects.filter(received_at__date__gt=y1, received_at__date__lte=days.as_of),
+        "complaints": _grouped(Complaint.objects.filter(received_at__gte=days.start(y1, after=True),
+                                                        received_at__lt=days.start(days.as_of, after=True)),
                                lo, hi, n=Count("id")),
     }
 
@@ -202,7 +208,7 @@ def entity_values(entity_id: int, *, as_of: dt.date) -> tuple[Values, bool]:
         "licences": {entity_id: (Licence.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=as_of),
                                                         entity=entity, valid_from__lte=as_of).count(),)},
         "complaints": {entity_id: (Complaint.objects.filter(entity=entity, received_at__date__gt=days.back(1),
-                                                            received_at__date__lte=as_of).count(),)},
+                                                            received_at__date__lte=as_of).count(),)},  # by date
     }
     same = MarketEntity.objects.filter(legal_representative=entity.legal_representative, region_id=entity.region_id,
                                        pk__in=CreditRecord.objects.filter(_listed(days)).values("entity_id"))

@@ -13,6 +13,7 @@ import bisect
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,17 @@ class Scorecard:
     @property
     def key(self) -> str:
         return f"{self.name}-{self.version}"
+
+    @cached_property
+    def compiled(self) -> tuple[tuple[int, tuple[float, ...], tuple[int, ...], str], ...]:
+        """Per indicator: (source position, bins' upper bounds, bins' points with the missing value's last,
+        reason code) — what scoring a million entities reads, without attribute look-ups."""
+        return tuple((i.position, i.uppers, (*i.points, i.missing), i.reason) for i in self.indicators)
+
+    @cached_property
+    def floors(self) -> tuple[tuple[str, int, int], ...]:
+        """Per override: (code, source position, index of the lowest class it allows)."""
+        return tuple((o.code, o.position, CLASSES.index(o.at_least)) for o in self.overrides)
 
     def reason_titles(self) -> dict[str, str]:
         return {**{o.code: o.title for o in self.overrides}, **{i.reason: i.title for i in self.indicators}}

@@ -18,28 +18,30 @@ def values(**set_: float | None) -> features.Values:
 
 
 def test_a_clean_old_entity_scores_nothing_and_has_no_reasons():
-    scored, _ = classing.score(CARD, values())
+    scored = classing.score(CARD, values())
     assert (scored.points, scored.floor, scored.reasons) == (0, 0, "")
 
 
 def test_points_add_up_and_the_strongest_reasons_come_first():
-    scored, _ = classing.score(CARD, values(penalties_3y=1, complaints_1y=1, age_years=0.5))
+    scored = classing.score(CARD, values(penalties_3y=1, complaints_1y=1, age_years=0.5))
     assert scored.points == 20 + 6 + 12
     assert scored.reasons == "S02 B01 P02"
 
 
 def test_overrides_set_a_floor_and_lead_the_reasons():
-    scored, _ = classing.score(CARD, values(serious_listed=1))
+    scored = classing.score(CARD, values(serious_listed=1))
     assert scored.floor == 3 and scored.forced == "O01" and scored.reasons.startswith("O01")
     assert classing.class_of(scored.points, scored.floor, (100, 200, 300)) == "D"
-    abnormal, _ = classing.score(CARD, values(abnormal_listed=1))
+    abnormal = classing.score(CARD, values(abnormal_listed=1))
     assert classing.class_of(0, abnormal.floor, (100, 200, 300)) == "C"
     assert classing.class_of(400, abnormal.floor, (100, 200, 300)) == "D"  # at least C: more points go higher
 
 
 def test_missing_capital_takes_the_missing_points():
-    scored, bins = classing.score(CARD, values(registered_capital=None))
-    assert scored.points == 2 and -1 in bins
+    tally = classing.Tally(CARD)
+    scored = classing.score(CARD, values(registered_capital=None), tally.counts, problem=True)
+    assert scored.points == 2
+    assert {"indicator": "capital", "bin": "缺失", "points": 2, "entities": 1, "problems": 1} in tally.table()
 
 
 def test_cutoffs_meet_the_target_shares_when_points_spread():
