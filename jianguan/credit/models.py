@@ -139,6 +139,11 @@ class ClassificationRun(models.Model):
     def flagged(self) -> bool:
         return bool(self.violations)
 
+    @property
+    def share_rows(self) -> list[tuple[str, int]]:
+        """(class, entities) for A … D."""
+        return [(klass, int(self.shares.get(klass, 0))) for klass in ("A", "B", "C", "D")]
+
 
 class EntityClass(models.Model):
     """One entity's class in one run: its points, the override that set a floor (if any) and its top reason codes.
