@@ -86,8 +86,8 @@ def seed_classification(ctx: SeedContext) -> None:
     if ctx.scale == "test":
         return
     department = classification.publisher_department_id()
-    head = next((u for u in User.objects.filter(department_id=department, is_active=True).order_by("pk")
-                 if u.has_role(Role.HEAD)), None)
+    people = User.objects.filter(department_id=department, is_active=True).order_by("pk") if department else []
+    head = next((u for u in people if u.has_role(Role.HEAD)), None)
     if head is None:
         ctx.say("  信用风险分类：本级市场监督管理局没有负责人，未发布")
         return

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jianguan.core.actors import SystemActor
+from jianguan.core.actors import Actor, Person, SystemActor
 from jianguan.core.errors import AccessDenied, DomainError, ValidationFailed
 from jianguan.core.roles import Role
 from jianguan.core.workflow import Edge, Workflow, acts_for
@@ -48,7 +48,7 @@ def _system(edge: Edge, facts: Facts) -> DomainError | None:
     return AccessDenied("此步骤由系统执行", code="system_only")
 
 
-def publisher_refusal(actor: Any, department_id: int | None) -> DomainError | None:
+def publisher_refusal(actor: Actor | Person, department_id: int | None) -> DomainError | None:
     """None when `actor` may publish scorecards and runs: the head of the locality's 市场监督管理局."""
     if acts_for(actor, department_id, Role.HEAD):
         return None
