@@ -25,8 +25,11 @@ Rows:
 - risk early warning (bench/risk_bench.py): 1 M ad and listing lines scanned by the five models and 1 M alerts
   re-scored on both cores, ≤ 60 s, against the same lexicons as a `str.find` loop per word (with the check that
   both find the same hits on text written as listed); one text through `POST /api/v1/risk/scan`, p95 ≤ 20 ms.
+- the credit-risk classification of every entity at bench scale (bench/credit_bench.py), SQLite and PostgreSQL,
+  ≤ 60 s at 1 M entities, against the same scorecard entity by entity through the ORM on a sample, extrapolated;
+  run inside the library row's databases, or alone with `--only credit --entities N` at a chosen scale.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk, --rounds N.
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit, --rounds N, --vendor, --entities N.
 """
 
 from __future__ import annotations
@@ -124,7 +127,8 @@ def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql
                 manage(env, "migrate")
                 seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--no-progress"], env)
                 measured = []
-                for module in ("bench.library_bench", "bench.draw_bench"):  # one failing keeps the other's rows
+                for module in ("bench.library_bench", "bench.draw_bench", "bench.credit_bench"):  # one failing keeps
+                    # the others' rows
                     done = subprocess.run([sys.executable, "-m", module, "measure", str(rounds)], env=env,
                                           capture_output=True, text=True)
                     if done.returncode:
@@ -136,6 +140,37 @@ def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql
                     stop()
         for row in measured:
             row["detail"] += f"; database seeded by `jianguan seed --scale bench` in {seconds:.0f} s"
+            rows.append(row)
+    return rows
+
+
+def bench_credit(entities: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+    """The credit-risk classification alone (bench/credit_bench.py) at a chosen scale: each database seeded by
+    `jianguan seed --scale bench --entities N` (its libraries scale with the entities; the seed's own
+    classification step skipped, the bench publishes the scorecard), then one run timed with its ORM baseline.
+    At the full scale the library row runs it too, in the database it seeds."""
+    from tests import pgcluster
+
+    rows = []
+    for vendor in vendors:
+        with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
+            env = environment(Path(var))
+            stop = None
+            if vendor == "postgresql":
+                url, stop = pgcluster.start("shared_buffers=1GB", "work_mem=64MB", "max_wal_size=8GB")
+                env["JIANGUAN_DATABASE_URL"] = url.rsplit("/", 1)[0] + "/postgres"
+            try:
+                manage(env, "migrate")
+                seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--entities",
+                                 str(entities), "--skip", "信用风险分类", "--no-progress"], env)
+                done = subprocess.run([sys.executable, "-m", "bench.credit_bench", "measure"], env=env,
+                                      capture_output=True, text=True, check=True)
+            finally:
+                if stop:
+                    stop()
+        for row in json.loads(done.stdout):
+            seeded = f"`jianguan seed --scale bench --entities {entities}`"
+            row["detail"] += f"; database seeded by {seeded} in {seconds:.0f} s"
             rows.append(row)
     return rows
 
@@ -300,9 +335,12 @@ def write(rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk"))
+    parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
+                                           "credit"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
+    parser.add_argument("--entities", type=int, default=1_000_000,
+                        help="credit rows (--only credit): entities to seed (the bench scale is 1,000,000)")
     options = parser.parse_args()
     rows = []
     if options.only in (None, "seed"):
@@ -319,6 +357,8 @@ def main() -> None:
         rows += bench_exchange(options.rounds)
     if options.only in (None, "risk"):
         rows += bench_risk(options.rounds)
+    if options.only == "credit":  # a full run measures it inside the library row's databases
+        rows += bench_credit(options.entities, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)
     for row in rows:
         print(f"{row['name']}: {row['figure']:,} {row['unit']} vs {row.get('baseline_figure')} ({row.get('ratio')}×)")

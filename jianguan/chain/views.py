@@ -9,6 +9,7 @@ from django.http import HttpResponse
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.http import render_page
+from jianguan.credit import contracts as credit
 
 from . import selectors
 
@@ -28,4 +29,6 @@ def entity_chain(request: SignedInRequest, uscc: str) -> HttpResponse:
     chain = selectors.chain_get(reader=request.user, uscc=uscc, kinds_wanted=wanted or None, since=since,
                                    until=until)
     return render_page(request, "chain/entity.html", {"chain": chain, "entity": chain.entity, "wanted": wanted,
-                                                      "since": since, "until": until}, partial="timeline")
+                                                      "since": since, "until": until,
+                                                      "credit_class": credit.entity_class(chain.entity.uscc)},
+                       partial="timeline")

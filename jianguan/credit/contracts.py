@@ -1,5 +1,9 @@
-"""What other apps may use of the credit library: importing credit-risk classes."""
+"""What other apps may use of the credit library: importing credit records, and the credit-risk class of entities
+in the classification in force (internal: never for public pages, the public API or the exchange)."""
 
 from __future__ import annotations
 
+from .selectors import ClassCard as ClassCard
+from .selectors import classes_of as classes_of
+from .selectors import entity_class as entity_class
 from .services import credit_import_json as credit_import_json

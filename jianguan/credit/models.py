@@ -65,3 +65,104 @@ class CreditRecord(TimeStamped):
 
     def audit_jurisdiction(self) -> tuple[str, None]:
         return self.region_id, None
+
+
+class Scorecard(models.Model):
+    """A scorecard version in force for classification runs: the definition as published (its file's content and
+    digest), who published it and the monotonicity table its points were checked against (ADR 0040)."""
+
+    name = models.CharField(_("评分卡"), max_length=60)
+    version = models.CharField(_("版本"), max_length=30)
+    title = models.CharField(_("名称"), max_length=200)
+    sha256 = models.CharField(_("内容摘要"), max_length=64)
+    definition = models.JSONField(_("定义"))
+    monotonicity = models.JSONField(_("单调性检验"), default=list)
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by = models.CharField(_("发布人"), max_length=100)
+
+    class Meta:
+        verbose_name = _("信用风险分类评分卡")
+        verbose_name_plural = _("信用风险分类评分卡")
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="credit_scorecard_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name}-{self.version}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    DRAFT = "draft", _("待发布")
+    PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已被新结果取代")
+    FAILED = "failed", _("失败")
+
+
+class ClassificationRun(models.Model):
+    """One classification of every entity of the object library into A–D with one scorecard, as of a day: a draft
+    until published; the newest published run is the one others read (`contracts.entity_class`)."""
+
+    number = models.CharField(_("编号"), max_length=20, unique=True)
+    month = models.DateField(_("所属月份"))
+    as_of = models.DateField(_("数据截止日"))
+    scorecard = models.ForeignKey(Scorecard, verbose_name=_("评分卡"), on_delete=models.PROTECT, related_name="runs")
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    started_by = models.CharField(_("发起人"), max_length=100)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    snapshot_at = models.DateTimeField(_("数据快照时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    progress = models.PositiveIntegerField(_("已处理主体数"), default=0)
+    entities = models.PositiveIntegerField(_("主体数"), default=0)
+    shares = models.JSONField(_("各类主体数"), default=dict)
+    cutoffs = models.JSONField(_("分界分值"), default=list)
+    violations = models.JSONField(_("单调性问题"), default=list)
+    error = models.TextField(_("错误"), blank=True)
+    published_by = models.CharField(_("发布人"), max_length=100, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("信用风险分类批次")
+        verbose_name_plural = _("信用风险分类批次")
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def audit_jurisdiction(self) -> tuple[str, None]:
+        return self.region_id, None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.violations)
+
+    @property
+    def share_rows(self) -> list[tuple[str, int]]:
+        """(class, entities) for A … D."""
+        return [(klass, int(self.shares.get(klass, 0))) for klass in ("A", "B", "C", "D")]
+
+
+class EntityClass(models.Model):
+    """One entity's class in one run: its points, the override that set a floor (if any) and its top reason codes.
+    Written once in bulk by the run and never changed (append-only). No foreign-key constraints: a million rows
+    are copied in per run, the run's rows only after the run's own row exists, and entities are never deleted."""
+
+    run = models.ForeignKey(ClassificationRun, on_delete=models.PROTECT, related_name="+", db_index=False,
+                            db_constraint=False)
+    entity = models.ForeignKey(MarketEntity, on_delete=models.PROTECT, related_name="+", db_index=False,
+                               db_constraint=False)
+    risk_class = models.CharField(_("信用风险分类"), max_length=1)
+    points = models.IntegerField(_("分值"))
+    forced = models.CharField(_("强制规则"), max_length=20, blank=True)
+    reasons = models.CharField(_("主要原因代码"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("主体信用风险分类")
+        verbose_name_plural = _("主体信用风险分类")
+        constraints = [models.UniqueConstraint(fields=["run", "entity"], name="credit_entity_class_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.risk_class}"

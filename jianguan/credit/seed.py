@@ -6,18 +6,19 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from jianguan.accounts.models import Department, Region
+from jianguan.accounts.models import Department, Region, User
 from jianguan.audit.contracts import record
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.registry import SeedStep
+from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.contracts import entity_rows
-from jianguan.subjects.models import EntityStatus, Licence, MarketEntity
+from jianguan.subjects.models import EntityStatus, Licence
 
-from .models import CreditKind, CreditRecord
+from . import classification
+from .models import CreditKind, CreditRecord, Scorecard
 
 # kind → (share of entities, source, title choices, authority)
 LISTS = {
@@ -77,29 +78,30 @@ def seed_credit(ctx: SeedContext) -> None:
     ctx.say(f"  信用记录 {inserted:,} 条")
 
 
-def seed_risk_classes(ctx: SeedContext) -> None:
-    """信用风险分类 of the entities in business, derived from their credit records (not drawn at random), worst first:
-    D — on the 严重违法失信名单 or 失信被执行人 now; C — in the 经营异常名录 now, or a penalty published in the last
-    three years; B — any other adverse record (an earlier listing or penalty, a judgment, a failed sampling);
-    A — none. The spot checks' strata are these classes. (The test scale has no credit records and keeps the classes
-    its entities were generated with.)"""
+def seed_classification(ctx: SeedContext) -> None:
+    """The demo's 信用风险分类 (docs/credit-classes.md): the scorecard published by the head of the city
+    市场监督管理局, this month's run computed over every entity and published, so every entity has a class with its
+    reasons and the spot checks' strata follow it. (The test scale has no credit records: its entities keep the
+    classes they were generated with, and the tests classify their own.)"""
     if ctx.scale == "test":
         return
-    today = timezone.localdate()
-    in_force = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    adverse = ~Q(kind=CreditKind.LICENCE_PUBLICITY)
-    rules = [("B", adverse),
-             ("C", (Q(kind=CreditKind.ABNORMAL) & in_force)
-              | Q(kind=CreditKind.PENALTY_PUBLICITY, date__gte=today - dt.timedelta(days=3 * 365))),
-             ("D", Q(kind__in=[CreditKind.SERIOUS, CreditKind.DISHONEST_DEBTOR]) & in_force)]
-    active = MarketEntity.objects.filter(status=EntityStatus.ACTIVE)
-    with transaction.atomic():
-        counts = {"A": active.update(risk_class="A")}
-        for risk, rule in rules:  # each class overrides the milder one before it
-            counts[risk] = active.filter(pk__in=CreditRecord.objects.filter(rule).values("entity_id")).update(
-                risk_class=risk)
-        record(actor=ctx.actor, verb="credit.risk_classes_derived", data=counts)
-    ctx.say("  信用风险分类：" + "，".join(f"{k} {v:,}" for k, v in counts.items()))
+    department = classification.publisher_department_id()
+    people = User.objects.filter(department_id=department, is_active=True).order_by("pk") if department else []
+    head = next((u for u in people if u.has_role(Role.HEAD)), None)
+    if head is None:
+        ctx.say("  信用风险分类：本级市场监督管理局没有负责人，未发布")
+        return
+    name, version = DEMO_SCORECARD
+    if not Scorecard.objects.filter(name=name, version=version).exists():
+        classification.scorecard_publish(name=name, version=version, actor=head)
+    run = classification.run_start(actor=ctx.actor)
+    done = classification.run_execute(run_id=run.pk, actor=ctx.actor)
+    if done.violations:
+        ctx.say(f"  信用风险分类：批次 {done.number} 有单调性问题，未发布")
+        return
+    classification.run_publish(run_id=run.pk, actor=head)
+    ctx.say(f"  信用风险分类 {done.number}：" + "，".join(f"{k} {v:,}" for k, v in done.shares.items()))
 
 
-STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("信用风险分类", 81, seed_risk_classes)]
+DEMO_SCORECARD = ("credit-risk", "2026.1")
+STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("信用风险分类", 81, seed_classification)]

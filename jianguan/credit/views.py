@@ -1,15 +1,26 @@
-"""Pages of credit records: one record with its source, within the reader's jurisdiction."""
+"""Pages of credit records (one record with its source, within the reader's jurisdiction) and of the credit-risk
+classification: the runs with their class shares, cut-offs and monotonicity problems, starting a run (the
+computation runs in the background, its progress shown) and publishing one, and publishing a scorecard file."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
-from jianguan.core.http import record_fields
+from jianguan.core.errors import DomainError
+from jianguan.core.http import page_of, record_fields, role_required
+from jianguan.core.roles import Role
 
-from .models import CreditRecord
+from . import classification, selectors, tasks
+from . import scorecard as cards
+from .models import CreditRecord, RunStatus, Scorecard
+from .workflow import publisher_refusal
 
 
 @login_required
@@ -19,3 +30,46 @@ def record_detail(request: SignedInRequest, record_id: int) -> HttpResponse:
         "title": f"{record.get_kind_display()} {record.source_ref}",
         "fields": record_fields(record, hidden=("created_at", "updated_at", "imported")),
         "entity_uscc": record.entity.uscc})
+
+
+@login_required
+def run_list(request: SignedInRequest) -> HttpResponse:
+    runs = selectors.run_list(reader=request.user)
+    publisher = publisher_refusal(request.user, classification.publisher_department_id()) is None
+    published = set(Scorecard.objects.values_list("name", "version"))
+    return render(request, "credit/runs.html", {
+        "page": page_of(request, runs), "publisher": publisher, "published_status": RunStatus.DRAFT,
+        "starter": publisher or request.user.has_role(Role.DATA_ADMIN),
+        "scorecards": [(n, v, (n, v) in published) for n, v in cards.available()],
+        "classes": cards.CLASSES})
+
+
+def _act(request: SignedInRequest, act: str) -> None:
+    try:
+        if act == "start":
+            run = classification.run_start(actor=request.user, month=request.POST.get("month") or None)
+            transaction.on_commit(lambda: tasks.classification_execute.enqueue(run.pk))
+            messages.success(request, _("已发起分类批次 %(number)s，正在后台计算") % {"number": run.number})
+        elif act == "publish":
+            run = selectors.run_get(reader=request.user, run_id=int(request.POST.get("run", "0") or 0))
+            classification.run_publish(run_id=run.pk, actor=request.user)
+            messages.success(request, _("已发布分类批次 %(number)s") % {"number": run.number})
+        elif act == "scorecard":
+            name, _sep, version = request.POST.get("scorecard", "").rpartition("-")
+            classification.scorecard_publish(name=name, version=version, actor=request.user)
+            messages.success(request, _("已发布评分卡 %(name)s") % {"name": f"{name}-{version}"})
+        else:
+            messages.error(request, _("未知的操作"))
+    except (DomainError, ValueError) as error:
+        if isinstance(error, DomainError) and error.status == 404:
+            raise
+        messages.error(request, error.message if isinstance(error, DomainError) else _("批次编号无效"))
+
+
+@require_POST
+@role_required(Role.HEAD, Role.DATA_ADMIN)
+def run_act(request: SignedInRequest) -> HttpResponse:
+    """Start a run (数据管理员 or the head), publish a run or a scorecard (the head of the city 市场监督管理局)."""
+    with transaction.atomic():
+        _act(request, request.POST.get("action", ""))
+    return redirect("credit:runs")

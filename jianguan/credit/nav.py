@@ -1,0 +1,17 @@
+"""The menu item of the credit-risk classification: for those who start or publish runs and the read-only 领导."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jianguan.core.http import holds_role
+from jianguan.core.registry import NavItem
+from jianguan.core.roles import Role
+
+
+def items(request: HttpRequest) -> list[NavItem]:
+    if not holds_role(request, Role.HEAD, Role.DATA_ADMIN, Role.LEADER):
+        return []
+    return [NavItem(_("信用风险分类"), reverse("credit:runs"), 36)]

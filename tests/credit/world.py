@@ -1,0 +1,122 @@
+"""The world of the credit-classification tests: records written straight into the libraries' tables (the
+classification reads tables, not services), a scorecard written to a temporary folder, and a published run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from jianguan.accounts.models import Department, DepartmentKind
+from jianguan.behaviour.models import Coercion, Inspection, Penalty
+from jianguan.core.actors import SystemActor
+from jianguan.credit import classification
+from jianguan.credit import scorecard as cards
+from jianguan.credit.models import CreditKind, CreditRecord
+from jianguan.subjects.models import MarketEntity
+
+SYSTEM = SystemActor("test:credit")
+TODAY = dt.date(2026, 12, 7)
+_serial = itertools.count(1)
+CARD = cards.path_of("credit-risk", "2026.1")
+
+
+def city() -> Department:
+    return Department.objects.get(kind=DepartmentKind.SCJG, region_id="421200")
+
+
+def _shared(entity: MarketEntity, day: dt.date, prefix: str) -> dict[str, Any]:
+    return {"number": f"{prefix}{next(_serial):08d}", "name": "检查", "department": city(), "catalog_code": "1" * 14,
+            "object_name": entity.name, "entity": entity, "party_name": entity.name, "party_nature": "1",
+            "party_id_type": "001", "party_code": entity.uscc, "region_id": entity.region_id, "date": day}
+
+
+def inspection(entity: MarketEntity, *, problem: bool = True, day: dt.date = dt.date(2026, 6, 1)) -> Inspection:
+    result = "发现问题已责令整改" if problem else "未发现问题"
+    return Inspection.objects.create(**_shared(entity, day, "JC"), implementation_code="X", form="日常检查",
+                                     category="1", result=result)
+
+
+def penalty(entity: MarketEntity, *, closed: bool = True, day: dt.date = dt.date(2026, 6, 1)) -> Penalty:
+    return Penalty.objects.create(**_shared(entity, day, "CF"), case_source="检查", inspection_number="",
+                                  facts="事实", basis="依据", procedure="02", decision_number=f"罚{next(_serial)}",
+                                  result="罚款1000元", closed_on=day if closed else None)
+
+
+def coercion(entity: MarketEntity, *, day: dt.date = dt.date(2026, 6, 1)) -> Coercion:
+    return Coercion.objects.create(**_shared(entity, day, "QZ"), inspection_number="", facts="事实", basis="依据",
+                                   decision_number=f"强{next(_serial)}", kind="measure", measure_type="扣押")
+
+
+def credit(entity: MarketEntity, kind: str, *, day: dt.date = dt.date(2026, 3, 1), ends_on: dt.date | None = None,
+           title: str = "事由") -> CreditRecord:
+    return CreditRecord.objects.create(kind=kind, entity=entity, region_id=entity.region_id, source="测试",
+                                       source_ref=f"R{next(_serial)}", date=day, title=title, ends_on=ends_on)
+
+
+def entities(count: int, *, offset: int = 0) -> list[MarketEntity]:
+    return list(MarketEntity.objects.order_by("pk")[offset:offset + count])
+
+
+def write_card(folder: Path, **changes: Any) -> tuple[str, str]:
+    """A copy of the demo scorecard under a new version in `folder`, with `changes` applied to its top level;
+    `indicator=(id, {field: value})` changes one indicator."""
+    data = json.loads(CARD.read_text())
+    data["version"] = changes.pop("version", "9.9")
+    indicator = changes.pop("indicator", None)
+    data.update(changes)
+    if indicator is not None:
+        ident, fields = indicator
+        for family in data["families"]:
+            for item in family["indicators"]:
+                if item["id"] == ident:
+                    item.update(fields)
+    (folder / f"{data['name']}-{data['version']}.json").write_text(json.dumps(data, ensure_ascii=False))
+    return data["name"], data["version"]
+
+
+@pytest.fixture
+def card_folder(tmp_path, monkeypatch):
+    """Scorecards read from a temporary folder holding a copy of the demo scorecard."""
+    monkeypatch.setattr(cards, "FOLDER", tmp_path)
+    (tmp_path / CARD.name).write_text(CARD.read_text())
+    return tmp_path
+
+
+@pytest.fixture
+def head(persona):
+    return persona("scjg_head")
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def risky(db, today):
+    """Entities 0–39 with a problem found and a penalty (0–9 unperformed), 40–44 in the 经营异常名录, 45 on the
+    严重违法失信名单; the others clean."""
+    found = entities(46)
+    for index, entity in enumerate(found[:40]):
+        inspection(entity)
+        penalty(entity, closed=index >= 10)
+    for entity in found[40:45]:
+        credit(entity, CreditKind.ABNORMAL)
+    credit(found[45], CreditKind.SERIOUS)
+    return found
+
+
+@pytest.fixture
+def published(risky, head):
+    """The demo scorecard published and a run of it published."""
+    classification.scorecard_publish(name="credit-risk", version="2026.1", actor=head)
+    run = classification.run_start(actor=SYSTEM)
+    classification.run_execute(run_id=run.pk, actor=SYSTEM)
+    return classification.run_publish(run_id=run.pk, actor=head)
