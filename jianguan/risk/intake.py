@@ -112,6 +112,8 @@ def check_item(item: Any, department: Department, regions: dict[str, Region | No
     if "channel" in chosen.fields and "channel" in item:
         own["channel"] = item["channel"]  # part of the envelope, and an input of the models that judge it
     fields = chosen.check(own)
+    if envelope["kind"] == ObservationKind.LISTING and not fields.get("seller"):  # an alert is kept per seller
+        raise InputInvalid("网络销售商品须填写卖家（统一社会信用代码或平台店铺编号）", code="required", field="seller")
     columns = {name: fields[name] for name in COLUMNS if name in fields}
     columns["channel"] = envelope.get("channel", "")
     return {"sender_id": str(fields["id"]).strip(), "model": envelope["model"], "kind": envelope["kind"],

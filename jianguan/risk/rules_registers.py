@@ -225,11 +225,11 @@ def drug_outside_scope(context: Context, indicator: Indicator) -> list[Hit]:
     """The seller's valid 药品经营许可证 do not cover the drug: its category by the letter of its 批准文号
     (`options.categories`), or a prescription drug (by the approval register) where the scope sorts drugs into
     处方药 and 非处方药 and does not list 处方药 (药品管理法第五十一条; 药品经营许可证 经营范围)."""
-    registers, number = context.register(DRUG_LICENCE), context.value("registration_number")
-    if registers is None:
+    registers, number, seller = context.register(DRUG_LICENCE), context.value("registration_number"), \
+        context.value("seller")
+    if registers is None or seller is None:
         return []
-    valid = [entry for entry in registers.held_by(DRUG_LICENCE, context.value("seller")) if entry.valid_on(
-        registers.day)]
+    valid = [entry for entry in registers.held_by(DRUG_LICENCE, seller) if entry.valid_on(registers.day)]
     scope = [key(item) for entry in valid for item in entry.details.get("scope", [])]
     if not valid:
         return []

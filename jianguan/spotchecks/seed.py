@@ -42,12 +42,13 @@ def _enter_results(ctx: SeedContext, draw, today: dt.date, share: float) -> int:
     task = draw.task
     codes, weights = zip(*OUTCOMES, strict=True)
     entered = 0
-    for check in CheckResult.objects.filter(draw=draw).prefetch_related("inspectors").order_by("pk"):
+    checks = CheckResult.objects.filter(draw=draw).select_related("entity").prefetch_related("inspectors")
+    for check in checks.order_by("pk"):
         inspectors = list(check.inspectors.all())
-        if not inspectors or rng.random() > share:
+        first, last = max(task.window_start, check.entity.established_on), min(task.window_end, today)
+        if not inspectors or rng.random() > share or first > last:  # none checked before it was established
             continue
-        day = task.window_start + dt.timedelta(days=rng.randrange((min(task.window_end, today) - task.window_start)
-                                                                  .days + 1))
+        day = first + dt.timedelta(days=rng.randrange((last - first).days + 1))
         outcome = rng.choices(codes, weights=weights)[0]
         check_results.result_enter(actor=inspectors[0], result_id=check.pk, codes=outcome, checked_on=day,
                                    problems="" if outcome == ["1"] else "现场检查发现的问题已记录",

@@ -139,7 +139,7 @@ def test_one_text_is_scanned_and_answered_with_its_verdict_storing_nothing(monit
     ("medical_ad", {"text": "根治"}, "id", "required"),
     ("medical_ad", {"id": 1, "text": "根" * 1_000_000}, "text", "too_long"),
     ("medical_ad", {"id": 1, "text": "根治", "colour": "red"}, "colour", "unknown_field"),
-    ("drug_sales", {"id": 1, "text": "免处方"}, "seller", "required"),
+    ("drug_sales", {"id": 1, "text": "免处方", "quantity": -1}, "quantity", "not_count"),
     ("rx_sales", {"id": 1, "seller": "s", "text": "x", "order_time": "昨天"}, "order_time", "not_time"),
     ("fundraising", {"id": 1}, "text", "required"),
 ])

@@ -63,7 +63,7 @@ def test_backtest_prints_precision_recall_and_the_confusion_table():
      ["第 2 行", "不是 UTF-8", "[bad_encoding]"]),
     ("medical_ad", [{"id": 1, "text": "好"}, "{id: 2}"], b"", ["第 2 行", "不是有效的 JSON", "[invalid_json]"]),
     ("medical_ad", [{"id": 1, "text": "好", "price": 3}], b"", ["第 1 行", "字段 price", "[unknown_field]"]),
-    ("drug_sales", [{"id": 1, "text": "布洛芬片"}], b"", ["第 1 行", "字段 seller", "卖家", "[required]"]),
+    ("drug_sales", [{"id": 1, "text": "  "}], b"", ["第 1 行", "字段 text", "[required]"]),
     ("rx_sales", [{"id": 1, "seller": "s", "text": "x", "order_time": "昨天"}], b"", ["字段 order_time", "[not_time]"]),
     ("device_sales", [{"id": 1, "seller": "s", "text": "x", "device_class": 4}], b"", ["字段 device_class"]),
     ("fundraising", [{"id": 1}], b"", ["第 1 行", "至少填写一项"]),
@@ -135,3 +135,13 @@ def test_scan_refuses_a_worker_count_out_of_range(tmp_path):
     with pytest.raises(CommandError, match="workers"):
         call_command("risk", "scan", "--model", "medical_ad", write(tmp_path, {"id": 1, "text": "好"}),
                      "--workers", "0")
+
+
+def test_a_listing_line_needs_no_more_than_id_and_text(tmp_path):
+    """Every listing field but `id` and `text` is optional to the scan: a model judges what it is given, and what
+    needs the seller (its licence) is said, not guessed."""
+    path = write(tmp_path, {"id": "L1", "product_name": "头孢克肟片", "text": "免处方 直接下单 头孢克肟片"},
+                 {"id": "L2", "text": "维生素C片"})
+    verdicts = scan("--model", "rx_sales", path)
+    assert [(v["id"], v["alert"]) for v in verdicts] == [("L1", True), ("L2", False)]
+    assert any(hit["quote"] == "免处方" for hit in verdicts[0]["hits"])

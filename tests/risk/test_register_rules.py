@@ -145,6 +145,15 @@ def test_seller_licence_by_name_by_code_expired_and_outside_scope():
         "药品经营许可证 鄂CB7150002 经营范围不含生物制品"]
 
 
+def test_a_listing_without_a_seller_is_judged_by_what_it_gives():
+    """No seller, no judgement of the seller's licence or scope (the scan takes a line without one); the product's
+    own number is still checked against the register."""
+    verdict = judge("drug_sales", product_name="阿莫西林胶囊", registration_number="国药准字H20099999",
+                    text="阿莫西林胶囊")
+    assert not hits(verdict, "drug_sales.seller_licence") and not hits(verdict, "drug_sales.outside_scope")
+    assert hits(verdict, "drug_sales.approval_not_registered")
+
+
 def test_device_registration_sides_and_the_sellers_licence_by_class():
     shop = {"seller": "咸宁安康医疗器械有限公司"}
     good = judge("device_sales", product_name="一次性使用无菌注射器", device_class=3,
