@@ -50,3 +50,12 @@ def test_the_entry_names_the_clue_the_alert_became(entity_alert, persona, xianan
 
 def test_an_officer_of_another_line_does_not_see_the_alert(entity_alert, persona, xianan_entity):
     assert risk_entries(persona("sthj_officer"), xianan_entity.uscc) == []
+
+
+def test_the_alert_page_shows_the_entitys_chain_beside_it(entity_alert, persona, signed_in, xianan_entity):
+    """The alert page asks the chain for its timeline (htmx, on load); that part lists the alert itself."""
+    client = signed_in(persona("xa_scjg_officer"))
+    page = client.get(f"/risk/alerts/{entity_alert.pk}/").content.decode()
+    assert f'hx-get="/subjects/{xianan_entity.uscc}/"' in page
+    timeline = client.get(f"/subjects/{xianan_entity.uscc}/", HTTP_HX_REQUEST="true").content.decode()
+    assert f"/risk/alerts/{entity_alert.pk}/" in timeline and "<html" not in timeline
