@@ -22,14 +22,11 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from bench.run import environment, free_port, machine, manage
+from bench.run import environment, machine, manage, served
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 5_000
@@ -139,52 +136,40 @@ def cpu_seconds(pid: int) -> float:
 
 def run(total: int, batch: int, database: str | None, keep: bool) -> dict:
     var = Path(tempfile.mkdtemp(prefix="jianguan-intake-bench-"))
-    env = environment(var, "bench.settings")
+    env = {**environment(var, "bench.settings"), "JIANGUAN_PROXY_SSL_HEADER": "X-Forwarded-Proto"}  # as behind TLS
     if database:
         env["JIANGUAN_DATABASE_URL"] = database
     manage(env, "migrate")
     manage(env, "seed", "--scale", "test", "--no-progress")
     setup = json.loads(manage(env, "shell", "--no-imports", "-c", SETUP).stdout.strip().splitlines()[-1])
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", "1", "--blocking-threads", "1",
-                               "--log-level", "error", "jianguan.config.wsgi:application"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        bodies = [json.dumps(records(setup, start, min(batch, total - start)), ensure_ascii=False).encode()
-                  for start in range(0, total, batch)]
-        marks = {max(1, round(len(bodies) * share)): label for share, label in ((0.25, "25%"), (0.5, "50%"),
-                                                                             (1.0, "100%"))}
-        app = worker(server.pid)
-        before, cpu_before = memory(app), cpu_seconds(app)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        headers = {"Content-Type": "application/json", "X-API-Key": setup["key"]}
-        calls, rss, accepted = [], {}, 0
-        started = time.perf_counter()
-        for number, body in enumerate(bodies, start=1):
-            sent = time.perf_counter()
-            connection.request("POST", "/api/v1/exchange/inspection/records", body=body, headers=headers)
-            response = connection.getresponse()
-            answer = json.loads(response.read())
-            calls.append(time.perf_counter() - sent)
-            if response.status != 200 or answer["rejected"]:
-                raise SystemExit(f"call {number}: {response.status} {str(answer)[:2000]}")
-            accepted += answer["accepted"]
-            if number in marks:
-                rss[marks[number]] = memory(app)
-        seconds = time.perf_counter() - started
-        cpu = cpu_seconds(app) - cpu_before
-        load = os.getloadavg()[0]
-        connection.close()
+        with served(env) as (port, server):
+            bodies = [json.dumps(records(setup, start, min(batch, total - start)), ensure_ascii=False).encode()
+                      for start in range(0, total, batch)]
+            marks = {max(1, round(len(bodies) * share)): label for share, label in ((0.25, "25%"), (0.5, "50%"),
+                                                                                 (1.0, "100%"))}
+            app = worker(server.pid)
+            before, cpu_before = memory(app), cpu_seconds(app)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+            headers = {"Content-Type": "application/json", "X-API-Key": setup["key"], "X-Forwarded-Proto": "https"}
+            calls, rss, accepted = [], {}, 0
+            started = time.perf_counter()
+            for number, body in enumerate(bodies, start=1):
+                sent = time.perf_counter()
+                connection.request("POST", "/api/v1/exchange/inspection/records", body=body, headers=headers)
+                response = connection.getresponse()
+                answer = json.loads(response.read())
+                calls.append(time.perf_counter() - sent)
+                if response.status != 200 or answer["rejected"]:
+                    raise SystemExit(f"call {number}: {response.status} {str(answer)[:2000]}")
+                accepted += answer["accepted"]
+                if number in marks:
+                    rss[marks[number]] = memory(app)
+            seconds = time.perf_counter() - started
+            cpu = cpu_seconds(app) - cpu_before
+            load = os.getloadavg()[0]
+            connection.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         if not keep:
             shutil.rmtree(var, ignore_errors=True)
     rate = accepted / seconds

@@ -30,11 +30,8 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,31 +148,17 @@ print(json.dumps({"key": accounts.api_key_issue(actor=admin, client=client)}))
 def over_http(requests: int, seed: int, rounds: int) -> dict[str, Any]:
     """p95 of `POST /api/v1/risk/scan` over one keep-alive connection to a fresh server, per round; the round of
     the median p95."""
-    from bench.run import environment, free_port, manage
+    from bench.run import environment, manage, served
 
     with tempfile.TemporaryDirectory(prefix="jianguan-risk-bench-") as var:
         env = {**environment(Path(var), "bench.settings"), "JIANGUAN_PROXY_SSL_HEADER": "X-Forwarded-Proto"}
         manage(env, "migrate")
         manage(env, "seed", "--scale", "test", "--no-progress")
         key = json.loads(manage(env, "shell", "--no-imports", "-c", SETUP).stdout.strip().splitlines()[-1])["key"]
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
-                                   "--port", str(port), "--workers", "1", "--blocking-threads", "1",
-                                   "--log-level", "error", "jianguan.config.wsgi:application"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with served(env) as (port, _server):
             runs = [_requests(port, key, requests, seed + number) for number in range(rounds)]
-            middle = sorted(runs, key=lambda run: run["p95_ms"])[len(runs) // 2]
-            return {**middle, "first_ms": runs[0]["first_ms"], "rounds": [round(run["p95_ms"], 1) for run in runs]}
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        middle = sorted(runs, key=lambda run: run["p95_ms"])[len(runs) // 2]
+        return {**middle, "first_ms": runs[0]["first_ms"], "rounds": [round(run["p95_ms"], 1) for run in runs]}
 
 
 def _requests(port: int, key: str, count: int, seed: int) -> dict[str, Any]:

@@ -49,6 +49,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,31 +115,20 @@ def bench_seed(rounds: int) -> list[dict]:
 def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
     """The chain and entity search at bench scale, on SQLite and on a throw-away PostgreSQL cluster: each database
     seeded whole (`jianguan seed --scale bench`, timed), then measured in-process (bench/library_bench.py)."""
-    from tests import pgcluster
-
     rows = []
     for vendor in vendors:
-        with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
-            env = environment(Path(var))
-            stop = None
-            if vendor == "postgresql":
-                url, stop = pgcluster.start("shared_buffers=1GB", "work_mem=64MB", "max_wal_size=8GB")
-                env["JIANGUAN_DATABASE_URL"] = url.rsplit("/", 1)[0] + "/postgres"
-            try:
-                manage(env, "migrate")
-                seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--no-progress"], env)
-                measured = []
-                for module in ("bench.library_bench", "bench.draw_bench", "bench.credit_bench"):  # one failing keeps
-                    # the others' rows
-                    done = subprocess.run([sys.executable, "-m", module, "measure", str(rounds)], env=env,
-                                          capture_output=True, text=True)
-                    if done.returncode:
-                        print(f"{module} failed on {vendor}:\n{done.stderr[-3000:]}", file=sys.stderr)
-                    else:
-                        measured += json.loads(done.stdout)
-            finally:
-                if stop:
-                    stop()
+        with bench_database(vendor) as env:
+            manage(env, "migrate")
+            seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--no-progress"], env)
+            measured = []
+            for module in ("bench.library_bench", "bench.draw_bench", "bench.credit_bench"):  # one failing keeps
+                # the others' rows
+                done = subprocess.run([sys.executable, "-m", module, "measure", str(rounds)], env=env,
+                                      capture_output=True, text=True)
+                if done.returncode:
+                    print(f"{module} failed on {vendor}:\n{done.stderr[-3000:]}", file=sys.stderr)
+                else:
+                    measured += json.loads(done.stdout)
         for row in measured:
             row["detail"] += f"; database seeded by `jianguan seed --scale bench` in {seconds:.0f} s"
             rows.append(row)
@@ -149,25 +140,14 @@ def bench_credit(entities: int, vendors: tuple[str, ...] = ("sqlite", "postgresq
     `jianguan seed --scale bench --entities N` (its libraries scale with the entities; the seed's own
     classification step skipped, the bench publishes the scorecard), then one run timed with its ORM baseline.
     At the full scale the library row runs it too, in the database it seeds."""
-    from tests import pgcluster
-
     rows = []
     for vendor in vendors:
-        with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
-            env = environment(Path(var))
-            stop = None
-            if vendor == "postgresql":
-                url, stop = pgcluster.start("shared_buffers=1GB", "work_mem=64MB", "max_wal_size=8GB")
-                env["JIANGUAN_DATABASE_URL"] = url.rsplit("/", 1)[0] + "/postgres"
-            try:
-                manage(env, "migrate")
-                seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--entities",
-                                 str(entities), "--skip", "信用风险分类", "--no-progress"], env)
-                done = subprocess.run([sys.executable, "-m", "bench.credit_bench", "measure"], env=env,
-                                      capture_output=True, text=True, check=True)
-            finally:
-                if stop:
-                    stop()
+        with bench_database(vendor) as env:
+            manage(env, "migrate")
+            seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--entities",
+                             str(entities), "--skip", "信用风险分类", "--no-progress"], env)
+            done = subprocess.run([sys.executable, "-m", "bench.credit_bench", "measure"], env=env,
+                                  capture_output=True, text=True, check=True)
         for row in json.loads(done.stdout):
             seeded = f"`jianguan seed --scale bench --entities {entities}`"
             row["detail"] += f"; database seeded by {seeded} in {seconds:.0f} s"
@@ -249,6 +229,47 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def bench_database(vendor: str) -> Iterator[dict[str, str]]:
+    """The environment of a fresh database of `vendor` (SQLite in a temporary directory, or a throw-away
+    PostgreSQL cluster tuned for bulk work), removed when the block ends."""
+    from tests import pgcluster
+
+    with tempfile.TemporaryDirectory(prefix="jianguan-bench-") as var:
+        env = environment(Path(var))
+        stop = None
+        if vendor == "postgresql":
+            url, stop = pgcluster.start("shared_buffers=1GB", "work_mem=64MB", "max_wal_size=8GB")
+            env["JIANGUAN_DATABASE_URL"] = url.rsplit("/", 1)[0] + "/postgres"
+        try:
+            yield env
+        finally:
+            if stop:
+                stop()
+
+
+@contextmanager
+def served(env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """The platform under granian (one worker, one thread) with `env` on a free port, once its health check
+    answers: (port, server process); stopped when the block ends."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+                               "--port", str(port), "--workers", "1", "--blocking-threads", "1",
+                               "--log-level", "error", "jianguan.config.wsgi:application"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def wrk(url: str, headers: dict[str, str]) -> float:
     args = ["wrk", "-t1", "-c8", "-d10s", url]
     for key, value in headers.items():
@@ -272,19 +293,8 @@ def bench_http(rounds: int) -> list[dict]:
                  "from jianguan.subjects.models import MarketEntity; u = User.objects.get(username='scjg_officer');"
                  "print(token_issue(user=u)[0], MarketEntity.objects.visible_to(u).order_by('uscc')[100].uscc)")
         token, uscc = manage(env, "shell", "--no-imports", "-c", probe).stdout.split()[-2:]
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
-                                   "--port", str(port), "--workers", "1", "--blocking-threads", "1",
-                                   "--log-level", "error", "jianguan.config.wsgi:application"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/bench/bare", timeout=1)  # noqa: S310
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with served(env) as (port, _server):
+            base = f"http://127.0.0.1:{port}"
             targets = {"bare": (base + "/bench/bare", {}), "public": (base + "/public/", {}),
                        "api": (f"{base}/api/v1/subjects/{uscc}", {"Authorization": f"Bearer {token}"})}
             for url, headers in targets.values():  # warm up: templates, caches, connections
@@ -293,9 +303,6 @@ def bench_http(rounds: int) -> list[dict]:
             for _ in range(rounds):
                 for name, (url, headers) in targets.items():
                     rates[name].append(wrk(url, headers))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     bare = statistics.median(rates["bare"])
     rows = []
     for name, label in (("public", "public home page GET /public/"),
