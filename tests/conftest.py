@@ -7,6 +7,9 @@ xa_scjg_officer, sthj_officer, legal_reviewer, scjg_head (负责人 of the city 
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -42,6 +45,23 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 EMPTY: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory):
+    """The static files collected once with production's storage (hashed, compressed): their directory."""
+    root = tmp_path_factory.mktemp("static")
+    storages = {**settings.STORAGES,
+                "staticfiles": {"BACKEND": "jianguan.config.staticfiles.ProductionStaticFilesStorage"}}
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
+def empty_sqlite_into(url: str, var: Path) -> None:
+    """Put the migrated, empty SQLite copy `url` (from `empty_database`) where a deployment of `var` keeps it."""
+    var.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(url.removeprefix("sqlite:///"), var / "jianguan.sqlite3")
 
 
 @pytest.fixture

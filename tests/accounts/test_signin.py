@@ -25,7 +25,7 @@ from jianguan.accounts import second_factor, services
 from jianguan.accounts.models import LoginThrottle, Role, User, UserToken
 from jianguan.audit.models import AuditEvent
 from jianguan.core.errors import ValidationFailed
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, empty_sqlite_into
 
 pytestmark = pytest.mark.django_db
 
@@ -454,8 +454,7 @@ DEMO_PAGES = textwrap.dedent("""
         raise RuntimeError("a bug")
 
     urls.urlpatterns.append(path("broken-for-test/", broken))
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)  # nothing left to apply: the database is a migrated copy
     client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
     for url in ("/no-such-page/", "/broken-for-test/"):
         response = client.get(url)
@@ -465,9 +464,13 @@ DEMO_PAGES = textwrap.dedent("""
 
 
 @pytest.mark.once
-def test_the_demo_runs_without_debug_and_shows_its_own_error_pages(tmp_path):
+def test_the_demo_runs_without_debug_and_shows_its_own_error_pages(tmp_path, empty_database, production_static):
+    """The demo's settings on a migrated database and its collected static files (`make demo` migrates and
+    collects them itself; both are done once for the whole test run here)."""
     demo = _demo_env()
     assert demo["JIANGUAN_DEBUG"] == "false"
+    empty_sqlite_into(empty_database, tmp_path)
+    (tmp_path / "static").symlink_to(production_static)
     env = _clean_env(tmp_path, DJANGO_SETTINGS_MODULE="jianguan.config.settings", **demo)
     done = subprocess.run([sys.executable, "-c", DEMO_PAGES], env=env, capture_output=True, text=True,
                           timeout=300, cwd=ROOT)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -271,10 +272,11 @@ def _wait(predicate, *, timeout: float, what: str, pause: float = 0.1):
 
 
 @pytest.mark.once
-def test_pusher_killed_mid_way_resumes_and_delivers_every_record_once(tmp_path):
+def test_pusher_killed_mid_way_resumes_and_delivers_every_record_once(tmp_path, empty_database):
     records = 3000
     (tmp_path / "crash_settings.py").write_text(SETTINGS_MODULE)
-    database = tmp_path / "platform.sqlite3"
+    database = tmp_path / "platform.sqlite3"  # a migrated copy of the empty test database
+    shutil.copyfile(empty_database.removeprefix("sqlite:///"), database)
     with running_simulator(tmp_path, quiet=True) as sim:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crash_settings", "JIANGUAN_VAR_DIR": str(tmp_path / "var"),
                "JIANGUAN_DATABASE_URL": f"sqlite:///{database}", "JIANGUAN_TASKS_BACKEND": "immediate",
@@ -282,8 +284,6 @@ def test_pusher_killed_mid_way_resumes_and_delivers_every_record_once(tmp_path):
                "JIANGUAN_PUSH_RECEIVER_KEY": sim.public_key, "JIANGUAN_PUSH_RETRY_BASE_SECONDS": "1",
                "JIANGUAN_PUSH_INTERVAL_SECONDS": "1", "JIANGUAN_LOG_LEVEL": "ERROR",
                "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])}
-        subprocess.run([sys.executable, "-m", "jianguan", "migrate", "--no-input"], cwd=REPO, env=env, check=True,
-                       capture_output=True)
         filled = subprocess.run([sys.executable, "-m", "jianguan", "shell", "--no-imports", "-c", FILL], cwd=REPO,
                                 env={**env, "CRASH_RECORDS": str(records)}, check=True, capture_output=True, text=True)
         assert filled.stdout.split()[-1] == str(records)

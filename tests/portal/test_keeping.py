@@ -31,18 +31,18 @@ from jianguan.exchange.sealing import PREFIX, open_body, seal_body
 from jianguan.portal import keeping, pgdump
 from jianguan.subjects import services as subjects
 from jianguan.subjects.models import Person
+from tests.conftest import empty_sqlite_into
 
 ROOT = Path(__file__).resolve().parents[2]
 ID_NUMBER = "421202199003071239"  # a valid check character (GB 11643-1999)
 
-# A deployment: migrated and seeded, then a natural person (sealed ID number), a case with its history and a
-# signed checkpoint (the restored chain is held against it, under the restored key). Prints where the key is and
-# the case's number.
+# A deployment (on a migrated copy of the empty test database): seeded, then a natural person (sealed ID number),
+# a case with its history and a signed checkpoint (the restored chain is held against it, under the restored key).
+# Prints where the key is and the case's number.
 DEPLOY = """
 import datetime as dt, django
 django.setup()
 from django.core.management import call_command
-call_command("migrate", verbosity=0)
 call_command("seed", scale="test", no_progress=True)
 from jianguan.accounts.models import User
 from jianguan.enforcement import registration
@@ -151,8 +151,10 @@ def _assert_restored(fresh: Path, source: Path, number: str, done: subprocess.Co
 
 
 @pytest.mark.database("sqlite")
-def test_a_backup_restored_into_a_fresh_directory_passes_the_checks_and_reads_the_sealed_numbers(tmp_path):
+def test_a_backup_restored_into_a_fresh_directory_passes_the_checks_and_reads_the_sealed_numbers(tmp_path,
+                                                                                                 empty_database):
     source, fresh = tmp_path / "source", tmp_path / "fresh"
+    empty_sqlite_into(empty_database, source)
     number = _deployment(source)
     archive, manifest, names = _backup(source, tmp_path)
     assert "database/jianguan.sqlite3" in names and manifest["database"] == "sqlite"
@@ -177,17 +179,16 @@ def test_a_backup_restored_into_a_fresh_directory_passes_the_checks_and_reads_th
 
 
 @pytest.fixture
-def pg_databases():
-    """Two new databases (a source and a target) on the pass's PostgreSQL cluster, dropped afterwards: their URLs."""
-    server = os.environ["JIANGUAN_DATABASE_URL"].rsplit("/", 1)[0]
-    names = [f"keeping_{uuid.uuid4().hex[:8]}_{role}" for role in ("source", "target")]
+def pg_databases(empty_database):
+    """A source (a migrated copy of the empty test database) and a new, empty target on the pass's PostgreSQL
+    cluster, the target dropped afterwards: their URLs."""
+    server = empty_database.rsplit("/", 1)[0]
+    target = f"keeping_{uuid.uuid4().hex[:8]}_target"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        for name in names:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield [f"{server}/{name}" for name in names]
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
+    yield [empty_database, f"{server}/{target}"]
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        for name in names:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target)))
 
 
 @pytest.mark.database("postgresql")

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from jianguan.accounts import seed
@@ -139,22 +138,19 @@ def test_audit_page_and_verification(signed_in, persona):
 
 
 @pytest.mark.once
-def test_static_files_collect_for_production(tmp_path, settings):
+def test_static_files_collect_for_production(production_static):
     """collectstatic with the production storage: hashed, compressed, including htmx and the docs' assets; an ES
     module imports the others by their hashed names (the unhashed ones are not what the service worker keeps)."""
-    settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "jianguan.config.staticfiles.ProductionStaticFilesStorage"}}
-    call_command("collectstatic", interactive=False, verbosity=0)
-    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    manifest = json.loads((production_static / "staticfiles.json").read_text())["paths"]
     for name in ("portal/site.css", "portal/favicon.svg", "django_htmx/htmx-2.min.js", "ninja/swagger-ui-bundle.js"):
-        assert name in manifest and (tmp_path / manifest[name]).exists()
-        assert (tmp_path / (manifest[name] + ".gz")).exists() or name.endswith(".svg")
-    entry = (tmp_path / manifest["inspections/field/main.js"]).read_text()
+        assert name in manifest and (production_static / manifest[name]).exists()
+        assert (production_static / (manifest[name] + ".gz")).exists() or name.endswith(".svg")
+    entry = (production_static / manifest["inspections/field/main.js"]).read_text()
     imported = re.findall(r'^import .* from "\./([^"]+)";$', entry, re.MULTILINE)
     assert len(imported) == 6
     for name in imported:
-        assert f"inspections/field/{name}" in manifest.values() and (tmp_path / "inspections/field" / name).exists()
+        assert f"inspections/field/{name}" in manifest.values()
+        assert (production_static / "inspections/field" / name).exists()
 
 
 def test_chinese_whatever_the_browser_asks_until_someone_switches(client):
