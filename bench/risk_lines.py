@@ -21,6 +21,8 @@ from typing import Any
 import opencc
 from pypinyin import lazy_pinyin
 
+from jianguan.risk.rules_listings import device_class_of
+
 LEXICONS = Path(__file__).resolve().parent.parent / "jianguan" / "risk" / "lexicons"
 AD_MODELS = ("medical_ad", "fundraising")
 LISTING_MODELS = ("drug_sales", "rx_sales", "device_sales")
@@ -126,10 +128,10 @@ def listing_line(number: int, rng: random.Random, *, claims: float, evaded: bool
     line: dict[str, Any] = {"id": f"li{number:07d}", "seller": f"店铺{rng.randrange(100_000):05d}",
                             "platform": rng.choice(PLATFORMS), "product_name": product,
                             "registration_number": form.format(d=rng.randrange(10**7, 10**8),
-                                                               s=f"{rng.randrange(10**5):05d}"),
+                                                               s=f"{rng.randrange(10**4):04d}"),
                             "prescription_step": True}
     if "械" in line["registration_number"]:
-        line["device_class"] = 1 if "械备" in line["registration_number"] else 2
+        line["device_class"] = device_class_of(line["registration_number"])
     if bad:
         choice = rng.randrange(4)
         if choice == 0:

@@ -17,6 +17,7 @@ rules of `rules_registers.py` judge the line against the registers that are (ADR
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
@@ -60,6 +61,24 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The lines a model judges: a listing whose `field` has the form of another product's number (a drug's
+    批准文号 read by the device model, a device's 注册证/备案编号 by the drug models) is not judged by it — an
+    unjudged line says why (a weight-0 note), instead of an alert that the number is of the wrong form."""
+
+    rule: str
+    field: str
+    forms: tuple[re.Pattern[str], ...]
+    note: str
+
+    def outside(self, record: Mapping[str, Any]) -> Hit | None:
+        value = record.get(self.field)
+        if not isinstance(value, str) or not any(form.fullmatch(value.strip()) for form in self.forms):
+            return None
+        return Hit(self.rule, "", value.strip(), None, None, self.field, self.note)
+
+
+@dataclass(frozen=True)
 class Model:
     name: str
     title: str
@@ -71,6 +90,7 @@ class Model:
     bands: tuple[tuple[str, float], ...]
     register_checks: tuple[Indicator, ...]
     matcher: lexicon.Matcher
+    scope: Scope | None = None
 
     def check(self, data: Any, *, extra: Mapping[str, Field] | None = None) -> dict[str, Any]:
         """One input line's object checked against the model's fields (`inputs.InputInvalid` naming the field)."""
@@ -106,6 +126,8 @@ class Model:
               more: Sequence[Hit] = ()) -> Verdict:
         """The verdict on one checked line, against `registers` where given (`texts`: the line's normalised texts,
         shared with other models; `more`: hits found beside it among the stored data, `crossline`)."""
+        if self.scope is not None and (outside := self.scope.outside(record)) is not None:
+            return Verdict(record["id"], False, 0.0, None, (outside,), self.name, self.version)
         context = Context(record, self.matcher, registers, texts)
         hits: list[Hit] = []
         for function, indicator, lexical in self.plan:
@@ -193,10 +215,28 @@ def parse(file: str, data: Mapping[str, Any]) -> Model:
     if bands[-1][1] < data["threshold"]:
         raise _refuse(file, "最低一级的下限不得低于预警阈值")
     matcher = lexicon.Matcher([lexicon.load(name) for name in data["lexicons"]])
+    scope = _scope(file, data["model"], data.get("scope"), data["fields"])
     return Model(data["model"], data["title"], data["version"], inputs.fields_of(data["fields"]),
                  tuple(data.get("one_of", [])), tuple(_indicator(file, item) for item in data["indicators"]),
                  float(data["threshold"]), bands,
-                 tuple(_indicator(file, {**item, "weight": 0}) for item in data.get("register_checks", [])), matcher)
+                 tuple(_indicator(file, {**item, "weight": 0}) for item in data.get("register_checks", [])), matcher,
+                 scope)
+
+
+def _scope(file: str, name: str, item: Any, fields: Mapping[str, Any]) -> Scope | None:
+    """The definition's `scope` ({field, outside: [forms], note}) checked, its forms compiled; None without one."""
+    if item is None:
+        return None
+    if not isinstance(item, dict) or item.get("field") not in fields or not isinstance(item.get("note"), str):
+        raise _refuse(file, "scope 须有本模型的字段 field、说明 note 和编号格式 outside")
+    outside = item.get("outside")
+    if not isinstance(outside, list) or not outside or not all(isinstance(form, str) for form in outside):
+        raise _refuse(file, "scope.outside 应为非空的编号格式（正则表达式）列表")
+    try:
+        forms = tuple(re.compile(form) for form in outside)
+    except re.error as error:
+        raise _refuse(file, f"scope.outside 的格式不是有效的正则表达式（{error}）") from error
+    return Scope(f"{name}.out_of_scope", item["field"], forms, item["note"])
 
 
 @cache

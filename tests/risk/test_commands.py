@@ -49,7 +49,7 @@ def test_backtest_prints_precision_recall_and_the_confusion_table():
     out = io.StringIO()
     call_command("risk", "backtest", "--model", "rx_sales", str(SETS / "rx_sales.jsonl"), "--format", "json",
                  stdout=out)
-    assert json.loads(out.getvalue()) == {"model": "rx_sales", "version": "2026.12.2", "precision": 1.0,
+    assert json.loads(out.getvalue()) == {"model": "rx_sales", "version": "2026.12.3", "precision": 1.0,
                                           "recall": 8 / 9, "confusion": {"tp": 8, "fp": 0, "fn": 1, "tn": 7}}
     out = io.StringIO()
     call_command("risk", "backtest", "--model", "rx_sales", str(SETS / "rx_sales.jsonl"), stdout=out)

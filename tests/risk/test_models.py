@@ -154,7 +154,7 @@ def test_device_number_format_class_and_class_one_claims():
 
 def test_versions_of_a_model_and_its_lexicons():
     assert contracts.versions(model="drug_sales") == {
-        "model": "2026.12.2", "lexicons": {"drug_sales": "2026.12.1", "drug_ban_list": "2022-11",
+        "model": "2026.12.3", "lexicons": {"drug_sales": "2026.12.1", "drug_ban_list": "2022-11",
                                            "doping_list": "2025.1", "names": "2026.12.1", "homophones": "2026.12.2"}}
 
 
@@ -164,6 +164,41 @@ def test_a_definition_naming_an_unknown_rule_function_is_refused():
     with pytest.raises(DefinitionInvalid) as refused:
         engine.parse("rx_sales.json", data)
     assert "rx_sales.json" in refused.value.message and "rx_sales.no_prescription_step" in refused.value.message
+
+
+def test_a_listing_with_another_products_number_is_outside_the_model_and_says_so():
+    """A drug's 批准文号 is not a malformed device number, nor a device's 注册证编号 a malformed 批准文号: the model
+    of the other product leaves the line unjudged with a note, and the model of its own product judges it."""
+    drug = {"seller": "s", "product_name": "阿莫西林胶囊", "registration_number": "国药准字H20003263",
+            "text": "阿莫西林胶囊 无需处方"}
+    device = {"seller": "s", "product_name": "电子血压计", "registration_number": "鄂械注准20192070123",
+              "device_class": 3, "text": "电子血压计 加微信"}
+    for model, item, note in (("device_sales", drug, "药品批准文号"), ("drug_sales", device, "医疗器械注册证"),
+                              ("rx_sales", device, "医疗器械注册证")):
+        outside = judge(model, **item)
+        assert not outside.alert and outside.score == 0
+        assert [(hit.rule, hit.field, hit.quote) for hit in outside.hits] == [
+            (f"{model}.out_of_scope", "registration_number", item["registration_number"])]
+        assert note in outside.hits[0].note
+    assert "rx_sales.no_prescription_wording" in rules_of(judge("rx_sales", **drug))
+    assert "device_sales.class_mismatch" in rules_of(judge("device_sales", **device))
+    # a number of neither form, or none, is judged by each model (a malformed number is itself a signal)
+    for number in ("国药准字H2000326", "鄂械注准2019207012", None):
+        item = {**drug, "registration_number": number}
+        for model in ("drug_sales", "device_sales"):
+            assert not any(hit.rule.endswith("out_of_scope") for hit in judge(model, **item).hits)
+
+
+@pytest.mark.parametrize(("scope", "said"), [
+    ({"field": "nowhere", "outside": ["x"], "note": "n"}, "scope 须有本模型的字段"),
+    ({"field": "registration_number", "outside": [], "note": "n"}, "非空"),
+    ({"field": "registration_number", "outside": ["国药准字[H"], "note": "n"}, "不是有效的正则表达式"),
+])
+def test_a_definition_with_a_broken_scope_is_refused(scope, said):
+    data = {**json.loads((engine.DEFINITIONS / "device_sales.json").read_text("utf-8")), "scope": scope}
+    with pytest.raises(DefinitionInvalid) as refused:
+        engine.parse("device_sales.json", data)
+    assert "device_sales.json" in refused.value.message and said in refused.value.message
 
 
 def test_a_long_text_repeating_a_claim_is_judged_in_time_with_its_hits_counted_not_all_listed():
