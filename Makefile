@@ -56,10 +56,10 @@ test: install lint
 	$(MAKE) --output-sync=target -j2 test-sqlite test-postgresql
 
 test-sqlite: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 test-postgresql: install
-	JIANGUAN_TEST_DB=postgresql $(PY) -m pytest -q
+	JIANGUAN_TEST_DB=postgresql $(PY) -m pytest -q --durations=25
 
 bench: install
 	scripts/system-packages wrk
