@@ -11,6 +11,7 @@ spot-checks.md §6 (林甸/大庆 2024) [unconfirmed: Hubei publishes none].
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -101,7 +102,7 @@ def clean_rules(rules: Any) -> dict[str, dict[str, str]]:
         require(values["min"] <= values["ratio"] <= values["max"], f"{name} 类的默认比例应在下限与上限之间",
                 "ratio_outside_bounds", f"rules.{name}.ratio")
         clean[name] = {key: str(rule[key]).strip() for key in RULE_FIELDS}
-    for lower, higher in zip(CLASSES, CLASSES[1:], strict=False):
+    for lower, higher in itertools.pairwise(CLASSES):
         for key, label in (("ratio", "抽查比例"), ("per_year", "检查频次")):
             require(Decimal(clean[lower][key]) <= Decimal(clean[higher][key]),
                     f"{higher} 类的{label}不得低于 {lower} 类", "not_rising", f"rules.{higher}.{key}")

@@ -13,10 +13,10 @@ from django.db.models import Q
 
 from jianguan.accounts.models import OfficerCredential
 from jianguan.complaints import contracts as complaints
+from jianguan.core.errors import ValidationFailed
 from jianguan.credit import contracts as credit
 from jianguan.enforcement import contracts as enforcement
 from jianguan.risk import contracts as risk
-from jianguan.core.errors import ValidationFailed
 from jianguan.subjects.models import EntityStatus, MarketEntity
 
 from . import protocol

@@ -110,7 +110,8 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
              "items")
     task = Task.objects.create(
         plan=plan, name=name.strip(), kind=kind, lead=plan.department, items=list(items), scope=scope or {},
-        strata=task_strata(strata, ratios, policy_in_force(window_start)), window_start=window_start, window_end=window_end,
+        strata=task_strata(strata, ratios, policy_in_force(window_start)), window_start=window_start,
+        window_end=window_end,
         inspectors_per_department=inspectors_per_department, max_objects_per_inspector=max_objects_per_inspector,
         required_qualifications=sorted(required_qualifications or []), rotation_months=rotation_months)
     task.departments.set(taking_part)

@@ -11,6 +11,7 @@ entity and is left out, as are results of unstratified (ALL) draws, whose class 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -36,7 +37,8 @@ def wilson(problems: int, checked: int, z: float = Z95) -> tuple[float, float]:
     denominator = 1 + z * z / checked
     centre = (p + z * z / (2 * checked)) / denominator
     half = z * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if problems == 0 else max(0.0, centre - half)  # exact at the ends, where rounding would miss them
+    return low, 1.0 if problems == checked else min(1.0, centre + half)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def outcome(codes: Iterable[str]) -> bool | None:
 def flags(rates: dict[str, Rate]) -> tuple[Flag, ...]:
     """Each neighbouring pair of classes, both checked, whose rate does not rise from the lower to the higher."""
     found = []
-    for lower, higher in zip(CLASSES, CLASSES[1:], strict=False):
+    for lower, higher in itertools.pairwise(CLASSES):
         low, high = rates[lower], rates[higher]
         if low.rate is None or high.rate is None or low.rate < high.rate:
             continue

@@ -18,7 +18,7 @@ from jianguan.credit import contracts as credit
 from jianguan.spotchecks import drawing, policy, pools, protocol, task_setup
 from jianguan.spotchecks.models import SupervisionPolicy
 from jianguan.subjects.models import MarketEntity
-from tests.credit.world import TODAY, head, published, risky, today  # noqa: F401
+from tests.credit.world import TODAY
 from tests.spotcheck_fixtures import MOMENT, VALUE, WINDOW, _witness
 
 pytestmark = pytest.mark.django_db
