@@ -94,11 +94,14 @@ def stratified(task: Task) -> tuple[dict[str, list[str]], dict[str, str]]:
 def preview(task: Task) -> list[dict[str, Any]]:
     """Before the draw: per stratum its pool size, the number to draw and each member's inclusion probability
     n/N (protocol §Counts), as the draw will compute them from the pool frozen now."""
-    pool, _ = stratified(task)
-    sizes = {name: range(len(ids)) for name, ids in pool.items()}
-    drawn = protocol.counts(task.strata, sizes) if any(sizes.values()) else dict.fromkeys(pool, 0)
-    return [{"stratum": name, "rule": task.strata[name], "size": len(ids), "drawn": drawn[name],
-             "probability": drawn[name] / len(ids) if ids else None} for name, ids in pool.items()]
+    if "ALL" in task.strata:  # no class to split by: the pool's size is a count
+        sizes = {"ALL": pool_queryset(task).count()}
+    else:
+        sizes = {name: len(ids) for name, ids in stratified(task)[0].items()}
+    pool = {name: range(size) for name, size in sizes.items()}
+    drawn = protocol.counts(task.strata, pool) if any(sizes.values()) else dict.fromkeys(sizes, 0)
+    return [{"stratum": name, "rule": task.strata[name], "size": size, "drawn": drawn[name],
+             "probability": drawn[name] / size if size else None} for name, size in sizes.items()]
 
 
 def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:

@@ -132,8 +132,9 @@ def report(*, reader: HasScope, department: int | None = None) -> Report:
     results = CheckResult.objects.visible_to(reader).exclude(entered_at=None).filter(draw__status=DrawStatus.DRAWN)
     if department:
         results = results.filter(draw__task__lead_id=department)
-    rows = results.distinct().values_list("stratum", "codes", "checked_on", "draw__task__lead__name")
-    groups, left_out = _tallies(rows.iterator())
+    rows = results.distinct().order_by("pk").values_list("pk", "stratum", "codes", "checked_on",
+                                                          "draw__task__lead__name")  # the key keeps equal rows apart
+    groups, left_out = _tallies(row[1:] for row in rows.iterator())
     months = sorted(key for key in groups if key.startswith("m:"))
     departments = sorted(key for key in groups if key.startswith("d:"))
     return Report(_row("", groups.get("", {})), tuple(_row(key[2:], groups[key]) for key in months),
