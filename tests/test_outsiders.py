@@ -16,6 +16,7 @@ from jianguan.audit.services import record
 from jianguan.catalog.models import MappingImport
 from jianguan.risk.models import Alert
 from jianguan.subjects.models import MarketEntity
+from tests.credit.world import head, published, risky, today  # noqa: F401 (the classification in force)
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +323,21 @@ def test_outsider_gets_404_for_the_risk_report_of_a_department_outside_their_sco
         assert client.get(f"{path}?month={alert.window}&department={alert.department_id}").status_code == 404, path
     page = client.get(f"/risk/report/?month={alert.window}").content.decode()
     assert alert.subject_name not in page and "预警数量：0" in page
+
+
+@pytest.mark.usefixtures("published")
+def test_outsiders_read_no_class_of_another_jurisdiction(signed_in, outsider):
+    """The key-supervision list shows the class-D entities of the reader's own jurisdiction only; the validation of
+    the classes is for heads and administrators, not an officer."""
+    from jianguan.credit import contracts as credit
+
+    letters = credit.class_letters(MarketEntity.objects.values_list("pk", flat=True))
+    elsewhere = MarketEntity.objects.filter(pk__in=[pk for pk, x in letters.items() if x == "D"]).exclude(
+        region__path__startswith=outsider.department.region.path)
+    assert elsewhere.exists()
+    client = signed_in(outsider)
+    page = client.get("/spotchecks/key-supervision/")
+    assert page.status_code == 200
+    assert not any(entity.uscc in page.content.decode() for entity in elsewhere)
+    assert client.get("/spotchecks/validation/").status_code == 403
+    assert client.get("/spotchecks/validation/xlsx/").status_code == 403

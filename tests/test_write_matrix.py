@@ -307,3 +307,30 @@ def test_an_officer_of_another_county_is_refused_every_write(api, matrix_users, 
     assert not MarketEntity.objects.visible_to(matrix_users["other county"]).filter(uscc=records["entity"]).exists()
     assert _refused(api, matrix_users, records, "other county", {403, 404},
                     creation_allowed={400, 403, 404}) == len(WRITES)
+
+
+# Writes by page only, with a valid form, tried by each persona who must be refused -----------------------------
+
+def _policy_form() -> dict[str, str]:
+    from django.utils import timezone
+
+    from jianguan.spotchecks.policy import DEFAULT_RULES
+
+    return {"effective_from": timezone.localdate().isoformat(), "control_share": "0.01", "lookback_days": "365",
+            "note": "试行", **{f"{n}_{k}": v for n, rule in DEFAULT_RULES.items() for k, v in rule.items()}}
+
+
+PAGE_WRITES = {"/spotchecks/policy/": _policy_form}
+
+
+def test_page_only_writes_refuse_every_persona_but_their_roles(client, signed_in, matrix_users, persona):
+    """The supervision policy is written by data and system administrators only: the anonymous caller goes to the
+    sign-in page; the leader, the other department's and county's officers and the city's head are refused."""
+    for path, form in PAGE_WRITES.items():
+        before = _row_counts()
+        assert client.post(path, form()).status_code == 302
+        for user in [*(u for u in matrix_users.values() if u), persona("scjg_head")]:
+            assert signed_in(user).post(path, form()).status_code == 403, (path, user.username)
+        assert _row_counts() == before, path
+        assert signed_in(persona("admin")).post(path, form()).status_code == 302
+        assert _row_counts() != before, path

@@ -59,3 +59,11 @@ def subject_complaint_list(*, uscc: str | None, name: str | None, since: dt.date
     rows = Complaint.objects.filter(about, received_at__gte=since, received_at__lte=until).order_by(
         "received_at", "pk").values_list("number", "received_at", "content")[:limit]
     return [ComplaintNote(number, received_at, content) for number, received_at, content in rows]
+
+
+def entities_complained_about(*, since: dt.date) -> set[int]:
+    """The ids of the entities a complaint or report received on or after `since` is about (a process's read for a
+    spot-check draw: which A-class entities something points at, "无事不扰"; no reader, no content)."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
+    return set(Complaint.objects.filter(entity__isnull=False, received_at__gte=start)
+               .values_list("entity_id", flat=True).distinct())

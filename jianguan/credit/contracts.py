@@ -4,6 +4,9 @@ in the classification in force (internal: never for public pages, the public API
 from __future__ import annotations
 
 from .selectors import ClassCard as ClassCard
+from .selectors import class_letters as class_letters
+from .selectors import class_members as class_members
 from .selectors import classes_of as classes_of
 from .selectors import entity_class as entity_class
+from .selectors import in_force as in_force
 from .services import credit_import_json as credit_import_json

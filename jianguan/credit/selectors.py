@@ -89,3 +89,34 @@ def run_list(*, reader: HasScope) -> QuerySet[ClassificationRun]:
 def run_get(*, reader: HasScope, run_id: int) -> ClassificationRun:
     run: ClassificationRun = ClassificationRun.objects.select_related("scorecard").get_visible(reader, pk=run_id)
     return run
+
+
+CHUNK = 20_000
+
+
+def in_force() -> bool:
+    """Whether a published classification is in force."""
+    return published_run() is not None
+
+
+def class_letters(entity_ids: Iterable[int]) -> dict[int, str]:
+    """entity id → its class letter in the run in force, read in chunks (a draw's pool is a city's entities);
+    entities the run did not classify are absent. The letters only, for a draw's strata."""
+    run = published_run()
+    if run is None:
+        return {}
+    ids = list(entity_ids)
+    letters: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        letters.update(EntityClass.objects.filter(run_id=run.pk, entity_id__in=ids[start:start + CHUNK])
+                       .values_list("entity_id", "risk_class"))
+    return letters
+
+
+def class_members(letter: str) -> list[int]:
+    """The ids of the entities of class `letter` in the run in force (e.g. D: the key-supervision list)."""
+    run = published_run()
+    if run is None:
+        return []
+    return list(EntityClass.objects.filter(run_id=run.pk, risk_class=letter).order_by("entity_id")
+                .values_list("entity_id", flat=True))

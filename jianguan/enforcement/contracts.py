@@ -1,5 +1,6 @@
 """What other apps may use of enforcement (INTERFACES §B): a case's card, registering a finding as a clue, and
-appending an event to a case's hash-chained history (coercive measures, inspections)."""
+appending an event to a case's hash-chained history (coercive measures, inspections); which entities clues
+transferred by other bodies name since a day (spot checks' draws)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from . import history, registration, selectors
 from .evidence import evidence_path as evidence_path
 from .models import Case
 from .registration import clue_from_inspection as clue_from_inspection
+from .selectors import entities_transferred as entities_transferred
 
 
 @dataclass(frozen=True)
@@ -61,4 +63,4 @@ def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, docu
     history.case_append_event(actor=actor, case_id=case_id, verb=verb, data=data, document_id=document_id)
 
 
-__all__ = ["CaseCard", "case_append_event", "case_card", "case_from_finding"]
+__all__ = ["CaseCard", "case_append_event", "case_card", "case_from_finding", "entities_transferred"]

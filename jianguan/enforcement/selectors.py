@@ -16,7 +16,18 @@ from jianguan.documents import contracts as documents
 from jianguan.documents.contracts import KINDS
 
 from . import deadlines, permissions, procedure, workflow
-from .models import AlertState, Case, CaseEvent, CaseOfficer, CaseStatus, Clue, DeadlineAlert, Evidence, Payment
+from .models import (
+    AlertState,
+    Case,
+    CaseEvent,
+    CaseOfficer,
+    CaseStatus,
+    Clue,
+    ClueSource,
+    DeadlineAlert,
+    Evidence,
+    Payment,
+)
 
 
 def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = False, party: str | None = None,
@@ -173,3 +184,10 @@ def case_view(*, case: Case, reader: User, today: dt.date | None = None) -> dict
 
 VERB_LABELS = {"register": "登记案件线索", "simple_decide": "当场作出行政处罚决定", "evidence_added": "上传证据",
                "corrected": "更正记录", **{e.action: e.label for e in workflow.EDGES}}
+
+
+def entities_transferred(*, since: dt.date) -> set[int]:
+    """The ids of the entities a clue transferred by another body (移送) received on or after `since` names (a
+    process's read for a spot-check draw: which A-class entities something points at, "无事不扰")."""
+    return set(Clue.objects.filter(entity__isnull=False, source=ClueSource.TRANSFER, received_on__gte=since)
+               .values_list("entity_id", flat=True).distinct())

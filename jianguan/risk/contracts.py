@@ -16,9 +16,10 @@ from jianguan.risk.carry import reference as alert_reference
 from jianguan.risk.engine import MODEL_NAMES, ModelUnknown, Verdict
 from jianguan.risk.evidence import Hit
 from jianguan.risk.inputs import InputInvalid
+from jianguan.risk.selectors import entities_alerted
 
 __all__ = ["MODEL_NAMES", "AlertCard", "Hit", "InputInvalid", "ModelUnknown", "Verdict", "alert_card",
-           "alert_mark_carried", "alert_reference", "verdict", "versions"]
+           "alert_mark_carried", "alert_reference", "entities_alerted", "verdict", "versions"]
 
 
 def verdict(*, model: str, item: Mapping[str, Any]) -> Verdict:

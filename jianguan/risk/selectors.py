@@ -109,3 +109,11 @@ def observation_file_get(*, reader: HasScope, file_id: int) -> ObservationFile:
     """One file of observations, or NotFound (404) whether or not it exists out of scope."""
     kept: ObservationFile = ObservationFile.objects.defer("raw").get_visible(reader, pk=file_id)
     return kept
+
+
+def entities_alerted(*, since: dt.date) -> set[int]:
+    """The ids of the entities an alert raised on or after `since` is about, unless verified 不属实 (a process's
+    read for a spot-check draw: which A-class entities something points at, "无事不扰"; control items left out)."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time()))
+    return set(Alert.objects.filter(entity__isnull=False, control=False, created_at__gte=start)
+               .exclude(status=AlertStatus.UNFOUNDED).values_list("entity_id", flat=True).distinct())

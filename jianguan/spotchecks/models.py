@@ -313,3 +313,29 @@ class CheckResult(TimeStamped):
     @property
     def has_problem(self) -> bool:
         return bool(self.codes) and self.codes != [ResultCode.NO_PROBLEM]
+
+
+class SupervisionPolicy(TimeStamped):
+    """差异化监管策略: per credit-risk class the default share drawn, the bounds a task may choose within, and the
+    checks per firm and year; the share of the A-class control sample and how far back a complaint, alert or transfer
+    points at an A-class entity ("无事不扰"). Versioned by effective date: never edited, a change is a new row; a
+    task takes the row in force on its first day (spot-checks.md §6, disclosure-credit.md §8)."""
+
+    region = models.ForeignKey(Region, verbose_name=_("适用区划"), on_delete=models.PROTECT, related_name="+")
+    effective_from = models.DateField(_("生效日期"))
+    rules = models.JSONField(_("各类抽查比例与频次"))
+    control_share = models.CharField(_("A 类对照样本比例"), max_length=12)
+    lookback_days = models.PositiveSmallIntegerField(_("线索回溯天数"))
+    note = models.CharField(_("依据与说明"), max_length=300)
+    created_by = models.ForeignKey(User, verbose_name=_("设定人"), on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("差异化监管策略")
+        ordering = ["-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["region", "effective_from"], name="policy_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y-%m-%d}"

@@ -12,11 +12,16 @@ from django.db import connection
 from django.db.models import Q
 
 from jianguan.accounts.models import OfficerCredential
+from jianguan.complaints import contracts as complaints
 from jianguan.core.errors import ValidationFailed
+from jianguan.credit import contracts as credit
+from jianguan.enforcement import contracts as enforcement
+from jianguan.risk import contracts as risk
 from jianguan.subjects.models import EntityStatus, MarketEntity
 
 from . import protocol
 from .models import Avoidance, Draw, DrawStatus, Inspector, Task, TaskKind
+from .policy import CONTROL, policy_in_force
 
 
 def _scope_prefix(region_code: str) -> str:
@@ -48,25 +53,61 @@ def pool_queryset(task: Task):
     return entities
 
 
-def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
-    """The frozen inputs of a draw (protocol §Freeze): pools per stratum, regions, inspectors, excluded pairs."""
+def _pointed(since: dt.date) -> set[int]:
+    """The entities a complaint, a risk alert or a transfer received since `since` points at ("无事不扰")."""
+    return (complaints.entities_complained_about(since=since) | risk.entities_alerted(since=since)
+            | enforcement.entities_transferred(since=since))
+
+
+def stratified(task: Task) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The pool per stratum (codes in code-point order) and each object's region. Class strata take each entity's
+    class in the classification in force (`credit.contracts`, the entity's recorded class where the run did not
+    classify it); where the task has a control stratum AC, of class A only the entities something points at are in
+    stratum A and the others in AC (差异化监管 policy, ADR 0042)."""
     strata = task.strata
-    columns = ("uscc", "region_id") if "ALL" in strata else ("uscc", "region_id", "risk_class")
+    by_class = "ALL" not in strata
+    columns = ("uscc", "region_id", "id", "risk_class") if by_class else ("uscc", "region_id")
     sql, params = pool_queryset(task).order_by("uscc").values_list(*columns).query.sql_with_params()
     with connection.cursor() as cursor:  # a million rows (index `entity_pool`): read as plain tuples, in code order
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     pool: dict[str, list[str]] = {name: [] for name in strata}
-    if "ALL" in strata:
+    if not by_class:
         regions = dict(rows)
         pool["ALL"] = list(regions)
     else:
-        rows = [row for row in rows if row[2] in strata]
-        regions = dict(zip(map(itemgetter(0), rows), map(itemgetter(1), rows), strict=True))
-        for uscc, _, risk in rows:
-            pool[risk].append(uscc)
+        letters = credit.class_letters(map(itemgetter(2), rows))
+        pointed = _pointed(task.window_start - dt.timedelta(days=policy_in_force(task.window_start).lookback_days))
+        regions = {}
+        for uscc, region, entity, recorded in rows:
+            name = letters.get(entity, recorded)
+            if name == "A" and CONTROL in pool and entity not in pointed:
+                name = CONTROL
+            if name in pool:
+                pool[name].append(uscc)
+                regions[uscc] = region
     for ids in pool.values():
         ids.sort()  # code-point order whatever the database's collation (already sorted: linear)
+    return pool, regions
+
+
+def preview(task: Task) -> list[dict[str, Any]]:
+    """Before the draw: per stratum its pool size, the number to draw and each member's inclusion probability
+    n/N (protocol §Counts), as the draw will compute them from the pool frozen now."""
+    if "ALL" in task.strata:  # no class to split by: the pool's size is a count
+        sizes = {"ALL": pool_queryset(task).count()}
+    else:
+        sizes = {name: len(ids) for name, ids in stratified(task)[0].items()}
+    pool = {name: range(size) for name, size in sizes.items()}
+    drawn = protocol.counts(task.strata, pool) if any(sizes.values()) else dict.fromkeys(sizes, 0)
+    return [{"stratum": name, "rule": task.strata[name], "size": size, "drawn": drawn[name],
+             "probability": drawn[name] / size if size else None} for name, size in sizes.items()]
+
+
+def freeze(task: Task, beacon: dict[str, Any]) -> dict[str, Any]:
+    """The frozen inputs of a draw (protocol §Freeze): pools per stratum, regions, inspectors, excluded pairs."""
+    strata = task.strata
+    pool, regions = stratified(task)
     if not any(pool.values()):
         raise ValidationFailed("抽查对象名录库中没有符合任务范围的对象", code="pool_empty", field="scope")
     departments = list(task.departments.order_by("pk"))

@@ -15,12 +15,16 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 
-from . import check_results, drawing, plans, task_setup
+from . import check_results, drawing, plans, policy, task_setup
 from .models import CheckResult
 
-COUNTS = {"demo": {"A": 2, "B": 6, "C": 6, "D": 3}, "city": {"A": 4, "B": 12, "C": 12, "D": 6},
-          "bench": {"A": 4, "B": 12, "C": 12, "D": 6}}
-OUTCOMES = [(["1"], 70), (["E"], 12), (["A", "3"], 6), (["B"], 4), (["6"], 3), (["F"], 5)]
+COUNTS = {"demo": {"A": 3, "B": 14, "C": 14, "D": 10}, "city": {"A": 4, "B": 16, "C": 16, "D": 10},
+          "bench": {"A": 4, "B": 16, "C": 16, "D": 10}}
+CLEAN = [(["1"], 93), (["F"], 7)]
+PROBLEMS = [(["E"], 45), (["A", "3"], 25), (["B"], 15), (["6"], 15)]
+PROBLEM_SHARE = {"A": 0.08, "AC": 0.06, "B": 0.16, "C": 0.32, "D": 0.55, "ALL": 0.2}
+"""The demo's known truth: the share of checks finding a problem by the class at the draw (the classes' validation
+report, ADR 0042, shows them again with their intervals)."""
 WITNESS = "市纪委监委派驻纪检监察组"
 
 
@@ -40,7 +44,6 @@ def _draw(ctx: SeedContext, task, actor: User, moment: dt.datetime):
 def _enter_results(ctx: SeedContext, draw, today: dt.date, share: float) -> int:
     rng = ctx.rng(f"results-{draw.number}")
     task = draw.task
-    codes, weights = zip(*OUTCOMES, strict=True)
     entered = 0
     checks = CheckResult.objects.filter(draw=draw).select_related("entity").prefetch_related("inspectors")
     for check in checks.order_by("pk"):
@@ -49,10 +52,12 @@ def _enter_results(ctx: SeedContext, draw, today: dt.date, share: float) -> int:
         if not inspectors or rng.random() > share or first > last:  # none checked before it was established
             continue
         day = first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+        found = rng.random() < PROBLEM_SHARE.get(check.stratum, 0.2)
+        codes, weights = zip(*(PROBLEMS if found else CLEAN), strict=True)
         outcome = rng.choices(codes, weights=weights)[0]
         check_results.result_enter(actor=inspectors[0], result_id=check.pk, codes=outcome, checked_on=day,
-                                   problems="" if outcome == ["1"] else "现场检查发现的问题已记录",
-                                   evidence="现场检查笔录、照片", follow_up="" if outcome == ["1"] else "责令限期整改")
+                                   problems="现场检查发现的问题已记录" if found else "",
+                                   evidence="现场检查笔录、照片", follow_up="责令限期整改" if found else "")
         entered += 1
     return entered
 
@@ -83,7 +88,7 @@ def seed_spotchecks(ctx: SeedContext) -> None:
             actor=admin, plan_id=plan.pk, name=f"{today.year}年第{number}批市场监管领域双随机抽查",
             items=batch_items[:3],
             window_start=start, window_end=end, strata={k: {"count": v} for k, v in counts.items()},
-            max_objects_per_inspector=30)
+            max_objects_per_inspector=60)
         task_setup.task_publish(actor=admin, task_id=task.pk)
         moment = timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=3), dt.time(9)))
         draw = _draw(ctx, task, admin, moment)
@@ -109,7 +114,20 @@ def seed_spotchecks(ctx: SeedContext) -> None:
         task_setup.task_publish(actor=admin, task_id=task.pk)
         _draw(ctx, task, admin, timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=2), dt.time(9))))
         drawn += 1
+    _next_policy(today)
     ctx.say(f"  双随机：抽取 {drawn} 次，录入结果 {entered} 户")
+
+
+def _next_policy(today: dt.date) -> None:
+    """Next year's version of the supervision policy, set by the data administrator: D checked more."""
+    data_admin = User.objects.filter(role_grants__role=Role.DATA_ADMIN, is_active=True).order_by("pk").first()
+    if data_admin is None:
+        return
+    rules = {name: dict(rule) for name, rule in policy.DEFAULT_RULES.items()}
+    rules["D"] = {**rules["D"], "ratio": "0.25", "per_year": "4"}
+    policy.policy_create(actor=data_admin, effective_from=dt.date(today.year + 1, 1, 1), rules=rules,
+                         control_share=policy.DEFAULT_CONTROL_SHARE, lookback_days=policy.DEFAULT_LOOKBACK_DAYS,
+                         note=f"{today.year + 1}年度试行：D 类抽查比例提高至 25%")
 
 
 def _joint_partner(city: Department, on: dt.date, until: dt.date) -> tuple[Department, list[str]] | None:

@@ -3,13 +3,17 @@ the dashboard, and what the public portal shows."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from jianguan.accounts.models import User
 from jianguan.core.scoping import HasScope
+from jianguan.credit import contracts as credit
+from jianguan.subjects.models import EntityStatus, MarketEntity
 
-from .models import CheckResult, Draw, DrawStatus, Plan, PlanStatus, Task, TaskStatus
+from .models import CheckResult, Draw, DrawStatus, Plan, PlanStatus, SupervisionPolicy, Task, TaskStatus
 
 
 def plan_list(*, reader: HasScope) -> QuerySet[Plan]:
@@ -141,3 +145,24 @@ def public_draw_get(*, draw_id: int) -> Draw:
 def public_result_list(*, task: Task) -> QuerySet[CheckResult]:
     return CheckResult.objects.filter(draw__task=task, draw__status=DrawStatus.DRAWN).exclude(
         published_at=None).select_related("entity").order_by("entity__uscc")
+
+
+# 差异化监管 --------------------------------------------------------------------------------------------------------
+
+def policy_list(*, reader: HasScope) -> QuerySet[SupervisionPolicy]:
+    """The versions of the supervision policy of the reader's jurisdiction, newest effective date first."""
+    return SupervisionPolicy.objects.visible_to(reader).select_related("created_by").order_by("-effective_from")
+
+
+def key_supervision_list(*, reader: HasScope) -> QuerySet[MarketEntity]:
+    """重点监管名单: the entities in business of the reader's jurisdiction that the classification in force puts in
+    class D (`credit.contracts`), by code."""
+    return (MarketEntity.objects.visible_to(reader).filter(pk__in=credit.class_members("D"), status=EntityStatus.ACTIVE)
+            .select_related("region").order_by("uscc"))
+
+
+def last_checked(*, reader: HasScope, entity_ids: list[int]) -> dict[int, dt.date]:
+    """entity id → the day of its latest spot check entered that the reader may see (one statement)."""
+    rows = (CheckResult.objects.visible_to(reader).filter(entity_id__in=entity_ids).exclude(checked_on=None)
+            .values("entity_id").annotate(last=Max("checked_on")).order_by())
+    return {row["entity_id"]: row["last"] for row in rows}

@@ -15,12 +15,14 @@ from jianguan.accounts.models import Department, User
 from jianguan.audit.contracts import record
 from jianguan.catalog.contracts import OutsideTheList, implementation_bodies, parse_ratio, require_in_force
 from jianguan.core.validation import require as _require
+from jianguan.credit import contracts as credit
 
 from . import workflow
 from .models import Plan, Task, TaskKind
 from .plans import require_own
+from .policy import CONTROL, Policy, check_within, policy_in_force
 
-STRATA = ("A", "B", "C", "D", "ALL")
+STRATA = ("A", "B", "C", "D", CONTROL, "ALL")
 # Defaults per credit-risk class [config], within the bounds of spot-checks.md §6 (林甸/大庆 2024).
 DEFAULT_STRATA = {"A": {"ratio": "0.03"}, "B": {"ratio": "0.1"}, "C": {"ratio": "0.3"}, "D": {"ratio": "0.7"}}
 
@@ -49,10 +51,24 @@ def clean_strata(strata: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def row_strata(ratios: list[Decimal | None]) -> dict:
-    """The strata a task starts from when none are given: the 检查比例 its rows publish (the largest when the
-    items differ), for every object; the credit-class defaults only when no row states a ratio."""
+    """The strata a task starts from when none are given and no classification is in force: the 检查比例 its rows
+    publish (the largest when the items differ), for every object; the credit-class defaults only when no row
+    states a ratio."""
     stated = [ratio for ratio in ratios if ratio is not None]
     return {"ALL": {"ratio": format(max(stated), "f")}} if stated else DEFAULT_STRATA
+
+
+def task_strata(given: dict | None, ratios: list[Decimal | None], policy: Policy) -> dict[str, dict[str, Any]]:
+    """差异化监管: with a classification in force a task takes the policy's ratio per class and its A-class control
+    sample; the task's own class ratios must keep the policy's bounds, and the control sample is added to them.
+    Without a classification, the rows' ratio as before."""
+    if not given:
+        return policy.strata() if credit.in_force() else clean_strata(row_strata(ratios))
+    strata = clean_strata(given)
+    if "ALL" in strata:
+        return strata
+    check_within(strata, policy)
+    return {**strata, CONTROL: {"ratio": policy.control_share}}
 
 
 @transaction.atomic
@@ -94,7 +110,8 @@ def task_create(*, actor: User, plan_id: int, name: str, items: list[str], windo
              "items")
     task = Task.objects.create(
         plan=plan, name=name.strip(), kind=kind, lead=plan.department, items=list(items), scope=scope or {},
-        strata=clean_strata(strata or row_strata(ratios)), window_start=window_start, window_end=window_end,
+        strata=task_strata(strata, ratios, policy_in_force(window_start)), window_start=window_start,
+        window_end=window_end,
         inspectors_per_department=inspectors_per_department, max_objects_per_inspector=max_objects_per_inspector,
         required_qualifications=sorted(required_qualifications or []), rotation_months=rotation_months)
     task.departments.set(taking_part)

@@ -19,7 +19,7 @@ from jianguan.core.http import attempt, page_of, post_roles, role_required
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 
-from . import check_results, drawing, inspector_directory, plans, protocol, selectors, task_setup
+from . import check_results, drawing, inspector_directory, plans, pools, protocol, selectors, task_setup
 from .models import Avoidance, Draw, DrawStatus, Expert, ResultCode, Task, TaskKind
 
 CLASSES = ("A", "B", "C", "D")
@@ -114,6 +114,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         "task": task, "draws": draws, "draw": live,
         "results": page_of(request, selectors.draw_result_list(draw=live), per_page=50) if live else [],
         "may_act": request.user.department_id == task.lead_id, "suggested_round": suggested_round,
+        "preview": pools.preview(task) if live is None else None,
         "suggested_due": (timezone.localtime() + dt.timedelta(minutes=5)).isoformat(timespec="seconds")})
 
 

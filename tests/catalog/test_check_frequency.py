@@ -67,8 +67,8 @@ def test_a_task_without_strata_starts_from_the_rows_ratio(small_catalog, persona
                                   window_start=WINDOW[0], window_end=WINDOW[1])
     assert task.strata == {"ALL": {"ratio": "0.05"}}  # the row publishes 5%
     chosen = task_setup.task_create(actor=admin, plan_id=plan.pk, name="自定比例", items=[code],
-                                    window_start=WINDOW[0], window_end=WINDOW[1], strata={"A": {"ratio": "0.2"}})
-    assert chosen.strata == {"A": {"ratio": "0.2"}}
+                                    window_start=WINDOW[0], window_end=WINDOW[1], strata={"A": {"ratio": "0.05"}})
+    assert chosen.strata == {"A": {"ratio": "0.05"}, "AC": {"ratio": "0.01"}}  # the policy's control sample added
 
 
 def test_entities_due_by_the_rows_frequency_on_both_sides_of_the_year(enforcement_items, persona, client, outsider):
