@@ -7,8 +7,8 @@ from __future__ import annotations
 from .selectors import ClassCard as ClassCard
 from .selectors import classes_of as classes_of
 from .selectors import entity_class as entity_class
-from .services import credit_import_json as credit_import_json
 from .serious_rules import MEASURES as MEASURES
 from .serious_selectors import PublicEntry as PublicEntry
 from .serious_selectors import punishment_flags as punishment_flags
 from .serious_selectors import serious_public_list as serious_public_list
+from .services import credit_import_json as credit_import_json

@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from jianguan.accounts.models import Department, RegionLevel, User
 from jianguan.audit.contracts import record
-from jianguan.behaviour.models import Penalty
 from jianguan.core.actors import Actor, SystemActor, actor_ref
 from jianguan.core.calendar import add_working_days
 from jianguan.core.errors import AccessDenied
 from jianguan.core.numbering import daily_number
 from jianguan.core.roles import Role
+from jianguan.core.scoping import HasScope
 from jianguan.core.validation import day, require, text
 from jianguan.core.workflow import Edge, acts_for
 from jianguan.documents import contracts as documents
@@ -44,7 +44,8 @@ def upper_needed(department: Department) -> bool:
     return department.region.level in {LEVELS[name] for name in settings.JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS}
 
 
-def _facts(entry: SeriousEntry, actor: Actor, **extra: Any) -> flow.Facts:
+def facts_for(entry: SeriousEntry, actor: Actor, **extra: Any) -> flow.Facts:
+    """The facts the table judges for `actor` on `entry` today (`extra`: what an application for removal states)."""
     department = entry.department
     return flow.Facts(
         state=entry.status, actor=actor, department_id=entry.department_id, proposer_id=entry.proposed_by_id,
@@ -65,10 +66,11 @@ def _step(entry: SeriousEntry, edge: Edge, actor: Actor, note: str = "") -> None
 
 def _officer_of(actor: Actor, department_id: int) -> None:
     if not acts_for(actor, department_id, Role.OFFICER, Role.HEAD):
-        raise AccessDenied("只有作出行政处罚的部门的执法人员可以提出列入（谁处罚、谁列入）", code="not_department_officer")
+        raise AccessDenied("只有作出行政处罚的部门的执法人员可以提出列入（谁处罚、谁列入）",
+                           code="not_department_officer")
 
 
-def _from_penalty(data: dict[str, Any], actor: Actor) -> dict[str, Any]:
+def _from_penalty(data: dict[str, Any], actor: User) -> dict[str, Any]:
     penalty = rules.penalty_for(data.get("penalty"), actor)
     _officer_of(actor, penalty.department_id)
     aggravated = bool(data.get("aggravated"))
@@ -82,13 +84,12 @@ def _from_penalty(data: dict[str, Any], actor: Actor) -> dict[str, Any]:
             "domain": rules.domain(data.get("domain"))}
 
 
-def _from_abnormal(data: dict[str, Any], actor: Actor) -> dict[str, Any]:
+def _from_abnormal(data: dict[str, Any], actor: User) -> dict[str, Any]:
     entity = require_entity(str(data.get("uscc") or ""), "uscc", reader=actor)
-    department = getattr(actor, "department", None)
-    require(department is not None, "只有部门的执法人员可以提出列入", "not_department_officer", "uscc")
-    _officer_of(actor, department.pk)
+    department_id: int = actor.department_id
+    _officer_of(actor, department_id)
     rules.require_abnormal_three_years(entity.pk, timezone.localdate())
-    return {"entity": entity, "department_id": department.pk, "penalty": None, "penalty_kinds": [],
+    return {"entity": entity, "department_id": department_id, "penalty": None, "penalty_kinds": [],
             "aggravated": False, "domain": rules.ABNORMAL_DOMAIN}
 
 
@@ -222,11 +223,11 @@ def serious_act(*, entry_id: int, action: str, data: dict[str, Any] | None = Non
     is read within the actor's scope (a person) or whole (the system's removal at the end)."""
     data = data or {}
     entries = SeriousEntry.objects.select_for_update().select_related("department__region", "penalty")
-    if isinstance(actor, SystemActor):
-        entry: SeriousEntry = entries.get(pk=entry_id)
+    if isinstance(actor, HasScope):
+        entry: SeriousEntry = entries.get_visible(actor, pk=entry_id)
     else:
-        entry = entries.get_visible(actor, pk=entry_id)
-    edge = flow.ENTRIES.check(action, _facts(entry, actor, **_removal_facts(entry, action, data)))
+        entry = entries.get(pk=entry_id)
+    edge = flow.ENTRIES.check(action, facts_for(entry, actor, **_removal_facts(entry, action, data)))
     handler, with_actor = HANDLERS[edge.action]
     note = handler(entry, data, actor) if with_actor else handler(entry, data)
     entry.status = edge.target

@@ -52,16 +52,15 @@ REMOVAL = ("列入严重违法失信名单满一年，且已经自觉履行行�
 
 
 def penalty_for(value: Any, reader: Actor) -> Penalty:
-    """The 行政处罚 the proposal rests on, within the reader's scope (out of scope refused like unknown); about a
-    market entity, not withdrawn."""
-    try:
-        penalty_id = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed("缺少必填字段“行政处罚”", code="required", field="penalty") from None
+    """The 行政处罚 the proposal rests on (by id, 行为编号 or 处罚文书号), within the reader's scope (out of scope
+    refused like unknown); about a market entity, not withdrawn."""
+    key = str(value if value is not None else "").strip()
+    require(key, "缺少必填字段“行政处罚”", "required", "penalty")
     penalties = Penalty.objects.select_related("entity", "department").filter(withdrawn_at__isnull=True)
     if isinstance(reader, HasScope):
         penalties = penalties.visible_to(reader)
-    penalty: Penalty | None = penalties.filter(pk=penalty_id).first()
+    by_number = Q(number=key) | Q(decision_number=key)
+    penalty: Penalty | None = penalties.filter(by_number | Q(pk=int(key)) if key.isdigit() else by_number).first()
     require(penalty is not None, "行政处罚不存在或不在本部门管辖范围内", "penalty_unknown", "penalty")
     assert penalty is not None
     require(penalty.entity_id is not None, "该行政处罚的当事人不是监管对象库中的市场主体", "entity_required", "penalty")
@@ -118,8 +117,9 @@ def require_abnormal_three_years(entity_id: int, today: dt.date) -> None:
     entries = CreditRecord.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today), kind=CreditKind.ABNORMAL,
                                           entity_id=entity_id, date__lte=today)
     first = entries.order_by("date").values_list("date", flat=True).first()
-    require(first is not None and add_years(first, ABNORMAL_YEARS) <= today,
-            f"该市场主体未被列入经营异常名录满{ABNORMAL_YEARS}年" + (f"（{add_years(first, ABNORMAL_YEARS)} 届满）" if first else ""),
+    due = add_years(first, ABNORMAL_YEARS) if first is not None else None
+    require(due is not None and due <= today,
+            f"该市场主体未被列入经营异常名录满{ABNORMAL_YEARS}年" + (f"（{due} 届满）" if due else ""),
             "abnormal_not_three_years", "uscc")
 
 
@@ -142,7 +142,7 @@ def decision_context(entry: SeriousEntry) -> dict[str, Any]:
         "party": {"kind": "organisation", "name": entity.name, "code": entity.uscc,
                   "address": entity.registered_address, "legal_representative": entity.legal_representative},
         "reason": entry.reason, "statement": entry.statement, "defence": defence,
-        "basis": f"《市场监督管理严重违法失信名单管理办法》第二条、第十二条",
+        "basis": "《市场监督管理严重违法失信名单管理办法》第二条、第十二条",
         "measures": list(MEASURES.values()),
         "period": {"start": entry.listed_on.isoformat() if entry.listed_on else "",
                    "end": entry.ends_on.isoformat() if entry.ends_on else ""},

@@ -141,7 +141,8 @@ def _hearing_requested(facts: Facts) -> DomainError | None:
 def _no_upper_needed(facts: Facts) -> DomainError | None:
     if not facts.upper_needed:
         return None
-    return ValidationFailed("本级部门作出列入决定须报经上一级部门同意，请选择“报上一级同意”", code="upper_approval_required")
+    return ValidationFailed("本级部门作出列入决定须报经上一级部门同意，请选择“报上一级同意”",
+                            code="upper_approval_required")
 
 
 def _upper_needed(facts: Facts) -> DomainError | None:

@@ -61,7 +61,8 @@ def penalty(subject: MarketEntity, kinds: list[str], *, department=None, closed:
         number=f"CF{next(_serial):08d}", name="处罚", department=department or city(), catalog_code="1" * 14,
         object_name=subject.name, entity=subject, party_name=subject.name, party_nature="1", party_id_type="001",
         party_code=subject.uscc, region_id=subject.region_id, date=day, case_source="检查", inspection_number="",
-        facts="销售过期食品", basis="食品安全法", procedure="02", decision_number=f"咸市监处罚〔2026〕{next(_serial)}号",
+        facts="销售过期食品", basis="食品安全法", procedure="02",
+        decision_number=f"咸市监处罚〔2026〕{next(_serial)}号",
         penalty_kinds=kinds, result="吊销食品经营许可证", closed_on=day if closed else None)
 
 
@@ -270,7 +271,8 @@ def test_the_decision_issues_its_document_and_the_credit_record_the_classificati
 
 def test_punishment_flags_while_listed_and_not_before(people, clock):
     subject = entity()
-    assert contracts.punishment_flags(subject.pk, on=START) == {"listed": False, **{k: False for k in contracts.MEASURES}}
+    nothing = {"listed": False, **{k: False for k in contracts.MEASURES}}
+    assert contracts.punishment_flags(subject.pk, on=START) == nothing
     entry = listed(people, clock, subject)
     flags = contracts.punishment_flags(subject.pk, on=entry.listed_on)
     assert flags["listed"] and flags["commitment_refused"] and flags["procurement_barred"]
