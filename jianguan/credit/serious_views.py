@@ -38,7 +38,7 @@ def serious_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "credit/serious_list.html", {
         "page": page_of(request, entries), "counts": selectors.serious_counts(reader=request.user),
         "statuses": SeriousStatus.choices, "status": status, "domains": DOMAINS, "bases": SeriousBasis.choices,
-        "proposer": request.user.has_role(Role.OFFICER, Role.HEAD)})
+        "proposer": request.user.has_role(Role.OFFICER, Role.HEAD), "penalty": request.GET.get("penalty", "")[:100]})
 
 
 @login_required
