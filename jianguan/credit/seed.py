@@ -125,7 +125,10 @@ def seed_serious(ctx: SeedContext) -> None:
         ctx.say("  严重违法失信名单：缺少演示账号，未生成")
         return
     today = timezone.localdate()
-    for index, penalty in enumerate(_demo_penalties(officer.department)):
+    penalties = _demo_penalties(officer.department)
+    if not penalties:
+        ctx.say("  严重违法失信名单：本级市场监督管理局没有可列入的行政处罚，未生成")
+    for index, penalty in enumerate(penalties):
         entry = serious.serious_propose(actor=officer, data={
             "basis": "penalty", "penalty": penalty.pk, "aggravated": True, "domain": "food",
             "reason": "销售不符合食品安全标准的食品，按从重处罚原则处以罚款",

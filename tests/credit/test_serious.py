@@ -10,7 +10,6 @@ import itertools
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 
 from jianguan.accounts.models import User
 from jianguan.behaviour.models import Penalty
@@ -23,32 +22,11 @@ from jianguan.credit.models import CreditKind, CreditRecord, SeriousEntry, Serio
 from jianguan.credit.serious_workflow import add_years
 from jianguan.documents.models import IssuedDocument
 from jianguan.subjects.models import MarketEntity
-from tests.credit.world import city, credit
-from tests.enforcement_fixtures import make_user
+from tests.credit.world import START, city, credit
 
 SYSTEM = SystemActor("test:serious")
-START = dt.date(2026, 3, 2)
 _serial = itertools.count(1)
 FACTORS = {"intent": True, "frequency": 3, "duration_days": 180, "amount": "200000"}
-
-
-class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.day = START
-        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: self.day)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def people(persona):
-    county = persona("xa_scjg_officer").department
-    return {"officer": persona("scjg_officer"), "head": persona("scjg_head"),
-            "county_officer": persona("xa_scjg_officer"),
-            "county_head": make_user("xa_scjg_head", "钱局长", county, ["head"])}
 
 
 def entity(offset: int = 0) -> MarketEntity:

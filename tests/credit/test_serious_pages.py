@@ -5,25 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from jianguan.credit.models import SeriousEntry, SeriousStatus
-from tests.credit.test_serious import FACTORS, Clock, act, entity, listed, penalty, propose
-from tests.enforcement_fixtures import make_user
+from tests.credit.test_serious import FACTORS, act, entity, listed, penalty, propose
 from tests.test_write_matrix import _row_counts
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def people(persona):
-    county = persona("xa_scjg_officer").department
-    return {"officer": persona("scjg_officer"), "head": persona("scjg_head"),
-            "county_officer": persona("xa_scjg_officer"),
-            "county_head": make_user("xa_scjg_head", "钱局长", county, ["head"])}
 
 
 def test_an_officer_proposes_from_the_penalty_number_and_the_page_shows_the_next_step(signed_in, people, clock):
