@@ -222,7 +222,7 @@ def serious_act(*, entry_id: int, action: str, data: dict[str, Any] | None = Non
     """Take `action` on the entry (the edge checked on the table, then its handler), in one transaction. The entry
     is read within the actor's scope (a person) or whole (the system's removal at the end)."""
     data = data or {}
-    entries = SeriousEntry.objects.select_for_update().select_related("department__region", "penalty")
+    entries = SeriousEntry.objects.select_for_update(of=("self",)).select_related("department__region", "penalty")
     if isinstance(actor, HasScope):
         entry: SeriousEntry = entries.get_visible(actor, pk=entry_id)
     else:

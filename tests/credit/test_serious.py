@@ -6,9 +6,11 @@ removal at the end — each legal boundary on both sides."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 
 from jianguan.accounts.models import User
@@ -350,3 +352,29 @@ def test_entries_are_read_within_scope(people, clock, outsider):
     assert not selectors.serious_list(reader=outsider).exists()
     counts = selectors.serious_counts(reader=people["officer"])
     assert counts["notified"] == 1 and counts["statement_over"] == 1
+
+
+def test_an_entry_from_the_abnormal_list_is_decided_without_a_penalty(people, clock):
+    subject = entity(4)
+    credit(subject, CreditKind.ABNORMAL, day=add_years(START, -4))
+    data = {"basis": "abnormal_3y", "uscc": subject.uscc, "reason": "列入经营异常名录届满3年仍未履行相关义务",
+            "statement": "长期无法联系", "factors": dict(FACTORS)}
+    entry = act(serious.serious_propose(actor=people["officer"], data=data), "notify", people["officer"])
+    entry = act(entry, "withdraw", people["officer"], reason="当事人已申请移出异常名录")
+    assert entry.status == SeriousStatus.WITHDRAWN
+    entry = act(serious.serious_propose(actor=people["officer"], data=data), "notify", people["officer"])
+    clock.day = entry.statement_due + dt.timedelta(days=1)
+    entry = act(act(entry, "submit", people["officer"]), "forward", people["head"])
+    entry = act(entry, "record_upper", people["head"], upper_reference="函", upper_on=clock.day.isoformat())
+    context = IssuedDocument.objects.get(pk=entry.decision_document_id).context
+    assert entry.status == SeriousStatus.LISTED and "penalty" not in context and context["reason"] == entry.reason
+
+
+def test_the_command_removes_the_entries_at_their_end(people, clock):
+    entry = listed(people, clock)
+    clock.day = entry.ends_on
+    out = io.StringIO()
+    call_command("credit", "serious-expire", stdout=out)
+    assert f"届满移出 1 条：{entry.number}" in out.getvalue()
+    entry.refresh_from_db()
+    assert entry.status == SeriousStatus.REMOVED
