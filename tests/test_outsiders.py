@@ -21,7 +21,8 @@ from tests.credit.world import head, published, risky, today  # noqa: F401 (the 
 pytestmark = pytest.mark.django_db
 
 PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"),
-              ("GET", "/api/v1/docs"), ("GET", "/api/v1/spotchecks/draws/{draw_id}/transcript")}
+              ("GET", "/api/v1/docs"), ("GET", "/api/v1/spotchecks/draws/{draw_id}/transcript"),
+              ("GET", "/api/v1/credit/lists")}
 PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
                 "catalog:public_item", "catalog:public_export", "complaints:public_form", "spotchecks:public_index",
                 "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json",
@@ -206,8 +207,9 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # enforcement/test_api.test_outsiders_get_404_on_every_case_path and
 # exchange/test_intake.test_repair_queue_is_scoped_by_department and
 # accounts/test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page and
-# exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records.
-COVERED_ELSEWHERE = {"accounts:token_revoke",
+# exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records and
+# credit/test_serious_pages.test_outsiders_and_other_lines_get_404_on_an_entry_and_its_steps.
+COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
                      "spotchecks:public_task", "/api/v1/spotchecks/draws/{draw_id}/transcript",

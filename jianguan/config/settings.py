@@ -310,6 +310,19 @@ JIANGUAN_RISK_FILE_INLINE_ROWS = env.int("JIANGUAN_RISK_FILE_INLINE_ROWS", 500, 
 JIANGUAN_RISK_COMPLAINT_CLUSTER = env.int("JIANGUAN_RISK_COMPLAINT_CLUSTER", 3, minimum=1)
 JIANGUAN_RISK_COMPLAINT_WINDOW_DAYS = env.int("JIANGUAN_RISK_COMPLAINT_WINDOW_DAYS", 90, minimum=1)
 
+# --- 严重违法失信名单 (jianguan.credit.serious, SAMR 令第44号) ------------------------------------------------------
+# Working days after the notice within which the party may state a defence and ask for a hearing (the penalty
+# procedure's period, with which the notice is carried out).
+JIANGUAN_CREDIT_SERIOUS_NOTICE_DAYS = env.int("JIANGUAN_CREDIT_SERIOUS_NOTICE_DAYS", 5, minimum=1)
+# Years an entry stays on the list before the system removes it (3, [unconfirmed] in the domain reference).
+JIANGUAN_CREDIT_SERIOUS_YEARS = env.int("JIANGUAN_CREDIT_SERIOUS_YEARS", 3, minimum=1)
+# Levels of the deciding department whose decisions need the level above's agreement (county, city; the 2025 draft
+# revision would drop it: set empty).
+JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS = env.list("JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS", ["county", "city"])
+if not set(JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS) <= {"county", "city", "province"}:
+    raise EnvError("JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS", "以逗号分隔的 county、city、province",
+                   "comma-separated county, city, province", ",".join(JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS))
+
 # --- data exchange (jianguan.exchange) ---------------------------------------------------------------------
 # Our sender code (source) in batches pushed upward; empty means JIANGUAN_LOCALITY.
 JIANGUAN_EXCHANGE_SOURCE = env.str("JIANGUAN_EXCHANGE_SOURCE", "")

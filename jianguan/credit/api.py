@@ -1,20 +1,24 @@
-"""`/api/v1/credit/…`: credit records from their sources, as JSON or files."""
+"""`/api/v1/credit/…`: credit records from their sources, as JSON or files; the public entries of the lists."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError
 
 from jianguan.accounts.contracts import allow
 from jianguan.core.actors import Actor, person
-from jianguan.core.api import ErrorOut, InputSchema, require_reader
+from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, paginate, require_reader
+from jianguan.core.errors import ValidationFailed
 from jianguan.core.roles import ApiScope, Role
 
 from . import services
 from .models import CreditImport
+from .serious_selectors import serious_public_list
 
 router = Router(tags=["信用信息 credit"])
 
@@ -71,3 +75,35 @@ def records_import(request: HttpRequest, kind: Form[str], source: Form[str],
     batch = services.credit_import_file(actor=_writer(request), kind=kind, source=source,
                                         file_name=file.name or "upload", data=file.read())
     return Status(201, batch)
+
+
+class ListsQuery(PageQuery):
+    list: str = "serious"
+    uscc: str = ""
+
+
+class PublicEntryOut(Schema):
+    list: str
+    name: str
+    uscc: str
+    reason: str
+    authority: str
+    decision_number: str
+    listed_on: dt.date
+    published_on: dt.date
+    ends_on: dt.date | None
+
+
+@router.get("/credit/lists", auth=None, response={200: Page[PublicEntryOut], 400: ErrorOut})
+def lists(request: HttpRequest, filters: Query[ListsQuery]) -> dict[str, Any]:
+    """The public entries of a list (`list`: `serious`, the platform's 严重违法失信名单 as published and in force):
+    the entity's name and code, the reason, the deciding body and the dates — no personal data; one entity's with
+    `uscc`."""
+    if filters.list not in PUBLIC_LISTS:
+        raise ValidationFailed(f"名单类别无效：{filters.list}（可选：{'、'.join(PUBLIC_LISTS)}）", code="list_invalid",
+                               field="list")
+    rows = [{"list": filters.list, **asdict(entry)} for entry in serious_public_list(uscc=filters.uscc)]
+    return paginate(rows, filters, count=len(rows))
+
+
+PUBLIC_LISTS = ("serious",)

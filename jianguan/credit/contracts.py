@@ -1,5 +1,6 @@
-"""What other apps may use of the credit library: importing credit records, and the credit-risk class of entities
-in the classification in force (internal: never for public pages, the public API or the exchange)."""
+"""What other apps may use of the credit library: importing credit records, the credit-risk class of entities
+in the classification in force (internal: never for public pages, the public API or the exchange), and of the
+严重违法失信名单 the punishment flags in force (`punishment_flags`) and the public entries (`serious_public_list`)."""
 
 from __future__ import annotations
 
@@ -9,4 +10,8 @@ from .selectors import class_members as class_members
 from .selectors import classes_of as classes_of
 from .selectors import entity_class as entity_class
 from .selectors import in_force as in_force
+from .serious_rules import MEASURES as MEASURES
+from .serious_selectors import PublicEntry as PublicEntry
+from .serious_selectors import punishment_flags as punishment_flags
+from .serious_selectors import serious_public_list as serious_public_list
 from .services import credit_import_json as credit_import_json

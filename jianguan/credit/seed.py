@@ -1,4 +1,5 @@
-"""Demo credit records: list entries, court records, publicity of the seeded penalties and licences, 抽检."""
+"""Demo credit records: list entries, court records, publicity of the seeded penalties and licences, 抽检; the
+platform's own 严重违法失信名单 (one entity listed and published, one told); the published classification."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from jianguan.accounts.models import Department, Region, User
 from jianguan.audit.contracts import record
+from jianguan.behaviour.models import Penalty
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
@@ -17,7 +19,7 @@ from jianguan.core.seeding import SeedContext
 from jianguan.subjects.contracts import entity_rows
 from jianguan.subjects.models import EntityStatus, Licence
 
-from . import classification
+from . import classification, serious
 from .models import CreditKind, CreditRecord, Scorecard
 
 # kind → (share of entities, source, title choices, authority)
@@ -103,5 +105,47 @@ def seed_classification(ctx: SeedContext) -> None:
     ctx.say(f"  信用风险分类 {done.number}：" + "，".join(f"{k} {v:,}" for k, v in done.shares.items()))
 
 
+def _demo_penalties(department: Department) -> list[Penalty]:
+    """The city bureau's largest performed fines about entities, the heaviest first."""
+    found = Penalty.objects.filter(department=department, entity__isnull=False, withdrawn_at__isnull=True,
+                                   closed_on__isnull=False, fine__isnull=False).order_by("-fine", "pk")
+    return [p for p in found[:50] if "02" in p.penalty_kinds][:2]
+
+
+def seed_serious(ctx: SeedContext) -> None:
+    """The demo's 严重违法失信名单 (SAMR 令第44号): one entity proposed by the city bureau's officer for a fine stated
+    to be 从重, told 30 days ago, approved by its head with the provincial bureau's agreement recorded, decided and
+    published (so the classification places it in D and the flags hold); a second told and waiting to be
+    submitted."""
+    if ctx.scale == "test":
+        return
+    officer = User.objects.filter(username="scjg_officer").select_related("department").first()
+    head = User.objects.filter(username="scjg_head").first()
+    if officer is None or head is None:
+        ctx.say("  严重违法失信名单：缺少演示账号，未生成")
+        return
+    today = timezone.localdate()
+    penalties = _demo_penalties(officer.department)
+    if not penalties:
+        ctx.say("  严重违法失信名单：本级市场监督管理局没有可列入的行政处罚，未生成")
+    for index, penalty in enumerate(penalties):
+        entry = serious.serious_propose(actor=officer, data={
+            "basis": "penalty", "penalty": penalty.pk, "aggravated": True, "domain": "food",
+            "reason": "销售不符合食品安全标准的食品，按从重处罚原则处以罚款",
+            "statement": "当事人明知产品不合格仍持续销售，涉及学校周边多家门店，社会影响恶劣",
+            "factors": {"intent": True, "frequency": 3, "duration_days": 120, "amount": str(penalty.fine)}})
+        told = (today - dt.timedelta(days=30 if index == 0 else 1)).isoformat()
+        entry = serious.serious_act(entry_id=entry.pk, action="notify", data={"notified_on": told}, actor=officer)
+        if index:
+            break
+        for action, who, data in (("submit", officer, {}), ("forward", head, {}),
+                                  ("record_upper", head, {"upper_reference": "鄂市监信函〔2026〕12号",
+                                                          "upper_on": today.isoformat()}),
+                                  ("publish", officer, {})):
+            entry = serious.serious_act(entry_id=entry.pk, action=action, data=data, actor=who)
+        ctx.say(f"  严重违法失信名单 {entry.number}：{entry.entity.name} 已列入并公示")
+
+
 DEMO_SCORECARD = ("credit-risk", "2026.1")
-STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("信用风险分类", 81, seed_classification)]
+STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("严重违法失信名单", 80, seed_serious),
+         SeedStep("信用风险分类", 81, seed_classification)]

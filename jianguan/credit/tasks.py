@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
 
-from . import classification
+from . import classification, serious
 
 
 @task()
@@ -47,4 +47,26 @@ def monthly_schedule() -> bool:
     first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     when = timezone.make_aware(dt.datetime.combine(first, dt.time(2, 0)))
     classification_monthly.using(run_after=when).enqueue()
+    return True
+
+
+@task()
+def serious_expire_daily() -> list[str]:
+    """Remove the entries of the 严重违法失信名单 whose period has ended, then schedule tomorrow's run."""
+    try:
+        return serious.serious_expire_due(actor=SystemActor("task:credit.serious_expire_daily"))
+    finally:
+        daily_schedule()
+
+
+def daily_schedule() -> bool:
+    """Enqueue the removal at the end of the period for 01:00 tomorrow unless one is waiting; True when enqueued
+    (only the database task backend keeps tasks for later)."""
+    if not isinstance(serious_expire_daily.get_backend(), DatabaseBackend):
+        return False
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=serious_expire_daily.module_path)
+    if waiting.exists():
+        return False
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    serious_expire_daily.using(run_after=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(1, 0)))).enqueue()
     return True

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import serious_views, views
 
 app_name = "credit"
 urlpatterns = [
     path("credit/records/<int:record_id>/", views.record_detail, name="record"),
     path("credit/classes/", views.run_list, name="runs"),
     path("credit/classes/act/", views.run_act, name="run_act"),
+    path("credit/serious/", serious_views.serious_list, name="serious_list"),
+    path("credit/serious/propose/", serious_views.serious_propose, name="serious_propose"),
+    path("credit/serious/<int:entry_id>/", serious_views.serious_detail, name="serious"),
+    path("credit/serious/<int:entry_id>/act/", serious_views.serious_act, name="serious_act"),
 ]

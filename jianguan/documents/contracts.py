@@ -30,7 +30,7 @@ from . import bundling, numbering, rendering, services, views
 from .fields import CONTEXT_KEYS
 from .kinds import KINDS
 from .models import IssuedDocument, RenderedDocument, RenderState
-from .remedies import review as remedies  # noqa: F401 - the remedies paragraph's `review` context
+from .remedies import review
 from .services import content_digest as content_digest
 
 
@@ -48,6 +48,11 @@ class Issued:
     issued_at: dt.datetime
     digest: str = ""
     state: str = RenderState.RENDERED
+
+
+def remedies(department: Any) -> dict[str, str]:
+    """The remedies paragraph's `review` context of a decision by `department` (复议机关 and court)."""
+    return review(department)
 
 
 def _issued(document: IssuedDocument) -> Issued:

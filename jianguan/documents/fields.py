@@ -73,4 +73,9 @@ CONTEXT_KEYS: dict[str, dict[str, str]] = {
                              "time": "强制执行的时间", **_REVIEW},
     "closing_approval": {"case": "案件（number, cause, filed_on）", **_PARTY, "result": "处理决定",
                          "execution": "执行情况", "summary": "结案理由", **_OPINIONS},
+    "serious_listing_decision": {**_PARTY, "penalty": "据以列入的行政处罚（number 文书号, date, content）",
+                                 "reason": "列入事由", "basis": "列入依据", "statement": "性质恶劣、情节严重、"
+                                 "社会危害较大的理由", "defence": "陈述、申辩（听证）情况及采纳",
+                                 "measures": "惩戒措施（列表）", "period": "公示期限（start, end）",
+                                 "removal": "提前移出的条件和程序", **_REVIEW},
 }

@@ -23,6 +23,7 @@ KINDS: dict[str, str] = {
     "demand_notice": "催告书",
     "enforcement_decision": "行政强制执行决定书",
     "closing_approval": "结案审批表",
+    "serious_listing_decision": "列入严重违法失信名单决定书",
 }
 
 # The word between the issuing body's abbreviation and the year: 咸市监「处罚」〔2026〕15号. [config]
@@ -43,6 +44,7 @@ NUMBER_WORDS: dict[str, str] = {
     "demand_notice": "催",
     "enforcement_decision": "强执",
     "closing_approval": "结",
+    "serious_listing_decision": "列严",
 }
 
 # The line's abbreviation in document numbers, by department kind (accounts.DepartmentKind codes). [config]

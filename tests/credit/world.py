@@ -19,8 +19,10 @@ from jianguan.credit import classification
 from jianguan.credit import scorecard as cards
 from jianguan.credit.models import CreditKind, CreditRecord
 from jianguan.subjects.models import MarketEntity
+from tests.enforcement_fixtures import make_user
 
 SYSTEM = SystemActor("test:credit")
+START = dt.date(2026, 3, 2)  # the 严重违法失信名单 tests' first day
 TODAY = dt.date(2026, 12, 7)
 _serial = itertools.count(1)
 CARD = cards.path_of("credit-risk", "2026.1")
@@ -120,3 +122,25 @@ def published(risky, head):
     run = classification.run_start(actor=SYSTEM)
     classification.run_execute(run_id=run.pk, actor=SYSTEM)
     return classification.run_publish(run_id=run.pk, actor=head)
+
+
+class Clock:
+    """Today as the tests set it (`clock.day`), from `START`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.day = START
+        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: self.day)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def people(persona):
+    """The city 市场监管局's officer and head, the 咸安区 bureau's officer and a head made for it."""
+    county = persona("xa_scjg_officer").department
+    return {"officer": persona("scjg_officer"), "head": persona("scjg_head"),
+            "county_officer": persona("xa_scjg_officer"),
+            "county_head": make_user("xa_scjg_head", "钱局长", county, ["head"])}

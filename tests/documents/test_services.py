@@ -49,6 +49,8 @@ KEY_VALUES = {
     "demand_notice": ["第三十五条", "2026年5月20日前", "伍万元整", "陈述和申辩"],
     "enforcement_decision": ["××市监催〔2026〕2号", "拍卖扣押的财物抵缴罚款", "2026年6月1日9时00分"],
     "closing_approval": ["缴清罚没款", "执行情况", "建议结案", "负责人意见"],
+    "serious_listing_decision": ["××市监处罚〔2026〕15号", "吊销食品经营许可证", "列入严重违法失信名单",
+                                 "不适用告知承诺制", "2029年4月1日", "申请提前移出", "申请行政复议"],
 }
 SHOWN_TITLE = {"seizure_decision": "扣押决定书"}  # the sample's measure names the title
 

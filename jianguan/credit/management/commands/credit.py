@@ -1,7 +1,8 @@
 """`jianguan credit classify [--month YYYY-MM]`: classify every entity of the object library with the newest
 published scorecard, now (a draft run, published on the runs page by the head of the 市场监督管理局); prints the
 run's number, its counts by class, its cut-offs and any monotonicity problem. `jianguan credit scorecards` lists
-the scorecard files and which are published."""
+the scorecard files and which are published. `jianguan credit serious-expire` removes the entries of the
+严重违法失信名单 whose period has ended (the daily task does the same)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,26 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jianguan.core.actors import SystemActor
 from jianguan.core.errors import DomainError
-from jianguan.credit import classification
+from jianguan.credit import classification, serious
 from jianguan.credit import scorecard as cards
 from jianguan.credit.models import Scorecard
 
 
 class Command(BaseCommand):
-    help = "信用风险分类：立即分类（classify）、列出评分卡（scorecards）"
+    help = "信用风险分类：立即分类（classify）、列出评分卡（scorecards）；严重违法失信名单届满移出（serious-expire）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         classify = sub.add_parser("classify", help="以最新发布的评分卡对监管对象库全部主体分类（生成待发布批次）")
         classify.add_argument("--month", help="所属月份 YYYY-MM（默认本月）")
         sub.add_parser("scorecards", help="列出评分卡文件及其发布情况")
+        sub.add_parser("serious-expire", help="将列入严重违法失信名单届满的主体移出")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "serious-expire":
+            removed = serious.serious_expire_due(actor=SystemActor("command:credit serious-expire"))
+            self.stdout.write(f"届满移出 {len(removed)} 条" + (f"：{'、'.join(removed)}" if removed else ""))
+            return
         if options["action"] == "scorecards":
             published = set(Scorecard.objects.values_list("name", "version"))
             for name, version in cards.available():
