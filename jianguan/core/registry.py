@@ -4,6 +4,7 @@
 - `dashboard.py` in an app defines `cards(request) -> list[Card]`, shown on the work portal's dashboard.
 - `nav.py` in an app defines `items(request) -> list[NavItem]`, the work portal's menu entries for that user.
 - `timeline.py` in an app adds its records to a market entity's information chain (`ChainEntry`).
+- `tasks.py` in an app may define `SCHEDULES`: the functions that start its periodic tasks (`core.periodic`).
 Later apps add their own modules; nothing central is edited.
 """
 
@@ -40,6 +41,11 @@ class SeedStep:
 def seed_steps() -> list[SeedStep]:
     steps = [step for module in app_modules("seed") for step in getattr(module, "STEPS", [])]
     return sorted(steps, key=lambda s: (s.order, s.name))
+
+
+def periodic_starts() -> list[Callable[[], bool]]:
+    """Every app's functions that start a periodic task unless a run is waiting (`tasks.SCHEDULES`)."""
+    return [start for module in app_modules("tasks") for start in getattr(module, "SCHEDULES", [])]
 
 
 @dataclass(frozen=True)

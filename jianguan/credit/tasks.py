@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
+from jianguan.core.periodic import enqueue_unless_waiting
 
 from . import classification, serious
 
@@ -38,16 +37,9 @@ def classification_monthly() -> dict[str, int]:
 def monthly_schedule() -> bool:
     """Enqueue the monthly run for 02:00 on the first of next month unless one is waiting; True when enqueued.
     Only the database task backend keeps tasks for later (the tests' immediate backend schedules nothing)."""
-    if not isinstance(classification_monthly.get_backend(), DatabaseBackend):
-        return False
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=classification_monthly.module_path)
-    if waiting.exists():
-        return False
-    today = timezone.localdate()
-    first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    when = timezone.make_aware(dt.datetime.combine(first, dt.time(2, 0)))
-    classification_monthly.using(run_after=when).enqueue()
-    return True
+    first = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return enqueue_unless_waiting(classification_monthly,
+                                  run_after=timezone.make_aware(dt.datetime.combine(first, dt.time(2, 0))))
 
 
 @task()
@@ -62,11 +54,9 @@ def serious_expire_daily() -> list[str]:
 def daily_schedule() -> bool:
     """Enqueue the removal at the end of the period for 01:00 tomorrow unless one is waiting; True when enqueued
     (only the database task backend keeps tasks for later)."""
-    if not isinstance(serious_expire_daily.get_backend(), DatabaseBackend):
-        return False
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=serious_expire_daily.module_path)
-    if waiting.exists():
-        return False
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    serious_expire_daily.using(run_after=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(1, 0)))).enqueue()
-    return True
+    return enqueue_unless_waiting(serious_expire_daily,
+                                  run_after=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(1, 0))))
+
+
+SCHEDULES = [monthly_schedule, daily_schedule]  # started by `jianguan schedule` (core.periodic)

@@ -1,9 +1,8 @@
 """What other apps may use of the exchange: sealing personal numbers in stored payloads (backup re-seals them on
-key rotation) and the schedule of the quality snapshot task (started with the demo's worker)."""
+key rotation)."""
 
 from __future__ import annotations
 
 from .sealing import PREFIX as PREFIX
 from .sealing import open_body as open_body
 from .sealing import seal_body as seal_body
-from .tasks import snapshot_schedule as snapshot_schedule

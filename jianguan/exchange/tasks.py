@@ -1,7 +1,7 @@
 """Background entry points of the exchange: push what is pending (enqueued after an intake commits) and the quality
 snapshot, a periodic task: each run stores the day's scores (`snapshots.snapshot_take`, replacing the day's rows)
 and schedules the next run `JIANGUAN_QUALITY_SNAPSHOT_MINUTES` later. The chain is started by the first intake
-that finds no run waiting (`snapshot_schedule`, called when an intake commits) and by `jianguan demo`; the task
+that finds no run waiting (`snapshot_schedule`, called when an intake commits) and by `jianguan schedule`; the task
 worker (`jianguan db_worker`) runs it, so the ranking and the daily trend of the monitor fill themselves. Both
 tasks are idempotent: a push resends an unacknowledged batch under its own number, a snapshot replaces the day's
 rows."""
@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
+from jianguan.core.periodic import enqueue_unless_waiting
 
 from . import push, snapshots
 
@@ -45,11 +44,7 @@ def snapshot_schedule(*, after: dt.timedelta | None = None) -> bool:
     """Enqueue a quality snapshot to run `after` from now (at once when None) unless a run is already waiting;
     True when one was enqueued. Only the database task backend keeps tasks for later: with another backend (the
     immediate one of the tests runs a task as it is enqueued) nothing is scheduled."""
-    backend = quality_snapshot.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    if DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=quality_snapshot.module_path).exists():
-        return False
-    when = timezone.now() + after if after is not None else None
-    (quality_snapshot.using(run_after=when) if when else quality_snapshot).enqueue()
-    return True
+    return enqueue_unless_waiting(quality_snapshot, run_after=timezone.now() + after if after is not None else None)
+
+
+SCHEDULES = [snapshot_schedule]  # started by `jianguan schedule` (core.periodic)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
+from jianguan.core.periodic import enqueue_unless_waiting
 
 from . import alerts, file_intake, sample
 
@@ -51,13 +50,7 @@ def next_run(now: dt.datetime) -> dt.datetime:
 def sample_schedule() -> bool:
     """Enqueue the monthly sample for the first of next month unless a run is already waiting; True when one was
     enqueued. Only the database task backend keeps tasks for later (the tests' immediate one schedules nothing)."""
-    if not isinstance(control_sample_monthly.get_backend(), DatabaseBackend):
-        return False
-    if DBTaskResult.objects.filter(status=TaskResultStatus.READY,
-                                   task_path=control_sample_monthly.module_path).exists():
-        return False
-    control_sample_monthly.using(run_after=next_run(timezone.now())).enqueue()
-    return True
+    return enqueue_unless_waiting(control_sample_monthly, run_after=next_run(timezone.now()))
 
 
 @task()
@@ -66,3 +59,6 @@ def observation_file_import(file_id: int) -> dict[str, int | str]:
     kept = file_intake.observation_file_process(actor=SystemActor("task:risk.observation_file_import"),
                                                 file_id=file_id)
     return {"status": kept.status, "rows": kept.rows, "stored": kept.stored, "problems": kept.problem_count}
+
+
+SCHEDULES = [sample_schedule]  # started by `jianguan schedule` (core.periodic)

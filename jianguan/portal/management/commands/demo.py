@@ -1,5 +1,5 @@
 """`jianguan demo`: migrate, seed on first run, print the personas, then run the web server, the task worker (with
-the periodic quality snapshot scheduled) and, unless a receiver is configured (`JIANGUAN_PUSH_URL`), the
+every periodic task started, `jianguan schedule`) and, unless a receiver is configured (`JIANGUAN_PUSH_URL`), the
 provincial platform simulator with the pusher.
 
 Run by `make demo`, with debug off (no debug pages; static files collected first). The data stays in the
@@ -24,7 +24,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from jianguan.accounts.contracts import PERSONAS
 from jianguan.accounts.models import Region, User
-from jianguan.exchange.contracts import snapshot_schedule
 from jianguan.portal import consistency, keeping
 
 
@@ -83,7 +82,7 @@ class Command(BaseCommand):
         manage = [sys.executable, "-m", "jianguan"]
         env = os.environ.copy()
         processes = self.simulator(env, host)
-        snapshot_schedule()  # the worker takes the quality snapshot now and then every few minutes
+        call_command("schedule", stdout=self.stdout)  # the periodic tasks, run by the worker started below
         worker = subprocess.Popen([*manage, "db_worker", "--interval", "1", "-v", "1"], env=env)  # noqa: S603
         if processes:
             processes.append(subprocess.Popen([*manage, "exchange", "push", "--loop"], env=env))  # noqa: S603
