@@ -49,6 +49,8 @@ from . import standards
 from .intake import Outcome, keep_call
 from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
 from .outbox import OUTBOX_COLUMNS, layout_of
+from .publication_ends import STANDARD as PUBLICATION_ENDS
+from .publication_ends import publication_ends_collect
 from .quality import engine, sources
 from .records import LIBRARY, Sender, issue_dict
 from .refs import LibraryRefs
@@ -109,6 +111,10 @@ def platform_collect(*, actor: Actor = COLLECTOR) -> Collected:
     checkpoints = checkpoints_collect(actor=actor)
     if checkpoints:
         result.queued[CHECKPOINT_STANDARD] = checkpoints
+    ended, refused = publication_ends_collect(actor=actor)
+    if ended or refused:
+        result.queued[PUBLICATION_ENDS] = ended
+        result.refused[PUBLICATION_ENDS] = refused
     return result
 
 
