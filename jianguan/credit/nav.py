@@ -1,4 +1,5 @@
-"""The menu item of the credit-risk classification: for those who start or publish runs and the read-only 领导."""
+"""The menu items of credit: the risk classification (for those who start or publish runs and the read-only 领导)
+and the credit-repair queue (the departments' people and 领导)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from jianguan.core.roles import Role
 
 
 def items(request: HttpRequest) -> list[NavItem]:
-    if not holds_role(request, Role.HEAD, Role.DATA_ADMIN, Role.LEADER):
-        return []
-    return [NavItem(_("信用风险分类"), reverse("credit:runs"), 36)]
+    found = []
+    if holds_role(request, Role.HEAD, Role.DATA_ADMIN, Role.LEADER):
+        found.append(NavItem(_("信用风险分类"), reverse("credit:runs"), 36))
+    if holds_role(request, Role.HEAD, Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.LEADER):
+        found.append(NavItem(_("信用修复"), reverse("credit:repairs"), 37))
+    return found

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +26,7 @@ from jianguan.core.actors import Actor, person
 from jianguan.core.codes import uscc_error
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
-from jianguan.subjects.models import MarketEntity
+from jianguan.core.scoping import HasScope
 
 from . import repair_checks as checks
 from .models import PublicationEnd, RepairApplication, RepairAttachment, RepairChannel, RepairStatus
@@ -84,10 +84,10 @@ def _penalty(clean: dict[str, str], actor: Actor, channel: str) -> Penalty:
     """The published decision the application names: by the entity's code and the 文书号; officers and systems only
     within their scope (the public may name any, and learn only that it was not found)."""
     rows = Penalty.objects.filter(entity__uscc=clean["uscc"], decision_number=clean["decision_number"],
-                                  withdrawn_at__isnull=True)
+                                  withdrawn_at__isnull=True, entity__isnull=False)
     if channel != RepairChannel.PORTAL:
-        rows = rows.visible_to(actor)
-    found = rows.select_related("department").order_by("-date", "-pk").first()
+        rows = rows.visible_to(cast(HasScope, actor))
+    found: Penalty | None = rows.select_related("department").order_by("-date", "-pk").first()
     if found is None:
         raise NotFound("未找到该主体的这份行政处罚决定（请核对统一社会信用代码和决定书文号）",
                        code="penalty_not_found", extra={"field": "decision_number"})
@@ -128,7 +128,7 @@ def repair_apply(*, actor: Actor, channel: str, values: dict[str, Any], commitme
         assert judged.row is not None and judged.eligible_on is not None
         app = RepairApplication.objects.create(
             number=daily_number("XF", today, issued=RepairApplication.objects.all()), penalty=penalty,
-            entity_id=penalty.entity_id, department=penalty.department, region_id=penalty.region_id,
+            entity_id=cast(int, penalty.entity_id), department=penalty.department, region_id=penalty.region_id,
             channel=channel, applicant_name=clean["applicant_name"], applicant_phone=clean["applicant_phone"],
             correction=clean["correction"], raw={k: str(v) for k, v in values.items()}, policy=stored,
             scheme=judged.row.scheme, publication_channel=judged.channel, category=judged.category,
@@ -149,7 +149,8 @@ def repair_act(*, actor: Actor, application_id: int, action: str, reasons: str =
     """Take one step of the application (accept, refuse, approve, reject); an approval ends the publication."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        app = RepairApplication.objects.select_for_update().filter(pk=application_id).first()
+        app: RepairApplication | None = RepairApplication.objects.select_for_update().filter(
+            pk=application_id).first()
         if app is None:
             raise NotFound()
         penalty = Penalty.objects.get(pk=app.penalty_id)

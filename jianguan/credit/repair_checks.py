@@ -42,8 +42,8 @@ def policy_load(*, actor: Actor, path: Any = None) -> RepairPolicy:
     stored = RepairPolicy.objects.filter(name=policy.name, version=policy.version).first()
     if stored is not None:
         if stored.sha256 != digest:
-            raise ValidationFailed(f"信用修复方案 {policy.name}-{policy.version} 已载入且内容不同；修改后须使用新版本号",
-                                   code="policy_version_changed", field="version")
+            raise ValidationFailed(f"信用修复方案 {policy.name}-{policy.version} 已载入且内容不同；"
+                                   "修改后须使用新版本号", code="policy_version_changed", field="version")
         return stored
     stored = RepairPolicy.objects.create(name=policy.name, version=policy.version, title=policy.title, sha256=digest,
                                          definition=data, loaded_by=actor.as_actor_ref().label[:100])

@@ -45,7 +45,8 @@ def due_on(app: RepairApplication) -> dt.date | None:
 
 def public_status(*, number: str, uscc: str) -> RepairApplication:
     """An application by its number and the entity's code, for the applicant; not found otherwise."""
-    found = RepairApplication.objects.filter(number=number.strip(), entity__uscc=uscc.strip().upper()).first()
+    found: RepairApplication | None = RepairApplication.objects.filter(
+        number=number.strip(), entity__uscc=uscc.strip().upper()).first()
     if found is None:
         raise NotFound("未找到该申请（请核对申请编号和统一社会信用代码）")
     return found

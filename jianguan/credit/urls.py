@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import repair_views, views
 
 app_name = "credit"
 urlpatterns = [
     path("credit/records/<int:record_id>/", views.record_detail, name="record"),
     path("credit/classes/", views.run_list, name="runs"),
     path("credit/classes/act/", views.run_act, name="run_act"),
+    path("credit/repairs/", repair_views.repair_queue, name="repairs"),
+    path("credit/repairs/<int:application_id>/", repair_views.repair_detail, name="repair"),
+    path("credit/repairs/<int:application_id>/act/", repair_views.repair_act, name="repair_act"),
+    path("public/credit/repair/", repair_views.public_form, name="repair_public"),
+    path("public/credit/repair/status/", repair_views.public_status, name="repair_status"),
 ]

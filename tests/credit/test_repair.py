@@ -22,7 +22,7 @@ from jianguan.credit.models import CreditKind, PublicationEnd, RepairApplication
 from jianguan.exchange.collect import platform_collect
 from jianguan.exchange.models import OutboxRecord
 from tests.credit.world import credit, entities, penalty
-from tests.library_fixtures import PENALTY, enforcement_items  # noqa: F401 (the fixture)
+from tests.library_fixtures import PENALTY
 
 PORTAL = SystemActor("public-portal")
 PDF = repair.Upload("承诺书.pdf", b"%PDF-1.4 commitment")

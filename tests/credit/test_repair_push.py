@@ -15,7 +15,7 @@ from jianguan.exchange import push
 from jianguan.exchange.models import OutboxRecord, OutboxStatus
 from tests.credit.world import penalty
 from tests.exchange_fixtures import exchange_world_fixture  # noqa: F401 (the fixture `exchange_world`)
-from tests.library_fixtures import PENALTY, enforcement_items  # noqa: F401 (the fixture)
+from tests.library_fixtures import PENALTY
 from tests.provsim_fixtures import provsim_fixture  # noqa: F401 (the fixture `provsim`)
 
 pytestmark = pytest.mark.django_db
