@@ -17,7 +17,8 @@ from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core import ratelimit
 from jianguan.core.actors import SystemActor
 from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of
+from jianguan.core.http import page_of, role_required
+from jianguan.core.roles import Role
 
 from . import repair, repair_selectors
 from .models import RepairStatus
@@ -101,7 +102,7 @@ def repair_detail(request: SignedInRequest, application_id: int) -> HttpResponse
 
 
 @require_POST
-@login_required
+@role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD)
 def repair_act(request: SignedInRequest, application_id: int) -> HttpResponse:
     app = repair_selectors.repair_get(reader=request.user, application_id=application_id)
     try:
