@@ -13,6 +13,9 @@ transaction per chunk:
 - files the invalid ones in their department's repair queue (origin `check`), one open item per record: a later
   version that is refused again updates it; a later version that passes closes it.
 
+The publications of penalties ended early by an approved credit repair are queued by the same call
+(`publication_ends.publication_ends_collect`, ADR 0045), as are the audit chain's signed checkpoints.
+
 Finding the work: an anti-join, not a watermark. `NOT EXISTS` an outbox entry (indexed on `record_id`) or repair
 item (indexed on standard, record_id) with the same (record_id, version) is exact whatever order rows are written
 and committed in — a watermark on `updated_at` or on the primary key misses a row committed late by a transaction
