@@ -27,7 +27,8 @@ CITATION = "国市监信规〔2021〕3号；市场监督管理行政处罚信息
 
 EDGES = (
     Edge(S.SUBMITTED, "accept", S.ACCEPTED, OFFICER, "受理", citation=CITATION),
-    Edge(S.SUBMITTED, "refuse", S.REJECTED, OFFICER, "不予受理", fields=("reasons",), citation=CITATION),
+    Edge(S.SUBMITTED, "refuse", S.REJECTED, OFFICER, "不予受理", guards=("reasons",), fields=("reasons",),
+         citation=CITATION),
     Edge(S.ACCEPTED, "approve", S.APPROVED, HEAD, "准予信用修复", guards=("reasons", *RULES), fields=("reasons",),
          citation=CITATION, document="信用修复决定书"),
     Edge(S.ACCEPTED, "reject", S.REJECTED, HEAD, "不予信用修复", guards=("reasons",), fields=("reasons",),
