@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from jianguan.core.calendar import add_working_days
 from jianguan.credit.models import PublicationEnd, RepairApplication, RepairStatus
 from jianguan.subjects.models import MarketEntity
 from tests.credit.world import entities, repair_application, repairable_penalty
@@ -71,8 +72,9 @@ def test_robots_and_floods_are_turned_away(settings):
 
 def test_the_queue_shows_the_clock_and_the_head_decides_on_the_page(signed_in, persona):
     app = repair_application(_entity())
-    page = signed_in(persona("scjg_officer")).get("/credit/repairs/")
-    assert app.number in page.content.decode()
+    page = signed_in(persona("scjg_officer")).get("/credit/repairs/").content.decode()
+    due = add_working_days(timezone.localtime(app.submitted_at).date(), 2)
+    assert app.number in page and due.isoformat() in page
     officer = signed_in(persona("scjg_officer"))
     detail = officer.get(f"/credit/repairs/{app.pk}/").content.decode()
     assert "受理" in detail and "准予信用修复" not in detail
