@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from jianguan.core.migration_ops import append_only
+
 
 class Migration(migrations.Migration):
 
@@ -114,4 +116,6 @@ class Migration(migrations.Migration):
             model_name='repairapplication',
             index=models.Index(fields=['penalty', 'status'], name='credit_repa_penalty_17101b_idx'),
         ),
+        append_only("credit_repairpolicy", name="credit_repair_policy", what="repair policy versions"),
+        append_only("credit_publicationend", name="credit_publication_end", what="publication ends"),
     ]
