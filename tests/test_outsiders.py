@@ -26,7 +26,7 @@ PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET",
 PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
                 "catalog:public_item", "catalog:public_export", "complaints:public_form", "spotchecks:public_index",
                 "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json",
-                "spotchecks:public_transcript"}
+                "spotchecks:public_transcript", "credit:repair_public", "credit:repair_status"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
                 "/api/v1/catalog/items/{code}/diff"}
@@ -100,6 +100,14 @@ def _outside_observation_file(outsider: User) -> str:
     return str(kept.pk)
 
 
+def _outside_repair(outsider: User) -> str:
+    from tests.credit.world import repair_application
+
+    made = repair_application(MarketEntity.objects.get(uscc=_outside_entity(outsider)))
+    assert made.department_id not in outsider.scope.department_ids
+    return str(made.pk)
+
+
 def _outside_event(outsider: User) -> str:
     someone = User.objects.get(username="scjg_officer")
     return str(record(actor=someone, verb="test.private", target=someone).seq)
@@ -125,6 +133,8 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "risk:detail": _outside_alert,
     "risk:register": _outside_register_import,
     "risk:file": _outside_observation_file,
+    "/api/v1/credit/repairs/{application_id}": _outside_repair,
+    "credit:repair": _outside_repair,
 }
 
 
@@ -194,7 +204,7 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 # Pages of the published list (shared), and actions on a record whose page is covered above.
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
                 "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act", "risk:act",
-                "enforcement:clue_from_complaint", "enforcement:clue_from_alert"}
+                "enforcement:clue_from_complaint", "enforcement:clue_from_alert", "credit:repair_act"}
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:

@@ -31,6 +31,7 @@ from jianguan.core.actors import SystemActor
 from jianguan.core.roles import Role
 from jianguan.inspections import opening
 from jianguan.subjects.models import MarketEntity
+from tests.credit.world import repair_application
 from tests.enforcement_fixtures import register, world_fixture  # noqa: F401
 from tests.library_fixtures import COERCION
 from tests.library_fixtures import inspect as record_inspection
@@ -80,6 +81,10 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/audit/verify"): Write(),
     ("POST", "/api/v1/credit/records"): Write(body={"kind": "dishonest_debtor", "source": "法院", "records": []}),
     ("POST", "/api/v1/credit/imports"): Write(body={"kind": "dishonest_debtor", "source": "法院"}, files=True),
+    ("POST", "/api/v1/credit/repairs"): Write(own_creation=True, files=True, body={
+        "uscc": "USCC", "decision_number": "咸市监处罚〔2026〕1号", "applicant_name": "王经理",
+        "applicant_phone": "13800000000", "correction": "已整改"}),
+    ("POST", "/api/v1/credit/repairs/{application_id}/actions"): Write("repair", {"action": "accept"}),
     ("POST", "/api/v1/exchange/{standard}/records"): Write(),
     ("POST", "/api/v1/coercion/measures"): Write(own_creation=True, body={
         "kind": "seize", "inspection_number": "INSPECTION", "catalog_code": COERCION, "facts": "经营过期食品",
@@ -230,6 +235,7 @@ def records(world) -> dict:
             "inspection": field_inspection.pk, "inspection_client": str(field_inspection.client_id),
             "complaint": complaint.pk, "alert": raise_alerts(User.objects.get(username="dataadmin"), ad())[0].pk,
             "entity": world.entity.uscc, "inspection_number": inspection.number,
+            "repair": repair_application(world.entity).pk,
             "implementation": world.implementation}
 
 

@@ -22,6 +22,7 @@ from jianguan.coercion.api import router as coercion_router
 from jianguan.complaints.api import router as complaints_router
 from jianguan.core.api import ChineseJSONRenderer, JianguanAPI, StrictParser, harden, install_error_envelope
 from jianguan.credit.api import router as credit_router
+from jianguan.credit.api_repairs import router as credit_repairs_router
 from jianguan.documents.api import router as documents_router
 from jianguan.enforcement.api import router as enforcement_router
 from jianguan.exchange.api import router as exchange_router
@@ -88,6 +89,7 @@ api.add_router("", catalog_fusion_router)
 api.add_router("", chain_router)
 api.add_router("", complaints_router)
 api.add_router("", credit_router)
+api.add_router("", credit_repairs_router)
 api.add_router("", risk_router)
 api.add_router("", spotchecks_router)
 api.add_router("", documents_router)

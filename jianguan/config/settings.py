@@ -322,6 +322,14 @@ JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS = env.list("JIANGUAN_CREDIT_SERIOUS_UPPER_L
 if not set(JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS) <= {"county", "city", "province"}:
     raise EnvError("JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS", "以逗号分隔的 county、city、province",
                    "comma-separated county, city, province", ",".join(JIANGUAN_CREDIT_SERIOUS_UPPER_LEVELS))
+# --- credit repair (jianguan.credit, ADR 0045) -----------------------------------------------------------------
+# Which date picks the repair scheme in force: the penalty's decision date or the application's date [unconfirmed];
+# the largest fine (yuan) still a 较低数额罚款, published 3 months (the province's amount; Hubei's unconfirmed); public
+# repair applications per source address per hour (0 turns the limit off).
+JIANGUAN_CREDIT_REPAIR_SCHEME_DATE = env.choice("JIANGUAN_CREDIT_REPAIR_SCHEME_DATE", "decision",
+                                                ("decision", "application"))
+JIANGUAN_CREDIT_LOW_FINE_YUAN = env.int("JIANGUAN_CREDIT_LOW_FINE_YUAN", 10_000, minimum=0)
+JIANGUAN_PUBLIC_REPAIRS_PER_HOUR = env.int("JIANGUAN_PUBLIC_REPAIRS_PER_HOUR", 5, minimum=0)
 
 # --- data exchange (jianguan.exchange) ---------------------------------------------------------------------
 # Our sender code (source) in batches pushed upward; empty means JIANGUAN_LOCALITY.

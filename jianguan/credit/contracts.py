@@ -1,9 +1,12 @@
 """What other apps may use of the credit library: importing credit records, the credit-risk class of entities
-in the classification in force (internal: never for public pages, the public API or the exchange), and of the
-严重违法失信名单 the punishment flags in force (`punishment_flags`) and the public entries (`serious_public_list`)."""
+in the classification in force (internal: never for public pages, the public API or the exchange), of the
+严重违法失信名单 the punishment flags in force (`punishment_flags`) and the public entries (`serious_public_list`),
+and the publications of 行政处罚 ended early by an approved credit repair (`publication_end_list`, ADR 0045)."""
 
 from __future__ import annotations
 
+from .repair_selectors import PublicationEndCard as PublicationEndCard
+from .repair_selectors import publication_end_list as publication_end_list
 from .selectors import ClassCard as ClassCard
 from .selectors import class_letters as class_letters
 from .selectors import class_members as class_members

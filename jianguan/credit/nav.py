@@ -1,5 +1,5 @@
 """The menu items of credit: the credit-risk classification for those who start or publish runs and the read-only
-领导; the 严重违法失信名单 for officers, heads and 领导."""
+领导; the 严重违法失信名单 for officers, heads and 领导; the credit-repair queue (the departments' people and 领导)."""
 
 from __future__ import annotations
 
@@ -18,4 +18,6 @@ def items(request: HttpRequest) -> list[NavItem]:
         found.append(NavItem(_("信用风险分类"), reverse("credit:runs"), 36))
     if holds_role(request, Role.OFFICER, Role.HEAD, Role.LEADER):
         found.append(NavItem(_("严重违法失信名单"), reverse("credit:serious_list"), 37))
+    if holds_role(request, Role.HEAD, Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.LEADER):
+        found.append(NavItem(_("信用修复"), reverse("credit:repairs"), 38))
     return found

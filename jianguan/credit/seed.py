@@ -1,5 +1,6 @@
 """Demo credit records: list entries, court records, publicity of the seeded penalties and licences, 抽检; the
-platform's own 严重违法失信名单 (one entity listed and published, one told); the published classification."""
+platform's own 严重违法失信名单 (one entity listed and published, one told); the published classification; a
+credit repair approved and its publication ended."""
 
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ from jianguan.accounts.models import Department, Region, User
 from jianguan.audit.contracts import record
 from jianguan.behaviour.models import Penalty
 from jianguan.core.bulk import bulk_insert
+from jianguan.core.errors import DomainError
 from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.contracts import entity_rows
 from jianguan.subjects.models import EntityStatus, Licence
 
-from . import classification, serious
-from .models import CreditKind, CreditRecord, Scorecard
+from . import classification, repair, serious
+from .models import CreditKind, CreditRecord, RepairApplication, Scorecard
 
 # kind → (share of entities, source, title choices, authority)
 LISTS = {
@@ -147,5 +149,40 @@ def seed_serious(ctx: SeedContext) -> None:
 
 
 DEMO_SCORECARD = ("credit-risk", "2026.1")
+
+
+def seed_repair(ctx: SeedContext) -> None:
+    """A credit repair applied for on the service portal, accepted and approved by the city 市场监管局: its penalty's
+    publication ended early (the next push round sends the withdrawal to the provincial platform)."""
+    if ctx.scale == "test" or RepairApplication.objects.exists():
+        return
+    officer, head = (User.objects.filter(username=name).first() for name in ("scjg_officer", "scjg_head"))
+    if officer is None or head is None:
+        return
+    today = timezone.localdate()
+    candidates = Penalty.objects.filter(
+        department_id=head.department_id, procedure="02", closed_on__isnull=False, fine__gte=30000,
+        entity__isnull=False, withdrawn_at__isnull=True, date__range=(today - dt.timedelta(days=900),
+                                                                      today - dt.timedelta(days=400)))
+    for penalty in candidates.order_by("pk")[:50]:
+        values = {"uscc": penalty.party_code, "decision_number": penalty.decision_number, "applicant_name": "王经理",
+                  "applicant_phone": "13800000000", "correction": "已缴清罚款，已整改并通过复查"}
+        try:
+            with transaction.atomic():
+                app = repair.repair_apply(actor=ctx.actor, channel="portal", values=values,
+                                          commitment=repair.Upload("信用承诺书.pdf", DEMO_PDF),
+                                          proofs=[repair.Upload("整改情况说明.pdf", DEMO_PDF)])
+        except DomainError:
+            continue
+        repair.repair_act(actor=officer, application_id=app.pk, action="accept")
+        repair.repair_act(actor=head, application_id=app.pk, action="approve",
+                          reasons="处罚决定已履行完毕，违法行为已纠正，公示已满最短期限，"
+                                  "且未列入经营异常名录和严重违法失信名单")
+        ctx.say(f"  信用修复 {app.number}：准予修复，{penalty.decision_number} 提前停止公示")
+        return
+    ctx.say("  信用修复：没有符合条件的演示处罚")
+
+
+DEMO_PDF = b"%PDF-1.4\n% demo\n"
 STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("严重违法失信名单", 80, seed_serious),
-         SeedStep("信用风险分类", 81, seed_classification)]
+         SeedStep("信用风险分类", 81, seed_classification), SeedStep("信用修复", 82, seed_repair)]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import serious_views, views
+from . import repair_views, serious_views, views
 
 app_name = "credit"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("credit/serious/propose/", serious_views.serious_propose, name="serious_propose"),
     path("credit/serious/<int:entry_id>/", serious_views.serious_detail, name="serious"),
     path("credit/serious/<int:entry_id>/act/", serious_views.serious_act, name="serious_act"),
+    path("credit/repairs/", repair_views.repair_queue, name="repairs"),
+    path("credit/repairs/<int:application_id>/", repair_views.repair_detail, name="repair"),
+    path("credit/repairs/<int:application_id>/act/", repair_views.repair_act, name="repair_act"),
+    path("public/credit/repair/", repair_views.public_form, name="repair_public"),
+    path("public/credit/repair/status/", repair_views.public_status, name="repair_status"),
 ]

@@ -13,6 +13,9 @@ transaction per chunk:
 - files the invalid ones in their department's repair queue (origin `check`), one open item per record: a later
   version that is refused again updates it; a later version that passes closes it.
 
+The publications of penalties ended early by an approved credit repair are queued by the same call
+(`publication_ends.publication_ends_collect`, ADR 0045), as are the audit chain's signed checkpoints.
+
 Finding the work: an anti-join, not a watermark. `NOT EXISTS` an outbox entry (indexed on `record_id`) or repair
 item (indexed on standard, record_id) with the same (record_id, version) is exact whatever order rows are written
 and committed in — a watermark on `updated_at` or on the primary key misses a row committed late by a transaction
@@ -49,6 +52,8 @@ from . import standards
 from .intake import Outcome, keep_call
 from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
 from .outbox import OUTBOX_COLUMNS, layout_of
+from .publication_ends import STANDARD as PUBLICATION_ENDS
+from .publication_ends import publication_ends_collect
 from .quality import engine, sources
 from .records import LIBRARY, Sender, issue_dict
 from .refs import LibraryRefs
@@ -109,6 +114,10 @@ def platform_collect(*, actor: Actor = COLLECTOR) -> Collected:
     checkpoints = checkpoints_collect(actor=actor)
     if checkpoints:
         result.queued[CHECKPOINT_STANDARD] = checkpoints
+    ended, refused = publication_ends_collect(actor=actor)
+    if ended or refused:
+        result.queued[PUBLICATION_ENDS] = ended
+        result.refused[PUBLICATION_ENDS] = refused
     return result
 
 

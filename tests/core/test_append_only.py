@@ -1,6 +1,6 @@
 """The database itself refuses UPDATE and DELETE on every append-only table, on SQLite as on PostgreSQL: audit
 events and checkpoints, a case's events, issued documents and their rendered PDFs, a draw's frozen inputs, the rows
-of a register file."""
+of a register file, the credit-repair scheme versions and the publications ended early by a repair."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ from django.db.utils import DatabaseError
 
 from jianguan.audit.services import checkpoint_make
 from jianguan.core.actors import SystemActor
+from jianguan.credit.repair import repair_act
 from jianguan.risk.register_imports import register_import
 from jianguan.spotchecks import drawing
+from tests.credit.world import entities, repair_application
 from tests.enforcement_fixtures import filed, world_fixture  # noqa: F401
 from tests.spotcheck_fixtures import MOMENT, _witness
 
 pytestmark = pytest.mark.django_db
 
 TABLES = ["audit_auditevent", "audit_checkpoint", "enforcement_caseevent", "documents_issueddocument",
-          "documents_rendereddocument", "spotchecks_drawinput", "risk_registerentry"]
+          "documents_rendereddocument", "spotchecks_drawinput", "risk_registerentry", "credit_repairpolicy",
+          "credit_publicationend"]
 
 
 def _a_row(table: str, request) -> int:
@@ -35,6 +38,11 @@ def _a_row(table: str, request) -> int:
         data = "广告审查证明文号,广告主,有效期至\n鄂医广第1号,某医院,2027-01-01".encode()
         register_import(actor=request.getfixturevalue("persona")("dataadmin"), kind="ad_review", source="卫健委",
                         file_name="审查.csv", data=data)
+    elif table in ("credit_repairpolicy", "credit_publicationend"):
+        made = repair_application(entities(1, offset=80)[0])
+        repair_act(actor=request.getfixturevalue("persona")("scjg_officer"), application_id=made.pk, action="accept")
+        repair_act(actor=request.getfixturevalue("persona")("scjg_head"), application_id=made.pk, action="approve",
+                   reasons="已履行")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} ORDER BY id LIMIT 1")
         row = cursor.fetchone()

@@ -144,3 +144,24 @@ def people(persona):
     return {"officer": persona("scjg_officer"), "head": persona("scjg_head"),
             "county_officer": persona("xa_scjg_officer"),
             "county_head": make_user("xa_scjg_head", "钱局长", county, ["head"])}
+def repairable_penalty(entity: MarketEntity, *, day: dt.date, **change: Any) -> Penalty:
+    """A closed 一般程序 fine of the city 市场监管局 (published 3 years, repairable after 6 months)."""
+    made = penalty(entity, day=day)
+    nature = "individual" if entity.uscc.startswith("92") else "organisation"
+    Penalty.objects.filter(pk=made.pk).update(**{"penalty_kinds": ["02"], "fine": "50000", "name": "销售过期商品",
+                                                 "party_nature": nature, **change})
+    made.refresh_from_db()
+    return made
+
+
+def repair_application(entity: MarketEntity, *, today: dt.date | None = None) -> Any:
+    """An application from the public portal about a repairable penalty of 300 days before `today`."""
+    from jianguan.credit import repair
+
+    today = today or timezone.localdate()
+    made = repairable_penalty(entity, day=today - dt.timedelta(days=300))
+    values = {"uscc": made.party_code, "decision_number": made.decision_number, "applicant_name": "王经理",
+              "applicant_phone": "13800000000", "correction": "已缴清罚款并完成整改"}
+    return repair.repair_apply(actor=SystemActor("public-portal"), channel="portal", values=values, today=today,
+                               commitment=repair.Upload("承诺书.pdf", b"%PDF-1.4 c"),
+                               proofs=[repair.Upload("整改.png", b"\x89PNG\r\n\x1a\n p")])
