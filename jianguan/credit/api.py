@@ -1,19 +1,19 @@
-"""`/api/v1/credit/…`: credit records from their sources, as JSON or files."""
+"""`/api/v1/credit/…`: credit records from their sources, as JSON or files; the public entries of the lists."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthorizationError
 
 from jianguan.accounts.contracts import allow
 from jianguan.core.actors import Actor, person
-from jianguan.core.api import ErrorOut, InputSchema, require_reader
+from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, page_bounds, require_reader
 from jianguan.core.roles import ApiScope, Role
 
-from . import services
+from . import lists, services
 from .models import CreditImport
 
 router = Router(tags=["信用信息 credit"])
@@ -71,3 +71,26 @@ def records_import(request: HttpRequest, kind: Form[str], source: Form[str],
     batch = services.credit_import_file(actor=_writer(request), kind=kind, source=source,
                                         file_name=file.name or "upload", data=file.read())
     return Status(201, batch)
+
+
+class ListQuery(PageQuery):
+    list: str | None = None
+
+
+class PublicEntryOut(Schema):
+    list: str
+    name: str
+    uscc: str
+    reason: str
+    authority: str
+    date: dt.date
+
+
+@router.get("/credit/lists", auth=None, response={200: Page[PublicEntryOut], 400: ErrorOut})
+def public_lists(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, object]:
+    """Public entries (no sign-in): the 经营异常名录 (`list=abnormal`) and the 严重违法失信名单 (`list=serious`, once
+    it registers in `credit.lists.LISTS`), or every list one after the other: name, 统一社会信用代码, ground, deciding
+    body and day of listing — no personal data, never the internal credit-risk class."""
+    limit, offset = page_bounds(filters.limit, filters.offset)
+    count, items = lists.public_entries(list_name=filters.list, offset=offset, limit=limit)
+    return {"count": count, "limit": limit, "offset": offset, "items": items}

@@ -1,4 +1,5 @@
-"""The menu item of the credit-risk classification: for those who start or publish runs and the read-only 领导."""
+"""The menu items of credit: the classification for those who start or publish runs and the read-only 领导; the
+经营异常名录 for the 市场监督管理 departments' people and the 领导."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from jianguan.core.roles import Role
 
 
 def items(request: HttpRequest) -> list[NavItem]:
-    if not holds_role(request, Role.HEAD, Role.DATA_ADMIN, Role.LEADER):
-        return []
-    return [NavItem(_("信用风险分类"), reverse("credit:runs"), 36)]
+    shown = []
+    if holds_role(request, Role.HEAD, Role.DATA_ADMIN, Role.LEADER):
+        shown.append(NavItem(_("信用风险分类"), reverse("credit:runs"), 36))
+    if holds_role(request, Role.OFFICER, Role.HEAD, Role.LEADER):
+        shown.append(NavItem(_("经营异常名录"), reverse("credit:abnormal"), 37))
+    return shown

@@ -73,4 +73,8 @@ CONTEXT_KEYS: dict[str, dict[str, str]] = {
                              "time": "强制执行的时间", **_REVIEW},
     "closing_approval": {"case": "案件（number, cause, filed_on）", **_PARTY, "result": "处理决定",
                          "execution": "执行情况", "summary": "结案理由", **_OPINIONS},
+    "abnormal_listing_decision": {**_PARTY, "reason": "列入事由", "facts": "事实", "basis": "依据",
+                                  "listed_on": "列入日期", "repair": "移出的条件（履行的义务）", **_REVIEW},
+    "abnormal_removal_decision": {**_PARTY, "listing": "原列入决定（number, date, reason）", "repair": "移出事由",
+                                  "facts": "履行义务情况", "basis": "依据", "removed_on": "移出日期"},
 }

@@ -49,6 +49,10 @@ KEY_VALUES = {
     "demand_notice": ["第三十五条", "2026年5月20日前", "伍万元整", "陈述和申辩"],
     "enforcement_decision": ["××市监催〔2026〕2号", "拍卖扣押的财物抵缴罚款", "2026年6月1日9时00分"],
     "closing_approval": ["缴清罚没款", "执行情况", "建议结案", "负责人意见"],
+    "abnormal_listing_decision": ["91421200MA4F000017", "未按规定报送年度报告", "2026年7月10日", "第四条第（一）项",
+                                  "补报未报年份的年度报告并公示", "严重违法失信名单", "申请行政复议"],
+    "abnormal_removal_decision": ["××市监列异〔2026〕8号", "2026年9月4日", "已补报未报年份的年度报告并公示",
+                                  "移出经营异常名录"],
 }
 SHOWN_TITLE = {"seizure_decision": "扣押决定书"}  # the sample's measure names the title
 
