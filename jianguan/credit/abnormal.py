@@ -60,8 +60,8 @@ def removal_due(applied_on: dt.date) -> dt.date:
 
 def _reason(value: Any) -> AbnormalReason:
     labels = "、".join(str(r.label) for r in AbnormalReason)
-    require(value in AbnormalReason.values, f"“列入事由”应为《企业经营异常名录管理暂行办法》第四条规定的情形之一：{labels}",
-            "reason_not_in_law", "reason")
+    message = f"“列入事由”应为《企业经营异常名录管理暂行办法》第四条规定的情形之一：{labels}"
+    require(value in AbnormalReason.values, message, "reason_not_in_law", "reason")
     return AbnormalReason(value)
 
 
@@ -100,8 +100,8 @@ def facts_of(entry: AbnormalEntry, actor: Any, repair: str = "") -> Facts:
 def abnormal_transition(*, entry_id: int, action: str, values: dict[str, Any], actor: User) -> AbnormalEntry:
     """Take one step of the entry's table (`abnormal_workflow.ENTRIES`): the edge checked (order, who, guards),
     then the step's handler, the audit event in the same transaction. The caller has read the entry as `actor`."""
-    entry = AbnormalEntry.objects.select_for_update().select_related("entity", "department__region",
-                                                                     "credit_record").get(pk=entry_id)
+    entry: AbnormalEntry = AbnormalEntry.objects.select_for_update().select_related(
+        "entity", "department__region", "credit_record").get(pk=entry_id)
     edge = ENTRIES.check(action, facts_of(entry, actor, str(values.get("repair") or "")))
     before = entry.status
     data = HANDLERS[edge.action](entry, values, actor)

@@ -1,10 +1,11 @@
 """Reads of the platform's own 经营异常名录 (ADR 0043): a department's entries with their clocks and counts, one
 entry, the entries due for a proposal to the 严重违法失信名单 after 3 years in the list, and the public entries.
 
-The 3 years (《企业经营异常名录管理暂行办法》第十五条; 《企业信息公示暂行条例》第十七条: 届满3年仍未履行相关义务的,
-列入严重违法（失信）企业名单) are calendar years counted as the law counts periods (《民法典》第二百零一条、第二百零二条):
-the day of listing is not counted, the period's last day is the same date three years on (the month's last day
-where that date does not exist, 29 February → 28 February), and the entry is due from the day after it."""
+The 3 years (《企业经营异常名录管理暂行办法》第十五条; 《企业信息公示暂行条例》第十七条: 届满3年仍未履行相关
+义务的, 列入严重违法（失信）企业名单) are calendar years counted as the law counts periods
+(《民法典》第二百零一条、第二百零二条): the day of listing is not counted, the period's last day is the same date
+three years on (the month's last day where that date does not exist, 29 February → 28 February), and the entry
+is due from the day after it."""
 
 from __future__ import annotations
 

@@ -90,7 +90,8 @@ def entry_document(request: SignedInRequest, entry_id: int, which: str) -> HttpR
     document = {"listing": entry.decision_document, "removal": entry.removal_document}.get(which)
     if document is None:
         raise Http404()
-    return documents.pdf_page(request, document, file_name=f"{entry.number}-{which}.pdf")
+    response: HttpResponse = documents.pdf_page(request, document, file_name=f"{entry.number}-{which}.pdf")
+    return response
 
 
 @login_required

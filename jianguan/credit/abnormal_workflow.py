@@ -89,7 +89,8 @@ def repair_refusal(reason: str, repair: str) -> DomainError | None:
                                 code="choice_invalid", field="repair")
     wanted = REPAIR_FOR[AbnormalReason(reason)]
     if repair != wanted:
-        return ValidationFailed(f"“移出事由”与列入事由不符：因“{AbnormalReason(reason).label}”列入的，应为“{wanted.label}”",
+        listed_for = AbnormalReason(reason).label
+        return ValidationFailed(f"“移出事由”与列入事由不符：因“{listed_for}”列入的，应为“{wanted.label}”",
                                 code="repair_mismatch", field="repair")
     return None
 

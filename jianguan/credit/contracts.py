@@ -4,10 +4,12 @@ in the classification in force (internal: never for public pages, the public API
 
 from __future__ import annotations
 
-from .abnormal import LISTING_WORKING_DAYS as ABNORMAL_LISTING_WORKING_DAYS
+from .abnormal import LISTING_WORKING_DAYS
 from .abnormal_selectors import AbnormalCard as AbnormalCard
 from .abnormal_selectors import abnormal_due_for_serious as abnormal_due_for_serious
 from .selectors import ClassCard as ClassCard
 from .selectors import classes_of as classes_of
 from .selectors import entity_class as entity_class
 from .services import credit_import_json as credit_import_json
+
+ABNORMAL_LISTING_WORKING_DAYS = LISTING_WORKING_DAYS  # the 经营异常名录 listing clock, the spot checks' too

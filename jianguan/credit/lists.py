@@ -57,7 +57,7 @@ def _names(value: str | None) -> list[str]:
 
 def public_entries(*, list_name: str | None, offset: int, limit: int) -> tuple[int, list[PublicEntry]]:
     """The total and one page of the public entries of one list, or of every list one after the other."""
-    total, page = 0, []
+    total, page = 0, list[PublicEntry]()
     for name in _names(list_name):
         source = LISTS[name]
         rows = source.rows()

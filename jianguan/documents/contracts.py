@@ -30,7 +30,7 @@ from . import bundling, numbering, rendering, services, views
 from .fields import CONTEXT_KEYS
 from .kinds import KINDS
 from .models import IssuedDocument, RenderedDocument, RenderState
-from .remedies import review as remedies  # noqa: F401 - the remedies paragraph's `review` context
+from .remedies import review as remedies  # the remedies paragraph's `review` context
 from .services import content_digest as content_digest
 
 
@@ -149,5 +149,5 @@ DocumentRenderFailed = services.DocumentRenderFailed
 require_cjk_fonts = rendering.require_cjk_fonts  # for another app's own PDF parts: refuse rather than print boxes
 
 __all__ = ["CONTEXT_KEYS", "KINDS", "DocumentRenderFailed", "DocumentRendering", "FontsMissing", "Issued", "bundle",
-           "get", "html_pdf", "issue", "next_number", "pdf", "pdf_page", "render", "render_missing",
+           "get", "html_pdf", "issue", "next_number", "pdf", "pdf_page", "remedies", "render", "render_missing",
            "require_cjk_fonts", "sha256s"]
