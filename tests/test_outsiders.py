@@ -20,7 +20,8 @@ from jianguan.subjects.models import MarketEntity
 pytestmark = pytest.mark.django_db
 
 PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"),
-              ("GET", "/api/v1/docs"), ("GET", "/api/v1/spotchecks/draws/{draw_id}/transcript")}
+              ("GET", "/api/v1/docs"), ("GET", "/api/v1/spotchecks/draws/{draw_id}/transcript"),
+              ("GET", "/api/v1/credit/lists")}
 PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
                 "catalog:public_item", "catalog:public_export", "complaints:public_form", "spotchecks:public_index",
                 "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json",
@@ -205,7 +206,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # enforcement/test_api.test_outsiders_get_404_on_every_case_path and
 # exchange/test_intake.test_repair_queue_is_scoped_by_department and
 # accounts/test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page and
-# exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records.
+# exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records and
+# credit/test_abnormal.test_outsiders_get_404_on_an_entry_and_its_steps.
 COVERED_ELSEWHERE = {"accounts:token_revoke",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -223,7 +225,8 @@ COVERED_ELSEWHERE = {"accounts:token_revoke",
                      "/api/v1/enforcement/cases/{case_id}/documents",
                      "/api/v1/enforcement/cases/{case_id}/documents/{document_id}",
                      "/api/v1/enforcement/cases/{case_id}/file", "exchange:call", "exchange:repair",
-                     "exchange:repair_dismiss", "exchange:batch"}
+                     "exchange:repair_dismiss", "exchange:batch", "credit:abnormal_entry", "credit:abnormal_act",
+                     "credit:abnormal_document"}
 
 
 def test_every_templated_page_has_an_outsider_case():

@@ -307,3 +307,25 @@ def test_an_officer_of_another_county_is_refused_every_write(api, matrix_users, 
     assert not MarketEntity.objects.visible_to(matrix_users["other county"]).filter(uscc=records["entity"]).exists()
     assert _refused(api, matrix_users, records, "other county", {403, 404},
                     creation_allowed={400, 403, 404}) == len(WRITES)
+
+
+def test_the_abnormal_list_pages_refuse_other_departments_counties_and_the_leader(signed_in, persona, matrix_users):
+    """经营异常名录 (pages only): a proposal names an entity of the proposer's jurisdiction and needs a 市场监督管理
+    officer; every step on an entry is refused to anyone outside its department — the other department's officer,
+    the other county's and the leader (403 or 404) — and nothing is written."""
+    from jianguan.credit import abnormal
+
+    officer = persona("scjg_officer")
+    entity = MarketEntity.objects.visible_to(officer).order_by("pk").first()
+    entry = abnormal.abnormal_propose(actor=officer, uscc=entity.uscc, reason="unreachable", facts="实地核查无法联系",
+                                      found_on="2026-11-20")
+    for who in ("leader", "other department", "other county"):
+        client = signed_in(matrix_users[who])
+        before = _row_counts()
+        proposal = client.post("/credit/abnormal/propose/", {"uscc": entity.uscc, "reason": "annual_report",
+                                                             "facts": "未报送年度报告", "found_on": "2026-11-20"})
+        assert proposal.status_code in (302, 403), who  # refused on the page with the rule named, or 403
+        for action in ("approve", "reject", "decide"):
+            answer = client.post(f"/credit/abnormal/{entry.pk}/act/", {"action": action, "note": "同意"})
+            assert answer.status_code in (403, 404), (who, action)
+        assert _row_counts() == before, who
