@@ -18,6 +18,7 @@ from jianguan.subjects.contracts import entity_rows
 from jianguan.subjects.models import EntityStatus, Licence
 
 from . import classification
+from .abnormal_seed import seed_abnormal
 from .models import CreditKind, CreditRecord, Scorecard
 
 # kind → (share of entities, source, title choices, authority)
@@ -104,4 +105,5 @@ def seed_classification(ctx: SeedContext) -> None:
 
 
 DEMO_SCORECARD = ("credit-risk", "2026.1")
-STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("信用风险分类", 81, seed_classification)]
+STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("经营异常名录", 80, seed_abnormal),
+         SeedStep("信用风险分类", 81, seed_classification)]

@@ -349,3 +349,24 @@ def test_outsiders_get_404_on_an_entry_and_its_steps(signed_in, clerk, boss, ent
     assert entry.number not in client.get("/credit/abnormal/").content.decode()
     assert client.get("/credit/abnormal/xlsx/").status_code == 200
     assert abnormal_counts(reader=outsider, today=TODAY)[S.LISTED] == 0
+
+
+# Demo data -------------------------------------------------------------------------------------------------------
+
+def test_the_demo_lists_entities_removes_one_after_repair_and_flags_the_old_ones(clerk):
+    import io
+
+    from jianguan.core.seeding import SeedContext
+    from jianguan.credit.abnormal_seed import PLAN, seed_abnormal
+
+    seed_abnormal(SeedContext(scale="test", seed=7, stdout=io.StringIO(), progress_enabled=False))
+    assert not AbnormalEntry.objects.exists()  # the tests' own scale stays empty
+    seed_abnormal(SeedContext(scale="demo", seed=7, stdout=io.StringIO(), progress_enabled=False))
+    by_status = {s: AbnormalEntry.objects.filter(status=s).count() for s in S.values}
+    assert by_status[S.LISTED] >= 3 and by_status[S.REMOVED] == 1 and by_status[S.REMOVAL_APPLIED] == 1
+    assert by_status[S.PROPOSED] == 2 and sum(by_status.values()) == len(PLAN)
+    removed = AbnormalEntry.objects.get(status=S.REMOVED)
+    assert removed.removal_document and CreditRecord.objects.get(pk=removed.credit_record_id).ends_on
+    from django.utils import timezone
+
+    assert len(abnormal_due_for_serious(reader=clerk, on=timezone.localdate())) == 2
