@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from jianguan.accounts.models import DepartmentKind, User
 from jianguan.audit.contracts import record
+from jianguan.core.actors import Actor
 from jianguan.core.calendar import add_working_days
 from jianguan.core.numbering import daily_number
 from jianguan.core.roles import Role
@@ -90,7 +91,7 @@ def abnormal_propose(*, actor: User, uscc: str, reason: str, facts: str, found_o
     return entry
 
 
-def facts_of(entry: AbnormalEntry, actor: Any, repair: str = "") -> Facts:
+def facts_of(entry: AbnormalEntry, actor: Actor, repair: str = "") -> Facts:
     """The workflow's snapshot of `entry` for `actor` (the proposer of the step awaiting approval)."""
     proposer = entry.removal_proposed_by_id if entry.status == AbnormalStatus.REMOVAL_APPLIED else entry.proposed_by_id
     return Facts(entry.status, actor, entry.department_id, proposer, entry.reason, repair)
@@ -100,7 +101,7 @@ def facts_of(entry: AbnormalEntry, actor: Any, repair: str = "") -> Facts:
 def abnormal_transition(*, entry_id: int, action: str, values: dict[str, Any], actor: User) -> AbnormalEntry:
     """Take one step of the entry's table (`abnormal_workflow.ENTRIES`): the edge checked (order, who, guards),
     then the step's handler, the audit event in the same transaction. The caller has read the entry as `actor`."""
-    entry: AbnormalEntry = AbnormalEntry.objects.select_for_update().select_related(
+    entry: AbnormalEntry = AbnormalEntry.objects.select_for_update(of=("self",)).select_related(
         "entity", "department__region", "credit_record").get(pk=entry_id)
     edge = ENTRIES.check(action, facts_of(entry, actor, str(values.get("repair") or "")))
     before = entry.status
