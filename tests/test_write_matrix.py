@@ -316,7 +316,7 @@ def test_the_abnormal_list_pages_refuse_other_departments_counties_and_the_leade
     from jianguan.credit import abnormal
 
     officer = persona("scjg_officer")
-    entity = MarketEntity.objects.visible_to(officer).order_by("pk").first()
+    entity = MarketEntity.objects.visible_to(officer).filter(established_on__lt="2026-01-01").order_by("pk").first()
     entry = abnormal.abnormal_propose(actor=officer, uscc=entity.uscc, reason="unreachable", facts="实地核查无法联系",
                                       found_on="2026-11-20")
     for who in ("leader", "other department", "other county"):

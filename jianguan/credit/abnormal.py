@@ -78,6 +78,8 @@ def abnormal_propose(*, actor: User, uscc: str, reason: str, facts: str, found_o
     entity = require_entity(uscc, reader=actor)
     what = text(facts, "facts", "事实", max_len=2000)
     since = day(found_on, "found_on", FOUND_ON_LABELS[ground])
+    require(since >= entity.established_on, f"“{FOUND_ON_LABELS[ground]}”不能早于该主体的成立日期",
+            "date_before_established", "found_on")
     open_states = (AbnormalStatus.PROPOSED, AbnormalStatus.APPROVED, *IN_LIST)
     require(not AbnormalEntry.objects.filter(entity=entity, reason=ground, status__in=open_states).exists(),
             f"该主体已因“{ground.label}”被提出或列入经营异常名录", "already_listed", "uscc")

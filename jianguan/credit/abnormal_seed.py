@@ -60,7 +60,8 @@ def seed_abnormal(ctx: SeedContext) -> None:
         ctx.say("  经营异常名录：没有本级市场监督管理局的执法人员和负责人，未生成")
         return
     today = timezone.localdate()
-    pool = list(MarketEntity.objects.visible_to(officer).filter(status=EntityStatus.ACTIVE)
+    oldest = today - dt.timedelta(days=max(found for _, found, _, _ in PLAN))
+    pool = list(MarketEntity.objects.visible_to(officer).filter(status=EntityStatus.ACTIVE, established_on__lt=oldest)
                 .order_by("pk").values_list("uscc", flat=True)[:2000])
     chosen = ctx.rng("abnormal").sample(pool, k=min(len(pool), len(PLAN)))
     with transaction.atomic():

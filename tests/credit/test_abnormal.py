@@ -51,7 +51,7 @@ def boss(persona):
 
 @pytest.fixture
 def entity(clerk):
-    return MarketEntity.objects.visible_to(clerk).order_by("pk").first()
+    return MarketEntity.objects.visible_to(clerk).filter(established_on__lt="2023-01-01").order_by("pk").first()
 
 
 def propose(clerk, entity, reason=AbnormalReason.ANNUAL_REPORT, found_on="2026-11-20") -> AbnormalEntry:
@@ -145,9 +145,14 @@ def test_bad_facts_and_dates_are_refused_naming_the_field(clerk, entity):
         with pytest.raises(ValidationFailed) as refused:
             propose(clerk, entity, **kwargs)
         assert (refused.value.field, refused.value.code) == (field, code)
+    entity.established_on = dt.date(2026, 11, 21)
+    entity.save(update_fields=["established_on"])
+    with pytest.raises(ValidationFailed) as refused:
+        propose(clerk, entity)
+    assert (refused.value.field, refused.value.code) == ("found_on", "date_before_established")
     with pytest.raises(ValidationFailed) as refused:
         abnormal.abnormal_propose(actor=clerk, uscc=entity.uscc, reason="annual_report", facts=" ",
-                                  found_on="2026-11-20")
+                                  found_on="2026-11-22")
     assert refused.value.field == "facts" and "事实" in refused.value.message
 
 
