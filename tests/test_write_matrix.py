@@ -340,3 +340,25 @@ def test_page_only_writes_refuse_every_persona_but_their_roles(client, signed_in
         assert _row_counts() == before, path
         assert signed_in(persona("admin")).post(path, form()).status_code == 302
         assert _row_counts() != before, path
+
+
+def test_the_abnormal_list_pages_refuse_other_departments_counties_and_the_leader(signed_in, persona, matrix_users):
+    """经营异常名录 (pages only): a proposal names an entity of the proposer's jurisdiction and needs a 市场监督管理
+    officer; every step on an entry is refused to anyone outside its department — the other department's officer,
+    the other county's and the leader (403 or 404) — and nothing is written."""
+    from jianguan.credit import abnormal
+
+    officer = persona("scjg_officer")
+    entity = MarketEntity.objects.visible_to(officer).filter(established_on__lt="2026-01-01").order_by("pk").first()
+    entry = abnormal.abnormal_propose(actor=officer, uscc=entity.uscc, reason="unreachable", facts="实地核查无法联系",
+                                      found_on="2026-11-20")
+    for who in ("leader", "other department", "other county"):
+        client = signed_in(matrix_users[who])
+        before = _row_counts()
+        proposal = client.post("/credit/abnormal/propose/", {"uscc": entity.uscc, "reason": "annual_report",
+                                                             "facts": "未报送年度报告", "found_on": "2026-11-20"})
+        assert proposal.status_code in (302, 403), who  # refused on the page with the rule named, or 403
+        for action in ("approve", "reject", "decide"):
+            answer = client.post(f"/credit/abnormal/{entry.pk}/act/", {"action": action, "note": "同意"})
+            assert answer.status_code in (403, 404), (who, action)
+        assert _row_counts() == before, who

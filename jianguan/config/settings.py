@@ -354,6 +354,9 @@ JIANGUAN_QUALITY_SNAPSHOT_MINUTES = env.int("JIANGUAN_QUALITY_SNAPSHOT_MINUTES",
 JIANGUAN_DRAW_WORKERS = env.int("JIANGUAN_DRAW_WORKERS", 0, minimum=0)
 # Drawn objects up to which a draw writes their result rows itself; a larger draw leaves them to a background task.
 JIANGUAN_DRAW_INLINE_RESULTS = env.int("JIANGUAN_DRAW_INLINE_RESULTS", 5000, minimum=0)
+# Working days to decide a removal from the 经营异常名录 after the application (企业经营异常名录管理暂行办法
+# 第十一条至第十四条: 5).
+JIANGUAN_ABNORMAL_REMOVAL_WORKING_DAYS = env.int("JIANGUAN_ABNORMAL_REMOVAL_WORKING_DAYS", 5, minimum=1)
 
 # --- risk early warning (jianguan.risk) ----------------------------------------------------------------------
 # Share of a month's observations that raised no alert drawn as the control sample (召回率的估计), 0–1.

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
@@ -12,13 +10,11 @@ from ninja.errors import AuthorizationError
 
 from jianguan.accounts.contracts import allow
 from jianguan.core.actors import Actor, person
-from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, paginate, require_reader
-from jianguan.core.errors import ValidationFailed
+from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, page_bounds, require_reader
 from jianguan.core.roles import ApiScope, Role
 
-from . import services
+from . import lists, services
 from .models import CreditImport
-from .serious_selectors import serious_public_list
 
 router = Router(tags=["信用信息 credit"])
 
@@ -77,9 +73,8 @@ def records_import(request: HttpRequest, kind: Form[str], source: Form[str],
     return Status(201, batch)
 
 
-class ListsQuery(PageQuery):
-    list: str = "serious"
-    uscc: str = ""
+class ListQuery(PageQuery):
+    list: str | None = None
 
 
 class PublicEntryOut(Schema):
@@ -88,22 +83,14 @@ class PublicEntryOut(Schema):
     uscc: str
     reason: str
     authority: str
-    decision_number: str
-    listed_on: dt.date
-    published_on: dt.date
-    ends_on: dt.date | None
+    date: dt.date
 
 
 @router.get("/credit/lists", auth=None, response={200: Page[PublicEntryOut], 400: ErrorOut})
-def lists(request: HttpRequest, filters: Query[ListsQuery]) -> dict[str, Any]:
-    """The public entries of a list (`list`: `serious`, the platform's 严重违法失信名单 as published and in force):
-    the entity's name and code, the reason, the deciding body and the dates — no personal data; one entity's with
-    `uscc`."""
-    if filters.list not in PUBLIC_LISTS:
-        raise ValidationFailed(f"名单类别无效：{filters.list}（可选：{'、'.join(PUBLIC_LISTS)}）", code="list_invalid",
-                               field="list")
-    rows = [{"list": filters.list, **asdict(entry)} for entry in serious_public_list(uscc=filters.uscc)]
-    return paginate(rows, filters, count=len(rows))
-
-
-PUBLIC_LISTS = ("serious",)
+def public_lists(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, object]:
+    """Public entries (no sign-in): the 经营异常名录 (`list=abnormal`) and the 严重违法失信名单 (`list=serious`), or
+    every list one after the other: name, 统一社会信用代码, ground, deciding body and day of listing — no personal
+    data, never the internal credit-risk class."""
+    limit, offset = page_bounds(filters.limit, filters.offset)
+    count, items = lists.public_entries(list_name=filters.list, offset=offset, limit=limit)
+    return {"count": count, "limit": limit, "offset": offset, "items": items}

@@ -22,6 +22,7 @@ from jianguan.subjects.contracts import entity_rows
 from jianguan.subjects.models import EntityStatus, Licence
 
 from . import classification, repair, serious
+from .abnormal_seed import seed_abnormal
 from .models import CreditKind, CreditRecord, RepairApplication, Scorecard
 
 # kind → (share of entities, source, title choices, authority)
@@ -184,5 +185,6 @@ def seed_repair(ctx: SeedContext) -> None:
 
 
 DEMO_PDF = b"%PDF-1.4\n% demo\n"
-STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("严重违法失信名单", 80, seed_serious),
-         SeedStep("信用风险分类", 81, seed_classification), SeedStep("信用修复", 82, seed_repair)]
+STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("经营异常名录", 80, seed_abnormal),
+         SeedStep("严重违法失信名单", 80, seed_serious), SeedStep("信用风险分类", 81, seed_classification),
+         SeedStep("信用修复", 82, seed_repair)]

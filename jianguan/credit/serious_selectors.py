@@ -72,13 +72,19 @@ class PublicEntry:
     ends_on: dt.date | None
 
 
+def serious_public_rows(*, on: dt.date | None = None) -> QuerySet[SeriousEntry]:
+    """The platform's entries published and in force on `on` (default today), by listing day, newest first."""
+    day = on or timezone.localdate()
+    return (SeriousEntry.objects.filter(status=SeriousStatus.PUBLISHED, published_on__lte=day,
+                                        listed_on__isnull=False)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day)).select_related("entity", "department")
+            .order_by("-listed_on", "-pk"))
+
+
 def serious_public_list(*, uscc: str = "", on: dt.date | None = None) -> list[PublicEntry]:
     """The platform's published entries in force on `on` (default today), by listing day, newest first; one entity's
     with `uscc`. Public: no reader."""
-    day = on or timezone.localdate()
-    entries = (SeriousEntry.objects.filter(status=SeriousStatus.PUBLISHED, published_on__lte=day)
-               .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day)).select_related("entity", "department")
-               .order_by("-listed_on", "-pk"))
+    entries = serious_public_rows(on=on)
     if uscc:
         entries = entries.filter(entity__uscc=uscc.strip().upper())
     return [PublicEntry(e.entity.name, e.entity.uscc, e.reason, e.department.name, e.decision_number,

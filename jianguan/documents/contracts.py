@@ -154,5 +154,5 @@ DocumentRenderFailed = services.DocumentRenderFailed
 require_cjk_fonts = rendering.require_cjk_fonts  # for another app's own PDF parts: refuse rather than print boxes
 
 __all__ = ["CONTEXT_KEYS", "KINDS", "DocumentRenderFailed", "DocumentRendering", "FontsMissing", "Issued", "bundle",
-           "get", "html_pdf", "issue", "next_number", "pdf", "pdf_page", "render", "render_missing",
+           "get", "html_pdf", "issue", "next_number", "pdf", "pdf_page", "remedies", "render", "render_missing",
            "require_cjk_fonts", "sha256s"]

@@ -78,4 +78,8 @@ CONTEXT_KEYS: dict[str, dict[str, str]] = {
                                  "社会危害较大的理由", "defence": "陈述、申辩（听证）情况及采纳",
                                  "measures": "惩戒措施（列表）", "period": "公示期限（start, end）",
                                  "removal": "提前移出的条件和程序", **_REVIEW},
+    "abnormal_listing_decision": {**_PARTY, "reason": "列入事由", "facts": "事实", "basis": "依据",
+                                  "listed_on": "列入日期", "repair": "移出的条件（履行的义务）", **_REVIEW},
+    "abnormal_removal_decision": {**_PARTY, "listing": "原列入决定（number, date, reason）", "repair": "移出事由",
+                                  "facts": "履行义务情况", "basis": "依据", "removed_on": "移出日期"},
 }

@@ -1,6 +1,7 @@
 """The kinds of 执法文书 this platform issues: code → Chinese title, and the short word in each number.
 
-Titles follow SAMR's 市场监督管理行政处罚文书格式范本（2021年修订版） and 行政强制法; other lines name the same
+Titles follow SAMR's 市场监督管理行政处罚文书格式范本（2021年修订版）, 行政强制法 and 企业经营异常名录管理暂行办法
+(the 列入/移出 decisions of its 第五条、第十条); other lines name the same
 documents differently, so titles and number words are configuration [config]: change them here.
 """
 
@@ -24,6 +25,8 @@ KINDS: dict[str, str] = {
     "enforcement_decision": "行政强制执行决定书",
     "closing_approval": "结案审批表",
     "serious_listing_decision": "列入严重违法失信名单决定书",
+    "abnormal_listing_decision": "列入经营异常名录决定书",
+    "abnormal_removal_decision": "移出经营异常名录决定书",
 }
 
 # The word between the issuing body's abbreviation and the year: 咸市监「处罚」〔2026〕15号. [config]
@@ -45,6 +48,8 @@ NUMBER_WORDS: dict[str, str] = {
     "enforcement_decision": "强执",
     "closing_approval": "结",
     "serious_listing_decision": "列严",
+    "abnormal_listing_decision": "列异",
+    "abnormal_removal_decision": "移异",
 }
 
 # The line's abbreviation in document numbers, by department kind (accounts.DepartmentKind codes). [config]

@@ -28,7 +28,7 @@ from jianguan.inspections import contracts as inspections
 from .models import CheckResult, DrawStatus, ResultCode, Task
 from .plans import require_own
 
-ABNORMAL_WORKING_DAYS = 10
+ABNORMAL_WORKING_DAYS = credit.ABNORMAL_LISTING_WORKING_DAYS  # 企业经营异常名录管理暂行办法 第八条、第九条
 ABNORMAL_CODES = {ResultCode.UNREACHABLE, ResultCode.FALSE_PUBLICITY}
 PENDING_SUBCODES = {ResultCode.PENDING_REGISTRATION, ResultCode.PENDING_FOOD_DRUG, ResultCode.PENDING_QUALITY,
                     ResultCode.PENDING_OTHER_DEPARTMENT, ResultCode.PENDING_POLICE}

@@ -51,6 +51,10 @@ KEY_VALUES = {
     "closing_approval": ["缴清罚没款", "执行情况", "建议结案", "负责人意见"],
     "serious_listing_decision": ["××市监处罚〔2026〕15号", "吊销食品经营许可证", "列入严重违法失信名单",
                                  "不适用告知承诺制", "2029年4月1日", "申请提前移出", "申请行政复议"],
+    "abnormal_listing_decision": ["91421200MA4F000017", "未按规定报送年度报告", "2026年7月10日", "第四条第（一）项",
+                                  "补报未报年份的年度报告并公示", "严重违法失信名单", "申请行政复议"],
+    "abnormal_removal_decision": ["××市监列异〔2026〕8号", "2026年9月4日", "已补报未报年份的年度报告并公示",
+                                  "移出经营异常名录"],
 }
 SHOWN_TITLE = {"seizure_decision": "扣押决定书"}  # the sample's measure names the title
 

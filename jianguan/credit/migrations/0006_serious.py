@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_signin_delays_and_token_revocation'),
         ('behaviour', '0004_inspection_row_entity_date'),
-        ('credit', '0003_classification'),
+        ('credit', '0005_abnormal'),
         ('documents', '0004_serious_listing_decision'),
         ('subjects', '0004_entity_pool_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
