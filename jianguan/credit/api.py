@@ -75,6 +75,7 @@ def records_import(request: HttpRequest, kind: Form[str], source: Form[str],
 
 class ListQuery(PageQuery):
     list: str | None = None
+    uscc: str = ""
 
 
 class PublicEntryOut(Schema):
@@ -83,14 +84,17 @@ class PublicEntryOut(Schema):
     uscc: str
     reason: str
     authority: str
+    decision_number: str
     date: dt.date
+    ends_on: dt.date | None
 
 
 @router.get("/credit/lists", auth=None, response={200: Page[PublicEntryOut], 400: ErrorOut})
 def public_lists(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, object]:
     """Public entries (no sign-in): the 经营异常名录 (`list=abnormal`) and the 严重违法失信名单 (`list=serious`), or
-    every list one after the other: name, 统一社会信用代码, ground, deciding body and day of listing — no personal
-    data, never the internal credit-risk class."""
+    every list one after the other (one entity's with `uscc`): name, 统一社会信用代码, ground, deciding body, the
+    decision's number, day of listing and end of publication — no personal data, never the internal credit-risk
+    class."""
     limit, offset = page_bounds(filters.limit, filters.offset)
-    count, items = lists.public_entries(list_name=filters.list, offset=offset, limit=limit)
+    count, items = lists.public_entries(list_name=filters.list, offset=offset, limit=limit, uscc=filters.uscc)
     return {"count": count, "limit": limit, "offset": offset, "items": items}

@@ -27,7 +27,9 @@ class PublicEntry:
     uscc: str
     reason: str
     authority: str
+    decision_number: str
     date: dt.date
+    ends_on: dt.date | None  # the end of the publication, where the list has one
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,12 @@ class PublicList:
 
 def _abnormal(row: AbnormalEntry) -> PublicEntry:
     return PublicEntry("abnormal", row.entity.name, row.entity.uscc, str(AbnormalReason(row.reason).label),
-                       row.department.name, row.decided_on or dt.date.min)
+                       row.department.name, row.decision_number, row.decided_on or dt.date.min, None)
 
 
 def _serious(row: SeriousEntry) -> PublicEntry:
     return PublicEntry("serious", row.entity.name, row.entity.uscc, row.reason, row.department.name,
-                       row.listed_on or dt.date.min)
+                       row.decision_number, row.listed_on or dt.date.min, row.ends_on)
 
 
 LISTS: dict[str, PublicList] = {
@@ -61,12 +63,16 @@ def _names(value: str | None) -> list[str]:
     return [value]
 
 
-def public_entries(*, list_name: str | None, offset: int, limit: int) -> tuple[int, list[PublicEntry]]:
-    """The total and one page of the public entries of one list, or of every list one after the other."""
+def public_entries(*, list_name: str | None, offset: int, limit: int,
+                   uscc: str = "") -> tuple[int, list[PublicEntry]]:
+    """The total and one page of the public entries of one list, or of every list one after the other; one
+    entity's with `uscc`."""
     total, page = 0, list[PublicEntry]()
     for name in _names(list_name):
         source = LISTS[name]
         rows = source.rows()
+        if uscc:
+            rows = rows.filter(entity__uscc=uscc.strip().upper())
         count = rows.count()
         start = max(0, offset - total)
         wanted = limit - len(page)

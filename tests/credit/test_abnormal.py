@@ -297,7 +297,8 @@ def test_the_public_list_shows_entries_in_the_list_without_personal_data(client,
     assert body["count"] == 1
     [item] = body["items"]
     assert item == {"list": "abnormal", "name": entity.name, "uscc": entity.uscc, "reason": "未按规定报送年度报告",
-                    "authority": clerk.department.name, "date": "2026-11-27"}
+                    "authority": clerk.department.name, "decision_number": entry.decision_number,
+                    "date": "2026-11-27", "ends_on": None}
     assert entity.legal_representative not in answer.content.decode()
     assert client.get("/api/v1/credit/lists?list=abnormal&offset=1").json()["items"] == []
     refused = client.get("/api/v1/credit/lists?list=black")

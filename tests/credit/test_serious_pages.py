@@ -79,12 +79,12 @@ def test_the_public_api_lists_published_entries_without_personal_data(client, pe
     assert body["count"] == 1
     [item] = body["items"]
     assert (item["uscc"], item["decision_number"], item["list"]) == (subject.uscc, entry.decision_number, "serious")
-    assert set(item) == {"list", "name", "uscc", "reason", "authority", "decision_number", "listed_on",
-                         "published_on", "ends_on"}
+    assert set(item) == {"list", "name", "uscc", "reason", "authority", "decision_number", "date", "ends_on"}
+    assert (item["date"], item["ends_on"]) == (entry.listed_on.isoformat(), entry.ends_on.isoformat())
     assert subject.legal_representative not in str(body)
     assert client.get(f"/api/v1/credit/lists?list=serious&uscc={entity(1).uscc}").json()["count"] == 0
     refused = client.get("/api/v1/credit/lists?list=rumours")
-    assert refused.status_code == 400 and refused.json()["code"] == "list_invalid"
+    assert refused.status_code == 400 and refused.json()["code"] == "list_unknown"
 
 
 def test_the_factors_form_needs_intent(signed_in, people, clock):
