@@ -4,7 +4,8 @@ Recomputes the commitment from the transcript's inputs, the seed from the commit
 objects and inspectors drawn, and every replacement in order, with nothing but the standard library and
 `jianguan.spotchecks.protocol` (no Django, no database), so that anyone holding the file can run it. Prints `OK`
 and exits 0 (for a public form, `OK` and what it covered: for the blinded one of a draw by credit-risk classes,
-only the form and the seed), or prints the first difference and exits 1 (`--all` prints every difference). Exit status 2 means the file could not be read.
+only the form and the seed), or prints the first difference and exits 1 (`--all` prints every difference). Exit
+status 2 means the file could not be read.
 """
 
 from __future__ import annotations
