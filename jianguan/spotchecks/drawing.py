@@ -129,18 +129,21 @@ def transcript_is_public(draw: Draw) -> bool:
 
 def public_transcript_bytes(draw: Draw) -> bytes:
     """The public form of the transcript (`protocol.public_form`) as canonical JSON: the inspectors and excluded
-    pairs by the hashes the commitment holds for them, of the result the objects drawn. Written out of the stored
-    input bytes, like `transcript_bytes`."""
+    pairs by the hashes the commitment holds for them, of the result the objects drawn (a draw by credit-risk
+    classes blinded: no strata, pools or regions, the objects drawn as one list). Written out of the stored input
+    bytes, like `transcript_bytes`."""
     _drawn(draw)
     encoded = draw.encoded_inputs
-    members = {field: encoded[field] for field in protocol.PUBLIC_INPUTS}
+    strata = parse_json_plain(encoded["strata"])
+    form, inputs = protocol.public_shape(strata)
+    members = {field: encoded[field] for field in inputs}
     members.update({f"{field}_hash": canonical_json_plain(hashlib.sha256(encoded[field]).hexdigest())
                     for field in protocol.WITHHELD_FIELDS})
     rest = _rest(draw)
     members.update({key: canonical_json_plain(rest[key])
                     for key in ("protocol", "draw_id", "commitment", "beacon_value", "seed")})
-    members["form"] = canonical_json_plain(protocol.PUBLIC_FORM)
-    members["result"] = canonical_json_plain({"selected": draw.result["selected"]})
+    members["form"] = canonical_json_plain(form)
+    members["result"] = canonical_json_plain(protocol.public_result(strata, draw.result["selected"]))
     return protocol.encode_object(members)
 
 

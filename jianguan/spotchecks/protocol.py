@@ -57,6 +57,18 @@ PUBLIC_INPUTS = tuple(field for field in FROZEN_FIELDS if field not in WITHHELD_
 PUBLIC_TRANSCRIPT_FIELDS = ("protocol", "form", "draw_id", *PUBLIC_INPUTS,
                             *(f"{field}_hash" for field in WITHHELD_FIELDS), "commitment", "beacon_value", "seed",
                             "result")
+CLASS_STRATA = frozenset({"A", "B", "C", "D", "AC"})
+"""Stratum names that are credit-risk classes (A–D and `AC`, the A-class control sample). The class is an internal
+reference for allocating supervision, never published (国市监信发〔2022〕6号): a draw with any stratum of these names
+is published in the blinded form (`PUBLIC_BLINDED_FORM`), whatever its other strata are called."""
+PUBLIC_BLINDED_FORM = "public-blinded"
+PUBLIC_BLINDED_INPUTS = ("task", "beacon")
+"""The inputs a blinded public transcript carries by value. The strata, the pools and the object regions are left out
+with no hash at all: the commitment document holds the strata by name and one hash per stratum's pool, and a small
+stratum's pool hash can be found by trying the subsets of the (public) objects, so no hash of them is published."""
+PUBLIC_BLINDED_FIELDS = ("protocol", "form", "draw_id", *PUBLIC_BLINDED_INPUTS,
+                         *(f"{field}_hash" for field in WITHHELD_FIELDS), "commitment", "beacon_value", "seed",
+                         "result")
 
 _SHA256 = hashlib.sha256
 _DIGITS = frozenset("0123456789")
@@ -913,14 +925,18 @@ def _compare_map(field: str, expected: Mapping[str, Any], got: Mapping[str, Any]
 def verify(transcript: Any, *, workers: int | None = None) -> list[str]:
     """Recompute a transcript: the commitment from its inputs, the seed, the draw and each replacement in order.
     Returns the differences found, in that order (an empty list means the transcript is right). A public form
-    (`"form": "public"`, see `public_form`) is checked as far as it goes: commitment, seed and the objects drawn."""
+    (`"form": "public"`, see `public_form`) is checked as far as it goes: commitment, seed and the objects drawn; a
+    blinded public form (`"form": "public-blinded"`) only the form of everything and the seed."""
     if not isinstance(transcript, Mapping):
         return ["transcript malformed: not a JSON object"]
     if transcript.get("protocol") != PROTOCOL:
         return [f"protocol differs: expected {_show(PROTOCOL)} got {_show(transcript.get('protocol'))}"]
     if "form" in transcript:
+        if transcript["form"] == PUBLIC_BLINDED_FORM:
+            return _verify_blinded(transcript)
         if transcript["form"] != PUBLIC_FORM:
-            return [f"form differs: expected {_show(PUBLIC_FORM)} got {_show(transcript['form'])}"]
+            return [f"form differs: expected {_show(PUBLIC_FORM)} or {_show(PUBLIC_BLINDED_FORM)} "
+                    f"got {_show(transcript['form'])}"]
         return _verify_public(transcript, workers)
     try:
         _fields(transcript, TRANSCRIPT_FIELDS, "transcript")
@@ -946,10 +962,8 @@ def verify(transcript: Any, *, workers: int | None = None) -> list[str]:
             _hex(transcript["beacon_value"], "beacon_value", 32)
     except ValueError as error:
         return [*problems, f"transcript malformed: {error}"]
-    seed_bytes = seed(transcript["commitment"], transcript["beacon_value"])
-    if seed_bytes.hex() != transcript["seed"]:
-        problems.append(f"seed differs: expected {seed_bytes.hex()} got {transcript['seed']} "
-                        "(SHA-256 of commitment and beacon_value)")
+    seed_bytes, seed_problems = _verify_seed(transcript)
+    problems += seed_problems
     result = transcript["result"]
     shape = _result_shape(result)
     if shape:
@@ -965,30 +979,46 @@ def verify(transcript: Any, *, workers: int | None = None) -> list[str]:
 
 
 def is_public_form(transcript: Any) -> bool:
-    return isinstance(transcript, Mapping) and transcript.get("form") == PUBLIC_FORM
+    return isinstance(transcript, Mapping) and transcript.get("form") in (PUBLIC_FORM, PUBLIC_BLINDED_FORM)
+
+
+def withholds_strata(strata: Mapping[str, Any]) -> bool:
+    """Whether a draw's public form is blinded: any of its strata is a credit-risk class (`CLASS_STRATA`)."""
+    return not CLASS_STRATA.isdisjoint(strata)
+
+
+def public_shape(strata: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The public form's name and the inputs it carries by value, for a draw with these strata."""
+    return (PUBLIC_BLINDED_FORM, PUBLIC_BLINDED_INPUTS) if withholds_strata(strata) else (PUBLIC_FORM, PUBLIC_INPUTS)
+
+
+def public_result(strata: Mapping[str, Any], selected: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The published part of the result: the objects drawn per stratum, or (blinded) all of them as one sorted list."""
+    if withholds_strata(strata):
+        return {"drawn": sorted(i for ids in selected.values() for i in ids)}
+    return {"selected": dict(selected)}
 
 
 def public_form(transcript: Mapping[str, Any]) -> dict[str, Any]:
     """The transcript as published to everyone: the withheld inputs (`WITHHELD_FIELDS`) replaced by the SHA-256 of
     their canonical JSON, which is exactly what the commitment document holds for them, and of the result only the
     objects drawn (the assignments and replacements name inspectors). Anyone can recompute from it the commitment,
-    the seed and which objects were drawn; the inspectors' assignment needs the full transcript."""
-    public = {"protocol": PROTOCOL, "form": PUBLIC_FORM, "draw_id": transcript["draw_id"],
-              **{field: transcript[field] for field in PUBLIC_INPUTS},
-              **{f"{field}_hash": sha256_hex(canonical(transcript[field])) for field in WITHHELD_FIELDS},
-              "commitment": transcript["commitment"], "beacon_value": transcript["beacon_value"],
-              "seed": transcript["seed"], "result": {"selected": transcript["result"]["selected"]}}
-    return public
+    the seed and which objects were drawn; the inspectors' assignment needs the full transcript.
+
+    A draw by credit-risk classes (`withholds_strata`) is published blinded: no strata, pools or object regions, and
+    the objects drawn as one sorted list, since the class is internal (国市监信发〔2022〕6号). Its commitment can then
+    be recomputed only from the full transcript, by an authorised auditor; anyone can still recompute the seed."""
+    form, inputs = public_shape(transcript["strata"])
+    return {"protocol": PROTOCOL, "form": form, "draw_id": transcript["draw_id"],
+            **{field: transcript[field] for field in inputs},
+            **{f"{field}_hash": sha256_hex(canonical(transcript[field])) for field in WITHHELD_FIELDS},
+            "commitment": transcript["commitment"], "beacon_value": transcript["beacon_value"],
+            "seed": transcript["seed"], "result": public_result(transcript["strata"], transcript["result"]["selected"])}
 
 
 def _verify_public(transcript: Mapping[str, Any], workers: int | None) -> list[str]:
     try:
-        _fields(transcript, PUBLIC_TRANSCRIPT_FIELDS, "transcript")
-        if not isinstance(transcript["draw_id"], str):
-            raise ValueError("draw_id must be a string")
-        for field in ("commitment", "seed", *(f"{f}_hash" for f in WITHHELD_FIELDS)):
-            _hex(transcript[field], field, 32)
-        _hex(transcript["beacon_value"], "beacon_value")
+        _common_public_fields(transcript, PUBLIC_TRANSCRIPT_FIELDS)
         pool = transcript["pool"]
         if not isinstance(pool, Mapping) or not all(
                 isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in pool.values()):
@@ -1019,12 +1049,43 @@ def _verify_public(transcript: Mapping[str, Any], workers: int | None) -> list[s
             raise ValueError("result.selected must be an object of lists of object ids")
     except ValueError as error:
         return [*problems, f"transcript malformed: {error}"]
-    seed_bytes = seed(transcript["commitment"], transcript["beacon_value"])
-    if seed_bytes.hex() != transcript["seed"]:
-        problems.append(f"seed differs: expected {seed_bytes.hex()} got {transcript['seed']} "
-                        "(SHA-256 of commitment and beacon_value)")
+    seed_bytes, seed_problems = _verify_seed(transcript)
+    problems += seed_problems
     selected = _select(seed_bytes, strata, checked_pool, _workers(workers))
     return problems + _compare_map("result.selected", selected, result["selected"])
+
+
+def _common_public_fields(transcript: Mapping[str, Any], fields: Sequence[str]) -> None:
+    """The shape shared by both public forms: the fields, the draw id and the hex values."""
+    _fields(transcript, fields, "transcript")
+    if not isinstance(transcript["draw_id"], str):
+        raise ValueError("draw_id must be a string")
+    for field in ("commitment", "seed", *(f"{f}_hash" for f in WITHHELD_FIELDS)):
+        _hex(transcript[field], field, 32)
+    _hex(transcript["beacon_value"], "beacon_value")
+
+
+def _verify_seed(transcript: Mapping[str, Any]) -> tuple[bytes, list[str]]:
+    seed_bytes = seed(transcript["commitment"], transcript["beacon_value"])
+    if seed_bytes.hex() == transcript["seed"]:
+        return seed_bytes, []
+    return seed_bytes, [f"seed differs: expected {seed_bytes.hex()} got {transcript['seed']} "
+                        "(SHA-256 of commitment and beacon_value)"]
+
+
+def _verify_blinded(transcript: Mapping[str, Any]) -> list[str]:
+    """A blinded public form: the form of every field and the seed from commitment and beacon value. Which objects
+    each stratum drew, and so the commitment (it holds the strata and their pools' hashes), is checked on the full
+    transcript by an authorised auditor."""
+    try:
+        _common_public_fields(transcript, PUBLIC_BLINDED_FIELDS)
+        _task(transcript["task"], True)
+        if _beacon(transcript["beacon"], True)["source"] == "drand":
+            _hex(transcript["beacon_value"], "beacon_value", 32)
+        _string_set(_fields(transcript["result"], ("drawn",), "result")["drawn"], "result.drawn", True)
+    except ValueError as error:
+        return [f"transcript malformed: {error}"]
+    return _verify_seed(transcript)[1]
 
 
 def _replay(seed_bytes: bytes, transcript: Mapping[str, Any], assignments: dict[str, list[str]]) -> list[str]:

@@ -3,8 +3,9 @@
 Recomputes the commitment from the transcript's inputs, the seed from the commitment and the beacon value, the
 objects and inspectors drawn, and every replacement in order, with nothing but the standard library and
 `jianguan.spotchecks.protocol` (no Django, no database), so that anyone holding the file can run it. Prints `OK`
-and exits 0 (for the public form, `OK` and what it covered), or prints the first difference and exits 1 (`--all`
-prints every difference). Exit status 2 means the file could not be read.
+and exits 0 (for a public form, `OK` and what it covered: for the blinded one of a draw by credit-risk classes,
+only the form and the seed), or prints the first difference and exits 1 (`--all` prints every difference). Exit
+status 2 means the file could not be read.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ def load(text: str) -> Any:
     return json.loads(text, object_pairs_hook=_object_without_duplicates, parse_constant=_no_constants)
 
 
+def _ok(transcript: Any) -> str:
+    """What a transcript that verified was checked for."""
+    if not protocol.is_public_form(transcript):
+        return "OK"
+    if transcript["form"] == protocol.PUBLIC_BLINDED_FORM:
+        return ("OK (blinded public form: the form of every field and the seed from commitment and beacon_value "
+                "recomputed; the strata are credit-risk classes and not published, so the commitment and the "
+                "selection per stratum are verified with the full transcript by an authorised auditor)")
+    return ("OK (public form: commitment, seed and the objects drawn recomputed; the inspectors and excluded "
+            "pairs are committed by their hashes, and their assignment is checked on the full transcript)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jianguan.spotchecks.verify",
                                      description=f"Recompute a {protocol.PROTOCOL} draw transcript.")
@@ -57,9 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     problems = protocol.verify(transcript, workers=args.workers)
     if not problems:
-        print("OK" if not protocol.is_public_form(transcript) else
-              "OK (public form: commitment, seed and the objects drawn recomputed; the inspectors and excluded "
-              "pairs are committed by their hashes, and their assignment is checked on the full transcript)")
+        print(_ok(transcript))
         return 0
     for problem in problems if args.all else problems[:1]:
         print(problem)

@@ -163,16 +163,33 @@ def test_the_task_shows_each_strata_pool_count_and_probability_before_the_draw(p
     assert 'data-testid="preview"' in page and "A 类对照样本" in page
 
 
-def test_a_draw_by_class_stays_verifiable_by_anyone(published, food_task, persona):
+def test_a_draw_by_class_stays_verifiable_and_its_public_record_never_shows_a_class(published, food_task, persona,
+                                                                                     api, client, signed_in):
     task = _task(persona, food_task)
     task_setup.task_publish(actor=persona("scjg_admin"), task_id=task.pk)
     draw = drawing.draw_commit(actor=persona("scjg_admin"), task_id=task.pk, beacon=_witness(), now=MOMENT)
     draw = drawing.draw_reveal(actor=persona("scjg_admin"), draw_id=draw.pk, beacon_value=VALUE,
                                now=MOMENT + dt.timedelta(minutes=1))
     assert set(draw.result["selected"]) == {"A", "AC", "B", "C", "D"}
-    assert protocol.verify(drawing.transcript(draw)) == []
-    assert protocol.verify(protocol.public_form(drawing.transcript(draw))) == []
+    full = drawing.transcript(draw)
+    assert protocol.verify(full) == []
     assert {r.stratum for r in draw.results.all()} <= {"A", "AC", "B", "C", "D"}
+    # 一公开 without the class (国市监信发〔2022〕6号): the page's file and the API's answer to anyone are the
+    # blinded public form, which still verifies as far as it goes
+    body = client.get(f"/public/spotchecks/draws/{draw.pk}/transcript.json").content
+    assert body == api().get(f"/api/v1/spotchecks/draws/{draw.pk}/transcript").content
+    assert body == drawing.public_transcript_bytes(draw) == protocol.canonical(protocol.public_form(full))
+    text = body.decode()
+    assert all(f'"{name}"' not in text for name in full["strata"]) and '"strata"' not in text
+    assert '"pool"' not in text and '"selected"' not in text and '"object_regions"' not in text
+    public = protocol.verify(protocol.public_form(full))
+    assert public == [] and protocol.public_form(full)["result"]["drawn"] == sorted(
+        i for ids in full["result"]["selected"].values() for i in ids)
+    page = client.get(f"/public/spotchecks/tasks/{task.pk}/").content.decode()
+    assert draw.commitment in page and 'data-testid="blinded-howto"' in page
+    assert "AC" not in page and not any(f"{letter} 类" in page for letter in "ABCD")
+    internal = signed_in(persona("scjg_admin")).get(f"/spotchecks/tasks/{task.pk}/").content.decode()
+    assert "AC：" in internal and "<td data-label=\"层\">AC</td>" in internal  # its own department's page may
 
 
 def test_the_key_supervision_list_holds_the_class_d_entities_of_the_readers_jurisdiction(published, persona,

@@ -472,3 +472,79 @@ def test_inclusion_frequencies_pass_a_chi_square_test():
     batches = [fairness.inclusion_frequencies(strata, pool, seeds[k:k + 50])["ALL"] for k in range(0, 2000, 50)]
     mean = sum(fairness.inclusion_chi_square(b, 50, 5)[0] for b in batches) / len(batches)
     assert 17 < mean < 21
+
+
+# The public form of a draw by credit-risk classes (ADR 0046) -----------------------------------------------------
+
+def by_class(names=("A", "AC")) -> dict:
+    """The worked example with neutral object ids and its two strata renamed (to credit-risk classes by default)."""
+    frozen = example()
+    ids = {i: f"O{k:02}" for k, i in enumerate(sorted(frozen["object_regions"]))}
+    frozen["strata"] = dict(zip(names, example()["strata"].values(), strict=True))
+    frozen["pool"] = {new: [ids[i] for i in example()["pool"][old]] for old, new in zip(example()["pool"], names,
+                                                                                        strict=True)}
+    frozen["object_regions"] = {ids[i]: region for i, region in frozen["object_regions"].items()}
+    frozen["excluded_pairs"] = [{**pair, "object": ids[pair["object"]]} for pair in frozen["excluded_pairs"]]
+    return frozen
+
+
+@pytest.mark.parametrize(("strata", "blinded"), [
+    (("A", "B", "C", "D", "AC"), True), (("D",), True), (("AC", "extra"), True), (("ALL",), False),
+    (("north", "south"), False), (("a", "Ac", "AA"), False)])
+def test_a_draw_is_blinded_when_any_stratum_is_a_credit_risk_class(strata, blinded):
+    assert protocol.withholds_strata({name: {"count": 1} for name in strata}) is blinded
+
+
+def test_a_class_stratified_draw_is_published_without_its_strata_and_verifies_as_far_as_it_goes(tmp_path):
+    full = protocol.run(by_class(), VALUE)
+    public = protocol.public_form(full)
+    assert public["form"] == "public-blinded" and tuple(public) == protocol.PUBLIC_BLINDED_FIELDS
+    drawn = sorted(i for ids in full["result"]["selected"].values() for i in ids)
+    assert public["result"] == {"drawn": drawn} and len(drawn) == 4
+    text = protocol.canonical(public).decode()
+    for word in ('"A"', '"AC"', "strata", "pool", "object_regions", "421202", "selected"):
+        assert word not in text, word
+    undrawn = set(full["object_regions"]) - set(drawn)
+    assert undrawn and not any(i in text for i in undrawn)
+    assert full["commitment"] == protocol.commitment(by_class())  # the commitment itself is unchanged
+    assert protocol.verify(public) == [] and protocol.verify(full) == []
+    done = cli(written(tmp_path, public))
+    assert done.returncode == 0 and done.stdout.startswith("OK (blinded public form"), done.stdout
+    assert "authorised auditor" in done.stdout
+
+
+BLINDED_TAMPERING = {
+    "commitment": (lambda t: t.update(commitment="00" * 32), "seed differs"),
+    "seed": (lambda t: t.update(seed="11" * 32), "seed differs"),
+    "beacon value": (lambda t: t.update(beacon_value="ff" * 32), "seed differs"),
+    "strata put back": (lambda t: t.update(strata={"A": {"count": 1}}), "transcript malformed: transcript has "
+                                                                        "unknown field 'strata'"),
+    "drawn out of order": (lambda t: t["result"]["drawn"].reverse(), "transcript malformed: result.drawn must be "
+                                                                     "sorted"),
+    "drawn per stratum": (lambda t: t.update(result={"selected": {"A": ["O01"]}}), "transcript malformed: result"),
+    "task": (lambda t: t["task"].update(inspectors_per_department=0), "transcript malformed: "),
+    "form": (lambda t: t.update(form="public"), "transcript malformed: transcript lacks field 'strata'"),
+}
+
+
+@pytest.mark.parametrize("what", list(BLINDED_TAMPERING))
+def test_a_tampered_blinded_public_transcript_is_caught(what, tmp_path):
+    public = protocol.public_form(protocol.run(by_class(), VALUE))
+    tamper, message = BLINDED_TAMPERING[what]
+    tamper(public)
+    problems = protocol.verify(public)
+    assert problems and problems[0].startswith(message), problems
+    done = cli(written(tmp_path, public))
+    assert done.returncode == 1 and done.stdout.startswith(message), done.stdout
+
+
+def test_a_draw_without_class_strata_keeps_the_full_public_form_and_check(tmp_path):
+    full = protocol.run(by_class(("north", "south")), VALUE)
+    public = protocol.public_form(full)
+    assert public["form"] == "public" and public["pool"] == full["pool"] and public["strata"] == full["strata"]
+    assert public["result"] == {"selected": full["result"]["selected"]}
+    assert protocol.verify(public) == []
+    done = cli(written(tmp_path, public))
+    assert done.returncode == 0 and done.stdout.startswith("OK (public form: commitment"), done.stdout
+    public["pool"]["north"] = public["pool"]["north"][1:]
+    assert protocol.verify(public)[0].startswith("commitment differs")
