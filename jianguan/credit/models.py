@@ -7,10 +7,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jianguan.accounts.models import Region
+from jianguan.accounts.models import Department, Region, User
 from jianguan.core.models import Intake, TimeStamped
 from jianguan.core.scoping import ScopedQuerySet
-from jianguan.subjects.models import MarketEntity
+from jianguan.subjects.models import MarketEntity, RiskClass
 
 
 class CreditKind(models.TextChoices):
@@ -166,3 +166,62 @@ class EntityClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.risk_class}"
+
+
+class AdjustmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    EXPIRED = "expired", _("已到期")
+    WITHDRAWN = "withdrawn", _("已撤销")
+
+
+class ClassAdjustment(models.Model):
+    """A manual adjustment (人工调整) of one entity's credit-risk class: proposed by an officer with a reason and
+    evidence (the file kept as received, or a reference to it), approved by the head of the proposer's department;
+    while approved and not past `expires_on` it overrides the class the runs compute (ADR 0041). At most one open
+    (proposed or approved) adjustment per entity."""
+
+    entity = models.ForeignKey(MarketEntity, verbose_name=_("市场主体"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("提出部门"), on_delete=models.PROTECT, related_name="+")
+    computed_class = models.CharField(_("调整前分类"), max_length=1, choices=RiskClass.choices)
+    run_number = models.CharField(_("分类批次"), max_length=20)
+    target_class = models.CharField(_("调整后分类"), max_length=1, choices=RiskClass.choices)
+    reason = models.TextField(_("调整理由"))
+    evidence_note = models.CharField(_("证据说明"), max_length=500, blank=True)
+    evidence_name = models.CharField(_("证据文件名"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("证据文件类型"), max_length=100, blank=True)
+    evidence_sha256 = models.CharField(_("证据 SHA-256"), max_length=64, blank=True)
+    evidence_size = models.PositiveBigIntegerField(_("证据大小（字节）"), default=0)
+    evidence = models.BinaryField(_("证据文件"), null=True, blank=True)
+    expires_on = models.DateField(_("有效期至"))
+    status = models.CharField(_("状态"), max_length=12, choices=AdjustmentStatus.choices,
+                              default=AdjustmentStatus.PROPOSED)
+    proposed_by = models.ForeignKey(User, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("提出时间"))
+    decided_by = models.ForeignKey(User, verbose_name=_("审批人"), on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    opinion = models.TextField(_("审批意见"), blank=True)
+    ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
+    ended_note = models.TextField(_("撤销理由"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_department_field = "department_id"
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("信用风险分类人工调整")
+        verbose_name_plural = _("信用风险分类人工调整")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["status", "expires_on"])]
+        constraints = [models.UniqueConstraint(
+            fields=["entity"], condition=models.Q(status__in=["proposed", "approved"]),
+            name="credit_adjustment_one_open")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.computed_class}→{self.target_class}"
+
+    def audit_jurisdiction(self) -> tuple[str, int]:
+        return self.region_id, self.department_id

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
 
-from . import classification
+from . import adjustments, classification
 
 
 @task()
@@ -28,6 +28,7 @@ def classification_monthly() -> dict[str, int]:
     """Start and compute this month's run, then schedule the next month's."""
     actor = SystemActor("task:credit.classification_monthly")
     try:
+        adjustments.adjustments_expire(actor=actor)
         run = classification.run_start(actor=actor)
         done = classification.run_execute(run_id=run.pk, actor=actor)
         return {str(k): int(v) for k, v in done.shares.items()}
@@ -48,3 +49,9 @@ def monthly_schedule() -> bool:
     when = timezone.make_aware(dt.datetime.combine(first, dt.time(2, 0)))
     classification_monthly.using(run_after=when).enqueue()
     return True
+
+
+@task()
+def adjustments_expire() -> int:
+    """End the manual adjustments past their expiry date (the reads ignore them already)."""
+    return adjustments.adjustments_expire(actor=SystemActor("task:credit.adjustments_expire"))

@@ -7,17 +7,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError
-from jianguan.core.http import page_of, record_fields, role_required
+from jianguan.core.http import attempt, page_of, record_fields, role_required
 from jianguan.core.roles import Role
 
-from . import classification, selectors, tasks
+from . import adjustments, classification, selectors, tasks
 from . import scorecard as cards
 from .models import CreditRecord, RunStatus, Scorecard
 from .workflow import publisher_refusal
@@ -73,3 +74,40 @@ def run_act(request: SignedInRequest) -> HttpResponse:
     with transaction.atomic():
         _act(request, request.POST.get("action", ""))
     return redirect("credit:runs")
+
+
+@require_POST
+@role_required(Role.OFFICER, Role.HEAD)
+def adjustment_propose(request: SignedInRequest) -> HttpResponse:
+    """Propose a manual adjustment from the entity page (the evidence file kept as received)."""
+    uscc = request.POST.get("uscc", "").strip().upper()
+    upload = request.FILES.get("evidence")
+    attempt(request, lambda: adjustments.adjustment_propose(
+        actor=request.user, uscc=uscc, target_class=request.POST.get("target_class", ""),
+        reason=request.POST.get("reason", ""), expires_on=request.POST.get("expires_on") or None,
+        evidence_note=request.POST.get("evidence_note", ""), evidence_name=(upload.name or "") if upload else "",
+        evidence_type=(upload.content_type or "") if upload else "", evidence_data=upload.read() if upload else None),
+        _("已提出人工调整，待本部门负责人批准"))
+    return redirect("chain:entity", uscc=uscc or "-")
+
+
+@require_POST
+@role_required(Role.HEAD)
+def adjustment_act(request: SignedInRequest, adjustment_id: int) -> HttpResponse:
+    """Approve, reject or withdraw an adjustment (the head of the proposer's department, never the proposer)."""
+    adjustment = selectors.adjustment_get(reader=request.user, adjustment_id=adjustment_id)
+    attempt(request, lambda: adjustments.adjustment_transition(
+        actor=request.user, adjustment_id=adjustment.pk, action=request.POST.get("action", ""),
+        opinion=request.POST.get("opinion", "")), _("已处理人工调整"))
+    return redirect("chain:entity", uscc=adjustment.entity.uscc)
+
+
+@login_required
+def adjustment_evidence(request: SignedInRequest, adjustment_id: int) -> HttpResponse:
+    """The evidence file of an adjustment as it was received (a download, never shown inline)."""
+    adjustment = selectors.adjustment_get(reader=request.user, adjustment_id=adjustment_id)
+    if not adjustment.evidence:
+        raise Http404
+    response = HttpResponse(bytes(adjustment.evidence), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, adjustment.evidence_name or "evidence")
+    return response
