@@ -121,7 +121,7 @@ def refusal(call):
     ({"target_class": "E"}, ("choice_invalid", "target_class")),
     ({"expires_on": "2026-12-06"}, ("expiry_in_past", "expires_on")),
     ({"expires_on": "明年"}, ("date_invalid", "expires_on")),
-    ({"uscc": "91421200MA4XXXXXX0"}, ("uscc_checksum", "uscc")),
+    ({"uscc": "9142"}, ("uscc_length", "uscc")),
 ])
 def test_a_bad_proposal_is_refused_naming_the_field_and_nothing_is_written(published, risky, officer, today, changes,
                                                                            expected):
