@@ -254,3 +254,16 @@ def test_outsiders_get_404_on_an_adjustment_and_its_evidence(signed_in, outsider
                                                                                         "opinion": "x"})
     assert response.status_code == 404
     assert ClassAdjustment.objects.get(pk=adjusted.pk).status == AdjustmentStatus.APPROVED
+
+
+def test_the_demo_holds_one_approved_adjustment(published, risky):
+    from jianguan.credit.seed import seed_adjustment
+
+    said: list[str] = []
+    seed_adjustment(type("Context", (), {"say": staticmethod(said.append)})())
+    adjustment = ClassAdjustment.objects.select_related("entity", "proposed_by", "decided_by").get()
+    assert adjustment.status == AdjustmentStatus.APPROVED and (adjustment.computed_class, adjustment.target_class) \
+        == ("D", "C")
+    assert (adjustment.proposed_by.username, adjustment.decided_by.username) == ("scjg_officer", "scjg_head")
+    assert contracts.entity_class(adjustment.entity.uscc).adjustment.id == adjustment.pk
+    assert said == [f"  信用风险分类人工调整：{adjustment.entity.uscc} D → C"]
