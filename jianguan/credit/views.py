@@ -4,9 +4,12 @@ computation runs in the background, its progress shown) and publishing one, and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.shortcuts import redirect, render
@@ -18,9 +21,9 @@ from jianguan.core.errors import DomainError
 from jianguan.core.http import attempt, page_of, record_fields, role_required
 from jianguan.core.roles import Role
 
-from . import adjustments, classification, selectors, tasks
+from . import adjustments, classification, selectors, tasks, whatif
 from . import scorecard as cards
-from .models import CreditRecord, RunStatus, Scorecard
+from .models import ClassificationRun, CreditRecord, RunStatus, Scorecard
 from .workflow import publisher_refusal
 
 
@@ -38,11 +41,29 @@ def run_list(request: SignedInRequest) -> HttpResponse:
     runs = selectors.run_list(reader=request.user)
     publisher = publisher_refusal(request.user, classification.publisher_department_id()) is None
     published = set(Scorecard.objects.values_list("name", "version"))
+    starter = publisher or request.user.has_role(Role.DATA_ADMIN)
     return render(request, "credit/runs.html", {
         "page": page_of(request, runs), "publisher": publisher, "published_status": RunStatus.DRAFT,
-        "starter": publisher or request.user.has_role(Role.DATA_ADMIN),
-        "scorecards": [(n, v, (n, v) in published) for n, v in cards.available()],
-        "classes": cards.CLASSES})
+        "starter": starter, "scorecards": [(n, v, (n, v) in published) for n, v in cards.available()],
+        "classes": cards.CLASSES, **(_whatif(request, runs) if starter else {})})
+
+
+def _whatif(request: SignedInRequest, runs: QuerySet[ClassificationRun]) -> dict[str, Any]:
+    """The what-if section: the computed runs to try, and the transition matrix asked for (nothing written)."""
+    shown: dict[str, Any] = {"whatif_runs": runs.exclude(cutoffs=[]).filter(
+        status__in=(RunStatus.DRAFT, RunStatus.PUBLISHED))[:12]}
+    run_id, cutoffs = request.GET.get("whatif_run", ""), request.GET.get("cutoffs", "")
+    if not run_id:
+        return shown
+    try:
+        shown["whatif"] = whatif.cutoffs_whatif(reader=request.user, run_id=int(run_id), cutoffs=cutoffs)
+    except ValueError:
+        shown["whatif_error"] = _("批次编号无效")
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        shown["whatif_error"] = f"{error.message}（{error.code}）"
+    return shown
 
 
 def _act(request: SignedInRequest, act: str) -> None:

@@ -1,0 +1,49 @@
+"""What-if (模拟) on the runs page: the transition matrix of a run's entities under other cut-offs, from the stored
+points and overrides by the run's own arithmetic; nothing written; only those who start or publish runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from jianguan.audit.models import AuditEvent
+from jianguan.core.errors import ValidationFailed
+from jianguan.credit import whatif
+from jianguan.credit.models import ClassificationRun, EntityClass
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_runs_own_cutoffs_change_nobody_and_others_move_entities_by_their_points(head, published):
+    same = whatif.cutoffs_whatif(reader=head, run_id=published.pk, cutoffs=" / ".join(map(str, published.cutoffs)))
+    assert same.changed == 0 and same.total == published.entities
+    assert dict(same.shares) == published.shares
+    a, b, c = published.cutoffs
+    everyone_a = whatif.cutoffs_whatif(reader=head, run_id=published.pk, cutoffs="1000 1000 1000")
+    forced = EntityClass.objects.filter(run_id=published.pk).exclude(forced="")
+    by_points = EntityClass.objects.filter(run_id=published.pk, forced="")
+    assert dict(everyone_a.shares)["A"] == by_points.count()  # the overrides still raise the class
+    assert dict(everyone_a.shares)["D"] == forced.filter(forced__contains="O01").count()
+    assert everyone_a.changed == by_points.exclude(risk_class="A").count() + forced.exclude(
+        risk_class__in=("C", "D")).count() + forced.filter(risk_class="D").exclude(forced__contains="O01").count()
+    rows = dict(everyone_a.rows)
+    assert sum(map(sum, rows.values())) == published.entities
+    assert rows["D"][3] == forced.filter(forced__contains="O01", risk_class="D").count()
+
+
+@pytest.mark.parametrize("value", ["", "1 2", "a b c", "5 3 9", "1,2,3,4"])
+def test_bad_cutoffs_are_refused_naming_the_field(head, published, value):
+    with pytest.raises(ValidationFailed) as refused:
+        whatif.cutoffs_whatif(reader=head, run_id=published.pk, cutoffs=value)
+    assert (refused.value.code, refused.value.field) == ("cutoffs_invalid", "cutoffs")
+
+
+def test_the_page_shows_the_matrix_and_writes_nothing(signed_in, head, persona, published):
+    before = (ClassificationRun.objects.count(), EntityClass.objects.count(), AuditEvent.objects.count())
+    page = signed_in(head).get(f"/credit/classes/?whatif_run={published.pk}&cutoffs=1000/1000/1000").content.decode()
+    assert 'data-testid="whatif-matrix"' in page and f"{published.entities} 户中" in page
+    assert (ClassificationRun.objects.count(), EntityClass.objects.count(), AuditEvent.objects.count()) == before
+    refused = signed_in(persona("dataadmin")).get(f"/credit/classes/?whatif_run={published.pk}&cutoffs=9 1 1")
+    assert "cutoffs_invalid" in refused.content.decode()
+    leader = signed_in(persona("leader")).get(f"/credit/classes/?whatif_run={published.pk}&cutoffs=1 2 3")
+    assert 'data-testid="whatif-form"' not in leader.content.decode()
+    assert 'data-testid="whatif-matrix"' not in leader.content.decode()
