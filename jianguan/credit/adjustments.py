@@ -124,7 +124,7 @@ def adjustment_transition(*, actor: User, adjustment_id: int, action: str, opini
     the proposer); approving or withdrawing moves the entity's strata column with it."""
     today = timezone.localdate()
     selectors.adjustment_get(reader=actor, adjustment_id=adjustment_id)
-    adjustment = ClassAdjustment.objects.select_for_update().get(pk=adjustment_id)
+    adjustment: ClassAdjustment = ClassAdjustment.objects.select_for_update().get(pk=adjustment_id)
     opinion = text(opinion, "opinion", "意见", required=False)
     edge = ADJUSTMENTS.check(action, _facts(adjustment, actor, today, opinion))
     now = timezone.now()

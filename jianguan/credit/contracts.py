@@ -3,9 +3,9 @@ in the classification in force (internal: never for public pages, the public API
 
 from __future__ import annotations
 
+from .panel import EntityPanel as EntityPanel
+from .panel import entity_panel as entity_panel
 from .selectors import ClassCard as ClassCard
 from .selectors import classes_of as classes_of
 from .selectors import entity_class as entity_class
 from .services import credit_import_json as credit_import_json
-from .panel import EntityPanel as EntityPanel
-from .panel import entity_panel as entity_panel

@@ -108,8 +108,8 @@ def seed_adjustment(ctx: SeedContext) -> None:
     entity (by id) of the run in force, with reason and evidence; the head of that department approves it."""
     run = selectors.published_run()
     officer = User.objects.filter(username="scjg_officer").select_related("department").first()
-    head = User.objects.filter(department_id=officer.department_id if officer else None, is_active=True,
-                               role_grants__role=Role.HEAD).order_by("pk").first()
+    head = None if officer is None else User.objects.filter(
+        department_id=officer.department_id, is_active=True, role_grants__role=Role.HEAD).order_by("pk").first()
     row = EntityClass.objects.filter(run_id=run.pk, risk_class="D").order_by("entity_id").first() if run else None
     if row is None or officer is None or head is None:
         ctx.say("  信用风险分类人工调整：无已发布的 D 类主体或无审批人，未调整")

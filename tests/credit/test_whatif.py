@@ -17,7 +17,6 @@ def test_the_runs_own_cutoffs_change_nobody_and_others_move_entities_by_their_po
     same = whatif.cutoffs_whatif(reader=head, run_id=published.pk, cutoffs=" / ".join(map(str, published.cutoffs)))
     assert same.changed == 0 and same.total == published.entities
     assert dict(same.shares) == published.shares
-    a, b, c = published.cutoffs
     everyone_a = whatif.cutoffs_whatif(reader=head, run_id=published.pk, cutoffs="1000 1000 1000")
     forced = EntityClass.objects.filter(run_id=published.pk).exclude(forced="")
     by_points = EntityClass.objects.filter(run_id=published.pk, forced="")
