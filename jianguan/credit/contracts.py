@@ -1,5 +1,6 @@
-"""What other apps may use of the credit library: importing credit records, and the credit-risk class of entities
-in the classification in force (internal: never for public pages, the public API or the exchange)."""
+"""What other apps may use of the credit library: importing credit records, the credit-risk class of entities in
+the classification in force with approved manual adjustments applied, and the entity page's class panel (internal:
+never for public pages, the public API or the exchange)."""
 
 from __future__ import annotations
 
