@@ -159,10 +159,10 @@ class _Results:
             yield (run_id, pk, klass, points, forced, reasons)
 
 
-def compute(run: ClassificationRun, *, progress: Progress | None = None,
-            chunk: int = features.CHUNK) -> tuple[_Results, classing.Tally]:
-    """Every entity scored under the run's scorecard (no write)."""
-    card = cards.parse(run.scorecard.definition, f"{run.scorecard}.json")
+def compute(run: ClassificationRun, *, progress: Progress | None = None, chunk: int = features.CHUNK,
+            card: cards.Scorecard | None = None) -> tuple[_Results, classing.Tally]:
+    """Every entity scored under the run's scorecard, or `card` in its place (a what-if; no write)."""
+    card = card or cards.parse(run.scorecard.definition, f"{run.scorecard}.json")
     results = _Results()
     counted = classing.Tally(card)
     score = classing.score

@@ -225,3 +225,50 @@ class ClassAdjustment(models.Model):
 
     def audit_jurisdiction(self) -> tuple[str, int]:
         return self.region_id, self.department_id
+
+
+class WhatIfStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class WhatIf(models.Model):
+    """A what-if (模拟) of a run under its scorecard with one indicator's weight changed: the run's inputs computed
+    again in the background, the cut-offs set to the targets again, each entity's class compared with the run's.
+    The run and its results are not touched; this row keeps the question, its progress and the matrix."""
+
+    run = models.ForeignKey(ClassificationRun, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField(_("指标"), max_length=60)
+    weight = models.CharField(_("权重"), max_length=30)
+    definition = models.JSONField(_("模拟评分卡"))
+    status = models.CharField(_("状态"), max_length=10, choices=WhatIfStatus.choices, default=WhatIfStatus.QUEUED)
+    progress = models.PositiveIntegerField(_("已处理主体数"), default=0)
+    total = models.PositiveIntegerField(_("主体数"), default=0)
+    changed = models.PositiveIntegerField(_("分类改变的主体数"), default=0)
+    matrix = models.JSONField(_("分类变化矩阵"), default=list)
+    cutoffs = models.JSONField(_("分界分值"), default=list)
+    error = models.TextField(_("错误"), blank=True)
+    started_by = models.CharField(_("发起人"), max_length=100)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("信用风险分类模拟")
+        verbose_name_plural = _("信用风险分类模拟")
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.indicator}={self.weight}"
+
+    def audit_jurisdiction(self) -> tuple[str, None]:
+        return self.region_id, None
+
+    @property
+    def rows(self) -> list[tuple[str, list[int]]]:
+        """(class in the run, counts per class in the what-if) for A … D."""
+        return list(zip(("A", "B", "C", "D"), self.matrix, strict=False))

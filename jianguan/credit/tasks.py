@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jianguan.core.actors import SystemActor
 
-from . import adjustments, classification
+from . import adjustments, classification, whatif
 
 
 @task()
@@ -55,3 +55,9 @@ def monthly_schedule() -> bool:
 def adjustments_expire() -> int:
     """End the manual adjustments past their expiry date (the reads ignore them already)."""
     return adjustments.adjustments_expire(actor=SystemActor("task:credit.adjustments_expire"))
+
+
+@task()
+def whatif_execute(whatif_id: int) -> int:
+    """Compute the queued what-if `whatif_id`; the number of entities that change class."""
+    return whatif.weight_whatif_execute(whatif_id=whatif_id).changed

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,7 +52,8 @@ def run_list(request: SignedInRequest) -> HttpResponse:
 def _whatif(request: SignedInRequest, runs: QuerySet[ClassificationRun]) -> dict[str, Any]:
     """The what-if section: the computed runs to try, and the transition matrix asked for (nothing written)."""
     shown: dict[str, Any] = {"whatif_runs": runs.exclude(cutoffs=[]).filter(
-        status__in=(RunStatus.DRAFT, RunStatus.PUBLISHED))[:12]}
+        status__in=(RunStatus.DRAFT, RunStatus.PUBLISHED))[:12],
+        "weight_whatifs": whatif.whatif_list(reader=request.user)[:10]}
     run_id, cutoffs = request.GET.get("whatif_run", ""), request.GET.get("cutoffs", "")
     if not run_id:
         return shown
@@ -132,3 +134,17 @@ def adjustment_evidence(request: SignedInRequest, adjustment_id: int) -> HttpRes
     response = HttpResponse(bytes(adjustment.evidence), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, adjustment.evidence_name or "evidence")
     return response
+
+
+@require_POST
+@role_required(Role.HEAD, Role.DATA_ADMIN)
+def whatif_start(request: SignedInRequest) -> HttpResponse:
+    """Start a what-if of a run with one indicator's weight changed (computed in the background)."""
+    run = request.POST.get("run", "")
+    with transaction.atomic():
+        asked = attempt(request, lambda: whatif.weight_whatif_start(
+            actor=request.user, run_id=int(run) if run.isdigit() else 0, indicator=request.POST.get("indicator", ""),
+            weight=request.POST.get("weight", "")), _("已发起模拟，正在后台计算"))
+        if asked is not None:
+            transaction.on_commit(lambda: tasks.whatif_execute.enqueue(asked.pk))
+    return redirect(reverse("credit:runs") + "#whatif")

@@ -46,3 +46,51 @@ def test_the_page_shows_the_matrix_and_writes_nothing(signed_in, head, persona, 
     leader = signed_in(persona("leader")).get(f"/credit/classes/?whatif_run={published.pk}&cutoffs=1 2 3")
     assert 'data-testid="whatif-form"' not in leader.content.decode()
     assert 'data-testid="whatif-matrix"' not in leader.content.decode()
+
+
+def test_a_changed_weight_is_computed_in_the_background_like_a_run_of_that_scorecard(
+        signed_in, head, published, card_folder, django_capture_on_commit_callbacks):
+    """The what-if of `penalties` at weight 0 gives the shares a real run of that scorecard gives, and counts as
+    changed exactly the entities whose class differs between the two runs; the run itself is untouched."""
+    from jianguan.credit import classification
+    from jianguan.credit.models import WhatIf, WhatIfStatus
+    from tests.credit.world import SYSTEM, write_card
+
+    stored = dict(EntityClass.objects.filter(run_id=published.pk).values_list("entity_id", "risk_class"))
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(head).post("/credit/classes/whatif/", {"run": str(published.pk), "indicator": "penalties",
+                                                         "weight": "0"})
+    asked = WhatIf.objects.get()
+    assert asked.status == WhatIfStatus.DONE and asked.progress == published.entities  # the tests' backend: at once
+    name, version = write_card(card_folder, indicator=("penalties", {"weight": 0}))
+    classification.scorecard_publish(name=name, version=version, actor=head)
+    other = classification.run_execute(run_id=classification.run_start(actor=SYSTEM).pk, actor=SYSTEM)
+    again = dict(EntityClass.objects.filter(run_id=other.pk).values_list("entity_id", "risk_class"))
+    assert [sum(row[j] for row in asked.matrix) for j in range(4)] == [other.shares[k] for k in "ABCD"]
+    assert asked.changed == sum(1 for pk, klass in stored.items() if again[pk] != klass) > 0
+    assert asked.cutoffs == other.cutoffs
+    page = signed_in(head).get("/credit/classes/").content.decode()
+    assert f"{asked.total} 户中 {asked.changed} 户分类改变" in page
+    assert EntityClass.objects.filter(run_id=published.pk).count() == published.entities
+
+
+@pytest.mark.parametrize(("indicator", "weight", "code", "field"), [
+    ("nonsense", "1", "indicator_unknown", "indicator"),
+    ("penalties", "很多", "weight_invalid", "penalties"),
+])
+def test_a_bad_weight_what_if_is_refused_naming_the_field(head, published, indicator, weight, code, field):
+    from jianguan.credit.models import WhatIf
+
+    with pytest.raises(ValidationFailed) as refused:
+        whatif.weight_whatif_start(actor=head, run_id=published.pk, indicator=indicator, weight=weight)
+    assert refused.value.code == code and field in (refused.value.field or "") + refused.value.message
+    assert not WhatIf.objects.exists()
+
+
+def test_officers_do_not_start_what_ifs(signed_in, officer, persona, published):
+    from jianguan.core.errors import AccessDenied
+
+    assert signed_in(officer).post("/credit/classes/whatif/", {"run": str(published.pk)}).status_code == 403
+    with pytest.raises(AccessDenied):
+        whatif.weight_whatif_start(actor=persona("xa_scjg_officer"), run_id=published.pk, indicator="penalties",
+                                   weight="1")
