@@ -15,6 +15,7 @@ from jianguan.credit import adjustments, classification, contracts
 from jianguan.credit.models import AdjustmentStatus, ClassAdjustment
 from jianguan.subjects.models import MarketEntity
 from tests.credit.world import SYSTEM
+from tests.exchange_fixtures import system_client
 
 pytestmark = pytest.mark.django_db
 
@@ -189,10 +190,12 @@ def test_the_api_answers_the_class_with_the_adjustment_beside_the_computed_class
     assert api(officer).get(f"/api/v1/credit/classes/{risky[0].uscc}").json()["adjustment"] is None
 
 
-def test_the_api_refuses_outsiders_anonymous_callers_and_systems(api, adjusted, risky, outsider):
+def test_the_api_refuses_outsiders_anonymous_callers_and_systems(api, adjusted, risky, outsider, persona):
     path = f"/api/v1/credit/classes/{risky[45].uscc}"
     assert api(outsider).get(path).status_code == 404
     assert api(None).get(path).status_code == 401
+    system, _ = system_client(persona, scopes=("read",))  # the class is for people of the platform only
+    assert system.get(path).status_code == 403
 
 
 def test_proposing_and_approving_through_the_api(api, published, risky, officer, head):
