@@ -121,6 +121,7 @@ OUTSIDER_CASES: dict[str, Callable[[User], str]] = {
     "/api/v1/audit/events/{seq}": _outside_event,
     "chain:entity": _outside_entity,
     "/api/v1/subjects/{uscc}/chain": _outside_entity,
+    "/api/v1/credit/classes/{uscc}": _outside_entity,
     "/api/v1/catalog/changes/{change_id}": _outside_change,
     "/api/v1/catalog/mappings/{mapping_id}": _outside_mapping,
     "/api/v1/complaints/{complaint_id}": _outside_complaint,
@@ -218,8 +219,9 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # exchange/test_intake.test_repair_queue_is_scoped_by_department and
 # accounts/test_signin.test_someone_elses_token_cannot_be_revoked_from_the_page and
 # exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records and
-# credit/test_serious_pages.test_outsiders_and_other_lines_get_404_on_an_entry_and_its_steps and
-# credit/test_abnormal.test_outsiders_get_404_on_an_entry_and_its_steps.
+# credit/test_serious_pages.test_outsiders_and_other_lines_get_404_on_an_entry_and_its_steps,
+# credit/test_abnormal.test_outsiders_get_404_on_an_entry_and_its_steps and
+# credit/test_adjustments.test_outsiders_get_404_on_an_adjustment_and_its_evidence.
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -238,7 +240,7 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "/api/v1/enforcement/cases/{case_id}/documents/{document_id}",
                      "/api/v1/enforcement/cases/{case_id}/file", "exchange:call", "exchange:repair",
                      "exchange:repair_dismiss", "exchange:batch", "credit:abnormal_entry", "credit:abnormal_act",
-                     "credit:abnormal_document"}
+                     "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence"}
 
 
 def test_every_templated_page_has_an_outsider_case():

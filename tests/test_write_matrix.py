@@ -9,6 +9,7 @@ table is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import inspect
 import json
@@ -22,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import get_resolver
+from django.utils import timezone
 
 from jianguan.accounts.api_auth import RoleGate
 from jianguan.accounts.models import User
@@ -29,6 +31,7 @@ from jianguan.coercion import executions, measures
 from jianguan.complaints.services import complaint_receive
 from jianguan.core.actors import SystemActor
 from jianguan.core.roles import Role
+from jianguan.credit.models import ClassAdjustment
 from jianguan.inspections import opening
 from jianguan.subjects.models import MarketEntity
 from tests.credit.world import repair_application
@@ -85,6 +88,10 @@ WRITES: dict[tuple[str, str], Write] = {
         "uscc": "USCC", "decision_number": "咸市监处罚〔2026〕1号", "applicant_name": "王经理",
         "applicant_phone": "13800000000", "correction": "已整改"}),
     ("POST", "/api/v1/credit/repairs/{application_id}/actions"): Write("repair", {"action": "accept"}),
+    ("POST", "/api/v1/credit/adjustments"): Write(body={"uscc": "USCC", "target_class": "C", "reason": "已整改",
+                                                        "evidence_note": "核查笔录"}),
+    ("POST", "/api/v1/credit/adjustments/{adjustment_id}/transitions"): Write("adjustment", {"action": "approve",
+                                                                                            "opinion": "同意"}),
     ("POST", "/api/v1/exchange/{standard}/records"): Write(),
     ("POST", "/api/v1/coercion/measures"): Write(own_creation=True, body={
         "kind": "seize", "inspection_number": "INSPECTION", "catalog_code": COERCION, "facts": "经营过期食品",
@@ -213,10 +220,19 @@ def test_every_page_that_accepts_a_form_names_its_roles(signed_in, persona):
 
 # The refusals ------------------------------------------------------------------------------------------------
 
+def _adjustment(world) -> ClassAdjustment:
+    """A proposal of the city 市场监管局's officer (written directly: the refusals come before the class is read)."""
+    return ClassAdjustment.objects.create(
+        entity=world.entity, region_id=world.entity.region_id, department_id=world.officer.department_id,
+        computed_class="D", run_number="FL202612-001", target_class="C", reason="已整改", evidence_note="核查笔录",
+        expires_on=timezone.localdate() + dt.timedelta(days=30), proposed_by=world.officer, proposed_at=timezone.now())
+
+
 @pytest.fixture
 def records(world) -> dict:
     """Records of the city 市场监管局 about a 咸安区 entity: a case, a measure, a compulsory enforcement, a field
-    inspection; a complaint assigned to 咸安区; and a risk alert of the city 市场监管局."""
+    inspection, a proposed adjustment of its credit-risk class; a complaint assigned to 咸安区; and a risk alert of
+    the city 市场监管局."""
     inspection = record_inspection(world.entity, number="JC-MATRIX-1")
     officers = ["scjg_officer", "case_officer_b"]
     measure = measures.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
@@ -234,6 +250,7 @@ def records(world) -> dict:
     return {"case": register(world).pk, "measure": measure.pk, "enforcement": enforcement.pk,
             "inspection": field_inspection.pk, "inspection_client": str(field_inspection.client_id),
             "complaint": complaint.pk, "alert": raise_alerts(User.objects.get(username="dataadmin"), ad())[0].pk,
+            "adjustment": _adjustment(world).pk,
             "entity": world.entity.uscc, "inspection_number": inspection.number,
             "repair": repair_application(world.entity).pk,
             "implementation": world.implementation}

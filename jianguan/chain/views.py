@@ -30,5 +30,7 @@ def entity_chain(request: SignedInRequest, uscc: str) -> HttpResponse:
                                    until=until)
     return render_page(request, "chain/entity.html", {"chain": chain, "entity": chain.entity, "wanted": wanted,
                                                       "since": since, "until": until,
-                                                      "credit_class": credit.entity_class(chain.entity.uscc)},
+                                                      "credit": credit.entity_panel(reader=request.user,
+                                                                                    entity_id=chain.entity.id,
+                                                                                    uscc=chain.entity.uscc)},
                        partial="timeline")

@@ -367,3 +367,9 @@ try:
 except InvalidOperation:
     raise EnvError("JIANGUAN_RISK_CONTROL_SAMPLE_RATE", "0 到 1 之间的小数", "a decimal between 0 and 1",
                    env.str("JIANGUAN_RISK_CONTROL_SAMPLE_RATE", "")) from None
+
+# --- credit-risk classes (jianguan.credit) --------------------------------------------------------------------
+# Months a manual adjustment of an entity's class stays in force when the proposer names no expiry date.
+JIANGUAN_CREDIT_ADJUSTMENT_MONTHS = env.int("JIANGUAN_CREDIT_ADJUSTMENT_MONTHS", 12, minimum=1)
+# Largest evidence file of a manual adjustment, in bytes.
+JIANGUAN_CREDIT_EVIDENCE_MAX_BYTES = env.int("JIANGUAN_CREDIT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

@@ -21,13 +21,13 @@ from django.utils import timezone
 from jianguan.accounts.contracts import line_body
 from jianguan.accounts.models import DepartmentKind, Region
 from jianguan.audit.contracts import record
-from jianguan.core.actors import Actor, actor_ref
+from jianguan.core.actors import Actor, SystemActor, actor_ref
 from jianguan.core.bulk import bulk_insert
 from jianguan.core.errors import NotFound, ValidationFailed
 from jianguan.core.numbering import next_number
 from jianguan.subjects.models import MarketEntity
 
-from . import classing, features
+from . import adjustments, classing, features
 from . import scorecard as cards
 from .models import ClassificationRun, EntityClass, RunStatus, Scorecard
 from .workflow import RUNS, Facts, publisher_refusal
@@ -159,10 +159,10 @@ class _Results:
             yield (run_id, pk, klass, points, forced, reasons)
 
 
-def compute(run: ClassificationRun, *, progress: Progress | None = None,
-            chunk: int = features.CHUNK) -> tuple[_Results, classing.Tally]:
-    """Every entity scored under the run's scorecard (no write)."""
-    card = cards.parse(run.scorecard.definition, f"{run.scorecard}.json")
+def compute(run: ClassificationRun, *, progress: Progress | None = None, chunk: int = features.CHUNK,
+            card: cards.Scorecard | None = None) -> tuple[_Results, classing.Tally]:
+    """Every entity scored under the run's scorecard, or `card` in its place (a what-if; no write)."""
+    card = card or cards.parse(run.scorecard.definition, f"{run.scorecard}.json")
     results = _Results()
     counted = classing.Tally(card)
     score = classing.score
@@ -203,7 +203,8 @@ def run_execute(*, run_id: int, actor: Actor, chunk: int = features.CHUNK) -> Cl
 @transaction.atomic
 def run_publish(*, run_id: int, actor: Actor) -> ClassificationRun:
     """Publish a draft run: the run published before it is superseded, and each entity's class is copied to the
-    object library's entity (the spot checks' strata read it there until they read `contracts.entity_class`)."""
+    object library's entity (the spot checks' strata read it there until they read `contracts.entity_class`), an
+    approved manual adjustment in force taking the place of the computed class (ADR 0041)."""
     run = ClassificationRun.objects.select_for_update().filter(pk=run_id).first()
     if run is None:
         raise NotFound()
@@ -213,5 +214,7 @@ def run_publish(*, run_id: int, actor: Actor) -> ClassificationRun:
     published = _move(run_id, "publish", actor, published_by=actor_ref(actor).label, published_at=timezone.now())
     classes = EntityClass.objects.filter(run_id=run_id, entity_id=OuterRef("pk")).values("risk_class")[:1]
     MarketEntity.objects.update(risk_class=Coalesce(Subquery(classes), Value("")))
+    adjustments.adjustments_expire(actor=SystemActor("credit:adjustment_expiry"))
+    adjustments.entities_adjust()
     return published
 

@@ -1,14 +1,17 @@
-"""What other apps may use of the credit library: importing credit records, the credit-risk class of entities
-in the classification in force (internal: never for public pages, the public API or the exchange), of the
-严重违法失信名单 the punishment flags in force (`punishment_flags`) and the public entries (`serious_public_list`),
-the publications of 行政处罚 ended early by an approved credit repair (`publication_end_list`, ADR 0045), and the
-经营异常名录's 10 working-day listing clock and its entries due for a proposal to the 严重违法失信名单."""
+"""What other apps may use of the credit library: importing credit records, the credit-risk class of entities in
+the classification in force with approved manual adjustments applied and the entity page's class panel (internal:
+never for public pages, the public API or the exchange), of the 严重违法失信名单 the punishment flags in force
+(`punishment_flags`) and the public entries (`serious_public_list`), the publications of 行政处罚 ended early by an
+approved credit repair (`publication_end_list`, ADR 0045), and the 经营异常名录's 10 working-day listing clock and
+its entries due for a proposal to the 严重违法失信名单."""
 
 from __future__ import annotations
 
 from .abnormal import LISTING_WORKING_DAYS
 from .abnormal_selectors import AbnormalCard as AbnormalCard
 from .abnormal_selectors import abnormal_due_for_serious as abnormal_due_for_serious
+from .panel import EntityPanel as EntityPanel
+from .panel import entity_panel as entity_panel
 from .repair_selectors import PublicationEndCard as PublicationEndCard
 from .repair_selectors import publication_end_list as publication_end_list
 from .selectors import ClassCard as ClassCard

@@ -19,11 +19,11 @@ from jianguan.core.registry import SeedStep
 from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.contracts import entity_rows
-from jianguan.subjects.models import EntityStatus, Licence
+from jianguan.subjects.models import EntityStatus, Licence, MarketEntity
 
-from . import classification, repair, serious
+from . import adjustments, classification, repair, selectors, serious
 from .abnormal_seed import seed_abnormal
-from .models import CreditKind, CreditRecord, RepairApplication, Scorecard
+from .models import CreditKind, CreditRecord, EntityClass, RepairApplication, Scorecard
 
 # kind → (share of entities, source, title choices, authority)
 LISTS = {
@@ -185,6 +185,28 @@ def seed_repair(ctx: SeedContext) -> None:
 
 
 DEMO_PDF = b"%PDF-1.4\n% demo\n"
+
+
+def seed_adjustment(ctx: SeedContext) -> None:
+    """One approved manual adjustment (ADR 0041): the city 市场监管局's officer proposes class C for the first D-class
+    entity (by id) of the run in force, with reason and evidence; the head of that department approves it."""
+    run = selectors.published_run()
+    officer = User.objects.filter(username="scjg_officer").select_related("department").first()
+    head = None if officer is None else User.objects.filter(
+        department_id=officer.department_id, is_active=True, role_grants__role=Role.HEAD).order_by("pk").first()
+    row = EntityClass.objects.filter(run_id=run.pk, risk_class="D").order_by("entity_id").first() if run else None
+    if row is None or officer is None or head is None:
+        ctx.say("  信用风险分类人工调整：无已发布的 D 类主体或无审批人，未调整")
+        return
+    uscc = MarketEntity.objects.values_list("uscc", flat=True).get(pk=row.entity_id)
+    proposal = adjustments.adjustment_propose(
+        actor=officer, uscc=uscc, target_class="C", reason="当事人已履行行政处罚决定并完成整改，经现场核查经营正常",
+        evidence_note="现场检查笔录及罚没款缴纳凭证（演示）")
+    adjustments.adjustment_transition(actor=head, adjustment_id=proposal.pk, action="approve", opinion="同意调整")
+    ctx.say(f"  信用风险分类人工调整：{uscc} D → C")
+
+
+DEMO_SCORECARD = ("credit-risk", "2026.1")
 STEPS = [SeedStep("信用记录", 80, seed_credit), SeedStep("经营异常名录", 80, seed_abnormal),
          SeedStep("严重违法失信名单", 80, seed_serious), SeedStep("信用风险分类", 81, seed_classification),
-         SeedStep("信用修复", 82, seed_repair)]
+         SeedStep("信用风险分类人工调整", 82, seed_adjustment), SeedStep("信用修复", 82, seed_repair)]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jianguan.core.actors import SystemActor
 from jianguan.core.periodic import enqueue_unless_waiting
 
-from . import classification, serious
+from . import adjustments, classification, serious, whatif
 
 
 @task()
@@ -27,6 +27,7 @@ def classification_monthly() -> dict[str, int]:
     """Start and compute this month's run, then schedule the next month's."""
     actor = SystemActor("task:credit.classification_monthly")
     try:
+        adjustments.adjustments_expire(actor=actor)
         run = classification.run_start(actor=actor)
         done = classification.run_execute(run_id=run.pk, actor=actor)
         return {str(k): int(v) for k, v in done.shares.items()}
@@ -57,6 +58,18 @@ def daily_schedule() -> bool:
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     return enqueue_unless_waiting(serious_expire_daily,
                                   run_after=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(1, 0))))
+
+
+@task()
+def adjustments_expire() -> int:
+    """End the manual adjustments past their expiry date (the reads ignore them already)."""
+    return adjustments.adjustments_expire(actor=SystemActor("task:credit.adjustments_expire"))
+
+
+@task()
+def whatif_execute(whatif_id: int) -> int:
+    """Compute the queued what-if `whatif_id`; the number of entities that change class."""
+    return whatif.weight_whatif_execute(whatif_id=whatif_id).changed
 
 
 SCHEDULES = [monthly_schedule, daily_schedule]  # started by `jianguan schedule` (core.periodic)

@@ -22,4 +22,8 @@ urlpatterns = [
     path("credit/repairs/<int:application_id>/act/", repair_views.repair_act, name="repair_act"),
     path("public/credit/repair/", repair_views.public_form, name="repair_public"),
     path("public/credit/repair/status/", repair_views.public_status, name="repair_status"),
+    path("credit/classes/whatif/", views.whatif_start, name="whatif_start"),
+    path("credit/adjustments/propose/", views.adjustment_propose, name="adjustment_propose"),
+    path("credit/adjustments/<int:adjustment_id>/act/", views.adjustment_act, name="adjustment_act"),
+    path("credit/adjustments/<int:adjustment_id>/evidence/", views.adjustment_evidence, name="adjustment_evidence"),
 ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_signin_delays_and_token_revocation'),
-        ('credit', '0003_classification'),
+        ('credit', '0004_adjustment'),
         ('subjects', '0004_entity_pool_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
