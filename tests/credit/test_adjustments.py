@@ -46,6 +46,9 @@ def test_an_approved_adjustment_overrides_the_computed_class_everywhere_it_is_re
     assert adjusted.run_number == published.number
     verbs = set(AuditEvent.objects.filter(verb__startswith="credit.adjustment").values_list("verb", flat=True))
     assert verbs == {"credit.adjustment_proposed", "credit.adjustment_approved"}
+    # the spot checks' strata and the key-supervision list read the adjusted class too
+    assert contracts.class_letters([entity.pk, risky[0].pk])[entity.pk] == "C"
+    assert entity.pk in contracts.class_members("C") and entity.pk not in contracts.class_members("D")
 
 
 def test_a_proposal_changes_nothing_until_approved(published, risky, officer):
