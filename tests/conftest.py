@@ -65,11 +65,14 @@ def empty_sqlite_into(url: str, var: Path) -> None:
 
 
 @pytest.fixture
-def empty_database(django_db_setup, tmp_path):
-    """The URL of a new, migrated and empty database on the session's engine (dropped after the test)."""
-    url, drop = emptydb.copy(EMPTY[0], tmp_path)
+def empty_database(django_db_setup, django_db_blocker, tmp_path):
+    """The URL of a new, migrated and empty database on the session's engine (dropped after the test); the test
+    itself needs no database access for it."""
+    with django_db_blocker.unblock():
+        url, drop = emptydb.copy(EMPTY[0], tmp_path)
     yield url
-    drop()
+    with django_db_blocker.unblock():
+        drop()
 
 
 @pytest.fixture(autouse=True)
