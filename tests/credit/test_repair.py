@@ -19,6 +19,7 @@ from jianguan.credit import repair, repair_checks
 from jianguan.credit import repair_policy as rp
 from jianguan.credit.contracts import publication_end_list
 from jianguan.credit.models import CreditKind, PublicationEnd, RepairApplication, RepairPolicy, RepairStatus
+from jianguan.documents.models import IssuedDocument
 from jianguan.exchange.collect import platform_collect
 from jianguan.exchange.models import OutboxRecord
 from tests.credit.world import credit, entities, penalty
@@ -237,6 +238,12 @@ def test_an_approval_ends_the_publication_and_queues_the_withdrawal(persona, enf
     done = repair.repair_act(actor=head, application_id=app.pk, action="approve", reasons="已履行、已整改",
                              today=dt.date(2026, 8, 3))
     assert done.status == RepairStatus.APPROVED and done.decided_by == head
+    document = IssuedDocument.objects.get(pk=done.decision_document)
+    assert (document.kind, document.number) == ("credit_repair_decision", done.decision_document_number)
+    assert document.context["approved"] is True and document.context["ends_on"] == "2026-08-03"
+    assert document.context["penalty"]["number"] == p.decision_number
+    assert document.context["basis"].startswith("国市监信规〔2021〕3号")
+    assert document.context["reasons"] == "已履行、已整改"
     [end] = publication_end_list()
     assert (end.penalty_id, end.ended_on, end.repair_number) == (p.pk, dt.date(2026, 8, 3), app.number)
     platform_collect()
@@ -256,7 +263,27 @@ def test_a_listing_after_acceptance_blocks_the_approval(persona):
         repair.repair_act(actor=persona("scjg_head"), application_id=app.pk, action="approve", reasons="理由",
                           today=dt.date(2026, 8, 3))
     assert refused.value.code == "entity_listed"
-    assert not PublicationEnd.objects.exists()
+    assert not PublicationEnd.objects.exists() and not IssuedDocument.objects.exists()
+
+
+def test_a_rejection_issues_a_decision_that_keeps_the_publication_to_its_end(persona):
+    app = apply(_penalty(), dt.date(2026, 8, 1))
+    repair.repair_act(actor=persona("scjg_officer"), application_id=app.pk, action="accept")
+    done = repair.repair_act(actor=persona("scjg_head"), application_id=app.pk, action="reject",
+                             reasons="整改材料不完整")
+    context = IssuedDocument.objects.get(pk=done.decision_document).context
+    assert context["approved"] is False and context["reasons"] == "整改材料不完整"
+    assert context["ends_on"] == done.publish_until.isoformat() and not PublicationEnd.objects.exists()
+    event = AuditEvent.objects.get(verb="credit.repair_reject")
+    assert event.payload["document"] == done.decision_document_number
+
+
+def test_refusing_to_accept_issues_no_decision(persona):
+    app = apply(_penalty(), dt.date(2026, 8, 1))
+    done = repair.repair_act(actor=persona("scjg_officer"), application_id=app.pk, action="refuse",
+                             reasons="材料不齐")
+    assert done.status == RepairStatus.REJECTED and done.decision_document is None
+    assert not IssuedDocument.objects.exists()
 
 
 def test_the_person_who_accepted_does_not_decide(persona):

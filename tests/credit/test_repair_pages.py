@@ -84,6 +84,9 @@ def test_the_queue_shows_the_clock_and_the_head_decides_on_the_page(signed_in, p
     head.post(f"/credit/repairs/{app.pk}/act/", {"action": "approve", "reasons": "已履行、已整改"})
     app.refresh_from_db()
     assert app.status == RepairStatus.APPROVED and PublicationEnd.objects.filter(repair=app).exists()
+    shown = head.get(f"/credit/repairs/{app.pk}/").content.decode()
+    assert 'data-testid="repair-decision"' in shown and app.decision_document_number in shown
+    assert f"/documents/{app.decision_document}/pdf/" in shown
 
 
 def test_outsiders_see_nothing_of_an_application(signed_in, api, outsider):
@@ -117,6 +120,8 @@ def test_officers_enter_applications_and_take_the_steps_through_the_api(api, per
                                              {"action": "approve", "reasons": "已履行"},
                                              content_type="application/json")
     assert decided.status_code == 200 and decided.json()["status"] == "approved"
+    assert decided.json()["decision_document_number"] == RepairApplication.objects.get().decision_document_number
+    assert decided.json()["decision_document_number"] and decided.json()["decision_document"]
 
 
 def test_a_non_repairable_penalty_is_refused_by_the_api_with_its_rule(api, persona):
