@@ -24,9 +24,11 @@ from jianguan.audit.contracts import record
 from jianguan.behaviour.models import Penalty
 from jianguan.core.actors import Actor, person
 from jianguan.core.codes import uscc_error
-from jianguan.core.errors import NotFound, ValidationFailed
+from jianguan.core.errors import AccessDenied, NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
+from jianguan.core.roles import Role
 from jianguan.core.scoping import HasScope
+from jianguan.core.workflow import acts_for
 from jianguan.documents import contracts as documents
 
 from . import repair_checks as checks
@@ -40,6 +42,7 @@ PHONE = re.compile(r"[0-9+\- ]{5,30}")
 TEXT_FIELDS = {"uscc": ("统一社会信用代码", 18), "decision_number": ("行政处罚决定书文号", 100),
                "applicant_name": ("申请人", 100), "applicant_phone": ("联系电话", 30),
                "correction": ("纠正失信行为情况", 2000)}
+STAFF = (Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD)  # who enters an application of their department's penalty
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ def _penalty(clean: dict[str, str], actor: Actor, channel: str) -> Penalty:
     if found is None:
         raise NotFound("未找到该主体的这份行政处罚决定（请核对统一社会信用代码和决定书文号）",
                        code="penalty_not_found", extra={"field": "decision_number"})
+    if channel == RepairChannel.OFFICER and not acts_for(actor, found.department_id, *STAFF):
+        raise AccessDenied("“行政处罚决定书文号”所指的处罚不是本部门作出的：信用修复申请由作出处罚决定的部门录入",
+                           code="not_repair_officer", field="decision_number")
     return found
 
 

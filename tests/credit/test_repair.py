@@ -213,6 +213,22 @@ def test_an_unknown_decision_is_not_found_and_a_second_application_is_refused():
     assert refused.value.code == "repair_pending"
 
 
+def test_an_officer_enters_only_the_penalties_of_their_own_department(persona):
+    """A person who reads another body's penalty (the city bureau reads its county bureau's) does not enter an
+    application for it: it is made to the body that decided the penalty (国市监信规〔2021〕3号 第五条)."""
+    city, county = persona("scjg_officer"), persona("xa_scjg_officer")
+    p = _penalty(department=county.department, region_id=county.department.region_id)
+    assert Penalty.objects.visible_to(city).filter(pk=p.pk).exists()
+    with pytest.raises(AccessDenied) as refused:
+        repair.repair_apply(actor=city, channel="officer", values=_values(p), commitment=PDF, proofs=[PNG],
+                            today=dt.date(2026, 8, 1))
+    assert (refused.value.code, refused.value.field) == ("not_repair_officer", "decision_number")
+    assert "行政处罚决定书文号" in refused.value.message and not RepairApplication.objects.exists()
+    app = repair.repair_apply(actor=county, channel="officer", values=_values(p), commitment=PDF, proofs=[PNG],
+                              today=dt.date(2026, 8, 1))
+    assert (app.channel, app.department_id) == ("officer", county.department_id)
+
+
 @pytest.mark.parametrize(("setting", "scheme"), [("decision", "ndrc-58"), ("application", "ndrc-2026")])
 def test_the_setting_chooses_which_date_picks_the_version(settings, persona, setting, scheme):
     """A 生态环境 penalty (信用中国) decided under 令第58号, applied for under the 2026 办法."""
