@@ -359,6 +359,33 @@ def test_page_only_writes_refuse_every_persona_but_their_roles(client, signed_in
         assert _row_counts() != before, path
 
 
+def test_the_repair_entry_page_refuses_other_departments_counties_and_the_leader(client, signed_in, persona,
+                                                                                 matrix_users):
+    """信用修复 applications received on paper (page only, `/credit/repairs/new/`) are entered by the people of the
+    department that decided the penalty: the anonymous caller goes to the sign-in page; the leader (403), the other
+    department's and the other county's officers (the penalty is not theirs: 403 or 404) are refused and nothing is
+    written; the 市场监管局's officer enters it."""
+    from jianguan.credit.models import RepairApplication
+    from tests.credit.world import entities, repairable_penalty
+
+    made = repairable_penalty(entities(1, offset=75)[0], day=timezone.localdate() - dt.timedelta(days=300))
+
+    def form() -> dict:
+        return {"uscc": made.party_code, "decision_number": made.decision_number, "applicant_name": "王经理",
+                "applicant_phone": "13800000000", "correction": "已缴清罚款",
+                "commitment": SimpleUploadedFile("承诺书.pdf", b"%PDF-1.4 c", content_type="application/pdf"),
+                "proof": SimpleUploadedFile("整改.png", b"\x89PNG\r\n\x1a\n p", content_type="image/png")}
+
+    before = _row_counts()
+    assert client.post("/credit/repairs/new/", form()).status_code == 302
+    for who in ("leader", "other department", "other county"):
+        answer = signed_in(matrix_users[who]).post("/credit/repairs/new/", form())
+        assert answer.status_code in (403, 404), who
+        assert _row_counts() == before, who
+    entered = signed_in(persona("scjg_officer")).post("/credit/repairs/new/", form())
+    assert entered.status_code == 302 and RepairApplication.objects.get().channel == "officer"
+
+
 def test_the_abnormal_list_pages_refuse_other_departments_counties_and_the_leader(signed_in, persona, matrix_users):
     """经营异常名录 (pages only): a proposal names an entity of the proposer's jurisdiction and needs a 市场监督管理
     officer; every step on an entry is refused to anyone outside its department — the other department's officer,

@@ -49,6 +49,8 @@ class RepairOut(ScopedOut):
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
     reasons: str
+    decision_document: int | None
+    decision_document_number: str
 
     @staticmethod
     def resolve_penalty_number(obj: RepairApplication) -> str:

@@ -24,11 +24,15 @@ from jianguan.audit.contracts import record
 from jianguan.behaviour.models import Penalty
 from jianguan.core.actors import Actor, person
 from jianguan.core.codes import uscc_error
-from jianguan.core.errors import NotFound, ValidationFailed
+from jianguan.core.errors import AccessDenied, NotFound, ValidationFailed
 from jianguan.core.numbering import daily_number
+from jianguan.core.roles import Role
 from jianguan.core.scoping import HasScope
+from jianguan.core.workflow import acts_for
+from jianguan.documents import contracts as documents
 
 from . import repair_checks as checks
+from . import repair_policy as rp
 from .models import PublicationEnd, RepairApplication, RepairAttachment, RepairChannel, RepairStatus
 from .repair_workflow import REPAIRS, Facts
 
@@ -38,6 +42,7 @@ PHONE = re.compile(r"[0-9+\- ]{5,30}")
 TEXT_FIELDS = {"uscc": ("统一社会信用代码", 18), "decision_number": ("行政处罚决定书文号", 100),
                "applicant_name": ("申请人", 100), "applicant_phone": ("联系电话", 30),
                "correction": ("纠正失信行为情况", 2000)}
+STAFF = (Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD)  # who enters an application of their department's penalty
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,9 @@ def _penalty(clean: dict[str, str], actor: Actor, channel: str) -> Penalty:
     if found is None:
         raise NotFound("未找到该主体的这份行政处罚决定（请核对统一社会信用代码和决定书文号）",
                        code="penalty_not_found", extra={"field": "decision_number"})
+    if channel == RepairChannel.OFFICER and not acts_for(actor, found.department_id, *STAFF):
+        raise AccessDenied("“行政处罚决定书文号”所指的处罚不是本部门作出的：信用修复申请由作出处罚决定的部门录入",
+                           code="not_repair_officer", field="decision_number")
     return found
 
 
@@ -172,7 +180,38 @@ def repair_act(*, actor: Actor, application_id: int, action: str, reasons: str =
         if edge.target == RepairStatus.APPROVED:
             end = PublicationEnd.objects.create(penalty_id=app.penalty_id, repair=app, ended_on=today,
                                                 department_id=app.department_id, region_id=app.region_id)
+        if action in DECISIONS:
+            _issue_decision(app, penalty, judged, actor=actor, today=today)
         record(actor=actor, verb=f"credit.repair_{action}", target=app, data={
             "number": app.number, "from": old, "to": app.status, "reasons": app.reasons,
-            "citation": edge.citation, "publication_ended_on": end.ended_on.isoformat() if end else None})
+            "citation": edge.citation, "publication_ended_on": end.ended_on.isoformat() if end else None,
+            "document": app.decision_document_number})
     return app
+
+
+DECISIONS = ("approve", "reject")  # the head's decisions, each issued as a 信用修复决定书
+GSXT_BASIS = "《市场监督管理行政处罚信息公示规定》第十六条"
+
+
+def _issue_decision(app: RepairApplication, penalty: Penalty, judged: checks.Judged, *, actor: Actor,
+                    today: dt.date) -> None:
+    """The 信用修复决定书 of the head's decision, in the decision's transaction: 准予 (publication stops today) or
+    不予 (it runs to its end), the reasons, the penalty's 文书号 and the scheme with its basis (国市监信规〔2021〕3号
+    第五条: the deciding body decides and tells the applicant; 行政处罚信息公示规定 第十六条)."""
+    entity = app.entity
+    title = judged.row.title if judged.row is not None else app.scheme
+    approved = app.status == RepairStatus.APPROVED
+    issued = documents.issue(actor=actor, kind="credit_repair_decision", department=app.department,
+                             subject=f"credit-repair:{app.number}", context={
+        "party": {"kind": "organisation", "name": entity.name, "code": entity.uscc,
+                  "address": entity.registered_address, "legal_representative": entity.legal_representative},
+        "application": {"number": app.number, "date": timezone.localtime(app.submitted_at).date().isoformat()},
+        "penalty": {"number": penalty.decision_number, "date": penalty.date.isoformat(), "content": penalty.result},
+        "approved": approved, "reasons": app.reasons,
+        "scheme": {"title": title, "category": rp.CATEGORIES.get(app.category, app.category),
+                   "eligible_on": app.eligible_on.isoformat()},
+        "basis": title + (f"；{GSXT_BASIS}" if app.publication_channel == "gsxt" else ""),
+        "ends_on": today.isoformat() if approved else (app.publish_until.isoformat() if app.publish_until else ""),
+        "review": documents.remedies(app.department)})
+    app.decision_document, app.decision_document_number = issued.id, issued.number
+    app.save(update_fields=["decision_document", "decision_document_number"])

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core import ratelimit
-from jianguan.core.actors import SystemActor
+from jianguan.core.actors import Actor, SystemActor
 from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
 
 from . import repair, repair_selectors
-from .models import RepairStatus
+from .models import RepairApplication, RepairChannel, RepairStatus
 from .repair_workflow import REPAIRS, Facts
 
 PUBLIC = SystemActor("public-portal")
@@ -41,10 +41,20 @@ def _throttled(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _values(request: HttpRequest) -> dict[str, str]:
+    return {name: request.POST.get(name, "").strip() for name in repair.TEXT_FIELDS}
+
+
+def _apply(request: HttpRequest, actor: Actor, channel: str) -> RepairApplication:
+    """The form's fields and files as one application (`repair.repair_apply`), refused with its rule."""
+    commitment = _uploads(request, "commitment")
+    return repair.repair_apply(actor=actor, channel=channel, values=_values(request),
+                               commitment=commitment[0] if commitment else None, proofs=_uploads(request, "proof"))
+
+
 def public_form(request: HttpRequest) -> HttpResponse:
     """The service portal's 信用修复 application: the entity by its code, the decision by its 文书号, the 信用承诺书
     and proof of correction uploaded; the receipt shows the number to look the application up."""
-    values = {name: request.POST.get(name, "").strip() for name in repair.TEXT_FIELDS}
     error = None
     if request.method == "POST":
         if request.POST.get("website"):  # a field people never see: filled only by robots
@@ -52,17 +62,32 @@ def public_form(request: HttpRequest) -> HttpResponse:
         throttled = _throttled(request)
         if throttled is not None:
             return throttled
-        commitment = _uploads(request, "commitment")
         try:
-            app = repair.repair_apply(actor=PUBLIC, channel="portal", values=values,
-                                      commitment=commitment[0] if commitment else None,
-                                      proofs=_uploads(request, "proof"))
+            app = _apply(request, PUBLIC, RepairChannel.PORTAL)
         except DomainError as exc:
             error = exc
         else:
             return render(request, "credit/repair_receipt.html", {"app": app})
-    return render(request, "credit/repair_public.html", {"values": values, "error": error},
+    return render(request, "credit/repair_public.html", {"values": _values(request), "error": error},
                   status=400 if error else 200)
+
+
+@role_required(Role.OFFICER, Role.DEPARTMENT_ADMIN, Role.HEAD)
+def repair_new(request: SignedInRequest) -> HttpResponse:
+    """An application received on paper, entered by a person of the department that decided the penalty (channel
+    工作人员录入; the same fields, files and checks as the portal's, the officer recorded as the actor). A refusal is
+    shown with its rule and field, with the status of its kind (400, 403 or 404)."""
+    error: DomainError | None = None
+    if request.method == "POST":
+        try:
+            app = _apply(request, request.user, RepairChannel.OFFICER)
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, _("已录入信用修复申请 %(number)s") % {"number": app.number})
+            return redirect("credit:repair", application_id=app.pk)
+    return render(request, "credit/repair_new.html", {"values": _values(request), "error": error},
+                  status=error.status if error else 200)
 
 
 def public_status(request: HttpRequest) -> HttpResponse:

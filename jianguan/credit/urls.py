@@ -18,6 +18,7 @@ urlpatterns = [
     path("credit/serious/<int:entry_id>/", serious_views.serious_detail, name="serious"),
     path("credit/serious/<int:entry_id>/act/", serious_views.serious_act, name="serious_act"),
     path("credit/repairs/", repair_views.repair_queue, name="repairs"),
+    path("credit/repairs/new/", repair_views.repair_new, name="repair_new"),
     path("credit/repairs/<int:application_id>/", repair_views.repair_detail, name="repair"),
     path("credit/repairs/<int:application_id>/act/", repair_views.repair_act, name="repair_act"),
     path("public/credit/repair/", repair_views.public_form, name="repair_public"),

@@ -82,4 +82,9 @@ CONTEXT_KEYS: dict[str, dict[str, str]] = {
                                   "listed_on": "列入日期", "repair": "移出的条件（履行的义务）", **_REVIEW},
     "abnormal_removal_decision": {**_PARTY, "listing": "原列入决定（number, date, reason）", "repair": "移出事由",
                                   "facts": "履行义务情况", "basis": "依据", "removed_on": "移出日期"},
+    "credit_repair_decision": {**_PARTY, "application": "申请（number 申请编号, date 申请日期）",
+                               "penalty": "申请修复的行政处罚（number 文书号, date, content）",
+                               "approved": "是否准予（true 准予 / false 不予）", "reasons": "理由",
+                               "scheme": "适用方案（title 名称, category 失信类别, eligible_on 最短公示期届满日）",
+                               "basis": "依据", "ends_on": "停止公示日期（准予）或公示截止日（不予）", **_REVIEW},
 }

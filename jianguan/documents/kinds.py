@@ -1,8 +1,8 @@
 """The kinds of 执法文书 this platform issues: code → Chinese title, and the short word in each number.
 
 Titles follow SAMR's 市场监督管理行政处罚文书格式范本（2021年修订版）, 行政强制法 and 企业经营异常名录管理暂行办法
-(the 列入/移出 decisions of its 第五条、第十条); other lines name the same
-documents differently, so titles and number words are configuration [config]: change them here.
+(the 列入/移出 decisions of its 第五条、第十条) and 国市监信规〔2021〕3号 (the 信用修复 decision); other lines
+name the same documents differently, so titles and number words are configuration [config]: change them here.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ KINDS: dict[str, str] = {
     "serious_listing_decision": "列入严重违法失信名单决定书",
     "abnormal_listing_decision": "列入经营异常名录决定书",
     "abnormal_removal_decision": "移出经营异常名录决定书",
+    "credit_repair_decision": "信用修复决定书",
 }
 
 # The word between the issuing body's abbreviation and the year: 咸市监「处罚」〔2026〕15号. [config]
@@ -50,6 +51,7 @@ NUMBER_WORDS: dict[str, str] = {
     "serious_listing_decision": "列严",
     "abnormal_listing_decision": "列异",
     "abnormal_removal_decision": "移异",
+    "credit_repair_decision": "信修",
 }
 
 # The line's abbreviation in document numbers, by department kind (accounts.DepartmentKind codes). [config]

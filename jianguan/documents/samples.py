@@ -146,6 +146,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "removal": "列入满一年，已履行行政处罚决定规定的义务、主动消除危害后果和不良影响、"
                    "未再受到较重行政处罚的，可以申请提前移出。",
         "review": _REVIEW},
+    "credit_repair_decision": {
+        "party": _PARTY, "application": {"number": "XF20260801001", "date": "2026-08-01"},
+        "penalty": {"number": "××市监处罚〔2026〕15号", "date": "2026-01-10", "content": "罚款人民币50000元"},
+        "approved": True, "reasons": "当事人已缴清罚款，已完成整改并作出信用承诺，最短公示期已届满。",
+        "scheme": {"title": "国市监信规〔2021〕3号", "category": "一般", "eligible_on": "2026-07-10"},
+        "basis": "国市监信规〔2021〕3号；《市场监督管理行政处罚信息公示规定》第十六条", "ends_on": "2026-08-03",
+        "review": _REVIEW},
 }
 
 

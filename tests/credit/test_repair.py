@@ -19,6 +19,7 @@ from jianguan.credit import repair, repair_checks
 from jianguan.credit import repair_policy as rp
 from jianguan.credit.contracts import publication_end_list
 from jianguan.credit.models import CreditKind, PublicationEnd, RepairApplication, RepairPolicy, RepairStatus
+from jianguan.documents.models import IssuedDocument
 from jianguan.exchange.collect import platform_collect
 from jianguan.exchange.models import OutboxRecord
 from tests.credit.world import credit, entities, penalty
@@ -212,6 +213,22 @@ def test_an_unknown_decision_is_not_found_and_a_second_application_is_refused():
     assert refused.value.code == "repair_pending"
 
 
+def test_an_officer_enters_only_the_penalties_of_their_own_department(persona):
+    """A person who reads another body's penalty (the city bureau reads its county bureau's) does not enter an
+    application for it: it is made to the body that decided the penalty (国市监信规〔2021〕3号 第五条)."""
+    city, county = persona("scjg_officer"), persona("xa_scjg_officer")
+    p = _penalty(department=county.department, region_id=county.department.region_id)
+    assert Penalty.objects.visible_to(city).filter(pk=p.pk).exists()
+    with pytest.raises(AccessDenied) as refused:
+        repair.repair_apply(actor=city, channel="officer", values=_values(p), commitment=PDF, proofs=[PNG],
+                            today=dt.date(2026, 8, 1))
+    assert (refused.value.code, refused.value.field) == ("not_repair_officer", "decision_number")
+    assert "行政处罚决定书文号" in refused.value.message and not RepairApplication.objects.exists()
+    app = repair.repair_apply(actor=county, channel="officer", values=_values(p), commitment=PDF, proofs=[PNG],
+                              today=dt.date(2026, 8, 1))
+    assert (app.channel, app.department_id) == ("officer", county.department_id)
+
+
 @pytest.mark.parametrize(("setting", "scheme"), [("decision", "ndrc-58"), ("application", "ndrc-2026")])
 def test_the_setting_chooses_which_date_picks_the_version(settings, persona, setting, scheme):
     """A 生态环境 penalty (信用中国) decided under 令第58号, applied for under the 2026 办法."""
@@ -237,6 +254,12 @@ def test_an_approval_ends_the_publication_and_queues_the_withdrawal(persona, enf
     done = repair.repair_act(actor=head, application_id=app.pk, action="approve", reasons="已履行、已整改",
                              today=dt.date(2026, 8, 3))
     assert done.status == RepairStatus.APPROVED and done.decided_by == head
+    document = IssuedDocument.objects.get(pk=done.decision_document)
+    assert (document.kind, document.number) == ("credit_repair_decision", done.decision_document_number)
+    assert document.context["approved"] is True and document.context["ends_on"] == "2026-08-03"
+    assert document.context["penalty"]["number"] == p.decision_number
+    assert document.context["basis"].startswith("国市监信规〔2021〕3号")
+    assert document.context["reasons"] == "已履行、已整改"
     [end] = publication_end_list()
     assert (end.penalty_id, end.ended_on, end.repair_number) == (p.pk, dt.date(2026, 8, 3), app.number)
     platform_collect()
@@ -256,7 +279,27 @@ def test_a_listing_after_acceptance_blocks_the_approval(persona):
         repair.repair_act(actor=persona("scjg_head"), application_id=app.pk, action="approve", reasons="理由",
                           today=dt.date(2026, 8, 3))
     assert refused.value.code == "entity_listed"
-    assert not PublicationEnd.objects.exists()
+    assert not PublicationEnd.objects.exists() and not IssuedDocument.objects.exists()
+
+
+def test_a_rejection_issues_a_decision_that_keeps_the_publication_to_its_end(persona):
+    app = apply(_penalty(), dt.date(2026, 8, 1))
+    repair.repair_act(actor=persona("scjg_officer"), application_id=app.pk, action="accept")
+    done = repair.repair_act(actor=persona("scjg_head"), application_id=app.pk, action="reject",
+                             reasons="整改材料不完整")
+    context = IssuedDocument.objects.get(pk=done.decision_document).context
+    assert context["approved"] is False and context["reasons"] == "整改材料不完整"
+    assert context["ends_on"] == done.publish_until.isoformat() and not PublicationEnd.objects.exists()
+    event = AuditEvent.objects.get(verb="credit.repair_reject")
+    assert event.payload["document"] == done.decision_document_number
+
+
+def test_refusing_to_accept_issues_no_decision(persona):
+    app = apply(_penalty(), dt.date(2026, 8, 1))
+    done = repair.repair_act(actor=persona("scjg_officer"), application_id=app.pk, action="refuse",
+                             reasons="材料不齐")
+    assert done.status == RepairStatus.REJECTED and done.decision_document is None
+    assert not IssuedDocument.objects.exists()
 
 
 def test_the_person_who_accepted_does_not_decide(persona):

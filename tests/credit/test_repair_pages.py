@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from jianguan.audit.models import AuditEvent
 from jianguan.core.calendar import add_working_days
 from jianguan.credit.models import PublicationEnd, RepairApplication, RepairStatus
 from jianguan.subjects.models import MarketEntity
@@ -84,6 +85,9 @@ def test_the_queue_shows_the_clock_and_the_head_decides_on_the_page(signed_in, p
     head.post(f"/credit/repairs/{app.pk}/act/", {"action": "approve", "reasons": "已履行、已整改"})
     app.refresh_from_db()
     assert app.status == RepairStatus.APPROVED and PublicationEnd.objects.filter(repair=app).exists()
+    shown = head.get(f"/credit/repairs/{app.pk}/").content.decode()
+    assert 'data-testid="repair-decision"' in shown and app.decision_document_number in shown
+    assert f"/documents/{app.decision_document}/pdf/" in shown
 
 
 def test_outsiders_see_nothing_of_an_application(signed_in, api, outsider):
@@ -117,6 +121,8 @@ def test_officers_enter_applications_and_take_the_steps_through_the_api(api, per
                                              {"action": "approve", "reasons": "已履行"},
                                              content_type="application/json")
     assert decided.status_code == 200 and decided.json()["status"] == "approved"
+    assert decided.json()["decision_document_number"] == RepairApplication.objects.get().decision_document_number
+    assert decided.json()["decision_document_number"] and decided.json()["decision_document"]
 
 
 def test_a_non_repairable_penalty_is_refused_by_the_api_with_its_rule(api, persona):
@@ -126,3 +132,53 @@ def test_a_non_repairable_penalty_is_refused_by_the_api_with_its_rule(api, perso
     refused = api(persona("scjg_officer")).post("/api/v1/credit/repairs", form)
     assert refused.status_code == 400 and refused.json()["code"] == "not_repairable"
     assert refused.json()["message"].startswith("不可修复")
+
+
+def _officer_form(made, **change):
+    return {k: v for k, v in _form(made, **change).items() if k != "website"}
+
+
+def test_an_officer_enters_a_paper_application_on_the_page(signed_in, persona):
+    made = _old_penalty()
+    officer = persona("scjg_officer")
+    client = signed_in(officer)
+    assert 'data-testid="repair-new-link"' in client.get("/credit/repairs/").content.decode()
+    assert 'data-testid="repair-new"' in client.get("/credit/repairs/new/").content.decode()
+    response = client.post("/credit/repairs/new/", _officer_form(made))
+    app = RepairApplication.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/credit/repairs/{app.pk}/"
+    assert (app.channel, app.penalty_id, app.attachments.count()) == ("officer", made.pk, 2)
+    assert app.submitted_by == officer.as_actor_ref().label[:100]
+    event = AuditEvent.objects.get(verb="credit.repair_applied")
+    assert event.payload["channel"] == "officer" and event.actor_label == app.submitted_by
+    assert app.number in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(("change", "status", "message"), [
+    ({"applicant_name": ""}, 400, "缺少必填字段“申请人”"),
+    ({"applicant_phone": "电话"}, 400, "联系电话格式不正确"),
+    ({"proof": SimpleUploadedFile("x.exe", b"MZ", content_type="application/pdf")}, 400,
+     "证明材料只接受 PDF、JPG 或 PNG 文件"),
+    ({"decision_number": "不存在的文号"}, 404, "请核对统一社会信用代码和决定书文号"),
+])
+def test_the_entry_page_names_the_field_at_fault_and_stores_nothing(signed_in, persona, change, status, message):
+    made = _old_penalty()
+    response = signed_in(persona("scjg_officer")).post("/credit/repairs/new/", _officer_form(made, **change))
+    page = response.content.decode()
+    assert response.status_code == status and message in page and 'data-testid="form-error"' in page
+    assert not RepairApplication.objects.exists() and not AuditEvent.objects.filter(
+        verb="credit.repair_applied").exists()
+
+
+def test_the_city_bureau_does_not_enter_an_application_about_its_county_bureau_penalty(signed_in, persona):
+    county = persona("xa_scjg_officer").department
+    made = repairable_penalty(_entity(), day=timezone.localdate() - dt.timedelta(days=300), department=county,
+                              region_id=county.region_id)
+    response = signed_in(persona("scjg_officer")).post("/credit/repairs/new/", _officer_form(made))
+    assert response.status_code == 403 and "所指的处罚不是本部门作出的" in response.content.decode()
+    assert not RepairApplication.objects.exists()
+    assert signed_in(persona("xa_scjg_officer")).post("/credit/repairs/new/", _officer_form(made)).status_code == 302
+
+
+def test_the_leader_is_not_shown_the_entry_page(signed_in, persona):
+    assert signed_in(persona("leader")).get("/credit/repairs/new/").status_code == 403

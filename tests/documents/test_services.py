@@ -55,6 +55,8 @@ KEY_VALUES = {
                                   "补报未报年份的年度报告并公示", "严重违法失信名单", "申请行政复议"],
     "abnormal_removal_decision": ["××市监列异〔2026〕8号", "2026年9月4日", "已补报未报年份的年度报告并公示",
                                   "移出经营异常名录"],
+    "credit_repair_decision": ["XF20260801001", "××市监处罚〔2026〕15号", "国市监信规〔2021〕3号", "2026年7月10日",
+                               "准予信用修复", "2026年8月3日起停止公示", "申请行政复议"],
 }
 SHOWN_TITLE = {"seizure_decision": "扣押决定书"}  # the sample's measure names the title
 

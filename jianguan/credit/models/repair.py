@@ -80,6 +80,8 @@ class RepairApplication(models.Model):
     decided_by = models.ForeignKey("accounts.User", verbose_name=_("决定人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     reasons = models.TextField(_("理由"), blank=True)
+    decision_document = models.PositiveBigIntegerField(_("信用修复决定书"), null=True, blank=True)
+    decision_document_number = models.CharField(_("信用修复决定书文号"), max_length=60, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_department_field = "department_id"
