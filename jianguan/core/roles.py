@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     LEGAL_REVIEWER = "legal_reviewer", _("法制审核人员")
     OFFICER = "officer", _("执法人员")
     HEAD = "head", _("负责人")
+    PUBLISHER = "publisher", _("信息发布审核人")
     LEADER = "leader", _("领导（只读）")
 
 
