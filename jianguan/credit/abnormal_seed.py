@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jianguan.accounts.models import User
+from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import EntityStatus, MarketEntity
 
@@ -51,14 +52,23 @@ def _steps(entry: AbnormalEntry, decided: dt.date, steps: tuple[str, ...], offic
         abnormal.abnormal_transition(entry_id=entry.pk, action=action, values=values, actor=actor)
 
 
+def demo_officer_and_head() -> tuple[User, User] | None:
+    """The demo's officer of the city 市场监督管理局 (`scjg_officer`) and the head of that very department, who
+    approves what the officer proposes in the credit seed steps; None when either is missing."""
+    officer = User.objects.filter(username="scjg_officer").select_related("department").first()
+    head = None if officer is None else User.objects.filter(
+        department_id=officer.department_id, is_active=True, role_grants__role=Role.HEAD).order_by("pk").first()
+    return None if officer is None or head is None else (officer, head)
+
+
 def seed_abnormal(ctx: SeedContext) -> None:
     if ctx.scale == "test":
         return
-    officer = User.objects.filter(username="scjg_officer").select_related("department").first()
-    head = User.objects.filter(username="scjg_head").first()
-    if officer is None or head is None:
+    pair = demo_officer_and_head()
+    if pair is None:
         ctx.say("  经营异常名录：没有本级市场监督管理局的执法人员和负责人，未生成")
         return
+    officer, head = pair
     today = timezone.localdate()
     oldest = today - dt.timedelta(days=max(found for _, found, _, _ in PLAN))
     pool = list(MarketEntity.objects.visible_to(officer).filter(status=EntityStatus.ACTIVE, established_on__lt=oldest)

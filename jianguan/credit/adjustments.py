@@ -168,8 +168,7 @@ def adjustments_expire(*, actor: Actor) -> int:
 def entities_adjust(*, today: dt.date | None = None) -> int:
     """Copy the class of every adjustment in force to its entity's strata column (after a run's publication has
     written the computed classes); the number of entities."""
-    rows = ClassAdjustment.objects.filter(status=AdjustmentStatus.APPROVED,
-                                          expires_on__gte=today or timezone.localdate())
+    rows = ClassAdjustment.objects.in_force(today or timezone.localdate())
     count = 0
     for entity_id, target in rows.values_list("entity_id", "target_class"):
         count += MarketEntity.objects.filter(pk=entity_id).update(risk_class=target)

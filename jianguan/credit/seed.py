@@ -22,7 +22,7 @@ from jianguan.subjects.contracts import entity_rows
 from jianguan.subjects.models import EntityStatus, Licence, MarketEntity
 
 from . import adjustments, classification, repair, selectors, serious
-from .abnormal_seed import seed_abnormal
+from .abnormal_seed import demo_officer_and_head, seed_abnormal
 from .models import CreditKind, CreditRecord, EntityClass, RepairApplication, Scorecard
 
 # kind → (share of entities, source, title choices, authority)
@@ -122,11 +122,11 @@ def seed_serious(ctx: SeedContext) -> None:
     submitted."""
     if ctx.scale == "test":
         return
-    officer = User.objects.filter(username="scjg_officer").select_related("department").first()
-    head = User.objects.filter(username="scjg_head").first()
-    if officer is None or head is None:
+    pair = demo_officer_and_head()
+    if pair is None:
         ctx.say("  严重违法失信名单：缺少演示账号，未生成")
         return
+    officer, head = pair
     today = timezone.localdate()
     penalties = _demo_penalties(officer.department)
     if not penalties:
@@ -157,9 +157,10 @@ def seed_repair(ctx: SeedContext) -> None:
     publication ended early (the next push round sends the withdrawal to the provincial platform)."""
     if ctx.scale == "test" or RepairApplication.objects.exists():
         return
-    officer, head = (User.objects.filter(username=name).first() for name in ("scjg_officer", "scjg_head"))
-    if officer is None or head is None:
+    pair = demo_officer_and_head()
+    if pair is None:
         return
+    officer, head = pair
     today = timezone.localdate()
     candidates = Penalty.objects.filter(
         department_id=head.department_id, procedure="02", closed_on__isnull=False, fine__gte=30000,
@@ -191,13 +192,12 @@ def seed_adjustment(ctx: SeedContext) -> None:
     """One approved manual adjustment (ADR 0041): the city 市场监管局's officer proposes class C for the first D-class
     entity (by id) of the run in force, with reason and evidence; the head of that department approves it."""
     run = selectors.published_run()
-    officer = User.objects.filter(username="scjg_officer").select_related("department").first()
-    head = None if officer is None else User.objects.filter(
-        department_id=officer.department_id, is_active=True, role_grants__role=Role.HEAD).order_by("pk").first()
+    pair = demo_officer_and_head()
     row = EntityClass.objects.filter(run_id=run.pk, risk_class="D").order_by("entity_id").first() if run else None
-    if row is None or officer is None or head is None:
+    if row is None or pair is None:
         ctx.say("  信用风险分类人工调整：无已发布的 D 类主体或无审批人，未调整")
         return
+    officer, head = pair
     uscc = MarketEntity.objects.values_list("uscc", flat=True).get(pk=row.entity_id)
     proposal = adjustments.adjustment_propose(
         actor=officer, uscc=uscc, target_class="C", reason="当事人已履行行政处罚决定并完成整改，经现场核查经营正常",

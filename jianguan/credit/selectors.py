@@ -17,7 +17,7 @@ from jianguan.core.scoping import HasScope
 from jianguan.subjects.models import RiskClass
 
 from . import scorecard as cards
-from .models import AdjustmentStatus, ClassAdjustment, ClassificationRun, EntityClass, RunStatus, Scorecard
+from .models import ClassAdjustment, ClassificationRun, EntityClass, RunStatus, Scorecard
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,7 @@ def _card(run: ClassificationRun, row: EntityClass, adjustment: ClassAdjustment 
 
 def adjustments_in_force(entity_ids: Iterable[int], *, today: dt.date | None = None) -> dict[int, ClassAdjustment]:
     """entity id → its approved manual adjustment in force on `today` (approved, not past its expiry date)."""
-    rows = (ClassAdjustment.objects.filter(status=AdjustmentStatus.APPROVED, entity_id__in=list(entity_ids),
-                                           expires_on__gte=today or timezone.localdate())
+    rows = (ClassAdjustment.objects.in_force(today or timezone.localdate()).filter(entity_id__in=list(entity_ids))
             .select_related("decided_by").defer("evidence"))
     return {row.entity_id: row for row in rows}
 
@@ -171,8 +170,7 @@ def in_force() -> bool:
 
 def _adjusted_letters() -> dict[int, str]:
     """entity id → the class of its approved manual adjustment in force today (few: read whole)."""
-    return dict(ClassAdjustment.objects.filter(status=AdjustmentStatus.APPROVED, expires_on__gte=timezone.localdate())
-                .values_list("entity_id", "target_class"))
+    return dict(ClassAdjustment.objects.in_force(timezone.localdate()).values_list("entity_id", "target_class"))
 
 
 def class_letters(entity_ids: Iterable[int]) -> dict[int, str]:

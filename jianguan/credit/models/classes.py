@@ -3,6 +3,8 @@ with what-ifs (ADR 0041)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +122,12 @@ class AdjustmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤销")
 
 
+class AdjustmentQuerySet(ScopedQuerySet):
+    def in_force(self, day: dt.date) -> AdjustmentQuerySet:
+        """The adjustments that override the computed class on `day`: approved and not past their expiry date."""
+        return self.filter(status=AdjustmentStatus.APPROVED, expires_on__gte=day)
+
+
 class ClassAdjustment(models.Model):
     """A manual adjustment (人工调整) of one entity's credit-risk class: proposed by an officer with a reason and
     evidence (the file kept as received, or a reference to it), approved by the head of the proposer's department;
@@ -151,7 +159,7 @@ class ClassAdjustment(models.Model):
     ended_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
     ended_note = models.TextField(_("撤销理由"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AdjustmentQuerySet.as_manager()
     scope_department_field = "department_id"
     scope_region_field = "region_id"
 
