@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from jianguan.core.errors import ValidationFailed
-from jianguan.risk import inputs, lexicon, rules, rules_listings, rules_registers
+from jianguan.risk import evidence, inputs, lexicon, rules, rules_listings, rules_registers
 from jianguan.risk.evidence import RULES, Context, Hit, Indicator, Rule
 from jianguan.risk.inputs import Field
 from jianguan.risk.normalise import Normalised
@@ -68,12 +68,12 @@ class Scope:
 
     rule: str
     field: str
-    forms: tuple[re.Pattern[str], ...]
+    forms: re.Pattern[str]  # the forms as one alternation: a value of any of them matches it whole
     note: str
 
     def outside(self, record: Mapping[str, Any]) -> Hit | None:
         value = record.get(self.field)
-        if not isinstance(value, str) or not any(form.fullmatch(value.strip()) for form in self.forms):
+        if not isinstance(value, str) or not self.forms.fullmatch(value.strip()):
             return None
         return Hit(self.rule, "", value.strip(), None, None, self.field, self.note)
 
@@ -111,6 +111,13 @@ class Model:
         return tuple((RULES[indicator.rule], indicator, indicator.rule == "lexicon") for indicator in self.indicators)
 
     @cached_property
+    def lexical_fields(self) -> tuple[str, ...]:
+        """Every field some plain lexicon rule reads: the rules matched in them, found once a line, tell which of
+        those rules need calling (a rule matched only in another field of theirs finds nothing when called)."""
+        return tuple(dict.fromkeys(name for _, indicator, lexical in self.plan if lexical
+                                   for name in indicator.fields))
+
+    @cached_property
     def register_hits(self) -> tuple[Hit, ...]:
         return tuple(Hit(check.id, check.article, "", None, None, "", check.title) for check in self.register_checks)
 
@@ -130,8 +137,9 @@ class Model:
             return Verdict(record["id"], False, 0.0, None, (outside,), self.name, self.version)
         context = Context(record, self.matcher, registers, texts)
         hits: list[Hit] = []
+        present = context.rules_in(self.lexical_fields)
         for function, indicator, lexical in self.plan:
-            if lexical and indicator.id not in context.rules_in(indicator.fields):
+            if lexical and indicator.id not in present:
                 continue
             found = function(context, indicator)
             if found:
@@ -233,7 +241,7 @@ def _scope(file: str, name: str, item: Any, fields: Mapping[str, Any]) -> Scope 
     if not isinstance(outside, list) or not outside or not all(isinstance(form, str) for form in outside):
         raise _refuse(file, "scope.outside 应为非空的编号格式（正则表达式）列表")
     try:
-        forms = tuple(re.compile(form) for form in outside)
+        forms = evidence.any_form(outside)
     except re.error as error:
         raise _refuse(file, f"scope.outside 的格式不是有效的正则表达式（{error}）") from error
     return Scope(f"{name}.out_of_scope", item["field"], forms, item["note"])

@@ -7,9 +7,10 @@ offsets. A hit with weight 0 says what the model could not judge (a register it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from jianguan.risk.lexicon import Match, Matcher
@@ -49,6 +50,17 @@ class Hit:
     def as_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "article": self.article, "quote": self.quote, "start": self.start,
                 "end": self.end, "field": self.field, "note": self.note}
+
+
+def any_form(forms: Iterable[str]) -> re.Pattern[str]:
+    """The forms (regular expressions of a definition) as one pattern: `fullmatch` finds a value of any of them
+    whole, in one call."""
+    return _alternation(tuple(forms))
+
+
+@cache
+def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{form})" for form in forms))
 
 
 class Context:

@@ -52,7 +52,7 @@ def _identifier(spec: Field, value: Any) -> Any:
 def _text(spec: Field, value: Any) -> Any:
     if not isinstance(value, str):
         raise InputInvalid(f"{spec.label}应为字符串", code="not_text", field=spec.name)
-    if not value.strip():
+    if not value or value.isspace():
         raise InputInvalid(f"{spec.label}不能为空", code="required", field=spec.name)
     most = MAX_TEXT if spec.type == "text" else MAX_SHORT
     if len(value) > most:

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from jianguan.risk import lexicon
-from jianguan.risk.evidence import Context, Hit, Indicator, rule
+from jianguan.risk.evidence import Context, Hit, Indicator, any_form, rule
 from jianguan.risk.lexicon import Match
 from jianguan.risk.normalise import key
 
@@ -69,9 +69,13 @@ def number_format(context: Context, indicator: Indicator) -> list[Hit]:
         if classes is None or context.value("device_class") in classes:
             return [context.field_hit(indicator, "registration_number", indicator.options["missing"])]
         return []
-    if any(re.fullmatch(pattern, number.strip()) for pattern in indicator.options["formats"]):
+    if any_form(indicator.options["formats"]).fullmatch(number.strip()):
         return []
     return [context.field_hit(indicator, "registration_number", indicator.options["invalid"])]
+
+
+FILING = re.compile(r".{1,3}械备\d{8,}号?")
+REGISTRATION = re.compile(r".{1,2}械注[准进许](\d{4})([23])\d{6}")
 
 
 def device_class_of(number: str) -> int | None:
@@ -80,9 +84,9 @@ def device_class_of(number: str) -> int | None:
     医疗器械注册与备案管理办法: 注册证编号 ×1械注×2××××3×4××5××××6, ×4 the class (2 or 3); 备案编号 ×1械备××××2××××3.
     """
     number = number.strip()
-    if re.fullmatch(r".{1,3}械备\d{8,}号?", number):
+    if FILING.fullmatch(number):
         return 1
-    found = re.fullmatch(r".{1,2}械注[准进许](\d{4})([23])\d{6}", number)
+    found = REGISTRATION.fullmatch(number)
     return int(found.group(2)) if found else None
 
 
