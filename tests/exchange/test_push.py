@@ -273,7 +273,7 @@ def _wait(predicate, *, timeout: float, what: str, pause: float = 0.1):
 
 @pytest.mark.once
 def test_pusher_killed_mid_way_resumes_and_delivers_every_record_once(tmp_path, empty_database):
-    records = 3000
+    records = 1500  # 60 batches: killed after 20 or more of them, a thousand records and more left to resume with
     (tmp_path / "crash_settings.py").write_text(SETTINGS_MODULE)
     database = tmp_path / "platform.sqlite3"  # a migrated copy of the empty test database
     shutil.copyfile(empty_database.removeprefix("sqlite:///"), database)

@@ -31,6 +31,14 @@ def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300, check=False)
 
 
+def refused(*args: str) -> CommandError:
+    """The command's refusal in this process (no database access: the test has none): the process's exit code is
+    the error's `returncode` and its message goes to stderr, as the runs in a process of their own show."""
+    with pytest.raises(CommandError) as failed:
+        call_command("quality", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    return failed.value
+
+
 def titled_records() -> list[dict]:
     good = INSPECTION.titled(INSPECTION.example())
     bad = {**good, "记录唯一标识": "b-2", "检查行为编号": "JC-2", "检查时间": "2025-02-30", "检查结果": "很好"}
@@ -57,15 +65,17 @@ def test_check_json_without_server_or_database(tmp_path):
 
 @pytest.mark.once
 def test_exit_codes_and_unusable_input(tmp_path):
+    """Exit codes 0 and 2 of a process of its own (2: no database and no --no-refs); the other unusable inputs
+    refused in this process with the same code."""
     good = tmp_path / "good.json"
     good.write_text(json.dumps(titled_records()[:1], ensure_ascii=False), encoding="utf-8")
     assert run(tmp_path, "check", str(good), "--standard", "inspection", "--no-refs").returncode == 0
 
-    unknown = run(tmp_path, "check", str(good), "--standard", "行政审批", "--no-refs")
-    assert unknown.returncode == 2 and "standard_unknown" in unknown.stderr and "行政审批" in unknown.stderr
+    unknown = refused("check", str(good), "--standard", "行政审批", "--no-refs")
+    assert unknown.returncode == 2 and "standard_unknown" in str(unknown) and "行政审批" in str(unknown)
 
-    missing = run(tmp_path, "check", str(tmp_path / "none.csv"), "--standard", "inspection", "--no-refs")
-    assert missing.returncode == 2 and "file_missing" in missing.stderr
+    missing = refused("check", str(tmp_path / "none.csv"), "--standard", "inspection", "--no-refs")
+    assert missing.returncode == 2 and "file_missing" in str(missing)
 
     no_database = run(tmp_path, "check", str(good), "--standard", "inspection")
     assert no_database.returncode == 2 and "database_unavailable" in no_database.stderr
@@ -77,8 +87,9 @@ def test_exit_codes_and_unusable_input(tmp_path):
     book.active.merge_cells("A1:B1")
     merged = tmp_path / "merged.xlsx"
     book.save(merged)
-    refused = run(tmp_path, "check", str(merged), "--standard", "inspection", "--no-refs")
-    assert refused.returncode == 2 and "合并单元格（A1:B1）" in refused.stderr and "merged_cells" in refused.stderr
+    merged_cells = refused("check", str(merged), "--standard", "inspection", "--no-refs")
+    assert merged_cells.returncode == 2 and "合并单元格（A1:B1）" in str(merged_cells) and "merged_cells" in str(
+        merged_cells)
 
 
 @pytest.mark.once
