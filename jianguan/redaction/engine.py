@@ -40,13 +40,19 @@ _NOT_AFTER_NUMBER = r"(?<![0-9０-９])"
 _NOT_BEFORE_NUMBER = r"(?![0-9０-９])"
 
 
+_NOT_DIGIT: Final = re.compile("[^0-9Xx]+")
+
+
 def ascii_digits(text: str) -> str:
     """Only the digits (and X) of `text`, full-width ones as ASCII."""
-    return "".join(c for c in text.translate(_ASCII_DIGITS) if c in "0123456789Xx")
+    return _NOT_DIGIT.sub("", text.translate(_ASCII_DIGITS))
 
 
 def ric_valid(text: str) -> bool:
     return ric_error(ascii_digits(text)) is None
+
+
+_DOUBLED: Final = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
 
 def luhn_valid(text: str) -> bool:
@@ -54,27 +60,24 @@ def luhn_valid(text: str) -> bool:
     digits = ascii_digits(text)
     if not digits.isdigit():
         return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+    odd = sum(_DOUBLED[int(c)] for c in digits[-2::-2])
+    return (odd + sum(int(c) for c in digits[-1::-2])) % 10 == 0
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule run over free text: every match of `regex` (its group `group`) that passes `check` is masked."""
+    """A rule run over free text: every match of `regex` (its group `group`) that passes `check` is masked.
+    A rule with a `gate` runs only on a text where the gate is found (a character its matches always contain)."""
 
     code: str
     kind: str
     regex: re.Pattern[str]
     check: Callable[[str], bool] | None = None
     group: int | str = 0
+    gate: re.Pattern[str] | None = None
 
-    def find(self, field: str, text: str) -> Iterable[Mask]:
-        for match in self.regex.finditer(text):
+    def find(self, field: str, text: str, start: int = 0, end: int | None = None) -> Iterable[Mask]:
+        for match in self.regex.finditer(text, start, len(text) if end is None else end):
             start, end = match.span(self.group)
             if end > start and (self.check is None or self.check(text[start:end])):
                 yield Mask(field, start, end, self.code, self.kind)
@@ -86,7 +89,12 @@ _NUM = "[0-9０-９A-Za-zＡ-Ｚ一二三四五六七八九十百零〇两]+"
 _UNIT = "(?:号楼|号院|号|栋|幢|座|单元|楼|层|室|户|组)"
 _HOUSE = f"{_NUM}(?:[-－—之]{_NUM})*{_UNIT}"
 
-BUILT_IN: Final = (
+# Number rules run only inside runs of the characters numbers are written with (digits, blanks, hyphens, brackets,
+# plus, 转, X) of at least 7 characters: every match of theirs lies within one such run, so one scan of the text
+# finds where they can match (ADR 0048).
+NUMBER_RUN = re.compile(r"[0-9０-９ \-－()（）+＋转XxＸｘ]{7,}")
+
+NUMBER_RULES: Final = (
     Rule("ric", "id_number", re.compile(
         rf"{_NOT_AFTER_NUMBER}[1-9１-９]{_D}{{5}}(?:19|20|１９|２０){_D}{{2}}{_D}{{7}}[0-9０-９XxＸｘ]{_NOT_BEFORE_NUMBER}"),
         ric_valid),
@@ -99,11 +107,17 @@ BUILT_IN: Final = (
     Rule("bank_card", "bank_account", re.compile(  # 16-19 digits, or groups of four
         rf"{_NOT_AFTER_NUMBER}(?:{_D}{{16,19}}|{_D}{{4}}(?:[ \-－]{_D}{{4}}){{3}}(?:[ \-－]{_D}{{1,3}})?)"
         rf"{_NOT_BEFORE_NUMBER}"), luhn_valid),
-    Rule("bank_account", "bank_account", re.compile(
-        rf"(?:账号|帐号|账户|帐户|卡号)[为是:： ]*(?P<v>{_D}(?:{_SEP}{_D}){{7,29}}){_NOT_BEFORE_NUMBER}"), group="v"),
-    Rule("address_detail", "address", re.compile(
-        rf"(?:路|街|道|巷|弄|胡同|村|社区|小区|花园|大厦|公寓|苑|园|广场)(?P<v>{_HOUSE}(?:{_HOUSE})*)"), group="v"),
 )
+
+TEXT_RULES: Final = (
+    Rule("bank_account", "bank_account", re.compile(
+        rf"(?:账号|帐号|账户|帐户|卡号)[为是:： ]*(?P<v>{_D}(?:{_SEP}{_D}){{7,29}}){_NOT_BEFORE_NUMBER}"), group="v",
+        gate=re.compile("[账帐卡]")),
+    Rule("address_detail", "address", re.compile(
+        rf"(?:路|街|道|巷|弄|胡同|村|社区|小区|花园|大厦|公寓|苑|园|广场)(?P<v>{_HOUSE}(?:{_HOUSE})*)"), group="v",
+        gate=re.compile("[号栋幢座单元楼层室户组]")),
+)
+BUILT_IN: Final = NUMBER_RULES + TEXT_RULES
 
 HEALTH_FIELD_WORDS: Final = ("健康", "病", "诊断", "体检", "医疗", "health", "medical")
 
@@ -120,18 +134,29 @@ def _spans(text: str, needle: str) -> Iterable[tuple[int, int]]:
         at = text.find(needle, at + 1)
 
 
+def others_of(persons: Sequence[str], party: str) -> list[str]:
+    """The names to hide: the persons other than the party (two characters or more), longest first."""
+    kept = party.strip()
+    return sorted({n for n in (p.strip() for p in persons) if len(n) >= 2 and n != kept}, key=len, reverse=True)
+
+
 def name_masks(field: str, text: str, *, persons: Sequence[str], party: str) -> list[Mask]:
     """The other persons' names in `text`, except where they fall inside an occurrence of the party's name."""
-    others = sorted({p.strip() for p in persons if len(p.strip()) >= 2 and p.strip() != party.strip()},
-                    key=len, reverse=True)
-    if not others:
-        return []
-    kept = list(_spans(text, party.strip())) if party.strip() else []
-    found = []
+    return _name_masks(field, text, others_of(persons, party), party.strip())
+
+
+def _name_masks(field: str, text: str, others: Sequence[str], party: str) -> list[Mask]:
+    found: list[Mask] = []
+    kept: list[tuple[int, int]] | None = None
     for name in others:
-        for start, end in _spans(text, name):
-            if not any(k_start <= start and end <= k_end for k_start, k_end in kept):
-                found.append(Mask(field, start, end, "third_party_name", "person_name"))
+        at = text.find(name)
+        while at >= 0:
+            if kept is None:
+                kept = list(_spans(text, party)) if party else []
+            end = at + len(name)
+            if not any(k_start <= at and end <= k_end for k_start, k_end in kept):
+                found.append(Mask(field, at, end, "third_party_name", "person_name"))
+            at = text.find(name, at + 1)
     return found
 
 
@@ -139,13 +164,26 @@ class Engine:
     """The built-in rules plus `custom` ones, and the masking `style`."""
 
     def __init__(self, custom: Sequence[Rule] = (), *, style: str = "partial") -> None:
-        self.rules = BUILT_IN + tuple(custom)
+        self.text_rules = TEXT_RULES + tuple(custom)
         self.masking = styles.masking(style)
+
+    def in_text(self, name: str, text: str) -> list[Mask]:
+        """The masks the number and text rules make in one field."""
+        found: list[Mask] = []
+        for run in NUMBER_RUN.finditer(text):
+            start, end = run.span()
+            for rule in NUMBER_RULES:
+                found.extend(rule.find(name, text, start, end))
+        for rule in self.text_rules:
+            if rule.gate is None or rule.gate.search(text):
+                found.extend(rule.find(name, text))
+        return found
 
     def find(self, fields: Mapping[str, str], *, persons: Sequence[str] = (), party: str = "",
              secret_fields: Collection[str] = ()) -> list[Mask]:
         """Every mask the rules make, unmerged."""
         found: list[Mask] = []
+        others, kept = others_of(persons, party), party.strip()
         for name, text in fields.items():
             if not text:
                 continue
@@ -155,10 +193,9 @@ class Engine:
             if is_health_field(name):
                 found.append(Mask(name, 0, len(text), "health_field", "health"))
                 continue
-            for rule in self.rules:
-                found.extend(rule.find(name, text))
-            if persons:
-                found.extend(name_masks(name, text, persons=persons, party=party))
+            found.extend(self.in_text(name, text))
+            if others:
+                found.extend(_name_masks(name, text, others, kept))
         return found
 
     def redact(self, fields: Mapping[str, str], *, persons: Sequence[str] = (), party: str = "",

@@ -12,6 +12,7 @@ but the first of a name is gone. Separators of numbers (spaces, hyphens) are dro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Final
 
@@ -33,8 +34,11 @@ KINDS: Final = tuple(KIND_LABELS)
 _KEEP: Final = {"id_number": (4, 4), "phone": (3, 4), "bank_account": (0, 4)}
 
 
+_NOT_DIGIT: Final = re.compile(r"[^\dXxＸｘ]+")
+
+
 def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit() or c in "Xx")
+    return _NOT_DIGIT.sub("", text)
 
 
 def partial(text: str, kind: str) -> str:
