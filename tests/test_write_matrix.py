@@ -354,6 +354,7 @@ def test_page_only_writes_refuse_every_persona_but_their_roles(client, signed_in
     """The supervision policy is written by data and system administrators only: the anonymous caller goes to the
     sign-in page; the leader, the other department's and county's officers and the city's head are refused."""
     for path, form in PAGE_WRITES.items():
+        client.logout()  # the previous path ended signed in as the administrator
         before = _row_counts()
         assert client.post(path, form()).status_code == 302
         for user in [*(u for u in matrix_users.values() if u), persona("scjg_head")]:

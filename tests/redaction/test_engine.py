@@ -69,6 +69,7 @@ def test_luhn_valid_card_is_masked_and_an_invalid_one_is_not():
 def test_an_account_after_its_keyword_is_masked_without_a_check_digit():
     assert found("对公账号：42001234567890123。") == [("bank_account", "42001234567890123")]
     assert found("开户行账户为 1234 5678 9012。") == [("bank_account", "1234 5678 9012")]
+    assert found("案件编号 4200123456，货号 1234 5678 9012。") == []
 
 
 def test_an_18_digit_number_failing_the_id_check_is_still_masked_when_it_is_a_card():
