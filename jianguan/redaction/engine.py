@@ -75,6 +75,7 @@ class Rule:
     check: Callable[[str], bool] | None = None
     group: int | str = 0
     gate: re.Pattern[str] | None = None
+    shortest: int = 1  # characters of the shortest match: a number run shorter than this is not searched
 
     def find(self, field: str, text: str, start: int = 0, end: int | None = None) -> Iterable[Mask]:
         for match in self.regex.finditer(text, start, len(text) if end is None else end):
@@ -97,16 +98,16 @@ NUMBER_RUN = re.compile(r"[0-9０-９ \-－()（）+＋转XxＸｘ]{7,}")
 NUMBER_RULES: Final = (
     Rule("ric", "id_number", re.compile(
         rf"{_NOT_AFTER_NUMBER}[1-9１-９]{_D}{{5}}(?:19|20|１９|２０){_D}{{2}}{_D}{{7}}[0-9０-９XxＸｘ]{_NOT_BEFORE_NUMBER}"),
-        ric_valid),
+        ric_valid, shortest=18),
     Rule("phone", "phone", re.compile(  # mobile: 11 digits as 3-4-4, with or without +86
         rf"{_NOT_AFTER_NUMBER}(?:(?:\+|＋)?(?:86|８６)[ \-－]?)?[1１][3-9３-９]{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}"
-        rf"{_NOT_BEFORE_NUMBER}")),
+        rf"{_NOT_BEFORE_NUMBER}"), shortest=11),
     Rule("phone", "phone", re.compile(  # landline: area code, 7 or 8 digits, an extension
         rf"{_NOT_AFTER_NUMBER}(?:[(（][0０]{_D}{{2,3}}[)）] ?|[0０]{_D}{{2,3}}{_SEP})[2-9２-９]{_D}{{6,7}}"
-        rf"(?:(?:[\-－]|转){_D}{{1,5}})?{_NOT_BEFORE_NUMBER}")),
+        rf"(?:(?:[\-－]|转){_D}{{1,5}})?{_NOT_BEFORE_NUMBER}"), shortest=10),
     Rule("bank_card", "bank_account", re.compile(  # 16-19 digits, or groups of four
         rf"{_NOT_AFTER_NUMBER}(?:{_D}{{16,19}}|{_D}{{4}}(?:[ \-－]{_D}{{4}}){{3}}(?:[ \-－]{_D}{{1,3}})?)"
-        rf"{_NOT_BEFORE_NUMBER}"), luhn_valid),
+        rf"{_NOT_BEFORE_NUMBER}"), luhn_valid, shortest=16),
 )
 
 TEXT_RULES: Final = (
@@ -173,7 +174,8 @@ class Engine:
         for run in NUMBER_RUN.finditer(text):
             start, end = run.span()
             for rule in NUMBER_RULES:
-                found.extend(rule.find(name, text, start, end))
+                if end - start >= rule.shortest:
+                    found.extend(rule.find(name, text, start, end))
         for rule in self.text_rules:
             if rule.gate is None or rule.gate.search(text):
                 found.extend(rule.find(name, text))
