@@ -29,7 +29,11 @@ Rows:
   ≤ 60 s at 1 M entities, against the same scorecard entity by entity through the ORM on a sample, extrapolated;
   run inside the library row's databases, or alone with `--only credit --entities N` at a chosen scale.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit, --rounds N, --vendor, --entities N.
+- redaction of 100 k decisions' texts on one core (bench/redaction_bench.py), ≥ 2,000 decisions/s, against every
+  rule by `re.finditer` over each field (the engine's reference), with the check that both make the same masks.
+
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction, --rounds N, --vendor,
+--entities N.
 """
 
 from __future__ import annotations
@@ -211,6 +215,13 @@ def bench_risk(rounds: int) -> list[dict]:
     return json.loads(done.stdout)["rows"]
 
 
+def bench_redaction(rounds: int) -> list[dict]:
+    """Redaction of 100 k decisions' texts against the plain reference (bench/redaction_bench.py)."""
+    done = subprocess.run([sys.executable, "-m", "bench.redaction_bench", "--decisions", "100000", "--rounds",
+                           str(rounds)], check=True, capture_output=True, text=True)
+    return [json.loads(done.stdout)]
+
+
 def intake_row(run: dict) -> dict:
     """The intake benchmark's result as a table row: rate, and the worker's memory as the run went on."""
     memory = run["memory_kb"]
@@ -343,7 +354,7 @@ def write(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
-                                           "credit"))
+                                           "credit", "redaction"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     parser.add_argument("--entities", type=int, default=1_000_000,
@@ -364,6 +375,8 @@ def main() -> None:
         rows += bench_exchange(options.rounds)
     if options.only in (None, "risk"):
         rows += bench_risk(options.rounds)
+    if options.only in (None, "redaction"):
+        rows += bench_redaction(options.rounds)
     if options.only == "credit":  # a full run measures it inside the library row's databases
         rows += bench_credit(options.entities, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)

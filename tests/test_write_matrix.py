@@ -343,13 +343,18 @@ def _policy_form() -> dict[str, str]:
             "note": "试行", **{f"{n}_{k}": v for n, rule in DEFAULT_RULES.items() for k, v in rule.items()}}
 
 
-PAGE_WRITES = {"/spotchecks/policy/": _policy_form}
+def _redaction_rule_form() -> dict[str, str]:
+    return {"code": "plate", "pattern": "鄂L\\d{5}", "kind": "other", "description": "机动车号牌", "active": "on"}
+
+
+PAGE_WRITES = {"/spotchecks/policy/": _policy_form, "/redaction/rules/": _redaction_rule_form}
 
 
 def test_page_only_writes_refuse_every_persona_but_their_roles(client, signed_in, matrix_users, persona):
     """The supervision policy is written by data and system administrators only: the anonymous caller goes to the
     sign-in page; the leader, the other department's and county's officers and the city's head are refused."""
     for path, form in PAGE_WRITES.items():
+        client.logout()  # the previous path ended signed in as the administrator
         before = _row_counts()
         assert client.post(path, form()).status_code == 302
         for user in [*(u for u in matrix_users.values() if u), persona("scjg_head")]:
