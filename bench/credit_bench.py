@@ -14,6 +14,7 @@ Run inside a seeded database: `python -m bench.credit_bench measure [SAMPLE]` pr
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import sys
@@ -26,6 +27,26 @@ SAMPLE = 300
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and, on PostgreSQL, of its server backend (the machine is shared: wall time
+    depends on the others' load, CPU time much less)."""
+    from django.db import connection
+
+    spent = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        spent += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return spent
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _ensure_scorecard() -> None:
@@ -57,12 +78,14 @@ def measure(sample_size: int = SAMPLE) -> list[dict]:
     _ensure_scorecard()
     actor = SystemActor("bench:credit")
     total = MarketEntity.objects.count()
-    before = _peak_mib()
+    before, load_before = _peak_mib(), _load()
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     run = classification.run_start(actor=actor)
     done = classification.run_execute(run_id=run.pk, actor=actor)
     seconds = time.perf_counter() - started
-    after = _peak_mib()
+    cpu = _cpu_seconds() - cpu
+    after, load_after = _peak_mib(), _load()
 
     card = cards.parse(done.scorecard.definition, "bench.json")
     top = MarketEntity.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -87,7 +110,10 @@ def measure(sample_size: int = SAMPLE) -> list[dict]:
         "detail": f"run {done.number}: {done.entities:,} entities over {records:,} records, classes "
                   f"{', '.join(f'{k} {v:,}' for k, v in done.shares.items())}, "
                   f"{len(done.violations)} monotonicity problems; peak RSS {before:.0f} MiB before the run, "
-                  f"{after:.0f} MiB after; baseline {per_entity * 1000:.1f} ms an entity",
+                  f"{after:.0f} MiB after; CPU {cpu:.1f} s (this process"
+                  f"{' and its PostgreSQL backend' if connection.vendor == 'postgresql' else ''}); load average "
+                  f"(1, 5, 15 min) {load_before} before the run, {load_after} after, on a shared machine; "
+                  f"baseline {per_entity * 1000:.1f} ms an entity",
     }]
 
 

@@ -140,21 +140,19 @@ def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql
 
 
 def bench_credit(entities: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
-    """The credit-risk classification alone (bench/credit_bench.py) at a chosen scale: each database seeded by
-    `jianguan seed --scale bench --entities N` (its libraries scale with the entities; the seed's own
-    classification step skipped, the bench publishes the scorecard), then one run timed with its ORM baseline.
-    At the full scale the library row runs it too, in the database it seeds."""
+    """The credit-risk classification alone (bench/credit_bench.py) at a chosen scale: each database built by
+    bench/credit_data.py (the seed's steps for what the classification reads, in bulk: N entities and their
+    libraries), then one run timed with its ORM baseline. At the full scale the library row runs it too, in the
+    database `jianguan seed --scale bench` seeds."""
     rows = []
     for vendor in vendors:
         with bench_database(vendor) as env:
             manage(env, "migrate")
-            seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--entities",
-                             str(entities), "--skip", "信用风险分类", "--no-progress"], env)
+            seconds = timed([sys.executable, "-m", "bench.credit_data", "build", str(entities)], env)
             done = subprocess.run([sys.executable, "-m", "bench.credit_bench", "measure"], env=env,
                                   capture_output=True, text=True, check=True)
         for row in json.loads(done.stdout):
-            seeded = f"`jianguan seed --scale bench --entities {entities}`"
-            row["detail"] += f"; database seeded by {seeded} in {seconds:.0f} s"
+            row["detail"] += f"; database built by `python -m bench.credit_data build {entities}` in {seconds:.0f} s"
             rows.append(row)
     return rows
 

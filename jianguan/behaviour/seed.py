@@ -33,9 +33,14 @@ INSPECTIONS_PER_ENTITY = {"test": 0, "demo": 3, "city": 6, "bench": 6}
 RESULTS = [("未发现问题", 70), ("发现问题已责令整改", 20), ("发现问题待进一步处理", 5), ("未按规定公示有关信息", 3),
            ("通过登记的住所或者经营场所无法联系", 2)]
 FIRST_DAY = dt.date(2024, 1, 2)
+CITY_SHARE = 0.15  # of an entity's inspections made by the city's bureau rather than its county's
+FOLLOW_UP_SHARE = 0.4  # of the inspections that found a problem, followed by a penalty, coercion or other act
+INSPECTORS = json.dumps(["检查员甲", "检查员乙"], ensure_ascii=False)
 SHARED = ("record_id", "number", "name", "department_id", "catalog_code", "object_type", "object_name", "entity_id",
           "party_name", "party_nature", "party_id_type", "party_code", "registered_address", "business_address",
           "region_id", "date", "reported_at", "reported_by", "source", "created_at", "updated_at")
+INSPECTION_COLUMNS = (*SHARED, "implementation_code", "spot_check_plan", "form", "category", "method", "result",
+                      "inspectors", "credential_numbers")
 
 
 def _usable_rows(day_from: dt.date, day_to: dt.date) -> dict[int, list[tuple[str, str]]]:
@@ -92,7 +97,7 @@ def seed_behaviour(ctx: SeedContext) -> None:
         for entity in entities:
             county = entity[5]
             for _ in range(rng.randint(0, 2 * per_entity)):
-                department = city if rng.random() < 0.15 else departments.get((county, DepartmentKind.SCJG), city)
+                department = city if rng.random() < CITY_SHARE else departments.get((county, DepartmentKind.SCJG), city)
                 rows = usable.get(department.pk) or usable[city.pk]
                 if department.pk not in usable:
                     department = city
@@ -104,15 +109,14 @@ def seed_behaviour(ctx: SeedContext) -> None:
                 sequence += 1
                 number = f"JC{day:%Y}{sequence:09d}"
                 result = rng.choices(results, weights=weights)[0]
-                if result != "未发现问题" and rng.random() < 0.4:
+                if result != "未发现问题" and rng.random() < FOLLOW_UP_SHARE:
                     follow_ups.append((entity, department, number, day))
                 yield (*shared(entity, department, item_code, number, "日常监督检查", day), code, "", "日常检查", "1",
-                       "现场检查", result, json.dumps(["检查员甲", "检查员乙"], ensure_ascii=False), "[]")
+                       "现场检查", result, INSPECTORS, "[]")
 
     with transaction.atomic():
         total = len(entities) * per_entity
-        inserted = bulk_insert(Inspection, (*SHARED, "implementation_code", "spot_check_plan", "form", "category",
-                                            "method", "result", "inspectors", "credential_numbers"),
+        inserted = bulk_insert(Inspection, INSPECTION_COLUMNS,
                                ctx.progress(inspections(), total=total, desc="行政检查"))
         counts = {"inspections": inserted}
         counts.update(_follow_ups(ctx, rng, follow_ups, shared, penalty_items, coercion_items, other_items, today))

@@ -51,9 +51,11 @@ def _facts(run: ClassificationRun, actor: Actor) -> Facts:
 def tally(card: cards.Scorecard, *, as_of: dt.date) -> classing.Tally:
     """Entities and problems per indicator and bin over the whole object library as of `as_of`."""
     counted = classing.Tally(card)
+    score = classing.Scorer(card, counted.counts)
     for chunk in features.chunks(as_of=as_of):
         for _, values, problem in chunk:
-            classing.score(card, values, counted.counts, problem)
+            score(values, problem)
+    score.fold()
     return counted
 
 
@@ -165,13 +167,14 @@ def compute(run: ClassificationRun, *, progress: Progress | None = None, chunk: 
     card = card or cards.parse(run.scorecard.definition, f"{run.scorecard}.json")
     results = _Results()
     counted = classing.Tally(card)
-    score = classing.score
-    counts = counted.counts
+    score = classing.Scorer(card, counted.counts)
+    add = results.add
     for rows in features.chunks(as_of=run.as_of, size=chunk):
         for pk, values, problem in rows:
-            results.add(pk, score(card, values, counts, problem))
+            add(pk, score(values, problem))
         if progress is not None:
             progress(len(results.ids))
+    score.fold()
     return results, counted
 
 

@@ -73,6 +73,36 @@ def score(card: Scorecard, values: Values, counts: list[list[int]] | None = None
     return Scored(total, floor, forced, " ".join(reasons))
 
 
+class Scorer:
+    """`score` for a whole run: entities whose values fall in the same bin of every indicator (and set the same
+    overrides) share one `Scored`, computed once, and are counted in the tally once per such group (`fold`). A
+    run of a million entities has a few thousand groups."""
+
+    def __init__(self, card: Scorecard, counts: list[list[int]]) -> None:
+        self.card = card
+        self.counts = counts
+        self.known: dict[tuple[int, ...], Scored] = {}
+        self.seen: Counter[tuple[tuple[int, ...], int]] = Counter()
+        self._bins = [(position, uppers) for position, uppers, _, _ in card.compiled]
+        self._floors = [position for _, position, _ in card.floors]
+
+    def __call__(self, values: Values, problem: bool) -> Scored:
+        key = (*[-1 if (value := values[position]) is None else bisect_right(uppers, value)
+                 for position, uppers in self._bins], *[1 if values[position] else 0 for position in self._floors])
+        self.seen[key, 1 if problem else 0] += 1
+        scored = self.known.get(key)
+        if scored is None:
+            scored = self.known[key] = score(self.card, values)
+        return scored
+
+    def fold(self) -> None:
+        """Add the groups counted so far to the tally's counts (as `score` with `counts` would have)."""
+        for (key, offset), n in self.seen.items():
+            for number, bin_index in enumerate(key[:len(self._bins)]):
+                self.counts[number][2 * bin_index + offset] += n
+        self.seen.clear()
+
+
 def cutoffs(histogram: Counter[int], card: Scorecard) -> tuple[int, int, int]:
     """The highest points of A, of B and of C: each where the cumulative share of entities comes closest to the
     cumulative target (entities of equal points share a class, so a share can only be met as closely as the ties

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -161,15 +162,25 @@ def _values(base: tuple[Any, ...], found: dict[str, dict[int, tuple[int, ...]]],
     return values, bool(inspections[1] or penalties[2])
 
 
+def _date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def _bases(size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The entities' own fields, `size` entities at a time in id order, read as the driver returns them (a date is
+    text on SQLite; the capital a float or Decimal) without the ORM's per-value converters."""
     last = 0
     columns = ("pk", "established_on", "registered_capital", "entity_type", "legal_representative", "region_id")
-    while True:
-        rows = list(MarketEntity.objects.filter(pk__gt=last).order_by("pk").values_list(*columns)[:size])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]
+    with connection.cursor() as cursor:
+        while True:
+            query = MarketEntity.objects.filter(pk__gt=last).order_by("pk").values_list(*columns)[:size]
+            cursor.execute(*query.query.sql_with_params())
+            rows = [(pk, _date(established), capital, kind, person, region)
+                    for pk, established, capital, kind, person, region in cursor.fetchall()]
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
 
 
 def chunks(*, as_of: dt.date, size: int = CHUNK) -> Iterator[list[tuple[int, Values, bool]]]:

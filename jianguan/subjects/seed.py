@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 from importlib.resources import files
@@ -110,17 +111,21 @@ def generate(ctx: SeedContext, count: int) -> Iterator[tuple[Any, ...]]:
     start, span = dt.date(1995, 1, 1).toordinal(), dt.date(2026, 6, 30).toordinal() - dt.date(1995, 1, 1).toordinal()
     now = timezone.now()
     choices, randint, random = rng.choices, rng.randint, rng.random
+    # Cumulative weights once, not at every draw (the same draws: `choices` accumulates `weights` the same way).
+    (place_cum, type_cum, surname_cum, individual_cum, industry_cum, kind_cum, status_cum, risk_cum) = (
+        list(itertools.accumulate(w)) for w in (place_weights, type_weights, surname_weights, individual_weights,
+                                                industry_weights, kind_weights, status_weights, risk_weights))
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for i in range(count):
-            county, townships, _ = choices(places, weights=place_weights)[0]
+            county, townships, _ = choices(places, cum_weights=place_cum)[0]
             township = townships[randint(0, len(townships) - 1)]
-            entity_type = choices(types, weights=type_weights)[0]
-            surname = choices(surnames, weights=surname_weights)[0]
+            entity_type = choices(types, cum_weights=type_cum)[0]
+            surname = choices(surnames, cum_weights=surname_cum)[0]
             person = surname + given[randint(0, len(given) - 1)]
             place = county.name
             if entity_type == EntityType.INDIVIDUAL:
-                industry = choices(individual_industries, weights=individual_weights)[0]
+                industry = choices(individual_industries, cum_weights=individual_cum)[0]
                 shop = SHOP_WORDS[industry["code"]]
                 town = township.name if township is not county else ""
                 name = f"{place}{town}{surname}记{shop[randint(0, len(shop) - 1)]}"
@@ -131,18 +136,18 @@ def generate(ctx: SeedContext, count: int) -> Iterator[tuple[Any, ...]]:
                 name = f"{place}{brand}{industry['name'].removesuffix('种植')}种植专业合作社"
                 kind, capital = "农民专业合作社", Decimal(randint(10, 500))
             else:
-                industry = choices(industries, weights=industry_weights)[0]
+                industry = choices(industries, cum_weights=industry_cum)[0]
                 brand = BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)] + BRAND_CHARS[randint(0, len(BRAND_CHARS) - 1)]
                 words = TRADE_WORDS.get(industry["section"], ["实业"])
-                kind = choices(kinds, weights=kind_weights)[0]
+                kind = choices(kinds, cum_weights=kind_cum)[0]
                 trade = words[randint(0, len(words) - 1)]
                 name = f"{place.removesuffix('区').removesuffix('县')}{brand}{trade}{NAME_SUFFIX.get(kind, '有限公司')}"
                 capital = Decimal(int(10 ** (1 + random() * 3.2))).quantize(Decimal("0.01"))
             org_body = "MA4" + _base31(i, 5)
             first17 = "9" + TYPE_CODE[entity_type] + county.gb2260 + org_body + org_code_check_char(org_body)
             uscc = first17 + uscc_check_char(first17)
-            status = choices(statuses, weights=status_weights)[0]
-            risk = choices(risks, weights=risk_weights)[0] if status == EntityStatus.ACTIVE else ""
+            status = choices(statuses, cum_weights=status_cum)[0]
+            risk = choices(risks, cum_weights=risk_cum)[0] if status == EntityStatus.ACTIVE else ""
             established = dt.date.fromordinal(start + int(span * (random() ** 0.6)))
             address = f"{province}{city.name}{county.name}{township.name if township is not county else ''}" \
                       f"{ROADS[randint(0, len(ROADS) - 1)]}{randint(1, 999)}号"

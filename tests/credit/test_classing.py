@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 from jianguan.credit import classing, features
@@ -81,3 +82,19 @@ def test_points_running_with_the_problem_rate_or_within_noise_pass():
     assert classing.violations(CARD, rising) == []
     assert classing.violations(CARD, noise) == []
     assert classing.violations(CARD, small) == []
+
+
+def test_the_run_scorer_gives_each_entity_and_the_tally_what_score_gives_entity_by_entity():
+    rng = random.Random(7)
+    sample = [values(age_years=rng.random() * 6, registered_capital=rng.choice([None, 5.0, 50.0, 800.0]),
+                     penalties_3y=rng.choice([0, 0, 1, 3]), abnormal_listed=rng.choice([0, 1]),
+                     unperformed_penalties=rng.choice([0, 0, 2]), complaints_1y=rng.choice([0, 1, 4]))
+              for _ in range(400)]
+    problems = [rng.random() < 0.3 for _ in sample]
+    one_by_one, grouped = classing.Tally(CARD), classing.Tally(CARD)
+    scorer = classing.Scorer(CARD, grouped.counts)
+    for entity, problem in zip(sample, problems, strict=True):
+        assert scorer(entity, problem) == classing.score(CARD, entity, one_by_one.counts, problem)
+    assert len(scorer.known) < len(sample)  # groups share one scoring
+    scorer.fold()
+    assert grouped.table() == one_by_one.table()
