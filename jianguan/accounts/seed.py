@@ -87,7 +87,8 @@ PERSONAS = [
     Persona("sthj_officer", "周敏", DepartmentKind.STHJ, Role.OFFICER, "生态环境局执法人员（市级）"),
     Persona("legal_reviewer", "吴丽", DepartmentKind.SCJG, Role.LEGAL_REVIEWER, "市场监管局法制审核人员"),
     Persona("scjg_head", "何建华", DepartmentKind.SCJG, Role.HEAD, "市场监管局负责人（审批本局案件和强制措施）"),
-    Persona("scjg_publisher", "孙婷", DepartmentKind.SCJG, Role.PUBLISHER, "市场监管局信息发布审核人（公示、监管动态）"),
+    Persona("scjg_publisher", "孙婷", DepartmentKind.SCJG, Role.PUBLISHER,
+            "市场监管局信息发布审核人（公示、监管动态）"),
     Persona("leader", "郑国华", DepartmentKind.GOV_OFFICE, Role.LEADER, "领导（只读）"),
 ]
 

@@ -59,8 +59,8 @@ def public_latest(*, per_kind: int = 5) -> dict[str, list[Article]]:
 def public_article_get(*, article_id: int) -> Article:
     """A published article, or one withdrawn after publication (its page then says so and gives the reason, without
     its text); NotFound for a draft or one under review."""
-    article: Article | None = (Article.objects.filter(pk=article_id, status__in=(ArticleStatus.PUBLISHED, ArticleStatus.WITHDRAWN),
-                                      published_at__isnull=False)
+    shown = (ArticleStatus.PUBLISHED, ArticleStatus.WITHDRAWN)
+    article: Article | None = (Article.objects.filter(pk=article_id, status__in=shown, published_at__isnull=False)
                .select_related("department").first())
     if article is None:
         raise NotFound("文章不存在或未发布")
@@ -68,7 +68,8 @@ def public_article_get(*, article_id: int) -> Article:
 
 
 def public_image_get(*, image_id: int) -> ArticleImage:
-    image: ArticleImage | None = ArticleImage.objects.filter(pk=image_id, article__status=ArticleStatus.PUBLISHED).first()
+    image: ArticleImage | None = ArticleImage.objects.filter(
+        pk=image_id, article__status=ArticleStatus.PUBLISHED).first()
     if image is None:
         raise NotFound("图片不存在")
     return image

@@ -85,7 +85,8 @@ def test_a_public_article_shows_its_date_a_withdrawn_one_its_reason_a_draft_noth
 
     article = published(author, publisher, body="正文内容")
     page = client.get(f"/public/article/{article.pk}/").content.decode()
-    assert "正文内容" in page and f"{timezone.localtime(article.published_at):%Y-%m-%d}" in page and 'data-testid="published-on"' in page
+    day = f"{timezone.localtime(article.published_at):%Y-%m-%d}"
+    assert "正文内容" in page and day in page and 'data-testid="published-on"' in page
     services.article_transition(article_id=article.pk, action="withdraw", note="内容有误", actor=publisher)
     page = client.get(f"/public/article/{article.pk}/").content.decode()
     assert "本文已撤回" in page and "内容有误" in page and "正文内容" not in page

@@ -95,7 +95,8 @@ def test_only_officers_and_admins_write(persona, who):
 
 def test_an_officer_of_another_department_cannot_edit(persona, author):
     article = draft(author)
-    _nothing_written(lambda: services.article_update(article_id=article.pk, values=TEXTS, actor=persona("sthj_officer")),
+    other = persona("sthj_officer")
+    _nothing_written(lambda: services.article_update(article_id=article.pk, values=TEXTS, actor=other),
                      AccessDenied, "not_department_author")
 
 

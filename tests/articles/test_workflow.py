@@ -61,8 +61,9 @@ def test_only_the_departments_authors_submit():
     assert refused.value.code == "not_department_author"
 
 
-@pytest.mark.parametrize(("state", "action", "code"), [(ArticleStatus.PUBLISHED, "withdraw", "withdrawal_reason_required"),
-                                                       (ArticleStatus.REVIEW, "return", "note_required")])
+@pytest.mark.parametrize(("state", "action", "code"),
+                         [(ArticleStatus.PUBLISHED, "withdraw", "withdrawal_reason_required"),
+                          (ArticleStatus.REVIEW, "return", "note_required")])
 def test_a_withdrawal_or_return_without_reason_is_refused(state, action, code):
     with pytest.raises(ValidationFailed) as refused:
         wf.ARTICLES.check(action, facts(state, note="  "))
