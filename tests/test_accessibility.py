@@ -79,6 +79,17 @@ def _report(path: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _skip_link(page, base: str) -> None:
+    """The first Tab reaches a visible link to the main content (WCAG 2.4.1), focus shown (2.4.7)."""
+    page.goto(base + "/public/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href'),"
+                            " getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused == ["skip-link", "#main", "solid"], focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
 def test_every_public_page_has_no_serious_accessibility_violation(browser, live_server, persona, food_task):
     assert AXE.exists(), f"{AXE} is missing: run `make install` (npm ci)"
     paths = _paths(persona, food_task)
@@ -98,6 +109,7 @@ def test_every_public_page_has_no_serious_accessibility_violation(browser, live_
         if found:
             problems.append(_report(path, found))
         checked.append(name)
+    _skip_link(page, live_server.url)
     context.close()
     assert {"portal:public_home", "articles:public_list", "articles:public_exposure", "catalog:public_list",
             "complaints:public_form"} <= set(checked), checked
