@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# What npm installs (axe-core for the browser tests' accessibility checks), from package-lock.json.
+NODE_STAMP := node_modules/.installed
 # Settings come from the environment; a local .env (see .env.example) is read when present.
 ifneq (,$(wildcard .env))
 include .env
@@ -27,7 +29,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(VENV)/bin/uv pip install --quiet -p $(PY) --no-deps -e .
 	@touch $@
 
-install: $(STAMP)
+# `npm ci` installs exactly the locked versions whenever package.json or package-lock.json changed; as root
+# scripts/system-packages first installs Node.js and npm where they are missing.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || scripts/system-packages nodejs npm
+	npm ci --no-audit --no-fund --ignore-scripts --silent
+	@touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 # The bytecode of the project and its packages, compiled ahead (only what changed since): where the environment
 # forbids writing it at import (PYTHONDONTWRITEBYTECODE), every Python process — each test run, and each command the

@@ -26,7 +26,8 @@ PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET",
 PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
                 "catalog:public_item", "catalog:public_export", "complaints:public_form", "spotchecks:public_index",
                 "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json",
-                "spotchecks:public_transcript", "credit:repair_public", "credit:repair_status"}
+                "spotchecks:public_transcript", "credit:repair_public", "credit:repair_status",
+                "articles:public_list", "articles:public_exposure", "articles:public_article", "articles:public_image"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
                 "/api/v1/catalog/items/{code}/diff"}
@@ -221,7 +222,10 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records and
 # credit/test_serious_pages.test_outsiders_and_other_lines_get_404_on_an_entry_and_its_steps,
 # credit/test_abnormal.test_outsiders_get_404_on_an_entry_and_its_steps and
-# credit/test_adjustments.test_outsiders_get_404_on_an_adjustment_and_its_evidence.
+# credit/test_adjustments.test_outsiders_get_404_on_an_adjustment_and_its_evidence and
+# articles/test_pages.test_outsiders_get_404_on_an_article_and_its_actions (public ones: published only,
+# articles/test_pages.test_a_public_article_shows_its_date_a_withdrawn_one_its_reason_a_draft_nothing and
+# test_images_are_served_as_stored_and_only_once_published).
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -240,7 +244,9 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "/api/v1/enforcement/cases/{case_id}/documents/{document_id}",
                      "/api/v1/enforcement/cases/{case_id}/file", "exchange:call", "exchange:repair",
                      "exchange:repair_dismiss", "exchange:batch", "credit:abnormal_entry", "credit:abnormal_act",
-                     "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence"}
+                     "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence",
+                     "articles:detail", "articles:edit", "articles:act", "articles:image_upload", "articles:image",
+                     "articles:public_list", "articles:public_article", "articles:public_image"}
 
 
 def test_every_templated_page_has_an_outsider_case():

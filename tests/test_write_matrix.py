@@ -411,3 +411,43 @@ def test_the_abnormal_list_pages_refuse_other_departments_counties_and_the_leade
             answer = client.post(f"/credit/abnormal/{entry.pk}/act/", {"action": action, "note": "同意"})
             assert answer.status_code in (403, 404), (who, action)
         assert _row_counts() == before, who
+
+
+# Articles (监管动态, 曝光台): page-only writes ---------------------------------------------------------------------
+
+def _article_posts(article_id: int, case_number: str) -> list[tuple[str, dict]]:
+    from tests.articles.world import png
+
+    return [("/articles/new/", {"kind": "news", "title": "标题", "body": "正文"}),
+            ("/articles/exposure/", {"case_number": case_number}),
+            (f"/articles/{article_id}/edit/", {"title": "改", "body": "改"}),
+            (f"/articles/{article_id}/act/", {"action": "submit"}),
+            (f"/articles/{article_id}/act/", {"action": "publish"}),
+            (f"/articles/{article_id}/images/", {"alt": "图", "image": SimpleUploadedFile("a.png", png())})]
+
+
+def test_article_writes_refuse_every_persona_but_the_departments_authors_and_publishers(client, signed_in, world,
+                                                                                          matrix_users, persona):
+    """A draft of the city 市场监管局 and a closed case: the anonymous caller goes to the sign-in page; the leader,
+    the other department's and county's officers are refused (403, or 404 for a record out of their scope); the
+    department's publisher writes no article and cannot publish a draft; nothing is written."""
+    from jianguan.articles.services import article_create
+    from tests.articles.world import TEXTS, closed_case
+
+    article = article_create(actor=world.officer, values=TEXTS)
+    case = closed_case(world)
+    for path, form in _article_posts(article.pk, case.number):
+        before = _row_counts()
+        assert client.post(path, form).status_code == 302, path
+        for user in [*(u for u in matrix_users.values() if u), persona("scjg_publisher")]:
+            officer = user.has_role(Role.OFFICER)
+            if officer and path == "/articles/new/":
+                continue  # officers of any department write drafts of their own department
+            response = signed_in(user).post(path, form)
+            # Refused by the role (403), the scope (404), or — for a case out of scope or a step the workflow
+            # refuses — by the service, whose message on the page names the rule.
+            expected = (302, 403, 404) if (officer and path.endswith("/exposure/")) or (
+                user.username == "scjg_publisher" and path.endswith("/act/")) else (403, 404)
+            assert response.status_code in expected, (path, user.username, response.status_code)
+            assert _row_counts() == before, (path, user.username)
+        client.logout()

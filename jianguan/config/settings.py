@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "jianguan.spotchecks",
     "jianguan.chain",
     "jianguan.exchange",
+    "jianguan.articles",
     "jianguan.portal",
 ]
 
@@ -377,3 +378,6 @@ except InvalidOperation:
 JIANGUAN_CREDIT_ADJUSTMENT_MONTHS = env.int("JIANGUAN_CREDIT_ADJUSTMENT_MONTHS", 12, minimum=1)
 # Largest evidence file of a manual adjustment, in bytes.
 JIANGUAN_CREDIT_EVIDENCE_MAX_BYTES = env.int("JIANGUAN_CREDIT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+
+# --- articles: 监管动态 and 曝光台 (jianguan.articles, ADR 0049) -------------------------------------------------
+JIANGUAN_ARTICLE_IMAGE_MAX_BYTES = env.int("JIANGUAN_ARTICLE_IMAGE_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)

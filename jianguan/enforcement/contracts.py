@@ -13,7 +13,7 @@ from jianguan.core.scoping import HasScope
 
 from . import history, registration, selectors
 from .evidence import evidence_path as evidence_path
-from .models import Case
+from .models import Case, CaseStatus, PartyKind
 from .registration import clue_from_inspection as clue_from_inspection
 from .selectors import entities_transferred as entities_transferred
 
@@ -43,6 +43,38 @@ def case_card(*, number: str, reader: HasScope) -> CaseCard:
     return CaseCard.from_model(selectors.case_get(reader=reader, number=number))
 
 
+@dataclass(frozen=True)
+class DecisionCard:
+    """A case's penalty decision as the public may learn it (the 曝光台 reads it): whether the case is closed
+    (已结案 or 已归档), the outcome, the decision's 文号 and day, the party (a natural person's name is not
+    given: `party_is_person`) and the penalties."""
+
+    number: str
+    department_id: int
+    department_name: str
+    closed: bool
+    outcome: str
+    decision_number: str
+    decided_on: dt.date | None
+    party_name: str
+    party_is_person: bool
+    cause: str
+    penalties: str
+    fine: str
+
+
+def decision_card(*, number: str, reader: HasScope) -> DecisionCard:
+    """The decision of the case with this 案件编号 within the reader's scope; NotFound (404) otherwise."""
+    case = selectors.case_get(reader=reader, number=number)
+    person = case.party_kind == PartyKind.PERSON
+    return DecisionCard(
+        number=case.number, department_id=case.department_id, department_name=case.department.name,
+        closed=case.status in (CaseStatus.CLOSED, CaseStatus.ARCHIVED), outcome=case.outcome,
+        decision_number=case.decision_number, decided_on=case.decided_on,
+        party_name="" if person else case.party_name, party_is_person=person, cause=case.cause,
+        penalties=case.penalty_labels, fine="" if case.fine is None else f"{case.fine:.2f}")
+
+
 def case_from_finding(*, actor: Actor, department: Department, party: dict, summary: str, source: str,
                       source_ref: str, found_on: dt.date, implementation_code: str = "") -> CaseCard:
     """Register a finding (an inspection's problem, a coercive measure's grounds …) as a clue of `department`.
@@ -63,4 +95,5 @@ def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, docu
     history.case_append_event(actor=actor, case_id=case_id, verb=verb, data=data, document_id=document_id)
 
 
-__all__ = ["CaseCard", "case_append_event", "case_card", "case_from_finding", "entities_transferred"]
+__all__ = ["CaseCard", "DecisionCard", "case_append_event", "case_card", "case_from_finding", "decision_card",
+           "entities_transferred"]

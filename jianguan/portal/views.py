@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from jianguan.accounts import contracts as accounts
 from jianguan.accounts.models import User
+from jianguan.articles import contracts as articles
 from jianguan.audit.contracts import record
 from jianguan.core.http import client_address
 from jianguan.core.registry import dashboard_cards
@@ -102,7 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @cache_page(60)
 def public_home(request: HttpRequest) -> HttpResponse:
     """The service portal's home page: the same for every visitor in a language, so cached for a minute."""
-    return render(request, "public/home.html")
+    return render(request, "public/home.html", {"headlines": articles.headlines()})
 
 
 @csrf_exempt
