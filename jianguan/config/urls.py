@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("jianguan.coercion.urls")),
     path("", include("jianguan.inspections.urls")),
     path("", include("jianguan.exchange.urls")),
+    path("", include("jianguan.disclosure.urls")),
 ]
