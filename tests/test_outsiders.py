@@ -221,7 +221,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # exchange/test_monitor.test_a_batch_with_refused_records_is_not_green_and_opens_to_its_records and
 # credit/test_serious_pages.test_outsiders_and_other_lines_get_404_on_an_entry_and_its_steps,
 # credit/test_abnormal.test_outsiders_get_404_on_an_entry_and_its_steps and
-# credit/test_adjustments.test_outsiders_get_404_on_an_adjustment_and_its_evidence.
+# credit/test_adjustments.test_outsiders_get_404_on_an_adjustment_and_its_evidence and
+# disclosure/test_pages.test_outsiders_get_404_on_an_item_and_its_steps.
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -240,7 +241,8 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "/api/v1/enforcement/cases/{case_id}/documents/{document_id}",
                      "/api/v1/enforcement/cases/{case_id}/file", "exchange:call", "exchange:repair",
                      "exchange:repair_dismiss", "exchange:batch", "credit:abnormal_entry", "credit:abnormal_act",
-                     "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence"}
+                     "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence",
+                     "disclosure:item", "disclosure:item_act"}
 
 
 def test_every_templated_page_has_an_outsider_case():

@@ -104,7 +104,7 @@ def withheld_at_creation(kind: str, record: Any, department_kind: str) -> Withhe
         return None
     if record.procedure == "01":
         rule = WithheldRule.SIMPLE_PROCEDURE
-    elif set(record.penalty_kinds or ()) <= {"01"}:
+    elif {str(k) for k in record.penalty_kinds or ()} == {"01"}:
         rule = WithheldRule.WARNING_ONLY
     else:
         return None
