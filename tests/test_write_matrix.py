@@ -343,7 +343,11 @@ def _policy_form() -> dict[str, str]:
             "note": "试行", **{f"{n}_{k}": v for n, rule in DEFAULT_RULES.items() for k, v in rule.items()}}
 
 
-PAGE_WRITES = {"/spotchecks/policy/": _policy_form}
+def _redaction_rule_form() -> dict[str, str]:
+    return {"code": "plate", "pattern": "鄂L\\d{5}", "kind": "other", "description": "机动车号牌", "active": "on"}
+
+
+PAGE_WRITES = {"/spotchecks/policy/": _policy_form, "/redaction/rules/": _redaction_rule_form}
 
 
 def test_page_only_writes_refuse_every_persona_but_their_roles(client, signed_in, matrix_users, persona):

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "jianguan.behaviour",
     "jianguan.credit",
     "jianguan.complaints",
+    "jianguan.redaction",
     "jianguan.risk",
     "jianguan.documents",
     "jianguan.enforcement",
@@ -353,6 +354,9 @@ JIANGUAN_QUALITY_WINDOW_DAYS = env.int("JIANGUAN_QUALITY_WINDOW_DAYS", 30, minim
 JIANGUAN_QUALITY_SNAPSHOT_MINUTES = env.int("JIANGUAN_QUALITY_SNAPSHOT_MINUTES", 60, minimum=1)
 # Processes a spot-check draw hashes with (0: one per CPU); the result is the same whatever the number.
 JIANGUAN_DRAW_WORKERS = env.int("JIANGUAN_DRAW_WORKERS", 0, minimum=0)
+# How a hidden span reads in a published copy: partial (张**, 4206**********1234), full (every character *) or
+# label (【已隐去：证件号码】); see jianguan/redaction/styles.py.
+JIANGUAN_REDACTION_STYLE = env.choice("JIANGUAN_REDACTION_STYLE", "partial", ("partial", "full", "label"))
 # Drawn objects up to which a draw writes their result rows itself; a larger draw leaves them to a background task.
 JIANGUAN_DRAW_INLINE_RESULTS = env.int("JIANGUAN_DRAW_INLINE_RESULTS", 5000, minimum=0)
 # Working days to decide a removal from the 经营异常名录 after the application (企业经营异常名录管理暂行办法

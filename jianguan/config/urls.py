@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("jianguan.inspections.urls")),
     path("", include("jianguan.exchange.urls")),
     path("", include("jianguan.disclosure.urls")),
+    path("", include("jianguan.redaction.urls")),
 ]

@@ -26,7 +26,7 @@ from django.utils import timezone
 from jianguan.core.actors import Actor
 from jianguan.core.errors import NotFound
 
-from . import bundling, numbering, rendering, services, views
+from . import bundling, numbering, pdftext, rendering, services, views
 from .fields import CONTEXT_KEYS
 from .kinds import KINDS
 from .models import IssuedDocument, RenderedDocument, RenderState
@@ -128,6 +128,22 @@ def html_pdf(html: str) -> bytes:
     return rendering.to_pdf(rendering.html_document(html))
 
 
+def bare_pdf(html: str) -> bytes:
+    """Like `html_pdf`, for a file published to the public: its document information (producer, title, author,
+    dates) is left empty."""
+    return rendering.to_bare_pdf(rendering.html_document(html))
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """The text each page of a PDF shows (through the fonts' ToUnicode maps), to check what a file gives away."""
+    return pdftext.page_texts(data)
+
+
+def pdf_info(data: bytes) -> dict[str, Any]:
+    """A PDF's document information dictionary (empty when it has none)."""
+    return pdftext.info(data)
+
+
 def next_number(*, department: Any, kind: str, year: int) -> str:
     """Take the next number of (department, kind, year), e.g. 咸市监处罚〔2026〕15号, for a pre-numbered form.
 
@@ -153,6 +169,6 @@ DocumentRendering = services.DocumentRendering
 DocumentRenderFailed = services.DocumentRenderFailed
 require_cjk_fonts = rendering.require_cjk_fonts  # for another app's own PDF parts: refuse rather than print boxes
 
-__all__ = ["CONTEXT_KEYS", "KINDS", "DocumentRenderFailed", "DocumentRendering", "FontsMissing", "Issued", "bundle",
-           "get", "html_pdf", "issue", "next_number", "pdf", "pdf_page", "remedies", "render", "render_missing",
-           "require_cjk_fonts", "sha256s"]
+__all__ = ["CONTEXT_KEYS", "KINDS", "DocumentRenderFailed", "DocumentRendering", "FontsMissing", "Issued",
+           "bare_pdf", "bundle", "get", "html_pdf", "issue", "next_number", "pdf", "pdf_info", "pdf_page", "pdf_text",
+           "remedies", "render", "render_missing", "require_cjk_fonts", "sha256s"]

@@ -136,6 +136,21 @@ def to_pdf(document: Document, **options: Any) -> bytes:
     return pdf
 
 
+def _bare(document: Document, pdf: Any) -> None:
+    """Empty the information dictionary WeasyPrint fills (Producer, Title, Author, dates): nothing about how,
+    when or by whom a published file was made."""
+    for key in list(pdf.info):
+        del pdf.info[key]
+
+
+def to_bare_pdf(document: Document) -> bytes:
+    """The PDF of `document` with no document information (no producer, title, author or dates) and a file
+    identifier derived from its pages rather than the time."""
+    identifier = hashlib.sha256(repr([page.width for page in document.pages]).encode()
+                                + str(len(document.pages)).encode()).hexdigest()[:32].encode()
+    return to_pdf(document, pdf_identifier=identifier, custom_metadata=False, finisher=_bare)
+
+
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
