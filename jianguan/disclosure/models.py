@@ -69,6 +69,10 @@ class DisclosureItem(TimeStamped):
     # The copy that is published: `fields` with the masks applied (ADR 0047); the original is never published.
     redacted = models.JSONField(_("公示内容（脱敏后）"), default=dict)
     masks = models.JSONField(_("脱敏标记"), default=list)
+    # A reviewer's changes to the masks found by the rules, each with its reason: masks added (rule `manual`) and
+    # spans removed ([field, start, end, reason]); the copy is made again from the original with them.
+    masks_added = models.JSONField(_("手工隐去"), default=list)
+    masks_removed = models.JSONField(_("取消隐去"), default=list)
     clock_days = models.PositiveSmallIntegerField(_("公示时限（工作日）"))
     clock_basis = models.CharField(_("时限依据"), max_length=200)
     due_on = models.DateField(_("应公示日期"))

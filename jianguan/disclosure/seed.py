@@ -33,10 +33,10 @@ def _history(ctx: SeedContext, today: dt.date) -> int:
         rows: dict[Any, Any] = model._default_manager.in_bulk([i.source_id for i in items])
         for item in items:
             item.period_label, item.period_ends_on = rules.period(kind, rows[item.source_id], None)
-            item.status, item.published_on, item.redacted = ItemStatus.PUBLISHED, item.due_on, dict(item.fields)
+            item.status, item.published_on = ItemStatus.PUBLISHED, item.due_on
         with transaction.atomic():
             DisclosureItem.objects.bulk_update(
-                items, ["status", "published_on", "period_label", "period_ends_on", "redacted"], batch_size=500)
+                items, ["status", "published_on", "period_label", "period_ends_on"], batch_size=500)
             record(actor=ctx.actor, verb="disclosure.history_seeded", data={"kind": kind, "published": len(items)})
         done += len(items)
     return done

@@ -17,13 +17,14 @@ from jianguan.behaviour.models import Coercion, Inspection, Penalty
 from jianguan.core.actors import Actor
 from jianguan.core.validation import day, require, text
 
-from . import rules
+from . import redacting, rules
 from .models import DisclosureItem, DisclosureStep, SourceKind, WithheldRule
 from .workflow import ITEMS, Facts
 
 SOURCES: dict[str, type[models.Model]] = {SourceKind.PENALTY: Penalty, SourceKind.INSPECTION: Inspection,
                                           SourceKind.COERCION: Coercion}
-FORM_FIELDS = ("note", "reason", "rule", "changed_on", "restriction_ends_on")
+FORM_FIELDS = ("note", "reason", "rule", "changed_on", "restriction_ends_on", "mask_field", "mask_text", "mask_kind",
+               "unmask")
 
 
 def source_of(item: DisclosureItem) -> Any:
@@ -75,9 +76,8 @@ def _publish(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict
     label, ends = rules.period(item.source_kind, source_of(item), item.restriction_ends_on)
     item.published_on, item.period_label, item.period_ends_on = today, label, ends
     item.reviewed_by = actor  # type: ignore[assignment]
-    if not item.redacted:
-        item.redacted = dict(item.fields)
-    return {"published_on": today, "period_ends_on": ends, "late": today > item.due_on,
+    masked = redacting.item_redact(item)  # the copy published is made now, with the rules in force
+    return {"published_on": today, "period_ends_on": ends, "late": today > item.due_on, **masked,
             "note": text(values.get("note"), "note", "审核意见", required=False, max_len=1000)}
 
 
@@ -121,6 +121,11 @@ def _end_early(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> di
     return {"ended_on": ended, "repair": values.get("repair_number", "")}
 
 
+def _mask(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """调整隐去: a mask added or one removed, with the reason (the copy made again)."""
+    return redacting.mask_change(item, values)
+
+
 HANDLERS: dict[str, Callable[[DisclosureItem, dict[str, Any], Actor], dict[str, Any]]] = {
     "prepare": _prepare, "publish": _publish, "return": _return, "withhold": _withhold, "withdraw": _withdraw,
-    "expire": _expire, "end_early": _end_early}
+    "expire": _expire, "end_early": _end_early, "mask": _mask}

@@ -23,7 +23,7 @@ from jianguan.core.actors import Actor, SystemActor
 from jianguan.core.numbering import daily_number
 from jianguan.credit import contracts as credit
 
-from . import rules
+from . import redacting, rules
 from .fields import fields_of
 from .models import DisclosureItem, ItemStatus, SourceKind
 from .services import SOURCES, item_transition
@@ -54,7 +54,7 @@ def _item(kind: str, row: Any, department: Department, number: str) -> Disclosur
     days, basis, due = rules.clock(kind, row.date)
     held = rules.withheld_at_creation(kind, row, department.kind)
     values = fields_of(kind, row, department)
-    return DisclosureItem(
+    item = DisclosureItem(
         number=number, source_kind=kind, source_id=row.pk, source_record_id=str(row.record_id),
         department=department, region_id=row.region_id, entity_id=row.entity_id,
         party_name=row.party_name, decision_number=values["decision_number"][:100],
@@ -62,6 +62,8 @@ def _item(kind: str, row: Any, department: Department, number: str) -> Disclosur
         status=ItemStatus.WITHHELD if held else ItemStatus.PENDING,
         withheld_rule=held.rule if held else "", withheld_basis=held.basis if held else "",
         withheld_reason=held.reason if held else "")
+    redacting.item_redact(item)
+    return item
 
 
 def items_make(*, actor: Actor = SWEEPER) -> tuple[int, int]:

@@ -15,10 +15,14 @@ from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.http import attempt, page_of, role_required
 from jianguan.core.roles import Role
 
-from . import selectors, services
+from . import redacting, selectors, services
 from .models import ItemStatus, SourceKind
 from .rules import REVIEWER_RULES
 from .workflow import ITEMS
+
+# The kinds of data a reviewer's mask hides (the redaction's kinds), with their labels.
+MASK_KINDS = (("person_name", "姓名"), ("address", "住址"), ("phone", "联系方式"), ("id_number", "证件号码"),
+              ("bank_account", "银行账户"), ("health", "健康信息"), ("secret", "秘密"), ("other", "其他"))
 
 
 @login_required
@@ -42,7 +46,8 @@ def item_detail(request: SignedInRequest, item_id: int) -> HttpResponse:
     actions = [e for e in ITEMS.edges_from(item.status) if ITEMS.permitted(e, facts) is None]
     return render(request, "disclosure/item_detail.html", {
         "item": item, "actions": actions, "fields": {f for e in actions for f in e.fields},
-        "steps": item.steps.all(), "today": timezone.localdate(),
+        "steps": item.steps.all(), "today": timezone.localdate(), "diff": redacting.diff(item),
+        "text_fields": sorted(redacting.texts_of(item)), "mask_kinds": MASK_KINDS,
         "rules": [(r.value, r.label) for r in REVIEWER_RULES]})
 
 

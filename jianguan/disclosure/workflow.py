@@ -6,7 +6,8 @@ ruling, with the rule and a reason). Publishing what nobody has reviewed is refu
 withdrawal or a ruling without a reason is refused (`reason_required`).
 
 谁执法谁公示 (国办发〔2018〕118号); review before release (《政府信息公开条例》第十七条: 发布前依法审查); withdrawal
-(《行政处罚法》第四十八条).
+(《行政处罚法》第四十八条). Before release the department's people adjust the masks of the published copy (add one,
+or remove one the rules made), each with a reason (`redacting.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from jianguan.core.actors import SystemActor
 from jianguan.core.errors import AccessDenied, DomainError, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role, same_person
-from jianguan.core.workflow import Edge, Workflow, acts_for, fanned, not_in_order
+from jianguan.core.workflow import Edge, Workflow, acts_for, fanned, loops, not_in_order
 
 from .models import ItemStatus as S
 from .rules import GUIDANCE, REVIEWER_RULES, WITHDRAW_BASIS
@@ -25,6 +26,7 @@ from .rules import GUIDANCE, REVIEWER_RULES, WITHDRAW_BASIS
 OFFICERS = "department_officers"
 REVIEWERS = "department_reviewers"
 SYSTEM = "system"
+PEOPLE = "department_people"
 REVIEW_RULE = "《政府信息公开条例》第十七条"
 
 EDGES = (
@@ -33,6 +35,8 @@ EDGES = (
     Edge(S.PREPARED, "publish", S.PUBLISHED, REVIEWERS, "审核通过并公示", citation=f"{GUIDANCE}；{REVIEW_RULE}",
          fields=("note",)),
     Edge(S.PREPARED, "return", S.PENDING, REVIEWERS, "退回修改", guards=("reason_given",), fields=("reason",)),
+    *loops([S.PENDING, S.PREPARED], "mask", PEOPLE, "调整隐去", guards=("reason_given",),
+           fields=("mask_field", "mask_text", "mask_kind", "unmask", "reason")),
     *fanned([S.PENDING, S.PREPARED], "withhold", S.WITHHELD, REVIEWERS, "不予公示",
             guards=("reason_given", "reviewer_rule"), fields=("rule", "reason")),
     Edge(S.PUBLISHED, "withdraw", S.WITHDRAWN, REVIEWERS, "撤回公示", guards=("reason_given",),
@@ -66,6 +70,12 @@ def _reviewers(edge: Edge, facts: Facts) -> DomainError | None:
     return None
 
 
+def _people(edge: Edge, facts: Facts) -> DomainError | None:
+    if acts_for(facts.actor, facts.department_id, Role.OFFICER, Role.PUBLISHER, Role.HEAD):
+        return None
+    return AccessDenied("只有作出决定的部门的人员可以调整隐去内容", code="not_deciding_department")
+
+
 def _system(edge: Edge, facts: Facts) -> DomainError | None:
     if isinstance(facts.actor, SystemActor):
         return None
@@ -96,5 +106,5 @@ def _out_of_order(workflow: Workflow, facts: Any, action: str) -> DomainError:
 
 
 ITEMS = Workflow(EDGES, guards={"reason_given": _reason_given, "reviewer_rule": _reviewer_rule},
-                 who={OFFICERS: _officers, REVIEWERS: _reviewers, SYSTEM: _system},
+                 who={OFFICERS: _officers, REVIEWERS: _reviewers, SYSTEM: _system, PEOPLE: _people},
                  state_label=lambda s: str(S(s).label), out_of_order=_out_of_order)

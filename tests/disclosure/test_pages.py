@@ -28,10 +28,11 @@ def test_the_list_shows_the_overdue_with_their_clock_and_filters(signed_in, pers
 
 
 def test_an_item_is_prepared_and_released_from_its_page_and_refusals_are_named(signed_in, persona, clock):
-    item = item_of(fine(entity(), day=dt.date(2026, 12, 1)))
+    item = item_of(fine(entity(), day=dt.date(2026, 12, 1), facts="举报人电话 13812345678"))
     officer = signed_in(persona("scjg_officer"))
     page = officer.get(f"/disclosure/{item.pk}/").content.decode()
     assert 'value="prepare"' in page and 'value="publish"' not in page
+    assert 'data-testid="disclosure-diff"' in page and "<mark" in page and "phone" in page
     officer.post(f"/disclosure/{item.pk}/act/", {"action": "publish"})
     assert DisclosureItem.objects.get(pk=item.pk).status == ItemStatus.PENDING
     assert officer.post(f"/disclosure/{item.pk}/act/", {"action": "prepare"}).status_code == 302

@@ -24,7 +24,9 @@ def test_a_publication_and_its_withdrawal_are_pushed_with_receipts(exchange_worl
     settings.JIANGUAN_PUSH_RECEIVER_KEY, settings.JIANGUAN_EXCHANGE_SOURCE = provsim.public_key, "421200"
     push.push_round()  # what the platform already owed the province goes first
     officer, publisher = persona("scjg_officer"), persona("scjg_publisher")
-    item = published(fine(exchange_world["entity"], day=clock.day - dt.timedelta(days=3)), officer, publisher)
+    facts = "经查，当事人销售过期食品，举报人电话 13812345678。"
+    item = published(fine(exchange_world["entity"], day=clock.day - dt.timedelta(days=3), facts=facts), officer,
+                     publisher)
     assert push.push_round().stopped == "done"
     key = str(item.record_id)
     [first] = OutboxRecord.objects.filter(standard="disclosure_penalty", record_id=key)
@@ -33,6 +35,7 @@ def test_a_publication_and_its_withdrawal_are_pushed_with_receipts(exchange_worl
     assert stored["version"] == 1 and stored["data"]["publish_status"] == "0"
     assert stored["data"]["published_on"] == clock.day.isoformat()
     assert stored["data"]["decision_number"] == item.decision_number
+    assert "13812345678" not in stored["data"]["facts"] and stored["data"]["facts"] == item.redacted["facts"]
 
     services.item_transition(item_id=item.pk, action="withdraw", actor=publisher,
                              values={"reason": "该决定经行政复议被撤销"})

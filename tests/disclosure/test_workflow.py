@@ -18,7 +18,7 @@ OFFICER = Person(1, DEPARTMENT, frozenset({Role.OFFICER}))
 PUBLISHER = Person(2, DEPARTMENT, frozenset({Role.PUBLISHER}))
 HEAD = Person(3, DEPARTMENT, frozenset({Role.HEAD}))
 SYSTEM = SystemActor("test")
-BY = {workflow.OFFICERS: OFFICER, workflow.REVIEWERS: PUBLISHER, workflow.SYSTEM: SYSTEM}
+BY = {workflow.OFFICERS: OFFICER, workflow.REVIEWERS: PUBLISHER, workflow.SYSTEM: SYSTEM, workflow.PEOPLE: OFFICER}
 
 
 def facts(state: str, actor: object = PUBLISHER, *, preparer: int | None = OFFICER.pk, reason: str = "原因",
@@ -34,7 +34,7 @@ def test_every_edge_is_taken_by_its_party_and_every_state_is_reachable():
 def test_every_action_out_of_order_is_refused():
     assert_refused_out_of_order(workflow.ITEMS, set(ItemStatus.values) - {ItemStatus.PENDING},
                                 lambda state: facts(state))
-    for action in sorted(workflow.ITEMS.actions - {"prepare", "withhold", "publish"}):
+    for action in sorted(workflow.ITEMS.actions - {"prepare", "withhold", "publish", "mask"}):
         with pytest.raises(InvalidTransition) as refused:
             workflow.ITEMS.check(action, facts(ItemStatus.PENDING))
         assert refused.value.code == "invalid_transition", action
@@ -44,7 +44,8 @@ def test_publishing_before_review_is_refused_naming_the_rule():
     with pytest.raises(InvalidTransition) as refused:
         workflow.ITEMS.check("publish", facts(ItemStatus.PENDING, HEAD, preparer=None))
     assert refused.value.code == "not_reviewed" and "审核" in refused.value.message
-    assert "政府信息公开条例" in refused.value.message and refused.value.extra["allowed"] == ["withhold"]
+    assert "政府信息公开条例" in refused.value.message
+    assert refused.value.extra["allowed"] == ["mask", "withhold"]
 
 
 def test_the_head_also_reviews_but_never_the_preparer():
@@ -72,7 +73,7 @@ def test_only_the_departments_officers_prepare(actor):
 
 def test_a_withdrawal_or_a_ruling_without_a_reason_is_refused():
     for state, action in ((ItemStatus.PUBLISHED, "withdraw"), (ItemStatus.PREPARED, "return"),
-                          (ItemStatus.PENDING, "withhold")):
+                          (ItemStatus.PENDING, "withhold"), (ItemStatus.PREPARED, "mask")):
         with pytest.raises(ValidationFailed) as refused:
             workflow.ITEMS.check(action, facts(state, reason="  "))
         assert refused.value.code == "reason_required" and refused.value.field == "reason", action
@@ -91,3 +92,11 @@ def test_people_do_not_expire_or_end_early():
         with pytest.raises(AccessDenied) as refused:
             workflow.ITEMS.check(action, facts(ItemStatus.PUBLISHED, HEAD))
         assert refused.value.code == "system_only"
+
+
+def test_masks_are_adjusted_by_the_departments_people_only_before_release():
+    assert workflow.ITEMS.check("mask", facts(ItemStatus.PREPARED, OFFICER)).target == ItemStatus.PREPARED
+    with pytest.raises(AccessDenied):
+        workflow.ITEMS.check("mask", facts(ItemStatus.PENDING, Person(7, DEPARTMENT + 1, frozenset({Role.HEAD}))))
+    with pytest.raises(InvalidTransition):
+        workflow.ITEMS.check("mask", facts(ItemStatus.PUBLISHED, PUBLISHER))
