@@ -225,7 +225,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # credit/test_adjustments.test_outsiders_get_404_on_an_adjustment_and_its_evidence and
 # articles/test_pages.test_outsiders_get_404_on_an_article_and_its_actions (public ones: published only,
 # articles/test_pages.test_a_public_article_shows_its_date_a_withdrawn_one_its_reason_a_draft_nothing and
-# test_images_are_served_as_stored_and_only_once_published).
+# test_images_are_served_as_stored_and_only_once_published) and
+# disclosure/test_pages.test_outsiders_get_404_on_an_item_and_its_steps.
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -246,7 +247,8 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "exchange:repair_dismiss", "exchange:batch", "credit:abnormal_entry", "credit:abnormal_act",
                      "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence",
                      "articles:detail", "articles:edit", "articles:act", "articles:image_upload", "articles:image",
-                     "articles:public_list", "articles:public_article", "articles:public_image"}
+                     "articles:public_list", "articles:public_article", "articles:public_image",
+                     "disclosure:item", "disclosure:item_act"}
 
 
 def test_every_templated_page_has_an_outsider_case():

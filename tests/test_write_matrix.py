@@ -451,3 +451,24 @@ def test_article_writes_refuse_every_persona_but_the_departments_authors_and_pub
             assert response.status_code in expected, (path, user.username, response.status_code)
             assert _row_counts() == before, (path, user.username)
         client.logout()
+
+
+def test_the_disclosure_steps_refuse_other_departments_counties_and_the_leader(signed_in, persona, matrix_users):
+    """执法公示 (pages only): every step on an item — prepare, publish, withhold, withdraw — is refused to anyone
+    outside its department (the other department's officer, the other county's, the leader: 403 or 404), and
+    nothing is written."""
+    from jianguan.disclosure import sweep
+    from jianguan.disclosure.models import DisclosureItem
+    from tests.credit.world import penalty
+
+    made = penalty(MarketEntity.objects.visible_to(persona("scjg_officer")).order_by("pk")[210],
+                   day=timezone.localdate() - dt.timedelta(days=2))
+    sweep.items_make()
+    item = DisclosureItem.objects.get(source_kind="penalty", source_id=made.pk)
+    for who in ("leader", "other department", "other county"):
+        client = signed_in(matrix_users[who])
+        before = _row_counts()
+        for action in ("prepare", "publish", "withhold", "withdraw"):
+            answer = client.post(f"/disclosure/{item.pk}/act/", {"action": action, "reason": "x", "rule": "secrets"})
+            assert answer.status_code in (403, 404), (who, action)
+        assert _row_counts() == before, who

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "jianguan.coercion",
     "jianguan.inspections",
     "jianguan.spotchecks",
+    "jianguan.disclosure",
     "jianguan.chain",
     "jianguan.exchange",
     "jianguan.articles",
@@ -362,6 +363,11 @@ JIANGUAN_DRAW_INLINE_RESULTS = env.int("JIANGUAN_DRAW_INLINE_RESULTS", 5000, min
 # Working days to decide a removal from the 经营异常名录 after the application (企业经营异常名录管理暂行办法
 # 第十一条至第十四条: 5).
 JIANGUAN_ABNORMAL_REMOVAL_WORKING_DAYS = env.int("JIANGUAN_ABNORMAL_REMOVAL_WORKING_DAYS", 5, minimum=1)
+
+# --- disclosure (jianguan.disclosure) -----------------------------------------------------------------------------
+# Working days to withdraw a published decision once it is changed, revoked or found illegal (《行政处罚法》第四十八条
+# and SAMR 令第45号: 3; a provincial rule may allow 5).
+JIANGUAN_DISCLOSURE_WITHDRAW_WORKING_DAYS = env.int("JIANGUAN_DISCLOSURE_WITHDRAW_WORKING_DAYS", 3, minimum=1)
 
 # --- risk early warning (jianguan.risk) ----------------------------------------------------------------------
 # Share of a month's observations that raised no alert drawn as the control sample (召回率的估计), 0–1.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("jianguan.coercion.urls")),
     path("", include("jianguan.inspections.urls")),
     path("", include("jianguan.exchange.urls")),
+    path("", include("jianguan.disclosure.urls")),
     path("", include("jianguan.redaction.urls")),
     path("", include("jianguan.articles.urls")),
 ]

@@ -2,7 +2,8 @@
 the classification in force with approved manual adjustments applied and the entity page's class panel (internal:
 never for public pages, the public API or the exchange), of the 严重违法失信名单 the punishment flags in force
 (`punishment_flags`) and the public entries (`serious_public_list`), the publications of 行政处罚 ended early by an
-approved credit repair (`publication_end_list`, ADR 0045), and the 经营异常名录's 10 working-day listing clock and
+approved credit repair (`publication_end_list`, ADR 0045), a penalty's publication period (`penalty_publication`,
+SAMR 令第45号 arts. 7, 14, read by disclosure), and the 经营异常名录's 10 working-day listing clock and
 its entries due for a proposal to the 严重违法失信名单."""
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from .abnormal_selectors import AbnormalCard as AbnormalCard
 from .abnormal_selectors import abnormal_due_for_serious as abnormal_due_for_serious
 from .panel import EntityPanel as EntityPanel
 from .panel import entity_panel as entity_panel
+from .repair_checks import penalty_publication as penalty_publication
+from .repair_policy import Publication as Publication
+from .repair_policy import add_months as add_months
 from .repair_selectors import PublicationEndCard as PublicationEndCard
 from .repair_selectors import publication_end_list as publication_end_list
 from .selectors import ClassCard as ClassCard

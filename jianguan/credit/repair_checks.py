@@ -131,3 +131,9 @@ def problems(judged: Judged, penalty: Any, *, today: dt.date) -> dict[str, Domai
         found["not_listed"] = ValidationFailed(f"该主体在{'、'.join(lists)}中，不能修复", code="entity_listed",
                                                field="uscc")
     return found
+
+
+def penalty_publication(penalty: Any) -> rp.Publication:
+    """The publication period of `penalty` (a `behaviour.models.Penalty`) under 令第45号 arts. 7, 14, with the
+    province's 较低数额罚款 (`JIANGUAN_CREDIT_LOW_FINE_YUAN`): what disclosure publishes for, and how long."""
+    return rp.publication(rp.PenaltyFacts.of(penalty), low_fine=low_fine())

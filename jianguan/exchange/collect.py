@@ -14,7 +14,8 @@ transaction per chunk:
   version that is refused again updates it; a later version that passes closes it.
 
 The publications of penalties ended early by an approved credit repair are queued by the same call
-(`publication_ends.publication_ends_collect`, ADR 0045), as are the audit chain's signed checkpoints.
+(`publication_ends.publication_ends_collect`, ADR 0045), as are the decisions published by disclosure and their
+withdrawals (`disclosures.disclosures_collect`, ADR 0047) and the audit chain's signed checkpoints.
 
 Finding the work: an anti-join, not a watermark. `NOT EXISTS` an outbox entry (indexed on `record_id`) or repair
 item (indexed on standard, record_id) with the same (record_id, version) is exact whatever order rows are written
@@ -49,6 +50,7 @@ from jianguan.core.protect import unseal
 from jianguan.subjects.models import Person
 
 from . import standards
+from .disclosures import disclosures_collect
 from .intake import Outcome, keep_call
 from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
 from .outbox import OUTBOX_COLUMNS, layout_of
@@ -115,9 +117,10 @@ def platform_collect(*, actor: Actor = COLLECTOR) -> Collected:
     if checkpoints:
         result.queued[CHECKPOINT_STANDARD] = checkpoints
     ended, refused = publication_ends_collect(actor=actor)
-    if ended or refused:
-        result.queued[PUBLICATION_ENDS] = ended
-        result.refused[PUBLICATION_ENDS] = refused
+    published, held_back = disclosures_collect(actor=actor)
+    if ended or refused or published or held_back:
+        result.queued[PUBLICATION_ENDS] = ended + published
+        result.refused[PUBLICATION_ENDS] = refused + held_back
     return result
 
 

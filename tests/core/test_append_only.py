@@ -1,6 +1,7 @@
 """The database itself refuses UPDATE and DELETE on every append-only table, on SQLite as on PostgreSQL: audit
 events and checkpoints, a case's events, issued documents and their rendered PDFs, a draw's frozen inputs, the rows
-of a register file, the credit-repair scheme versions and the publications ended early by a repair."""
+of a register file, the credit-repair scheme versions, the publications ended early by a repair and the steps taken
+on a disclosure item."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 TABLES = ["audit_auditevent", "audit_checkpoint", "enforcement_caseevent", "documents_issueddocument",
           "documents_rendereddocument", "spotchecks_drawinput", "risk_registerentry", "credit_repairpolicy",
-          "credit_publicationend"]
+          "credit_publicationend", "disclosure_disclosurestep"]
 
 
 def _a_row(table: str, request) -> int:
@@ -43,11 +44,24 @@ def _a_row(table: str, request) -> int:
         repair_act(actor=request.getfixturevalue("persona")("scjg_officer"), application_id=made.pk, action="accept")
         repair_act(actor=request.getfixturevalue("persona")("scjg_head"), application_id=made.pk, action="approve",
                    reasons="已履行")
+    elif table == "disclosure_disclosurestep":
+        _a_disclosure_step(request.getfixturevalue("persona")("scjg_officer"))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} ORDER BY id LIMIT 1")
         row = cursor.fetchone()
     assert row is not None, f"the seeded test database has rows in {table}"
     return row[0]
+
+
+def _a_disclosure_step(officer) -> None:
+    from jianguan.disclosure import services, sweep
+    from jianguan.disclosure.models import DisclosureItem
+    from tests.credit.world import penalty
+
+    made = penalty(entities(1, offset=81)[0])
+    sweep.items_make()
+    item = DisclosureItem.objects.get(source_kind="penalty", source_id=made.pk)
+    services.item_transition(item_id=item.pk, action="prepare", values={}, actor=officer)
 
 
 def _refused(sql: str, params: list) -> bool:

@@ -82,7 +82,8 @@ def disclosure_penalty() -> Standard:
                     example=CATALOG_CODE),
               Field("procedure", "案件程序类别", dictionary="处罚程序", example="02"),
               Field("published_on", "公示日期", type="date", example="2025-06-05"),
-              Field("publish_status", "公示状态", dictionary="公示状态", example="0"))
+              Field("publish_status", "公示状态", dictionary="公示状态", example="0"),
+              Field("withdraw_reason", "撤销原因", max_len=1000, note="公示状态为 1（撤销）时填写，向社会公开"))
     return Standard(
         "disclosure_penalty", "双公示行政处罚", VERSION, fields, source=SOURCE,
         aliases=("双公示 行政处罚", "行政处罚（双公示）", "行政处罚信息公示", "行政处罚公示"),

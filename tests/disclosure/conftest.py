@@ -1,0 +1,1 @@
+from tests.disclosure.world import clock  # noqa: F401
