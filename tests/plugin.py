@@ -5,10 +5,10 @@ no redirect to HTTPS unless a test asks) and, when
 `JIANGUAN_TEST_DB=postgresql`, starts a throw-away PostgreSQL cluster on a free loopback port in a temporary
 directory, points `JIANGUAN_DATABASE_URL` at it, and stops and removes it when the run ends.
 
-`make test` runs the suite twice, once per database. Each pass keeps the tests that concern it: a test marked
-`once` does not depend on the test database and runs in the SQLite pass only; one marked `database("postgresql")`
-or `database("sqlite")` is about that database and runs in its pass only. The others are deselected (reported as
-such, never skipped).
+`make test` runs the suite twice, once per database. Each pass keeps the tests that concern it: a test that
+cannot reach the test database (no `django_db` mark and no fixture that opens it) or is marked `once` does not
+depend on it and runs in the SQLite pass only; one marked `database("postgresql")` or `database("sqlite")` is about
+that database and runs in its pass only. The others are deselected (reported as such, never skipped).
 """
 
 from __future__ import annotations
@@ -61,7 +61,19 @@ def _wanted(item: pytest.Item) -> str | None:
         if marker.args[:1] not in [(name,) for name in DATABASES]:
             raise pytest.UsageError(f"{item.nodeid}: database() takes one of {DATABASES}, not {marker.args}")
         return marker.args[0]
-    return "sqlite" if item.get_closest_marker("once") else None
+    return "sqlite" if item.get_closest_marker("once") or not _reaches_database(item) else None
+
+
+# The fixtures through which a test reaches the test database (pytest-django's; the project's own database
+# fixtures, such as `empty_database`, request `django_db_setup`; every test has `django_db_blocker`, unused).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server",
+                               "django_db_serialized_rollback", "django_db_reset_sequences"})
+
+
+def _reaches_database(item: pytest.Item) -> bool:
+    """Whether `item` may touch the test database: marked `django_db`, or any fixture in its closure opens it."""
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
