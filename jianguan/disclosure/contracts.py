@@ -36,7 +36,7 @@ class PublishedCard:
 
 def _cards(item: DisclosureItem) -> list[PublishedCard]:
     assert item.published_on is not None
-    published, fields = item.published_on, dict(item.redacted or item.fields)
+    published, fields = item.published_on, dict(item.redacted)  # the published copy, never the original
 
     def card(version: int, until: dt.date | None, reason: str = "", remark: str = "") -> PublishedCard:
         return PublishedCard(str(item.record_id), version, fields, published, until, version > 1, reason, remark,
