@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import DisclosureItem, ItemStatus, SourceKind
+from .public import PublicPage as PublicPage
+from .public import PublicQuery as PublicQuery
+from .public import parse_query as parse_query
+from .public import public_search as public_search
 from .selectors import item_counts as item_counts
 from .selectors import public_item_get as public_item_get
 from .selectors import public_item_list as public_item_list

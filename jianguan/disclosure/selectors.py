@@ -57,8 +57,9 @@ def item_counts(*, reader: HasScope, today: dt.date) -> dict[str, int]:
         withdraw_overdue=Count("id", filter=Q(status=ItemStatus.PUBLISHED, withdraw_due__lt=today)))
 
 
-def public_item_list(*, kind: str = "", department_id: int | None = None, q: str = "",
-                     since: dt.date | None = None, until: dt.date | None = None) -> QuerySet[DisclosureItem]:
+def public_item_list(*, kind: str = "", department_id: int | None = None, region_id: str = "", entity_uscc: str = "",
+                     q: str = "", since: dt.date | None = None,
+                     until: dt.date | None = None) -> QuerySet[DisclosureItem]:
     """What the public sees (事后公开): published items and withdrawn ones (with the reason), the published copy
     only, newest first."""
     rows = DisclosureItem.objects.filter(status__in=PUBLIC).select_related("department").only(*PUBLIC_FIELDS)
@@ -66,6 +67,10 @@ def public_item_list(*, kind: str = "", department_id: int | None = None, q: str
         rows = rows.filter(source_kind=kind)
     if department_id:
         rows = rows.filter(department_id=department_id)
+    if region_id:
+        rows = rows.filter(region_id=region_id)
+    if entity_uscc:
+        rows = rows.filter(entity__uscc=entity_uscc)
     if q:
         rows = rows.filter(Q(party_name__icontains=q) | Q(decision_number__icontains=q))
     if since:

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "disclosure"
 urlpatterns = [
     path("disclosure/", views.item_list, name="items"),
     path("disclosure/<int:item_id>/", views.item_detail, name="item"),
     path("disclosure/<int:item_id>/act/", views.item_act, name="item_act"),
+    path("public/disclosure/", public_views.public_list, name="public_list"),
+    path("public/disclosure/<str:number>/", public_views.public_item, name="public_item"),
 ]
