@@ -111,6 +111,11 @@ class Model:
         return tuple((RULES[indicator.rule], indicator, indicator.rule == "lexicon") for indicator in self.indicators)
 
     @cached_property
+    def unlexical_plan(self) -> tuple[tuple[Rule, Indicator, bool], ...]:
+        """The plan's rules that are not plain lexicon rules: all a line with no lexicon match needs calling."""
+        return tuple(entry for entry in self.plan if not entry[2])
+
+    @cached_property
     def lexical_fields(self) -> tuple[str, ...]:
         """Every field some plain lexicon rule reads: the rules matched in them, found once a line, tell which of
         those rules need calling (a rule matched only in another field of theirs finds nothing when called)."""
@@ -138,13 +143,15 @@ class Model:
         context = Context(record, self.matcher, registers, texts)
         hits: list[Hit] = []
         present = context.rules_in(self.lexical_fields)
-        for function, indicator, lexical in self.plan:
+        for function, indicator, lexical in self.plan if present else self.unlexical_plan:
             if lexical and indicator.id not in present:
                 continue
             found = function(context, indicator)
             if found:
                 hits += found
         hits += more
+        if not hits and self.threshold > 0:  # nothing found: the score rescore gives no hits, 0 and no band
+            return Verdict(record["id"], False, 0.0, None, (), self.name, self.version)
         best: dict[str, float] = {}
         for hit in hits:
             best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)
