@@ -9,5 +9,6 @@ from .workflow import EXECUTION_ACTIONS, EXECUTION_EDGES, MEASURE_ACTIONS, MEASU
 
 
 def coercion_procedure() -> list[tuple[str, str]]:
-    """(step, article) of the 行政强制措施 table, then of the 行政强制执行 table (《行政强制法》第十八条至第五十八条)."""
+    """(step, article) of the 行政强制措施 table, then of the 行政强制执行 table (《行政强制法》第十八条至
+    第五十八条)."""
     return procedure(MEASURE_EDGES, MEASURE_ACTIONS) + procedure(EXECUTION_EDGES, EXECUTION_ACTIONS)

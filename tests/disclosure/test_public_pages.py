@@ -43,7 +43,8 @@ def test_prior_shows_the_departments_body_duties_procedures_officers_items_and_r
     _officer(city_scjg, "王公示", "42120077700001", dt.date(2030, 1, 1))
     _officer(city_scjg, "李过期", "42120077700002", dt.date(2025, 1, 1))
     SpotCheckItem.objects.create(line=DepartmentKind.SCJG, category="key", name="食品经营许可事项检查",
-                                 basis="《食品安全法》第一百一十条", ratio="5%", frequency="每年一次", method="实地核查")
+                                 basis="《食品安全法》第一百一十条", ratio="5%", frequency="每年一次",
+                                 method="实地核查")
     index = client.get("/public/disclosure/prior/").content.decode()
     assert f'href="/public/disclosure/prior/{city_scjg.pk}/"' in index and city_scjg.name in index
     page = client.get(f"/public/disclosure/prior/{city_scjg.pk}/").content.decode()
