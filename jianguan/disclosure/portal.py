@@ -91,7 +91,7 @@ def region_choices() -> list[tuple[str, str]]:
 
 def entity_public_get(*, uscc: str) -> MarketEntity:
     """The entity's public card (name, code, type, region); NotFound for a code that is not on the register."""
-    found: MarketEntity | None = (MarketEntity.objects.filter(uscc=uscc[:18]).select_related("region")
+    found: MarketEntity | None = (MarketEntity.objects.filter(uscc=uscc).select_related("region")
                                   .only("uscc", "name", "entity_type", "region__name").first())
     if found is None:
         raise NotFound()
