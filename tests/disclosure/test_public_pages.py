@@ -17,6 +17,7 @@ from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.catalog.models import Implementation, SpotCheckItem
 from jianguan.core.actors import SystemActor
 from jianguan.disclosure import services
+from jianguan.disclosure.fields import labelled
 from jianguan.disclosure.models import DisclosureItem, ItemStatus
 from jianguan.spotchecks import plans, task_setup
 from jianguan.spotchecks.models import CheckResult
@@ -170,3 +171,9 @@ def test_public_pages_read_a_fixed_number_of_queries_whatever_the_rows(client, c
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/public/entities/{party.uscc}/")
     assert counts[0] == counts[1] and len(queries) <= 6, (counts, len(queries))
+
+
+def test_the_published_copy_is_labelled_and_its_codes_named():
+    assert labelled({"party_category": "organisation", "penalty_category": ["01", "02"], "fine": "5.000000",
+                     "unknown_key": "x"}) == [("行政相对人类别", "法人及非法人组织"), ("处罚类别", "警告、罚款"),
+                                              ("罚款金额（万元）", "5.000000"), ("unknown_key", "x")]
