@@ -61,13 +61,31 @@ def _articles(persona) -> dict[str, str]:
     return {"articles:public_article": str(article.pk)}
 
 
+def _disclosure_paths(persona, food_task) -> dict[str, str]:
+    """A published decision and a withdrawn one of a party, its department's 事前公开 page and the party's page."""
+    import datetime as dt
+
+    from jianguan.disclosure import services
+    from tests.disclosure.world import entity, fine, published
+
+    officer, publisher = persona("scjg_officer"), persona("scjg_publisher")
+    day = timezone.localdate() - dt.timedelta(days=2)
+    item = published(fine(entity(), day=day), officer, publisher)
+    services.item_transition(item_id=published(fine(entity(), day=day), officer, publisher).pk, action="withdraw",
+                             values={"reason": "该决定经行政复议被撤销"}, actor=publisher)
+    return {"disclosure:public_item": f"/public/disclosure/{item.number}/",
+            "disclosure:public_prior": f"/public/disclosure/prior/{food_task.lead_id}/",
+            "disclosure:public_entity": f"/public/entities/{item.entity.uscc}/"}
+
+
 def _paths(persona, food_task) -> dict[str, str]:
     """For each public page whose route names a record, the path of one with data."""
     from tests.catalog_fixtures import FOOD
 
     article = _articles(persona)["articles:public_article"]
-    return {"catalog:public_item": f"/public/catalog/{FOOD}/", "spotchecks:public_task":
-            f"/public/spotchecks/tasks/{food_task.pk}/", "articles:public_article": f"/public/article/{article}/",
+    return {**_disclosure_paths(persona, food_task), "catalog:public_item": f"/public/catalog/{FOOD}/",
+            "spotchecks:public_task": f"/public/spotchecks/tasks/{food_task.pk}/",
+            "articles:public_article": f"/public/article/{article}/",
             "articles:public_list": "/public/articles/news/"}
 
 
@@ -112,6 +130,8 @@ def test_every_public_page_has_no_serious_accessibility_violation(browser, live_
     _skip_link(page, live_server.url)
     context.close()
     assert {"portal:public_home", "articles:public_list", "articles:public_exposure", "catalog:public_list",
-            "complaints:public_form"} <= set(checked), checked
+            "complaints:public_form", "disclosure:public_list", "disclosure:public_item",
+            "disclosure:public_prior_index", "disclosure:public_prior", "disclosure:public_during",
+            "disclosure:public_entity"} <= set(checked), checked
     assert not problems, "serious or critical accessibility violations:\n" + "\n".join(problems)
 

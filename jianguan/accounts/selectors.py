@@ -90,6 +90,16 @@ def officers_on_duty(*, department: Department, day: dt.date) -> QuerySet[User]:
         pk__in=OfficerCredential.objects.valid_on(day).values("user_id")).distinct().order_by("username")
 
 
+def public_officer_list(*, department_id: int, day: dt.date) -> list[tuple[str, str]]:
+    """(姓名, 执法证号) of the department's active officers for each 执法证 valid on `day`, by name: what 事前公开
+    publishes of its officers (国办发〔2018〕118号 二（一）: 执法人员 and their 执法证), never a phone, an ID number or
+    a username."""
+    rows = (OfficerCredential.objects.valid_on(day)
+            .filter(user__department_id=department_id, user__is_active=True)
+            .order_by("user__full_name", "number").values_list("user__full_name", "number"))
+    return list(rows)
+
+
 def line_body(*, region: Region, kind: str) -> Department | None:
     """The active body of the line `kind` at the county (or zone) of `region`, else the locality's; None if neither
     has one. Complaints and risk alerts are routed by it."""

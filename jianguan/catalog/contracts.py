@@ -4,6 +4,9 @@ Every app that stores a supervision record (inspection, penalty, coercion, spot 
 disposal) calls `require_in_force` first: the record must cite an implementation row (检查实施清单) of the acting
 body that is in force on the act's date, under a catalog 子项 in force that day. This is the plan's 照单监管
 (鄂政办发〔2020〕60号, task 1: supervise by the list; catalog.md §1 and §3, "Design").
+
+The public's cards of a body's duties (`duty_list`) and of a line's 随机抽查事项清单 (`spot_check_item_list`) are
+read by the disclosure app's 事前公开 pages.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from jianguan.core.errors import DomainError
 
 from .frequency import label as frequency_label  # noqa: F401 - 检查频次 read from the published text
 from .frequency import parse_frequency, parse_ratio, period_start  # noqa: F401
-from .models import CatalogVersion, Implementation, ImplementationVersion
+from .models import CatalogVersion, Implementation, ImplementationVersion, SpotCheckItem
 from .periods import Version as Version
 from .periods import Window as Window
 from .periods import ended
@@ -150,3 +153,51 @@ def check_frequencies(*, on: dt.date) -> dict[str, tuple[str, int]]:
     rows = ImplementationVersion.objects.in_force(on).exclude(frequency_period="").filter(
         frequency_min_times__gte=1).values_list("implementation__code", "frequency_period", "frequency_min_times")
     return {code: (period, times) for code, period, times in rows}
+
+
+@dataclass(frozen=True)
+class DutyCard:
+    """One duty of a body as the public sees it (事前公开): a row of its 检查实施清单 in force, the 子项 it carries
+    out and that 子项's 设定依据."""
+
+    code: str
+    item_code: str
+    item_name: str
+    action_type: str
+    level: str
+    check_method: str
+    bases: tuple[str, ...]
+
+
+def duty_list(*, body_id: int, on: dt.date) -> list[DutyCard]:
+    """The body's claimed rows in force on `on` whose 子项 is in force too, by code (three queries)."""
+    rows = list(ImplementationVersion.objects.in_force(on).filter(implementation__body_id=body_id)
+                .select_related("implementation").order_by("implementation__code"))
+    items = {v.item_id: v for v in CatalogVersion.objects.in_force(on).filter(
+        item_id__in={r.implementation.item_id for r in rows}).prefetch_related("basis__law")}
+    return [DutyCard(code=r.implementation.code, item_code=items[r.implementation.item_id].code,
+                     item_name=items[r.implementation.item_id].name,
+                     action_type=items[r.implementation.item_id].get_action_type_display(),
+                     level=r.implementation.get_level_display(), check_method=r.check_method,
+                     bases=tuple(str(b) for b in items[r.implementation.item_id].basis.all()))
+            for r in rows if r.implementation.item_id in items]
+
+
+@dataclass(frozen=True)
+class SpotCheckItemCard:
+    """A row of the line's 随机抽查事项清单 with its standards (依据, 对象, 比例, 频次, 方式)."""
+
+    category: str
+    name: str
+    basis: str
+    supervised_object: str
+    ratio: str
+    frequency: str
+    method: str
+
+
+def spot_check_item_list(*, line: str) -> list[SpotCheckItemCard]:
+    """The line's 随机抽查事项清单, 重点 before 一般, by name."""
+    rows = SpotCheckItem.objects.filter(line=line).order_by("-category", "name")
+    return [SpotCheckItemCard(r.get_category_display(), r.name, r.basis, r.supervised_object, r.ratio, r.frequency,
+                              r.method) for r in rows]

@@ -62,6 +62,17 @@ def fanned(states: Iterable[str], action: str, target: str, who: str, label: str
     return [Edge(s, action, target, who, label, guards, document, citation, fields) for s in states]
 
 
+def procedure(edges: Iterable[Edge], labels: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
+    """(step, article) of a table as the public is told its procedure: each step that rests on an article, once,
+    in table order; the step named by its label, else by `labels[action]`."""
+    seen: dict[str, str] = {}
+    for edge in edges:
+        label = edge.label or str((labels or {}).get(edge.action, ""))
+        if label and edge.citation:
+            seen.setdefault(label, edge.citation)
+    return list(seen.items())
+
+
 def acts_for(actor: Actor | Person, department_id: int | None, *roles: str) -> bool:
     """Whether `actor` is a person of the body `department_id` holding one of `roles` — the body's own people.
     With `Role.HEAD` alone this is `roles.is_head_of`: approvals are the head's of that very body."""

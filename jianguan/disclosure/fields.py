@@ -11,6 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from jianguan.behaviour.contracts import PENALTY_KINDS
+from jianguan.behaviour.models import CoercionKind, PartyNature
+
 from .models import SourceKind
 
 
@@ -59,3 +64,35 @@ BUILDERS = {SourceKind.PENALTY: penalty_fields, SourceKind.INSPECTION: inspectio
 def fields_of(kind: str, row: Any, department: Any) -> dict[str, Any]:
     """The publishable copy of `row` (None values left out)."""
     return {k: v for k, v in BUILDERS[SourceKind(kind)](row, department).items() if v not in (None, "")}
+
+
+# The published copy's keys as the public reads them (the 双公示 standard's Chinese names, disclosure-credit.md §1;
+# behaviour-records.md for the inspection's and the coercion's). A key not named here is shown as it is.
+LABELS: dict[str, Any] = {
+    "party_name": _("行政相对人名称"), "party_category": _("行政相对人类别"), "id_type": _("证件类型"),
+    "id_number": _("证件号码"), "party_code_1": _("统一社会信用代码"), "decision_number": _("决定文书号"),
+    "violation_type": _("违法行为类型"), "facts": _("违法事实"), "basis": _("依据"), "penalty_category": _("处罚类别"),
+    "content": _("处罚内容"), "fine": _("罚款金额（万元）"), "decided_on": _("决定日期"), "authority": _("决定机关"),
+    "authority_code": _("决定机关统一社会信用代码"), "source_unit": _("数据来源单位"),
+    "source_unit_code": _("数据来源单位统一社会信用代码"), "case_number": _("案件编号"),
+    "catalog_code": _("监管事项编码"), "procedure": _("程序类别"), "name": _("事项名称"), "result": _("结果"),
+    "category": _("检查类别"), "spot_check_plan": _("双随机一公开计划"), "kind": _("行政强制种类"),
+    "measure_type": _("强制措施类型"), "enforcement_type": _("强制执行类型"),
+}
+# Coded values shown by their names: 行政相对人类别, 处罚类别 (行政处罚法 第九条), 程序类别, 检查类别, 行政强制种类.
+VALUES: dict[str, dict[str, Any]] = {
+    "party_category": dict(PartyNature.choices), "penalty_category": dict(PENALTY_KINDS),
+    "procedure": {"01": _("简易程序"), "02": _("一般程序")}, "category": {"1": _("现场检查"), "2": _("非现场检查")},
+    "kind": dict(CoercionKind.choices),
+}
+
+
+def _shown(key: str, value: Any) -> str:
+    names = VALUES.get(key, {})
+    values = value if isinstance(value, list) else [value]
+    return "、".join(str(names.get(v, v)) for v in values)
+
+
+def labelled(redacted: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) of a published copy for the public page, in the copy's order; coded values by name."""
+    return [(str(LABELS.get(key, key)), _shown(key, value)) for key, value in redacted.items()]

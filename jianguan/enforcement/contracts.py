@@ -1,6 +1,7 @@
 """What other apps may use of enforcement (INTERFACES §B): a case's card, registering a finding as a clue, and
 appending an event to a case's hash-chained history (coercive measures, inspections); which entities clues
-transferred by other bodies name since a day (spot checks' draws)."""
+transferred by other bodies name since a day (spot checks' draws); the steps of the penalty procedure with their
+articles, as the public is told them (`penalty_procedure`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from dataclasses import dataclass
 from jianguan.accounts.models import Department
 from jianguan.core.actors import Actor
 from jianguan.core.scoping import HasScope
+from jianguan.core.workflow import procedure
 
-from . import history, registration, selectors
+from . import history, registration, selectors, workflow
 from .evidence import evidence_path as evidence_path
 from .models import Case, CaseStatus, PartyKind
 from .registration import clue_from_inspection as clue_from_inspection
@@ -97,3 +99,9 @@ def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, docu
 
 __all__ = ["CaseCard", "DecisionCard", "case_append_event", "case_card", "case_from_finding", "decision_card",
            "entities_transferred"]
+
+
+def penalty_procedure() -> list[tuple[str, str]]:
+    """(step, article) of the 行政处罚 procedure in the order of the case workflow's table (事前公开 of 执法程序,
+    国办发〔2018〕118号)."""
+    return procedure(workflow.EDGES)

@@ -9,7 +9,7 @@ import pytest
 
 from jianguan.core.errors import AccessDenied, InvalidTransition, ValidationFailed
 from jianguan.core.roles import Role
-from jianguan.core.workflow import Edge, Workflow, acts_for
+from jianguan.core.workflow import Edge, Workflow, acts_for, procedure
 from tests.workflow_walk import Person
 
 
@@ -65,3 +65,10 @@ def test_acts_for_is_the_body_s_own_people_and_head_is_is_head_of():
     assert not acts_for(Person(4, 1, frozenset({Role.LEADER})), 1, Role.HEAD)
     assert not acts_for(Person(5, 1, frozenset({Role.OFFICER}), is_person=False), 1, Role.OFFICER)
     assert not acts_for(OFFICER, None, Role.OFFICER)
+
+
+def test_a_procedure_lists_each_cited_step_once_in_table_order_named_by_label_or_action():
+    edges = (Edge("a", "file", "b", "x", "立案", citation="第一条"), Edge("a", "note", "a", "x", "记录"),
+             Edge("b", "decide", "c", "x", citation="第二条"), Edge("c", "file", "d", "x", "立案", citation="第三条"),
+             Edge("c", "close", "d", "x", citation="第四条"))
+    assert procedure(edges, {"decide": "决定"}) == [("立案", "第一条"), ("决定", "第二条")]
