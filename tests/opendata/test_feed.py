@@ -16,10 +16,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def test_the_feed_lists_the_public_decisions_with_links_to_their_pages(client, clock, persona, monkeypatch):
-    shown, withdrawn, withheld = decisions(persona, clock.day)
+    shown, _withdrawn, withheld = decisions(persona, clock.day)
     response = client.get("/public/disclosure/feed.atom")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(response.content)  # noqa: S314 (our own feed)
     assert root.tag == f"{ATOM}feed" and root.find(f"{ATOM}title").text == "执法决定公示"
     entries = root.findall(f"{ATOM}entry")
     public = DisclosureItem.objects.filter(status__in=(ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN))
@@ -32,4 +32,5 @@ def test_the_feed_lists_the_public_decisions_with_links_to_their_pages(client, c
     body = response.content.decode()
     assert withheld.number not in body and PHONE not in body and "复议撤销" in body
     monkeypatch.setattr(feeds, "NEWEST", 2)
-    assert len(ET.fromstring(client.get("/public/disclosure/feed.atom").content).findall(f"{ATOM}entry")) == 2
+    shorter = ET.fromstring(client.get("/public/disclosure/feed.atom").content)  # noqa: S314 (our own feed)
+    assert len(shorter.findall(f"{ATOM}entry")) == 2

@@ -30,7 +30,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_catalog")]
 PUBLIC = (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN)
 INTERNAL_KEYS = {"fields", "masks", "masks_added", "masks_removed", "source_record_id", "source_id",
                  "withheld_rule", "withheld_reason", "risk_class", "computed_class", "points", "reasons"}
-INTERNAL_WORDS = ("source_record_id", "masks_added", "withheld_reason", "仅供内部监管使用", 'data-testid="credit-class"')
+INTERNAL_WORDS = ("source_record_id", "masks_added", "withheld_reason", "仅供内部监管使用",
+                  'data-testid="credit-class"')
 
 
 def _numbers(world: World) -> list[dict[str, str]]:
