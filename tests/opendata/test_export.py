@@ -14,7 +14,9 @@ import pytest
 from django.core.management import call_command
 
 from jianguan.audit.models import AuditEvent
+from jianguan.core.seeding import SeedContext
 from jianguan.opendata import exports, rows, tasks
+from jianguan.opendata.seed import seed_opendata
 from tests.opendata.world import ACTOR, PHONE, RIC, decisions
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,10 @@ def test_the_daily_task_and_the_command_write_the_files(items, bulk_dir):
     out = io.StringIO()
     call_command("opendata", "export", stdout=out)
     assert "decisions-2026-12-07.jsonl" in out.getvalue() and (bulk_dir / "decisions-2026-12-07.jsonl").is_file()
+
+
+def test_the_demo_writes_the_files(items, bulk_dir):
+    out = io.StringIO()
+    seed_opendata(SeedContext(scale="demo", seed=1, stdout=out, progress_enabled=False))
+    assert "  开放数据：批量下载文件 3 个" in out.getvalue()
+    assert [f.name for f in exports.listing()][-1] == "SHA256SUMS"
