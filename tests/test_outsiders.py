@@ -23,13 +23,17 @@ pytestmark = pytest.mark.django_db
 PUBLIC_API = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"),
               ("GET", "/api/v1/docs"), ("GET", "/api/v1/spotchecks/draws/{draw_id}/transcript"),
               ("GET", "/api/v1/credit/lists")}
+# The open-data API (ADR 0051): every GET under this prefix is public; tests/opendata/test_nothing_internal.py
+# walks each of them (templated ones with published and unpublished records) and finds nothing internal.
+PUBLIC_API_PREFIX = "/api/v1/public/"
 PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:logout", "catalog:public_list",
                 "catalog:public_item", "catalog:public_export", "complaints:public_form", "spotchecks:public_index",
                 "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json",
                 "spotchecks:public_transcript", "credit:repair_public", "credit:repair_status",
                 "articles:public_list", "articles:public_exposure", "articles:public_article", "articles:public_image",
                 "disclosure:public_list", "disclosure:public_item", "disclosure:public_prior_index",
-                "disclosure:public_prior", "disclosure:public_during", "disclosure:public_entity"}
+                "disclosure:public_prior", "disclosure:public_during", "disclosure:public_entity", "opendata:index",
+                "opendata:file", "opendata:feed"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
                 "/api/v1/catalog/items/{code}/diff"}
@@ -147,6 +151,10 @@ def _operations(client: Client) -> list[tuple[str, str]]:
     return [(method.upper(), path) for path, item in schema["paths"].items() for method in item]
 
 
+def is_public(method: str, path: str) -> bool:
+    return (method, path) in PUBLIC_API or (method == "GET" and path.startswith(PUBLIC_API_PREFIX))
+
+
 def _fill(path: str, value: str = "1") -> str:
     return re.sub(r"\{[^}]+\}", value, path)
 
@@ -154,7 +162,7 @@ def _fill(path: str, value: str = "1") -> str:
 def test_every_api_operation_refuses_anonymous_callers(client):
     checked = 0
     for method, path in _operations(client):
-        if (method, path) in PUBLIC_API:
+        if is_public(method, path):
             continue
         response = client.generic(method, _fill(path), "{}", content_type="application/json")
         assert response.status_code == 401, f"{method} {path} answered {response.status_code} to an anonymous caller"
@@ -164,7 +172,8 @@ def test_every_api_operation_refuses_anonymous_callers(client):
 
 
 def test_every_templated_read_has_an_outsider_case(client):
-    templated = {path for method, path in _operations(client) if "{" in path and method == "GET"}
+    templated = {path for method, path in _operations(client)
+                 if "{" in path and method == "GET" and not path.startswith(PUBLIC_API_PREFIX)}
     missing = templated - set(OUTSIDER_CASES) - SHARED_READS - COVERED_ELSEWHERE
     assert not missing, f"add outsider cases for {sorted(missing)}"
 
@@ -232,7 +241,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # disclosure/test_public.test_the_public_sees_published_items_with_the_published_copy_only (published only) and
 # disclosure/test_public_pages.test_prior_shows_the_departments_body_duties_procedures_officers_items_and_rules
 # (public information of active departments only) and
-# disclosure/test_public_pages.test_the_entity_page_shows_its_published_records_only (published records only).
+# disclosure/test_public_pages.test_the_entity_page_shows_its_published_records_only (published records only) and
+# opendata/test_export.test_only_the_files_written_are_served_and_no_path_leaves_the_folder.
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -255,7 +265,7 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "articles:detail", "articles:edit", "articles:act", "articles:image_upload", "articles:image",
                      "articles:public_list", "articles:public_article", "articles:public_image",
                      "disclosure:item", "disclosure:item_act", "disclosure:public_item",
-                     "disclosure:public_prior", "disclosure:public_entity"}
+                     "disclosure:public_prior", "disclosure:public_entity", "opendata:file"}
 
 
 def test_every_templated_page_has_an_outsider_case():

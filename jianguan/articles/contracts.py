@@ -1,4 +1,5 @@
-"""What other apps may use of articles: the newest published articles of each column (the public home page)."""
+"""What other apps may use of articles: the newest published articles of each column (the public home page), and
+the public reads the open data serves (a column's published articles, one public article, its images)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from dataclasses import dataclass
 
 from .models import ArticleKind
 from .public_views import column_url
+from .selectors import image_list as image_list
+from .selectors import public_article_get as public_article_get
+from .selectors import public_article_list as public_article_list
 from .selectors import public_latest
 
 
@@ -26,4 +30,4 @@ def headlines(*, per_kind: int = 3) -> list[tuple[str, str, list[Headline]]]:
         for a in latest[kind.value]]) for kind in ArticleKind]
 
 
-__all__ = ["Headline", "headlines"]
+__all__ = ["Headline", "column_url", "headlines", "image_list", "public_article_get", "public_article_list"]

@@ -134,11 +134,13 @@ INSTALLED_APPS = [
     "jianguan.chain",
     "jianguan.exchange",
     "jianguan.articles",
+    "jianguan.opendata",
     "jianguan.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jianguan.opendata.cors.PublicCors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jianguan.core.middleware.ChosenLanguageMiddleware",
@@ -333,6 +335,13 @@ JIANGUAN_CREDIT_REPAIR_SCHEME_DATE = env.choice("JIANGUAN_CREDIT_REPAIR_SCHEME_D
                                                 ("decision", "application"))
 JIANGUAN_CREDIT_LOW_FINE_YUAN = env.int("JIANGUAN_CREDIT_LOW_FINE_YUAN", 10_000, minimum=0)
 JIANGUAN_PUBLIC_REPAIRS_PER_HOUR = env.int("JIANGUAN_PUBLIC_REPAIRS_PER_HOUR", 5, minimum=0)
+
+# --- open data (jianguan.opendata, ADR 0051) ---------------------------------------------------------------------
+# Requests to the public read API per client address and minute (0 turns the limit off); the folder of the daily bulk
+# files and how many days of them are kept.
+JIANGUAN_OPENDATA_REQUESTS_PER_MINUTE = env.int("JIANGUAN_OPENDATA_REQUESTS_PER_MINUTE", 120, minimum=0)
+JIANGUAN_OPENDATA_DIR = env.path("JIANGUAN_OPENDATA_DIR", VAR_DIR / "opendata")
+JIANGUAN_OPENDATA_KEEP_DAYS = env.int("JIANGUAN_OPENDATA_KEEP_DAYS", 7, minimum=1)
 
 # --- data exchange (jianguan.exchange) ---------------------------------------------------------------------
 # Our sender code (source) in batches pushed upward; empty means JIANGUAN_LOCALITY.

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("jianguan.disclosure.urls")),
     path("", include("jianguan.redaction.urls")),
     path("", include("jianguan.articles.urls")),
+    path("", include("jianguan.opendata.urls")),
 ]
