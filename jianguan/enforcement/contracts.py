@@ -61,6 +61,7 @@ class DecisionCard:
     cause: str
     penalties: str
     fine: str
+    behaviour_number: str = ""  # the 行政处罚行为 of the behaviour library the decision was recorded as
 
 
 def decision_card(*, number: str, reader: HasScope) -> DecisionCard:
@@ -72,7 +73,8 @@ def decision_card(*, number: str, reader: HasScope) -> DecisionCard:
         closed=case.status in (CaseStatus.CLOSED, CaseStatus.ARCHIVED), outcome=case.outcome,
         decision_number=case.decision_number, decided_on=case.decided_on,
         party_name="" if person else case.party_name, party_is_person=person, cause=case.cause,
-        penalties=case.penalty_labels, fine="" if case.fine is None else f"{case.fine:.2f}")
+        penalties=case.penalty_labels, fine="" if case.fine is None else f"{case.fine:.2f}",
+        behaviour_number=case.behaviour_number)
 
 
 def case_from_finding(*, actor: Actor, department: Department, party: dict, summary: str, source: str,
