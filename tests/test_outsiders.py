@@ -28,7 +28,7 @@ PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:lo
                 "spotchecks:public_task", "audit:public_checkpoints", "audit:public_checkpoints_json",
                 "spotchecks:public_transcript", "credit:repair_public", "credit:repair_status",
                 "articles:public_list", "articles:public_exposure", "articles:public_article", "articles:public_image",
-                "disclosure:public_list", "disclosure:public_item"}
+                "disclosure:public_list", "disclosure:public_item", "disclosure:public_pdf"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
                 "/api/v1/catalog/items/{code}/diff"}
@@ -228,7 +228,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # articles/test_pages.test_a_public_article_shows_its_date_a_withdrawn_one_its_reason_a_draft_nothing and
 # test_images_are_served_as_stored_and_only_once_published) and
 # disclosure/test_pages.test_outsiders_get_404_on_an_item_and_its_steps and
-# disclosure/test_public.test_the_public_sees_published_items_with_the_published_copy_only (published only).
+# disclosure/test_public.test_the_public_sees_published_items_with_the_published_copy_only (published only) and
+# disclosure/test_pdf.test_the_public_page_links_the_pdf_served_for_published_and_withdrawn_items_only.
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -250,7 +251,7 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence",
                      "articles:detail", "articles:edit", "articles:act", "articles:image_upload", "articles:image",
                      "articles:public_list", "articles:public_article", "articles:public_image",
-                     "disclosure:item", "disclosure:item_act", "disclosure:public_item"}
+                     "disclosure:item", "disclosure:item_act", "disclosure:public_item", "disclosure:public_pdf"}
 
 
 def test_every_templated_page_has_an_outsider_case():

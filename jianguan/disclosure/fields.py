@@ -59,3 +59,14 @@ BUILDERS = {SourceKind.PENALTY: penalty_fields, SourceKind.INSPECTION: inspectio
 def fields_of(kind: str, row: Any, department: Any) -> dict[str, Any]:
     """The publishable copy of `row` (None values left out)."""
     return {k: v for k, v in BUILDERS[SourceKind(kind)](row, department).items() if v not in (None, "")}
+
+
+# The names of the published fields in the standards' Chinese (the published PDF's labels).
+LABELS = {"party_name": "行政相对人名称", "party_category": "行政相对人类别", "party_code_1": "统一社会信用代码",
+          "id_type": "证件类型", "id_number": "证件号码", "decision_number": "决定文书号",
+          "violation_type": "违法行为类型", "facts": "违法事实", "basis": "依据", "penalty_category": "处罚类别",
+          "content": "处罚内容", "fine": "罚款金额（万元）", "decided_on": "决定日期", "authority": "决定机关",
+          "authority_code": "决定机关统一社会信用代码", "source_unit": "数据来源单位",
+          "source_unit_code": "数据来源单位统一社会信用代码", "case_number": "行为编号", "catalog_code": "监管事项编码",
+          "procedure": "程序类别", "name": "行为名称", "result": "结果", "category": "类别", "kind": "种类",
+          "spot_check_plan": "抽查计划", "measure_type": "强制措施种类", "enforcement_type": "强制执行方式"}

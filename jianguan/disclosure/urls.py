@@ -9,4 +9,5 @@ urlpatterns = [
     path("disclosure/<int:item_id>/act/", views.item_act, name="item_act"),
     path("public/disclosure/", public_views.public_list, name="public_list"),
     path("public/disclosure/<str:number>/", public_views.public_item, name="public_item"),
+    path("public/disclosure/<str:number>/decision.pdf", public_views.public_pdf, name="public_pdf"),
 ]

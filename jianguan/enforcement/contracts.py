@@ -1,6 +1,7 @@
 """What other apps may use of enforcement (INTERFACES §B): a case's card, registering a finding as a clue, and
 appending an event to a case's hash-chained history (coercive measures, inspections); which entities clues
-transferred by other bodies name since a day (spot checks' draws)."""
+transferred by other bodies name since a day (spot checks' draws); a case's public decision (the 曝光台) and the
+natural persons it names (the redaction of its publication)."""
 
 from __future__ import annotations
 
@@ -97,5 +98,23 @@ def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, docu
     history.case_append_event(actor=actor, case_id=case_id, verb=verb, data=data, document_id=document_id)
 
 
-__all__ = ["CaseCard", "DecisionCard", "case_append_event", "case_card", "case_from_finding", "decision_card",
-           "entities_transferred"]
+def case_persons(*, behaviour_number: str) -> list[str]:
+    """The natural persons the case whose decision is the 行政处罚行为 `behaviour_number` names (for the redaction of
+    its publication; a system read, unscoped): its party when a person, the party entity's 法定代表人, everyone
+    interviewed (被询问人: witnesses, 委托代理人, employees) and every 受送达人 other than the party. The officers are
+    not on it (执法人员 are published with their credentials)."""
+    case = Case.objects.filter(behaviour_number=behaviour_number).select_related("entity").first() \
+        if behaviour_number else None
+    if case is None:
+        return []
+    names = [case.party_name] if case.party_kind == PartyKind.PERSON else []
+    if case.entity_id and case.entity.legal_representative:
+        names.append(case.entity.legal_representative)
+    for data in case.events.filter(verb="record_inquiry").values_list("data", flat=True):
+        names.append(str((data or {}).get("interviewee") or ""))
+    names += case.services.exclude(recipient=case.party_name).values_list("recipient", flat=True)
+    return sorted({name.strip() for name in names if name and name.strip()})
+
+
+__all__ = ["CaseCard", "DecisionCard", "case_append_event", "case_card", "case_from_finding", "case_persons",
+           "decision_card", "entities_transferred"]
