@@ -55,10 +55,10 @@ def test_the_collector_reads_the_published_items_a_chunk_at_a_time(exchange_worl
     from jianguan.core.actors import SystemActor
     from jianguan.disclosure import contracts
     from jianguan.exchange.disclosures import disclosures_collect
-    from tests.disclosure.world import entity
 
     officer, publisher = persona("scjg_officer"), persona("scjg_publisher")
-    items = [published(fine(entity(n), day=clock.day - dt.timedelta(days=3)), officer, publisher) for n in range(3)]
+    party = exchange_world["entity"]  # an organisation whose USCC the 双公示 standard accepts
+    items = [published(fine(party, day=clock.day - dt.timedelta(days=n + 1)), officer, publisher) for n in range(3)]
     services.item_transition(item_id=items[0].pk, action="withdraw", actor=publisher, values={"reason": "复议撤销"})
     monkeypatch.setattr(contracts, "CHUNK", 2)
     chunks = list(contracts.published_penalty_chunks())
