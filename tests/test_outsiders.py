@@ -33,7 +33,7 @@ PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:lo
                 "articles:public_list", "articles:public_exposure", "articles:public_article", "articles:public_image",
                 "disclosure:public_list", "disclosure:public_item", "disclosure:public_prior_index",
                 "disclosure:public_prior", "disclosure:public_during", "disclosure:public_entity", "opendata:index",
-                "opendata:file", "opendata:feed"}
+                "opendata:file", "opendata:feed", "disclosure:public_pdf"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
                 "/api/v1/catalog/items/{code}/diff"}
@@ -242,7 +242,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # disclosure/test_public_pages.test_prior_shows_the_departments_body_duties_procedures_officers_items_and_rules
 # (public information of active departments only) and
 # disclosure/test_public_pages.test_the_entity_page_shows_its_published_records_only (published records only) and
-# opendata/test_export.test_only_the_files_written_are_served_and_no_path_leaves_the_folder.
+# opendata/test_export.test_only_the_files_written_are_served_and_no_path_leaves_the_folder and
+# disclosure/test_pdf.test_the_public_page_links_the_pdf_served_for_published_and_withdrawn_items_only.
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -265,7 +266,7 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "articles:detail", "articles:edit", "articles:act", "articles:image_upload", "articles:image",
                      "articles:public_list", "articles:public_article", "articles:public_image",
                      "disclosure:item", "disclosure:item_act", "disclosure:public_item",
-                     "disclosure:public_prior", "disclosure:public_entity", "opendata:file"}
+                     "disclosure:public_prior", "disclosure:public_entity", "opendata:file", "disclosure:public_pdf"}
 
 
 def test_every_templated_page_has_an_outsider_case():

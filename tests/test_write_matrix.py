@@ -428,14 +428,14 @@ def _article_posts(article_id: int, case_number: str) -> list[tuple[str, dict]]:
 
 def test_article_writes_refuse_every_persona_but_the_departments_authors_and_publishers(client, signed_in, world,
                                                                                           matrix_users, persona):
-    """A draft of the city 市场监管局 and a closed case: the anonymous caller goes to the sign-in page; the leader,
-    the other department's and county's officers are refused (403, or 404 for a record out of their scope); the
-    department's publisher writes no article and cannot publish a draft; nothing is written."""
+    """A draft of the city 市场监管局 and a closed case with a published decision: the anonymous caller goes to the
+    sign-in page; the leader, the other department's and county's officers are refused (403, or 404 for a record out
+    of their scope); the department's publisher writes no article and cannot publish a draft; nothing is written."""
     from jianguan.articles.services import article_create
-    from tests.articles.world import TEXTS, closed_case
+    from tests.articles.world import TEXTS, exposed_case
 
     article = article_create(actor=world.officer, values=TEXTS)
-    case = closed_case(world)
+    case = exposed_case(world, persona("scjg_publisher"))
     for path, form in _article_posts(article.pk, case.number):
         before = _row_counts()
         assert client.post(path, form).status_code == 302, path

@@ -46,12 +46,14 @@ class Article(TimeStamped):
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("撤回原因"), blank=True)
     return_note = models.TextField(_("退回意见"), blank=True)
-    # 曝光台 from a case: the case and its public decision (read through enforcement.contracts).
+    # 曝光台 from a case: the case and its published decision (enforcement.contracts, disclosure.contracts).
     case_number = models.CharField(_("案件编号"), max_length=30, blank=True)
     decision_number = models.CharField(_("处罚决定书文号"), max_length=100, blank=True)
     decided_on = models.DateField(_("处罚决定日期"), null=True, blank=True)
     party_name = models.CharField(_("当事人"), max_length=200, blank=True)
     penalty = models.CharField(_("处罚内容"), max_length=300, blank=True)
+    # The published decision's 公示编号 (disclosure): the article's text is made from its published copy and links it.
+    disclosure_number = models.CharField(_("公示编号"), max_length=20, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_department_field = "department_id"

@@ -56,7 +56,7 @@ def public_article(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(request, "articles/public_article.html", {
         "article": article, "published": published,
         "images": selectors.image_list(article=article) if published else [],
-        "decision_url": exposure.public_decision_url(article.decision_number)})
+        "decision_url": exposure.public_decision_url(article.disclosure_number)})
 
 
 def public_image(request: HttpRequest, image_id: int) -> HttpResponse:

@@ -1,6 +1,7 @@
 """Demo articles of the city 市场监督管理局, made through the services: written by its officer, published by its
-publisher (信息发布审核人) — several of each column, a 曝光台 article from each of its closed cases with a penalty
-decision, one withdrawn with its reason, one returned for changes, one awaiting review."""
+publisher (信息发布审核人) — several of each column, a 曝光台 article from each of (at most three of) its closed
+cases whose penalty decision is published, one withdrawn with its reason, one returned for changes, one awaiting
+review."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from jianguan.accounts.models import User
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
+from jianguan.disclosure.contracts import published_decision
 from jianguan.enforcement.models import Case, CaseStatus, Outcome
 
 from . import exposure, services
@@ -36,6 +38,7 @@ PLAN: list[tuple[str, str, str, str]] = [
     (K.CASE, "某药店未凭处方销售处方药案", "未凭处方销售处方药，责令改正并处罚款。",
      "当事人未凭医师处方销售处方药，{d}依法责令改正，并作出警告和罚款的行政处罚。"),
 ]
+EXPOSED = 3  # 曝光台 articles, from closed cases whose penalty decision is published
 WITHDRAWN = "信息有误，内容已更正后重新发布"
 
 
@@ -53,8 +56,10 @@ def _write(officer: User, publisher: User) -> int:
         _publish(article, officer, publisher)
         made += 1
     cases = Case.objects.filter(department_id=officer.department_id, outcome=Outcome.PENALTY,
-                                status__in=(CaseStatus.CLOSED, CaseStatus.ARCHIVED)).order_by("pk")[:3]
-    for case in cases:
+                                status__in=(CaseStatus.CLOSED, CaseStatus.ARCHIVED)).order_by("pk")
+    published = [case for case in cases.iterator() if published_decision(
+        kind=exposure.PENALTY, source_number=case.behaviour_number) is not None][:EXPOSED]
+    for case in published:
         _publish(exposure.exposure_from_case(case_number=case.number, actor=officer), officer, publisher)
         made += 1
     withdrawn = services.article_create(actor=officer, values={

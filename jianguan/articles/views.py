@@ -52,7 +52,7 @@ def article_detail(request: SignedInRequest, article_id: int) -> HttpResponse:
         "article": article, "actions": actions, "fields": {f for e in actions for f in e.fields},
         "editable": editable, "images": selectors.image_list(article=article),
         "steps": selectors.step_list(article=article), "decision_url": exposure.public_decision_url(
-            article.decision_number)})
+            article.disclosure_number)})
 
 
 @require_POST

@@ -1,12 +1,16 @@
 """What other apps may use of disclosure (ADR 0047): the published penalties as the exchange pushes them upward
-(`published_penalty_list`: the publication, and its withdrawal or early end, as versions of one 双公示 record), the
-public reads for the public portal (`public_item_list`, `public_item_get`, `public_view`) and the overdue counts."""
+(`published_penalty_chunks`: the publication, and its withdrawal or early end, as versions of one 双公示 record), the
+public reads for the public portal (`public_item_list`, `public_item_get`, `public_view`), the published copy of
+one decision with its public page (`published_decision`, what the 曝光台 rests on) and the overdue counts."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from django.urls import reverse
 
 from .models import DisclosureItem, ItemStatus, SourceKind
 from .public import PublicPage as PublicPage
@@ -17,8 +21,10 @@ from .selectors import item_counts as item_counts
 from .selectors import public_item_get as public_item_get
 from .selectors import public_item_list as public_item_list
 from .selectors import public_view as public_view
+from .services import SOURCES
 
 PUSHED = (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN, ItemStatus.ENDED)
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -54,14 +60,37 @@ def _cards(item: DisclosureItem) -> list[PublishedCard]:
     return found
 
 
-def published_penalty_list(*, queued: set[tuple[str, int]] | None = None) -> list[PublishedCard]:
-    """The versions of published penalties not in `queued` ((record id, version) pairs), oldest first."""
-    queued = queued or set()
-    rows = DisclosureItem.objects.filter(source_kind=SourceKind.PENALTY, status__in=PUSHED).order_by("pk")
-    return [card for item in rows for card in _cards(item) if (card.record_id, card.version) not in queued]
+def published_penalty_chunks(*, size: int | None = None) -> Iterator[list[PublishedCard]]:
+    """Every version of every published penalty, `size` items at a time, oldest first: each chunk one bounded
+    query (keyset on the item's id), so a caller's look-up of what it has queued is bounded by the chunk too."""
+    last, size = 0, size or CHUNK
+    while True:
+        items = list(DisclosureItem.objects.filter(source_kind=SourceKind.PENALTY, status__in=PUSHED, pk__gt=last)
+                     .defer("fields", "masks", "persons").order_by("pk")[:size])
+        if not items:
+            return
+        last = items[-1].pk
+        yield [card for item in items for card in _cards(item)]
 
 
-def published_record_ids() -> list[str]:
-    """The record ids of every pushed penalty item (for the exchange's look-up of what it has queued)."""
-    rows = DisclosureItem.objects.filter(source_kind=SourceKind.PENALTY, status__in=PUSHED)
-    return [str(r) for r in rows.values_list("record_id", flat=True)]
+@dataclass(frozen=True)
+class PublishedDecision:
+    """A decision as it is published (已公示): its 公示编号, the published copy (redacted; never the original) and
+    its page on the public portal."""
+
+    number: str
+    fields: dict[str, Any]
+    url: str
+
+
+def published_decision(*, kind: str, source_number: str) -> PublishedDecision | None:
+    """The published item of the behaviour record of `kind` numbered `source_number` (行为编号), None when the
+    decision has no item or its item is not published now (pending, withheld, withdrawn, ended)."""
+    if kind not in SOURCES or not source_number:
+        return None
+    rows = SOURCES[kind]._default_manager.filter(number=source_number).values("pk")
+    item = (DisclosureItem.objects.filter(source_kind=kind, source_id__in=rows, status=ItemStatus.PUBLISHED)
+            .only("number", "redacted").first())
+    if item is None:
+        return None
+    return PublishedDecision(item.number, dict(item.redacted), reverse("disclosure:public_item", args=[item.number]))

@@ -69,6 +69,9 @@ class DisclosureItem(TimeStamped):
     # The copy that is published: `fields` with the masks applied (ADR 0047); the original is never published.
     redacted = models.JSONField(_("公示内容（脱敏后）"), default=dict)
     masks = models.JSONField(_("脱敏标记"), default=list)
+    # The natural persons the decision's records name (the case's person list, `persons.py`): hidden in free text,
+    # all but the party.
+    persons = models.JSONField(_("涉及的自然人"), default=list)
     # A reviewer's changes to the masks found by the rules, each with its reason: masks added (rule `manual`) and
     # spans removed ([field, start, end, reason]); the copy is made again from the original with them.
     masks_added = models.JSONField(_("手工隐去"), default=list)
@@ -135,3 +138,22 @@ class DisclosureStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.old} → {self.new}"
+
+
+class PublishedPdf(models.Model):
+    """The published PDF of an item (公示文书): laid out at release from the published copy only, its metadata
+    empty, read back and refused if any masked value can still be read (`pdfs.py`); served on the public page."""
+
+    item = models.OneToOneField(DisclosureItem, verbose_name=_("公示事项"), on_delete=models.PROTECT,
+                                related_name="pdf")
+    data = models.BinaryField(_("文件内容"))
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    made_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示文书（PDF）")
+        verbose_name_plural = _("公示文书（PDF）")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.sha256[:12]}"

@@ -1,6 +1,6 @@
 """Pages of 执法公示 on the public portal (ADR 0047, ADR 0050): 事前公开 (each department's body, duties, procedures,
 officers, 随机抽查事项清单 and supervision policy), 事中公开 (the published spot-check plans and tasks), 事后公开 (the
-published decisions with their search, one decision's published copy) and an entity's published records.
+published decisions with their search, one decision's published copy and its PDF) and an entity's published records.
 
 Thin: the filters are checked by `public.parse_query` (a refusal names the field and the rule, answered 400), the
 reads are the public selectors' and `portal.py`'s; nothing but what is public is shown. Every page is the same for
@@ -44,7 +44,8 @@ def public_item(request: HttpRequest, number: str) -> HttpResponse:
     item = selectors.public_item_get(number=number)
     view = selectors.public_view(item)
     return render(request, "disclosure/public_item.html", {
-        "item": item, "view": view, "rows": fields.labelled(view["fields"]), "stage": "after"})
+        "item": item, "view": view, "rows": fields.labelled(view["fields"]), "stage": "after",
+        "pdf": selectors.public_pdf_exists(item)})
 
 
 @cache_page(60)
@@ -87,3 +88,12 @@ def entity(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(request, "disclosure/public_entity.html", {
         "entity": found, "result": result, "results": published_result_list(entity_id=found.pk),
         "previous": previous, "next": following})
+
+
+def public_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """公示文书（PDF）: the redacted PDF made at release, as stored (never made again from the original)."""
+    pdf = selectors.public_pdf_get(number=number)
+    response = HttpResponse(bytes(pdf.data), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

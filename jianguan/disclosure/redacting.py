@@ -43,11 +43,10 @@ def found(item: DisclosureItem) -> redaction.Redacted:
 
 
 def _persons(item: DisclosureItem) -> list[str]:
-    """The natural persons named by the decision (its party, when a person, and its legal representative)."""
+    """The natural persons named by the decision's records (`item.persons`, the case's person list kept by the
+    sweep and refreshed at review and release) and its party when a person."""
     names = [item.party_name] if item.fields.get("party_category") == "person" else []
-    if item.fields.get("legal_representative"):
-        names.append(str(item.fields["legal_representative"]))
-    return names
+    return [*names, *(str(name) for name in item.persons)]
 
 
 def item_redact(item: DisclosureItem) -> dict[str, Any]:

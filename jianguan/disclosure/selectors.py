@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 
-from .models import DisclosureItem, ItemStatus
+from .models import DisclosureItem, ItemStatus, PublishedPdf
 
 OPEN = (ItemStatus.PENDING, ItemStatus.PREPARED)
 PUBLIC = (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN)
@@ -95,3 +95,16 @@ def public_view(item: DisclosureItem) -> dict[str, Any]:
             "published_on": item.published_on, "period_ends_on": item.period_ends_on,
             "status": item.get_status_display(), "withdrawn_on": item.withdrawn_on,
             "withdraw_reason": item.withdraw_reason, "fields": dict(item.redacted), "updated_at": item.updated_at}
+
+
+def public_pdf_get(*, number: str) -> PublishedPdf:
+    """The published PDF of a public item (published or withdrawn); NotFound for any other item, or one released
+    without a PDF."""
+    pdf: PublishedPdf | None = PublishedPdf.objects.filter(item=public_item_get(number=number)).first()
+    if pdf is None:
+        raise NotFound()
+    return pdf
+
+
+def public_pdf_exists(item: DisclosureItem) -> bool:
+    return PublishedPdf.objects.filter(item_id=item.pk).exists()

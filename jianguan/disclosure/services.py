@@ -17,8 +17,9 @@ from jianguan.behaviour.models import Coercion, Inspection, Penalty
 from jianguan.core.actors import Actor
 from jianguan.core.validation import day, require, text
 
-from . import redacting, rules
+from . import pdfs, redacting, rules
 from .models import DisclosureItem, DisclosureStep, SourceKind, WithheldRule
+from .persons import persons_of
 from .workflow import ITEMS, Facts
 
 SOURCES: dict[str, type[models.Model]] = {SourceKind.PENALTY: Penalty, SourceKind.INSPECTION: Inspection,
@@ -67,16 +68,24 @@ def _prepare(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict
     item.restriction_ends_on = restriction
     item.prepared_by, item.prepared_at = actor, timezone.now()  # type: ignore[assignment]
     return {"note": text(values.get("note"), "note", "说明", required=False, max_len=1000),
-            "restriction_ends_on": restriction}
+            "restriction_ends_on": restriction, **_persons_refresh(item, source_of(item))}
+
+
+def _persons_refresh(item: DisclosureItem, row: Any) -> dict[str, Any]:
+    """The case's person list read again (persons recorded since the sweep, e.g. a 受送达人), the copy made again."""
+    item.persons = persons_of(item.source_kind, row)
+    return {"persons": len(item.persons), **redacting.item_redact(item)}
 
 
 def _publish(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    """审核通过并公示: published today with its period; after the due day it is published late, not refused."""
-    today = timezone.localdate()
-    label, ends = rules.period(item.source_kind, source_of(item), item.restriction_ends_on)
+    """审核通过并公示: published today with its period, its published copy and PDF made now; after the due day it
+    is published late, not refused; a PDF from which a masked value can be read refuses it (`redaction_leftover`)."""
+    today, row = timezone.localdate(), source_of(item)
+    label, ends = rules.period(item.source_kind, row, item.restriction_ends_on)
     item.published_on, item.period_label, item.period_ends_on = today, label, ends
     item.reviewed_by = actor  # type: ignore[assignment]
-    masked = redacting.item_redact(item)  # the copy published is made now, with the rules in force
+    masked = _persons_refresh(item, row)  # the copy published is made now, with the rules and persons in force
+    masked.update(pdfs.pdf_store(item))  # its PDF too, checked for leftovers (a leftover refuses the release)
     return {"published_on": today, "period_ends_on": ends, "late": today > item.due_on, **masked,
             "note": text(values.get("note"), "note", "审核意见", required=False, max_len=1000)}
 

@@ -26,6 +26,7 @@ from jianguan.credit import contracts as credit
 from . import redacting, rules
 from .fields import fields_of
 from .models import DisclosureItem, ItemStatus, SourceKind
+from .persons import persons_of
 from .services import SOURCES, item_transition
 
 SWEEPER = SystemActor("disclosure.sweep")
@@ -47,7 +48,7 @@ def _pending_rows(kind: str, model: type[models.Model]) -> models.QuerySet[Any]:
     since = credit.add_months(timezone.localdate(), LOOK_BACK_MONTHS)
     have = DisclosureItem.objects.filter(source_kind=kind, source_id=OuterRef("pk"))
     return (model._default_manager.filter(date__gte=since, withdrawn_at__isnull=True)
-            .filter(~Exists(have)).select_related("person").order_by("pk"))
+            .filter(~Exists(have)).select_related("person", "entity").order_by("pk"))
 
 
 def _item(kind: str, row: Any, department: Department, number: str) -> DisclosureItem:
@@ -58,7 +59,8 @@ def _item(kind: str, row: Any, department: Department, number: str) -> Disclosur
         number=number, source_kind=kind, source_id=row.pk, source_record_id=str(row.record_id),
         department=department, region_id=row.region_id, entity_id=row.entity_id,
         party_name=row.party_name, decision_number=values["decision_number"][:100],
-        decided_on=row.date, fields=values, clock_days=days, clock_basis=basis, due_on=due,
+        decided_on=row.date, fields=values, persons=persons_of(kind, row), clock_days=days, clock_basis=basis,
+        due_on=due,
         status=ItemStatus.WITHHELD if held else ItemStatus.PENDING,
         withheld_rule=held.rule if held else "", withheld_basis=held.basis if held else "",
         withheld_reason=held.reason if held else "")

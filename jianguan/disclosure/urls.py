@@ -13,4 +13,5 @@ urlpatterns = [
     path("public/disclosure/during/", public_views.during, name="public_during"),
     path("public/disclosure/<str:number>/", public_views.public_item, name="public_item"),
     path("public/entities/<str:uscc>/", public_views.entity, name="public_entity"),
+    path("public/disclosure/<str:number>/decision.pdf", public_views.public_pdf, name="public_pdf"),
 ]

@@ -1,7 +1,8 @@
 """What other apps may use of enforcement (INTERFACES §B): a case's card, registering a finding as a clue, and
 appending an event to a case's hash-chained history (coercive measures, inspections); which entities clues
 transferred by other bodies name since a day (spot checks' draws); the steps of the penalty procedure with their
-articles, as the public is told them (`penalty_procedure`)."""
+articles, as the public is told them (`penalty_procedure`); a case's public decision (the 曝光台) and the natural
+persons it names (the redaction of its publication)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ class DecisionCard:
     cause: str
     penalties: str
     fine: str
+    behaviour_number: str = ""  # the 行政处罚行为 of the behaviour library the decision was recorded as
 
 
 def decision_card(*, number: str, reader: HasScope) -> DecisionCard:
@@ -74,7 +76,8 @@ def decision_card(*, number: str, reader: HasScope) -> DecisionCard:
         closed=case.status in (CaseStatus.CLOSED, CaseStatus.ARCHIVED), outcome=case.outcome,
         decision_number=case.decision_number, decided_on=case.decided_on,
         party_name="" if person else case.party_name, party_is_person=person, cause=case.cause,
-        penalties=case.penalty_labels, fine="" if case.fine is None else f"{case.fine:.2f}")
+        penalties=case.penalty_labels, fine="" if case.fine is None else f"{case.fine:.2f}",
+        behaviour_number=case.behaviour_number)
 
 
 def case_from_finding(*, actor: Actor, department: Department, party: dict, summary: str, source: str,
@@ -97,11 +100,29 @@ def case_append_event(*, actor: Actor, case_id: int, verb: str, data: dict, docu
     history.case_append_event(actor=actor, case_id=case_id, verb=verb, data=data, document_id=document_id)
 
 
-__all__ = ["CaseCard", "DecisionCard", "case_append_event", "case_card", "case_from_finding", "decision_card",
-           "entities_transferred"]
+def case_persons(*, behaviour_number: str) -> list[str]:
+    """The natural persons the case whose decision is the 行政处罚行为 `behaviour_number` names (for the redaction of
+    its publication; a system read, unscoped): its party when a person, the party entity's 法定代表人, everyone
+    interviewed (被询问人: witnesses, 委托代理人, employees) and every 受送达人 other than the party. The officers are
+    not on it (执法人员 are published with their credentials)."""
+    case = Case.objects.filter(behaviour_number=behaviour_number).select_related("entity").first() \
+        if behaviour_number else None
+    if case is None:
+        return []
+    names = [case.party_name] if case.party_kind == PartyKind.PERSON else []
+    if case.entity_id and case.entity.legal_representative:
+        names.append(case.entity.legal_representative)
+    for data in case.events.filter(verb="record_inquiry").values_list("data", flat=True):
+        names.append(str((data or {}).get("interviewee") or ""))
+    names += case.services.exclude(recipient=case.party_name).values_list("recipient", flat=True)
+    return sorted({name.strip() for name in names if name and name.strip()})
 
 
 def penalty_procedure() -> list[tuple[str, str]]:
     """(step, article) of the 行政处罚 procedure in the order of the case workflow's table (事前公开 of 执法程序,
     国办发〔2018〕118号)."""
     return procedure(workflow.EDGES)
+
+
+__all__ = ["CaseCard", "DecisionCard", "case_append_event", "case_card", "case_from_finding", "case_persons",
+           "decision_card", "entities_transferred", "penalty_procedure"]

@@ -1,6 +1,6 @@
 """Published 行政处罚 decisions pushed upward as 双公示 records, and their withdrawals after them (ADR 0047).
 
-Disclosure publishes (`disclosure.contracts.published_penalty_list`); this module turns each publication into the
+Disclosure publishes (`disclosure.contracts.published_penalty_chunks`); this module turns each publication into the
 双公示 行政处罚 record (`disclosure_penalty`, 记录唯一标识 the item's own, 公示状态 0, its 公示日期 and 公示截止期)
 queued as version 1 (`i`), and a withdrawal or an early end into version 2 (`u`) with 公示状态 1 (撤销) and the
 撤销原因 (《行政处罚法》第四十八条: the reason is made public). The copy pushed is the published (redacted) one.
@@ -37,18 +37,27 @@ def disclosure_data(card: disclosure.PublishedCard) -> dict[str, Any]:
 
 
 def disclosures_collect(*, actor: Actor) -> tuple[int, int]:
-    """Queue every version of a published penalty not yet in the outbox; (queued, refused)."""
+    """Queue every version of a published penalty not yet in the outbox, a chunk of items at a time (each chunk's
+    look-up of the outbox bounded by it, its queueing one transaction); (queued, refused)."""
+    queued = refused = 0
+    for cards in disclosure.published_penalty_chunks():
+        done, held = _queue(cards, actor)
+        queued, refused = queued + done, refused + held
+    return queued, refused
+
+
+def _queue(cards: list[disclosure.PublishedCard], actor: Actor) -> tuple[int, int]:
+    """Queue the versions of `cards` not yet in the outbox; (queued, refused)."""
     with transaction.atomic():
-        ids = disclosure.published_record_ids()
-        queued = set(OutboxRecord.objects.filter(standard=STANDARD, record_id__in=ids)
+        queued = set(OutboxRecord.objects.filter(standard=STANDARD, record_id__in={c.record_id for c in cards})
                      .values_list("record_id", "version"))
-        cards = disclosure.published_penalty_list(queued=queued)
-        if not cards:
+        fresh = [card for card in cards if (card.record_id, card.version) not in queued]
+        if not fresh:
             return 0, 0
         rows: list[OutboxRecord] = []
         refused: list[dict[str, Any]] = []
         for version in (1, 2):  # checked apart: a publication and its withdrawal are no duplicates of each other
-            _check([card for card in cards if card.version == version], rows, refused)
+            _check([card for card in fresh if card.version == version], rows, refused)
         OutboxRecord.objects.bulk_create(rows)
         record(actor=actor, verb="exchange.disclosures_queued",
                data={"queued": [[row.record_id, row.version] for row in rows], "refused": refused})

@@ -14,7 +14,7 @@ from jianguan.articles import images
 from jianguan.articles.models import Article, ArticleKind, ArticleStatus
 from jianguan.articles.seed import PLAN, seed_articles
 from jianguan.core.seeding import SeedContext
-from tests.articles.world import closed_case, draft, png, published
+from tests.articles.world import closed_case, draft, exposed_case, png, published
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_an_image_without_alt_is_refused_on_the_page(signed_in, author):
     assert "alt_required" in response.content.decode() and not article.images.exists()
 
 
-def test_an_exposure_from_an_open_or_closed_case_through_the_page(signed_in, world):
+def test_an_exposure_from_an_open_unpublished_or_published_case_through_the_page(signed_in, world, persona):
     from tests.enforcement_fixtures import decided
 
     client = signed_in(world.officer)
@@ -62,6 +62,9 @@ def test_an_exposure_from_an_open_or_closed_case_through_the_page(signed_in, wor
     response = client.post("/articles/exposure/", {"case_number": open_case.number}, follow=True)
     assert "case_not_closed" in response.content.decode() and not Article.objects.exists()
     case = closed_case(world)
+    response = client.post("/articles/exposure/", {"case_number": case.number}, follow=True)
+    assert "decision_not_published" in response.content.decode() and not Article.objects.exists()
+    case = exposed_case(world, persona("scjg_publisher"))
     response = client.post("/articles/exposure/", {"case_number": case.number})
     article = Article.objects.get(kind=ArticleKind.EXPOSURE)
     assert response["Location"] == f"/articles/{article.pk}/"
@@ -96,13 +99,16 @@ def test_a_public_article_shows_its_date_a_withdrawn_one_its_reason_a_draft_noth
 def test_the_exposure_column_links_the_decision(client, world, publisher):
     from jianguan.articles import exposure, services
 
-    case = closed_case(world)
+    case = exposed_case(world, publisher)
     article = exposure.exposure_from_case(case_number=case.number, actor=world.officer)
     services.article_transition(article_id=article.pk, action="submit", actor=world.officer)
     services.article_transition(article_id=article.pk, action="publish", actor=publisher)
     assert article.title in client.get("/public/exposure/").content.decode()
     page = client.get(f"/public/article/{article.pk}/").content.decode()
     assert case.decision_number in page and 'data-testid="article-decision"' in page
+    link = f'href="/public/disclosure/{article.disclosure_number}/"'
+    assert article.disclosure_number and link in page
+    assert client.get(f"/public/disclosure/{article.disclosure_number}/").status_code == 200
 
 
 def test_images_are_served_as_stored_and_only_once_published(client, signed_in, author, publisher, outsider):

@@ -13,7 +13,8 @@ from jianguan.articles import exposure, images, services
 from jianguan.articles.models import Article, ArticleImage, ArticleStatus, ArticleStep
 from jianguan.audit.models import AuditEvent
 from jianguan.core.errors import AccessDenied, InvalidTransition, NotFound, ValidationFailed
-from tests.articles.world import TEXTS, closed_case, draft, png, published
+from jianguan.disclosure import services as disclosure
+from tests.articles.world import TEXTS, closed_case, decision_item, draft, exposed_case, png, published
 from tests.enforcement_fixtures import decided
 
 pytestmark = pytest.mark.django_db
@@ -152,13 +153,41 @@ def test_images_are_added_to_drafts_only(author, publisher):
 
 # 曝光台 ----------------------------------------------------------------------------------------------------------
 
-def test_an_exposure_is_made_from_a_closed_case_with_its_decision(world, publisher):
-    case = closed_case(world)
+def test_an_exposure_is_made_from_a_closed_case_with_its_published_decision(world, publisher):
+    case = exposed_case(world, publisher)
+    item = decision_item(case)
     article = exposure.exposure_from_case(case_number=case.number, actor=world.officer)
     assert (article.kind, article.case_number, article.decision_number) == ("exposure", case.number,
                                                                             case.decision_number)
     assert article.party_name == case.party_name and case.decision_number in article.body
     assert "5000.00" in article.penalty and article.decided_on == case.decided_on
+    assert article.disclosure_number == item.number
+    assert exposure.public_decision_url(article.disclosure_number) == f"/public/disclosure/{item.number}/"
+
+
+def test_an_exposure_is_written_from_the_redacted_copy_never_the_original(world, publisher):
+    facts = "当事人销售超过保质期的食品 12 袋，举报人联系电话 13812345678，身份证号 110101199003070011"
+    case = exposed_case(world, publisher, facts=facts)
+    item = decision_item(case)
+    assert item.fields["facts"] == facts and item.redacted["facts"] != facts
+    article = exposure.exposure_from_case(case_number=case.number, actor=world.officer)
+    assert item.redacted["facts"] in article.body
+    assert "13812345678" not in article.body and "110101199003070011" not in article.body
+
+
+def test_an_exposure_from_a_decision_not_published_is_refused_naming_the_rule(world, publisher):
+    case = closed_case(world)
+    item = decision_item(case)
+    refusal = _nothing_written(lambda: exposure.exposure_from_case(case_number=case.number, actor=world.officer),
+                               ValidationFailed, "decision_not_published")
+    assert refusal.field == "case_number" and "118号" in refusal.message
+    disclosure.item_transition(item_id=item.pk, action="prepare", values={}, actor=world.officer)
+    _nothing_written(lambda: exposure.exposure_from_case(case_number=case.number, actor=world.officer),
+                     ValidationFailed, "decision_not_published")
+    disclosure.item_transition(item_id=item.pk, action="publish", values={}, actor=publisher)
+    disclosure.item_transition(item_id=item.pk, action="withdraw", values={"reason": "决定被撤销"}, actor=publisher)
+    _nothing_written(lambda: exposure.exposure_from_case(case_number=case.number, actor=world.officer),
+                     ValidationFailed, "decision_not_published")
 
 
 def test_an_exposure_from_an_open_case_is_refused(world):
@@ -169,7 +198,7 @@ def test_an_exposure_from_an_open_case_is_refused(world):
 
 
 def test_an_exposure_from_a_case_out_of_scope_is_unknown(world, outsider, persona):
-    case = closed_case(world)
+    case = exposed_case(world, persona("scjg_publisher"))
     with pytest.raises(NotFound):
         exposure.exposure_from_case(case_number=case.number, actor=outsider)
     _nothing_written(lambda: exposure.exposure_from_case(case_number=case.number, actor=persona("scjg_publisher")),

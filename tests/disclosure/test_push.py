@@ -47,3 +47,27 @@ def test_a_publication_and_its_withdrawal_are_pushed_with_receipts(exchange_worl
     assert current["data"]["withdraw_reason"] == "该决定经行政复议被撤销"
     assert push.push_round().stopped == "done"  # nothing queued twice
     assert OutboxRecord.objects.filter(standard="disclosure_penalty", record_id=key).count() == 2
+
+
+def test_the_collector_reads_the_published_items_a_chunk_at_a_time(exchange_world, enforcement_items, persona,
+                                                                     clock, monkeypatch):
+    from jianguan.audit.models import AuditEvent
+    from jianguan.core.actors import SystemActor
+    from jianguan.disclosure import contracts
+    from jianguan.exchange.disclosures import disclosures_collect
+
+    officer, publisher = persona("scjg_officer"), persona("scjg_publisher")
+    party = exchange_world["entity"]  # an organisation whose USCC the 双公示 standard accepts
+    items = [published(fine(party, day=clock.day - dt.timedelta(days=n + 1)), officer, publisher) for n in range(3)]
+    services.item_transition(item_id=items[0].pk, action="withdraw", actor=publisher, values={"reason": "复议撤销"})
+    monkeypatch.setattr(contracts, "CHUNK", 2)
+    chunks = list(contracts.published_penalty_chunks())
+    assert [sorted((c.record_id, c.version) for c in chunk) for chunk in chunks] == [
+        sorted([(str(items[0].record_id), 1), (str(items[0].record_id), 2), (str(items[1].record_id), 1)]),
+        [(str(items[2].record_id), 1)]]
+    actor = SystemActor("test.collect")
+    assert disclosures_collect(actor=actor) == (4, 0)
+    events = AuditEvent.objects.filter(verb="exchange.disclosures_queued").order_by("id")
+    assert [len(e.payload["queued"]) for e in events] == [3, 1]  # one transaction per chunk
+    assert disclosures_collect(actor=actor) == (0, 0)  # nothing queued twice
+    assert OutboxRecord.objects.filter(standard="disclosure_penalty").count() == 4
