@@ -51,6 +51,9 @@ PAGE_VALUES: dict[str, Callable[[World, Any], list[dict[str, Any]]]] = {
     "articles:public_article": lambda world, extra: _article_ids(world),
     "articles:public_image": lambda world, extra: [{"image_id": world.image.pk}],
     "disclosure:public_item": lambda world, extra: _numbers(world),
+    "disclosure:public_pdf": lambda world, extra: _numbers(world),
+    "disclosure:public_prior": lambda world, extra: [{"department_id": world.shown.department_id}],
+    "disclosure:public_entity": lambda world, extra: [{"uscc": world.classed.uscc}],
     "opendata:file": lambda world, extra: [{"name": f.name} for f in exports.listing()],
 }
 # For each parameter of a public API path: the values to fill it with.
