@@ -228,7 +228,9 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # articles/test_pages.test_a_public_article_shows_its_date_a_withdrawn_one_its_reason_a_draft_nothing and
 # test_images_are_served_as_stored_and_only_once_published) and
 # disclosure/test_pages.test_outsiders_get_404_on_an_item_and_its_steps and
-# disclosure/test_public.test_the_public_sees_published_items_with_the_published_copy_only (published only).
+# disclosure/test_public.test_the_public_sees_published_items_with_the_published_copy_only (published only) and
+# joint/test_api.test_outsiders_get_404_on_every_joint_path (the plan's rows are read by its region and the regions
+# below it: another city's officer is the outsider).
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",
@@ -250,7 +252,11 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "credit:abnormal_document", "credit:adjustment_act", "credit:adjustment_evidence",
                      "articles:detail", "articles:edit", "articles:act", "articles:image_upload", "articles:image",
                      "articles:public_list", "articles:public_article", "articles:public_image",
-                     "disclosure:item", "disclosure:item_act", "disclosure:public_item"}
+                     "disclosure:item", "disclosure:item_act", "disclosure:public_item",
+                     "joint:plan", "joint:plan_act", "joint:merge_act", "joint:entity_visits",
+                     "/api/v1/joint/plans/{plan_id}", "/api/v1/joint/plans/{plan_id}/tasks",
+                     "/api/v1/joint/plans/{plan_id}/merge-proposals", "/api/v1/joint/tasks/{task_id}",
+                     "/api/v1/joint/entities/{uscc}/visits"}
 
 
 def test_every_templated_page_has_an_outsider_case():

@@ -88,7 +88,7 @@ class MergeOut(Schema):
     first: str
     second: str
     lead: int
-    entities: list[int]
+    entity_count: int
     items: list[dict[str, Any]]
     inspectors: list[dict[str, Any]]
     rules: list[str]
@@ -110,6 +110,10 @@ class MergeOut(Schema):
     @staticmethod
     def resolve_second(obj: MergeProposal) -> str:
         return str(obj.second.number)
+
+    @staticmethod
+    def resolve_entity_count(obj: MergeProposal) -> int:
+        return len(obj.entities)
 
     @staticmethod
     def resolve_lead(obj: MergeProposal) -> int:

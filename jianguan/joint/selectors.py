@@ -5,9 +5,11 @@ within the reader's jurisdiction."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 
+from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
 from jianguan.core.validation import require
 from jianguan.subjects import contracts as subjects
@@ -16,20 +18,34 @@ from . import ledger
 from .models import JointPlan, JointTask, MergeProposal, MergeStatus
 
 
+def visible[M: Model](model: type[M], reader: HasScope) -> QuerySet[M]:
+    """Rows of a plan's region the reader may read: the reader's jurisdiction and the regions above it (a county's
+    departments take part in their city's plan; a neighbouring city's do not see it)."""
+    scope = reader.scope
+    above = [code for code in (scope.region_path or "").split("/") if code]
+    manager: Any = model._default_manager
+    return manager.filter(scope.region_q("region_id") | Q(region_id__in=above))  # type: ignore[no-any-return]
+
+
+def _one[M: Model](rows: QuerySet[M], pk: int) -> M:
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def plan_list(*, reader: HasScope, year: int | None = None) -> QuerySet[JointPlan]:
-    rows: QuerySet[JointPlan] = JointPlan.objects.visible_to(reader).select_related("office").annotate(
+    rows: QuerySet[JointPlan] = visible(JointPlan, reader).select_related("office").annotate(
         task_count=Count("tasks", distinct=True))
-    return rows.filter(year=year) if year else rows
+    return (rows.filter(year=year) if year else rows).order_by("-year", "-pk")
 
 
 def plan_get(*, reader: HasScope, plan_id: int) -> JointPlan:
-    plan: JointPlan = JointPlan.objects.select_related("office", "drafted_by", "approved_by").get_visible(
-        reader, pk=plan_id)
-    return plan
+    return _one(visible(JointPlan, reader).select_related("office", "drafted_by", "approved_by"), plan_id)
 
 
 def task_list(*, reader: HasScope, plan_id: int | None = None, status: str = "") -> QuerySet[JointTask]:
-    rows: QuerySet[JointTask] = JointTask.objects.visible_to(reader).select_related("lead", "plan").annotate(
+    rows: QuerySet[JointTask] = visible(JointTask, reader).select_related("lead", "plan").annotate(
         object_count=Count("objects_planned__entity", distinct=True))
     if plan_id:
         rows = rows.filter(plan_id=plan_id)
@@ -39,12 +55,11 @@ def task_list(*, reader: HasScope, plan_id: int | None = None, status: str = "")
 
 
 def task_get(*, reader: HasScope, task_id: int) -> JointTask:
-    task: JointTask = JointTask.objects.select_related("lead", "plan").get_visible(reader, pk=task_id)
-    return task
+    return _one(visible(JointTask, reader).select_related("lead", "plan"), task_id)
 
 
 def merge_list(*, reader: HasScope, plan_id: int | None = None, status: str = "") -> QuerySet[MergeProposal]:
-    rows = MergeProposal.objects.visible_to(reader).select_related("first", "second", "lead", "plan")
+    rows = visible(MergeProposal, reader).select_related("first", "second", "lead", "plan")
     if plan_id:
         rows = rows.filter(plan_id=plan_id)
     if status:
@@ -53,9 +68,7 @@ def merge_list(*, reader: HasScope, plan_id: int | None = None, status: str = ""
 
 
 def merge_get(*, reader: HasScope, proposal_id: int) -> MergeProposal:
-    proposal: MergeProposal = MergeProposal.objects.select_related("first", "second", "lead", "plan").get_visible(
-        reader, pk=proposal_id)
-    return proposal
+    return _one(visible(MergeProposal, reader).select_related("first", "second", "lead", "plan"), proposal_id)
 
 
 def visits_saved(*, reader: HasScope, plan_id: int | None = None) -> dict[str, int]:

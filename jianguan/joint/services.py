@@ -34,7 +34,7 @@ MAX_OBJECTS = 50_000
 
 def require_office_people(actor: Actor, office: Department) -> None:
     if not acts_for(actor, office.pk, Role.OFFICER, Role.HEAD):
-        raise AccessDenied("只有联合抽查联席会议办公室的人员可以办理", code="not_joint_office")
+        raise AccessDenied("只有联合抽查联席会议办公室的人员可以办理")
 
 
 def require_plan_open(plan: JointPlan) -> None:
@@ -49,7 +49,8 @@ def plan_create(*, title: str, year: int, note: str = "", actor: Actor) -> Joint
     require(isinstance(year, int) and 2000 <= year <= 2100, "“年度”应为四位年份", "year_invalid", "year")
     assert isinstance(actor, User)
     plan = JointPlan.objects.create(
-        number=next_number(f"LHJH{year}-", scope="joint.plan", period=str(year), issued=JointPlan.objects.all(), width=3),
+        number=next_number(f"LHJH{year}-", scope="joint.plan", period=str(year), issued=JointPlan.objects.all(),
+                           width=3),
         title=text(title, "title", "计划名称", max_len=200), year=year, office=office, region_id=office.region_id,
         drafted_by=actor, note=text(note, "note", "说明", required=False, max_len=2000))
     record(actor=actor, verb="joint.plan_created", target=plan, data={"number": plan.number, "year": year})

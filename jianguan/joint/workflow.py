@@ -51,7 +51,7 @@ class Facts:
 def _office_people(edge: Edge, facts: Facts) -> DomainError | None:
     if acts_for(facts.actor, facts.office_id, Role.OFFICER, Role.HEAD):
         return None
-    return AccessDenied("只有联合抽查联席会议办公室的人员可以办理", code="not_joint_office")
+    return AccessDenied("只有联合抽查联席会议办公室的人员可以办理")
 
 
 def _office_head(edge: Edge, facts: Facts) -> DomainError | None:

@@ -61,9 +61,9 @@ def test_the_head_who_submitted_the_plan_does_not_approve_it(world):
 
 
 def test_another_department_does_not_draft_or_run_the_plan(world):
-    _refused("not_joint_office", lambda: services.plan_create(title="计划", year=2027, actor=world.sthj),
+    _refused("forbidden", lambda: services.plan_create(title="计划", year=2027, actor=world.sthj),
              exc=AccessDenied)
-    _refused("not_joint_office", lambda: services.plan_transition(
+    _refused("forbidden", lambda: services.plan_transition(
         plan_id=world.plan.pk, action="submit", values={}, actor=world.sthj), exc=AccessDenied)
 
 

@@ -59,4 +59,4 @@ def test_a_return_and_a_declined_merge_need_a_reason_and_merges_stop_at_approval
     assert refused.value.code == "plan_approved"
     with pytest.raises(AccessDenied) as refused:
         workflow.MERGES.check("accept", facts(MergeStatus.PROPOSED, OTHER_HEAD))
-    assert refused.value.code == "not_joint_office"
+    assert refused.value.code == "forbidden"

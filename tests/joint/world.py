@@ -40,6 +40,7 @@ class World:
         self.sthj: User = persona("sthj_officer")
         self.county: User = persona("xa_scjg_officer")
         self.yj: User = User.objects.get(username="yj_421200_01")
+        self.leader: User = persona("leader")
         self.scjg_dept, self.sthj_dept = self.officer.department, self.sthj.department
         self.yj_dept, self.county_dept = self.yj.department, self.county.department
         self.food = claim(FOOD, "scjg", self.scjg_dept)
@@ -65,3 +66,31 @@ class World:
 @pytest.fixture
 def world(persona) -> World:
     return World(persona)
+
+
+def visit(department: Department, row: str, uscc: str, day: dt.date, number: str):
+    """A 行政检查 record (现场检查) of `department` about the entity on `day`."""
+    from jianguan.behaviour.contracts import inspection_record
+    from jianguan.core.actors import SystemActor
+
+    return inspection_record(
+        actor=SystemActor("test"), department=department, implementation_code=row, number=number, name="现场检查",
+        date=day, form="日常检查", category="1", result="未发现问题", inspectors=["甲", "乙"], credential_numbers=[],
+        party={"entity_code": uscc})
+
+
+def bare_merge(officer: User) -> tuple[int, int]:
+    """A plan of the city with two proposals and a merge proposal between them, written directly (the write matrix
+    tries the steps on them): (plan id, proposal id)."""
+    from jianguan.joint.models import JointPlan, JointTask, MergeProposal
+
+    department = officer.department
+    day = timezone.localdate() + dt.timedelta(days=30)
+    plan = JointPlan.objects.create(number="LHJH-MATRIX", title="矩阵", year=day.year, office=department,
+                                    region_id=department.region_id, drafted_by=officer)
+    first, second = (JointTask.objects.create(plan=plan, number=f"LHRW-MATRIX-{n}", title="任务", lead=department,
+                                              region_id=department.region_id, window_start=day, window_end=day,
+                                              proposed_by=officer) for n in (1, 2))
+    proposal = MergeProposal.objects.create(plan=plan, region_id=department.region_id, first=first, second=second,
+                                            lead=department, window_start=day, window_end=day)
+    return plan.pk, proposal.pk
