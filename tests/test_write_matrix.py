@@ -132,6 +132,8 @@ WRITES: dict[tuple[str, str], Write] = {
         "scenario": "restaurant", "departments": [], "lead": 1, "entities": [], "window_start": "2027-03-01",
         "window_end": "2027-03-10"}),
     ("POST", "/api/v1/joint/plans/{plan_id}/merge-proposals"): Write("joint_plan", {}),
+    ("POST", "/api/v1/joint/plans/{plan_id}/joint-tasks"): Write("joint_plan", {"tasks": [1, 2], "lead": 1,
+                                                                              "title": "联合检查"}),
     ("POST", "/api/v1/joint/merge-proposals/{proposal_id}/transitions"): Write("joint_merge", {"action": "accept"}),
 }
 

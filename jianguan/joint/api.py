@@ -156,6 +156,12 @@ class ScenarioTaskIn(InputSchema):
     window_end: str
 
 
+class CombineIn(InputSchema):
+    tasks: list[int]
+    lead: int
+    title: str
+
+
 class FindIn(InputSchema):
     task: int | None = None
 
@@ -248,6 +254,17 @@ def task_from_scenario(request: HttpRequest, plan_id: int, data: ScenarioTaskIn)
     selectors.plan_get(reader=reader, plan_id=plan_id)
     values = data.dict()
     task = services.task_from_scenario(plan_id=plan_id, lead_id=values.pop("lead"), actor=reader, **values)
+    return Status(201, task)
+
+
+@router.post("/joint/plans/{plan_id}/joint-tasks", auth=allow(*PEOPLE), response={201: TaskOut, **ERRORS})
+def task_combine(request: HttpRequest, plan_id: int, data: CombineIn) -> Status[JointTask]:
+    """The office combines overlapping proposals into a joint task with a lead department (`windows_incompatible`
+    when their windows lie more than the merge window apart)."""
+    reader = require_person(request)
+    selectors.plan_get(reader=reader, plan_id=plan_id)
+    task = merges.task_combine(plan_id=plan_id, task_ids=data.tasks, lead_id=data.lead, title=data.title,
+                               actor=reader)
     return Status(201, task)
 
 

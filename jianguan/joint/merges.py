@@ -103,16 +103,16 @@ def _joint_task(plan: JointPlan, sources: Sequence[JointTask], lead_id: int, tit
 
 
 @transaction.atomic
-def task_combine(*, task_ids: Sequence[int], lead_id: int, title: str, actor: Actor) -> JointTask:
+def task_combine(*, plan_id: int, task_ids: Sequence[int], lead_id: int, title: str, actor: Actor) -> JointTask:
     """The office turns overlapping proposals of one plan into a joint task with a lead department; the proposals
     are kept, marked combined into it. Windows more than the merge window apart are refused
     (`windows_incompatible`)."""
+    plan: JointPlan = JointPlan.objects.select_for_update().select_related("office").get(pk=plan_id)
+    require_office_people(actor, plan.office)
+    require_plan_open(plan)
     tasks = list(JointTask.objects.select_for_update().filter(pk__in=list(task_ids)).order_by("pk"))
     require(len(tasks) >= 2 and len(tasks) == len(set(task_ids)), "请选择至少两个部门提出的任务", "too_few_tasks",
             "tasks")
-    plan = JointPlan.objects.select_related("office").get(pk=tasks[0].plan_id)
-    require_office_people(actor, plan.office)
-    require_plan_open(plan)
     require(all(t.plan_id == plan.pk and t.status == TaskStatus.PROPOSED for t in tasks),
             "只能合并同一计划中部门提出、尚未合并的任务", "task_not_proposed", "tasks")
     shaped = shapes(tasks)

@@ -56,6 +56,20 @@ def test_refusals_name_the_rule_and_write_nothing(api, world):
     assert (JointTask.objects.count(), AuditEvent.objects.count()) == before
 
 
+def test_the_office_combines_proposals_into_a_joint_task(api, world):
+    a = world.propose(world.officer, [world.food])
+    b = world.propose(world.yj, [world.gas], days=3)
+    answer = api(world.officer).post(f"/api/v1/joint/plans/{world.plan.pk}/joint-tasks",
+                                     {"tasks": [a.pk, b.pk], "lead": world.yj_dept.pk, "title": "联合检查"},
+                                     content_type="application/json")
+    assert answer.status_code == 201 and answer.json()["status"] == "joint"
+    assert answer.json()["lead"] == world.yj_dept.pk and len(answer.json()["participants"]) == 2
+    refused = api(world.yj).post(f"/api/v1/joint/plans/{world.plan.pk}/joint-tasks",
+                                 {"tasks": [a.pk, b.pk], "lead": world.yj_dept.pk, "title": "联合检查"},
+                                 content_type="application/json")
+    assert refused.status_code == 403 and JointTask.objects.filter(status="joint").count() == 1
+
+
 def test_a_declined_merge_without_a_reason_is_refused(api, world):
     world.propose(world.officer, [world.food])
     world.propose(world.yj, [world.gas])
@@ -114,6 +128,7 @@ def test_outsiders_get_404_on_every_joint_path(api, world, signed_in):
                            "scenario": "restaurant", "departments": [], "lead": 1, "entities": [],
                            "window_start": "2027-01-01", "window_end": "2027-01-02"}),
                        (f"/api/v1/joint/plans/{plan}/merge-proposals", {}),
+                       (f"/api/v1/joint/plans/{plan}/joint-tasks", {"tasks": [task.pk], "lead": 1, "title": "联合"}),
                        (f"/api/v1/joint/merge-proposals/{proposal.pk}/transitions", {"action": "accept"})):
         assert client.post(path, body, content_type="application/json").status_code == 404, path
     assert AuditEvent.objects.count() == before

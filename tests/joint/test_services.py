@@ -84,8 +84,10 @@ def test_a_joint_task_from_a_scenario_takes_each_departments_own_claimed_rows(wo
 def test_overlapping_proposals_become_a_joint_task_each_keeping_its_items(world):
     a = world.propose(world.officer, [world.food])
     b = world.propose(world.yj, [world.gas], days=5)
-    joint = merges.task_combine(task_ids=[a.pk, b.pk], lead_id=world.scjg_dept.pk, title="餐饮联合检查",
-                                actor=world.officer)
+    _refused("lead_not_participant", lambda: merges.task_combine(
+        plan_id=world.plan.pk, task_ids=[a.pk, b.pk], lead_id=world.sthj_dept.pk, title="联合", actor=world.officer))
+    joint = merges.task_combine(plan_id=world.plan.pk, task_ids=[a.pk, b.pk], lead_id=world.scjg_dept.pk,
+                                title="餐饮联合检查", actor=world.officer)
     assert {p.department_id: p.items for p in joint.participants.all()} == {
         world.scjg_dept.pk: [world.food], world.yj_dept.pk: [world.gas]}
     assert set(JointTask.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {
@@ -96,4 +98,4 @@ def test_proposals_with_incompatible_windows_are_not_combined(world):
     a = world.propose(world.officer, [world.food], length=5)
     b = world.propose(world.yj, [world.gas], days=60, length=5)
     _refused("windows_incompatible", lambda: merges.task_combine(
-        task_ids=[a.pk, b.pk], lead_id=world.scjg_dept.pk, title="联合", actor=world.officer))
+        plan_id=world.plan.pk, task_ids=[a.pk, b.pk], lead_id=world.scjg_dept.pk, title="联合", actor=world.officer))
