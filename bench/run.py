@@ -32,7 +32,10 @@ Rows:
 - redaction of 100 k decisions' texts on one core (bench/redaction_bench.py), ≥ 2,000 decisions/s, against every
   rule by `re.finditer` over each field (the engine's reference), with the check that both make the same masks.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction, --rounds N, --vendor,
+- joint supervision (bench/joint_bench.py): merge proposals for a city plan of 200 tasks over 300 k entities,
+  ≤ 5 s, against a pairwise comparison of the tasks' object lists (the same proposals from both).
+
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint, --rounds N, --vendor,
 --entities N.
 """
 
@@ -220,6 +223,13 @@ def bench_redaction(rounds: int) -> list[dict]:
     return [json.loads(done.stdout)]
 
 
+def bench_joint(rounds: int) -> list[dict]:
+    """Merge proposals of a city plan against the pairwise comparison (bench/joint_bench.py)."""
+    done = subprocess.run([sys.executable, "-m", "bench.joint_bench", "--rounds", str(rounds)], check=True,
+                          capture_output=True, text=True)
+    return [json.loads(done.stdout)]
+
+
 def intake_row(run: dict) -> dict:
     """The intake benchmark's result as a table row: rate, and the worker's memory as the run went on."""
     memory = run["memory_kb"]
@@ -352,7 +362,7 @@ def write(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
-                                           "credit", "redaction"))
+                                           "credit", "redaction", "joint"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     parser.add_argument("--entities", type=int, default=1_000_000,
@@ -375,6 +385,8 @@ def main() -> None:
         rows += bench_risk(options.rounds)
     if options.only in (None, "redaction"):
         rows += bench_redaction(options.rounds)
+    if options.only in (None, "joint"):
+        rows += bench_joint(options.rounds)
     if options.only == "credit":  # a full run measures it inside the library row's databases
         rows += bench_credit(options.entities, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)

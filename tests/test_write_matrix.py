@@ -36,6 +36,7 @@ from jianguan.inspections import opening
 from jianguan.subjects.models import MarketEntity
 from tests.credit.world import repair_application
 from tests.enforcement_fixtures import register, world_fixture  # noqa: F401
+from tests.joint.world import bare_merge
 from tests.library_fixtures import COERCION
 from tests.library_fixtures import inspect as record_inspection
 from tests.risk.world import ad, raise_alerts
@@ -122,6 +123,18 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/risk/alerts/{alert_id}/transitions"): Write("alert", {"action": "verify"}),
     ("POST", "/api/v1/risk/registers/imports"): Write(body={"kind": "ad_review", "source": "卫健委"}, files=True),
     ("POST", "/api/v1/enforcement/risk-alerts/{alert_id}/clue"): Write("alert"),
+    ("POST", "/api/v1/joint/plans"): Write(body={"title": "联合抽查计划", "year": 2027}),
+    ("POST", "/api/v1/joint/plans/{plan_id}/transitions"): Write("joint_plan", {"action": "submit"}),
+    ("POST", "/api/v1/joint/plans/{plan_id}/tasks"): Write("joint_plan", own_creation=True, body={
+        "title": "检查", "items": ["IMPLEMENTATION"], "entities": ["USCC"], "window_start": "2027-03-01",
+        "window_end": "2027-03-10"}),
+    ("POST", "/api/v1/joint/plans/{plan_id}/scenario-tasks"): Write("joint_plan", {
+        "scenario": "restaurant", "departments": [], "lead": 1, "entities": [], "window_start": "2027-03-01",
+        "window_end": "2027-03-10"}),
+    ("POST", "/api/v1/joint/plans/{plan_id}/merge-proposals"): Write("joint_plan", {}),
+    ("POST", "/api/v1/joint/plans/{plan_id}/joint-tasks"): Write("joint_plan", {"tasks": [1, 2], "lead": 1,
+                                                                              "title": "联合检查"}),
+    ("POST", "/api/v1/joint/merge-proposals/{proposal_id}/transitions"): Write("joint_merge", {"action": "accept"}),
 }
 
 # Writes on the caller's own account: every signed-in person makes them for themselves and for nobody else
@@ -231,8 +244,8 @@ def _adjustment(world) -> ClassAdjustment:
 @pytest.fixture
 def records(world) -> dict:
     """Records of the city 市场监管局 about a 咸安区 entity: a case, a measure, a compulsory enforcement, a field
-    inspection, a proposed adjustment of its credit-risk class; a complaint assigned to 咸安区; and a risk alert of
-    the city 市场监管局."""
+    inspection, a proposed adjustment of its credit-risk class; a complaint assigned to 咸安区; a risk alert of
+    the city 市场监管局; and a joint plan of the city (its office the 市场监管局) with a merge proposal."""
     inspection = record_inspection(world.entity, number="JC-MATRIX-1")
     officers = ["scjg_officer", "case_officer_b"]
     measure = measures.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
@@ -245,6 +258,7 @@ def records(world) -> dict:
     field_inspection = opening.inspection_open(actor=world.officer, origin_kind="routine",
                                                    implementation_code=world.implementation,
                                                    party={"uscc": world.entity.uscc}, officers=officers)
+    joint_plan, joint_merge = bare_merge(world.officer)
     complaint = complaint_receive(actor=SystemActor("test"), channel="portal", values={
         "category": "food", "subject_uscc": world.entity.uscc, "content": "该店销售过期食品请处理"})
     return {"case": register(world).pk, "measure": measure.pk, "enforcement": enforcement.pk,
@@ -253,7 +267,7 @@ def records(world) -> dict:
             "adjustment": _adjustment(world).pk,
             "entity": world.entity.uscc, "inspection_number": inspection.number,
             "repair": repair_application(world.entity).pk,
-            "implementation": world.implementation}
+            "implementation": world.implementation, "joint_plan": joint_plan, "joint_merge": joint_merge}
 
 
 def _body(write: Write, records: dict) -> dict:

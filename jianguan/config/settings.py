@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "jianguan.inspections",
     "jianguan.spotchecks",
     "jianguan.disclosure",
+    "jianguan.joint",
     "jianguan.chain",
     "jianguan.exchange",
     "jianguan.articles",
@@ -304,6 +305,24 @@ except ValueError as error:
     _sets = ", ".join(procedure.RULE_SETS)
     raise EnvError("JIANGUAN_PROCEDURE_RULES", f"以逗号分隔的“条线=规则集”（规则集：{_sets}）",
                    f"comma-separated line=ruleset pairs ({_sets})", str(error)) from None
+
+# --- joint supervision (jianguan.joint) -------------------------------------------------------------------------
+# The 双随机 joint-meeting office that coordinates the city's 部门联合抽查 plan: a department's 统一社会信用代码, or
+# its line (条线) code, meaning that line's department of JIANGUAN_LOCALITY (the 市场监管局 by default).
+JIANGUAN_JOINT_OFFICE_DEPARTMENT = env.str("JIANGUAN_JOINT_OFFICE_DEPARTMENT", "scjg").strip()
+# Days within which visits of the same entity planned by different departments are proposed for merging.
+JIANGUAN_JOINT_MERGE_WINDOW_DAYS = env.int("JIANGUAN_JOINT_MERGE_WINDOW_DAYS", 30, minimum=0)
+# Days within which two departments' visits of one entity that were not joint count as a repeat visit.
+JIANGUAN_JOINT_REPEAT_DAYS = env.int("JIANGUAN_JOINT_REPEAT_DAYS", 30, minimum=1)
+# On-site visits per entity and year by credit-risk class (A–D) before a new task warns, as "A:1,B:2,C:3,D:4".
+_budget = env.str("JIANGUAN_JOINT_VISIT_BUDGET", "A:1,B:2,C:3,D:4").strip()
+try:
+    JIANGUAN_JOINT_VISIT_BUDGET = {k.strip().upper(): int(v) for k, v in (p.split(":") for p in _budget.split(","))}
+    if set(JIANGUAN_JOINT_VISIT_BUDGET) != {"A", "B", "C", "D"} or min(JIANGUAN_JOINT_VISIT_BUDGET.values()) < 0:
+        raise ValueError
+except ValueError:
+    raise EnvError("JIANGUAN_JOINT_VISIT_BUDGET", "A–D 四类各一个非负整数，如 A:1,B:2,C:3,D:4",
+                   "a count for each class A–D, e.g. A:1,B:2,C:3,D:4", _budget) from None
 
 # --- risk early warning (jianguan.risk) -------------------------------------------------------------------------
 # Files of observations: the most rows of one file, and the most processed while the uploader waits (larger ones go

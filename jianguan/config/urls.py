@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("jianguan.inspections.urls")),
     path("", include("jianguan.exchange.urls")),
     path("", include("jianguan.disclosure.urls")),
+    path("", include("jianguan.joint.urls")),
     path("", include("jianguan.redaction.urls")),
     path("", include("jianguan.articles.urls")),
     path("", include("jianguan.opendata.urls")),

@@ -106,7 +106,8 @@ def test_entity_detail_page(signed_in, officer):
     assert entity.name in page and entity.legal_representative in page
 
 
-@pytest.mark.parametrize("path", ["/subjects/", "/audit/", "/org/", "/complaints/", "/catalog/", "/disclosure/"])
+@pytest.mark.parametrize("path", ["/subjects/", "/audit/", "/org/", "/complaints/", "/catalog/", "/disclosure/",
+                                  "/joint/", "/joint/scenarios/"])
 def test_page_query_counts_stay_flat(signed_in, persona, django_assert_max_num_queries, path):
     """A fixed number of queries whatever the data."""
     client = signed_in(persona("leader"))

@@ -1,0 +1,148 @@
+"""The burden ledger (检查负担台账, ADR 0054): every on-site visit to an entity, counted per entity and year by
+department, read from the records the platform keeps — 行政检查 records of the 现场检查 category (behaviour
+library: field inspections, spot checks and the exchange's records all land there) and spot-check results entered
+without a 行政检查 record. A visit is one department on one day; departments on the same entity on the same day made
+one joint visit (联合检查: 进一次门、查多项事), counted once in the entity's burden.
+
+The budget is a number of visits per year by credit-risk class (`JIANGUAN_JOINT_VISIT_BUDGET`, read through
+`credit.contracts.class_letters`); the 30-day repeat-visit monitor finds entities visited by two departments within
+`JIANGUAN_JOINT_REPEAT_DAYS` days on different days (not joint). The ledger shows who visited and when, never a
+record's contents: whoever may read the entity reads its ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from jianguan.accounts.models import Department
+from jianguan.behaviour.models import Inspection
+from jianguan.credit import contracts as credit
+from jianguan.spotchecks.models import CheckResult
+
+ON_SITE = "1"  # 检查类别: 现场检查
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Visit:
+    day: dt.date
+    departments: tuple[str, ...]
+    records: int
+
+    @property
+    def joint(self) -> bool:
+        return len(self.departments) > 1
+
+
+@dataclass(frozen=True)
+class Ledger:
+    year: int
+    visits: tuple[Visit, ...]
+    by_department: tuple[tuple[str, int], ...]
+    risk_class: str
+    budget: int | None
+
+    @property
+    def count(self) -> int:
+        return len(self.visits)
+
+    @property
+    def joint(self) -> int:
+        return sum(1 for v in self.visits if v.joint)
+
+    @property
+    def over(self) -> bool:
+        return self.budget is not None and self.count > self.budget
+
+
+def _records(entity_ids: list[int], first: dt.date, last: dt.date) -> list[tuple[int, dt.date, int]]:
+    """(entity, day, department) of every on-site record and unrecorded spot-check result in [first, last]."""
+    rows = list(Inspection.objects.filter(entity_id__in=entity_ids, date__range=(first, last), category=ON_SITE,
+                                          withdrawn_at__isnull=True)
+                .values_list("entity_id", "date", "department_id"))
+    rows += [(e, d, dept) for e, d, dept, numbers in CheckResult.objects.filter(
+        entity_id__in=entity_ids, checked_on__range=(first, last)).values_list(
+        "entity_id", "checked_on", "draw__task__lead_id", "inspection_numbers") if not numbers]
+    return rows
+
+
+def ledger_of(entity_id: int, year: int) -> Ledger:
+    """One entity's visits of `year`, the departments' counts, its class and budget."""
+    rows = _records([entity_id], dt.date(year, 1, 1), dt.date(year, 12, 31))
+    names = dict(Department.objects.filter(pk__in={r[2] for r in rows}).values_list("pk", "name"))
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for _, day, department in rows:
+        by_day[day].append(department)
+    visits = tuple(Visit(day, tuple(sorted({names[d] for d in by_day[day]})), len(by_day[day]))
+                   for day in sorted(by_day))
+    counts: dict[str, int] = defaultdict(int)
+    for visit in visits:
+        for name in visit.departments:
+            counts[name] += 1
+    letter = credit.class_letters([entity_id]).get(entity_id, "")
+    return Ledger(year, visits, tuple(sorted(counts.items())), letter,
+                  settings.JIANGUAN_JOINT_VISIT_BUDGET.get(letter) if letter else None)
+
+
+def visit_counts(entity_ids: Iterable[int], year: int) -> dict[int, int]:
+    """entity → its visits (distinct days) of `year`, in chunks."""
+    ids = list(entity_ids)
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    for start in range(0, len(ids), CHUNK):
+        for entity, day, _ in _records(ids[start:start + CHUNK], dt.date(year, 1, 1), dt.date(year, 12, 31)):
+            days[entity].add(day)
+    return {entity: len(found) for entity, found in days.items()}
+
+
+def over_budget(entity_ids: Iterable[int], year: int) -> int:
+    """How many of the entities one more visit in `year` would take past their class's budget."""
+    ids = list(entity_ids)
+    letters = credit.class_letters(ids)
+    counts = visit_counts(ids, year)
+    budget = settings.JIANGUAN_JOINT_VISIT_BUDGET
+    return sum(1 for e in ids if e in letters and counts.get(e, 0) + 1 > budget[letters[e]])
+
+
+@dataclass(frozen=True)
+class Repeat:
+    entity_id: int
+    first: dt.date
+    second: dt.date
+    departments: tuple[int, int]
+
+
+def repeat_visits(*, region_codes: Iterable[str] | None, today: dt.date, days: int | None = None) -> list[Repeat]:
+    """Entities visited by two departments within `days` on different days (not joint), the later visit in the
+    last `days` days; the region's entities only when `region_codes` is given."""
+    days = days or settings.JIANGUAN_JOINT_REPEAT_DAYS
+    rows = Inspection.objects.filter(date__range=(today - dt.timedelta(days=2 * days), today), category=ON_SITE,
+                                     entity__isnull=False, withdrawn_at__isnull=True)
+    if region_codes is not None:
+        rows = rows.filter(region_id__in=list(region_codes))
+    visits: dict[int, dict[dt.date, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for entity, day, department in rows.values_list("entity_id", "date", "department_id").iterator():
+        visits[entity][day].add(department)
+    found = []
+    for entity, by_day in visits.items():
+        repeat = _repeat(entity, by_day, today, days)
+        if repeat is not None:
+            found.append(repeat)
+    return found
+
+
+def _repeat(entity: int, by_day: dict[dt.date, set[int]], today: dt.date, days: int) -> Repeat | None:
+    ordered = sorted(by_day)
+    for n, later in enumerate(ordered):
+        if (today - later).days > days:
+            continue
+        for earlier in ordered[:n]:
+            if (later - earlier).days <= days:
+                others = [(a, b) for a in by_day[earlier] for b in by_day[later] if a != b]
+                if others:
+                    return Repeat(entity, earlier, later, others[0])
+    return None

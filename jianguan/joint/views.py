@@ -1,0 +1,72 @@
+"""Pages of joint supervision (ADR 0054): the plans with the visits saved and the scenarios, one plan with its tasks
+and merge proposals and the steps open to the reader, the forms that take a plan's or a proposal's step, and an
+entity's burden ledger. Thin: reads are the selectors', writes the services'."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jianguan.accounts.contracts import SignedInRequest
+from jianguan.core.http import attempt, page_of, role_required
+from jianguan.core.roles import Role
+
+from . import merges, scenarios, selectors, services
+from .workflow import MERGES, PLANS
+
+
+@login_required
+def plan_list(request: SignedInRequest) -> HttpResponse:
+    return render(request, "joint/plan_list.html", {
+        "page": page_of(request, selectors.plan_list(reader=request.user)),
+        "saved": selectors.visits_saved(reader=request.user), "catalog": scenarios.current()})
+
+
+@login_required
+def scenario_list(request: SignedInRequest) -> HttpResponse:
+    return render(request, "joint/scenario_list.html", {"catalog": scenarios.current()})
+
+
+@login_required
+def plan_detail(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get(reader=request.user, plan_id=plan_id)
+    facts = services.plan_facts(plan, request.user)
+    proposals = list(selectors.merge_list(reader=request.user, plan_id=plan.pk))
+    open_merges = {p.pk: [e for e in MERGES.edges_from(p.status)
+                          if MERGES.permitted(e, merges.merge_facts(p, request.user)) is None] for p in proposals}
+    return render(request, "joint/plan_detail.html", {
+        "plan": plan, "actions": [e for e in PLANS.edges_from(plan.status) if PLANS.permitted(e, facts) is None],
+        "tasks": selectors.task_list(reader=request.user, plan_id=plan.pk).prefetch_related("participants__department"),
+        "proposals": [(p, open_merges[p.pk]) for p in proposals],
+        "saved": selectors.visits_saved(reader=request.user, plan_id=plan.pk)})
+
+
+@require_POST
+@role_required(Role.OFFICER, Role.HEAD)
+def plan_act(request: SignedInRequest, plan_id: int) -> HttpResponse:
+    selectors.plan_get(reader=request.user, plan_id=plan_id)
+    values = {name: request.POST.get(name, "") for name in ("note", "reason")}
+    attempt(request, lambda: services.plan_transition(plan_id=plan_id, action=request.POST.get("action", ""),
+                                                      values=values, actor=request.user), _("已办理"))
+    return redirect("joint:plan", plan_id=plan_id)
+
+
+@require_POST
+@role_required(Role.OFFICER, Role.HEAD)
+def merge_act(request: SignedInRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.merge_get(reader=request.user, proposal_id=proposal_id)
+    values = {"reason": request.POST.get("reason", "")}
+    attempt(request, lambda: merges.merge_transition(proposal_id=proposal_id, action=request.POST.get("action", ""),
+                                                     values=values, actor=request.user), _("已办理"))
+    return redirect("joint:plan", plan_id=proposal.plan_id)
+
+
+@login_required
+def entity_visits(request: SignedInRequest, uscc: str) -> HttpResponse:
+    year = timezone.localdate().year
+    code, name, found = selectors.entity_ledger(reader=request.user, uscc=uscc, year=year)
+    return render(request, "joint/entity_visits.html", {"uscc": code, "name": name, "ledger": found})

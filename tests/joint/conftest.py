@@ -1,0 +1,1 @@
+from tests.joint.world import world  # noqa: F401
