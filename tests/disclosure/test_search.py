@@ -44,7 +44,7 @@ def test_publishing_writes_the_items_terms_and_counts_and_ending_removes_them(it
     assert set(SearchTerm.objects.filter(item_id=first.pk).values_list("term", flat=True)) == \
         search.item_terms(first.party_name, first.decision_number)
     counts = _counts()
-    assert counts[""] == len(items) and counts["超艺科"] == 2 and counts["〔20"] == len(items)
+    assert counts[""] == len(items) and counts["有限公"] == len(items) and counts["〔20"] == len(items)
     withdrawn = services.item_transition(item_id=first.pk, action="withdraw", values={"reason": "复议撤销"},
                                          actor=persona("scjg_publisher"))
     assert withdrawn.status == ItemStatus.WITHDRAWN and _counts() == counts  # still public, with its reason
