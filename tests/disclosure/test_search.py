@@ -30,9 +30,13 @@ def _publish(index: int, name: str, number: str, officer, publisher, day: dt.dat
 
 @pytest.fixture
 def items(clock, persona):
+    """The items published a day apart, in the order of `NAMES`."""
     officer, publisher = persona("scjg_officer"), persona("scjg_publisher")
-    return [_publish(i, name, number, officer, publisher, clock.day - dt.timedelta(days=20 - i))
-            for i, (name, number) in enumerate(NAMES)]
+    decided, made = clock.day - dt.timedelta(days=20), []
+    for i, (name, number) in enumerate(NAMES):
+        clock.day = decided + dt.timedelta(days=21 + i)
+        made.append(_publish(i, name, number, officer, publisher, decided))
+    return made
 
 
 def _counts() -> dict[str, int]:
@@ -48,7 +52,7 @@ def test_publishing_writes_the_items_terms_and_counts_and_ending_removes_them(it
     withdrawn = services.item_transition(item_id=first.pk, action="withdraw", values={"reason": "复议撤销"},
                                          actor=persona("scjg_publisher"))
     assert withdrawn.status == ItemStatus.WITHDRAWN and _counts() == counts  # still public, with its reason
-    clock.day = items[1].period_ends_on + dt.timedelta(days=1)
+    clock.day = max(i.period_ends_on for i in items) + dt.timedelta(days=1)
     assert sweep.sweep().expired == len(items) - 1
     assert set(SearchTerm.objects.values_list("item_id", flat=True)) == {first.pk}
     assert _counts() == {term: 1 for term in search.item_terms(first.party_name, first.decision_number)} | {"": 1}
