@@ -34,9 +34,12 @@ Rows:
 
 - joint supervision (bench/joint_bench.py): merge proposals for a city plan of 200 tasks over 300 k entities,
   ≤ 5 s, against a pairwise comparison of the tasks' object lists (the same proposals from both).
+- the public decision search (bench/public_search_bench.py) over 1 M published disclosure items built by
+  bench/disclosure_data.py, SQLite and PostgreSQL, p95 <= 50 ms, against the search before (icontains, no list
+  indexes), with the check that both find the same rows in the same order.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint, --rounds N, --vendor,
---entities N.
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search,
+--rounds N, --vendor, --entities N, --items N.
 """
 
 from __future__ import annotations
@@ -156,6 +159,22 @@ def bench_credit(entities: int, vendors: tuple[str, ...] = ("sqlite", "postgresq
                                   capture_output=True, text=True, check=True)
         for row in json.loads(done.stdout):
             row["detail"] += f"; database built by `python -m bench.credit_data build {entities}` in {seconds:.0f} s"
+            rows.append(row)
+    return rows
+
+
+def bench_public_search(items: int, rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+    """The public decision search (bench/public_search_bench.py) in a database of `items` published items built by
+    bench/disclosure_data.py, on each database, against the search before (icontains, no list indexes)."""
+    rows = []
+    for vendor in vendors:
+        with bench_database(vendor) as env:
+            manage(env, "migrate")
+            seconds = timed([sys.executable, "-m", "bench.disclosure_data", "build", str(items)], env)
+            done = subprocess.run([sys.executable, "-m", "bench.public_search_bench", "measure", str(rounds)],
+                                  env=env, capture_output=True, text=True, check=True)
+        for row in json.loads(done.stdout):
+            row["detail"] += f"; database built by `python -m bench.disclosure_data build {items}` in {seconds:.0f} s"
             rows.append(row)
     return rows
 
@@ -310,11 +329,15 @@ def bench_http(rounds: int) -> list[dict]:
         manage(env, "collectstatic", "--noinput")
         probe = ("from jianguan.accounts.models import User; from jianguan.accounts.services import token_issue;"
                  "from jianguan.subjects.models import MarketEntity; u = User.objects.get(username='scjg_officer');"
-                 "print(token_issue(user=u)[0], MarketEntity.objects.visible_to(u).order_by('uscc')[100].uscc)")
-        token, uscc = manage(env, "shell", "--no-imports", "-c", probe).stdout.split()[-2:]
+                 "from jianguan.disclosure.selectors import public_item_list;"
+                 "print(token_issue(user=u)[0], MarketEntity.objects.visible_to(u).order_by('uscc')[100].uscc,"
+                 "public_item_list()[0].number)")
+        token, uscc, number = manage(env, "shell", "--no-imports", "-c", probe).stdout.split()[-3:]
         with served(env) as (port, _server):
             base = f"http://127.0.0.1:{port}"
             targets = {"bare": (base + "/bench/bare", {}), "public": (base + "/public/", {}),
+                       "decisions": (base + "/public/disclosure/", {}),
+                       "decision": (f"{base}/public/disclosure/{number}/", {}),
                        "api": (f"{base}/api/v1/subjects/{uscc}", {"Authorization": f"Bearer {token}"})}
             for url, headers in targets.values():  # warm up: templates, caches, connections
                 wrk(url, headers)
@@ -325,6 +348,8 @@ def bench_http(rounds: int) -> list[dict]:
     bare = statistics.median(rates["bare"])
     rows = []
     for name, label in (("public", "public home page GET /public/"),
+                        ("decisions", "published decisions GET /public/disclosure/ (cached page)"),
+                        ("decision", "one published decision GET /public/disclosure/{number}/ (cached page)"),
                         ("api", "authenticated JSON read GET /api/v1/subjects/{uscc} (bearer token)")):
         # Each round measures the bare view and then the page: the ratio is taken round by round (paired),
         # so that the machine's speed drifting between rounds does not move it.
@@ -362,9 +387,11 @@ def write(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
-                                           "credit", "redaction", "joint"))
+                                           "credit", "redaction", "joint", "public_search"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
+    parser.add_argument("--items", type=int, default=1_000_000,
+                        help="public_search rows: published disclosure items to build (the goal's scale is 1,000,000)")
     parser.add_argument("--entities", type=int, default=1_000_000,
                         help="credit rows (--only credit): entities to seed (the bench scale is 1,000,000)")
     options = parser.parse_args()
@@ -387,6 +414,9 @@ def main() -> None:
         rows += bench_redaction(options.rounds)
     if options.only in (None, "joint"):
         rows += bench_joint(options.rounds)
+    if options.only in (None, "public_search"):
+        rows += bench_public_search(options.items, options.rounds,
+                                    (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     if options.only == "credit":  # a full run measures it inside the library row's databases
         rows += bench_credit(options.entities, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)

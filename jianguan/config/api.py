@@ -27,8 +27,8 @@ from jianguan.documents.api import router as documents_router
 from jianguan.enforcement.api import router as enforcement_router
 from jianguan.exchange.api import router as exchange_router
 from jianguan.inspections.api import router as inspections_router
-from jianguan.opendata.api import router as opendata_router
 from jianguan.joint.api import router as joint_router
+from jianguan.opendata.api import router as opendata_router
 from jianguan.risk.api import router as risk_router
 from jianguan.spotchecks.api import router as spotchecks_router
 from jianguan.subjects.api import router as subjects_router

@@ -107,8 +107,15 @@ class DisclosureItem(TimeStamped):
         verbose_name = _("公示事项")
         verbose_name_plural = _("公示事项")
         constraints = [models.UniqueConstraint(fields=["source_kind", "source_id"], name="disclosure_one_per_source")]
+        # The public search's filters, each with the order of the list (newest first, then the key), so that a
+        # page is read in order from one index (ADR 0052).
         indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["department", "decided_on"]),
-                   models.Index(fields=["status", "published_on"])]
+                   models.Index(fields=["status", "published_on"]),
+                   models.Index(fields=["published_on", "id"], name="disclosure_public_order"),
+                   models.Index(fields=["source_kind", "published_on", "id"], name="disclosure_public_kind"),
+                   models.Index(fields=["department", "published_on", "id"], name="disclosure_public_department"),
+                   models.Index(fields=["region", "published_on", "id"], name="disclosure_public_region"),
+                   models.Index(fields=["entity", "published_on", "id"], name="disclosure_public_entity")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.decision_number}"
@@ -157,3 +164,39 @@ class PublishedPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.sha256[:12]}"
+class SearchTerm(models.Model):
+    """A trigram of a public item's party name or decision number (casefolded, each text ended by `search.END`),
+    with the item's publication day so that one term's items are read newest first (ADR 0052). Kept by
+    `search.terms_sync` in the transaction that publishes, withdraws or ends the item. A row left behind can only
+    slow a search: every candidate is checked against the item itself."""
+
+    pk = models.CompositePrimaryKey("term", "published_on", "item")
+    term = models.CharField(_("检索词"), max_length=3)
+    published_on = models.DateField(_("公示日期"))
+    # No index of its own (the key starts with the term) and no constraint: items are never deleted.
+    item = models.ForeignKey(DisclosureItem, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="search_terms")
+
+    class Meta:
+        verbose_name = _("公示检索词")
+        verbose_name_plural = _("公示检索词")
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchTermCount(models.Model):
+    """How many public items hold a term (the row of the empty term: how many items are public); `head`, the
+    term's first two characters, finds the terms a two-character search covers. A search starts from its rarest
+    term."""
+
+    term = models.CharField(_("检索词"), max_length=3, primary_key=True)
+    head = models.CharField(_("前两字"), max_length=2, db_index=True)
+    items = models.IntegerField(_("公示事项数"))
+
+    class Meta:
+        verbose_name = _("公示检索词频")
+        verbose_name_plural = _("公示检索词频")
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.items}"

@@ -86,8 +86,9 @@ def parse_query(params: Mapping[str, Any]) -> PublicQuery:
 
 def public_search(query: PublicQuery) -> PublicPage:
     """One page of the published items that match, newest first."""
-    rows = public_item_list(kind=query.kind, department_id=query.department_id, region_id=query.region_id,
-                            entity_uscc=query.entity, q=query.q, since=query.since, until=query.until)
     start = (query.page - 1) * query.size
+    rows = public_item_list(kind=query.kind, department_id=query.department_id, region_id=query.region_id,
+                            entity_uscc=query.entity, q=query.q, since=query.since, until=query.until,
+                            need=start + query.size + 1)
     found = list(rows[start:start + query.size + 1])
     return PublicPage(items=found[:query.size], query=query, has_next=len(found) > query.size)

@@ -17,7 +17,7 @@ from jianguan.audit.contracts import record
 from jianguan.core.registry import SeedStep
 from jianguan.core.seeding import SeedContext
 
-from . import rules, services, sweep
+from . import rules, search, services, sweep
 from .models import DisclosureItem, ItemStatus
 
 HISTORY_DAYS = 45
@@ -37,6 +37,7 @@ def _history(ctx: SeedContext, today: dt.date) -> int:
         with transaction.atomic():
             DisclosureItem.objects.bulk_update(
                 items, ["status", "published_on", "period_label", "period_ends_on"], batch_size=500)
+            search.terms_add(items)
             record(actor=ctx.actor, verb="disclosure.history_seeded", data={"kind": kind, "published": len(items)})
         done += len(items)
     return done

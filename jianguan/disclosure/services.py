@@ -17,7 +17,7 @@ from jianguan.behaviour.models import Coercion, Inspection, Penalty
 from jianguan.core.actors import Actor
 from jianguan.core.validation import day, require, text
 
-from . import pdfs, redacting, rules
+from . import pdfs, redacting, rules, search
 from .models import DisclosureItem, DisclosureStep, SourceKind, WithheldRule
 from .persons import persons_of
 from .workflow import ITEMS, Facts
@@ -45,10 +45,11 @@ def item_transition(*, item_id: int, action: str, values: dict[str, Any], actor:
     and the audit event. The caller has read the item as `actor`."""
     item: DisclosureItem = DisclosureItem.objects.select_for_update().get(pk=item_id)
     edge = ITEMS.check(action, facts_of(item, actor, values))
-    before = item.status
+    before, terms = item.status, search.indexed(item)
     data = HANDLERS[edge.action](item, values, actor)
     item.status = edge.target
     item.save()
+    search.terms_sync(item, terms)
     note = str(data.get("reason") or data.get("note") or "")
     DisclosureStep.objects.create(item=item, action=edge.action, old=before, new=item.status,
                                   actor=actor if isinstance(actor, User) else None,

@@ -1,0 +1,199 @@
+"""The public decision search's benchmark database: N published disclosure items in minutes (bench only).
+
+The seed's own steps for regions, departments and industries, then 300,000 enterprises with valid 统一社会信用代码
+and names of Faker's zh_CN companies (a city, a Faker company prefix and suffix), and N items published over the
+last three years, oldest first (as they would have been written): about 20 departments (a few publish most), the
+party's county as the region (10 counties), four kinds (penalties and inspections most), decision numbers of the
+department, kind, year and a serial (`咸宁市市监罚〔2025〕1234号`), 3 % withdrawn with a reason. Each item's search
+terms and the terms' counts are written as `search.terms_sync` writes them (the same `search.item_terms`).
+
+For the load only: the items' secondary indexes and the terms' key are dropped and built again at the end; on
+SQLite no journal and no fsync, on PostgreSQL no foreign-key triggers. Then ANALYZE (VACUUM ANALYZE on PostgreSQL).
+
+`python -m bench.disclosure_data build ITEMS [SEED]` in a migrated, empty database (JIANGUAN_VAR_DIR /
+JIANGUAN_DATABASE_URL); prints each step's seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import random
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from bench.common import setup
+
+STEPS = ("区划", "部门", "行业分类")
+ENTITIES = 300_000
+DEPARTMENTS = 20
+KINDS = (("penalty", "市监罚", 40), ("inspection", "市监检", 40), ("licence", "市监许", 15),
+         ("coercion", "市监强", 5))
+YEARS = 3
+
+
+def _entities(rng: random.Random, regions: list[str], industry: str) -> Iterator[tuple[Any, ...]]:
+    from faker.providers.address.zh_CN import Provider as Address
+    from faker.providers.company.zh_CN import Provider as Company
+
+    from jianguan.core.codes import org_code_check_char, uscc_check_char
+    from jianguan.subjects.seed import _base31
+
+    now = dt.datetime.now(dt.UTC).isoformat(" ")
+    for i in range(ENTITIES):
+        name = (rng.choice(Address.cities) + rng.choice(Company.company_prefixes)
+                + rng.choice(Company.company_suffixes))
+        region = regions[i % len(regions)]
+        body = "MA4" + _base31(i, 5)
+        first17 = "91" + region[:6] + body + org_code_check_char(body)
+        yield (first17 + uscc_check_char(first17), name, "enterprise", "有限责任公司（自然人投资或控股）", "张三",
+               f"{name}经营场所", region, industry, "2015-01-01", "100.00", "active", "", now, now)
+
+
+ITEM_COLUMNS = ("id", "created_at", "updated_at", "number", "record_id", "source_kind", "source_id",
+                "source_record_id", "department_id", "region_id", "entity_id", "party_name", "decision_number",
+                "decided_on", "fields", "redacted", "masks", "masks_added", "masks_removed", "clock_days",
+                "clock_basis", "due_on", "status", "withheld_rule", "withheld_basis", "withheld_reason",
+                "published_on", "period_label", "period_ends_on", "withdrawn_on", "withdraw_reason", "end_reason")
+
+
+def _days(rng: random.Random, count: int, today: dt.date) -> list[dt.date]:
+    first = today - dt.timedelta(days=365 * YEARS)
+    return sorted(first + dt.timedelta(days=rng.randrange(365 * YEARS)) for _ in range(count))
+
+
+def _items(rng: random.Random, count: int, departments: list[tuple[int, str]], entities: list[tuple[Any, ...]],
+           today: dt.date, terms: list[tuple[int, str, str, str]]) -> Iterator[tuple[Any, ...]]:
+    """The item rows, oldest first; (id, day, party name, decision number) of each appended to `terms`."""
+    kinds = [(k, w) for k, w, _ in KINDS]
+    kind_cum = list(itertools.accumulate(w for *_, w in KINDS))
+    department_cum = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(departments))))
+    serials: Counter[tuple[int, str, int]] = Counter()
+    numbers: Counter[dt.date] = Counter()
+    now = dt.datetime.now(dt.UTC).isoformat(" ")
+    for pk, day in enumerate(_days(rng, count, today), start=1):
+        (kind, word), = rng.choices(kinds, cum_weights=kind_cum)
+        (department, short), = rng.choices(departments, cum_weights=department_cum)
+        entity_id, name, region = entities[rng.randrange(len(entities))]
+        decided = day - dt.timedelta(days=rng.randint(1, 10))
+        serials[department, kind, decided.year] += 1
+        numbers[day] += 1
+        decision = f"{short}{word}〔{decided.year}〕{serials[department, kind, decided.year]}号"
+        withdrawn = rng.random() < 0.03
+        fields = {"decision_number": decision, "party_name": name, "content": "罚款人民币伍仟元整",
+                  "basis": "《中华人民共和国食品安全法》第一百二十四条"}
+        text = json.dumps(fields, ensure_ascii=False)
+        iso = day.isoformat()
+        terms.append((pk, iso, name, decision))
+        yield (pk, now, now, f"GS{day:%Y%m%d}{numbers[day]:06d}", str(uuid.UUID(int=rng.getrandbits(128))), kind,
+               pk, str(uuid.UUID(int=pk)), department, region, entity_id, name, decision, decided.isoformat(), text,
+               text, "[]", "[]", "[]", 7, "《企业信息公示暂行条例》第六条", iso,
+               "withdrawn" if withdrawn else "published", "", "", "", iso, "3年",
+               (day + dt.timedelta(days=365 * 3)).isoformat(), iso if withdrawn else None,
+               "该决定经行政复议被撤销" if withdrawn else "", "")
+
+
+def _term_rows(items: list[tuple[int, str, str, str]], counts: Counter[str]) -> Iterator[tuple[str, str, int]]:
+    from jianguan.disclosure.search import item_terms
+
+    for pk, day, name, decision in items:
+        found = item_terms(name, decision)
+        counts.update(found)
+        for term in found:
+            yield term, day, pk
+
+
+def _prepare(cursor: Any, vendor: str) -> list[str]:
+    """The loaded tables' secondary indexes and the terms' key dropped; what builds them again."""
+    from bench.credit_data import _secondary_indexes
+
+    found = _secondary_indexes(cursor, vendor, "disclosure_disclosureitem")
+    for name, _ in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    again = [definition for _, definition in found]
+    if vendor == "sqlite":
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF", "cache_size = -2000000",
+                       "temp_store = MEMORY"):
+            cursor.execute(f"PRAGMA {pragma}")
+    else:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute("ALTER TABLE disclosure_searchterm DROP CONSTRAINT disclosure_searchterm_pkey")
+        again.append("ALTER TABLE disclosure_searchterm ADD PRIMARY KEY (term, published_on, item_id)")
+    return again
+
+
+def build(count: int, seed: int = 2026) -> dict[str, float]:
+    """The database of `count` public items; seconds per step."""
+    setup()
+    from django.db import connection, transaction
+    from django.utils import translation
+
+    from jianguan.accounts.models import Department, Region, RegionLevel
+    from jianguan.core.bulk import bulk_insert
+    from jianguan.core.registry import seed_steps
+    from jianguan.core.seeding import SeedContext
+    from jianguan.disclosure.models import DisclosureItem, SearchTerm, SearchTermCount
+    from jianguan.subjects.models import Industry, MarketEntity
+    from jianguan.subjects.seed import COLUMNS
+
+    rng = random.Random(seed)
+    seconds: dict[str, float] = {}
+    began = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal began
+        seconds[name] = time.perf_counter() - began
+        began = time.perf_counter()
+
+    context = SeedContext(scale="bench", seed=seed, stdout=sys.stdout, progress_enabled=False, entities=ENTITIES)
+    with translation.override(None):
+        for step in seed_steps():
+            if step.name in STEPS:
+                step.run(context)
+    lap("区划、部门、行业")
+    counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").values_list("code", flat=True))
+    regions = counties[:10]
+    departments = [(d.pk, d.name[:3]) for d in Department.objects.order_by("pk")[:DEPARTMENTS]]
+    today = dt.date.today()
+    with connection.cursor() as cursor:
+        again = _prepare(cursor, connection.vendor)
+    with transaction.atomic():
+        bulk_insert(MarketEntity, COLUMNS, _entities(rng, regions, Industry.objects.order_by("code")[0].code),
+                    chunk=50_000)
+        entities = list(MarketEntity.objects.values_list("id", "name", "region_id"))
+        lap("市场主体")
+        terms: list[tuple[int, str, str, str]] = []
+        bulk_insert(DisclosureItem, ITEM_COLUMNS, _items(rng, count, departments, entities, today, terms),
+                    chunk=50_000)
+        lap("公示事项")
+        counts: Counter[str] = Counter()
+        rows = bulk_insert(SearchTerm, ("term", "published_on", "item_id"), _term_rows(terms, counts), chunk=100_000)
+        counts[""] = count
+        bulk_insert(SearchTermCount, ("term", "head", "items"), ((t, t[:2], n) for t, n in counts.items()))
+        print(f"  检索词 {rows:,} 条，{len(counts):,} 种")
+        lap("检索词")
+    with connection.cursor() as cursor:
+        for definition in again:
+            cursor.execute(definition)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute("SELECT setval(pg_get_serial_sequence('disclosure_disclosureitem', 'id'), %s)", [count])
+        lap("索引重建")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    lap("ANALYZE")
+    return seconds
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["build"] or len(sys.argv) < 3:
+        raise SystemExit("usage: python -m bench.disclosure_data build ITEMS [SEED]")
+    started = time.perf_counter()
+    steps = build(int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 2026)
+    print("  " + "，".join(f"{k} {v:.1f} 秒" for k, v in steps.items()))
+    print(f"built in {time.perf_counter() - started:.1f} s")
