@@ -59,7 +59,7 @@ ITEM_COLUMNS = ("id", "created_at", "updated_at", "number", "record_id", "source
                 "source_record_id", "department_id", "region_id", "entity_id", "party_name", "decision_number",
                 "decided_on", "fields", "redacted", "masks", "masks_added", "masks_removed", "clock_days",
                 "clock_basis", "due_on", "status", "withheld_rule", "withheld_basis", "withheld_reason",
-                "published_on", "period_label", "period_ends_on", "withdrawn_on", "withdraw_reason", "end_reason")
+                "published_on", "period_label", "period_ends_on", "withdrawn_on", "withdraw_reason", "end_reason", "persons")
 
 
 def _days(rng: random.Random, count: int, today: dt.date) -> list[dt.date]:
@@ -95,7 +95,7 @@ def _items(rng: random.Random, count: int, departments: list[tuple[int, str]], e
                text, "[]", "[]", "[]", 7, "《企业信息公示暂行条例》第六条", iso,
                "withdrawn" if withdrawn else "published", "", "", "", iso, "3年",
                (day + dt.timedelta(days=365 * 3)).isoformat(), iso if withdrawn else None,
-               "该决定经行政复议被撤销" if withdrawn else "", "")
+               "该决定经行政复议被撤销" if withdrawn else "", "", "[]")
 
 
 def _term_rows(items: list[tuple[int, str, str, str]], counts: Counter[str]) -> Iterator[tuple[str, str, int]]:
