@@ -18,7 +18,7 @@ from . import selectors
 router = Router(tags=["监管信息链 chain"])
 
 
-class ItemOut(Schema):
+class ChainItemOut(Schema):
     kind: str
     kind_label: str
     date: dt.date
@@ -29,8 +29,8 @@ class ItemOut(Schema):
     ref: str
 
 
-class EntryOut(ItemOut):
-    items: list[ItemOut]  # the records this entry stands for (a spot check's 行政检查 of each task item)
+class EntryOut(ChainItemOut):
+    items: list[ChainItemOut]  # the records this entry stands for (a spot check's 行政检查 of each task item)
 
 
 class ChainOut(Schema):

@@ -301,7 +301,7 @@ def case_file(request: HttpRequest, case_id: int):
     return response
 
 
-class AlertOut(Schema):
+class DeadlineOut(Schema):
     case_id: int
     case_number: str
     party_name: str
@@ -325,13 +325,13 @@ class AlertOut(Schema):
         return obj.case.department.name
 
 
-class AlertFilter(PageQuery):
+class DeadlineFilter(PageQuery):
     state: str | None = None
     mine: bool = False
 
 
-@router.get("/enforcement/deadlines", response={200: Page[AlertOut], 400: ErrorOut})
-def deadline_list(request: HttpRequest, filters: Query[AlertFilter]):
+@router.get("/enforcement/deadlines", response={200: Page[DeadlineOut], 400: ErrorOut})
+def deadline_list(request: HttpRequest, filters: Query[DeadlineFilter]):
     """Overdue and due-soon steps of open cases in the caller's scope (`mine`: the caller's cases)."""
     reader = require_reader(request, ApiScope.READ)
     if filters.state not in (None, "", "overdue", "due_soon"):

@@ -49,7 +49,7 @@ class PlanOut(Schema):
         return str(obj.region_id)
 
 
-class TaskOut(Schema):
+class JointTaskOut(Schema):
     id: int
     number: str
     plan: int
@@ -228,7 +228,7 @@ def plan_act(request: HttpRequest, plan_id: int, data: StepIn) -> JointPlan:
     return services.plan_transition(plan_id=plan_id, action=data.action, values=data.dict(), actor=reader)
 
 
-@router.get("/joint/plans/{plan_id}/tasks", response={200: Page[TaskOut], 404: ErrorOut})
+@router.get("/joint/plans/{plan_id}/tasks", response={200: Page[JointTaskOut], 404: ErrorOut})
 def task_list(request: HttpRequest, plan_id: int, filters: Query[TaskFilter]) -> dict[str, Any]:
     reader = require_person(request)
     selectors.plan_get(reader=reader, plan_id=plan_id)
@@ -237,7 +237,7 @@ def task_list(request: HttpRequest, plan_id: int, filters: Query[TaskFilter]) ->
     return paginate(rows, filters)
 
 
-@router.post("/joint/plans/{plan_id}/tasks", auth=allow(*PEOPLE), response={201: TaskOut, **ERRORS})
+@router.post("/joint/plans/{plan_id}/tasks", auth=allow(*PEOPLE), response={201: JointTaskOut, **ERRORS})
 def task_propose(request: HttpRequest, plan_id: int, data: TaskIn) -> Status[JointTask]:
     """A department's proposal: items from its own claimed rows (`item_not_claimed`), entities of its
     jurisdiction (`entity_outside_jurisdiction`), its own inspectors."""
@@ -247,7 +247,7 @@ def task_propose(request: HttpRequest, plan_id: int, data: TaskIn) -> Status[Joi
     return Status(201, task)
 
 
-@router.post("/joint/plans/{plan_id}/scenario-tasks", auth=allow(*PEOPLE), response={201: TaskOut, **ERRORS})
+@router.post("/joint/plans/{plan_id}/scenario-tasks", auth=allow(*PEOPLE), response={201: JointTaskOut, **ERRORS})
 def task_from_scenario(request: HttpRequest, plan_id: int, data: ScenarioTaskIn) -> Status[JointTask]:
     """A joint task from a “综合查一次” scenario (the joint-meeting office)."""
     reader = require_person(request)
@@ -257,7 +257,7 @@ def task_from_scenario(request: HttpRequest, plan_id: int, data: ScenarioTaskIn)
     return Status(201, task)
 
 
-@router.post("/joint/plans/{plan_id}/joint-tasks", auth=allow(*PEOPLE), response={201: TaskOut, **ERRORS})
+@router.post("/joint/plans/{plan_id}/joint-tasks", auth=allow(*PEOPLE), response={201: JointTaskOut, **ERRORS})
 def task_combine(request: HttpRequest, plan_id: int, data: CombineIn) -> Status[JointTask]:
     """The office combines overlapping proposals into a joint task with a lead department (`windows_incompatible`
     when their windows lie more than the merge window apart)."""
@@ -268,7 +268,7 @@ def task_combine(request: HttpRequest, plan_id: int, data: CombineIn) -> Status[
     return Status(201, task)
 
 
-@router.get("/joint/tasks/{task_id}", response={200: TaskOut, 404: ErrorOut})
+@router.get("/joint/tasks/{task_id}", response={200: JointTaskOut, 404: ErrorOut})
 def task_get(request: HttpRequest, task_id: int) -> JointTask:
     return selectors.task_get(reader=require_person(request), task_id=task_id)
 

@@ -110,7 +110,7 @@ class ArticleDetailOut(ArticleOut):
     images: list[ImageOut]
 
 
-class DepartmentOut(Schema):
+class PublicDepartmentOut(Schema):
     id: int
     name: str
     short_name: str
@@ -136,7 +136,7 @@ class ArticlePage(PageOut):
 
 
 class DepartmentPage(PageOut):
-    items: list[DepartmentOut]
+    items: list[PublicDepartmentOut]
 
 
 def _params(request: HttpRequest) -> dict[str, Any]:

@@ -176,3 +176,22 @@ def test_detail_and_list_serve_the_same_entity_identically(api, officer):
     assert listed == [detail]
     assert detail["registered_capital"] == str(entity.registered_capital)
     assert detail["industry"] == f"{entity.industry.section}{entity.industry_id}"
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The OpenAPI document names each schema by its class name: two classes of one name would be documented (and
+    validated) as one of them."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import jianguan.config.urls  # noqa: F401  (every router imported)
+
+    def subclasses(cls: type) -> list[type]:
+        return [s for sub in cls.__subclasses__() for s in (sub, *subclasses(sub))]
+
+    modules: dict[str, set[str]] = defaultdict(set)
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("jianguan."):
+            modules[schema.__name__].add(schema.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
