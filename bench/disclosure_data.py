@@ -59,7 +59,8 @@ ITEM_COLUMNS = ("id", "created_at", "updated_at", "number", "record_id", "source
                 "source_record_id", "department_id", "region_id", "entity_id", "party_name", "decision_number",
                 "decided_on", "fields", "redacted", "masks", "masks_added", "masks_removed", "clock_days",
                 "clock_basis", "due_on", "status", "withheld_rule", "withheld_basis", "withheld_reason",
-                "published_on", "period_label", "period_ends_on", "withdrawn_on", "withdraw_reason", "end_reason", "persons")
+                "published_on", "period_label", "period_ends_on", "withdrawn_on", "withdraw_reason", "end_reason",
+                "persons")
 
 
 def _days(rng: random.Random, count: int, today: dt.date) -> list[dt.date]:
