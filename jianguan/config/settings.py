@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "jianguan.spotchecks",
     "jianguan.disclosure",
     "jianguan.joint",
+    "jianguan.remote",
     "jianguan.chain",
     "jianguan.exchange",
     "jianguan.articles",
