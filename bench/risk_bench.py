@@ -8,7 +8,7 @@ Scan: lines from `bench/risk_lines.py` (seeded; half ads and web pages, half lis
 those evaded), each checked and judged by every model of its kind (`engine.verdicts`: an ad by `medical_ad` and
 `fundraising`, a listing by the three listing models) and printed as `jianguan risk scan --format json` prints
 (`batch.shown`), by `--workers` forked processes (`parallel.chunks`, as `jianguan risk scan --workers`); the
-parent writes every chunk's text to /dev/null. Re-scoring: 1 M entities, each with the hits an alert stores (0–3
+parent writes every chunk's bytes to /dev/null. Re-scoring: 1 M entities, each with the hits an alert stores (0–3
 rules of one model, as listed or as a spelling) and an entity risk from its credit class (A/B 1.0, C 1.2, D 1.5),
 scored again by `alerts.rescored` (each rule's strongest hit, then `engine.Model.rescore`, the step `judge`
 scores by), in the same workers. The goal is for both together: lines generated and models loaded before the clock.
@@ -46,7 +46,7 @@ SCAN_GOAL, HTTP_GOAL = 60.0, 20.0
 WARM_UP = 50  # requests before the measured ones: the first of each model loads it
 
 
-def _scanned(items: Sequence[tuple[str, dict[str, Any]]]) -> tuple[str, Counter[str]]:
+def _scanned(items: Sequence[tuple[str, dict[str, Any]]]) -> tuple[bytes, Counter[str]]:
     """A chunk of lines judged by the models of their kind, printed as the scan command prints them."""
     from jianguan.risk import batch, engine
 
@@ -61,8 +61,8 @@ def _scanned(items: Sequence[tuple[str, dict[str, Any]]]) -> tuple[str, Counter[
                 alerts[verdict.model] += 1
                 alerted = True
         alerts["lines alerting"] += alerted
-    out.append("")
-    return "\n".join(out), alerts
+    out.append(b"")
+    return b"\n".join(out), alerts
 
 
 def _rescored(entities: Sequence[tuple[str, list[dict[str, Any]], float]]) -> tuple[str, Counter[str]]:
@@ -102,7 +102,7 @@ def timed_run(lines: list[tuple[str, dict[str, Any]]], scored: list[Any], worker
     bands: Counter[str] = Counter()
     written = 0
     started = time.perf_counter()
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    with open(os.devnull, "wb") as sink:
         for text, counts in parallel.chunks(_scanned, lines, workers=workers):
             written += sink.write(text)
             alerted += counts
@@ -111,7 +111,7 @@ def timed_run(lines: list[tuple[str, dict[str, Any]]], scored: list[Any], worker
             bands += counts
     total = time.perf_counter() - started
     return {"seconds": total, "scan_seconds": scanned, "rescore_seconds": total - scanned, "alerts": dict(alerted),
-            "bands": dict(bands), "characters_written": written}
+            "bands": dict(bands), "bytes_written": written}
 
 
 def baseline(sample: int, seed: int) -> dict[str, Any]:
@@ -204,7 +204,7 @@ def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         "goal": f"<= {SCAN_GOAL:.0f} s", "met": run["seconds"] <= SCAN_GOAL and plain["different"] == 0,
         "detail": f"median of {result['rounds']} runs ({', '.join(f'{s} s' for s in result['runs'])}): "
                   f"scan {run['scan_seconds']:.1f} s (verdicts printed as `jianguan risk scan --format json`, "
-                  f"{run['characters_written'] / 1e6:,.0f} M characters), re-scoring {run['rescore_seconds']:.1f} s; "
+                  f"{run['bytes_written'] / 1e6:,.0f} MB), re-scoring {run['rescore_seconds']:.1f} s; "
                   f"lines alerting {alerts.get('lines alerting', 0):,} "
                   f"({alerts.get('lines alerting', 0) / result['lines']:.1%}; per model "
                   + ", ".join(f"{m} {alerts.get(m, 0):,}" for m in (*ROUTES['ad'], *ROUTES['listing']))

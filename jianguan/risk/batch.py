@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import orjson
@@ -88,22 +88,34 @@ def measure(verdicts: list[Verdict], labels: list[bool]) -> Measures:
                     pairs.count((False, False)))
 
 
-def shown(verdict: Verdict, form: str) -> str:
-    """One verdict as `jianguan risk scan` prints it: a JSON object (`json`) or a tab-separated line (`text`)."""
+def shown(verdict: Verdict, form: str) -> bytes:
+    """One verdict as `jianguan risk scan` prints it, in UTF-8: a JSON object (`json`) or a tab-separated line
+    (`text`). A verdict with nothing found, most of a scan's, is its id before the model's fixed remainder."""
     if form == "json":
-        return orjson.dumps(verdict.as_json()).decode()
+        if verdict.hits or verdict.band is not None or verdict.score:
+            return orjson.dumps(verdict.as_json())
+        return b'{"id":' + orjson.dumps(verdict.id) + _quiet(verdict.model, verdict.version, verdict.alert)
     quoted = "；".join(f"{hit.rule}“{hit.quote}”" if hit.quote else f"{hit.rule}（{hit.note}）" for hit in verdict.hits)
-    return f"{verdict.id}\t{'预警' if verdict.alert else '—'}\t{verdict.score:g}\t{verdict.band or ''}\t{quoted}"
+    return (f"{verdict.id}\t{'预警' if verdict.alert else '—'}\t{verdict.score:g}\t{verdict.band or ''}\t"
+            f"{quoted}").encode()
 
 
-def _shown(name: str, form: str, registers: Registers | None, records: Sequence[Mapping[str, Any]]) -> str:
+@cache
+def _quiet(model: str, version: str, alert: bool) -> bytes:
+    """What follows the id in the JSON of a verdict with no hit, no score and no band (`Verdict.as_json`)."""
+    whole = orjson.dumps(Verdict(0, alert, 0.0, None, (), model, version).as_json())
+    return whole[len(b'{"id":0'):]
+
+
+def _shown(name: str, form: str, registers: Registers | None, records: Sequence[Mapping[str, Any]]) -> bytes:
     chosen = engine.model(name)
-    return "".join(shown(chosen.judge(record, registers=registers), form) + "\n" for record in records)
+    return b"".join(shown(chosen.judge(record, registers=registers), form) + b"\n" for record in records)
 
 
 def scan(model: Model, records: Sequence[Mapping[str, Any]], *, form: str, workers: int = 1,
-         registers: Registers | None = None) -> Iterator[str]:
-    """The verdicts on checked lines as printed (`shown`), a text per chunk of lines, in order; judged by `workers`
+         registers: Registers | None = None) -> Iterator[bytes]:
+    """The verdicts on checked lines as printed (`shown`), UTF-8 bytes per chunk of lines, in order (a worker
+    hands back bytes: nothing decoded to be pickled, unpickled and encoded again); judged by `workers`
     processes (`parallel.chunks`), against `registers` where given (held in memory: the workers inherit them)."""
     return parallel.chunks(partial(_shown, model.name, form, registers), records, workers=workers)
 

@@ -10,8 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 from django.core.management import CommandError, call_command
+
+from jianguan.risk import batch
+from jianguan.risk.engine import Verdict
 
 pytestmark = pytest.mark.once
 SETS = Path(__file__).with_name("sets")
@@ -43,6 +47,16 @@ def test_scan_prints_one_verdict_per_line_in_order(tmp_path):
                                 "note": "词库 medical_ad 2026.12.1：根治"}
     assert verdicts[1] == {"id": 7, "alert": False, "score": 0.0, "band": None, "hits": [], "model": "medical_ad",
                            "version": "2026.12.2"}
+
+
+@pytest.mark.parametrize("alert", [False, True])
+def test_a_verdict_with_nothing_found_prints_as_its_whole_json_would(alert):
+    """The printed form of a verdict without hits, score or band is built from its id and the model's fixed rest."""
+    for ident in (7, "线-1/\"引号\"", 2**40):
+        verdict = Verdict(ident, alert, 0.0, None, (), "medical_ad", "2026.12.2")
+        assert batch.shown(verdict, "json") == orjson.dumps(verdict.as_json())
+    found = Verdict("x", False, 3.5, None, (), "medical_ad", "2026.12.2")
+    assert json.loads(batch.shown(found, "json"))["score"] == 3.5
 
 
 def test_backtest_prints_precision_recall_and_the_confusion_table():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +63,23 @@ class Command(BaseCommand):
             if options["workers"] > 1 and options["stored_registers"]:
                 raise CommandError("--workers 大于 1 时不能使用 --stored-registers（各进程不共用数据库连接）；"
                                    "请改用 --registers 文件 [workers_with_stored_registers]")
-            for text in batch.scan(model, records, form=options["format"], workers=options["workers"],
-                                   registers=given):
-                self.stdout.write(text, ending="")
+            self._print(batch.scan(model, records, form=options["format"], workers=options["workers"],
+                                   registers=given))
             return
         verdicts = [model.judge(record, registers=given) for record in records]
         self._backtest(model, batch.measure(verdicts, [record["label"] for record in records]), options["format"])
+
+    def _print(self, chunks: Iterator[bytes]) -> None:
+        """The scan's bytes to the standard output as they are (a text stream given instead, such as a test's,
+        gets them decoded)."""
+        stream = getattr(self.stdout._out, "buffer", None)
+        for chunk in chunks:
+            if stream is None:
+                self.stdout.write(chunk.decode(), ending="")
+            else:
+                stream.write(chunk)
+        if stream is not None:
+            stream.flush()
 
     def _registers(self, options: dict[str, Any]) -> registers.Registers | None:
         day = options["on"] or timezone.localdate()
