@@ -19,6 +19,7 @@ import sys
 import time
 
 from bench.common import p95, setup
+from bench.loading import secondary_indexes
 
 PAGE = 20
 OFFICERS = 12  # officers sampled for the reads
@@ -114,24 +115,11 @@ def _run(reads) -> dict[str, list[float]]:
     return times
 
 
-def _secondary_indexes(connection) -> list[tuple[str, str, list[str]]]:
-    from jianguan.enforcement.models import Case, CaseOfficer
-
-    found = []
-    with connection.cursor() as cursor:
-        for model in (Case, CaseOfficer):
-            table = model._meta.db_table
-            for name, info in connection.introspection.get_constraints(cursor, table).items():
-                if info["index"] and not info["unique"] and not info["primary_key"]:
-                    found.append((table, name, info["columns"]))
-    return found
-
-
 def measure(rounds: int = 3) -> list[dict]:
     setup()
     from django.db import connection, transaction
 
-    from jianguan.enforcement.models import Case
+    from jianguan.enforcement.models import Case, CaseOfficer
 
     total = Case.objects.count()
     rng = random.Random(7)
@@ -142,12 +130,12 @@ def measure(rounds: int = 3) -> list[dict]:
         for kind, values in _run(reads).items():
             measured[kind] += values
     baseline: dict[str, list[float]] = {"list": [], "search": []}
-    dropped = _secondary_indexes(connection)
     baseline_reads = rng.sample(reads, min(len(reads), 20))
     with transaction.atomic():  # the indexes come back with the rollback
         with connection.cursor() as cursor:
-            for _table, name, _columns in dropped:
-                cursor.execute(f'DROP INDEX "{name}"')
+            for model in (Case, CaseOfficer):
+                for name, _ in secondary_indexes(cursor, connection.vendor, model._meta.db_table):
+                    cursor.execute(f'DROP INDEX "{name}"')
         for kind, values in _run(baseline_reads).items():
             baseline[kind] += values
         transaction.set_rollback(True)

@@ -9,10 +9,8 @@ the risk models' data, the demo's list entries and repair) and writes the inspec
 60 % of the records) with a leaner generator of the same distributions (`behaviour.seed`'s results, shares and
 windows; the follow-up acts by the seed's own `_follow_ups`).
 
-For the load only: the secondary indexes of the loaded tables are dropped and built again at the end (one sorted
-build instead of millions of random inserts); on SQLite no rollback journal, no fsync and no foreign-key checks,
-on PostgreSQL no foreign-key triggers (`session_replication_role = replica`). Then ANALYZE (VACUUM ANALYZE on
-PostgreSQL), as the seed does.
+Loaded as `bench.loading` loads (the loaded tables' secondary indexes built again at the end), then ANALYZE, as
+the seed does.
 
 `python -m bench.credit_data build ENTITIES [SEED]` in a migrated, empty database (JIANGUAN_VAR_DIR /
 JIANGUAN_DATABASE_URL); prints each step's seconds.
@@ -23,13 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import sys
-import time
 from bisect import bisect_right
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from bench.common import setup
+from bench.loading import Laps, analyse, loading, main
 
 # The seed's steps the classification needs, by name (`jianguan seed` prints them); 监管行为 is written here.
 STEPS = ("区划", "部门", "人员", "行业分类", "监管事项清单", "市场主体", "登记与许可", "监管行为", "投诉举报",
@@ -44,44 +41,6 @@ def _tables() -> list[str]:
 
     return [m._meta.db_table for m in (MarketEntity, RegistrationEvent, Licence, FormerName, Inspection, Penalty,
                                        Coercion, OtherAction, Complaint, CreditRecord)]
-
-
-def _secondary_indexes(cursor: Any, vendor: str, table: str) -> list[tuple[str, str]]:
-    """(name, definition) of the table's indexes that back no constraint (primary key, unique constraint)."""
-    if vendor == "sqlite":
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                       "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'", [table])
-        return list(cursor.fetchall())
-    cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-                   "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) "
-                   "AND indexdef NOT LIKE 'CREATE UNIQUE%%'", [table, table])
-    return list(cursor.fetchall())
-
-
-@contextmanager
-def loading() -> Iterator[None]:
-    """The loaded tables without their secondary indexes and the connection set for bulk writes, for the block;
-    the indexes built again after it."""
-    from django.db import connection
-
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        indexes = [index for table in _tables() for index in _secondary_indexes(cursor, vendor, table)]
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-        if vendor == "sqlite":
-            for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF", "cache_size = -1000000",
-                           "temp_store = MEMORY"):
-                cursor.execute(f"PRAGMA {pragma}")
-        else:
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-    yield
-    with connection.cursor() as cursor:
-        for _, definition in indexes:
-            cursor.execute(definition)
-        if vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def _day_text() -> Any:
@@ -179,7 +138,6 @@ def seed_inspections(ctx: Any) -> None:
 def build(entities: int, seed: int = 2026) -> dict[str, float]:
     """The database of `entities` entities and their libraries; seconds per step."""
     setup()
-    from django.db import connection
     from django.utils import translation
 
     from jianguan.core.registry import seed_steps
@@ -188,25 +146,14 @@ def build(entities: int, seed: int = 2026) -> dict[str, float]:
     context = SeedContext(scale="bench", seed=seed, stdout=sys.stdout, progress_enabled=False, entities=entities)
     steps = {step.name: step.run for step in seed_steps() if step.name in STEPS}
     steps["监管行为"] = seed_inspections
-    seconds: dict[str, float] = {}
-    with translation.override(None), loading():
+    laps = Laps()
+    with translation.override(None), loading(_tables()):
         for name, run in steps.items():
-            began = time.perf_counter()
             run(context)
-            seconds[name] = time.perf_counter() - began
-        began = time.perf_counter()
-    seconds["索引重建"] = time.perf_counter() - began
-    began = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    seconds["ANALYZE"] = time.perf_counter() - began
-    return seconds
+            laps.lap(name)
+    laps.lap("索引重建")
+    return analyse(laps)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["build"] or len(sys.argv) < 3:
-        raise SystemExit("usage: python -m bench.credit_data build ENTITIES [SEED]")
-    started = time.perf_counter()
-    steps = build(int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 2026)
-    print("  " + "，".join(f"{k} {v:.1f} 秒" for k, v in steps.items()))
-    print(f"built in {time.perf_counter() - started:.1f} s")
+    main("bench.credit_data", "ENTITIES", build)

@@ -7,8 +7,8 @@ party's county as the region (10 counties), four kinds (penalties and inspection
 department, kind, year and a serial (`咸宁市市监罚〔2025〕1234号`), 3 % withdrawn with a reason. Each item's search
 terms and the terms' counts are written as `search.terms_sync` writes them (the same `search.item_terms`).
 
-For the load only: the items' secondary indexes and the terms' key are dropped and built again at the end; on
-SQLite no journal and no fsync, on PostgreSQL no foreign-key triggers. Then ANALYZE (VACUUM ANALYZE on PostgreSQL).
+Loaded as `bench.loading` loads (the items' secondary indexes, and on PostgreSQL the terms' key, built again at
+the end), then ANALYZE (VACUUM ANALYZE on PostgreSQL).
 
 `python -m bench.disclosure_data build ITEMS [SEED]` in a migrated, empty database (JIANGUAN_VAR_DIR /
 JIANGUAN_DATABASE_URL); prints each step's seconds.
@@ -21,13 +21,13 @@ import itertools
 import json
 import random
 import sys
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from bench.common import setup
+from bench.loading import Laps, analyse, loading, main
 
 STEPS = ("区划", "部门", "行业分类")
 ENTITIES = 300_000
@@ -109,26 +109,6 @@ def _term_rows(items: list[tuple[int, str, str, str]], counts: Counter[str]) -> 
             yield term, day, pk
 
 
-def _prepare(cursor: Any, vendor: str) -> list[str]:
-    """The loaded tables' secondary indexes and the terms' key dropped; what builds them again."""
-    from bench.credit_data import _secondary_indexes
-
-    found = _secondary_indexes(cursor, vendor, "disclosure_disclosureitem")
-    for name, _ in found:
-        cursor.execute(f'DROP INDEX "{name}"')
-    again = [definition for _, definition in found]
-    if vendor == "sqlite":
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF", "cache_size = -2000000",
-                       "temp_store = MEMORY"):
-            cursor.execute(f"PRAGMA {pragma}")
-    else:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute("ALTER TABLE disclosure_searchterm DROP CONSTRAINT disclosure_searchterm_pkey")
-        again.append("ALTER TABLE disclosure_searchterm ADD PRIMARY KEY (term, published_on, item_id)")
-    return again
-
-
 def build(count: int, seed: int = 2026) -> dict[str, float]:
     """The database of `count` public items; seconds per step."""
     setup()
@@ -144,57 +124,40 @@ def build(count: int, seed: int = 2026) -> dict[str, float]:
     from jianguan.subjects.seed import COLUMNS
 
     rng = random.Random(seed)
-    seconds: dict[str, float] = {}
-    began = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal began
-        seconds[name] = time.perf_counter() - began
-        began = time.perf_counter()
-
+    laps = Laps()
     context = SeedContext(scale="bench", seed=seed, stdout=sys.stdout, progress_enabled=False, entities=ENTITIES)
     with translation.override(None):
         for step in seed_steps():
             if step.name in STEPS:
                 step.run(context)
-    lap("区划、部门、行业")
+    laps.lap("区划、部门、行业")
     counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").values_list("code", flat=True))
     regions = counties[:10]
     departments = [(d.pk, d.name[:3]) for d in Department.objects.order_by("pk")[:DEPARTMENTS]]
     today = dt.date.today()
-    with connection.cursor() as cursor:
-        again = _prepare(cursor, connection.vendor)
-    with transaction.atomic():
+    key = ("ALTER TABLE disclosure_searchterm DROP CONSTRAINT disclosure_searchterm_pkey",
+           "ALTER TABLE disclosure_searchterm ADD PRIMARY KEY (term, published_on, item_id)")
+    with loading([DisclosureItem._meta.db_table], postgresql_only=[key]), transaction.atomic():
         bulk_insert(MarketEntity, COLUMNS, _entities(rng, regions, Industry.objects.order_by("code")[0].code),
                     chunk=50_000)
         entities = list(MarketEntity.objects.values_list("id", "name", "region_id"))
-        lap("市场主体")
+        laps.lap("市场主体")
         terms: list[tuple[int, str, str, str]] = []
         bulk_insert(DisclosureItem, ITEM_COLUMNS, _items(rng, count, departments, entities, today, terms),
                     chunk=50_000)
-        lap("公示事项")
+        laps.lap("公示事项")
         counts: Counter[str] = Counter()
         rows = bulk_insert(SearchTerm, ("term", "published_on", "item_id"), _term_rows(terms, counts), chunk=100_000)
         counts[""] = count
         bulk_insert(SearchTermCount, ("term", "head", "items"), ((t, t[:2], n) for t, n in counts.items()))
         print(f"  检索词 {rows:,} 条，{len(counts):,} 种")
-        lap("检索词")
-    with connection.cursor() as cursor:
-        for definition in again:
-            cursor.execute(definition)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
+        laps.lap("检索词")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('disclosure_disclosureitem', 'id'), %s)", [count])
-        lap("索引重建")
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    lap("ANALYZE")
-    return seconds
+    laps.lap("索引重建")
+    return analyse(laps)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["build"] or len(sys.argv) < 3:
-        raise SystemExit("usage: python -m bench.disclosure_data build ITEMS [SEED]")
-    started = time.perf_counter()
-    steps = build(int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 2026)
-    print("  " + "，".join(f"{k} {v:.1f} 秒" for k, v in steps.items()))
-    print(f"built in {time.perf_counter() - started:.1f} s")
+    main("bench.disclosure_data", "ITEMS", build)
