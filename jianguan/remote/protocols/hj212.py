@@ -135,6 +135,8 @@ class Splitter:
     def _next(self) -> bytes | Malformed | None:
         buf = self._buffer
         start = buf.find(HEADER)
+        while start >= 0 and buf[start + 2:start + 3] == b"#":  # "###…": the header is the last two
+            start += 1
         if start < 0:  # keep a last "#": it may begin the next header
             cut = len(buf) - 1 if buf.endswith(b"#") else len(buf)
             self._buffer = buf[cut:]
@@ -159,10 +161,12 @@ class Splitter:
             return Malformed("length_mismatch", f"数据段长度与包头声明的 {length} 不符", buf[:crlf + 2])
         if len(buf) < end + 2:
             return None
+        if buf[end:end + 2] != END:  # drop up to its own CR LF or the next header, whichever comes first
+            cuts = [i for i in (crlf + 2 if crlf >= 0 else -1, buf.find(HEADER, 2)) if i >= 0]
+            cut = min(cuts) if cuts else len(buf)
+            self._buffer = buf[cut:]
+            return Malformed("length_mismatch", f"数据段长度与包头声明的 {length} 不符（包尾不是回车换行）", buf[:cut])
         frame, self._buffer = buf[:end + 2], buf[end + 2:]
-        if frame[end:] != END:
-            self._buffer = buf[2:]
-            return Malformed("length_mismatch", f"数据段长度与包头声明的 {length} 不符（包尾不是回车换行）", frame)
         return frame
 
 
