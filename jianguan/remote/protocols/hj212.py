@@ -146,9 +146,11 @@ class Splitter:
             return Malformed("no_header", "数据不以包头 ## 开始，已丢弃", buf[:start])
         if len(buf) < 6:
             return None
-        if not _DIGITS.match(buf[2:6]):
-            self._buffer = buf[2:]
-            return Malformed("bad_length", "包头后的数据段长度须为 4 位十进制数字", buf[:6])
+        if not _DIGITS.match(buf[2:6]):  # drop up to the next header
+            cut = buf.find(HEADER, 2)
+            cut = cut if cut >= 0 else len(buf) - (1 if buf.endswith(b"#") else 0)
+            self._buffer = buf[cut:]
+            return Malformed("bad_length", "包头后的数据段长度须为 4 位十进制数字", buf[:cut])
         length = int(buf[2:6])
         if length > MAX_SEGMENT:
             self.oversize = True
