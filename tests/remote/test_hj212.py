@@ -12,7 +12,8 @@ from jianguan.remote.protocols import hj212
 from jianguan.remote.wire import Delivery
 
 # HJ 212-2017 附录 A: the standard's own example of a packet and its CRC.
-STANDARD_SEGMENT = b"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
+STANDARD_SEGMENT = (b"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;"
+                    b"CP=&&RtdInterval=30&&")
 STANDARD_FRAME = b"##0101" + STANDARD_SEGMENT + b"1C80\r\n"
 MN = "010000A8900016F000169DC0"
 

@@ -7,7 +7,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import paho.mqtt.client as paho
@@ -164,7 +164,7 @@ def test_mqtt_messages_through_mosquitto_reach_the_sink_and_bad_ones_are_counted
     client = publisher(mosquitto)
     try:
         assert subscriber.subscribed.wait(10)
-        reading = ReadingIn("temp", datetime(2026, 12, 7, 2, tzinfo=timezone.utc), Decimal("3.9"), unit="℃")
+        reading = ReadingIn("temp", datetime(2026, 12, 7, 2, tzinfo=UTC), Decimal("3.9"), unit="℃")
         client.publish(topics.topic("coldchain", "LL-1"), topics.payload([reading]), qos=1).wait_for_publish(5)
         client.publish("jianguan/COLD/LL-1/readings", b"{}", qos=1).wait_for_publish(5)
         client.publish(topics.topic("coldchain", "LL-1"), b"{oops", qos=1).wait_for_publish(5)
@@ -186,7 +186,7 @@ def test_mqtt_messages_sent_while_the_receiver_was_away_arrive_on_its_return(mos
     assert first.subscribed.wait(10)
     first.stop()
     client = publisher(mosquitto)
-    body = topics.payload([ReadingIn("temp", datetime(2026, 12, 7, tzinfo=timezone.utc), Decimal(5))])
+    body = topics.payload([ReadingIn("temp", datetime(2026, 12, 7, tzinfo=UTC), Decimal(5))])
     client.publish(topics.topic("coldchain", "LL-2"), body, qos=1).wait_for_publish(5)
     client.loop_stop()
     again = Subscriber(sink, stats, client_id=client_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -29,8 +29,8 @@ def test_a_message_becomes_a_delivery_with_exact_decimals():
     first, second = delivery.readings
     assert (first.value, first.unit, first.period, first.flag) == (Decimal("4.1"), "℃", "rtd", "N")
     assert (second.value, second.flag, second.at) == (Decimal("4.30"), "M",
-                                                      datetime(2026, 12, 7, 10, 1, tzinfo=timezone.utc))
-    assert delivery.sent_at == datetime(2026, 12, 7, 2, 1, 5, tzinfo=timezone.utc)
+                                                      datetime(2026, 12, 7, 10, 1, tzinfo=UTC))
+    assert delivery.sent_at == datetime(2026, 12, 7, 2, 1, 5, tzinfo=UTC)
     assert delivery.raw == body
 
 
@@ -43,7 +43,7 @@ def test_events_default_to_the_event_period_and_times_without_zone_are_beijing()
 
 
 def test_payload_round_trip():
-    sent = (ReadingIn("temp", datetime(2026, 12, 7, 10, tzinfo=timezone.utc), Decimal("-18.25"), unit="℃"),)
+    sent = (ReadingIn("temp", datetime(2026, 12, 7, 10, tzinfo=UTC), Decimal("-18.25"), unit="℃"),)
     delivery = topics.parse(topics.topic("coldchain", "LL-1"), topics.payload(sent, password="pw"))
     assert delivery.readings == sent and delivery.password == "pw"
 

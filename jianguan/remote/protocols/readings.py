@@ -47,6 +47,12 @@ def readings_of(items: object, *, default_period: Period = "rtd") -> tuple[Readi
     return tuple(out)
 
 
+def as_json(readings: Sequence[ReadingIn]) -> list[dict[str, object]]:
+    """Readings as the JSON items `readings_of` reads back (values as decimal strings, exactly)."""
+    return [{"code": r.code, "at": r.at.isoformat(), "value": None if r.value is None else str(r.value),
+             "period": r.period, "flag": r.flag, "unit": r.unit} for r in readings]
+
+
 def _reading(item: object, default_period: Period) -> ReadingIn:
     if not isinstance(item, Mapping):
         raise _Refused("bad_reading", "须为对象")

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
-from jianguan.remote.protocols.readings import FIELDS, instant, readings_of
+from jianguan.remote.protocols.readings import FIELDS, as_json, instant, readings_of
 from jianguan.remote.wire import Delivery, Period, ReadingIn, Refusal
 
 PREFIX = "jianguan"
@@ -38,11 +39,9 @@ def topic(kind: str, device: str, stream: str = "readings") -> str:
     return f"{PREFIX}/{kind}/{device}/{stream}"
 
 
-def payload(readings: tuple[ReadingIn, ...] | list[ReadingIn], *, password: str | None = None) -> bytes:
+def payload(readings: Sequence[ReadingIn], *, password: str | None = None) -> bytes:
     """The JSON payload of readings (the device simulator's and the tests' side)."""
-    items = [{"code": r.code, "at": r.at.isoformat(), "value": None if r.value is None else str(r.value),
-              "period": r.period, "flag": r.flag, "unit": r.unit} for r in readings]
-    body: dict[str, object] = {"readings": items}
+    body: dict[str, object] = {"readings": as_json(readings)}
     if password is not None:
         body["password"] = password
     return json.dumps(body, ensure_ascii=False).encode()
