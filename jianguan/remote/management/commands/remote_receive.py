@@ -52,7 +52,9 @@ class Command(BaseCommand):
             self.stdout.write(f"hj212 listening on {host}:{port}", ending="\n")
         if not options["no_mqtt"]:
             subscriber.start(options["mqtt_host"], options["mqtt_port"])
-            self.stdout.write(f"mqtt subscribing at {options['mqtt_host']}:{options['mqtt_port']}")
+            ready = await loop.run_in_executor(None, subscriber.subscribed.wait, 5.0)
+            state = "subscribed at" if ready else "connecting to (retrying in the background)"
+            self.stdout.write(f"mqtt {state} {options['mqtt_host']}:{options['mqtt_port']}")
         self.stdout.flush()
         await stopping.wait()
         if not options["no_mqtt"]:
