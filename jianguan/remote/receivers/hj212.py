@@ -53,13 +53,13 @@ class Server:
                 writer.close()
             await self._server.wait_closed()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _serve(self, stream: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.stats.connections += 1
         splitter = hj212.Splitter()
         devices: set[str] = set()
         try:
             while not splitter.oversize:
-                data = await asyncio.wait_for(reader.read(READ_SIZE), self.idle)
+                data = await asyncio.wait_for(stream.read(READ_SIZE), self.idle)
                 if not data:
                     break
                 replies = await self._handle(splitter.feed(data), writer, devices)
