@@ -52,7 +52,7 @@ DEMO_ENV := JIANGUAN_DEBUG=false JIANGUAN_SECURE_COOKIES=false JIANGUAN_SSL_REDI
 RENDER_PACKAGES := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
 
 demo: install
-	scripts/system-packages $(RENDER_PACKAGES)
+	scripts/system-packages $(RENDER_PACKAGES) mosquitto
 	$(DEMO_ENV) $(PY) -m jianguan demo
 
 demo-reset:

@@ -136,6 +136,8 @@ def test_request_answer_names_the_reason():
                                                                               MN, "9")
     wrong_pw = hj212.parse(hj212.answer(hj212.parse(data_frame()), hj212.QN_PW))
     assert (wrong_pw.cn, wrong_pw.value("QnRtn")) == ("9011", "3")
+    unsupported = hj212.parse(hj212.answer(hj212.delivery(hj212.parse(STANDARD_FRAME))))
+    assert (unsupported.cn, unsupported.value("QnRtn")) == ("9011", "8")  # CN 1062 is no data upload
     assert hj212.answer(hj212.parse(MALFORMED["too_long"])) is None  # no QN to answer to
 
 

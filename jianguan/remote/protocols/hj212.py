@@ -42,8 +42,8 @@ FLAG_2017 = 1 << 2
 # QnRtn (HJ 212-2017 表 5): 1 准备执行请求, 3 PW 错误, 4 MN 错误, 5 ST 错误, 6 Flag 错误, 7 QN 错误, 8 CN 错误,
 # 9 CRC 校验错误, 100 未知错误.
 QN_READY, QN_PW, QN_MN, QN_ST, QN_FLAG, QN_QN, QN_CN, QN_CRC, QN_UNKNOWN = 1, 3, 4, 5, 6, 7, 8, 9, 100
-QN_RETURNS = {"crc_mismatch": QN_CRC, "bad_qn": QN_QN, "bad_st": QN_ST, "bad_cn": QN_CN, "bad_flag": QN_FLAG,
-              "bad_mn": QN_MN, "bad_pw": QN_PW}
+QN_RETURNS = {"crc_mismatch": QN_CRC, "bad_qn": QN_QN, "bad_st": QN_ST, "bad_cn": QN_CN, "unsupported_command": QN_CN,
+              "bad_flag": QN_FLAG, "bad_mn": QN_MN, "bad_pw": QN_PW}
 
 VALUE_SUFFIXES = {"Rtd": "", "Avg": "", "Min": "-Min", "Max": "-Max", "Cou": "-Cou"}
 _CODE = re.compile(r"[A-Za-z0-9]{1,16}\Z")
