@@ -196,3 +196,31 @@ def test_mqtt_messages_sent_while_the_receiver_was_away_arrive_on_its_return(mos
     finally:
         again.stop()
     assert sink.deliveries[0].device == "LL-2"
+
+
+def test_the_feeder_hands_waiting_deliveries_on_as_one_group_in_order():
+    entered, release = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def slow_sink(delivery: Delivery) -> Outcome:
+        if not seen:
+            entered.set()
+            release.wait(10)
+        seen.append(delivery.device)
+        return Outcome(known=True, accepted=len(delivery.readings))
+
+    async def main() -> tuple[list[Outcome | None], int]:
+        feeder = Feeder(slow_sink, Stats())
+        feeder.start()
+        first = feeder.submit(Delivery("hj212", "D0", (), b""))
+        await asyncio.get_running_loop().run_in_executor(None, entered.wait, 10)
+        rest = [feeder.submit(Delivery("hj212", f"D{i}", (), b"")) for i in range(1, 50)]
+        release.set()
+        outcomes = await asyncio.gather(first, *rest)
+        groups = feeder.groups
+        await feeder.stop()
+        return outcomes, groups
+
+    outcomes, groups = asyncio.run(main())
+    assert seen == [f"D{i}" for i in range(50)] and all(o.known for o in outcomes)
+    assert groups == 2  # the one in the thread, then the 49 that waited for it
