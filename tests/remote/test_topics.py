@@ -88,3 +88,15 @@ def test_readings_of_is_shared_with_the_batch_api():
     (reading,) = readings.readings_of([{"code": "w01018", "at": "2026-12-07T10:00:00+08:00", "value": "12.5",
                                         "period": "hour"}])
     assert (reading.period, reading.value) == ("hour", Decimal("12.5"))
+
+
+def test_the_http_batch_body_becomes_a_delivery():
+    body = {"device": "SIMHT0001", "readings": [{"code": "temp", "at": "2026-12-07T10:00:00+08:00", "value": "4.8"}]}
+    delivery = readings.http_delivery(body, b"raw")
+    assert (delivery.channel, delivery.device, delivery.raw, delivery.readings[0].value) == (
+        "http", "SIMHT0001", b"raw", Decimal("4.8"))
+    assert readings.http_delivery([], b"").code == "bad_json"
+    assert readings.http_delivery({**body, "x": 1}, b"").code == "unknown_field"
+    assert readings.http_delivery({**body, "device": "a b"}, b"").code == "bad_device"
+    assert readings.http_delivery({**body, "readings": [{"code": "t"}]}, b"") == Refusal(
+        0, "bad_time", "第 1 条读数：at 须为 ISO 8601 时间文本")

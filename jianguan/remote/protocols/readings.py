@@ -6,7 +6,8 @@
 - `period`: `rtd` (default), `min`, `hour`, `day` or `event`; `flag`: one letter, default `N`; `unit`: up to 16 chars.
 
 `readings_of(items)` returns the ReadingIn values, or the first Refusal (with the reading's index): one bad reading
-refuses the whole batch, so that nothing is half-stored. Pure Python, no Django.
+refuses the whole batch, so that nothing is half-stored; `http_delivery(body, raw)` reads the HTTP batch API's body
+`{"device": code, "readings": [...]}`. Pure Python, no Django.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from decimal import Decimal, InvalidOperation
 from typing import cast, get_args
 
 from jianguan.remote.protocols.hj212 import CHINA
-from jianguan.remote.wire import Period, ReadingIn, Refusal
+from jianguan.remote.wire import Delivery, Period, ReadingIn, Refusal
 
 MAX_READINGS = 1000
 FIELDS = frozenset({"code", "at", "value", "period", "flag", "unit"})
 PERIOD_NAMES = frozenset(get_args(Period))
 _CODE = re.compile(r"[A-Za-z0-9_.\-]{1,32}\Z")
 _FLAG = re.compile(r"[A-Za-z]\Z")
+_DEVICE = re.compile(r"[A-Za-z0-9_.\-]{1,64}\Z")
 
 
 class _Refused(Exception):
@@ -45,6 +47,21 @@ def readings_of(items: object, *, default_period: Period = "rtd") -> tuple[Readi
         except _Refused as refused:
             return Refusal(index, refused.code, f"第 {index + 1} 条读数：{refused.message}")
     return tuple(out)
+
+
+def http_delivery(body: object, raw: bytes) -> Delivery | Refusal:
+    """The HTTP batch API's body `{"device": code, "readings": [...]}` as a Delivery (channel `http`)."""
+    if not isinstance(body, Mapping):
+        return Refusal(None, "bad_json", "请求体须为 JSON 对象")
+    if unknown := set(body) - {"device", "readings"}:
+        return Refusal(None, "unknown_field", f"请求体中有未知字段 {', '.join(sorted(map(str, unknown)))}")
+    device = body.get("device")
+    if not isinstance(device, str) or not _DEVICE.match(device):
+        return Refusal(None, "bad_device", "device 须为 1–64 位字母、数字、下划线、连字符或点")
+    readings = readings_of(body.get("readings"))
+    if isinstance(readings, Refusal):
+        return readings
+    return Delivery(channel="http", device=device, readings=readings, raw=raw)
 
 
 def as_json(readings: Sequence[ReadingIn]) -> list[dict[str, object]]:
