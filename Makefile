@@ -42,7 +42,7 @@ install: $(STAMP) $(NODE_STAMP)
 # forbids writing it at import (PYTHONDONTWRITEBYTECODE), every Python process — each test run, and each command the
 # tests start (quality, the pusher, backup and restore, the demo) — would compile Django and the project again.
 bytecode: install
-	$(PY) -m compileall -q -j0 jianguan provsim bench tests $$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+	$(PY) -m compileall -q -j0 jianguan provsim devsim bench tests $$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 
 # The demo runs as production does (no debug pages, collected static files) but over plain HTTP on this machine,
 # without the administrators' second factor.
@@ -52,7 +52,7 @@ DEMO_ENV := JIANGUAN_DEBUG=false JIANGUAN_SECURE_COOKIES=false JIANGUAN_SSL_REDI
 RENDER_PACKAGES := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
 
 demo: install
-	scripts/system-packages $(RENDER_PACKAGES)
+	scripts/system-packages $(RENDER_PACKAGES) mosquitto
 	$(DEMO_ENV) $(PY) -m jianguan demo
 
 demo-reset:
@@ -60,7 +60,7 @@ demo-reset:
 	$(MAKE) demo
 
 lint: bytecode
-	$(VENV)/bin/ruff check jianguan tests bench provsim
+	$(VENV)/bin/ruff check jianguan tests bench provsim devsim
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 

@@ -416,3 +416,13 @@ JIANGUAN_CREDIT_EVIDENCE_MAX_BYTES = env.int("JIANGUAN_CREDIT_EVIDENCE_MAX_BYTES
 
 # --- articles: 监管动态 and 曝光台 (jianguan.articles, ADR 0049) -------------------------------------------------
 JIANGUAN_ARTICLE_IMAGE_MAX_BYTES = env.int("JIANGUAN_ARTICLE_IMAGE_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+
+# --- non-on-site supervision: the protocol receivers (jianguan.remote, ADR 0058) --------------------------------
+# The callable the receivers hand each delivery to (imported when `jianguan remote_receive` starts).
+JIANGUAN_REMOTE_SINK = env.str("JIANGUAN_REMOTE_SINK", "jianguan.remote.intake.accept")
+JIANGUAN_REMOTE_HJ212_HOST = env.str("JIANGUAN_REMOTE_HJ212_HOST", "127.0.0.1")
+JIANGUAN_REMOTE_HJ212_PORT = env.int("JIANGUAN_REMOTE_HJ212_PORT", 9212, minimum=0)
+JIANGUAN_REMOTE_HJ212_IDLE_SECONDS = env.int("JIANGUAN_REMOTE_HJ212_IDLE_SECONDS", 600, minimum=1)
+JIANGUAN_REMOTE_MQTT_HOST = env.str("JIANGUAN_REMOTE_MQTT_HOST", "127.0.0.1")
+JIANGUAN_REMOTE_MQTT_PORT = env.int("JIANGUAN_REMOTE_MQTT_PORT", 1883, minimum=1)
+JIANGUAN_REMOTE_MQTT_CLIENT_ID = env.str("JIANGUAN_REMOTE_MQTT_CLIENT_ID", "jianguan-remote")

@@ -1,0 +1,1 @@
+from tests.mosquitto import mosquitto  # noqa: F401 (the fixture)
