@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.charts import bar_chart
@@ -62,6 +63,7 @@ def alarm_detail(request: SignedInRequest, alarm_id: int) -> HttpResponse:
                                                  "steps": alarm.steps.all(), "disposals": alarm.disposals.all()})
 
 
+@require_POST
 @role_required(Role.OFFICER, Role.HEAD)
 def alarm_act(request: SignedInRequest, alarm_id: int) -> HttpResponse:
     selectors.alarm_get(reader=request.user, alarm_id=alarm_id)

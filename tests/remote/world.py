@@ -68,3 +68,15 @@ def put(point_code, readings, **kwargs):
     sent = delivery(point_code, readings, **kwargs)
     with transaction.atomic():
         return intake.store(sent, intake.check(sent))[1]
+
+
+def open_alarm(entity):
+    """A pollution point of `entity` registered by the city 市场监管局 with an open 化学需氧量 alarm."""
+    from jianguan.remote import alarms
+
+    found = register(entity, code=f"MN-{entity.pk}")
+    put(found.code, hourly([150, 150, 150]))
+    alarms.evaluate_point(point_id=found.pk, as_of=NOW)
+    from jianguan.remote.models import AlarmState
+
+    return AlarmState.objects.get(point=found, rule="cod_over_limit")
