@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from jianguan.accounts.models import Department, DepartmentKind
 from jianguan.remote import alarms
 from jianguan.remote.models import AlarmState, Reading, Receipt, ReceiptStatus
 from tests.exchange_fixtures import system_client
@@ -57,9 +58,6 @@ def test_a_batch_with_one_bad_item_is_refused_whole_naming_it(point, sender, bad
 
 
 def test_a_point_of_another_department_is_unknown_to_the_sender(point, persona):
-    from tests.exchange_fixtures import city_scjg  # noqa: F401 - the department below is another line's
-    from jianguan.accounts.models import Department, DepartmentKind
-
     other = Department.objects.get(kind=DepartmentKind.STHJ, region_id="421200")
     client = system_client(persona, scopes=("remote:write",), department=other)[0]
     response = client.post(URL, {"items": [item(point, 50)]}, content_type="application/json")
@@ -82,7 +80,8 @@ def test_points_readings_and_alarms_within_scope(point, api, officer, outsider):
     body = mine.get("/api/v1/remote/alarms").json()
     assert alarm.pk in [a["id"] for a in body["items"]]
     moved = mine.post(f"/api/v1/remote/alarms/{alarm.pk}/transitions",
-                      {"action": "notify", "data": {"notice": "提醒", "note": "请核查"}}, content_type="application/json")
+                      {"action": "notify", "data": {"notice": "提醒", "note": "请核查"}},
+                      content_type="application/json")
     assert moved.status_code == 200 and moved.json()["disposal"] == "notified"
     wrong = mine.post(f"/api/v1/remote/alarms/{alarm.pk}/transitions", {"action": "notify", "data": {}},
                       content_type="application/json")
