@@ -77,7 +77,7 @@ def _onsite(actor: User, alarm: AlarmState, data: dict[str, Any]) -> dict[str, s
     point = alarm.point
     card = inspections.assign(actor=actor, origin_kind="remote_alarm", origin_ref=f"{alarm.pk}/{alarm.episode}",
                               department=actor.department, implementation_code=point.implementation_code,
-                              party={"entity_code": point.entity.uscc}, officers=officers)
+                              party={"uscc": point.entity.uscc}, officers=officers)
     return {"note": f"现场检查已指派（{card.id}）"}
 
 

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/remote/readings"
 
 
-def item(point, value, at=NOW, **over):
-    return {"point": point.code, "code": COD, "at": at.isoformat(), "value": value, "period": "hour",
+def item(point, value, when=NOW, **over):
+    return {"point": point.code, "code": COD, "at": when.isoformat(), "value": value, "period": "hour",
             "unit": "mg/L", **over}
 
 
