@@ -187,7 +187,7 @@ class AlarmStep(models.Model):
 
     alarm = models.ForeignKey(AlarmState, on_delete=models.PROTECT, related_name="steps")
     episode = models.PositiveIntegerField(_("告警序次"))
-    action = models.CharField(_("变更"), max_length=20)
+    action = models.CharField(_("变更"), max_length=30)
     old_level = models.PositiveSmallIntegerField(_("原级别"))
     new_level = models.PositiveSmallIntegerField(_("新级别"))
     actor_label = models.CharField(_("操作人"), max_length=200)

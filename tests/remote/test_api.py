@@ -46,7 +46,7 @@ def test_a_batch_is_stored_whole_and_a_repeat_stores_nothing(point, sender):
     ({"at": (timezone.now() + dt.timedelta(days=1)).isoformat()}, "readings", "reading_in_future"),
 ])
 def test_a_batch_with_one_bad_item_is_refused_whole_naming_it(point, sender, bad, field, code):
-    response = sender.post(URL, {"items": [item(point, 50, NOW - dt.timedelta(hours=1)), item(point, 60, **bad)]},
+    response = sender.post(URL, {"items": [item(point, 50, NOW - dt.timedelta(hours=1)), {**item(point, 60), **bad}]},
                            content_type="application/json")
     assert response.status_code == 400
     body = response.json()
