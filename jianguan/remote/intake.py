@@ -27,7 +27,7 @@ from jianguan.core.bulk import bulk_insert
 
 from . import alarms
 from .models import Factor, MonitoredPoint, Reading, Receipt, ReceiptStatus
-from .wire import Delivery, Outcome, ReadingIn, Refusal
+from .wire import Delivery, Outcome, ReadingIn, Refusal, Sink
 
 PERIODS = ("rtd", "min", "hour", "day", "event")
 COLUMNS = ("point_id", "code", "at", "period", "value", "flag", "receipt_id")
@@ -149,6 +149,9 @@ def accept(delivery: Delivery) -> Outcome:
     if checked.point is not None and outcome.accepted:
         alarms.evaluate_point(point_id=checked.point.pk)
     return outcome
+
+
+SINK: Sink = accept  # the receivers' sink, held to `wire.Sink` by the type checker
 
 
 def malformed(*, channel: str, raw: bytes, reason: str, device: str = "") -> Receipt:
