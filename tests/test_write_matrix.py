@@ -39,6 +39,7 @@ from tests.enforcement_fixtures import register, world_fixture  # noqa: F401
 from tests.joint.world import bare_merge
 from tests.library_fixtures import COERCION
 from tests.library_fixtures import inspect as record_inspection
+from tests.remote.world import open_alarm
 from tests.risk.world import ad, raise_alerts
 from tests.test_outsiders import PUBLIC_API, PUBLIC_PAGES, _named_patterns
 
@@ -123,6 +124,9 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/risk/alerts/{alert_id}/transitions"): Write("alert", {"action": "verify"}),
     ("POST", "/api/v1/risk/registers/imports"): Write(body={"kind": "ad_review", "source": "卫健委"}, files=True),
     ("POST", "/api/v1/enforcement/risk-alerts/{alert_id}/clue"): Write("alert"),
+    ("POST", "/api/v1/remote/readings"): Write(body={"items": []}),
+    ("POST", "/api/v1/remote/alarms/{alarm_id}/transitions"): Write(
+        "remote_alarm", {"action": "notify", "data": {"notice": "提醒", "note": "请说明原因"}}),
     ("POST", "/api/v1/joint/plans"): Write(body={"title": "联合抽查计划", "year": 2027}),
     ("POST", "/api/v1/joint/plans/{plan_id}/transitions"): Write("joint_plan", {"action": "submit"}),
     ("POST", "/api/v1/joint/plans/{plan_id}/tasks"): Write("joint_plan", own_creation=True, body={
@@ -245,7 +249,8 @@ def _adjustment(world) -> ClassAdjustment:
 def records(world) -> dict:
     """Records of the city 市场监管局 about a 咸安区 entity: a case, a measure, a compulsory enforcement, a field
     inspection, a proposed adjustment of its credit-risk class; a complaint assigned to 咸安区; a risk alert of
-    the city 市场监管局; and a joint plan of the city (its office the 市场监管局) with a merge proposal."""
+    the city 市场监管局; a joint plan of the city (its office the 市场监管局) with a merge proposal; and an open
+    alarm of a monitored point of the city 市场监管局."""
     inspection = record_inspection(world.entity, number="JC-MATRIX-1")
     officers = ["scjg_officer", "case_officer_b"]
     measure = measures.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
@@ -267,7 +272,8 @@ def records(world) -> dict:
             "adjustment": _adjustment(world).pk,
             "entity": world.entity.uscc, "inspection_number": inspection.number,
             "repair": repair_application(world.entity).pk,
-            "implementation": world.implementation, "joint_plan": joint_plan, "joint_merge": joint_merge}
+            "implementation": world.implementation, "joint_plan": joint_plan, "joint_merge": joint_merge,
+            "remote_alarm": open_alarm(world.entity).pk}
 
 
 def _body(write: Write, records: dict) -> dict:

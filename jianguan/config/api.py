@@ -29,6 +29,7 @@ from jianguan.exchange.api import router as exchange_router
 from jianguan.inspections.api import router as inspections_router
 from jianguan.joint.api import router as joint_router
 from jianguan.opendata.api import router as opendata_router
+from jianguan.remote.api import router as remote_router
 from jianguan.risk.api import router as risk_router
 from jianguan.spotchecks.api import router as spotchecks_router
 from jianguan.subjects.api import router as subjects_router
@@ -93,6 +94,7 @@ api.add_router("", complaints_router)
 api.add_router("", credit_router)
 api.add_router("", credit_repairs_router)
 api.add_router("", risk_router)
+api.add_router("", remote_router)
 api.add_router("", spotchecks_router)
 api.add_router("", documents_router)
 api.add_router("", enforcement_router)

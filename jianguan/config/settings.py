@@ -408,6 +408,12 @@ except InvalidOperation:
     raise EnvError("JIANGUAN_RISK_CONTROL_SAMPLE_RATE", "0 到 1 之间的小数", "a decimal between 0 and 1",
                    env.str("JIANGUAN_RISK_CONTROL_SAMPLE_RATE", "")) from None
 
+# --- non-on-site supervision (jianguan.remote) -------------------------------------------------------------------
+# Seconds a reading's time may lie ahead of the platform's clock (devices' clocks drift) before it is refused.
+JIANGUAN_REMOTE_FUTURE_TOLERANCE_SECONDS = env.int("JIANGUAN_REMOTE_FUTURE_TOLERANCE_SECONDS", 300, minimum=0)
+# Readings at most in one API batch.
+JIANGUAN_REMOTE_BATCH_MAX = env.int("JIANGUAN_REMOTE_BATCH_MAX", 5000, minimum=1)
+
 # --- credit-risk classes (jianguan.credit) --------------------------------------------------------------------
 # Months a manual adjustment of an entity's class stays in force when the proposer names no expiry date.
 JIANGUAN_CREDIT_ADJUSTMENT_MONTHS = env.int("JIANGUAN_CREDIT_ADJUSTMENT_MONTHS", 12, minimum=1)

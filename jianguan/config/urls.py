@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("jianguan.behaviour.urls")),
     path("", include("jianguan.credit.urls")),
     path("", include("jianguan.risk.urls")),
+    path("", include("jianguan.remote.urls")),
     path("", include("jianguan.spotchecks.urls")),
     path("", include("jianguan.documents.urls")),
     path("", include("jianguan.coercion.urls")),

@@ -58,3 +58,4 @@ class ApiScope(models.TextChoices):
     COMPLAINTS_WRITE = "complaints:write", _("报送投诉举报")
     CREDIT_WRITE = "credit:write", _("报送信用信息")
     RISK_WRITE = "risk:write", _("报送风险监测数据")
+    REMOTE_WRITE = "remote:write", _("报送非现场监管监测数据")

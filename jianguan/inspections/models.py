@@ -33,6 +33,7 @@ class OriginKind(models.TextChoices):
     RISK_ALERT = "risk_alert", _("风险预警核查")
     ROUTINE = "routine", _("日常检查")
     SPECIAL = "special", _("专项检查")
+    REMOTE_ALARM = "remote_alarm", _("非现场监管告警核查")
 
 
 class ChecklistKind(models.TextChoices):

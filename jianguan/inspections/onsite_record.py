@@ -17,7 +17,8 @@ from .models import Answer, FieldInspection, OriginKind, Outcome
 
 # 检查形式 of the behaviour record, by origin (a local dictionary; the national one is unpublished). [config]
 FORMS = {OriginKind.SPOT_CHECK: "双随机抽查", OriginKind.JOINT_TASK: "联合检查", OriginKind.COMPLAINT: "投诉举报核查",
-         OriginKind.RISK_ALERT: "风险预警核查", OriginKind.ROUTINE: "日常检查", OriginKind.SPECIAL: "专项检查"}
+         OriginKind.RISK_ALERT: "风险预警核查", OriginKind.ROUTINE: "日常检查", OriginKind.SPECIAL: "专项检查",
+         OriginKind.REMOTE_ALARM: "非现场监管告警核查"}
 
 
 def _local(moment: dt.datetime | None) -> str:

@@ -23,7 +23,8 @@ from .models import FieldInspection, OriginKind
 from .parties import chosen_officers, party_fields
 
 # Origins that name the task, complaint or alert they come from.
-NEEDS_REF = frozenset({OriginKind.SPOT_CHECK, OriginKind.JOINT_TASK, OriginKind.COMPLAINT, OriginKind.RISK_ALERT})
+NEEDS_REF = frozenset({OriginKind.SPOT_CHECK, OriginKind.JOINT_TASK, OriginKind.COMPLAINT, OriginKind.RISK_ALERT,
+                       OriginKind.REMOTE_ALARM})
 
 
 @transaction.atomic

@@ -1,0 +1,112 @@
+"""Demo non-on-site supervision: a pollution-source monitor of the city's 生态环境局 whose 化学需氧量 exceeded the
+permitted limit for the last hours (an open alarm, turned into a 非现场检查 that shows in the entity's chain), a
+cold-chain sensor and a 明厨亮灶 camera of the 市场监管局 (a rodent seen: an open alarm). Departments without a row
+the guard accepts today are left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from jianguan.accounts.models import Department, User
+from jianguan.catalog import contracts as catalog
+from jianguan.core.registry import SeedStep
+from jianguan.core.seeding import SeedContext
+from jianguan.subjects.models import MarketEntity
+
+from . import alarms, disposal, intake, services
+from .models import AlarmState, MonitoredPoint
+from .wire import Delivery, ReadingIn
+
+DEVICE_PASSWORD = "demo-" + "device"  # the demo devices' HJ 212 PW, public like the demo accounts' password
+COD = {"code": "w01018", "name": "化学需氧量", "unit": "mg/L", "upper": "100",
+       "basis": "排污许可证载明的排放浓度限值（GB 8978-1996 一级标准）"}
+NH3 = {"code": "w21003", "name": "氨氮", "unit": "mg/L", "upper": "15", "basis": "排污许可证载明的排放浓度限值"}
+TEMP = {"code": "temp", "name": "冷藏温度", "unit": "℃", "lower": "2", "upper": "8",
+        "basis": "药品经营质量管理规范：冷藏药品 2～8 ℃"}
+CAMERA = [{"code": code, "name": name} for code, name in (("no_hat", "未戴工作帽"), ("no_mask", "未戴口罩"),
+                                                            ("rodent", "鼠迹"))]
+
+
+def _row(department: Department) -> str | None:
+    """A row of the department the guard accepts today (a point supports a claimed row: 照单监管)."""
+    today = timezone.localdate()
+    codes = catalog.implementation_list(as_of=today, body=department.pk).values_list("implementation__code",
+                                                                                     flat=True)[:20]
+    for code in codes:
+        try:
+            catalog.require_in_force(body_id=department.pk, implementation_code=code, on=today)
+        except catalog.OutsideTheList:
+            continue
+        return code
+    return None
+
+
+def _send(point: MonitoredPoint, readings: list[ReadingIn]) -> None:
+    intake.accept(Delivery(channel="http", device=point.code, readings=tuple(readings), raw=b"seed",
+                           password=DEVICE_PASSWORD))
+
+
+def _hours(code: str, values: list[float], unit: str, period: str = "hour") -> list[ReadingIn]:
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    return [ReadingIn(code=code, at=now - dt.timedelta(hours=len(values) - 1 - i), value=Decimal(str(v)),
+                      period=period, unit=unit) for i, v in enumerate(values)]  # type: ignore[arg-type]
+
+
+def _pollution(ctx: SeedContext, sthj: Department, entity: MarketEntity) -> int:
+    row = _row(sthj)
+    if row is None:
+        return 0
+    point = services.point_register(actor=ctx.actor, department=sthj, code="MN42120000000001", name="废水总排口",
+                                    kind="pollution", entity_code=entity.uscc, implementation_code=row,
+                                    interval_seconds=3600, factors=[COD, NH3], password=DEVICE_PASSWORD,
+                                    licence_number="91421200MA000001XY001V")
+    rng = ctx.rng("remote")
+    values = [round(rng.uniform(40, 80), 1) for _ in range(45)] + [132.5, 141.0, 138.2]
+    _send(point, _hours("w01018", values, "mg/L") + _hours("w21003", [round(rng.uniform(3, 9), 2)
+                                                                     for _ in range(48)], "mg/L"))
+    officer = User.objects.filter(username="sthj_officer", department=sthj).first()
+    alarm = AlarmState.objects.filter(point=point, rule="cod_over_limit", level__gt=0).first()
+    if officer is not None and alarm is not None:
+        disposal.alarm_transition(actor=officer, alarm_id=alarm.pk, action="remote_check", data={
+            "result": "发现问题", "colleague": f"sthj_{sthj.region_id}_01",
+            "note": "调阅在线监测数据，化学需氧量连续三小时超过许可排放浓度"})
+    return 1
+
+
+def _market(ctx: SeedContext, scjg: Department, entities: list[MarketEntity]) -> int:
+    row = _row(scjg)
+    if row is None or len(entities) < 2:
+        return 0
+    fridge = services.point_register(actor=ctx.actor, department=scjg, code="COLD-421200-0001", name="药品冷库",
+                                     kind="cold_chain", entity_code=entities[0].uscc, implementation_code=row,
+                                     interval_seconds=600, factors=[TEMP], password=DEVICE_PASSWORD)
+    rng = ctx.rng("remote-cold")
+    _send(fridge, _hours("temp", [round(rng.uniform(3, 7), 1) for _ in range(24)], "℃", period="min"))
+    camera = services.point_register(actor=ctx.actor, department=scjg, code="CAM-421200-0001", name="后厨摄像头",
+                                     kind="kitchen_video", entity_code=entities[1].uscc, implementation_code=row,
+                                     interval_seconds=3600, factors=CAMERA, password=DEVICE_PASSWORD)
+    _send(camera, _hours("rodent", [1], "", period="event") + _hours("no_hat", [1, 0, 1], "", period="event"))
+    return 2
+
+
+def seed_remote(ctx: SeedContext) -> None:
+    if ctx.scale == "test" or MonitoredPoint.objects.exists():
+        return
+    city = {d.kind: d for d in Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind__in=("scjg",
+                                                                                                        "sthj"))}
+    entities = list(MarketEntity.objects.filter(
+        status="active", region__path__contains=f"/{settings.JIANGUAN_LOCALITY}/").order_by("pk")[:3])
+    if len(entities) < 3:
+        return
+    made = _pollution(ctx, city["sthj"], entities[0]) if "sthj" in city else 0
+    made += _market(ctx, city["scjg"], entities[1:]) if "scjg" in city else 0
+    for point in MonitoredPoint.objects.all():
+        alarms.evaluate_point(point_id=point.pk)
+    ctx.say(f"  非现场监管：监测点 {made} 个，未消除告警 {AlarmState.objects.filter(level__gt=0).count()} 条")
+
+
+STEPS = [SeedStep("非现场监管", 96, seed_remote)]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "remote"
+urlpatterns = [
+    path("remote/", views.board, name="board"),
+    path("remote/points/<int:point_id>/", views.point_detail, name="point"),
+    path("remote/alarms/", views.alarm_queue, name="queue"),
+    path("remote/alarms/<int:alarm_id>/", views.alarm_detail, name="alarm"),
+    path("remote/alarms/<int:alarm_id>/act/", views.alarm_act, name="act"),
+]
