@@ -118,7 +118,7 @@ def test_a_resend_changes_nothing_and_a_u_updates_the_pending_item(exchange_worl
 
 
 def test_a_u_of_a_published_licence_remakes_its_copy_for_review_and_a_d_starts_the_withdrawal(
-        exchange_world, clock, persona, client):
+        exchange_world, clock, persona, client, signed_in):
     entity, system = exchange_world["entity"], exchange_world["client"]
     post(system, [licence(3, entity)])
     item = publish(item_of("XK-REC-3"), persona)
@@ -131,6 +131,8 @@ def test_a_u_of_a_published_licence_remakes_its_copy_for_review_and_a_d_starts_t
     assert "13812345678" not in json.dumps(item.redacted) and "13812345678" in item.fields["licence_content"]
     assert "预包装食品销售，联系电话" in client.get(f"/public/disclosure/{item.number}/").content.decode()
     publisher = persona("scjg_publisher")
+    work = signed_in(publisher).get(f"/disclosure/{item.pk}/").content.decode()
+    assert "公示稿已按新版本重新生成，待复核" in work and 'value="confirm"' in work
     services.item_transition(item_id=item.pk, action="confirm", values={"note": "已核对"}, actor=publisher)
     item.refresh_from_db()
     assert item.source_changed_on is None and item.steps.last().action == "confirm"
