@@ -35,7 +35,8 @@ def _licence(n: int, department: Department, day: dt.date, party: dict[str, str]
 def _parties() -> list[dict[str, str]]:
     found = [{"party_name": e.name, "party_category": "organisation", "party_code_1": e.uscc,
               "legal_representative": e.legal_representative}
-             for e in MarketEntity.objects.filter(region_id__startswith="4212").order_by("pk")[:2]]
+             for e in MarketEntity.objects.filter(region__code__startswith="4212", uscc__startswith="91")
+             .order_by("pk")[:2]]
     first = "42120219850312005"
     return [*found, {"party_name": "陈晓", "party_category": "person", "id_type": "身份证",
                      "id_number": first + ric_check_char(first)}]
