@@ -474,8 +474,8 @@ def test_article_writes_refuse_every_persona_but_the_departments_authors_and_pub
 
 
 def test_the_disclosure_steps_refuse_other_departments_counties_and_the_leader(signed_in, persona, matrix_users):
-    """执法公示 (pages only): every step on an item — prepare, publish, withhold, withdraw — is refused to anyone
-    outside its department (the other department's officer, the other county's, the leader: 403 or 404), and
+    """执法公示 (pages only): every step on an item — prepare, publish, withhold, withdraw, confirm — is refused to
+    anyone outside its department (the other department's officer, the other county's, the leader: 403 or 404), and
     nothing is written."""
     from jianguan.disclosure import sweep
     from jianguan.disclosure.models import DisclosureItem
@@ -488,7 +488,7 @@ def test_the_disclosure_steps_refuse_other_departments_counties_and_the_leader(s
     for who in ("leader", "other department", "other county"):
         client = signed_in(matrix_users[who])
         before = _row_counts()
-        for action in ("prepare", "publish", "withhold", "withdraw"):
+        for action in ("prepare", "publish", "withhold", "withdraw", "confirm"):
             answer = client.post(f"/disclosure/{item.pk}/act/", {"action": action, "reason": "x", "rule": "secrets"})
             assert answer.status_code in (403, 404), (who, action)
         assert _row_counts() == before, who

@@ -1,7 +1,8 @@
 """What other apps may use of disclosure (ADR 0047): the published penalties as the exchange pushes them upward
 (`published_penalty_chunks`: the publication, and its withdrawal or early end, as versions of one 双公示 record), the
 public reads for the public portal (`public_item_list`, `public_item_get`, `public_view`), the published copy of
-one decision with its public page (`published_decision`, what the 曝光台 rests on) and the overdue counts."""
+one decision with its public page (`published_decision`, what the 曝光台 rests on) and the overdue counts; and the
+hand-over of received 行政许可 records that makes their items (`licences_receive`, `ReceivedLicence`, ADR 0062)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from .licences import ReceivedLicence as ReceivedLicence
+from .licences import licences_receive as licences_receive
 from .models import DisclosureItem, ItemStatus, SourceKind
 from .public import PublicPage as PublicPage
 from .public import PublicQuery as PublicQuery

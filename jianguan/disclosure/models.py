@@ -1,5 +1,5 @@
 """Disclosure items (公示事项, ADR 0047): one per decision made on the platform or received through the exchange
-(行政处罚, 行政检查 results, 行政强制), with the fields that may be published, the clock by which it must be
+(行政处罚, 行政许可, 行政检查 results, 行政强制), with the fields that may be published, the clock by which it must be
 published, the rule that keeps it unpublished, its publicity period and the steps taken on it.
 
 The item holds a copy of the publishable fields (`fields`, in the 双公示 standard's names where one exists); the
@@ -57,6 +57,11 @@ class DisclosureItem(TimeStamped):
     source_kind = models.CharField(_("决定类别"), max_length=12, choices=SourceKind.choices)
     source_id = models.PositiveBigIntegerField(_("决定记录"))
     source_record_id = models.CharField(_("决定记录唯一标识"), max_length=64)
+    # The version of the received record the item was made or last updated from (行政许可 through the exchange,
+    # ADR 0062); decisions of the behaviour library keep 1.
+    source_version = models.PositiveIntegerField(_("决定记录版本"), default=1)
+    # The day a received record changed the fields of a published item: shown for review until a reviewer confirms.
+    source_changed_on = models.DateField(_("决定记录更新日期"), null=True, blank=True)
     department = models.ForeignKey(Department, verbose_name=_("公示部门"), on_delete=models.PROTECT,
                                    related_name="+")
     region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")

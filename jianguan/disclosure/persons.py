@@ -6,6 +6,7 @@ the records of the decision name, whose names the published copy hides in free t
   (`enforcement.contracts.case_persons`);
 - 行政检查: the inspection's 见证人 (`inspections.contracts.witnesses`);
 - 行政强制: the measure's 见证人 (《行政强制法》第十八条);
+- 行政许可 received through the exchange (ADR 0062): the 法定代表人 the record names;
 and for every kind the party entity's 法定代表人. A decision received through the exchange has no case here: only
 its party and the entity's representative are known, and a reviewer adds other names by hand (rule `manual`).
 The officers are not on the list: 执法人员 are published with their credential numbers (事前公开)."""
@@ -21,7 +22,10 @@ from jianguan.inspections import contracts as inspections
 from .models import SourceKind
 
 
-def _recorded(kind: str, number: str) -> list[str]:
+def _recorded(kind: str, row: Any) -> list[str]:
+    number = row.number
+    if kind == SourceKind.LICENCE:
+        return list(row.recorded)
     if kind == SourceKind.PENALTY:
         return enforcement.case_persons(behaviour_number=number)
     if kind == SourceKind.INSPECTION:
@@ -38,5 +42,5 @@ def persons_of(kind: str, row: Any) -> list[str]:
     entity = row.entity if row.entity_id else None
     if entity is not None and entity.legal_representative:
         names.append(entity.legal_representative)
-    names += _recorded(kind, row.number)
+    names += _recorded(kind, row)
     return sorted({name.strip() for name in names if name and name.strip()})

@@ -21,7 +21,9 @@ from .models import DisclosureItem
 # Structured fields published as they are (the party's name and code, numbers, dates, codes, the deciding body).
 AS_IS = frozenset({"party_name", "party_category", "party_code_1", "id_type", "id_number", "decision_number",
                    "decided_on", "authority", "authority_code", "source_unit", "source_unit_code", "case_number",
-                   "catalog_code", "procedure", "fine", "penalty_category", "category", "kind", "spot_check_plan"})
+                   "catalog_code", "procedure", "fine", "penalty_category", "category", "kind", "spot_check_plan",
+                   "decision_doc_name", "licence_category", "certificate_name", "licence_number", "valid_from",
+                   "valid_to", "licence_status"})
 
 
 def texts_of(item: DisclosureItem) -> dict[str, str]:

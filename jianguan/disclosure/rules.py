@@ -1,8 +1,9 @@
 """The rules of law a disclosure item follows (disclosure-credit.md §3–§5): its clock, the rules that keep it
 unpublished, its publicity period and the withdrawal clock.
 
-- Clock: 行政许可 and 行政处罚 decisions are published (双公示) within 7 working days of the decision, other
-  enforcement decisions (行政检查 results, 行政强制) within 20 working days (国办发〔2018〕118号《关于全面推行行政执法
+- Clock: 行政许可 (received through the exchange, ADR 0062: counted from its 许可决定日期) and 行政处罚 decisions
+  are published (双公示) within 7 working days of the decision, other enforcement decisions (行政检查 results,
+  行政强制) within 20 working days (国办发〔2018〕118号《关于全面推行行政执法
   公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》); a 市场监督管理 penalty reaches 国家企业信用信息
   公示系统 within 20 working days (SAMR 令第45号 第十条), later than the 7 of 双公示, so the 7 binds. Working days
   follow the platform's holiday calendar (`core.calendar`).
@@ -88,6 +89,12 @@ def is_minor(id_number: str, on: dt.date) -> bool:
     return on < adult_on
 
 
+def _party_id(record: Any) -> str:
+    """The natural person party's ID number: the registered person's, or the one a received licence carries."""
+    person = getattr(record, "person", None)
+    return unseal(person.id_sealed) if person is not None else str(getattr(record, "party_id_number", "") or "")
+
+
 @dataclass(frozen=True)
 class Withheld:
     rule: str
@@ -97,8 +104,7 @@ class Withheld:
 
 def withheld_at_creation(kind: str, record: Any, department_kind: str) -> Withheld | None:
     """The rule that keeps a decision unpublished from the start, None when it is to be published."""
-    person = getattr(record, "person", None)
-    if person is not None and is_minor(unseal(person.id_sealed), record.date):
+    if is_minor(_party_id(record), record.date):
         return Withheld(WithheldRule.MINOR, WITHHELD_BASIS[WithheldRule.MINOR], "当事人作出决定时未满十八周岁")
     if kind != SourceKind.PENALTY or department_kind != DepartmentKind.SCJG:
         return None

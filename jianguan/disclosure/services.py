@@ -1,6 +1,7 @@
 """Writes on disclosure items (ADR 0047): each step an edge of `workflow.ITEMS`, checked before anything is written,
 kept as a `DisclosureStep` and recorded in the audit chain in the same transaction. Items are made by the sweep
-(`sweep.py`); here they are prepared, reviewed and published, withheld, withdrawn, and ended."""
+(`sweep.py`) and, for licences received through the exchange, by `licences.py`; here they are prepared, reviewed
+and published, withheld, withdrawn, and ended."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from jianguan.behaviour.models import Coercion, Inspection, Penalty
 from jianguan.core.actors import Actor
 from jianguan.core.validation import day, require, text
 
-from . import pdfs, redacting, rules, search
+from . import pdfs, received, redacting, rules, search
 from .models import DisclosureItem, DisclosureStep, SourceKind, WithheldRule
 from .persons import persons_of
 from .workflow import ITEMS, Facts
@@ -29,7 +30,9 @@ FORM_FIELDS = ("note", "reason", "rule", "changed_on", "restriction_ends_on", "m
 
 
 def source_of(item: DisclosureItem) -> Any:
-    """The behaviour row the item was made from."""
+    """The behaviour row the item was made from; a received licence as its fields keep it (`received.row_of`)."""
+    if item.source_kind == SourceKind.LICENCE:
+        return received.row_of(item)
     return SOURCES[item.source_kind]._default_manager.get(pk=item.source_id)
 
 
@@ -86,7 +89,8 @@ def _publish(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict
     item.published_on, item.period_label, item.period_ends_on = today, label, ends
     item.reviewed_by = actor  # type: ignore[assignment]
     masked = _persons_refresh(item, row)  # the copy published is made now, with the rules and persons in force
-    masked.update(pdfs.pdf_store(item))  # its PDF too, checked for leftovers (a leftover refuses the release)
+    if item.source_kind != SourceKind.LICENCE:  # a received licence has no document here: its page shows the fields
+        masked.update(pdfs.pdf_store(item))  # its PDF too, checked for leftovers (a leftover refuses the release)
     return {"published_on": today, "period_ends_on": ends, "late": today > item.due_on, **masked,
             "note": text(values.get("note"), "note", "审核意见", required=False, max_len=1000)}
 
@@ -131,6 +135,14 @@ def _end_early(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> di
     return {"ended_on": ended, "repair": values.get("repair_number", "")}
 
 
+def _confirm(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """复核更新内容: a reviewer has read the published copy that a received update made again (ADR 0062)."""
+    require(item.source_changed_on is not None, "该公示事项的决定记录没有待复核的更新", "nothing_changed", "action")
+    changed, item.source_changed_on = item.source_changed_on, None
+    return {"source_changed_on": changed, "note": text(values.get("note"), "note", "复核意见", required=False,
+                                                         max_len=1000)}
+
+
 def _mask(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict[str, Any]:
     """调整隐去: a mask added or one removed, with the reason (the copy made again)."""
     return redacting.mask_change(item, values)
@@ -138,4 +150,4 @@ def _mask(item: DisclosureItem, values: dict[str, Any], actor: Actor) -> dict[st
 
 HANDLERS: dict[str, Callable[[DisclosureItem, dict[str, Any], Actor], dict[str, Any]]] = {
     "prepare": _prepare, "publish": _publish, "return": _return, "withhold": _withhold, "withdraw": _withdraw,
-    "expire": _expire, "end_early": _end_early, "mask": _mask}
+    "expire": _expire, "end_early": _end_early, "mask": _mask, "confirm": _confirm}

@@ -10,6 +10,7 @@ a unique constraint; an anti-join finds the rows without one). Decisions older t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,9 @@ def _pending_rows(kind: str, model: type[models.Model]) -> models.QuerySet[Any]:
             .filter(~Exists(have)).select_related("person", "entity").order_by("pk"))
 
 
-def _item(kind: str, row: Any, department: Department, number: str) -> DisclosureItem:
+def item_new(kind: str, row: Any, department: Department, number: str) -> DisclosureItem:
+    """The item of the decision `row` (a behaviour row, or a received licence: `received.Licence`), not saved:
+    its publishable fields, its person list, its clock, the rule that withholds it, its published copy."""
     days, basis, due = rules.clock(kind, row.date)
     held = rules.withheld_at_creation(kind, row, department.kind)
     values = fields_of(kind, row, department)
@@ -68,6 +71,11 @@ def _item(kind: str, row: Any, department: Department, number: str) -> Disclosur
     return item
 
 
+def item_number(today: dt.date) -> str:
+    """The next 公示编号 of the day (GS20261207000001)."""
+    return daily_number(PREFIX, today, issued=DisclosureItem.objects.all(), width=6)
+
+
 def items_make(*, actor: Actor = SWEEPER) -> tuple[int, int]:
     """An item for every swept decision without one; (made, of them withheld from the start)."""
     made = withheld = 0
@@ -81,8 +89,8 @@ def items_make(*, actor: Actor = SWEEPER) -> tuple[int, int]:
                 departments = Department.objects.in_bulk({r.department_id for r in rows})
                 items = []
                 for row in rows:
-                    number = daily_number(PREFIX, today, issued=DisclosureItem.objects.all(), width=6)
-                    items.append(_item(kind, row, departments[row.department_id], number))
+                    number = item_number(today)
+                    items.append(item_new(kind, row, departments[row.department_id], number))
                     items[-1].save()
                 held = sum(1 for i in items if i.status == ItemStatus.WITHHELD)
                 record(actor=actor, verb="disclosure.items_made",

@@ -7,7 +7,8 @@ withdrawal or a ruling without a reason is refused (`reason_required`).
 
 谁执法谁公示 (国办发〔2018〕118号); review before release (《政府信息公开条例》第十七条: 发布前依法审查); withdrawal
 (《行政处罚法》第四十八条). Before release the department's people adjust the masks of the published copy (add one,
-or remove one the rules made), each with a reason (`redacting.py`).
+or remove one the rules made), each with a reason (`redacting.py`). A published licence whose received record was
+updated (its copy made again, ADR 0062) is confirmed by a reviewer (复核更新内容).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ EDGES = (
             guards=("reason_given", "reviewer_rule"), fields=("rule", "reason")),
     Edge(S.PUBLISHED, "withdraw", S.WITHDRAWN, REVIEWERS, "撤回公示", guards=("reason_given",),
          citation=WITHDRAW_BASIS, fields=("reason", "changed_on")),
+    Edge(S.PUBLISHED, "confirm", S.PUBLISHED, REVIEWERS, "复核更新内容", citation=REVIEW_RULE, fields=("note",)),
     Edge(S.PUBLISHED, "expire", S.EXPIRED, SYSTEM, "公示期满", citation="市场监管总局令第45号第十四条"),
     Edge(S.PUBLISHED, "end_early", S.ENDED, SYSTEM, "信用修复提前停止公示", citation="国市监信规〔2021〕3号"),
 )

@@ -4,7 +4,8 @@ Records of the four behaviour standards are upserted by 记录唯一标识 (cata
 the row with a higher version, `d` marks it withdrawn. The same (sending system, id, version) again is stored once
 and reported as a duplicate. Records of the standards without a library table (联合监管任务, 双公示, the catalog
 tables) are kept by the same rules in `KeptRecord` (keyed by the standard's key: 任务编号 for a joint task; a 双公示
-record without 记录唯一标识 by its de-duplication key) and queued for the push like the behaviour records.
+record without 记录唯一标识 by its de-duplication key) and queued for the push like the behaviour records; a 双公示
+行政许可 also becomes a disclosure item (`licences.py`, ADR 0062).
 
 An optional field left empty is stored as the column's empty value (NULL where the column allows it, else "" or
 []). A row the database refuses is reported as `store_conflict` (another call took its id or number meanwhile)
@@ -27,6 +28,7 @@ from jianguan.core.codes import mask_ric
 from jianguan.core.protect import lookup_hash
 from jianguan.subjects.models import MarketEntity, Person
 
+from . import licences
 from .models import ExchangeCall, KeptRecord, Op
 from .outbox import layout_of, queue_items
 from .records import Item, Sender, active_departments, issue
@@ -96,7 +98,12 @@ def store_items(sender: Sender, std: Any, model: type[models.Model], items: list
 
 def store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall) -> int:
     """Keep the checked records of a standard without a library table (`KeptRecord`), by the same rules as the
-    behaviour records (`_decide`), then queue each applied one."""
+    behaviour records (`_decide`), then queue each applied one. Received 行政许可 are owned by their 许可机关 and
+    handed to disclosure in the same transaction (`licences.py`, ADR 0062)."""
+    licence = std.name == licences.STANDARD
+    if licence:
+        licences.authorities_check(sender, items)
+        items = [i for i in items if not i.errors]
     states: dict[str, State] = {}
     ids = sorted({i.record_id for i in items if i.record_id})
     for chunk in slices(ids):
@@ -132,7 +139,10 @@ def store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall) 
     if rows:
         fields = ["version", "updated_at", "call", "index", "withdrawn_at", "data", "payload", "department",
                   "region"]
-        KeptRecord.objects.bulk_update([r for r in rows.values() if r.pk], fields, batch_size=500)
+        KeptRecord.objects.bulk_update([r for r in rows.values() if r.pk and r.department_id], fields, batch_size=500)
+        # A `d` of a kept row changes its version and withdrawal only (its data, department and region stay).
+        KeptRecord.objects.bulk_update([r for r in rows.values() if r.pk and not r.department_id], fields[:5],
+                                       batch_size=500)
         new = [r for r in rows.values() if r.pk is None]
         try:
             with transaction.atomic():
@@ -147,6 +157,8 @@ def store_kept(sender: Sender, std: Any, items: list[Item], call: ExchangeCall) 
                         if item.record_id == row.record_id and not item.errors:
                             item.errors.append(issue(std.key, "store_conflict", "存储时与同时到达的另一条记录冲突，"
                                                      "请以更新（u）重报", "redundancy"))
+    if licence:
+        licences.hand_over(std, sender, [i for i in applied if not i.errors])
     return queue_items(std, [i for i in applied if not i.errors], sender, call)
 
 
