@@ -183,3 +183,62 @@ def test_the_window_of_recognition_is_a_setting_with_a_default():
 
     assert settings.JIANGUAN_JOINT_RECOGNITION_DAYS == 180
     assert dt.timedelta(days=settings.JIANGUAN_JOINT_RECOGNITION_DAYS) > dt.timedelta(0)
+
+
+def test_outsiders_get_404_on_a_visit_and_its_steps(world, api, signed_in):
+    """Another city's officer reads nothing of a joint task, its visit, its 笔录, a merge proposal, nor the ledger
+    under /subjects/, and writes nothing."""
+    from tests.joint.test_api import _other_city_officer
+
+    visit = open_visit(world)
+    enter_all(world, visit)
+    visits.visit_close(visit_id=visit.pk, actor=world.officer)
+    world.propose(world.officer, [world.food], world.entities[4:6])
+    world.propose(world.yj, [world.gas], world.entities[4:6])
+    [proposal] = merges.merge_proposals_find(plan_id=world.plan.pk, actor=world.officer)
+    outsider = _other_city_officer()
+    client = api(outsider)
+    for path in (f"/api/v1/joint/visits/{visit.pk}", f"/api/v1/subjects/{world.entities[0]}/visits"):
+        assert client.get(path).status_code == 404, path
+    before = AuditEvent.objects.count()
+    for path, body in ((f"/api/v1/joint/tasks/{visit.task_id}/visits", {
+                           "uscc": world.entities[1], "visited_on": str(timezone.localdate()), "place": "门店",
+                           "officers": OFFICERS}),
+                       (f"/api/v1/joint/visits/{visit.pk}/results", {"results": []}),
+                       (f"/api/v1/joint/visits/{visit.pk}/clues", {"item": world.gas, "summary": "问题"}),
+                       (f"/api/v1/joint/visits/{visit.pk}/transitions", {"action": "close"})):
+        assert client.post(path, body, content_type="application/json").status_code == 404, path
+    page = signed_in(outsider)
+    for path in (f"/joint/tasks/{visit.task_id}/", f"/joint/visits/{visit.pk}/", f"/joint/visits/{visit.pk}/record/",
+                 f"/joint/merges/{proposal.pk}/"):
+        assert page.get(path).status_code == 404, path
+    for path in (f"/joint/tasks/{visit.task_id}/visits/", f"/joint/visits/{visit.pk}/results/",
+                 f"/joint/visits/{visit.pk}/clues/", f"/joint/visits/{visit.pk}/close/"):
+        assert page.post(path, {"item": world.gas, "summary": "问题"}).status_code == 404, path
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_api_takes_a_visit_through_its_steps(world, api):
+    task = joint_task(world)
+    answer = api(world.officer).post(f"/api/v1/joint/tasks/{task.pk}/visits", {
+        "uscc": world.entities[0], "visited_on": str(timezone.localdate()), "place": "门店", "officers": OFFICERS},
+        content_type="application/json")
+    assert answer.status_code == 201 and len(answer.json()["officers"]) == 3
+    visit = answer.json()["id"]
+    refused = api(world.officer).post(f"/api/v1/joint/visits/{visit}/results", {
+        "results": [{"item": world.gas, "outcome": "passed"}]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "item_other_department"
+    for who, row in ((world.officer, world.food), (world.yj, world.gas), (world.sthj, world.fuel)):
+        answer = api(who).post(f"/api/v1/joint/visits/{visit}/results", {
+            "results": [{"item": row, "outcome": "passed"}]}, content_type="application/json")
+        assert answer.status_code == 200, answer.json()
+    assert all(r["recognised"] for r in answer.json()["results"]) and len(answer.json()["results"]) == 3
+    closed = api(world.yj).post(f"/api/v1/joint/visits/{visit}/transitions", {"action": "close"},
+                                content_type="application/json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed" and closed.json()["record_number"]
+    again = api(world.yj).post(f"/api/v1/joint/visits/{visit}/transitions", {"action": "close"},
+                               content_type="application/json")
+    assert again.status_code == 409
+    ledger_answer = api(world.sthj).get(f"/api/v1/subjects/{world.entities[0]}/visits").json()
+    assert ledger_answer["joint"] == 1 and ledger_answer == api(world.sthj).get(
+        f"/api/v1/joint/entities/{world.entities[0]}/visits").json()
