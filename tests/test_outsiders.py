@@ -245,8 +245,9 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # opendata/test_export.test_only_the_files_written_are_served_and_no_path_leaves_the_folder and
 # disclosure/test_pdf.test_the_public_page_links_the_pdf_served_for_published_and_withdrawn_items_only and
 # joint/test_api.test_outsiders_get_404_on_every_joint_path (the plan's rows are read by its region and the regions
-# below it: another city's officer is the outsider) and joint/test_visits.test_outsiders_get_404_on_a_visit_and_its_steps
-# (a merge proposal's page, a task's page, a visit, its steps and its 笔录, the ledger under /subjects/).
+# below it: another city's officer is the outsider) and
+# joint/test_visits.test_outsiders_get_404_on_a_visit_and_its_steps (a merge proposal's page, a task's page, a visit,
+# its steps and its 笔录, the ledger under /subjects/).
 COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",

@@ -1,6 +1,6 @@
-"""结果互认 (mutual recognition of results, 国发〔2019〕5号: 一次检查、结果互认, not re-inspected): a department's result
-of its item in a joint visit stands for every participant for `JIANGUAN_JOINT_RECOGNITION_DAYS` days; a proposal of
-the same entity and item within that window is refused as already checked (`already_checked`)."""
+"""结果互认 (mutual recognition of results, 国发〔2019〕5号: 一次检查、结果互认, not re-inspected): a department's
+result of its item in a joint visit stands for every participant for `JIANGUAN_JOINT_RECOGNITION_DAYS` days; a
+proposal of the same entity and item within that window is refused as already checked (`already_checked`)."""
 
 from __future__ import annotations
 

@@ -63,8 +63,8 @@ def _merge_context(request: SignedInRequest, proposal_id: int) -> dict[str, Any]
     facts = merges.merge_facts(proposal, request.user)
     return {"proposal": proposal, "edges": [e for e in MERGES.edges_from(proposal.status)
                                             if MERGES.permitted(e, facts) is None],
-            "merged": proposal.merged_task and selectors.task_list(reader=request.user).prefetch_related(
-                "participants__department").filter(pk=proposal.merged_task_id).first()}
+            "merged": selectors.task_list(reader=request.user).prefetch_related("participants__department").filter(
+                pk=proposal.merged_task_id).first() if proposal.merged_task_id else None}
 
 
 @login_required

@@ -6,8 +6,8 @@ the visit); once every department has entered its results, one 现场检查笔�
 执法证号 for all to sign. The steps are `workflow.VISITS`; each write is recorded in the audit chain in the same
 transaction.
 
-《行政处罚法》第四十二条 (at least two officers, credentials shown), 第五十五条 (the 笔录); 国发〔2019〕5号 (进一次门、查多项事,
-结果互认)."""
+《行政处罚法》第四十二条 (at least two officers, credentials shown), 第五十五条 (the 笔录); 国发〔2019〕5号
+(进一次门、查多项事, 结果互认)."""
 
 from __future__ import annotations
 
@@ -113,8 +113,8 @@ def _checked_results(visit: JointVisit, department: Department, rows: Sequence[d
         require(owner.pk == department.pk, f"“检查结果”：检查事项“{code}”属于{owner.name}，各部门只录入本部门认领的"
                 f"检查事项的结果", "item_other_department", "results")
         outcome = str(row.get("outcome") or "")
-        require(outcome in Outcome.values, "“检查结果”应为 passed（未发现问题）或 problem（发现问题）", "outcome_invalid",
-                "results")
+        require(outcome in Outcome.values, "“检查结果”应为 passed（未发现问题）或 problem（发现问题）",
+                "outcome_invalid", "results")
         found.append(VisitResult(visit=visit, department=department, item=code, outcome=outcome,
                                  note=text(row.get("note"), "results", "检查情况", required=False, max_len=2000)))
     own = sorted(code for code, owner in owners.items() if owner.pk == department.pk)
@@ -207,15 +207,14 @@ def visit_close(*, visit_id: int, actor: Actor) -> JointVisit:
     edge = VISITS.check("close", visit_facts(visit, actor))
     entity = visit.entity
     assert isinstance(actor, User)
-    issued = documents.issue(actor=actor, kind="onsite_record", department=visit.lead, subject=f"joint_visit:{visit.number}",
-                             context={"party": {"kind": "organisation", "name": entity.name, "code": entity.uscc,
-                                                "address": entity.registered_address},
-                                      "started_at": visit.visited_on.isoformat(),
-                                      "ended_at": visit.visited_on.isoformat(), "place": visit.place,
-                                      "officers": [{"name": o["name"], "credential": o["credential"]}
-                                                   for o in visit.officers],
-                                      "recorder": actor.full_name, "findings": _findings(visit),
-                                      "joint_visit": visit.number})
+    context = {"party": {"kind": "organisation", "name": entity.name, "code": entity.uscc,
+                         "address": entity.registered_address},
+               "started_at": visit.visited_on.isoformat(), "ended_at": visit.visited_on.isoformat(),
+               "place": visit.place, "officers": [{"name": o["name"], "credential": o["credential"]}
+                                                  for o in visit.officers],
+               "recorder": actor.full_name, "findings": _findings(visit), "joint_visit": visit.number}
+    issued = documents.issue(actor=actor, kind="onsite_record", department=visit.lead,
+                             subject=f"joint_visit:{visit.number}", context=context)
     visit.status, visit.record_document, visit.record_number = edge.target, issued.id, issued.number
     visit.save(update_fields=["status", "record_document", "record_number", "updated_at"])
     record(actor=actor, verb="joint.visit_closed", target=visit,

@@ -108,7 +108,7 @@ class VisitFacts:
 def _participant_people(edge: Edge, facts: VisitFacts) -> DomainError | None:
     if any(acts_for(facts.actor, d, Role.OFFICER, Role.HEAD) for d in facts.departments):
         return None
-    return AccessDenied("只有参加联合检查的部门的执法人员或负责人可以办理", code="not_participant")
+    return AccessDenied("只有参加联合检查的部门的执法人员或负责人可以办理")
 
 
 def _results_complete(facts: VisitFacts) -> DomainError | None:

@@ -80,7 +80,7 @@ def test_every_visit_edge_is_taken_by_a_participant_and_every_other_pair_refused
 def test_a_visit_is_run_by_its_participants_and_its_record_waits_for_every_result():
     with pytest.raises(AccessDenied) as refused:
         workflow.VISITS.check("enter_result", visit_facts("open", OTHER_HEAD))
-    assert refused.value.code == "not_participant"
+    assert refused.value.status == 403 and "参加联合检查的部门" in refused.value.message
     with pytest.raises(ValidationFailed) as waiting:
         workflow.VISITS.check("close", visit_facts("open", missing=("某局",)))
     assert waiting.value.code == "results_missing" and "某局" in waiting.value.message
