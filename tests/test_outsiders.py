@@ -246,7 +246,8 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # disclosure/test_pdf.test_the_public_page_links_the_pdf_served_for_published_and_withdrawn_items_only and
 # joint/test_api.test_outsiders_get_404_on_every_joint_path (the plan's rows are read by its region and the regions
 # below it: another city's officer is the outsider) and
-# remote/test_api.test_outsiders_get_404_on_every_remote_path.
+# joint/test_visits.test_outsiders_get_404_on_a_visit_and_its_steps (a merge proposal's page, a task's page, a visit,
+# its steps and its 笔录, the ledger under /subjects/) and remote/test_api.test_outsiders_get_404_on_every_remote_path.
 COVERED_ELSEWHERE = {"remote:point", "remote:alarm", "remote:act", "/api/v1/remote/alarms/{alarm_id}",
                      "accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
@@ -274,7 +275,11 @@ COVERED_ELSEWHERE = {"remote:point", "remote:alarm", "remote:act", "/api/v1/remo
                      "joint:plan", "joint:plan_act", "joint:merge_act", "joint:entity_visits",
                      "/api/v1/joint/plans/{plan_id}", "/api/v1/joint/plans/{plan_id}/tasks",
                      "/api/v1/joint/plans/{plan_id}/merge-proposals", "/api/v1/joint/tasks/{task_id}",
-                     "/api/v1/joint/entities/{uscc}/visits"}
+                     "/api/v1/joint/entities/{uscc}/visits", "joint:merge", "joint:task", "joint:visit_open",
+                     "joint:visit", "joint:visit_results", "joint:visit_hand_over", "joint:visit_close",
+                     "joint:visit_record", "/api/v1/joint/tasks/{task_id}/visits", "/api/v1/joint/visits/{visit_id}",
+                     "/api/v1/joint/visits/{visit_id}/results", "/api/v1/joint/visits/{visit_id}/clues",
+                     "/api/v1/joint/visits/{visit_id}/transitions", "/api/v1/subjects/{uscc}/visits"}
 
 
 def test_every_templated_page_has_an_outsider_case():

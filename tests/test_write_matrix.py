@@ -36,7 +36,7 @@ from jianguan.inspections import opening
 from jianguan.subjects.models import MarketEntity
 from tests.credit.world import repair_application
 from tests.enforcement_fixtures import register, world_fixture  # noqa: F401
-from tests.joint.world import bare_merge
+from tests.joint.world import bare_merge, bare_visit
 from tests.library_fixtures import COERCION
 from tests.library_fixtures import inspect as record_inspection
 from tests.remote.world import open_alarm
@@ -139,6 +139,12 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/joint/plans/{plan_id}/joint-tasks"): Write("joint_plan", {"tasks": [1, 2], "lead": 1,
                                                                               "title": "联合检查"}),
     ("POST", "/api/v1/joint/merge-proposals/{proposal_id}/transitions"): Write("joint_merge", {"action": "accept"}),
+    ("POST", "/api/v1/joint/tasks/{task_id}/visits"): Write("joint_task", {
+        "uscc": "USCC", "visited_on": "2026-03-01", "place": "门店", "officers": ["scjg_officer", "case_officer_b"]}),
+    ("POST", "/api/v1/joint/visits/{visit_id}/results"): Write("joint_visit", {"results": []}),
+    ("POST", "/api/v1/joint/visits/{visit_id}/clues"): Write("joint_visit", {"item": "IMPLEMENTATION",
+                                                                              "summary": "后厨油烟直排"}),
+    ("POST", "/api/v1/joint/visits/{visit_id}/transitions"): Write("joint_visit", {"action": "close"}),
 }
 
 # Writes on the caller's own account: every signed-in person makes them for themselves and for nobody else
@@ -249,8 +255,8 @@ def _adjustment(world) -> ClassAdjustment:
 def records(world) -> dict:
     """Records of the city 市场监管局 about a 咸安区 entity: a case, a measure, a compulsory enforcement, a field
     inspection, a proposed adjustment of its credit-risk class; a complaint assigned to 咸安区; a risk alert of
-    the city 市场监管局; a joint plan of the city (its office the 市场监管局) with a merge proposal; and an open
-    alarm of a monitored point of the city 市场监管局."""
+    the city 市场监管局; a joint plan of the city (its office the 市场监管局) with a merge proposal and a joint task of
+    the 市场监管局 with a visit; and an open alarm of a monitored point of the city 市场监管局."""
     inspection = record_inspection(world.entity, number="JC-MATRIX-1")
     officers = ["scjg_officer", "case_officer_b"]
     measure = measures.measure_request(actor=world.officer, kind="seize", inspection_number=inspection.number,
@@ -264,6 +270,7 @@ def records(world) -> dict:
                                                    implementation_code=world.implementation,
                                                    party={"uscc": world.entity.uscc}, officers=officers)
     joint_plan, joint_merge = bare_merge(world.officer)
+    joint_task, joint_visit = bare_visit(world.officer)
     complaint = complaint_receive(actor=SystemActor("test"), channel="portal", values={
         "category": "food", "subject_uscc": world.entity.uscc, "content": "该店销售过期食品请处理"})
     return {"case": register(world).pk, "measure": measure.pk, "enforcement": enforcement.pk,
@@ -273,6 +280,7 @@ def records(world) -> dict:
             "entity": world.entity.uscc, "inspection_number": inspection.number,
             "repair": repair_application(world.entity).pk,
             "implementation": world.implementation, "joint_plan": joint_plan, "joint_merge": joint_merge,
+            "joint_task": joint_task, "joint_visit": joint_visit,
             "remote_alarm": open_alarm(world.entity).pk}
 
 

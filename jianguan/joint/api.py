@@ -1,8 +1,12 @@
 """`/api/v1/joint/…`: the city's joint plans, their tasks (a department's proposal, a joint task from a scenario),
 merge proposals found, accepted or declined, and an entity's burden ledger (ADR 0054).
 
-The ledger is `GET /api/v1/joint/entities/{uscc}/visits`: it reads the spot checks and inspections, which lie above
-the object library, so it cannot live under `/api/v1/subjects/` (the subjects app imports nothing above it)."""
+The ledger is `GET /api/v1/subjects/{uscc}/visits` (and, as before, `GET /api/v1/joint/entities/{uscc}/visits`):
+it reads the spot checks and inspections, which lie above the object library, so joint's router serves the path under
+`/subjects/` (as `chain` serves `/subjects/{uscc}/chain`); the subjects app imports nothing above it.
+
+Joint visits (one visit, many records): `POST /joint/tasks/{id}/visits`, `GET /joint/visits/{id}`, a department's
+`results`, a problem on another department's item handed over as its clue (`clues`), and the 笔录 (`transitions`)."""
 
 from __future__ import annotations
 
@@ -15,10 +19,11 @@ from ninja import Query, Router, Schema, Status
 
 from jianguan.accounts.contracts import allow
 from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, paginate, require_person
+from jianguan.core.errors import InvalidTransition
 from jianguan.core.roles import Role
 
-from . import merges, scenarios, selectors, services
-from .models import JointPlan, JointTask, MergeProposal
+from . import merges, scenarios, selectors, services, visits
+from .models import JointPlan, JointTask, JointVisit, MergeProposal
 
 router = Router(tags=["联合监管 joint supervision"])
 PEOPLE = (Role.OFFICER, Role.HEAD)
@@ -298,6 +303,8 @@ def merge_act(request: HttpRequest, proposal_id: int, data: StepIn) -> MergeProp
     return merges.merge_transition(proposal_id=proposal_id, action=data.action, values=data.dict(), actor=reader)
 
 
+@router.get("/subjects/{uscc}/visits", response={200: LedgerOut, 400: ErrorOut, 404: ErrorOut},
+            operation_id="subject_visits")
 @router.get("/joint/entities/{uscc}/visits", response={200: LedgerOut, 400: ErrorOut, 404: ErrorOut})
 def entity_visits(request: HttpRequest, uscc: str, year: int | None = None) -> dict[str, Any]:
     """The burden ledger of one entity: its on-site visits of the year (joint ones once), by department, its
@@ -309,3 +316,124 @@ def entity_visits(request: HttpRequest, uscc: str, year: int | None = None) -> d
             "by_department": dict(found.by_department),
             "visits": [{"day": v.day, "departments": list(v.departments), "records": v.records, "joint": v.joint}
                        for v in found.visits]}
+
+
+class VisitIn(InputSchema):
+    uscc: str
+    visited_on: str
+    place: str
+    officers: list[str]
+
+
+class ResultIn(InputSchema):
+    item: str
+    outcome: str
+    note: str = ""
+
+
+class ResultsIn(InputSchema):
+    results: list[ResultIn]
+
+
+class HandoverIn(InputSchema):
+    item: str
+    summary: str
+
+
+class VisitStepIn(InputSchema):
+    action: str
+
+
+class VisitOutFull(Schema):
+    id: int
+    number: str
+    task: str
+    uscc: str
+    entity_name: str
+    lead: int
+    visited_on: dt.date
+    place: str
+    status: str
+    officers: list[dict[str, Any]]
+    results: list[dict[str, Any]]
+    handovers: list[dict[str, Any]]
+    record_number: str
+
+    @staticmethod
+    def resolve_task(obj: JointVisit) -> str:
+        return str(obj.task.number)
+
+    @staticmethod
+    def resolve_uscc(obj: JointVisit) -> str:
+        return str(obj.entity.uscc)
+
+    @staticmethod
+    def resolve_entity_name(obj: JointVisit) -> str:
+        return str(obj.entity.name)
+
+    @staticmethod
+    def resolve_lead(obj: JointVisit) -> int:
+        return int(obj.lead_id)
+
+    @staticmethod
+    def resolve_officers(obj: JointVisit) -> list[dict[str, Any]]:
+        return [{k: o[k] for k in ("name", "department", "department_name", "credential")} for o in obj.officers]
+
+    @staticmethod
+    def resolve_results(obj: JointVisit) -> list[dict[str, Any]]:
+        return [{"department": r.department_id, "department_name": r.department.name, "item": r.item,
+                 "outcome": r.outcome, "note": r.note, "inspection_number": r.inspection_number, "recognised": True}
+                for r in obj.results.all()]
+
+    @staticmethod
+    def resolve_handovers(obj: JointVisit) -> list[dict[str, Any]]:
+        return [{"department": h.department_id, "item": h.item, "summary": h.summary, "clue": h.clue_number}
+                for h in obj.handovers.all()]
+
+
+def _visit(request: HttpRequest, visit_id: int) -> JointVisit:
+    return selectors.visit_get(reader=require_person(request), visit_id=visit_id)
+
+
+@router.post("/joint/tasks/{task_id}/visits", auth=allow(*PEOPLE), response={201: VisitOutFull, **ERRORS})
+def visit_open(request: HttpRequest, task_id: int, data: VisitIn) -> Status[JointVisit]:
+    """A joint task's visit to one of its entities with the officers present (at least two, each with a valid
+    执法证, of the participating departments)."""
+    reader = require_person(request)
+    selectors.task_get(reader=reader, task_id=task_id)
+    visit = visits.visit_open(task_id=task_id, actor=reader, **data.dict())
+    return Status(201, selectors.visit_get(reader=reader, visit_id=visit.pk))
+
+
+@router.get("/joint/visits/{visit_id}", response={200: VisitOutFull, 404: ErrorOut})
+def visit_get(request: HttpRequest, visit_id: int) -> JointVisit:
+    return _visit(request, visit_id)
+
+
+@router.post("/joint/visits/{visit_id}/results", auth=allow(*PEOPLE), response={200: VisitOutFull, **ERRORS})
+def visit_results(request: HttpRequest, visit_id: int, data: ResultsIn) -> JointVisit:
+    """The caller's department enters the results of its own items (another department's: `item_other_department`);
+    its 行政检查 record is written."""
+    _visit(request, visit_id)
+    visits.visit_results_enter(visit_id=visit_id, results=[r.dict() for r in data.results],
+                               actor=require_person(request))
+    return _visit(request, visit_id)
+
+
+@router.post("/joint/visits/{visit_id}/clues", auth=allow(*PEOPLE), response={200: VisitOutFull, **ERRORS})
+def visit_hand_over(request: HttpRequest, visit_id: int, data: HandoverIn) -> JointVisit:
+    """A problem found on another participant's item becomes that department's clue, citing the visit."""
+    _visit(request, visit_id)
+    visits.visit_hand_over(visit_id=visit_id, item=data.item, summary=data.summary, actor=require_person(request))
+    return _visit(request, visit_id)
+
+
+@router.post("/joint/visits/{visit_id}/transitions", auth=allow(*PEOPLE), response={200: VisitOutFull, **ERRORS})
+def visit_act(request: HttpRequest, visit_id: int, data: VisitStepIn) -> JointVisit:
+    """`close`: one 现场检查笔录 for the visit, once every department has entered its results."""
+    _visit(request, visit_id)
+    if data.action != "close":
+        raise InvalidTransition(f"未知的操作“{data.action}”：此处只能制作现场检查笔录（close）",
+                                code="invalid_transition")
+    visits.visit_close(visit_id=visit_id, actor=require_person(request))
+    return _visit(request, visit_id)

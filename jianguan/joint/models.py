@@ -169,3 +169,87 @@ class MergeProposal(TimeStamped):
 
     def audit_jurisdiction(self) -> tuple[str, int]:
         return self.region_id, self.lead_id
+
+
+class VisitStatus(models.TextChoices):
+    OPEN = "open", _("检查中")
+    CLOSED = "closed", _("已制作笔录")
+
+
+class JointVisit(TimeStamped):
+    """A joint task's visit to one entity (进一次门、查多项事): the officers present of the participating departments,
+    each department's results of its own items, one 现场检查笔录 signed by all."""
+
+    task = models.ForeignKey(JointTask, verbose_name=_("联合抽查任务"), on_delete=models.PROTECT,
+                             related_name="visits")
+    number = models.CharField(_("联合检查编号"), max_length=30, unique=True)
+    entity = models.ForeignKey(MarketEntity, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    lead = models.ForeignKey(Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+")
+    visited_on = models.DateField(_("检查日期"))
+    place = models.CharField(_("检查地点"), max_length=200)
+    status = models.CharField(_("状态"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.OPEN)
+    officers = models.JSONField(_("到场检查人员"), default=list)
+    opened_by = models.ForeignKey(User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    record_document = models.PositiveBigIntegerField(_("现场检查笔录（文书 id）"), null=True, blank=True)
+    record_number = models.CharField(_("现场检查笔录文号"), max_length=60, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_region_field = "region_id"
+
+    class Meta:
+        verbose_name = _("联合检查")
+        verbose_name_plural = _("联合检查")
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number}"
+
+    def audit_jurisdiction(self) -> tuple[str, int]:
+        return self.region_id, self.lead_id
+
+
+class Outcome(models.TextChoices):
+    PASSED = "passed", _("未发现问题")
+    PROBLEM = "problem", _("发现问题")
+
+
+class VisitResult(models.Model):
+    """One department's result of one of its own items in a joint visit, recognised by the other participants."""
+
+    visit = models.ForeignKey(JointVisit, on_delete=models.CASCADE, related_name="results")
+    department = models.ForeignKey(Department, verbose_name=_("检查部门"), on_delete=models.PROTECT,
+                                   related_name="+")
+    item = models.CharField(_("检查事项（检查实施清单编码）"), max_length=64)
+    outcome = models.CharField(_("检查结果"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("检查情况"), blank=True)
+    inspection_number = models.CharField(_("行政检查行为编号"), max_length=64)
+    entered_by = models.ForeignKey(User, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["visit", "item"], name="joint_visit_result_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}:{self.item}"
+
+
+class Handover(models.Model):
+    """A problem found in a joint visit on another department's item, handed to that department as its clue."""
+
+    visit = models.ForeignKey(JointVisit, on_delete=models.CASCADE, related_name="handovers")
+    department = models.ForeignKey(Department, verbose_name=_("移交部门"), on_delete=models.PROTECT,
+                                   related_name="+")
+    item = models.CharField(_("检查事项（检查实施清单编码）"), max_length=64)
+    summary = models.TextField(_("发现的问题"))
+    clue_number = models.CharField(_("线索编号"), max_length=40)
+    handed_by = models.ForeignKey(User, verbose_name=_("移交人"), on_delete=models.PROTECT, related_name="+")
+    handed_at = models.DateTimeField(_("移交时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["visit", "item"], name="joint_handover_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}:{self.item}→{self.clue_number}"

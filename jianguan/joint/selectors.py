@@ -15,7 +15,7 @@ from jianguan.core.validation import require
 from jianguan.subjects import contracts as subjects
 
 from . import ledger
-from .models import JointPlan, JointTask, MergeProposal, MergeStatus
+from .models import JointPlan, JointTask, JointVisit, MergeProposal, MergeStatus
 
 
 def visible[M: Model](model: type[M], reader: HasScope) -> QuerySet[M]:
@@ -92,3 +92,24 @@ def repeat_count(*, reader: HasScope, today: dt.date) -> int:
     scope = reader.scope
     codes = None if scope.everything else scope.region_codes
     return len(ledger.repeat_visits(region_codes=codes, today=today))
+
+
+def visit_list(*, reader: HasScope, task_id: int | None = None, entity_id: int | None = None) -> QuerySet[JointVisit]:
+    """Joint visits the reader may read (by the plan's region), with their results and clues handed over."""
+    rows = visible(JointVisit, reader).select_related("task", "entity", "lead").prefetch_related(
+        "results__department", "handovers__department")
+    if task_id:
+        rows = rows.filter(task_id=task_id)
+    if entity_id:
+        rows = rows.filter(entity_id=entity_id)
+    return rows.order_by("-visited_on", "-pk")
+
+
+def visit_get(*, reader: HasScope, visit_id: int) -> JointVisit:
+    return _one(visit_list(reader=reader), visit_id)
+
+
+def entity_visit_list(*, reader: HasScope, uscc: str) -> QuerySet[JointVisit]:
+    """The joint visits of an entity the reader may read (out of scope refused like unknown)."""
+    card = subjects.entity_get(reader=reader, uscc=uscc)
+    return visit_list(reader=reader, entity_id=card.id)

@@ -24,7 +24,7 @@ from jianguan.core.validation import day, require, text
 from jianguan.core.workflow import acts_for
 from jianguan.subjects.models import MarketEntity
 
-from . import ledger, scenarios
+from . import ledger, recognition, scenarios
 from .models import JointPlan, JointTask, Participant, PlannedObject, PlanStatus, TaskStatus
 from .office import office_department
 from .workflow import PLANS, Facts
@@ -171,6 +171,7 @@ def task_propose(*, plan_id: int, title: str, items: Sequence[str], entities: Se
     require(1 <= int(times_per_year) <= 52, "“年检查频次”应为 1–52 次", "times_invalid", "times_per_year")
     codes = claimed_items(department, items, window.start)
     entity_ids = entities_within(department, entities)
+    recognition.require_not_recognised(entity_ids, codes, window.start)
     people = inspectors_of(department, inspectors)
     assert isinstance(actor, User)
     task = JointTask.objects.create(

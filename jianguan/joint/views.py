@@ -1,8 +1,11 @@
 """Pages of joint supervision (ADR 0054): the plans with the visits saved and the scenarios, one plan with its tasks
-and merge proposals and the steps open to the reader, the forms that take a plan's or a proposal's step, and an
-entity's burden ledger. Thin: reads are the selectors', writes the services'."""
+and merge proposals and the steps open to the reader, one merge proposal with accept / decline, the forms that take a
+plan's or a proposal's step, and an entity's burden ledger with its joint visits' recognised results (joint visits'
+pages: `visit_views`). Thin: reads are the selectors', writes the services'."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -55,6 +58,22 @@ def plan_act(request: SignedInRequest, plan_id: int) -> HttpResponse:
     return redirect("joint:plan", plan_id=plan_id)
 
 
+def _merge_context(request: SignedInRequest, proposal_id: int) -> dict[str, Any]:
+    proposal = selectors.merge_get(reader=request.user, proposal_id=proposal_id)
+    facts = merges.merge_facts(proposal, request.user)
+    return {"proposal": proposal, "edges": [e for e in MERGES.edges_from(proposal.status)
+                                            if MERGES.permitted(e, facts) is None],
+            "merged": selectors.task_list(reader=request.user).prefetch_related("participants__department").filter(
+                pk=proposal.merged_task_id).first() if proposal.merged_task_id else None}
+
+
+@login_required
+def merge_detail(request: SignedInRequest, proposal_id: int) -> HttpResponse:
+    """One merge proposal: the two tasks, the shared entities, the combined items and inspectors, the rules, and
+    the accept / decline (with reason) buttons for the office's people; answered in place (htmx)."""
+    return render(request, "joint/merge_detail.html", _merge_context(request, proposal_id))
+
+
 @require_POST
 @role_required(Role.OFFICER, Role.HEAD)
 def merge_act(request: SignedInRequest, proposal_id: int) -> HttpResponse:
@@ -62,6 +81,8 @@ def merge_act(request: SignedInRequest, proposal_id: int) -> HttpResponse:
     values = {"reason": request.POST.get("reason", "")}
     attempt(request, lambda: merges.merge_transition(proposal_id=proposal_id, action=request.POST.get("action", ""),
                                                      values=values, actor=request.user), _("已办理"))
+    if getattr(request, "htmx", False):
+        return render(request, "joint/_merge_card.html", _merge_context(request, proposal_id))
     return redirect("joint:plan", plan_id=proposal.plan_id)
 
 
@@ -69,4 +90,6 @@ def merge_act(request: SignedInRequest, proposal_id: int) -> HttpResponse:
 def entity_visits(request: SignedInRequest, uscc: str) -> HttpResponse:
     year = timezone.localdate().year
     code, name, found = selectors.entity_ledger(reader=request.user, uscc=uscc, year=year)
-    return render(request, "joint/entity_visits.html", {"uscc": code, "name": name, "ledger": found})
+    return render(request, "joint/entity_visits.html", {
+        "uscc": code, "name": name, "ledger": found,
+        "joint_visits": selectors.entity_visit_list(reader=request.user, uscc=code)[:50]})

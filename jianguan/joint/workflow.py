@@ -16,10 +16,11 @@ from typing import Any
 
 from jianguan.core.errors import AccessDenied, DomainError, ValidationFailed
 from jianguan.core.roles import Role, same_person
-from jianguan.core.workflow import Edge, Workflow, acts_for
+from jianguan.core.workflow import Edge, Workflow, acts_for, loops
 
 from .models import MergeStatus as M
 from .models import PlanStatus as P
+from .models import VisitStatus as V
 
 BASIS = "国发〔2019〕5号"
 OFFICE_PEOPLE = "office_people"
@@ -78,3 +79,44 @@ _WHO = {OFFICE_PEOPLE: _office_people, OFFICE_HEAD: _office_head}
 _GUARDS = {"reason_given": _reason_given, "plan_open": _plan_open}
 PLANS = Workflow(PLAN_EDGES, guards=_GUARDS, who=_WHO, state_label=lambda s: str(P(s).label))
 MERGES = Workflow(MERGE_EDGES, guards=_GUARDS, who=_WHO, state_label=lambda s: str(M(s).label))
+
+
+# Joint visits --------------------------------------------------------------------------------------------------
+# 检查中: each participating department enters the results of its own items (its 行政检查 record) and hands a problem
+# on another department's item to that department as a clue; 制作笔录 once every department has entered its results:
+# one 现场检查笔录 listing every officer present with their 执法证号 (《行政处罚法》第四十二条、第五十五条).
+
+PARTICIPANT_PEOPLE = "participant_people"
+VISIT_BASIS = "《行政处罚法》第五十五条"
+VISIT_EDGES = (
+    *loops((V.OPEN,), "enter_result", PARTICIPANT_PEOPLE, "录入本部门检查结果", citation=BASIS,
+           fields=("results",)),
+    *loops((V.OPEN,), "hand_over", PARTICIPANT_PEOPLE, "移交线索", fields=("item", "summary")),
+    Edge(V.OPEN, "close", V.CLOSED, PARTICIPANT_PEOPLE, "制作现场检查笔录", guards=("results_complete",),
+         document="onsite_record", citation=VISIT_BASIS),
+)
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    state: str
+    actor: Any
+    departments: tuple[int, ...]
+    missing: tuple[str, ...] = ()
+
+
+def _participant_people(edge: Edge, facts: VisitFacts) -> DomainError | None:
+    if any(acts_for(facts.actor, d, Role.OFFICER, Role.HEAD) for d in facts.departments):
+        return None
+    return AccessDenied("只有参加联合检查的部门的执法人员或负责人可以办理")
+
+
+def _results_complete(facts: VisitFacts) -> DomainError | None:
+    if not facts.missing:
+        return None
+    return ValidationFailed(f"{'、'.join(facts.missing)}尚未录入本部门检查事项的结果，不能制作现场检查笔录",
+                            code="results_missing", field="results")
+
+
+VISITS = Workflow(VISIT_EDGES, guards={"results_complete": _results_complete},
+                  who={PARTICIPANT_PEOPLE: _participant_people}, state_label=lambda s: str(V(s).label))

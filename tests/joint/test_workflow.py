@@ -60,3 +60,27 @@ def test_a_return_and_a_declined_merge_need_a_reason_and_merges_stop_at_approval
     with pytest.raises(AccessDenied) as refused:
         workflow.MERGES.check("accept", facts(MergeStatus.PROPOSED, OTHER_HEAD))
     assert refused.value.code == "forbidden"
+
+
+PARTICIPANT = Person(4, OFFICE + 2, frozenset({Role.OFFICER}))
+
+
+def visit_facts(state: str, actor: object = PARTICIPANT, missing: tuple[str, ...] = ()) -> workflow.VisitFacts:
+    return workflow.VisitFacts(state, actor, (OFFICE + 2, OFFICE + 3), missing)
+
+
+def test_every_visit_edge_is_taken_by_a_participant_and_every_other_pair_refused():
+    from jianguan.joint.models import VisitStatus
+
+    assert_every_edge_taken(workflow.VISITS, lambda edge: visit_facts(edge.source))
+    assert {e.target for e in workflow.VISIT_EDGES} == set(VisitStatus.values)
+    assert_refused_out_of_order(workflow.VISITS, VisitStatus.values, lambda state: visit_facts(state))
+
+
+def test_a_visit_is_run_by_its_participants_and_its_record_waits_for_every_result():
+    with pytest.raises(AccessDenied) as refused:
+        workflow.VISITS.check("enter_result", visit_facts("open", OTHER_HEAD))
+    assert refused.value.status == 403 and "参加联合检查的部门" in refused.value.message
+    with pytest.raises(ValidationFailed) as waiting:
+        workflow.VISITS.check("close", visit_facts("open", missing=("某局",)))
+    assert waiting.value.code == "results_missing" and "某局" in waiting.value.message

@@ -94,3 +94,21 @@ def bare_merge(officer: User) -> tuple[int, int]:
     proposal = MergeProposal.objects.create(plan=plan, region_id=department.region_id, first=first, second=second,
                                             lead=department, window_start=day, window_end=day)
     return plan.pk, proposal.pk
+
+
+def bare_visit(officer: User) -> tuple[int, int]:
+    """A joint task of the officer's department (the only participant, its items none) with a visit of one entity,
+    written directly (the write matrix tries the visit's steps on them): (task id, visit id)."""
+    from jianguan.joint.models import JointPlan, JointTask, JointVisit, Participant, TaskStatus
+
+    department = officer.department
+    plan = JointPlan.objects.get(number="LHJH-MATRIX")
+    day = timezone.localdate()
+    task = JointTask.objects.create(plan=plan, number="LHRW-MATRIX-J", title="联合任务", lead=department,
+                                    region_id=department.region_id, window_start=day, window_end=day,
+                                    proposed_by=officer, status=TaskStatus.JOINT)
+    Participant.objects.create(task=task, department=department, items=[])
+    entity = MarketEntity.objects.filter(region__path__startswith=department.region.path).order_by("pk").first()
+    visit = JointVisit.objects.create(task=task, number="LHJC-MATRIX-1", entity=entity, region_id=task.region_id,
+                                      lead=department, visited_on=day, place="门店", opened_by=officer)
+    return task.pk, visit.pk
