@@ -2,7 +2,8 @@
 version's 文号, the article's label and whole text, casefolded) and the distinct trigrams of it in `ArticleTerm`,
 with how many articles hold each trigram in `TermCount`. A query of three characters or more reads the articles of
 its rarest trigram (none: nothing found, without reading an article) and checks each by `contains` on the search
-text; a shorter one reads the articles in order with the same check. The terms only choose which articles are
+text; a shorter one, or one whose every trigram is common (more than `CANDIDATES_MAX` articles), reads the
+articles in order with the same check (a common word fills a page quickly). The terms only choose which articles are
 read, so the results are those of the plain `contains`, in the same order (by construction, and compared by the
 tests and the benchmark). Segmenting by words (rjieba) was not chosen: a query's words and a text's words can be
 cut differently, and an officer searching 处罚 expects 行政处罚 to be found."""
@@ -22,6 +23,7 @@ from .models import ArticleTerm, Kind, Provision, TermCount
 
 QUERY_MAX = 100  # characters of a search
 CHUNK = 500
+CANDIDATES_MAX = 5000  # articles of the rarest trigram read as candidates; above it, the articles in order
 
 
 def grams(text: str) -> set[str]:
@@ -103,7 +105,9 @@ def articles(filters: Filters) -> QuerySet[Provision]:
     if len(counts) < len(wanted):
         return plain.none()
     rarest = min(wanted, key=lambda t: (counts[t], t))
-    return plain.filter(pk__in=ArticleTerm.objects.filter(term=rarest).values("article_id"))
+    if counts[rarest] > CANDIDATES_MAX:  # every trigram common: the words are too, a page fills reading in order
+        return plain
+    return plain.filter(pk__in=list(ArticleTerm.objects.filter(term=rarest).values_list("article_id", flat=True)))
 
 
 def plain_articles(filters: Filters) -> QuerySet[Provision]:

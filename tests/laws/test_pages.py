@@ -11,6 +11,7 @@ from jianguan.core.actors import SystemActor
 from jianguan.core.registry import CitingSource
 from jianguan.laws import services
 from jianguan.laws.models import Citation
+from tests.enforcement_fixtures import ENDING, act, filed, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -78,15 +79,12 @@ def test_the_api_refuses_unknown_ids_and_long_queries_naming_the_rule(texts, api
     assert api().get("/api/v1/knowledge/articles").status_code == 401
 
 
-def test_a_case_page_and_a_catalog_item_link_their_citations_to_the_articles(texts, signed_in, officer):
+def test_a_case_page_and_a_catalog_item_link_their_citations_to_the_articles(texts, signed_in, world):
     from jianguan.catalog.models import LegalReference  # apps above the knowledge base, read here only
-    from jianguan.enforcement.models import Case
 
-    case = Case.objects.visible_to(officer).filter(basis__contains="食品安全法》第一百二十四条").first()
-    assert case is not None
-    page = signed_in(officer).get(f"/enforcement/cases/{case.pk}/").content.decode()
-    assert 'class="law-link"' in page and "/laws/p/shipin-anquan/a124" in page
-    ref = LegalReference.objects.filter(law__title="中华人民共和国食品安全法", article="第一百二十四条").first()
-    assert ref is not None
-    page = signed_in(officer).get(f"/catalog/items/{ref.version.code}/").content.decode()
-    assert 'href="/laws/p/shipin-anquan/a124' in page
+    case = act(world, filed(world), "end_investigation", world.officer, ENDING)
+    page = signed_in(world.officer).get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert 'href="/laws/p/shipin-anquan/a124/p1/?on=' in page and 'href="/laws/p/shipin-anquan/a34/p1/i10/?on=' in page
+    ref = LegalReference.objects.get(law__key="食品安全法", article="第一百一十条")
+    page = signed_in(world.officer).get(f"/catalog/items/{ref.version.code}/").content.decode()
+    assert 'href="/laws/p/shipin-anquan/a110/' in page

@@ -47,3 +47,9 @@ def test_the_highlight_marks_each_place_the_query_occurs_in_any_case():
     assert search.pieces("正文", "") == [("正文", False)]
     text = "甲" * 100 + "目标" + "乙" * 100
     assert "目标" in search.snippet(text, "目标") and search.snippet(text, "目标").startswith("…")
+
+
+def test_a_query_whose_trigrams_are_all_common_reads_in_order_and_finds_the_same(texts, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES_MAX", 0)
+    for q in ("受他人胁迫", "行政处罚法", "没有的一段话语"):
+        assert list(search.articles(Filters(q=q))) == list(search.plain_articles(Filters(q=q)))
