@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from jianguan.core.actors import SystemActor
 from jianguan.core.registry import CitingSource
@@ -80,11 +81,13 @@ def test_the_api_refuses_unknown_ids_and_long_queries_naming_the_rule(texts, api
 
 
 def test_a_case_page_and_a_catalog_item_link_their_citations_to_the_articles(texts, signed_in, world):
-    from jianguan.catalog.models import LegalReference  # apps above the knowledge base, read here only
+    from jianguan.catalog.models import CatalogVersion, LegalReference  # apps above the knowledge base, read only
 
     case = act(world, filed(world), "end_investigation", world.officer, ENDING)
     page = signed_in(world.officer).get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert 'href="/laws/p/shipin-anquan/a124/p1/?on=' in page and 'href="/laws/p/shipin-anquan/a34/p1/i10/?on=' in page
-    ref = LegalReference.objects.get(law__key="食品安全法", article="第一百一十条")
+    in_force = CatalogVersion.objects.in_force(timezone.localdate())
+    ref = LegalReference.objects.filter(law__key="食品安全法", article="第一百一十条", version__in=in_force).first()
+    assert ref is not None
     page = signed_in(world.officer).get(f"/catalog/items/{ref.version.code}/").content.decode()
     assert 'href="/laws/p/shipin-anquan/a110/' in page
