@@ -38,8 +38,11 @@ Rows:
   bench/disclosure_data.py, SQLite and PostgreSQL, p95 <= 50 ms, against the search before (icontains, no list
   indexes), with the check that both find the same rows in the same order.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search,
---rounds N, --vendor, --entities N, --items N.
+- the knowledge base's search (bench/laws_bench.py) over 50,000 synthetic articles, SQLite and PostgreSQL,
+  p95 <= 50 ms, against `icontains` over every article, with the check that both find the same rows in order.
+
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search|laws,
+--rounds N, --vendor, --entities N, --items N, --articles N.
 """
 
 from __future__ import annotations
@@ -175,6 +178,21 @@ def bench_public_search(items: int, rounds: int, vendors: tuple[str, ...] = ("sq
                                   env=env, capture_output=True, text=True, check=True)
         for row in json.loads(done.stdout):
             row["detail"] += f"; database built by `python -m bench.disclosure_data build {items}` in {seconds:.0f} s"
+            rows.append(row)
+    return rows
+
+
+def bench_laws(articles: int, rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+    """The knowledge base's search (bench/laws_bench.py) over `articles` synthetic articles, on each database."""
+    rows = []
+    for vendor in vendors:
+        with bench_database(vendor) as env:
+            manage(env, "migrate")
+            seconds = timed([sys.executable, "-m", "bench.laws_bench", "prepare", str(articles)], env)
+            done = subprocess.run([sys.executable, "-m", "bench.laws_bench", "measure", str(rounds)],
+                                  env=env, capture_output=True, text=True, check=True)
+        for row in json.loads(done.stdout):
+            row["detail"] += f"; database built by `python -m bench.laws_bench prepare {articles}` in {seconds:.0f} s"
             rows.append(row)
     return rows
 
@@ -387,11 +405,13 @@ def write(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
-                                           "credit", "redaction", "joint", "public_search"))
+                                           "credit", "redaction", "joint", "public_search", "laws"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     parser.add_argument("--items", type=int, default=1_000_000,
                         help="public_search rows: published disclosure items to build (the goal's scale is 1,000,000)")
+    parser.add_argument("--articles", type=int, default=50_000,
+                        help="laws rows: synthetic articles to load (the goal's scale is 50,000)")
     parser.add_argument("--entities", type=int, default=1_000_000,
                         help="credit rows (--only credit): entities to seed (the bench scale is 1,000,000)")
     options = parser.parse_args()
@@ -417,6 +437,9 @@ def main() -> None:
     if options.only in (None, "public_search"):
         rows += bench_public_search(options.items, options.rounds,
                                     (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
+    if options.only in (None, "laws"):
+        rows += bench_laws(options.articles, options.rounds,
+                           (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     if options.only == "credit":  # a full run measures it inside the library row's databases
         rows += bench_credit(options.entities, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)

@@ -36,7 +36,7 @@ PUBLIC_PAGES = {"portal:login", "portal:public_home", "set_language", "portal:lo
                 "opendata:file", "opendata:feed", "disclosure:public_pdf"}
 # The published list is public information: any signed-in caller (and the public portal) reads it.
 SHARED_READS = {"/api/v1/catalog/items/{code}", "/api/v1/catalog/items/{code}/history",
-                "/api/v1/catalog/items/{code}/diff"}
+                "/api/v1/catalog/items/{code}/diff", "/api/v1/knowledge/articles/{article_id}"}
 
 
 def _outside_entity(outsider: User) -> str:
@@ -217,7 +217,8 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 # Pages of the published list (shared), and actions on a record whose page is covered above.
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
                 "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act", "risk:act",
-                "enforcement:clue_from_complaint", "enforcement:clue_from_alert", "credit:repair_act"}
+                "enforcement:clue_from_complaint", "enforcement:clue_from_alert", "credit:repair_act",
+                "laws:provision"}  # the texts of law; who cites them is scoped (tests/laws/test_pages.py)
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:

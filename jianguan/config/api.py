@@ -28,6 +28,7 @@ from jianguan.enforcement.api import router as enforcement_router
 from jianguan.exchange.api import router as exchange_router
 from jianguan.inspections.api import router as inspections_router
 from jianguan.joint.api import router as joint_router
+from jianguan.laws.api import router as laws_router
 from jianguan.opendata.api import router as opendata_router
 from jianguan.remote.api import router as remote_router
 from jianguan.risk.api import router as risk_router
@@ -85,6 +86,7 @@ def health(request: HttpRequest) -> dict[str, Any]:
 api.add_router("", accounts_router)
 api.add_router("", audit_router)
 api.add_router("", subjects_router)
+api.add_router("", laws_router)
 api.add_router("", catalog_router)
 api.add_router("", catalog_changes_router)
 api.add_router("", catalog_mappings_router)

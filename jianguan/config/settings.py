@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "jianguan.audit",
     "jianguan.accounts",
     "jianguan.subjects",
+    "jianguan.laws",
     "jianguan.catalog",
     "jianguan.behaviour",
     "jianguan.credit",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jianguan.accounts.urls")),
     path("", include("jianguan.audit.urls")),
     path("", include("jianguan.subjects.urls")),
+    path("", include("jianguan.laws.urls")),
     path("", include("jianguan.catalog.urls")),
     path("", include("jianguan.chain.urls")),
     path("", include("jianguan.complaints.urls")),

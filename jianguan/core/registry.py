@@ -5,6 +5,8 @@
 - `nav.py` in an app defines `items(request) -> list[NavItem]`, the work portal's menu entries for that user.
 - `timeline.py` in an app adds its records to a market entity's information chain (`ChainEntry`).
 - `tasks.py` in an app may define `SCHEDULES`: the functions that start its periodic tasks (`core.periodic`).
+- `citing.py` in an app defines `sources() -> Iterable[CitingSource]`: the texts it holds that cite laws, swept
+  into the knowledge base's index of who cites each article (ADR 0059).
 Later apps add their own modules; nothing central is edited.
 """
 
@@ -162,3 +164,24 @@ def chain_rows(records: Any, query: ChainQuery, *, date_field: str, fields: tupl
             return mine[:query.limit], len(mine)
     scoped = records.visible_to(query.reader).distinct()  # extra visibility may join several rows
     return list(scoped.order_by(newest).values(*fields)[:query.limit]), scoped.count()
+
+
+@dataclass(frozen=True)
+class CitingSource:
+    """A record that cites laws: where it is (`source` and `key`, `label`, `url`), the citing `text`, the date the
+    citation speaks for (`on`: the version in force then), and its department and region when it is a
+    department's record (read in scope) or none when everyone signed in reads it (the catalog, the risk models)."""
+
+    source: str
+    key: str
+    label: str
+    url: str
+    text: str
+    on: Any = None  # datetime.date
+    department_id: int | None = None
+    region_code: str = ""
+
+
+def citing_sources() -> Iterator[CitingSource]:
+    for module in app_modules("citing"):
+        yield from module.sources()
