@@ -93,3 +93,6 @@ class EntryTerm(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["term", "entry"], name="casebook_term_entry")]
         indexes = [models.Index(fields=["entry"], name="casebook_term_by_entry")]
+
+    def __str__(self) -> str:
+        return self.term

@@ -16,7 +16,7 @@ from jianguan.core.trigrams import grams
 from jianguan.core.validation import parse_amount, text
 from jianguan.disclosure import contracts as disclosure
 from jianguan.disclosure.models import SourceKind
-from jianguan.discretion.benchmark import compact
+from jianguan.discretion.contracts import compact
 from jianguan.enforcement import contracts as enforcement
 from jianguan.redaction import contracts as redaction
 

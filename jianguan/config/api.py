@@ -28,6 +28,7 @@ from jianguan.enforcement.api import router as enforcement_router
 from jianguan.exchange.api import router as exchange_router
 from jianguan.inspections.api import router as inspections_router
 from jianguan.joint.api import router as joint_router
+from jianguan.casebook.api import router as casebook_router
 from jianguan.opendata.api import router as opendata_router
 from jianguan.risk.api import router as risk_router
 from jianguan.spotchecks.api import router as spotchecks_router
@@ -101,4 +102,5 @@ api.add_router("", inspections_router)
 api.add_router("", exchange_router)
 api.add_router("", opendata_router)
 api.add_router("", joint_router)
+api.add_router("", casebook_router)
 harden(api)  # after every router: each operation's integers bounded to 64 bits

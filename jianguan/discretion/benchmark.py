@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ def _fail(file: str, where: str, rule: str, code: str, field: str = "benchmark")
     return BenchmarkInvalid(f"裁量基准 {file}：{where}{rule}", code=code, field=field)
 
 
-def _required(raw: dict, keys: tuple[str, ...], file: str, where: str) -> None:
+def _required(raw: dict[str, Any], keys: tuple[str, ...], file: str, where: str) -> None:
     for key in keys:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise _fail(file, where, f"缺少 {key}（须为非空字符串）", f"{key}_required", key)
@@ -178,7 +179,7 @@ def _tiled(bands: list[Band], file: str, where: str) -> None:
     """The fined bands, in the order 减轻 → 从轻 → 一般 → 从重, meet end to end: one's upper bound is the next's
     lower bound. Anything else leaves amounts no band covers (`band_gap`) or two bands claim (`band_overlap`)."""
     fined = sorted((b for b in bands if b.band in FINED), key=lambda b: FINED.index(b.band))
-    for lower, upper in zip(fined, fined[1:], strict=False):
+    for lower, upper in pairwise(fined):
         pair = f"{lower.label}（{lower.low}–{lower.high} 元）与{upper.label}（{upper.low}–{upper.high} 元）"
         if upper.low > lower.high:  # type: ignore[operator]
             raise _fail(file, where, f"{pair}之间有空档：{lower.high} 元至 {upper.low} 元不属于任何幅度",

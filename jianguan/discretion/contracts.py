@@ -14,6 +14,7 @@ from decimal import Decimal
 from jianguan.core.errors import ValidationFailed
 
 from . import benchmark as bm
+from .benchmark import compact as compact
 from .selectors import in_force
 
 BANDS = bm.BANDS

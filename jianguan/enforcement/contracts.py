@@ -1,8 +1,8 @@
 """What other apps may use of enforcement (INTERFACES §B): a case's card, the closed cases (the case library),
 registering a finding as a clue, and appending an event to a case's hash-chained history (coercive measures,
 inspections); which entities clues transferred by other bodies name since a day (spot checks' draws); the steps
-of the penalty procedure with their articles, as the public is told them (`penalty_procedure`); a case's public decision (the 曝光台) and the natural
-persons it names (the redaction of its publication)."""
+of the penalty procedure with their articles, as the public is told them (`penalty_procedure`); a case's public
+decision (the 曝光台) and the natural persons it names (the redaction of its publication)."""
 
 from __future__ import annotations
 
@@ -167,5 +167,5 @@ def penalty_procedure() -> list[tuple[str, str]]:
     return procedure(workflow.EDGES)
 
 
-__all__ = ["CLOSED", "CaseCard", "ClosedCase", "DecisionCard", "closed_cases", "case_append_event", "case_card", "case_from_finding", "case_persons",
-           "decision_card", "entities_transferred", "penalty_procedure"]
+__all__ = ["CLOSED", "CaseCard", "ClosedCase", "DecisionCard", "case_append_event", "case_card", "case_from_finding",
+           "case_persons", "closed_cases", "decision_card", "entities_transferred", "penalty_procedure"]

@@ -77,7 +77,8 @@ def test_the_violation_is_found_by_item_and_article_the_row_specific_one_first()
     data["violations"].append(specific)
     checked = bm.parse(data, "t.json")
     basis = ARTICLE + "第五项"
-    assert checked.violation_for(catalog_code=PENALTY, implementation_codes=["ROW-1"], basis=basis).title == "本实施清单"
+    row = checked.violation_for(catalog_code=PENALTY, implementation_codes=["ROW-1"], basis=basis)
+    assert row.title == "本实施清单"
     assert checked.violation_for(catalog_code=PENALTY, implementation_codes=[], basis=basis).title != "本实施清单"
     assert checked.violation_for(catalog_code=PENALTY, implementation_codes=[], basis="《广告法》第五十五条") is None
     assert checked.violation_for(catalog_code="11000000000999", implementation_codes=[], basis=basis) is None
