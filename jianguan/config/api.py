@@ -13,6 +13,7 @@ import jianguan
 from jianguan.accounts.api import router as accounts_router
 from jianguan.accounts.api_auth import AUTH
 from jianguan.audit.api import router as audit_router
+from jianguan.casebook.api import router as casebook_router
 from jianguan.catalog.api import router as catalog_router
 from jianguan.catalog.api_changes import router as catalog_changes_router
 from jianguan.catalog.api_fusion import router as catalog_fusion_router
@@ -28,7 +29,6 @@ from jianguan.enforcement.api import router as enforcement_router
 from jianguan.exchange.api import router as exchange_router
 from jianguan.inspections.api import router as inspections_router
 from jianguan.joint.api import router as joint_router
-from jianguan.casebook.api import router as casebook_router
 from jianguan.opendata.api import router as opendata_router
 from jianguan.risk.api import router as risk_router
 from jianguan.spotchecks.api import router as spotchecks_router
