@@ -40,7 +40,7 @@ def entry_list(*, reader: HasScope, q: str = "") -> QuerySet[Entry]:
 
 
 def entry_get(*, reader: HasScope, entry_id: int) -> Entry:
-    entry = Entry.objects.visible_to(reader).filter(pk=entry_id).first()
+    entry: Entry | None = Entry.objects.visible_to(reader).filter(pk=entry_id).first()
     if entry is None:
         raise NotFound("没有这个案例", code="not_found")
     return entry
@@ -68,7 +68,9 @@ class Similar:
 
 
 def _at(fined: QuerySet[Entry], index: int) -> Decimal:
-    return fined.order_by("fine").values_list("fine", flat=True)[index]
+    value = fined.order_by("fine").values_list("fine", flat=True)[index]
+    assert value is not None  # `fined` holds fines only
+    return value
 
 
 def distribution(rows: QuerySet[Entry]) -> Distribution:
@@ -79,7 +81,7 @@ def distribution(rows: QuerySet[Entry]) -> Distribution:
     if not count:
         return Distribution(0)
     low, high = _at(fined, 0), _at(fined, count - 1)
-    quartiles = [_at(fined, min(count - 1, (count * k) // 4)) for k in (1, 2, 3)]
+    lower, median, upper = (_at(fined, min(count - 1, (count * k) // 4)) for k in (1, 2, 3))
     step = (high - low) / BUCKETS
     buckets = []
     for i in range(BUCKETS if step else 1):
@@ -87,7 +89,7 @@ def distribution(rows: QuerySet[Entry]) -> Distribution:
         within = fined.filter(fine__gte=start, fine__lte=high) if i == BUCKETS - 1 or not step else \
             fined.filter(fine__gte=start, fine__lt=end)
         buckets.append((f"{start:,.0f}", within.count()))
-    return Distribution(count, low, *quartiles, high, tuple(buckets))
+    return Distribution(count, low, lower, median, upper, high, tuple(buckets))
 
 
 def similar(*, reader: HasScope, catalog_code: str, article: str, band: str = "", limit: int = 10) -> Similar:

@@ -117,7 +117,8 @@ def typical_submit(*, actor: User, data: Mapping[str, Any]) -> Entry:
 @transaction.atomic
 def typical_act(*, actor: User, entry_id: int, action: str, data: Mapping[str, Any]) -> Entry:
     """Take a step of a typical case's review: resubmit (the author), approve or return (another person)."""
-    entry = Entry.objects.visible_to(actor).select_for_update().filter(pk=entry_id, kind=EntryKind.TYPICAL).first()
+    entry: Entry | None = (Entry.objects.visible_to(actor).select_for_update()
+                           .filter(pk=entry_id, kind=EntryKind.TYPICAL).first())
     if entry is None:
         raise NotFound("没有这个典型案例", code="not_found")
     edge = workflow.WORKFLOW.check(action, workflow.Facts(entry.status, actor, entry.department_id,

@@ -4,6 +4,7 @@ version a line follows on a day, and its checked form (parsed once per content d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,11 +28,11 @@ def in_force(*, line: str, on: dt.date) -> bm.Benchmark | None:
     return checked(stored) if stored else None
 
 
-def checked(stored: dict[str, Any] | Benchmark) -> bm.Benchmark:
+def checked(stored: Mapping[str, Any] | Benchmark) -> bm.Benchmark:
     """The checked form of a stored version, parsed once per content digest (the same digest is the same
     content, whatever row holds it)."""
-    row = stored if isinstance(stored, dict) else {"sha256": stored.sha256, "definition": stored.definition,
-                                                   "name": stored.name, "version": stored.version}
+    row = stored if not isinstance(stored, Benchmark) else {
+        "sha256": stored.sha256, "definition": stored.definition, "name": stored.name, "version": stored.version}
     if row["sha256"] not in _PARSED:
         if len(_PARSED) >= 64:
             _PARSED.clear()
