@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from jianguan.accounts.models import Department, User
+from jianguan.accounts.models import User
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 from jianguan.core.errors import NotFound
@@ -50,9 +50,8 @@ def _texts(case: enforcement.ClosedCase) -> tuple[dict[str, str], Copy]:
 def _entry_of(case: enforcement.ClosedCase) -> Entry:
     texts, copy = _texts(case)
     band = case.discretion
-    department = Department.objects.only("region_id").get(pk=case.department_id)
     return Entry(kind=EntryKind.CASE, status=EntryStatus.PUBLISHED, case_number=case.number,
-                 department_id=case.department_id, region_id=department.region_id or case.region_id,
+                 department_id=case.department_id, region_id=case.region_id,
                  title=(case.cause or band.get("title") or "行政处罚案件")[:200], party=texts["party"][:200],
                  facts=texts["facts"], violation=(band.get("title") or case.cause)[:200],
                  catalog_code=case.catalog_code, implementation_code=case.implementation_code,

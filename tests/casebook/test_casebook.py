@@ -135,3 +135,16 @@ def test_the_pages(world, signed_in):
     assert 'data-testid="casebook-entry"' in page.get(f"/casebook/{made.pk}/").content.decode()
     similar = page.get("/casebook/cases/AJ-T-PAGE/similar/").content.decode()
     assert 'data-testid="similar-count">1<' in similar and "<svg" in similar
+
+
+def test_outsiders_get_404_on_an_entry_its_review_and_similar_cases(world, signed_in, api, outsider):
+    made = entry(world, "1000", case_number="AJ-T-OUT")
+    typical = services.typical_submit(actor=world.officer, data={
+        "title": "标题", "facts": "案情", "violation": "类型", "article": ARTICLE, "outcome": "罚款"})
+    page = signed_in(outsider)
+    assert page.get(f"/casebook/{made.pk}/").status_code == 404
+    assert page.get("/casebook/cases/AJ-T-OUT/similar/").status_code == 404
+    before = Entry.objects.get(pk=typical.pk).status
+    page.post(f"/casebook/{typical.pk}/act/", {"action": "approve"})
+    assert Entry.objects.get(pk=typical.pk).status == before
+    assert api(outsider).get("/api/v1/knowledge/cases/AJ-T-OUT/similar").status_code == 404
