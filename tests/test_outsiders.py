@@ -218,7 +218,7 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
                 "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act", "risk:act",
                 "enforcement:clue_from_complaint", "enforcement:clue_from_alert", "credit:repair_act",
-                "laws:provision"}  # the texts of law; who cites them is scoped (tests/laws/test_pages.py)
+                "laws:provision", "discretion:detail"}  # the texts of law; who cites them is scoped (tests/laws/test_pages.py)
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:
@@ -245,6 +245,7 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # disclosure/test_public_pages.test_the_entity_page_shows_its_published_records_only (published records only) and
 # opendata/test_export.test_only_the_files_written_are_served_and_no_path_leaves_the_folder and
 # disclosure/test_pdf.test_the_public_page_links_the_pdf_served_for_published_and_withdrawn_items_only and
+# casebook/test_casebook.test_outsiders_get_404_on_an_entry_its_review_and_similar_cases and
 # joint/test_api.test_outsiders_get_404_on_every_joint_path (the plan's rows are read by its region and the regions
 # below it: another city's officer is the outsider) and
 # joint/test_visits.test_outsiders_get_404_on_a_visit_and_its_steps (a merge proposal's page, a task's page, a visit,
@@ -264,6 +265,8 @@ COVERED_ELSEWHERE = {"remote:point", "remote:alarm", "remote:act", "/api/v1/remo
                      "inspections:evidence", "inspections:document", "/api/v1/inspections/{inspection_id}",
                      "enforcement:case", "enforcement:case_act", "enforcement:case_file", "enforcement:document",
                      "enforcement:evidence_file", "enforcement:evidence_upload", "/api/v1/enforcement/cases/{case_id}",
+                     "casebook:entry", "casebook:entry_act", "casebook:similar",
+                     "/api/v1/knowledge/cases/{number}/similar",
                      "/api/v1/enforcement/cases/{case_id}/documents",
                      "/api/v1/enforcement/cases/{case_id}/documents/{document_id}",
                      "/api/v1/enforcement/cases/{case_id}/file", "exchange:call", "exchange:repair",

@@ -13,6 +13,7 @@ import jianguan
 from jianguan.accounts.api import router as accounts_router
 from jianguan.accounts.api_auth import AUTH
 from jianguan.audit.api import router as audit_router
+from jianguan.casebook.api import router as casebook_router
 from jianguan.catalog.api import router as catalog_router
 from jianguan.catalog.api_changes import router as catalog_changes_router
 from jianguan.catalog.api_fusion import router as catalog_fusion_router
@@ -105,4 +106,5 @@ api.add_router("", inspections_router)
 api.add_router("", exchange_router)
 api.add_router("", opendata_router)
 api.add_router("", joint_router)
+api.add_router("", casebook_router)
 harden(api)  # after every router: each operation's integers bounded to 64 bits

@@ -23,17 +23,13 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from jianguan.core.trigrams import END as END
+from jianguan.core.trigrams import grams
+
 from .models import DisclosureItem, ItemStatus, SearchTerm, SearchTermCount
 
-END = "\x1f"  # after each text: its last two characters begin a term too
 PUBLIC = (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN)
 ALL = ""  # the count row of every public item
-
-
-def grams(text: str) -> set[str]:
-    """The terms of one text."""
-    folded = text.casefold() + END
-    return {folded[i:i + 3] for i in range(len(folded) - 2)}
 
 
 def item_terms(party_name: str, decision_number: str) -> set[str]:

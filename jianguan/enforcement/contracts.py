@@ -1,13 +1,14 @@
-"""What other apps may use of enforcement (INTERFACES §B): a case's card, registering a finding as a clue, and
-appending an event to a case's hash-chained history (coercive measures, inspections); which entities clues
-transferred by other bodies name since a day (spot checks' draws); the steps of the penalty procedure with their
-articles, as the public is told them (`penalty_procedure`); a case's public decision (the 曝光台) and the natural
-persons it names (the redaction of its publication)."""
+"""What other apps may use of enforcement (INTERFACES §B): a case's card, the closed cases (the case library),
+registering a finding as a clue, and appending an event to a case's hash-chained history (coercive measures,
+inspections); which entities clues transferred by other bodies name since a day (spot checks' draws); the steps
+of the penalty procedure with their articles, as the public is told them (`penalty_procedure`); a case's public
+decision (the 曝光台) and the natural persons it names (the redaction of its publication)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from jianguan.accounts.models import Department
 from jianguan.core.actors import Actor
@@ -32,13 +33,16 @@ class CaseCard:
     entity_uscc: str
     catalog_code: str
     implementation_code: str
+    basis: str = ""
+    discretion: dict | None = None  # the band the proposal was judged by (`Case.discretion`), {} without one
 
     @classmethod
     def from_model(cls, case: Case) -> CaseCard:
         return cls(id=case.pk, number=case.number, status=case.status, department_id=case.department_id,
                    region_id=case.region_id, party_name=case.party_name,
                    entity_uscc=case.entity.uscc if case.entity_id else "", catalog_code=case.catalog_code,
-                   implementation_code=case.implementation_code)
+                   implementation_code=case.implementation_code, basis=case.basis,
+                   discretion=dict(case.discretion or {}))
 
 
 def case_card(*, number: str, reader: HasScope) -> CaseCard:
@@ -118,11 +122,50 @@ def case_persons(*, behaviour_number: str) -> list[str]:
     return sorted({name.strip() for name in names if name and name.strip()})
 
 
+@dataclass(frozen=True)
+class ClosedCase:
+    """A closed (结案 or 归档) penalty case as the case library takes it: what was found, under which item and
+    article, with which circumstances and band (`Case.discretion`), and what was decided (a system read, unscoped;
+    the library keeps each entry in its department's scope)."""
+
+    id: int
+    number: str
+    department_id: int
+    region_id: str
+    party_name: str
+    party_is_person: bool
+    cause: str
+    catalog_code: str
+    implementation_code: str
+    facts: str
+    basis: str
+    outcome: str
+    penalties: str
+    fine: Decimal | None
+    confiscation: Decimal | None
+    mitigation: str
+    discretion: dict
+    decided_on: dt.date | None
+    behaviour_number: str
+
+
+CLOSED = (CaseStatus.CLOSED, CaseStatus.ARCHIVED)
+
+
+def closed_cases(*, after_id: int = 0, size: int = 500) -> list[ClosedCase]:
+    """Up to `size` closed cases with ids above `after_id`, by id (a keyset chunk for the library's sweep)."""
+    rows = Case.objects.filter(status__in=CLOSED, pk__gt=after_id).order_by("pk")[:size]
+    return [ClosedCase(c.pk, c.number, c.department_id, c.region_id, c.party_name, c.party_kind == PartyKind.PERSON,
+                       c.cause, c.catalog_code, c.implementation_code, c.facts, c.basis, c.outcome, c.penalty_labels,
+                       c.fine, c.confiscation, c.get_mitigation_display() if c.mitigation else "",
+                       dict(c.discretion or {}), c.decided_on, c.behaviour_number) for c in rows]
+
+
 def penalty_procedure() -> list[tuple[str, str]]:
     """(step, article) of the 行政处罚 procedure in the order of the case workflow's table (事前公开 of 执法程序,
     国办发〔2018〕118号)."""
     return procedure(workflow.EDGES)
 
 
-__all__ = ["CaseCard", "DecisionCard", "case_append_event", "case_card", "case_from_finding", "case_persons",
-           "decision_card", "entities_transferred", "penalty_procedure"]
+__all__ = ["CLOSED", "CaseCard", "ClosedCase", "DecisionCard", "case_append_event", "case_card", "case_from_finding",
+           "case_persons", "closed_cases", "decision_card", "entities_transferred", "penalty_procedure"]

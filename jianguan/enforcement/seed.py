@@ -26,7 +26,7 @@ from . import registration, simple, tasks, transitions
 HEAD = "scjg_head"
 ENDING = {"facts": "当事人在经营场所销售超过保质期的预包装食品 23 袋，货值 276 元",
           "violated": "《食品安全法》第三十四条第十项", "basis": "《食品安全法》第一百二十四条第一款第五项",
-          "penalty_kinds": ["01", "02"], "fine": "3000"}
+          "penalty_kinds": ["01", "02"], "fine": "3000", "circumstances": ["reduce_harm"]}
 
 
 def _officers(department: Department, day: dt.date) -> list[str]:
@@ -57,7 +57,9 @@ def seed_enforcement(ctx: SeedContext) -> None:
     if len(usernames) < 2 or not penalties or not rows or len(entities) < 6:
         return
     officer, head = User.objects.get(username=usernames[0]), _head(ctx, city)
-    filing = {"officers": usernames, "cause": "销售超过保质期的食品", "catalog_code": penalties[0],
+    # 对生产经营不符合食品安全标准的食品的处罚 (食品安全法 第一百二十四条), the item the facts fall under
+    item = next((code for code in penalties if code.endswith("0400000002")), penalties[0])
+    filing = {"officers": usernames, "cause": "销售超过保质期的食品", "catalog_code": item,
               "implementation_code": rows[0]}
 
     def clue(entity, days_ago: int, ref: str):

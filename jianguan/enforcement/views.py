@@ -25,7 +25,7 @@ from jianguan.core.validation import parse_date
 from jianguan.documents import contracts as documents
 from jianguan.risk import contracts as risk
 
-from . import casefile, registration, selectors, simple, transitions
+from . import bands, casefile, registration, selectors, simple, transitions
 from .evidence import evidence_add, evidence_bytes, evidence_max_bytes
 from .models import CaseStatus, ClueSource, Mitigation, Outcome, ServiceMethod, SuspensionKind
 from .steps.investigation import PRESERVATION_DECISIONS
@@ -62,6 +62,8 @@ FIELDS: dict[str, tuple[str, str, Any]] = {
     "penalty_kinds": ("处罚种类", "kinds", list(PENALTY_KINDS.items())),
     "fine": ("罚款金额（元）", "text", None),
     "confiscation": ("没收违法所得（元）", "text", None),
+    "circumstances": ("裁量情节（本部门行政处罚裁量权基准）", "circumstances", None),
+    "band_reason": ("超出裁量基准幅度的理由（拟处罚款超出幅度时必填，供法制审核）", "textarea", None),
     "major": ("重大案件", "checkbox", None),
     "legal_review": ("法律规定须法制审核", "checkbox", None),
     "conclusion": ("集体讨论结论", "textarea", None),
@@ -118,7 +120,7 @@ def _data(post, fields: list[str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in fields:
         kind = FIELDS.get(name, ("", "text", None))[1]
-        if kind in ("officers", "kinds"):
+        if kind in ("officers", "kinds", "circumstances"):
             data[name] = post.getlist(name)
         elif kind in ("checkbox", "checkbox_on"):
             data[name] = post.get(name) == "on"
@@ -209,6 +211,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         pk__in=[a.user_id for a in case.assignments.all()]).order_by("username")[:200]
     return render(request, "enforcement/case.html", {
         **view, "officer_choices": _officers(request.user), "chair_choices": chair_choices,
+        "band_rows": bands.offered(case, timezone.localdate()),
         "today": timezone.localdate(), "may_upload": case.assignments.filter(user=request.user).exists()})
 
 

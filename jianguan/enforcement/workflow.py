@@ -318,7 +318,8 @@ EDGES: tuple[Edge, ...] = (
             citation="《市场监督管理行政处罚程序规定》第六十四条", fields=("days", "reason", "discussion")),
     Edge(S.INVESTIGATING, "end_investigation", S.INVESTIGATED, HANDLER, "调查终结", ("no_open_preservation",),
          citation="《市场监督管理行政处罚程序规定》第五十条",
-         fields=("facts", "violated", "basis", "penalty_kinds", "fine", "confiscation", "major", "legal_review")),
+         fields=("facts", "violated", "basis", "penalty_kinds", "fine", "confiscation", "circumstances", "band_reason",
+                 "major", "legal_review")),
     # 法制审核, 集体讨论 (第五十七条、第五十八条)
     Edge(S.INVESTIGATED, "submit_review", S.LEGAL_REVIEW, HANDLER, "送法制审核", citation="《行政处罚法》第五十八条"),
     Edge(S.LEGAL_REVIEW, "pass_review", S.REVIEWED, LEGAL_REVIEWER, "法制审核通过",

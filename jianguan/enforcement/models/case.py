@@ -188,6 +188,9 @@ class Case(TimeStamped):
     fine = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     confiscation = models.DecimalField(_("没收违法所得（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
 
+    # The discretion benchmark's band the proposal was judged by (`bands.judged`): band, range, circumstances,
+    # whether the fine lies outside it and the written reason the legal review reads (ADR 0060).
+    discretion = models.JSONField(_("裁量基准适用"), default=dict, blank=True)
     notified_on = models.DateField(_("告知日期"), null=True, blank=True)
     hearing_waived = models.BooleanField(_("放弃听证"), default=False)
     outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True)

@@ -10,7 +10,7 @@ from jianguan.behaviour.models import Inspection
 from jianguan.core.errors import InvalidTransition
 from jianguan.core.validation import require as _require
 
-from .. import deadlines, policy, procedure
+from .. import bands, deadlines, policy, procedure
 from ..context import officers_context, party_context
 from ..inputs import date_in, flag_in, kinds_in, money_in, text_in
 from ..models import BEHAVIOUR_INSPECTION_FORM, Case, Extension, ExtensionKind, Preservation, Suspension, SuspensionKind
@@ -186,6 +186,7 @@ def _end_investigation(step: Step) -> None:
     case.confiscation = money_in(data, "confiscation", "没收违法所得")
     _require(("02" in case.penalty_kinds) == bool(case.fine), "罚款须写明金额，未处罚款则不填金额", "fine_mismatch",
              "fine")
+    case.discretion = bands.judged(case, data, step.today)
     case.hearing_right = policy.hearing_due(party_kind=case.party_kind, kinds=case.penalty_kinds, fine=case.fine,
                                             confiscation=case.confiscation, on=step.today)
     case.major = flag_in(data, "major") or policy.major_case(party_kind=case.party_kind, kinds=case.penalty_kinds,
@@ -193,4 +194,4 @@ def _end_investigation(step: Step) -> None:
     case.legal_review_required = case.major or case.hearing_right or flag_in(data, "legal_review")
     step.event.update({"penalty_kinds": case.penalty_kinds, "fine": case.fine, "confiscation": case.confiscation,
                        "hearing_right": case.hearing_right, "major": case.major,
-                       "legal_review_required": case.legal_review_required})
+                       "legal_review_required": case.legal_review_required, "discretion": case.discretion})
