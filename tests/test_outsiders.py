@@ -218,7 +218,8 @@ def test_every_work_page_sends_anonymous_visitors_to_login(client):
 SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public_item", "catalog:change_review",
                 "catalog:change_withdraw", "catalog:mapping_decide", "complaints:act", "risk:act",
                 "enforcement:clue_from_complaint", "enforcement:clue_from_alert", "credit:repair_act",
-                "laws:provision", "discretion:detail"}  # the texts of law; who cites them is scoped (tests/laws/test_pages.py)
+                # the texts of law (who cites them is scoped, tests/laws/test_pages.py) and the benchmarks
+                "laws:provision", "discretion:detail"}
 
 
 # Pages and reads whose records need the catalog's fixtures, covered by tests of their own:

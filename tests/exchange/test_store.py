@@ -74,7 +74,8 @@ def ours(std, record: dict, n: int, world: dict) -> dict:
     implementation = Implementation.objects.get(item__code=FOOD, body=department).code
     entity = world["entity"]
     fresh = {"record_id": f"REC-{std.name}-{n}", "number": f"NO-{std.name}-{n}", "task_no": f"LH-{n}",
-             "department_code": department.uscc, "authority_code": department.uscc, "region_code": "421202", "implementation_code": implementation,
+             "department_code": department.uscc, "authority_code": department.uscc, "region_code": "421202",
+             "implementation_code": implementation,
              "catalog_code": {"penalty": PENALTY, "coercion": COERCION}.get(std.name, FOOD),
              "supervision_matter_code": FOOD, "item_code": FOOD, "party_code": entity.uscc,
              "party_code_1": entity.uscc, "object_codes": [entity.uscc],
