@@ -315,6 +315,8 @@ JIANGUAN_JOINT_OFFICE_DEPARTMENT = env.str("JIANGUAN_JOINT_OFFICE_DEPARTMENT", "
 JIANGUAN_JOINT_MERGE_WINDOW_DAYS = env.int("JIANGUAN_JOINT_MERGE_WINDOW_DAYS", 30, minimum=0)
 # Days within which two departments' visits of one entity that were not joint count as a repeat visit.
 JIANGUAN_JOINT_REPEAT_DAYS = env.int("JIANGUAN_JOINT_REPEAT_DAYS", 30, minimum=1)
+# Days a joint task dispatched from above runs from its 任务开始时间 (the joint-task standard names no end).
+JIANGUAN_JOINT_DISPATCH_DAYS = env.int("JIANGUAN_JOINT_DISPATCH_DAYS", 30, minimum=1)
 # On-site visits per entity and year by credit-risk class (A–D) before a new task warns, as "A:1,B:2,C:3,D:4".
 _budget = env.str("JIANGUAN_JOINT_VISIT_BUDGET", "A:1,B:2,C:3,D:4").strip()
 try:
