@@ -29,8 +29,8 @@ from jianguan.core.validation import require, text
 from jianguan.core.workflow import acts_for
 from jianguan.subjects.models import MarketEntity
 
-from .models import Dispatch, JointTask, Participant, PlannedObject, TaskStatus
-from .services import claimed_items, task_number
+from .models import Dispatch, JointTask, Participant, TaskStatus
+from .services import claimed_items, join, task_number
 
 
 @dataclass(frozen=True)
@@ -139,9 +139,7 @@ def dispatch_receive(task: DispatchIn, *, actor: Actor) -> JointTask:
         region_id=settings.JIANGUAN_LOCALITY, window_start=start,
         window_end=start + dt.timedelta(days=dispatch_window_days()))
     for department, items, entity_ids in plan.parts:
-        Participant.objects.create(task=joint, department=department, items=items)
-        PlannedObject.objects.bulk_create([PlannedObject(task=joint, department=department, entity_id=e)
-                                           for e in entity_ids], batch_size=2000)
+        join(joint, department, items, [], entity_ids)
     Dispatch.objects.create(
         task=joint, source_system=task.source_system, task_no=task.task_no, initiator_code=task.initiator_code,
         initiator_name=task.initiator_name[:200], initiator_type=task.initiator_type[:20],
