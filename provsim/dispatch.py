@@ -4,7 +4,8 @@ Body ``{"platform": "http://HOST:PORT", "api_key": "…", "task": {…联合监�
 (status 分发) to the platform's intake, ``POST {platform}/api/v1/exchange/joint_task/records`` with the key in
 ``X-API-Key``, as any reporting system does, and answers ``{"status", "answer"}`` with the platform's reply. A task
 the platform accepted (or already held) is remembered, so that the units' feedback coming back in batches of
-``joint_feedback`` may name it (``unknown_task`` otherwise, checks.py).
+``joint_feedback`` may name it (``unknown_task`` otherwise, checks.py). ``POST /_dispatched`` remembers a task
+dispatched by other means.
 """
 
 from __future__ import annotations
@@ -62,3 +63,14 @@ def dispatch(server: Any, body: Any) -> tuple[int, Any]:
         server.store.dispatched_add(str(task["task_no"]), platform=platform,
                                     at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), answer=answer)
     return 200, {"status": status, "answer": answer, "dispatched": taken}
+
+
+def remember(server: Any, body: Any) -> tuple[int, Any]:
+    """``POST /_dispatched {"task_no", "platform"}``: remember a task dispatched by other means (the demo's seed
+    records the province's batch through the platform's intake before the simulator runs), so that its feedback is
+    accepted like that of a task sent by ``/_dispatch``."""
+    if not isinstance(body, dict) or set(body) - {"task_no", "platform"} or not str(body.get("task_no") or "").strip():
+        return _refuse("bad_shape", "请求体应为 {task_no, platform}", "task_no")
+    server.store.dispatched_add(str(body["task_no"]).strip(), platform=str(body.get("platform") or ""),
+                                at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), answer={"remembered": True})
+    return 200, {"task_no": str(body["task_no"]).strip(), "dispatched": True}

@@ -246,6 +246,10 @@ class Handler(BaseHTTPRequestHandler):
             self._authorize()
             self._allow(method, "POST")
             return dispatch.dispatch(self.server, self._json(body))
+        elif path == "/_dispatched":
+            self._authorize()
+            self._allow(method, "POST")
+            return dispatch.remember(self.server, self._json(body))
         elif path in ("/_control", "/_stats", "/_records"):
             self._authorize()
             if path == "/_control":

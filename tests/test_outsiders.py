@@ -272,7 +272,8 @@ COVERED_ELSEWHERE = {"accounts:token_revoke", "credit:serious", "credit:serious_
                      "joint:plan", "joint:plan_act", "joint:merge_act", "joint:entity_visits",
                      "/api/v1/joint/plans/{plan_id}", "/api/v1/joint/plans/{plan_id}/tasks",
                      "/api/v1/joint/plans/{plan_id}/merge-proposals", "/api/v1/joint/tasks/{task_id}",
-                     "/api/v1/joint/entities/{uscc}/visits"}
+                     "/api/v1/joint/entities/{uscc}/visits", "/api/v1/joint/tasks/{task_id}/participants",
+                     "/api/v1/joint/tasks/{task_id}/feedback"}
 
 
 def test_every_templated_page_has_an_outsider_case():

@@ -33,6 +33,7 @@ from jianguan.core.actors import SystemActor
 from jianguan.core.roles import Role
 from jianguan.credit.models import ClassAdjustment
 from jianguan.inspections import opening
+from jianguan.joint.models import JointTask
 from jianguan.subjects.models import MarketEntity
 from tests.credit.world import repair_application
 from tests.enforcement_fixtures import register, world_fixture  # noqa: F401
@@ -135,6 +136,9 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/joint/plans/{plan_id}/joint-tasks"): Write("joint_plan", {"tasks": [1, 2], "lead": 1,
                                                                               "title": "联合检查"}),
     ("POST", "/api/v1/joint/merge-proposals/{proposal_id}/transitions"): Write("joint_merge", {"action": "accept"}),
+    ("POST", "/api/v1/joint/tasks/{task_id}/participants"): Write("joint_task", {"department": 1, "items": [],
+                                                                                 "entities": []}),
+    ("POST", "/api/v1/joint/tasks/{task_id}/feedback"): Write("joint_task", {"feedback": "已完成"}),
 }
 
 # Writes on the caller's own account: every signed-in person makes them for themselves and for nobody else
@@ -267,7 +271,8 @@ def records(world) -> dict:
             "adjustment": _adjustment(world).pk,
             "entity": world.entity.uscc, "inspection_number": inspection.number,
             "repair": repair_application(world.entity).pk,
-            "implementation": world.implementation, "joint_plan": joint_plan, "joint_merge": joint_merge}
+            "implementation": world.implementation, "joint_plan": joint_plan, "joint_merge": joint_merge,
+            "joint_task": JointTask.objects.get(number="LHRW-MATRIX-1").pk}
 
 
 def _body(write: Write, records: dict) -> dict:

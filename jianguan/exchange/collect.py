@@ -51,8 +51,8 @@ from jianguan.core.protect import unseal
 from jianguan.subjects.models import Person
 
 from . import standards
-from .dispatches import FEEDBACK, feedback_collect
 from .disclosures import disclosures_collect
+from .dispatches import FEEDBACK, feedback_collect
 from .intake import Outcome, keep_call
 from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
 from .outbox import OUTBOX_COLUMNS, layout_of

@@ -2,7 +2,8 @@
 proposed by the 市场监管局, 生态环境局 and 应急管理局 over overlapping entities; the merge proposals found, one
 accepted (a joint task, visits saved) and one declined with its reason; a “综合查一次” 餐饮店 joint task of three
 departments with today's on-site records of each (one joint visit in the ledger); the plan submitted and approved
-by the office's head. Departments that have not claimed a cited row are left out (nothing is made for them)."""
+by the office's head. Departments that have not claimed a cited row are left out (nothing is made for them). After
+the exchange's seed has received a task dispatched from above, each of its departments checks and feeds back."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from jianguan.accounts.models import Department, User
 from jianguan.behaviour.contracts import inspection_record
 from jianguan.catalog import contracts as catalog
 from jianguan.core.registry import SeedStep
+from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import MarketEntity
 
-from . import merges, scenarios, services
+from . import dispatch, merges, scenarios, services
 from .models import JointPlan, JointTask
 
 ROWS = {"scjg": "11000100000003", "yj": "17000100000005", "sthj": "13000100000004"}
@@ -129,4 +131,26 @@ def seed_joint(ctx: SeedContext) -> None:
             f"“综合查一次”{task.title if task else '无'}，联合检查记录 {visited} 条")
 
 
-STEPS = [SeedStep("部门联合抽查", 94, seed_joint)]
+def seed_feedback(ctx: SeedContext) -> None:
+    """Each department of a task dispatched from above (exchange's seed) checks its first object today and feeds
+    back its record; the exchange's next collection queues the feedback for the province."""
+    today = timezone.localdate()
+    for task in JointTask.objects.filter(dispatch__isnull=False).order_by("pk"):
+        for participant in task.participants.filter(feedback_at__isnull=True).select_related("department"):
+            officer = User.objects.filter(department=participant.department, is_active=True,
+                                          role_grants__role=Role.OFFICER).order_by("pk").first()
+            planned = task.objects_planned.filter(department=participant.department).select_related("entity").first()
+            if officer is None or planned is None:
+                continue
+            number = f"{task.number}-{participant.department_id}"
+            inspection_record(actor=ctx.actor, department=participant.department,
+                              implementation_code=participant.items[0], number=number, name="省级部署联合抽查",
+                              date=today, form="联合检查", category="1", result="未发现问题",
+                              inspectors=["检查人员甲", "检查人员乙"], credential_numbers=[],
+                              party={"entity_code": planned.entity.uscc})
+            dispatch.dispatch_feedback(task_id=task.pk, feedback="已按要求完成检查，未发现问题", inspections=[number],
+                                       actor=officer)
+            ctx.say(f"  {participant.department.name}反馈上级部署的联合任务 {task.number}")
+
+
+STEPS = [SeedStep("部门联合抽查", 94, seed_joint), SeedStep("上级部署联合任务的反馈", 96, seed_feedback)]

@@ -60,7 +60,8 @@ def test_a_dispatched_task_becomes_a_joint_task_of_the_named_city_and_county_dep
     assert again["duplicates"] == 1 and JointTask.objects.filter(dispatch__isnull=False).count() == 1
 
 
-@pytest.mark.parametrize(("case", "code"), [("unclaimed", "item_not_claimed"), ("outside", "entity_outside_jurisdiction"),
+@pytest.mark.parametrize(("case", "code"), [("unclaimed", "item_not_claimed"),
+                                            ("outside", "entity_outside_jurisdiction"),
                                             ("unknown", "department_unknown")])
 def test_a_dispatch_breaking_a_rule_is_refused_naming_it_and_nothing_is_made(world, province, case, code):
     departments = {"unclaimed": [world.scjg_dept, world.yj_dept], "outside": [world.county_dept],

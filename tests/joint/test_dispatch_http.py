@@ -42,3 +42,13 @@ def test_the_simulator_dispatches_a_task_over_http_and_accepts_the_feedback(live
     [feedback] = provsim.records(standard="joint_feedback")
     assert feedback["data"]["task_no"] == "SJ-HTTP-001" and feedback["data"]["union_unit_no"] == world.scjg_dept.uscc
     assert provsim.stats()["by_standard"]["joint_feedback"]["rejected"] == 0
+
+
+def test_the_simulator_refuses_feedback_on_a_task_it_did_not_dispatch_until_told_of_it(provsim):
+    feedback = {"op": "i", "id": "SJ-X-1-U", "version": 1,
+                "data": {"task_no": "SJ-X-1", "union_unit_no": "11421200MB0000000X", "status": "反馈"}}
+    status, receipt = provsim.send([feedback], standard="joint_feedback", batch="2026030200001")
+    assert status == 200 and receipt["rejected"][0]["errors"][0]["code"] == "unknown_task"
+    assert provsim.call("POST", "/_dispatched", {"task_no": "SJ-X-1"})[0] == 200
+    status, receipt = provsim.send([{**feedback, "version": 2}], standard="joint_feedback", batch="2026030200002")
+    assert status == 200 and receipt["accepted"] == 1 and not receipt["rejected"]

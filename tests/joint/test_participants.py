@@ -31,9 +31,9 @@ class Neighbour:
         self.department = accounts.department_create(
             actor=admin, name="黄石市市场监督管理局", short_name="黄石市场监管", kind=DepartmentKind.SCJG,
             region=self.region, uscc=build_uscc(authority="1", category="1", region="420200", org_body="MB002001"))
-        self.officer: User = accounts.user_create(actor=SystemActor("test"), username="hs_scjg_officer", full_name="黄石检查员",
-                                                  department=self.department, roles=["officer"],
-                                                  password="Neighbour-Pass-2026!")
+        self.officer: User = accounts.user_create(
+            actor=SystemActor("test"), username="hs_scjg_officer", full_name="黄石检查员", department=self.department,
+            roles=["officer"], password="Neighbour-Pass-2026!")
         self.food = claim(FOOD, "scjg", self.department)
         entity = MarketEntity.objects.order_by("pk").first()
         entity.pk, entity.uscc, entity.region = None, build_uscc(authority="9", category="1", region="420200",
