@@ -61,6 +61,15 @@ def task_list(*, reader: HasScope, plan_id: int | None = None, status: str = "")
     return rows.order_by("window_start", "pk")
 
 
+def dispatched_list(*, reader: HasScope) -> QuerySet[JointTask]:
+    """The joint tasks dispatched from above the reader may read, newest first, with their units' feedback count."""
+    rows: QuerySet[JointTask] = visible(JointTask, reader).filter(dispatch__isnull=False).select_related(
+        "dispatch", "lead").annotate(units=Count("participants", distinct=True),
+                                     fed_back=Count("participants", filter=Q(participants__feedback_at__isnull=False),
+                                                    distinct=True))
+    return rows.order_by("-pk")
+
+
 def task_get(*, reader: HasScope, task_id: int) -> JointTask:
     return _one(visible(JointTask, reader).select_related("lead", "plan"), task_id)
 

@@ -26,7 +26,8 @@ from .workflow import MERGES, PLANS
 def plan_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "joint/plan_list.html", {
         "page": page_of(request, selectors.plan_list(reader=request.user)),
-        "saved": selectors.visits_saved(reader=request.user), "catalog": scenarios.current()})
+        "saved": selectors.visits_saved(reader=request.user), "catalog": scenarios.current(),
+        "dispatched": selectors.dispatched_list(reader=request.user)[:50]})
 
 
 @login_required

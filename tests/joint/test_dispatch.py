@@ -44,7 +44,7 @@ def province(persona, world):
     return system_client(persona, department=world.scjg_dept, name="省级平台")[0]
 
 
-def test_a_dispatched_task_becomes_a_joint_task_of_the_named_city_and_county_departments(world, province):
+def test_a_dispatched_task_becomes_a_joint_task_of_the_named_city_and_county_departments(world, province, client):
     objects = [*world.entities[:2], world.elsewhere]
     answer = send(province, [dispatched(world, [world.scjg_dept, world.county_dept], objects)])
     assert answer["accepted"] == 1 and not answer["rejected"]
@@ -58,6 +58,9 @@ def test_a_dispatched_task_becomes_a_joint_task_of_the_named_city_and_county_dep
     assert AuditEvent.objects.filter(verb="joint.dispatch_received").count() == 1
     again = send(province, [dispatched(world, [world.scjg_dept, world.county_dept], objects)])
     assert again["duplicates"] == 1 and JointTask.objects.filter(dispatch__isnull=False).count() == 1
+    client.force_login(world.county)
+    page = client.get("/joint/").content.decode()
+    assert "SJ-LH-2026-001" in page and "0/2" in page
 
 
 @pytest.mark.parametrize(("case", "code"), [("unclaimed", "item_not_claimed"),
