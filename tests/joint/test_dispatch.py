@@ -113,3 +113,20 @@ def test_each_department_feeds_back_its_own_records_once_and_the_feedback_is_que
     collect.platform_collect(actor=SystemActor("test"))
     assert OutboxRecord.objects.filter(standard="joint_feedback").count() == 2
     assert task.window_end == task.window_start + dt.timedelta(days=30)
+
+
+def test_the_demo_receives_a_dispatched_task_through_the_intake_and_answers_it(world):
+    import io
+
+    from jianguan.core.seeding import SeedContext
+    from jianguan.exchange import seed as exchange_seed
+    from jianguan.joint import seed as joint_seed
+
+    ctx = SeedContext(scale="demo", seed=7, stdout=io.StringIO())
+    exchange_seed.seed_dispatch(ctx)
+    task = JointTask.objects.get(dispatch__isnull=False)
+    assert task.dispatch.call is not None and task.participants.count() == 2
+    joint_seed.seed_feedback(ctx)
+    assert not task.participants.filter(feedback_at__isnull=True).exists()
+    collect.platform_collect(actor=SystemActor("test"))
+    assert OutboxRecord.objects.filter(standard="joint_feedback").count() == 2

@@ -37,7 +37,7 @@ class Neighbour:
         self.food = claim(FOOD, "scjg", self.department)
         entity = MarketEntity.objects.order_by("pk").first()
         entity.pk, entity.uscc, entity.region = None, build_uscc(authority="9", category="1", region="420200",
-                                                                 org_body="HS000001"), self.region
+                                                                 org_body="HA000001"), self.region
         entity.save()
         self.entity = entity.uscc
 
