@@ -69,7 +69,7 @@ def repeats_by_month(visits: Days, year: int, days: int) -> dict[int, int]:
     for entity, by_day in by_entity.items():
         ordered = sorted(by_day)
         for n, later in enumerate(ordered):
-            if later.year != year or entity in counted[later.month]:
+            if later.year != year or entity in counted.get(later.month, ()):
                 continue
             if any(0 < (later - earlier).days <= days and any(a != b for a in by_day[earlier] for b in by_day[later])
                    for earlier in ordered[:n]):
