@@ -158,10 +158,10 @@ def dispatch_feedback(*, task_id: int, feedback: str, inspections: Collection[st
     refused (`inspection_other_department`)."""
     task = JointTask.objects.select_for_update().get(pk=task_id)
     if not isinstance(actor, User) or not acts_for(actor, actor.department_id, Role.OFFICER, Role.HEAD):
-        raise AccessDenied("只有承办部门的执法人员或负责人可以反馈", code="not_officer")
+        raise AccessDenied("只有承办部门的执法人员或负责人可以反馈")
     participant = Participant.objects.filter(task=task, department_id=actor.department_id).first()
     if participant is None:
-        raise AccessDenied("本部门不是该任务的承办部门", code="not_participant")
+        raise AccessDenied("本部门不是该任务的承办部门")
     require(Dispatch.objects.filter(task=task).exists(), "只有上级部署的联合任务需要反馈", "not_dispatched", "task")
     if participant.feedback_at is not None:
         raise InvalidTransition("本部门已反馈，不能重复反馈", code="feedback_given")
