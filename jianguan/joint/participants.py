@@ -18,7 +18,7 @@ from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor
 from jianguan.core.validation import require
 
-from .models import JointTask, Participant, TaskStatus
+from .models import JointPlan, JointTask, Participant, TaskStatus
 from .office import office_department
 from .services import claimed_items, entities_within, inspectors_of, join, require_office_people, require_plan_open
 
@@ -27,10 +27,11 @@ from .services import claimed_items, entities_within, inspectors_of, join, requi
 def participant_add(*, task_id: int, department_id: int, items: Sequence[str], entities: Sequence[str],
                     inspectors: Sequence[str] = (), actor: Actor) -> Participant:
     """The office adds a department to a joint task with the department's own items, inspectors and objects."""
-    task: JointTask = JointTask.objects.select_for_update().select_related("plan__office").get(pk=task_id)
-    require_office_people(actor, task.plan.office if task.plan is not None else office_department())
-    if task.plan is not None:
-        require_plan_open(task.plan)
+    task: JointTask = JointTask.objects.select_for_update().get(pk=task_id)  # no outer join under FOR UPDATE
+    plan = JointPlan.objects.select_related("office").filter(pk=task.plan_id).first()
+    require_office_people(actor, plan.office if plan is not None else office_department())
+    if plan is not None:
+        require_plan_open(plan)
     require(task.status == TaskStatus.JOINT, "只能向联合任务增加参加部门", "task_not_joint", "task")
     department = Department.objects.select_related("region").filter(pk=department_id, is_active=True).first()
     require(department is not None, "参加部门不存在或已停用", "department_unknown", "department")
