@@ -33,7 +33,9 @@ Rows:
   rule by `re.finditer` over each field (the engine's reference), with the check that both make the same masks.
 
 - joint supervision (bench/joint_bench.py): merge proposals for a city plan of 200 tasks over 300 k entities,
-  ≤ 5 s, against a pairwise comparison of the tasks' object lists (the same proposals from both).
+  ≤ 5 s, against a pairwise comparison of the tasks' object lists (the same proposals from both); the burden
+  ledger of one entity (bench/ledger_bench.py, in the library row's databases), p95 ≤ 20 ms, against the same
+  ledger without the entity indexes of the record tables.
 - the public decision search (bench/public_search_bench.py) over 1 M published disclosure items built by
   bench/disclosure_data.py, SQLite and PostgreSQL, p95 <= 50 ms, against the search before (icontains, no list
   indexes), with the check that both find the same rows in the same order.
@@ -134,8 +136,8 @@ def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql
             manage(env, "migrate")
             seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--no-progress"], env)
             measured = []
-            for module in ("bench.library_bench", "bench.draw_bench", "bench.credit_bench"):  # one failing keeps
-                # the others' rows
+            # one failing keeps the others' rows
+            for module in ("bench.library_bench", "bench.draw_bench", "bench.credit_bench", "bench.ledger_bench"):
                 done = subprocess.run([sys.executable, "-m", module, "measure", str(rounds)], env=env,
                                       capture_output=True, text=True)
                 if done.returncode:

@@ -24,7 +24,7 @@ from .signing import canonical_json
 # The ascii names of the exchange standards (INTERFACES §D); anything else is refused with 400.
 STANDARDS = frozenset({
     "catalog_item", "implementation", "inspection", "penalty", "coercion", "other_action",
-    "disclosure_penalty", "disclosure_licence", "joint_task", "audit_checkpoint",
+    "disclosure_penalty", "disclosure_licence", "joint_task", "joint_feedback", "audit_checkpoint",
 })
 BEHAVIOUR_STANDARDS = frozenset({"inspection", "penalty", "coercion", "other_action"})
 # Standards whose records must point back to an inspection already received.
@@ -169,6 +169,7 @@ class Context:
     received_on: dt.date
     timeliness_days: int
     inspection_known: Callable[[str], bool]
+    task_known: Callable[[str], bool] = lambda _: False
 
 
 def check_record(standard: str, record: Record, ctx: Context) -> list[dict[str, str]]:
@@ -188,6 +189,22 @@ def check_record(standard: str, record: Record, ctx: Context) -> list[dict[str, 
         errors += _inspection_reference(standard, data, ctx)
     if standard == "audit_checkpoint":
         errors += checkpoint_signature(data)
+    if standard == "joint_feedback":
+        errors += joint_feedback(data, ctx)
+    return errors
+
+
+def joint_feedback(data: Mapping[str, Any], ctx: Context) -> list[dict[str, str]]:
+    """A unit's feedback on a joint task (taskDetails with its feedbackUnitInfo, behaviour-records.md §6) names a
+    task this platform dispatched, the unit, and the status 反馈."""
+    errors = []
+    task_no = str(data.get("task_no") or "")
+    if not ctx.task_known(task_no):
+        errors.append(issue("task_no", "unknown_task", f"任务编号 {task_no} 不是本平台分发的联合监管任务"))
+    if not str(data.get("union_unit_no") or "").strip():
+        errors.append(issue("union_unit_no", "unit_missing", "反馈须写明承办单位编码"))
+    if data.get("status") != "反馈":
+        errors.append(issue("status", "status_not_feedback", "反馈记录的任务状态应为“反馈”"))
     return errors
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from provsim import checks
+from provsim import checks, dispatch
 from provsim.signing import Signer, canonical_json
 from provsim.store import Store
 
@@ -144,7 +144,7 @@ class Simulator(ThreadingHTTPServer):
             if reject_all:
                 return [checks.rejected_by_platform()]
             ctx = checks.Context(received_on=now.date(), timeliness_days=self.options.timeliness_days,
-                                 inspection_known=inspection_known)
+                                 inspection_known=inspection_known, task_known=self.store.dispatched_known)
             return checks.check_record(batch.standard, record, ctx)
 
         receipt, _ = self.store.receive(batch, received_at=now.isoformat(), check=check, seal=self.signer.sign)
@@ -242,6 +242,14 @@ class Handler(BaseHTTPRequestHandler):
             if path.startswith("/api/receipts/") and path.count("/") == 3:
                 self._allow(method, "GET")
                 return self._get_receipt(unquote(path.rsplit("/", 1)[1]))
+        elif path == "/_dispatch":
+            self._authorize()
+            self._allow(method, "POST")
+            return dispatch.dispatch(self.server, self._json(body))
+        elif path == "/_dispatched":
+            self._authorize()
+            self._allow(method, "POST")
+            return dispatch.remember(self.server, self._json(body))
         elif path in ("/_control", "/_stats", "/_records"):
             self._authorize()
             if path == "/_control":

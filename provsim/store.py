@@ -60,6 +60,12 @@ CREATE TABLE IF NOT EXISTS current (
 CREATE INDEX IF NOT EXISTS current_number ON current (standard, number);
 CREATE INDEX IF NOT EXISTS current_standard ON current (standard, source);
 CREATE INDEX IF NOT EXISTS versions_standard ON versions (standard, source);
+CREATE TABLE IF NOT EXISTS dispatched (
+    task_no TEXT PRIMARY KEY,
+    platform TEXT NOT NULL,
+    dispatched_at TEXT NOT NULL,
+    answer TEXT NOT NULL
+);
 """
 
 # check(record, inspection_known) -> failures of the simulator's own content checks for one i/u/d record.
@@ -89,6 +95,17 @@ class Store:
             self._conn.close()
 
     # --- writes ---------------------------------------------------------------------------------------------------
+
+    def dispatched_add(self, task_no: str, *, platform: str, at: str, answer: Any) -> None:
+        """Remember a joint task this simulator dispatched to a city platform (its feedback must name it)."""
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO dispatched (task_no, platform, dispatched_at, answer)"
+                               " VALUES (?, ?, ?, ?)", (task_no, platform, at, _dumps(answer)))
+
+    def dispatched_known(self, task_no: str) -> bool:
+        """Whether the simulator dispatched `task_no`; called by the record checks inside ``receive`` (the lock is
+        held there by the same thread, so it is not taken again)."""
+        return self._conn.execute("SELECT 1 FROM dispatched WHERE task_no = ?", (task_no,)).fetchone() is not None
 
     def receive(self, batch: Batch, *, received_at: str, check: RecordCheck, seal: Seal) -> tuple[dict[str, Any], bool]:
         """Store a batch and return (its signed receipt, True), or (the stored receipt, False) if seen before.

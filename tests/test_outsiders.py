@@ -284,7 +284,8 @@ COVERED_ELSEWHERE = {"remote:point", "remote:alarm", "remote:act", "/api/v1/remo
                      "joint:visit", "joint:visit_results", "joint:visit_hand_over", "joint:visit_close",
                      "joint:visit_record", "/api/v1/joint/tasks/{task_id}/visits", "/api/v1/joint/visits/{visit_id}",
                      "/api/v1/joint/visits/{visit_id}/results", "/api/v1/joint/visits/{visit_id}/clues",
-                     "/api/v1/joint/visits/{visit_id}/transitions", "/api/v1/subjects/{uscc}/visits"}
+                     "/api/v1/joint/visits/{visit_id}/transitions", "/api/v1/subjects/{uscc}/visits",
+                     "/api/v1/joint/tasks/{task_id}/participants", "/api/v1/joint/tasks/{task_id}/feedback"}
 
 
 def test_every_templated_page_has_an_outsider_case():

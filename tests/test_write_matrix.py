@@ -145,6 +145,9 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/joint/visits/{visit_id}/clues"): Write("joint_visit", {"item": "IMPLEMENTATION",
                                                                               "summary": "后厨油烟直排"}),
     ("POST", "/api/v1/joint/visits/{visit_id}/transitions"): Write("joint_visit", {"action": "close"}),
+    ("POST", "/api/v1/joint/tasks/{task_id}/participants"): Write("joint_task", {"department": 1, "items": [],
+                                                                                 "entities": []}),
+    ("POST", "/api/v1/joint/tasks/{task_id}/feedback"): Write("joint_task", {"feedback": "已完成"}),
 }
 
 # Writes on the caller's own account: every signed-in person makes them for themselves and for nobody else

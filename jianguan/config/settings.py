@@ -321,6 +321,8 @@ JIANGUAN_JOINT_REPEAT_DAYS = env.int("JIANGUAN_JOINT_REPEAT_DAYS", 30, minimum=1
 # Days after a joint visit within which its results stand for every participant (结果互认): a proposal of the same
 # entity and item is refused as already checked.
 JIANGUAN_JOINT_RECOGNITION_DAYS = env.int("JIANGUAN_JOINT_RECOGNITION_DAYS", 180, minimum=0)
+# Days a joint task dispatched from above runs from its 任务开始时间 (the joint-task standard names no end).
+JIANGUAN_JOINT_DISPATCH_DAYS = env.int("JIANGUAN_JOINT_DISPATCH_DAYS", 30, minimum=1)
 # On-site visits per entity and year by credit-risk class (A–D) before a new task warns, as "A:1,B:2,C:3,D:4".
 _budget = env.str("JIANGUAN_JOINT_VISIT_BUDGET", "A:1,B:2,C:3,D:4").strip()
 try:

@@ -14,7 +14,8 @@ transaction per chunk:
   version that is refused again updates it; a later version that passes closes it.
 
 The publications of penalties ended early by an approved credit repair are queued by the same call
-(`publication_ends.publication_ends_collect`, ADR 0045), as are the decisions published by disclosure and their
+(`publication_ends.publication_ends_collect`, ADR 0045), as are the units' feedback on joint tasks dispatched from
+above (`dispatches.feedback_collect`, ADR 0056), the decisions published by disclosure and their
 withdrawals (`disclosures.disclosures_collect`, ADR 0047) and the audit chain's signed checkpoints.
 
 Finding the work: an anti-join, not a watermark. `NOT EXISTS` an outbox entry (indexed on `record_id`) or repair
@@ -51,6 +52,7 @@ from jianguan.subjects.models import Person
 
 from . import standards
 from .disclosures import disclosures_collect
+from .dispatches import FEEDBACK, feedback_collect
 from .intake import Outcome, keep_call
 from .models import CallStatus, Channel, ExchangeCall, Op, Origin, OutboxRecord, OutboxStatus, RepairItem, RepairStatus
 from .outbox import OUTBOX_COLUMNS, layout_of
@@ -116,6 +118,9 @@ def platform_collect(*, actor: Actor = COLLECTOR) -> Collected:
     checkpoints = checkpoints_collect(actor=actor)
     if checkpoints:
         result.queued[CHECKPOINT_STANDARD] = checkpoints
+    feedback = feedback_collect(actor=actor)
+    if feedback:
+        result.queued[FEEDBACK] = feedback
     ended, refused = publication_ends_collect(actor=actor)
     published, held_back = disclosures_collect(actor=actor)
     if ended or refused or published or held_back:

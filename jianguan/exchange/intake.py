@@ -32,7 +32,7 @@ from jianguan.core.errors import DomainError, NotFound, ValidationFailed
 from jianguan.core.inputs import loads
 from jianguan.core.tabular import ImportRefused, Problem
 
-from . import readers, repairs, standards
+from . import dispatches, readers, repairs, standards
 from .models import CallStatus, Channel, ExchangeCall, Op, RepairItem
 from .records import LIBRARY, Item, Sender, check_items, resolve_owners, split_envelope
 from .sealing import seal_body
@@ -226,6 +226,7 @@ def _process(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *
     check_items(std, items)
     model = LIBRARY.get(std.name)
     resolve_owners(sender, std, items)
+    dispatched = dispatches.dispatch_check(std, items, sender, call.pk)
     outcome = Outcome(call_id=call.pk, standard=std.name, received=len(items), stored=True)
     if model is None:
         outcome.note = "该数据标准在本平台没有信息库表：记录存入交换记录，与原始报文一并保存，并推送上级平台"
@@ -233,6 +234,7 @@ def _process(sender: Sender, std: Any, records: list[Any], call: ExchangeCall, *
         valid = [i for i in items if not i.errors]
         queued = store_items(sender, std, model, valid, call) if model is not None else store_kept(sender, std, valid,
                                                                                                 call)
+        dispatches.dispatch_store(dispatched, items, sender)
         accepted = [i for i in items if not i.errors]
         rejected = [i for i in items if i.errors]
         outcome.accepted = sum(1 for i in accepted if not i.duplicate)

@@ -22,7 +22,7 @@ from jianguan.core.api import ErrorOut, InputSchema, Page, PageQuery, paginate, 
 from jianguan.core.errors import InvalidTransition
 from jianguan.core.roles import Role
 
-from . import merges, scenarios, selectors, services, visits
+from . import dispatch, merges, participants, scenarios, selectors, services, visits
 from .models import JointPlan, JointTask, JointVisit, MergeProposal
 
 router = Router(tags=["联合监管 joint supervision"])
@@ -57,7 +57,7 @@ class PlanOut(Schema):
 class JointTaskOut(Schema):
     id: int
     number: str
-    plan: int
+    plan: int | None
     title: str
     status: str
     lead: int
@@ -71,8 +71,8 @@ class JointTaskOut(Schema):
     participants: list[dict[str, Any]]
 
     @staticmethod
-    def resolve_plan(obj: JointTask) -> int:
-        return int(obj.plan_id)
+    def resolve_plan(obj: JointTask) -> int | None:
+        return None if obj.plan_id is None else int(obj.plan_id)
 
     @staticmethod
     def resolve_lead(obj: JointTask) -> int:
@@ -84,7 +84,8 @@ class JointTaskOut(Schema):
 
     @staticmethod
     def resolve_participants(obj: JointTask) -> list[dict[str, Any]]:
-        return [{"department": p.department_id, "items": p.items} for p in obj.participants.all()]
+        return [{"department": p.department_id, "items": p.items, "fed_back": p.feedback_at is not None}
+                for p in obj.participants.all()]
 
 
 class MergeOut(Schema):
@@ -165,6 +166,18 @@ class CombineIn(InputSchema):
     tasks: list[int]
     lead: int
     title: str
+
+
+class ParticipantIn(InputSchema):
+    department: int
+    items: list[str]
+    entities: list[str]
+    inspectors: list[str] = []
+
+
+class FeedbackIn(InputSchema):
+    feedback: str
+    inspections: list[str] = []
 
 
 class FindIn(InputSchema):
@@ -276,6 +289,27 @@ def task_combine(request: HttpRequest, plan_id: int, data: CombineIn) -> Status[
 @router.get("/joint/tasks/{task_id}", response={200: JointTaskOut, 404: ErrorOut})
 def task_get(request: HttpRequest, task_id: int) -> JointTask:
     return selectors.task_get(reader=require_person(request), task_id=task_id)
+
+
+@router.post("/joint/tasks/{task_id}/participants", auth=allow(*PEOPLE), response={201: JointTaskOut, **ERRORS})
+def participant_add(request: HttpRequest, task_id: int, data: ParticipantIn) -> Status[JointTask]:
+    """The office adds a department — of another line or level, or of a neighbouring city — with its own claimed
+    items, inspectors and objects of its jurisdiction (ADR 0056)."""
+    reader = require_person(request)
+    selectors.task_get(reader=reader, task_id=task_id)
+    participants.participant_add(task_id=task_id, department_id=data.department, items=data.items,
+                                 entities=data.entities, inspectors=data.inspectors, actor=reader)
+    return Status(201, selectors.task_get(reader=reader, task_id=task_id))
+
+
+@router.post("/joint/tasks/{task_id}/feedback", auth=allow(*PEOPLE), response={200: JointTaskOut, **ERRORS})
+def task_feedback(request: HttpRequest, task_id: int, data: FeedbackIn) -> JointTask:
+    """A department's feedback on a task dispatched from above: its opinion and its own 行政检查 records; the
+    exchange pushes it to the sender (ADR 0056)."""
+    reader = require_person(request)
+    selectors.task_get(reader=reader, task_id=task_id)
+    dispatch.dispatch_feedback(task_id=task_id, feedback=data.feedback, inspections=data.inspections, actor=reader)
+    return selectors.task_get(reader=reader, task_id=task_id)
 
 
 @router.get("/joint/plans/{plan_id}/merge-proposals", response={200: Page[MergeOut], 404: ErrorOut})

@@ -13,7 +13,7 @@ from jianguan.core.http import holds_role, reader_of
 from jianguan.core.registry import Card
 from jianguan.core.roles import Role
 
-from . import selectors
+from . import metrics, selectors
 
 
 def cards(request: HttpRequest) -> list[Card]:
@@ -22,7 +22,9 @@ def cards(request: HttpRequest) -> list[Card]:
     reader = reader_of(request)
     repeats = selectors.repeat_count(reader=reader, today=timezone.localdate())
     saved = selectors.visits_saved(reader=reader)
-    return [Card(title=_("重复检查监测"), value=str(repeats), url=reverse("joint:plans"), order=44,
+    month = metrics.month_share(reader=reader, today=timezone.localdate())
+    return [Card(title=_("重复检查监测"), value=str(repeats), url=reverse("joint:metrics"), order=44,
                  note=_("%(days)s 天内两个部门分别检查同一主体") % {"days": settings.JIANGUAN_JOINT_REPEAT_DAYS},
-                 rows=[(_("合并减少的检查次数"), str(saved["saved"])),
+                 rows=[(_("本月联合检查占比"), f"{month.share}%（{month.joint}/{month.visits}）"),
+                       (_("合并减少的检查次数"), str(saved["saved"])),
                        (_("待决定的合并建议"), str(saved["proposed"]))])]

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from jianguan.accounts.models import Department
 from jianguan.behaviour.models import Inspection
+from jianguan.core.scoping import Scope
 from jianguan.credit import contracts as credit
 from jianguan.spotchecks.models import CheckResult
 
@@ -69,6 +70,19 @@ def _records(entity_ids: list[int], first: dt.date, last: dt.date) -> list[tuple
         entity_id__in=entity_ids, checked_on__range=(first, last)).values_list(
         "entity_id", "checked_on", "draw__task__lead_id", "inspection_numbers") if not numbers]
     return rows
+
+
+def visits_in(*, scope: Scope, first: dt.date, last: dt.date) -> Iterator[tuple[int, dt.date, int]]:
+    """(entity, day, department) of every on-site record and unrecorded spot-check result in [first, last] about
+    the entities of the scope's jurisdiction (the figures of `metrics`)."""
+    yield from Inspection.objects.filter(scope.region_q("entity__region_id"), date__range=(first, last),
+                                         category=ON_SITE, entity__isnull=False, withdrawn_at__isnull=True).values_list(
+        "entity_id", "date", "department_id").iterator(chunk_size=CHUNK)
+    for entity, day, department, numbers in CheckResult.objects.filter(
+            scope.region_q("entity__region_id"), checked_on__range=(first, last)).values_list(
+            "entity_id", "checked_on", "draw__task__lead_id", "inspection_numbers").iterator(chunk_size=CHUNK):
+        if not numbers:
+            yield entity, day, department
 
 
 def ledger_of(entity_id: int, year: int) -> Ledger:

@@ -61,7 +61,9 @@ class TaskStatus(models.TextChoices):
 
 
 class JointTask(TimeStamped):
-    plan = models.ForeignKey(JointPlan, verbose_name=_("所属计划"), on_delete=models.PROTECT, related_name="tasks")
+    # No plan: a task dispatched from above (省级、部委) through the exchange (`Dispatch`).
+    plan = models.ForeignKey(JointPlan, verbose_name=_("所属计划"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="tasks")
     number = models.CharField(_("任务编号"), max_length=30, unique=True)
     title = models.CharField(_("任务名称"), max_length=200)
     status = models.CharField(_("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PROPOSED)
@@ -74,7 +76,8 @@ class JointTask(TimeStamped):
     times_per_year = models.PositiveSmallIntegerField(_("年检查频次"), default=1)
     combined_into = models.ForeignKey("self", verbose_name=_("并入的联合任务"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="sources")
-    proposed_by = models.ForeignKey(User, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(User, verbose_name=_("提出人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
     over_budget = models.PositiveIntegerField(_("超出检查负担预算的对象数"), default=0)
 
     objects = ScopedQuerySet.as_manager()
@@ -102,6 +105,12 @@ class Participant(models.Model):
                                    related_name="+")
     items = models.JSONField(_("检查事项（检查实施清单编码）"), default=list)
     inspectors = models.ManyToManyField(User, verbose_name=_("检查人员"), blank=True, related_name="+")
+    # The unit's feedback on a task dispatched from above (taskDetails / feedbackUnitInfo, behaviour-records.md §6).
+    feedback = models.TextField(_("反馈意见"), blank=True)
+    feedback_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    fed_back_by = models.ForeignKey(User, verbose_name=_("反馈人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    inspection_numbers = models.JSONField(_("本部门检查行为编号"), default=list)
 
     class Meta:
         ordering = ["pk"]
@@ -253,3 +262,30 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id}:{self.item}→{self.clue_number}"
+
+
+class Dispatch(models.Model):
+    """A joint task dispatched from above (省级平台、部委) and received through the exchange under the joint-task
+    standard (联合监管任务, behaviour-records.md §6): who sent it, the task's number at the sender and what it asks;
+    its joint task is assigned to the city departments it names."""
+
+    task = models.OneToOneField(JointTask, verbose_name=_("联合任务"), on_delete=models.PROTECT,
+                                related_name="dispatch")
+    source_system = models.CharField(_("报送系统"), max_length=64)
+    task_no = models.CharField(_("上级任务编号"), max_length=64)
+    initiator_code = models.CharField(_("发起单位编码"), max_length=50)
+    initiator_name = models.CharField(_("发起单位名称"), max_length=200)
+    initiator_type = models.CharField(_("发起单位类型"), max_length=20, blank=True)
+    matter_code = models.CharField(_("监管事项编码"), max_length=14)
+    content = models.TextField(_("检查内容"))
+    claim = models.TextField(_("检查要求"), blank=True)
+    received_at = models.DateTimeField(_("接收时间"))
+    call = models.PositiveBigIntegerField(_("数据交换调用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("上级部署的联合任务")
+        verbose_name_plural = _("上级部署的联合任务")
+        constraints = [models.UniqueConstraint(fields=["source_system", "task_no"], name="joint_dispatch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source_system}:{self.task_no}"

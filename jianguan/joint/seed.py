@@ -4,7 +4,8 @@ accepted (a joint task, visits saved) and one declined with its reason; a “综
 most departments have claimed, with today's joint visit to one entity (one 现场检查笔录 signed by every officer present,
 a 行政检查 record per department, the results recognised, a problem handed over as a clue; one joint visit in the
 ledger); the plan submitted and approved by the office's head. Departments that have not claimed a cited row are
-left out (nothing is made for them)."""
+left out (nothing is made for them). After the exchange's seed has received a task dispatched from above,
+each of its departments checks and feeds back."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from django.utils import timezone
 
 from jianguan.accounts import contracts as accounts
 from jianguan.accounts.models import Department, User
+from jianguan.behaviour.contracts import inspection_record
 from jianguan.catalog import contracts as catalog
 from jianguan.core.registry import SeedStep
+from jianguan.core.roles import Role
 from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import MarketEntity
 
-from . import merges, scenarios, services, visits
+from . import dispatch, merges, scenarios, services, visits
 from .models import JointPlan, JointTask, JointVisit
 
 ROWS = {"scjg": "11000100000003", "yj": "17000100000005", "sthj": "13000100000004"}
@@ -142,4 +145,26 @@ def seed_joint(ctx: SeedContext) -> None:
             f"“综合查一次”{task.title if task else '无'}，联合检查 {visit.number if visit else '无'}")
 
 
-STEPS = [SeedStep("部门联合抽查", 94, seed_joint)]
+def seed_feedback(ctx: SeedContext) -> None:
+    """Each department of a task dispatched from above (exchange's seed) checks its first object today and feeds
+    back its record; the exchange's next collection queues the feedback for the province."""
+    today = timezone.localdate()
+    for task in JointTask.objects.filter(dispatch__isnull=False).order_by("pk"):
+        for participant in task.participants.filter(feedback_at__isnull=True).select_related("department"):
+            officer = User.objects.filter(department=participant.department, is_active=True,
+                                          role_grants__role=Role.OFFICER).order_by("pk").first()
+            planned = task.objects_planned.filter(department=participant.department).select_related("entity").first()
+            if officer is None or planned is None:
+                continue
+            number = f"{task.number}-{participant.department_id}"
+            inspection_record(actor=ctx.actor, department=participant.department,
+                              implementation_code=participant.items[0], number=number, name="省级部署联合抽查",
+                              date=today, form="联合检查", category="1", result="未发现问题",
+                              inspectors=["检查人员甲", "检查人员乙"], credential_numbers=[],
+                              party={"entity_code": planned.entity.uscc})
+            dispatch.dispatch_feedback(task_id=task.pk, feedback="已按要求完成检查，未发现问题", inspections=[number],
+                                       actor=officer)
+            ctx.say(f"  {participant.department.name}反馈上级部署的联合任务 {task.number}")
+
+
+STEPS = [SeedStep("部门联合抽查", 94, seed_joint), SeedStep("上级部署联合任务的反馈", 96, seed_feedback)]

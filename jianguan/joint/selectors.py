@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
@@ -15,16 +15,23 @@ from jianguan.core.validation import require
 from jianguan.subjects import contracts as subjects
 
 from . import ledger
-from .models import JointPlan, JointTask, JointVisit, MergeProposal, MergeStatus
+from .models import JointPlan, JointTask, JointVisit, MergeProposal, MergeStatus, Participant
 
 
 def visible[M: Model](model: type[M], reader: HasScope) -> QuerySet[M]:
     """Rows of a plan's region the reader may read: the reader's jurisdiction and the regions above it (a county's
-    departments take part in their city's plan; a neighbouring city's do not see it)."""
+    departments take part in their city's plan; a neighbouring city's do not see it) — and, for tasks, the tasks a
+    department the reader reads takes part in (a neighbouring city's department added to a cross-region task)."""
     scope = reader.scope
     above = [code for code in (scope.region_path or "").split("/") if code]
     manager: Any = model._default_manager
-    return manager.filter(scope.region_q("region_id") | Q(region_id__in=above))  # type: ignore[no-any-return]
+    where = scope.region_q("region_id") | Q(region_id__in=above)
+    if model is JointTask and not scope.everything:
+        taking_part = Participant.objects.filter(task=OuterRef("pk")).filter(scope.region_q("department__region_id"))
+        if scope.department_ids is not None:
+            taking_part = taking_part.filter(department_id__in=scope.department_ids)
+        where |= Q(Exists(taking_part))
+    return manager.filter(where)  # type: ignore[no-any-return]
 
 
 def _one[M: Model](rows: QuerySet[M], pk: int) -> M:
@@ -52,6 +59,15 @@ def task_list(*, reader: HasScope, plan_id: int | None = None, status: str = "")
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("window_start", "pk")
+
+
+def dispatched_list(*, reader: HasScope) -> QuerySet[JointTask]:
+    """The joint tasks dispatched from above the reader may read, newest first, with their units' feedback count."""
+    rows: QuerySet[JointTask] = visible(JointTask, reader).filter(dispatch__isnull=False).select_related(
+        "dispatch", "lead").annotate(units=Count("participants", distinct=True),
+                                     fed_back=Count("participants", filter=Q(participants__feedback_at__isnull=False),
+                                                    distinct=True))
+    return rows.order_by("-pk")
 
 
 def task_get(*, reader: HasScope, task_id: int) -> JointTask:

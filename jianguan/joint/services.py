@@ -140,12 +140,14 @@ def task_number(year: int) -> str:
     return next_number(f"LHRW{year}-", scope="joint.task", period=str(year), issued=JointTask.objects.all())
 
 
-def _join(task: JointTask, department: Department, items: list[str], inspectors: list[User],
-          entity_ids: Iterable[int]) -> None:
+def join(task: JointTask, department: Department, items: list[str], inspectors: list[User],
+         entity_ids: Iterable[int]) -> Participant:
+    """A department in `task` with its own items, inspectors and planned objects."""
     participant = Participant.objects.create(task=task, department=department, items=items)
     participant.inspectors.set(inspectors)
     PlannedObject.objects.bulk_create([PlannedObject(task=task, department=department, entity_id=e)
                                        for e in entity_ids], batch_size=2000)
+    return participant
 
 
 def _proposer_department(actor: Actor, plan: JointPlan) -> Department:
@@ -179,7 +181,7 @@ def task_propose(*, plan_id: int, title: str, items: Sequence[str], entities: Se
         region_id=plan.region_id, window_start=window.start, window_end=window.end, visit_hours=int(visit_hours),
         times_per_year=int(times_per_year), proposed_by=actor,
         over_budget=ledger.over_budget(entity_ids, window.start.year))
-    _join(task, department, codes, people, entity_ids)
+    join(task, department, codes, people, entity_ids)
     record(actor=actor, verb="joint.task_proposed", target=task,
            data={"number": task.number, "plan": plan.number, "items": codes, "objects": len(entity_ids),
                  "over_budget": task.over_budget})
@@ -218,7 +220,7 @@ def task_from_scenario(*, plan_id: int, scenario: str, departments: Sequence[int
         lead_id=lead_id, region_id=plan.region_id, scenario=chosen.key, window_start=window.start,
         window_end=window.end, visit_hours=chosen.visit_hours, proposed_by=actor)
     for department, items, entity_ids in parts:
-        _join(task, department, items, [], entity_ids)
+        join(task, department, items, [], entity_ids)
     record(actor=actor, verb="joint.task_from_scenario", target=task,
            data={"number": task.number, "scenario": chosen.key, "departments": [d.pk for d in joined]})
     return task

@@ -11,14 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
+from jianguan.core.charts import bar_chart
 from jianguan.core.http import attempt, page_of, role_required
 from jianguan.core.roles import Role
+from jianguan.core.tabular import write_xlsx
 
-from . import merges, scenarios, selectors, services
+from . import merges, metrics, scenarios, selectors, services
 from .workflow import MERGES, PLANS
 
 
@@ -26,7 +29,8 @@ from .workflow import MERGES, PLANS
 def plan_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "joint/plan_list.html", {
         "page": page_of(request, selectors.plan_list(reader=request.user)),
-        "saved": selectors.visits_saved(reader=request.user), "catalog": scenarios.current()})
+        "saved": selectors.visits_saved(reader=request.user), "catalog": scenarios.current(),
+        "dispatched": selectors.dispatched_list(reader=request.user)[:50]})
 
 
 @login_required
@@ -93,3 +97,40 @@ def entity_visits(request: SignedInRequest, uscc: str) -> HttpResponse:
     return render(request, "joint/entity_visits.html", {
         "uscc": code, "name": name, "ledger": found,
         "joint_visits": selectors.entity_visit_list(reader=request.user, uscc=code)[:50]})
+
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request: SignedInRequest) -> int:
+    value = request.GET.get("year", "")
+    this = timezone.localdate().year
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else this
+
+
+@login_required
+def metrics_page(request: SignedInRequest) -> HttpResponse:
+    """联合检查占比 by month and department, visits saved by merges, repeat visits, with bar charts (ADR 0039)."""
+    found = metrics.figures(reader=request.user, year=_year(request))
+    charts = {
+        "share": bar_chart([(r.label, r.share) for r in found.months], title=_("联合检查占比（%）")),
+        "departments": bar_chart([(r.label, r.share) for r in found.departments], title=_("各部门联合检查占比（%）")),
+        "saved": bar_chart([(r.label, r.saved) for r in found.months], title=_("合并减少的检查次数")),
+        "repeats": bar_chart([(r.label, r.repeats) for r in found.months], title=_("重复检查主体数"))}
+    return render(request, "joint/metrics.html", {"figures": found, "charts": charts})
+
+
+@login_required
+def metrics_xlsx(request: SignedInRequest) -> HttpResponse:
+    found = metrics.figures(reader=request.user, year=_year(request))
+    headers = [_("表"), _("月份或部门"), _("现场检查"), _("联合检查"), _("联合检查占比（%）"), _("合并减少的检查次数"),
+               _("重复检查主体数")]
+    rows = [[_("按月"), r.label, r.visits, r.joint, r.share, r.saved, r.repeats] for r in found.months]
+    rows.append([_("全市合计"), found.city.label, found.city.visits, found.city.joint, found.city.share,
+                 found.city.saved, found.city.repeats])
+    rows += [[_("按部门"), r.label, r.visits, r.joint, r.share, "", ""] for r in found.departments]
+    data = write_xlsx(_("联合监管指标 %(year)s") % {"year": found.year}, headers, rows)
+    name = _("联合监管指标-%(year)s.xlsx") % {"year": found.year}
+    return HttpResponse(data, content_type=XLSX, headers={
+        "Content-Disposition": content_disposition_header(as_attachment=True, filename=name) or "attachment"})

@@ -129,7 +129,10 @@ def test_outsiders_get_404_on_every_joint_path(api, world, signed_in):
                            "window_start": "2027-01-01", "window_end": "2027-01-02"}),
                        (f"/api/v1/joint/plans/{plan}/merge-proposals", {}),
                        (f"/api/v1/joint/plans/{plan}/joint-tasks", {"tasks": [task.pk], "lead": 1, "title": "联合"}),
-                       (f"/api/v1/joint/merge-proposals/{proposal.pk}/transitions", {"action": "accept"})):
+                       (f"/api/v1/joint/merge-proposals/{proposal.pk}/transitions", {"action": "accept"}),
+                       (f"/api/v1/joint/tasks/{task.pk}/participants", {"department": outsider.department_id,
+                                                                       "items": [], "entities": []}),
+                       (f"/api/v1/joint/tasks/{task.pk}/feedback", {"feedback": "完成"})):
         assert client.post(path, body, content_type="application/json").status_code == 404, path
     assert AuditEvent.objects.count() == before
     page = signed_in(outsider)

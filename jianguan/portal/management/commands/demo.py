@@ -110,6 +110,18 @@ class Command(BaseCommand):
             for process in (worker, server, *processes):
                 process.wait(timeout=10)
 
+    def remember_dispatches(self, base: str, token: str) -> None:
+        """Tell the simulator the joint tasks the seed received from the province through the intake (it ran
+        before the simulator), so that the departments' feedback on them is accepted (ADR 0056)."""
+        from jianguan.joint.models import Dispatch
+
+        for task_no in Dispatch.objects.values_list("task_no", flat=True):
+            request = urllib.request.Request(f"{base}/_dispatched", method="POST", data=json.dumps(  # noqa: S310
+                {"task_no": task_no}).encode(), headers={"Authorization": f"Bearer {token}",
+                                                         "Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310
+                pass
+
     def simulator(self, env: dict[str, str], host: str, port: int = 8765) -> list[subprocess.Popen[bytes]]:
         """Start the provincial platform simulator (data in var/provsim) and point the pusher at it, with its
         token and its receipts' public key; nothing when a real receiver is configured."""
@@ -131,6 +143,7 @@ class Command(BaseCommand):
             simulator.terminate()
             self.stderr.write("省级平台模拟器未能启动，本次不推送数据")
             return []
+        self.remember_dispatches(base, token)
         env.update(JIANGUAN_PUSH_URL=base, JIANGUAN_PUSH_TOKEN=token, JIANGUAN_PUSH_RECEIVER_KEY=key)
         self.stdout.write(self.style.SUCCESS(f"省级平台模拟器  {base}/_stats（数据推送至此）"))
         return [simulator]
