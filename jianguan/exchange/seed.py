@@ -16,8 +16,8 @@ import json
 from django.conf import settings
 from django.utils import timezone
 
+from jianguan.accounts.contracts import api_client_create
 from jianguan.accounts.models import ApiClient, ApiScope, Department, DepartmentKind, User
-from jianguan.accounts.services import api_client_create
 from jianguan.catalog import contracts as catalog
 from jianguan.core.codes import ric_check_char
 from jianguan.core.registry import SeedStep
