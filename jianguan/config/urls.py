@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("jianguan.exchange.urls")),
     path("", include("jianguan.disclosure.urls")),
     path("", include("jianguan.joint.urls")),
+    path("", include("jianguan.evaluation.urls")),
     path("", include("jianguan.redaction.urls")),
     path("", include("jianguan.articles.urls")),
     path("", include("jianguan.opendata.urls")),

@@ -5,6 +5,7 @@
 - `nav.py` in an app defines `items(request) -> list[NavItem]`, the work portal's menu entries for that user.
 - `timeline.py` in an app adds its records to a market entity's information chain (`ChainEntry`).
 - `tasks.py` in an app may define `SCHEDULES`: the functions that start its periodic tasks (`core.periodic`).
+- `kpi.py` in an app defines `MEASURES`: the department evaluation's figures it counts (`core.measures`).
 Later apps add their own modules; nothing central is edited.
 """
 
@@ -162,3 +163,8 @@ def chain_rows(records: Any, query: ChainQuery, *, date_field: str, fields: tupl
             return mine[:query.limit], len(mine)
     scoped = records.visible_to(query.reader).distinct()  # extra visibility may join several rows
     return list(scoped.order_by(newest).values(*fields)[:query.limit]), scoped.count()
+
+
+def evaluation_measures() -> dict[str, Any]:
+    """Every app's measures (`kpi.MEASURES`, `core.measures.Measure`) by code."""
+    return {measure.code: measure for module in app_modules("kpi") for measure in getattr(module, "MEASURES", [])}
