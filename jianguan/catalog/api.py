@@ -14,12 +14,12 @@ from ninja import Query, Router, Schema
 from jianguan.accounts.models import Department
 from jianguan.core.api import ErrorOut, Page, PageQuery, paginate, require_reader
 from jianguan.core.roles import ApiScope
+from jianguan.core.tabular import XLSX
 
 from . import exports, selectors
 from .models import CatalogVersion, ImplementationVersion
 
 router = Router(tags=["监管事项清单 catalog"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BasisOut(Schema):

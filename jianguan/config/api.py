@@ -26,6 +26,7 @@ from jianguan.credit.api import router as credit_router
 from jianguan.credit.api_repairs import router as credit_repairs_router
 from jianguan.documents.api import router as documents_router
 from jianguan.enforcement.api import router as enforcement_router
+from jianguan.evaluation.api import router as evaluation_router
 from jianguan.exchange.api import router as exchange_router
 from jianguan.inspections.api import router as inspections_router
 from jianguan.joint.api import router as joint_router
@@ -107,4 +108,5 @@ api.add_router("", exchange_router)
 api.add_router("", opendata_router)
 api.add_router("", joint_router)
 api.add_router("", casebook_router)
+api.add_router("", evaluation_router)
 harden(api)  # after every router: each operation's integers bounded to 64 bits

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "jianguan.exchange",
     "jianguan.articles",
     "jianguan.opendata",
+    "jianguan.evaluation",
     "jianguan.portal",
 ]
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("jianguan.disclosure.urls")),
     path("", include("jianguan.joint.urls")),
     path("", include("jianguan.casebook.urls")),
+    path("", include("jianguan.evaluation.urls")),
     path("", include("jianguan.redaction.urls")),
     path("", include("jianguan.articles.urls")),
     path("", include("jianguan.opendata.urls")),

@@ -7,6 +7,7 @@
 - `tasks.py` in an app may define `SCHEDULES`: the functions that start its periodic tasks (`core.periodic`).
 - `citing.py` in an app defines `sources() -> Iterable[CitingSource]`: the texts it holds that cite laws, swept
   into the knowledge base's index of who cites each article (ADR 0059).
+- `kpi.py` in an app defines `MEASURES`: the department evaluation's figures it counts (`core.measures`).
 Later apps add their own modules; nothing central is edited.
 """
 
@@ -185,3 +186,8 @@ class CitingSource:
 def citing_sources() -> Iterator[CitingSource]:
     for module in app_modules("citing"):
         yield from module.sources()
+
+
+def evaluation_measures() -> dict[str, Any]:
+    """Every app's measures (`kpi.MEASURES`, `core.measures.Measure`) by code."""
+    return {measure.code: measure for module in app_modules("kpi") for measure in getattr(module, "MEASURES", [])}

@@ -32,6 +32,8 @@ class Problem:
         return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 class ImportRefused(DomainError):
     """The file was not imported; `extra["problems"]` lists every problem found."""
 

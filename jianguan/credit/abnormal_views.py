@@ -17,7 +17,7 @@ from jianguan.accounts.contracts import SignedInRequest
 from jianguan.accounts.models import DepartmentKind
 from jianguan.core.http import attempt, page_of, role_required
 from jianguan.core.roles import Role
-from jianguan.core.tabular import write_xlsx
+from jianguan.core.tabular import XLSX, write_xlsx
 from jianguan.documents import contracts as documents
 
 from . import abnormal
@@ -25,7 +25,6 @@ from . import abnormal_selectors as selectors
 from .abnormal_workflow import ENTRIES
 from .models import AbnormalReason, AbnormalRepair, AbnormalStatus
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ("编号", "市场主体", "统一社会信用代码", "列入事由", "作出决定机关", "状态", "列入情形发生（查实）日期",
            "列入决定期限", "列入日期", "公示日期", "列入决定书文号", "移出事由", "申请移出日期", "移出决定期限",
            "移出日期", "移出决定书文号")

@@ -19,7 +19,7 @@ from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.charts import bar_chart
 from jianguan.core.http import attempt, page_of, role_required
 from jianguan.core.roles import Role
-from jianguan.core.tabular import write_xlsx
+from jianguan.core.tabular import XLSX, write_xlsx
 
 from . import merges, metrics, scenarios, selectors, services
 from .workflow import MERGES, PLANS
@@ -100,7 +100,7 @@ def entity_visits(request: SignedInRequest, uscc: str) -> HttpResponse:
 
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 
 def _year(request: SignedInRequest) -> int:

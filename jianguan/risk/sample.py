@@ -17,12 +17,9 @@ outcome a miss.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import hashlib
 import heapq
 import math
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,36 +33,12 @@ from django.utils import timezone
 from jianguan.audit.contracts import record
 from jianguan.core.actors import Actor, actor_ref
 from jianguan.core.errors import ValidationFailed
+from jianguan.core.months import month_bounds, parse_month
 
 from . import alerts, engine, routing
 from .models import Alert, ControlSample, Observation, RiskModel
 
 METHOD = "sha256-rank-v1"
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-
-
-def parse_month(value: object, *, field: str = "month") -> str:
-    """`value` as a month `YYYY-MM` not after the current one, else ValidationFailed naming the field."""
-    month = str(value or "").strip()
-    if not _MONTH.fullmatch(month):
-        raise ValidationFailed("月份应为 YYYY-MM 格式，例如 2026-11", code="month_invalid", field=field)
-    if month > timezone.localdate().strftime("%Y-%m"):
-        raise ValidationFailed("月份不能晚于本月", code="month_future", field=field)
-    return month
-
-
-def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """The first instant of `month` and of the month after, in the platform's time zone."""
-    year, number = int(month[:4]), int(month[5:])
-    start = dt.datetime(year, number, 1)
-    end = start + dt.timedelta(days=calendar.monthrange(year, number)[1])
-    return timezone.make_aware(start), timezone.make_aware(end)
-
-
-def previous_month(today: dt.date) -> str:
-    return (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-
-
 def sample_size(population: int, rate: Decimal) -> int:
     """⌈population × rate⌉: a model with any item in its pool has at least one drawn."""
     return min(population, math.ceil(Decimal(population) * rate))

@@ -15,6 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from jianguan.core.actors import SystemActor
+from jianguan.core.months import previous_month
 from jianguan.core.periodic import enqueue_unless_waiting
 
 from . import alerts, file_intake, sample
@@ -35,7 +36,7 @@ def control_sample_monthly() -> dict[str, Any]:
     """The control sample of the month just ended; then the next run is scheduled."""
     try:
         return sample.control_sample_draw(actor=SystemActor("task:risk.control_sample_monthly"),
-                                          month=sample.previous_month(timezone.localdate())).as_dict()
+                                          month=previous_month(timezone.localdate())).as_dict()
     finally:
         sample_schedule()
 

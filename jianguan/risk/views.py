@@ -21,15 +21,15 @@ from django.views.decorators.http import require_POST
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError
 from jianguan.core.http import file_import, holds_role, page_of, post_roles, role_required
+from jianguan.core.months import parse_month
 from jianguan.core.roles import Role
+from jianguan.core.tabular import XLSX
 from jianguan.core.workflow import acts_for
 from jianguan.risk import lexicon, registers, rules_registers
 
-from . import disposal, file_intake, files, highlight, register_imports, report, reporting, sample, selectors
+from . import disposal, file_intake, files, highlight, register_imports, report, reporting, selectors
 from .models import PENDING, AlertStatus, RegisterKind, RiskModel
 from .workflow import ALERTS, Facts
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -73,7 +73,7 @@ def alert_act(request: SignedInRequest, alert_id: int) -> HttpResponse:
 
 def _report(request: SignedInRequest) -> report.Report:
     """The report the query asks for: `month` (default this month), `department` (default all in scope)."""
-    month = sample.parse_month(request.GET.get("month") or timezone.localdate().strftime("%Y-%m"))
+    month = parse_month(request.GET.get("month") or timezone.localdate().strftime("%Y-%m"))
     department = report.department_in_scope(reader=request.user, department_id=request.GET.get("department"))
     return report.risk_report(reader=request.user, month=month, department=department)
 
