@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from jianguan.core.trigrams import query_grams
 from jianguan.core.validation import require
 
 from .models import ArticleTerm, Kind, Provision, TermCount
@@ -24,10 +25,6 @@ from .models import ArticleTerm, Kind, Provision, TermCount
 QUERY_MAX = 100  # characters of a search
 CHUNK = 500
 CANDIDATES_MAX = 5000  # articles of the rarest trigram read as candidates; above it, the articles in order
-
-
-def grams(text: str) -> set[str]:
-    return {text[i:i + 3] for i in range(len(text) - 2)}
 
 
 def search_text(article: Provision) -> str:
@@ -40,7 +37,7 @@ def articles_index(articles: Sequence[Provision]) -> None:
     for article in articles:
         article.search_text = search_text(article)
     Provision.objects.bulk_update(articles, ["search_text"], batch_size=CHUNK)
-    rows = [ArticleTerm(term=t, article_id=a.pk) for a in articles for t in sorted(grams(a.search_text))]
+    rows = [ArticleTerm(term=t, article_id=a.pk) for a in articles for t in sorted(query_grams(a.search_text))]
     ArticleTerm.objects.bulk_create(rows, batch_size=CHUNK)
     recount({row.term for row in rows})
 
@@ -100,7 +97,7 @@ def articles(filters: Filters) -> QuerySet[Provision]:
     plain = rows.filter(search_text__contains=folded)
     if len(folded) < 3:
         return plain
-    wanted = grams(folded)
+    wanted = query_grams(folded)
     counts = dict(TermCount.objects.filter(term__in=sorted(wanted)).values_list("term", "articles"))
     if len(counts) < len(wanted):
         return plain.none()
