@@ -20,7 +20,7 @@ from .similar import similar_of_case
 router = Router(tags=["案例库 case library"])
 
 
-class EntryOut(Schema):
+class CaseEntryOut(Schema):
     id: int
     kind: str
     case_number: str
@@ -48,7 +48,7 @@ class EntryOut(Schema):
 
 
 class EntryPage(Schema):
-    items: list[EntryOut]
+    items: list[CaseEntryOut]
     limit: int
     offset: int
     has_next: bool
@@ -74,7 +74,7 @@ class SimilarOut(Schema):
     band: str
     widened: bool
     distribution: DistributionOut
-    entries: list[EntryOut]
+    entries: list[CaseEntryOut]
 
 
 @router.get("/knowledge/cases", response={200: EntryPage, 400: ErrorOut})

@@ -68,7 +68,7 @@ def _officers(task: JointTask, usernames: Sequence[str], on: dt.date) -> list[di
 def visit_open(*, task_id: int, uscc: str, visited_on: Any, place: str, officers: Sequence[str],
                actor: Actor) -> JointVisit:
     """Register a joint task's visit to one of its planned entities, with the officers present."""
-    task: JointTask = JointTask.objects.select_for_update().select_related("plan").get(pk=task_id)
+    task: JointTask = JointTask.objects.select_for_update(of=("self",)).select_related("plan").get(pk=task_id)
     require(task.status == TaskStatus.JOINT, "只有联合任务可以登记联合检查", "task_not_joint", "task")
     departments = tuple(task.participants.values_list("department_id", flat=True))
     VISITS.check("enter_result", VisitFacts("open", actor, departments))  # who may act: the participants' people
@@ -92,7 +92,8 @@ def visit_open(*, task_id: int, uscc: str, visited_on: Any, place: str, officers
 
 
 def _locked(visit_id: int) -> JointVisit:
-    visit: JointVisit = JointVisit.objects.select_for_update().select_related("task", "entity").get(pk=visit_id)
+    visit: JointVisit = (JointVisit.objects.select_for_update(of=("self",)).select_related("task", "entity")
+                         .get(pk=visit_id))
     return visit
 
 

@@ -26,7 +26,7 @@ class ArticleQuery(PageQuery):
     on: str = ""
 
 
-class ArticleOut(Schema):
+class LawArticleOut(Schema):
     id: str
     law: str
     level: str
@@ -42,11 +42,11 @@ class ArticleOut(Schema):
     url: str
 
 
-class ArticlePage(Schema):
+class LawArticlePage(Schema):
     limit: int
     offset: int
     has_next: bool
-    items: list[ArticleOut]
+    items: list[LawArticleOut]
 
 
 class PartOut(Schema):
@@ -57,7 +57,7 @@ class PartOut(Schema):
     text: str
 
 
-class ArticleDetailOut(ArticleOut):
+class LawArticleDetailOut(LawArticleOut):
     parts: list[PartOut]
     versions: list[dict[str, Any]]
 
@@ -71,7 +71,7 @@ def _article(row: Provision, q: str = "") -> dict[str, Any]:
             "url": cite_url(row.pid, on=version.effective_from)}
 
 
-@router.get("/knowledge/articles", response={200: ArticlePage, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut})
+@router.get("/knowledge/articles", response={200: LawArticlePage, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut})
 def article_search(request: HttpRequest, filters: Query[ArticleQuery]) -> Any:
     """Articles whose law title, 文号 or text holds `q` (at most 100 characters), filtered by `level`, `issuer`
     and `on` (in force that day); `has_next` says whether another page follows."""
@@ -82,7 +82,7 @@ def article_search(request: HttpRequest, filters: Query[ArticleQuery]) -> Any:
     return {"limit": limit, "offset": offset, "has_next": has_next, "items": [_article(r, found.q) for r in rows]}
 
 
-@router.get("/knowledge/articles/{path:article_id}", response={200: ArticleDetailOut, 400: ErrorOut, 401: ErrorOut,
+@router.get("/knowledge/articles/{path:article_id}", response={200: LawArticleDetailOut, 400: ErrorOut, 401: ErrorOut,
                                                                 403: ErrorOut, 404: ErrorOut})
 def article_detail(request: HttpRequest, article_id: str, on: str = "") -> Any:
     """One provision by its stable id in the version in force on `on` (or the newest holding it), with the parts

@@ -68,14 +68,14 @@ def template(name: str) -> dict:
 
 def ours(std, record: dict, n: int, world: dict) -> dict:
     """The template record as a system of the city 市场监管局 sends it: a new identity, our department (also as the
-    deciding body, which owns a licence's disclosure item), list and party (the synthetic example names codes no
-    platform holds)."""
+    deciding body, which owns a licence's disclosure item, and as a joint task's initiator), list and party (the
+    synthetic example names codes no platform holds)."""
     department = city()
     implementation = Implementation.objects.get(item__code=FOOD, body=department).code
     entity = world["entity"]
     fresh = {"record_id": f"REC-{std.name}-{n}", "number": f"NO-{std.name}-{n}", "task_no": f"LH-{n}",
              "department_code": department.uscc, "authority_code": department.uscc, "region_code": "421202",
-             "implementation_code": implementation,
+             "implementation_code": implementation, "initiate_unit_no": department.uscc,
              "catalog_code": {"penalty": PENALTY, "coercion": COERCION}.get(std.name, FOOD),
              "supervision_matter_code": FOOD, "item_code": FOOD, "party_code": entity.uscc,
              "party_code_1": entity.uscc, "object_codes": [entity.uscc],
