@@ -9,13 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.accounts.models import DepartmentKind
-from jianguan.core.http import attempt, page_of, role_required
+from jianguan.core.http import attachment, attempt, page_of, role_required
 from jianguan.core.roles import Role
 from jianguan.core.tabular import XLSX, write_xlsx
 from jianguan.documents import contracts as documents
@@ -103,5 +102,4 @@ def entry_export(request: SignedInRequest) -> HttpResponse:
             for e in selectors.entry_list(reader=request.user, status=status, reason=reason).iterator())
     data = write_xlsx("经营异常名录", COLUMNS, rows, widths=[18, 28, 22, 24, 24, 14] + [14] * 10)
     name = f"经营异常名录-{timezone.localdate():%Y%m%d}.xlsx"
-    disposition = content_disposition_header(as_attachment=True, filename=name) or "attachment"
-    return HttpResponse(data, content_type=XLSX, headers={"Content-Disposition": disposition})
+    return attachment(data, XLSX, name)

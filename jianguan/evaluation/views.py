@@ -8,12 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import ValidationFailed
-from jianguan.core.http import holds_role, post_roles
+from jianguan.core.http import attachment, holds_role, post_roles
 from jianguan.core.months import parse_month, previous_month
 from jianguan.core.roles import Role
 from jianguan.core.tabular import XLSX
@@ -46,18 +45,13 @@ def board(request: SignedInRequest) -> HttpResponse:
         "can_compute": holds_role(request, Role.DATA_ADMIN, Role.SYSTEM_ADMIN)})
 
 
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    disposition = content_disposition_header(as_attachment=True, filename=name) or "attachment"
-    return HttpResponse(data, content_type=content_type, headers={"Content-Disposition": disposition})
-
-
 @login_required
 def board_pdf(request: SignedInRequest) -> HttpResponse:
     found = reporting.board(reader=request.user, month=_month(request))
-    return _download(reporting.pdf(found), "application/pdf", reporting.file_name(found, "pdf"))
+    return attachment(reporting.pdf(found), "application/pdf", reporting.file_name(found, "pdf"))
 
 
 @login_required
 def board_xlsx(request: SignedInRequest) -> HttpResponse:
     found = reporting.board(reader=request.user, month=_month(request))
-    return _download(reporting.xlsx(found), XLSX, reporting.file_name(found, "xlsx"))
+    return attachment(reporting.xlsx(found), XLSX, reporting.file_name(found, "xlsx"))

@@ -11,13 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.charts import bar_chart
-from jianguan.core.http import attempt, page_of, role_required
+from jianguan.core.http import attachment, attempt, page_of, role_required
 from jianguan.core.roles import Role
 from jianguan.core.tabular import XLSX, write_xlsx
 
@@ -132,5 +131,4 @@ def metrics_xlsx(request: SignedInRequest) -> HttpResponse:
     rows += [[_("按部门"), r.label, r.visits, r.joint, r.share, "", ""] for r in found.departments]
     data = write_xlsx(_("联合监管指标 %(year)s") % {"year": found.year}, headers, rows)
     name = _("联合监管指标-%(year)s.xlsx") % {"year": found.year}
-    return HttpResponse(data, content_type=XLSX, headers={
-        "Content-Disposition": content_disposition_header(as_attachment=True, filename=name) or "attachment"})
+    return attachment(data, XLSX, name)

@@ -14,13 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jianguan.accounts.contracts import SignedInRequest
 from jianguan.core.errors import DomainError
-from jianguan.core.http import file_import, holds_role, page_of, post_roles, role_required
+from jianguan.core.http import attachment, file_import, holds_role, page_of, post_roles, role_required
 from jianguan.core.months import parse_month
 from jianguan.core.roles import Role
 from jianguan.core.tabular import XLSX
@@ -85,21 +84,16 @@ def risk_report(request: SignedInRequest) -> HttpResponse:
                                                 "departments": report.report_departments(reader=request.user)})
 
 
-def _download(data: bytes, content_type: str, file_name: str) -> HttpResponse:
-    disposition = content_disposition_header(as_attachment=True, filename=file_name) or "attachment"
-    return HttpResponse(data, content_type=content_type, headers={"Content-Disposition": disposition})
-
-
 @login_required
 def report_pdf(request: SignedInRequest) -> HttpResponse:
     built = _report(request)
-    return _download(reporting.pdf(built), "application/pdf", reporting.file_name(built, "pdf"))
+    return attachment(reporting.pdf(built), "application/pdf", reporting.file_name(built, "pdf"))
 
 
 @login_required
 def report_xlsx(request: SignedInRequest) -> HttpResponse:
     built = _report(request)
-    return _download(reporting.xlsx(built), XLSX, reporting.file_name(built, "xlsx"))
+    return attachment(reporting.xlsx(built), XLSX, reporting.file_name(built, "xlsx"))
 
 
 @post_roles(Role.DATA_ADMIN)
@@ -135,7 +129,7 @@ def register_template(request: SignedInRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in registers.KINDS:
         raise Http404
-    return _download(register_imports.template(kind), XLSX, f"{registers.label(kind)}导入模板.xlsx")
+    return attachment(register_imports.template(kind), XLSX, f"{registers.label(kind)}导入模板.xlsx")
 
 
 @post_roles(Role.DATA_ADMIN)
@@ -165,5 +159,5 @@ def file_detail(request: SignedInRequest, file_id: int) -> HttpResponse:
 def file_template(request: SignedInRequest, kind: str) -> HttpResponse:
     """The import template: the Chinese column titles (xlsx with a sheet of notes, or a CSV header)."""
     if kind == "csv":
-        return _download(files.template_csv(), "text/csv; charset=utf-8", "监测数据导入模板.csv")
-    return _download(files.template_xlsx(), XLSX, "监测数据导入模板.xlsx")
+        return attachment(files.template_csv(), "text/csv; charset=utf-8", "监测数据导入模板.csv")
+    return attachment(files.template_xlsx(), XLSX, "监测数据导入模板.xlsx")
