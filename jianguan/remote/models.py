@@ -44,7 +44,9 @@ class Scoped(models.Model):
 
 class MonitoredPoint(Scoped, TimeStamped):
     """A device or feed reporting about one object: `code` is the HJ 212 `MN` or the device's id; it supports one
-    implementation row its department claims (照单监管) and reports every `interval_seconds`."""
+    implementation row its department claims (照单监管) and reports every `interval_seconds`. Where it stands
+    (`longitude`, `latitude`, WGS-84) locates its entity on the survey map; a survey point covers an area
+    (`geometry`, a GeoJSON Polygon or MultiPolygon; ADR 0065)."""
 
     code = models.CharField(_("监测点编码"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=200)
@@ -54,6 +56,9 @@ class MonitoredPoint(Scoped, TimeStamped):
     implementation_code = models.CharField(_("检查实施清单编码"), max_length=64)
     interval_seconds = models.PositiveIntegerField(_("报送间隔（秒）"))
     password_hash = models.CharField(_("访问密码摘要"), max_length=64, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    geometry = models.JSONField(_("巡查范围（GeoJSON）"), null=True, blank=True)
     last_reading_at = models.DateTimeField(_("最近数据时间"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("最近通信时间"), null=True, blank=True)
 
@@ -246,7 +251,8 @@ class AnnouncedWindow(Scoped):
 
 class SurveyFinding(Scoped, TimeStamped):
     """A change found by a satellite or drone survey: a GeoJSON polygon, matched to the entities of its region by
-    address (the object library keeps no coordinates; ADR 0057)."""
+    address and to those whose located points lie inside it (the object library keeps no coordinates; ADR 0057,
+    ADR 0065)."""
 
     source = models.CharField(_("来源"), max_length=100)
     observed_on = models.DateField(_("发现日期"))

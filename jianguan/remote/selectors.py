@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from jianguan.accounts.models import Department
 from jianguan.core.scoping import HasScope
+from jianguan.subjects.models import MarketEntity
 
-from .models import AlarmState, MonitoredPoint, Reading
+from .models import AlarmState, MonitoredPoint, PointKind, Reading, SurveyFinding
 
 OFFLINE_INTERVALS = 3
 
@@ -69,3 +72,38 @@ def readings_of(point: MonitoredPoint, *, hours: int = 48, until: dt.datetime | 
     for code, at, value in rows:
         series.setdefault(code, []).append((at, value))
     return series
+
+
+def survey_departments(*, reader: HasScope, own: int | None) -> list[Department]:
+    """The departments whose findings or survey points the reader sees, their own first."""
+    ids = set(SurveyFinding.objects.visible_to(reader).values_list("department_id", flat=True).distinct())
+    ids |= set(point_list(reader=reader, kind=PointKind.SURVEY).values_list("department_id", flat=True).distinct())
+    if own is not None:
+        ids.add(own)
+    return sorted(Department.objects.filter(pk__in=ids).select_related("region"),
+                  key=lambda d: (d.pk != own, d.region_id, d.pk))
+
+
+def finding_list(*, reader: HasScope, department_id: int) -> QuerySet[SurveyFinding]:
+    return (SurveyFinding.objects.visible_to(reader).filter(department_id=department_id)
+            .prefetch_related("entities").order_by("-observed_on", "-pk"))
+
+
+def finding_get(*, reader: HasScope, finding_id: int) -> SurveyFinding:
+    finding: SurveyFinding = SurveyFinding.objects.visible_to(reader).prefetch_related("entities").get_visible(
+        reader, pk=finding_id)
+    return finding
+
+
+def entity_places(*, reader: HasScope, entity_ids: Iterable[int]) -> dict[int, tuple[float, float]]:
+    """{entity: (longitude, latitude)} of the entities the reader sees, from their located points (the first by
+    code) of whichever department: the object library keeps no coordinates, and where an entity stands is
+    object-library information, scoped by region like its address — nothing of the point itself is read (ADR
+    0065)."""
+    places: dict[int, tuple[float, float]] = {}
+    visible = MarketEntity.objects.visible_to(reader).filter(pk__in=list(entity_ids)).values("pk")
+    rows = (MonitoredPoint.objects.filter(entity_id__in=visible, longitude__isnull=False, latitude__isnull=False)
+            .order_by("code").values_list("entity_id", "longitude", "latitude"))
+    for entity, lng, lat in rows:
+        places.setdefault(entity, (float(lng), float(lat)))
+    return places

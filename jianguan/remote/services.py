@@ -23,6 +23,7 @@ from jianguan.subjects.contracts import require_entity
 from jianguan.subjects.models import MarketEntity
 
 from .intake import password_digest
+from .maps import contains
 from .models import AnnouncedWindow, Factor, MonitoredPoint, PointKind, SurveyFinding
 
 MIN_INTERVAL = 10
@@ -62,15 +63,40 @@ def _factors(items: list[dict[str, Any]]) -> list[Factor]:
     return factors
 
 
+def _coordinate(value: Any, field: str, label: str, bound: int) -> Decimal | None:
+    number = _decimal(value, field)
+    if number is None:
+        return None
+    if not -bound <= number <= bound:
+        raise ValidationFailed(f"{label}应在 -{bound} 至 {bound} 度之间", code="coordinate_out_of_range", field=field)
+    return number.quantize(Decimal("0.000001"))
+
+
+def _location(longitude: Any, latitude: Any) -> tuple[Decimal | None, Decimal | None]:
+    """WGS-84 degrees, both or neither."""
+    lng = _coordinate(longitude, "longitude", "经度", 180)
+    lat = _coordinate(latitude, "latitude", "纬度", 90)
+    if (lng is None) != (lat is None):
+        raise ValidationFailed("经度和纬度须同时填写", code="coordinate_incomplete",
+                               field="latitude" if lat is None else "longitude")
+    return lng, lat
+
+
 @transaction.atomic
 def point_register(*, actor: Actor, department: Department, code: str, name: str, kind: str, entity_code: str,
                    implementation_code: str, interval_seconds: int, factors: list[dict[str, Any]],
-                   licence_number: str = "", password: str = "") -> MonitoredPoint:
-    """Register a device or feed for an entity, supporting an implementation row the department claims."""
+                   licence_number: str = "", password: str = "", longitude: Any = None, latitude: Any = None,
+                   geometry: Any = None) -> MonitoredPoint:
+    """Register a device or feed for an entity, supporting an implementation row the department claims.
+
+    A person registers only for an entity of their jurisdiction (refused like an unknown one otherwise); a survey
+    point (卫星与无人机巡查) covers an area, a GeoJSON Polygon or MultiPolygon; any point may say where it stands."""
     if kind not in PointKind.values:
         raise ValidationFailed(f"未知的监测点类型“{kind}”", code="kind_unknown", field="kind")
     if not code.strip() or len(code) > 64:
         raise ValidationFailed("监测点编码必填且不超过 64 个字符", code="required", field="code")
+    if not name.strip():
+        raise ValidationFailed("名称必填", code="required", field="name")
     if MonitoredPoint.objects.filter(code=code).exists():
         raise ValidationFailed(f"监测点编码“{code}”已登记", code="point_duplicate", field="code")
     if interval_seconds < MIN_INTERVAL:
@@ -78,12 +104,18 @@ def point_register(*, actor: Actor, department: Department, code: str, name: str
                                field="interval_seconds")
     require_in_force(body_id=department.pk, implementation_code=implementation_code, on=timezone.localdate(),
                      field="implementation_code")
-    entity = require_entity(entity_code, "entity")
+    entity = require_entity(entity_code, "entity", reader=actor)
     rows = _factors(factors)
+    longitude, latitude = _location(longitude, latitude)
+    if kind == PointKind.SURVEY and geometry is None:
+        raise ValidationFailed("卫星与无人机巡查点须上传巡查范围（GeoJSON 多边形）", code="required",
+                               field="geometry")
+    shape = check_polygon(geometry) if geometry is not None else None
     point = MonitoredPoint.objects.create(
         code=code.strip(), name=name, kind=kind, department=department, region=entity.region, entity=entity,
         licence_number=licence_number, implementation_code=implementation_code, interval_seconds=interval_seconds,
-        password_hash=password_digest(password) if password else "")
+        password_hash=password_digest(password) if password else "", longitude=longitude, latitude=latitude,
+        geometry=shape)
     for factor in rows:
         factor.point = point
     Factor.objects.bulk_create(rows)
@@ -125,6 +157,16 @@ def check_polygon(geometry: Any) -> dict[str, Any]:
     return geometry
 
 
+def located_within(geometry: dict[str, Any], *, region_id: str, limit: int = 50) -> list[MarketEntity]:
+    """The entities of the region (and the regions below it) with a located point inside the polygon: the object
+    library keeps no coordinates, the points registered with a place are what locates an entity."""
+    located = (MonitoredPoint.objects.filter(region__path__contains=f"/{region_id}/", longitude__isnull=False,
+                                             latitude__isnull=False)
+               .values_list("entity_id", "longitude", "latitude"))
+    inside = sorted({entity for entity, lng, lat in located if contains(geometry, float(lng), float(lat))})[:limit]
+    return list(MarketEntity.objects.filter(pk__in=inside).order_by("pk"))
+
+
 @transaction.atomic
 def finding_record(*, actor: Actor, department: Department, source: str, observed_on: dt.date, geometry: Any,
                    address: str = "", description: str = "") -> SurveyFinding:
@@ -136,13 +178,16 @@ def finding_record(*, actor: Actor, department: Department, source: str, observe
     finding = SurveyFinding.objects.create(department=department, region=department.region, source=source[:100],
                                            observed_on=observed_on, geometry=shape, address=address[:300],
                                            description=description[:500])
-    matched = []
+    by_address: list[MarketEntity] = []
     if address.strip():
-        matched = list(MarketEntity.objects.filter(region__path__contains=f"/{department.region_id}/",
-                                                   registered_address__contains=address.strip())[:50])
-        finding.entities.set(matched)
-    finding.match_note = (f"按地址匹配 {len(matched)} 个主体（主体库无坐标）" if address.strip()
-                          else "未给出地址，未匹配")
+        by_address = list(MarketEntity.objects.filter(region__path__contains=f"/{department.region_id}/",
+                                                      registered_address__contains=address.strip())[:50])
+    by_place = located_within(shape, region_id=department.region_id)
+    matched = list({e.pk: e for e in [*by_address, *by_place]}.values())
+    finding.entities.set(matched)
+    notes = [f"按地址匹配 {len(by_address)} 个主体" if address.strip() else "未给出地址",
+             f"按监测点坐标匹配 {len(by_place)} 个主体（主体库无坐标）"]
+    finding.match_note = "；".join(notes)
     finding.save(update_fields=["match_note"])
     record(actor=actor, verb="remote.finding_recorded", target=finding,
            data={"source": source, "observed_on": observed_on, "entities": [e.uscc for e in matched]})

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +18,11 @@ from jianguan.core.charts import bar_chart
 from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
+from jianguan.subjects.models import MarketEntity
 
-from . import charts, disposal, selectors
+from . import charts, disposal, registration, selectors
+from .maps import Marker, Shape, svg_map
+from .models import MonitoredPoint, PointKind, SurveyFinding
 from .workflow import DISPOSAL, Facts
 
 FIELDS = ("notice", "note", "result", "colleague")
@@ -43,8 +47,10 @@ def point_detail(request: SignedInRequest, point_id: int) -> HttpResponse:
     factors = [(f, charts.line_chart(series.get(f.code, []), title=f"{f.name}（{f.unit}）",
                                      limits=(f.lower, f.upper), spans=spans))
                for f in point.factors.order_by("code")]
+    area = svg_map([Shape(point.name, point.geometry, reverse("remote:point", args=[point.pk]), "point")]
+                   if point.geometry else [], [], title=_("巡查范围"))
     return render(request, "remote/point.html", {"point": point, "factors": factors, "alarms": alarms,
-                                                 "online": selectors.online(point)})
+                                                 "online": selectors.online(point), "area": area})
 
 
 @login_required
@@ -77,3 +83,79 @@ def alarm_act(request: SignedInRequest, alarm_id: int) -> HttpResponse:
             raise
         messages.error(request, error.message)
     return redirect("remote:alarm", alarm_id=alarm_id)
+
+
+@role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
+def point_new(request: SignedInRequest) -> HttpResponse:
+    """Register a point of the reader's own department; a refusal is shown beside its field, nothing stored."""
+    department = request.user.department
+    error = None
+    if request.method == "POST":
+        try:
+            point = registration.point_from_form(actor=request.user, department=department, data=request.POST,
+                                                 files=request.FILES)
+        except DomainError as refused:
+            if refused.status == 404:
+                raise
+            error = {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
+                     "message": refused.message, "code": refused.code}
+        else:
+            messages.success(request, _("监测点已登记"))
+            return redirect("remote:point", point_id=point.pk)
+    values = request.POST if request.method == "POST" else {"object_kind": "uscc", "interval_seconds": "3600"}
+    factor_rows = [{name: values.get(f"factor-{i}-{name}", "") for name in registration.FACTOR_FIELDS} | {"i": i}
+                   for i in range(registration.FACTOR_ROWS)]
+    return render(request, "remote/point_form.html", {
+        "department": department, "rows": registration.claimed_rows(department), "kinds": PointKind.choices,
+        "object_kinds": registration.OBJECT_KINDS, "values": values, "factor_rows": factor_rows, "error": error},
+        status=400 if error else 200)
+
+
+def _markers(request: SignedInRequest, entities: dict[int, MarketEntity]
+             ) -> tuple[list[Marker], list[MarketEntity]]:
+    """Markers of the entities located by the points the reader sees, and the entities left unlocated."""
+    places = selectors.entity_places(reader=request.user, entity_ids=entities)
+    markers = [Marker(entity.name, *places[pk], reverse("chain:entity", args=[entity.uscc]))
+               for pk, entity in entities.items() if pk in places]
+    return markers, [entity for pk, entity in entities.items() if pk not in places]
+
+
+def _finding_shape(finding: SurveyFinding) -> Shape:
+    label = f"{finding.source} {finding.observed_on:%Y-%m-%d} {finding.address}".strip()
+    return Shape(label, finding.geometry, reverse("remote:finding", args=[finding.pk]))
+
+
+@login_required
+def survey_map(request: SignedInRequest) -> HttpResponse:
+    """A department's survey findings and survey areas on a map with the matched entities (the reader's own
+    department unless another one they see is chosen)."""
+    own = request.user.department_id
+    departments = selectors.survey_departments(reader=request.user, own=own)
+    chosen = request.GET.get("department") or (str(own) if own else "")
+    department = next((d for d in departments if str(d.pk) == chosen), None)
+    if department is None and chosen:
+        raise Http404
+    findings: list[SurveyFinding] = []
+    areas: list[MonitoredPoint] = []
+    if department is not None:
+        findings = list(selectors.finding_list(reader=request.user, department_id=department.pk))
+        areas = list(selectors.point_list(reader=request.user, kind=PointKind.SURVEY)
+                     .filter(department_id=department.pk, geometry__isnull=False))
+    entities = {e.pk: e for f in findings for e in f.entities.all()} | {p.entity_id: p.entity for p in areas}
+    markers, unlocated = _markers(request, entities)
+    shapes = [Shape(f"{p.code} {p.name}", p.geometry, reverse("remote:point", args=[p.pk]), "point")
+              for p in areas] + [_finding_shape(f) for f in findings]
+    title = _("巡查发现地图")
+    return render(request, "remote/map.html", {
+        "departments": departments, "department": department, "findings": findings, "areas": areas,
+        "map": svg_map(shapes, markers, title=str(title)), "unlocated": unlocated, "located": len(markers)})
+
+
+@login_required
+def finding_detail(request: SignedInRequest, finding_id: int) -> HttpResponse:
+    finding = selectors.finding_get(reader=request.user, finding_id=finding_id)
+    entities = {e.pk: e for e in finding.entities.all()}
+    markers, unlocated = _markers(request, entities)
+    return render(request, "remote/finding.html", {
+        "finding": finding, "entities": entities.values(), "unlocated": unlocated,
+        "map": svg_map([_finding_shape(finding)], markers, title=_("巡查发现"))})
