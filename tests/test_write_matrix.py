@@ -422,6 +422,31 @@ def test_the_repair_entry_page_refuses_other_departments_counties_and_the_leader
     assert entered.status_code == 302 and RepairApplication.objects.get().channel == "officer"
 
 
+def test_the_point_registration_page_refuses_the_leader_other_departments_and_counties(client, signed_in, persona,
+                                                                                    matrix_users, small_catalog,
+                                                                                    xianan_entity):
+    """监测点登记 (page only, `/remote/points/new/`): a point belongs to the registrar's own department and supports
+    a row it claims, for an entity of its jurisdiction. The anonymous caller goes to the sign-in page; the leader is
+    refused (403); the other department's officer names a row that is not theirs and the other county's officer an
+    entity outside their jurisdiction — both refused with the rule named — and nothing is written; the 市场监管局's
+    officer registers it."""
+    from jianguan.catalog.models import Implementation
+    from jianguan.remote.models import MonitoredPoint
+    from tests.catalog_fixtures import FOOD
+
+    row = Implementation.objects.get(item__code=FOOD, body=persona("scjg_officer").department).code
+    form = {"kind": "pollution", "code": "MN-MATRIX", "name": "总排口", "object_kind": "uscc",
+            "object_ref": xianan_entity.uscc, "implementation_code": row, "interval_seconds": "3600"}
+    before = _row_counts()
+    assert client.post("/remote/points/new/", form).status_code == 302
+    for who in ("leader", "other department", "other county"):
+        answer = signed_in(matrix_users[who]).post("/remote/points/new/", form)
+        assert answer.status_code in (400, 403), who
+        assert _row_counts() == before, who
+    assert signed_in(persona("scjg_officer")).post("/remote/points/new/", form).status_code == 302
+    assert MonitoredPoint.objects.get().code == "MN-MATRIX"
+
+
 def test_the_abnormal_list_pages_refuse_other_departments_counties_and_the_leader(signed_in, persona, matrix_users):
     """经营异常名录 (pages only): a proposal names an entity of the proposer's jurisdiction and needs a 市场监督管理
     officer; every step on an entry is refused to anyone outside its department — the other department's officer,
