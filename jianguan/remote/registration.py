@@ -92,7 +92,7 @@ def _interval(value: str) -> int:
         raise ValidationFailed("报送间隔应为整数秒", code="not_integer", field="interval_seconds") from None
 
 
-def _geometry(upload: UploadedFile | None) -> Any:
+def _geometry(upload: UploadedFile[Any] | None) -> Any:
     if upload is None:
         return None
     if upload.size is not None and upload.size > GEOJSON_LIMIT:
@@ -116,7 +116,7 @@ def _factors(data: MultiValueDict[str, Any]) -> tuple[list[dict[str, str]], list
 
 
 def point_from_form(*, actor: Actor, department: Department, data: MultiValueDict[str, Any],
-                    files: MultiValueDict[str, UploadedFile]) -> MonitoredPoint:
+                    files: MultiValueDict[str, UploadedFile[Any]]) -> MonitoredPoint:
     """Register the point the form describes for `department` (the registrar's own)."""
     uscc, licence = _entity(str(data.get("object_kind", "uscc")), str(data.get("object_ref", "")).strip(), actor)
     factors, origin = _factors(data)

@@ -144,7 +144,7 @@ def survey_map(request: SignedInRequest) -> HttpResponse:
     entities = {e.pk: e for f in findings for e in f.entities.all()} | {p.entity_id: p.entity for p in areas}
     markers, unlocated = _markers(request, entities)
     shapes = [Shape(f"{p.code} {p.name}", p.geometry, reverse("remote:point", args=[p.pk]), "point")
-              for p in areas] + [_finding_shape(f) for f in findings]
+              for p in areas if p.geometry] + [_finding_shape(f) for f in findings]
     title = _("巡查发现地图")
     return render(request, "remote/map.html", {
         "departments": departments, "department": department, "findings": findings, "areas": areas,
