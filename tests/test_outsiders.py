@@ -252,12 +252,13 @@ SHARED_PAGES = {"catalog:item", "catalog:diff", "catalog:claim", "catalog:public
 # joint/test_visits.test_outsiders_get_404_on_a_visit_and_its_steps (a merge proposal's page, a task's page, a visit,
 # its steps and its 笔录, the ledger under /subjects/) and remote/test_api.test_outsiders_get_404_on_every_remote_path
 # and remote/test_pages.test_the_map_is_scoped_by_department_and_jurisdiction (a survey finding's page: another
-# department's and another county's officers get 404) and
+# department's and another county's officers get 404) and remote/test_pages.test_other_people_may_not_change_a_point
+# (a point's edit page: the leader 403, another department's and another county's officers 404, nothing changed) and
 # evaluation/test_evaluation.test_the_api_serves_the_month_scoped_and_names_a_missing_or_bad_month (a month is
 # no record of anyone's: each reader gets the scores of their own scope).
 COVERED_ELSEWHERE = {"/api/v1/evaluation/{month}",
                      "remote:point", "remote:alarm", "remote:act", "/api/v1/remote/alarms/{alarm_id}",
-                     "remote:finding",
+                     "remote:finding", "remote:point_edit",
                      "accounts:token_revoke", "credit:serious", "credit:serious_act",
                      "behaviour:record", "credit:record", "spotchecks:task", "spotchecks:task_act",
                      "spotchecks:plan_act", "spotchecks:transcript", "spotchecks:check",

@@ -41,6 +41,8 @@ def _point(delivery: Delivery, authenticated: bool) -> tuple[MonitoredPoint | No
     point = MonitoredPoint.objects.filter(code=delivery.device).first()
     if point is None:
         return None, Refusal(None, "device_unknown", f"设备编码“{delivery.device}”未登记")
+    if not point.active:
+        return None, Refusal(None, "device_inactive", f"监测点“{delivery.device}”已停用")
     if not authenticated and point.password_hash and not hmac.compare_digest(point.password_hash,
                                                        password_digest(delivery.password or "")):
         return None, Refusal(None, "password_wrong", "设备访问密码错误")

@@ -46,7 +46,7 @@ class MonitoredPoint(Scoped, TimeStamped):
     """A device or feed reporting about one object: `code` is the HJ 212 `MN` or the device's id; it supports one
     implementation row its department claims (照单监管) and reports every `interval_seconds`. Where it stands
     (`longitude`, `latitude`, WGS-84) locates its entity on the survey map; a survey point covers an area
-    (`geometry`, a GeoJSON Polygon or MultiPolygon; ADR 0065)."""
+    (`geometry`, a GeoJSON Polygon or MultiPolygon; ADR 0065). A deactivated point's data are refused."""
 
     code = models.CharField(_("监测点编码"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=200)
@@ -59,6 +59,7 @@ class MonitoredPoint(Scoped, TimeStamped):
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     geometry = models.JSONField(_("巡查范围（GeoJSON）"), null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
     last_reading_at = models.DateTimeField(_("最近数据时间"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("最近通信时间"), null=True, blank=True)
 

@@ -29,7 +29,8 @@ OBJECT_KINDS = (("uscc", "统一社会信用代码"), ("licence", "许可证编�
 GEOJSON_LIMIT = 1024 * 1024
 LABELS = {"code": "监测点编码（设备号 / MN）", "name": "名称", "kind": "类型", "object_ref": "关联对象",
           "entity": "关联对象", "implementation_code": "支撑的检查实施清单", "interval_seconds": "报送间隔（秒）",
-          "password": "访问密码", "longitude": "经度", "latitude": "纬度", "geometry": "巡查范围（GeoJSON）"}
+          "password": "访问密码", "longitude": "经度", "latitude": "纬度", "geometry": "巡查范围（GeoJSON）",
+          "active": "启用"}
 FACTOR_LABELS = {"code": "因子编码", "name": "因子名称", "unit": "单位", "lower": "下限", "upper": "上限",
                  "basis": "限值依据"}
 
@@ -135,3 +136,13 @@ def point_from_form(*, actor: Actor, department: Department, data: MultiValueDic
             index, name = field[len("factors["):].split("].", 1)
             error.field = f"factor-{origin[int(index)]}-{name}"
         raise
+
+
+def point_change_from_form(*, actor: Actor, point: MonitoredPoint, data: MultiValueDict[str, Any],
+                           files: MultiValueDict[str, UploadedFile[Any]]) -> MonitoredPoint:
+    """Change the point as the edit form says: name, interval, place, a new survey area, active or not."""
+    return services.point_update(
+        actor=actor, point=point, name=str(data.get("name", "")), active=data.get("active") == "on",
+        interval_seconds=_interval(str(data.get("interval_seconds", ""))),
+        longitude=data.get("longitude") or None, latitude=data.get("latitude") or None,
+        geometry=_geometry(files.get("geometry")))

@@ -124,6 +124,39 @@ def point_register(*, actor: Actor, department: Department, code: str, name: str
     return point
 
 
+EDITABLE = ("name", "interval_seconds", "longitude", "latitude", "geometry", "active")
+
+
+@transaction.atomic
+def point_update(*, actor: Actor, point: MonitoredPoint, name: str, interval_seconds: int, longitude: Any = None,
+                 latitude: Any = None, geometry: Any = None, active: bool = True) -> MonitoredPoint:
+    """Change a point's name, interval, place or survey area, or deactivate it (its data are refused from then on);
+    the point is locked, the audit event lists what changed. Who may is the caller's check (the point's own
+    department's administrators and officers)."""
+    locked = MonitoredPoint.objects.select_for_update().get(pk=point.pk)
+    if not name.strip():
+        raise ValidationFailed("名称必填", code="required", field="name")
+    if interval_seconds < MIN_INTERVAL:
+        raise ValidationFailed(f"报送间隔不得少于 {MIN_INTERVAL} 秒", code="interval_too_short",
+                               field="interval_seconds")
+    lng, lat = _location(longitude, latitude)
+    shape = check_polygon(geometry) if geometry is not None else locked.geometry
+    if locked.kind == PointKind.SURVEY and shape is None:
+        raise ValidationFailed("卫星与无人机巡查点须上传巡查范围（GeoJSON 多边形）", code="required",
+                               field="geometry")
+    new = {"name": name.strip()[:200], "interval_seconds": interval_seconds, "longitude": lng, "latitude": lat,
+           "geometry": shape, "active": bool(active)}
+    changed = {field: value for field, value in new.items() if getattr(locked, field) != value}
+    for field, value in changed.items():
+        setattr(locked, field, value)
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        record(actor=actor, verb="remote.point_changed", target=locked,
+               data={"code": locked.code, "changed": sorted(changed),
+                     **{k: str(v) for k, v in changed.items() if k != "geometry"}})
+    return locked
+
+
 @transaction.atomic
 def announced_record(*, actor: Actor, point: MonitoredPoint, starts_on: dt.date, ends_on: dt.date) -> AnnouncedWindow:
     """Record that an inspection of the point's entity was announced on `starts_on` for `ends_on`."""

@@ -7,6 +7,7 @@ urlpatterns = [
     path("remote/", views.board, name="board"),
     path("remote/points/new/", views.point_new, name="point_new"),
     path("remote/points/<int:point_id>/", views.point_detail, name="point"),
+    path("remote/points/<int:point_id>/edit/", views.point_edit, name="point_edit"),
     path("remote/map/", views.survey_map, name="map"),
     path("remote/findings/<int:finding_id>/", views.finding_detail, name="finding"),
     path("remote/alarms/", views.alarm_queue, name="queue"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from jianguan.core.charts import bar_chart
 from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
+from jianguan.core.workflow import acts_for
 from jianguan.subjects.models import MarketEntity
 
 from . import charts, disposal, registration, selectors
@@ -109,6 +111,33 @@ def point_new(request: SignedInRequest) -> HttpResponse:
         "department": department, "rows": registration.claimed_rows(department), "kinds": PointKind.choices,
         "object_kinds": registration.OBJECT_KINDS, "values": values, "factor_rows": factor_rows, "error": error},
         status=400 if error else 200)
+
+
+@role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
+def point_edit(request: SignedInRequest, point_id: int) -> HttpResponse:
+    """Change or deactivate a point of the reader's own department (404 outside their scope, 403 for another
+    department's point they may read)."""
+    point = selectors.point_get(reader=request.user, point_id=point_id)
+    if not acts_for(request.user, point.department_id, Role.DEPARTMENT_ADMIN, Role.OFFICER):
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        try:
+            registration.point_change_from_form(actor=request.user, point=point, data=request.POST,
+                                                files=request.FILES)
+        except DomainError as refused:
+            if refused.status == 404:
+                raise
+            error = {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
+                     "message": refused.message, "code": refused.code}
+        else:
+            messages.success(request, _("监测点已修改"))
+            return redirect("remote:point", point_id=point.pk)
+    values = request.POST if request.method == "POST" else {
+        "name": point.name, "interval_seconds": point.interval_seconds, "longitude": point.longitude or "",
+        "latitude": point.latitude or "", "active": "on" if point.active else ""}
+    return render(request, "remote/point_edit.html", {"point": point, "values": values, "error": error},
+                  status=400 if error else 200)
 
 
 def _markers(request: SignedInRequest, entities: dict[int, MarketEntity]

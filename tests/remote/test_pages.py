@@ -203,3 +203,49 @@ def test_the_map_is_scoped_by_department_and_jurisdiction(finding, signed_in, pe
     page = leader.get(f"/remote/map/?department={finding.department_id}").content.decode()
     assert f"/remote/findings/{finding.pk}/" in page
     assert SurveyFinding.objects.count() == 1
+
+
+# Changing and deactivating a point -----------------------------------------------------------------------------
+
+def _edit(**over):
+    return {"name": "废水总排口（改）", "interval_seconds": "600", "longitude": "114.36", "latitude": "29.86",
+            "active": "on", **over}
+
+
+def test_an_officer_changes_and_deactivates_a_point_and_its_data_are_refused(point, signed_in, officer):
+    from jianguan.remote.models import Reading, Receipt, ReceiptStatus
+    from tests.remote.world import hourly, send
+
+    client = signed_in(officer)
+    assert 'value="总排口"' in client.get(f"/remote/points/{point.pk}/edit/").content.decode()
+    assert client.post(f"/remote/points/{point.pk}/edit/", _edit()).status_code == 302
+    point.refresh_from_db()
+    assert (point.name, point.interval_seconds, str(point.longitude), point.active) == (
+        "废水总排口（改）", 600, "114.360000", True)
+    event = AuditEvent.objects.filter(verb="remote.point_changed").get()
+    assert event.payload["changed"] == ["interval_seconds", "latitude", "longitude", "name"]
+    assert client.post(f"/remote/points/{point.pk}/edit/", _edit(active="")).status_code == 302
+    assert 'data-testid="point-inactive"' in client.get(f"/remote/points/{point.pk}/").content.decode()
+    outcome = send(point.code, hourly([50]))
+    assert not outcome.known and outcome.refused[0].code == "device_inactive"
+    assert not Reading.objects.exists() and Receipt.objects.get().status == ReceiptStatus.UNKNOWN
+
+
+def test_a_bad_change_is_refused_naming_the_field_and_nothing_is_changed(point, signed_in, officer):
+    events = AuditEvent.objects.count()
+    response = signed_in(officer).post(f"/remote/points/{point.pk}/edit/", _edit(interval_seconds="1"))
+    assert response.status_code == 400 and "报送间隔（秒）：" in response.content.decode()
+    response = signed_in(officer).post(f"/remote/points/{point.pk}/edit/", _edit(
+        geometry=_geojson({"type": "Point", "coordinates": [114.3, 29.8]})))
+    assert response.status_code == 400 and "geojson_not_polygon" in response.content.decode()
+    point.refresh_from_db()
+    assert (point.name, point.interval_seconds, point.longitude) == ("总排口", 3600, None)
+    assert AuditEvent.objects.count() == events
+
+
+def test_other_people_may_not_change_a_point(point, signed_in, persona, outsider):
+    for user, status in ((persona("leader"), 403), (persona("sthj_officer"), 404), (outsider, 404)):
+        assert signed_in(user).post(f"/remote/points/{point.pk}/edit/", _edit()).status_code == status, user
+        assert signed_in(user).get(f"/remote/points/{point.pk}/edit/").status_code == status, user
+    point.refresh_from_db()
+    assert point.name == "总排口" and point.active
