@@ -133,7 +133,7 @@ def point_update(*, actor: Actor, point: MonitoredPoint, name: str, interval_sec
     """Change a point's name, interval, place or survey area, or deactivate it (its data are refused from then on);
     the point is locked, the audit event lists what changed. Who may is the caller's check (the point's own
     department's administrators and officers)."""
-    locked = MonitoredPoint.objects.select_for_update().get(pk=point.pk)
+    locked: MonitoredPoint = MonitoredPoint.objects.select_for_update().get(pk=point.pk)
     if not name.strip():
         raise ValidationFailed("名称必填", code="required", field="name")
     if interval_seconds < MIN_INTERVAL:
