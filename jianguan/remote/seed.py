@@ -18,7 +18,7 @@ from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import MarketEntity
 
 from . import alarms, disposal, intake, services
-from .models import AlarmState, MonitoredPoint
+from .models import AlarmState, MonitoredPoint, SurveyFinding
 from .wire import Delivery, ReadingIn
 
 DEVICE_PASSWORD = "demo-" + "device"  # the demo devices' HJ 212 PW, public like the demo accounts' password
@@ -110,3 +110,42 @@ def seed_remote(ctx: SeedContext) -> None:
 
 
 STEPS = [SeedStep("非现场监管", 96, seed_remote)]
+
+
+# Places of the demo's points around 咸宁市区 (WGS-84), and the surveys of 自然资源 and 住建 over them (ADR 0065).
+PLACES = {"MN42120000000001": ("114.322300", "29.841500"), "COLD-421200-0001": ("114.301200", "29.853100"),
+          "CAM-421200-0001": ("114.335800", "29.829400")}
+
+
+def _square(longitude: float, latitude: float, half: float) -> dict[str, object]:
+    west, east, south, north = longitude - half, longitude + half, latitude - half, latitude + half
+    return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north],
+                                                [west, south]]]}
+
+
+def seed_survey(ctx: SeedContext) -> None:
+    """The demo points placed on the map; a satellite finding of the 自然资源和规划局 over the pollution source and
+    a drone finding of the 住房和城乡建设局 over the kitchen, each matched to the entity located inside it."""
+    if ctx.scale == "test" or SurveyFinding.objects.exists():
+        return
+    for point in MonitoredPoint.objects.filter(code__in=PLACES, longitude__isnull=True):
+        longitude, latitude = PLACES[point.code]
+        services.point_update(actor=ctx.actor, point=point, name=point.name, interval_seconds=point.interval_seconds,
+                              longitude=longitude, latitude=latitude, active=point.active)
+    city = {d.kind: d for d in Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind__in=("zrzy",
+                                                                                                        "zj"))}
+    today = timezone.localdate()
+    made = 0
+    for kind, source, (longitude, latitude), text in (
+            ("zrzy", "卫星遥感变化图斑", PLACES["MN42120000000001"], "厂区东侧新增硬化地面，疑似占用耕地"),
+            ("zj", "无人机航拍", PLACES["CAM-421200-0001"], "屋顶新增彩钢棚，疑似违法搭建")):
+        if kind in city:
+            services.finding_record(actor=ctx.actor, department=city[kind], source=source,
+                                    observed_on=today - dt.timedelta(days=3 + made),
+                                    geometry=_square(float(longitude) + 0.002, float(latitude), 0.004),
+                                    description=text)
+            made += 1
+    ctx.say(f"  巡查发现：{made} 处")
+
+
+STEPS += [SeedStep("巡查发现", 97, seed_survey)]
