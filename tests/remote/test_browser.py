@@ -46,3 +46,35 @@ def test_an_officer_turns_an_alarm_into_a_remote_check_on_a_phone(page_for, live
     page.goto(f"{base}/subjects/{xianan_entity.uscc}/")
     expect(page.get_by_text(f"非现场检查：{alarm.title}")).to_be_visible()
     expect(page.get_by_text(inspection.number).first).to_be_visible()
+
+
+@pytest.fixture
+def finding(seeded_live_db, small_catalog, xianan_entity):
+    """A located point of the entity and a satellite finding of the city 自然资源和规划局 over it."""
+    import datetime as dt
+
+    from jianguan.accounts.models import Department, DepartmentKind
+    from jianguan.remote import services
+    from tests.remote.world import SYSTEM, register
+
+    point = register(xianan_entity, code="MN-MAP")
+    services.point_update(actor=SYSTEM, point=point, name=point.name, interval_seconds=point.interval_seconds,
+                          longitude="114.35", latitude="29.85")
+    square = {"type": "Polygon", "coordinates": [[[114.34, 29.84], [114.36, 29.84], [114.36, 29.86],
+                                                  [114.34, 29.86], [114.34, 29.84]]]}
+    return services.finding_record(actor=SYSTEM, source="卫星遥感", geometry=square, observed_on=dt.date(2026, 11, 2),
+                                   department=Department.objects.get(kind=DepartmentKind.ZRZY, region_id="421200"))
+
+
+def test_an_officer_follows_a_finding_from_the_map_to_the_entity(page_for, live_server, finding, xianan_entity):
+    base = live_server.url
+    page = page_for()
+    sign_in(page, base, "zrzy_421200_01")
+    page.goto(f"{base}/remote/map/")
+    expect(page.get_by_test_id("map-figures")).to_contain_text("巡查发现 1")
+    polygon = page.get_by_test_id("survey-map").locator(f'a[href="/remote/findings/{finding.pk}/"]')
+    polygon.click(position={"x": 12, "y": 12})  # inside the square, away from the marker at its centre
+    expect(page).to_have_url(f"{base}/remote/findings/{finding.pk}/")
+    expect(page.get_by_test_id("finding-entities")).to_contain_text(xianan_entity.name)
+    page.get_by_test_id("finding-map").locator("a[data-marker]").click()
+    expect(page).to_have_url(f"{base}/subjects/{xianan_entity.uscc}/")
