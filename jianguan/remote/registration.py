@@ -5,6 +5,7 @@ the service writes the point, its factors and the audit event in one transaction
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from jianguan.core.scoping import HasScope
 from jianguan.subjects.models import Licence, MarketEntity, ObjectKind, SupervisedObject
 
 from . import services
-from .models import MonitoredPoint
+from .models import MonitoredPoint, SurveyFinding
 
 FACTOR_ROWS = 4
 FACTOR_FIELDS = ("code", "name", "unit", "lower", "upper", "basis")
@@ -30,7 +31,7 @@ GEOJSON_LIMIT = 1024 * 1024
 LABELS = {"code": "监测点编码（设备号 / MN）", "name": "名称", "kind": "类型", "object_ref": "关联对象",
           "entity": "关联对象", "implementation_code": "支撑的检查实施清单", "interval_seconds": "报送间隔（秒）",
           "password": "访问密码", "longitude": "经度", "latitude": "纬度", "geometry": "巡查范围（GeoJSON）",
-          "active": "启用"}
+          "active": "启用", "source": "来源", "observed_on": "发现日期", "address": "地址", "description": "说明"}
 FACTOR_LABELS = {"code": "因子编码", "name": "因子名称", "unit": "单位", "lower": "下限", "upper": "上限",
                  "basis": "限值依据"}
 
@@ -146,3 +147,25 @@ def point_change_from_form(*, actor: Actor, point: MonitoredPoint, data: MultiVa
         interval_seconds=_interval(str(data.get("interval_seconds", ""))),
         longitude=data.get("longitude") or None, latitude=data.get("latitude") or None,
         geometry=_geometry(files.get("geometry")))
+
+
+def _date(value: str, field: str, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed(f"{label}应为日期（如 2026-11-02）", code="not_date", field=field) from None
+
+
+def finding_from_form(*, actor: Actor, department: Department, data: MultiValueDict[str, Any],
+                      files: MultiValueDict[str, UploadedFile[Any]]) -> SurveyFinding:
+    """Record the survey finding the form describes for `department` (the recorder's own)."""
+    source = str(data.get("source", "")).strip()
+    if not source:
+        raise ValidationFailed("请填写来源（如卫星遥感、无人机航拍）", code="required", field="source")
+    geometry = _geometry(files.get("geometry"))
+    if geometry is None:
+        raise ValidationFailed("请上传巡查发现的范围（GeoJSON 多边形文件）", code="required", field="geometry")
+    return services.finding_record(actor=actor, department=department, source=source,
+                                   observed_on=_date(str(data.get("observed_on", "")), "observed_on", "发现日期"),
+                                   geometry=geometry, address=str(data.get("address", "")).strip(),
+                                   description=str(data.get("description", "")).strip())

@@ -180,6 +180,27 @@ def survey_map(request: SignedInRequest) -> HttpResponse:
         "map": svg_map(shapes, markers, title=str(title)), "unlocated": unlocated, "located": len(markers)})
 
 
+@role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
+def finding_new(request: SignedInRequest) -> HttpResponse:
+    """Record a survey finding of the reader's own department; matched to entities by address and place."""
+    department = request.user.department
+    error = None
+    if request.method == "POST":
+        try:
+            finding = registration.finding_from_form(actor=request.user, department=department, data=request.POST,
+                                                     files=request.FILES)
+        except DomainError as refused:
+            if refused.status == 404:
+                raise
+            error = {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
+                     "message": refused.message, "code": refused.code}
+        else:
+            messages.success(request, finding.match_note)
+            return redirect("remote:finding", finding_id=finding.pk)
+    return render(request, "remote/finding_form.html", {"department": department, "values": request.POST,
+                                                        "error": error}, status=400 if error else 200)
+
+
 @login_required
 def finding_detail(request: SignedInRequest, finding_id: int) -> HttpResponse:
     finding = selectors.finding_get(reader=request.user, finding_id=finding_id)

@@ -249,3 +249,43 @@ def test_other_people_may_not_change_a_point(point, signed_in, persona, outsider
         assert signed_in(user).get(f"/remote/points/{point.pk}/edit/").status_code == status, user
     point.refresh_from_db()
     assert point.name == "总排口" and point.active
+
+
+# Recording a finding by page -----------------------------------------------------------------------------------
+
+def _finding_form(**over):
+    return {"source": "卫星遥感", "observed_on": "2026-11-02", "address": "", "description": "新增建筑",
+            "geometry": _geojson(SQUARE), **over}
+
+
+def test_an_officer_records_a_finding_of_their_department_matched_by_place(finding, signed_in, persona,
+                                                                          xianan_entity):
+    SurveyFinding.objects.all().delete()
+    officer = persona("zrzy_421200_01")
+    response = signed_in(officer).post("/remote/findings/new/", _finding_form())
+    made = SurveyFinding.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/remote/findings/{made.pk}/"
+    assert made.department == officer.department and list(made.entities.all()) == [xianan_entity]
+    assert AuditEvent.objects.filter(verb="remote.finding_recorded", actor_id=str(officer.pk)).exists()
+
+
+@pytest.mark.parametrize(("over", "label", "code"), [
+    ({"source": ""}, "来源", "required"),
+    ({"observed_on": "十一月"}, "发现日期", "not_date"),
+    ({"observed_on": "2099-01-01"}, "发现日期", "date_in_future"),
+    ({"geometry": "LINE"}, "巡查范围（GeoJSON）", "geojson_not_polygon"),
+    ({"geometry": None}, "巡查范围（GeoJSON）", "required"),
+])
+def test_a_bad_finding_is_refused_naming_the_field_and_nothing_is_written(signed_in, persona, over, label, code):
+    form = _finding_form(**over)
+    if form["geometry"] == "LINE":
+        form["geometry"] = _geojson({"type": "LineString", "coordinates": [[114.3, 29.8], [114.4, 29.9]]})
+    if form["geometry"] is None:
+        del form["geometry"]
+    events = AuditEvent.objects.count()
+    response = signed_in(persona("zrzy_421200_01")).post("/remote/findings/new/", form)
+    assert response.status_code == 400
+    assert f"{label}：" in response.content.decode() and f"（{code}）" in response.content.decode()
+    assert not SurveyFinding.objects.exists() and AuditEvent.objects.count() == events
+    assert signed_in(persona("leader")).post("/remote/findings/new/", _finding_form()).status_code == 403
+    assert not SurveyFinding.objects.exists()
