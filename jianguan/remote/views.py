@@ -87,6 +87,12 @@ def alarm_act(request: SignedInRequest, alarm_id: int) -> HttpResponse:
     return redirect("remote:alarm", alarm_id=alarm_id)
 
 
+def _shown(refused: DomainError) -> dict[str, str]:
+    """A refusal as the form shows it: the field's label, the rule's message and its code."""
+    return {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
+            "message": refused.message, "code": refused.code}
+
+
 @role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
 def point_new(request: SignedInRequest) -> HttpResponse:
     """Register a point of the reader's own department; a refusal is shown beside its field, nothing stored."""
@@ -99,8 +105,7 @@ def point_new(request: SignedInRequest) -> HttpResponse:
         except DomainError as refused:
             if refused.status == 404:
                 raise
-            error = {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
-                     "message": refused.message, "code": refused.code}
+            error = _shown(refused)
         else:
             messages.success(request, _("监测点已登记"))
             return redirect("remote:point", point_id=point.pk)
@@ -128,8 +133,7 @@ def point_edit(request: SignedInRequest, point_id: int) -> HttpResponse:
         except DomainError as refused:
             if refused.status == 404:
                 raise
-            error = {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
-                     "message": refused.message, "code": refused.code}
+            error = _shown(refused)
         else:
             messages.success(request, _("监测点已修改"))
             return redirect("remote:point", point_id=point.pk)
@@ -192,8 +196,7 @@ def finding_new(request: SignedInRequest) -> HttpResponse:
         except DomainError as refused:
             if refused.status == 404:
                 raise
-            error = {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
-                     "message": refused.message, "code": refused.code}
+            error = _shown(refused)
         else:
             messages.success(request, finding.match_note)
             return redirect("remote:finding", finding_id=finding.pk)
