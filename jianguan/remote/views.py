@@ -18,7 +18,7 @@ from jianguan.core.errors import DomainError
 from jianguan.core.http import page_of, role_required
 from jianguan.core.roles import Role
 
-from . import charts, disposal, selectors
+from . import charts, disposal, kpi, selectors
 from .workflow import DISPOSAL, Facts
 
 FIELDS = ("notice", "note", "result", "colleague")
@@ -31,7 +31,9 @@ def board(request: SignedInRequest) -> HttpResponse:
                       title=_("未消除告警（按级别）"))
     now = timezone.now()
     points = [(p, selectors.online(p, now)) for p in figures["points"]]
-    return render(request, "remote/board.html", {**figures, "chart": chart, "rows": points})
+    first, last = kpi.span(None, None)
+    metrics = kpi.figures(reader=request.user, first=first, last=last)
+    return render(request, "remote/board.html", {**figures, "chart": chart, "rows": points, "metrics": metrics})
 
 
 @login_required
