@@ -14,7 +14,12 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 
+from jianguan.remote.broker import Broker, BrokerError
+from jianguan.remote.broker import start as broker_start
 from jianguan.remote.protocols.hj212 import CHINA
+
+__all__ = ["DEMO_FLEETS", "DEMO_PASSWORD", "Broker", "BrokerError", "DemoFleet", "broker_start", "devsim_command",
+           "devsim_list_command"]
 
 DEMO_PASSWORD = "demo-" + "device"  # the demo devices' HJ 212 PW and MQTT password, public like the demo accounts'
 

@@ -123,17 +123,16 @@ class Command(BaseCommand):
             for process in (worker, server, *processes):
                 process.wait(timeout=10)
 
-    def remote(self, env: dict[str, str], manage: list[str]) -> tuple[Any, list[subprocess.Popen[bytes]]]:
+    def remote(self, env: dict[str, str], manage: list[str]) -> tuple[remote.Broker | None,
+                                                                        list[subprocess.Popen[bytes]]]:
         """Start Mosquitto (unless `JIANGUAN_REMOTE_MQTT_HOST` names another broker), the receivers and the device
         simulator's fleets; nothing but a warning when Mosquitto is missing (scripts/system-packages mosquitto)."""
-        from jianguan.remote import broker as mosquitto
-
         broker = None
         host, port = settings.JIANGUAN_REMOTE_MQTT_HOST, settings.JIANGUAN_REMOTE_MQTT_PORT
         if host in ("127.0.0.1", "localhost"):
             try:
-                broker = mosquitto.start(settings.VAR_DIR / "mosquitto", port=port, host="127.0.0.1")
-            except (mosquitto.BrokerError, OSError) as error:
+                broker = remote.broker_start(settings.VAR_DIR / "mosquitto", port=port, host="127.0.0.1")
+            except (remote.BrokerError, OSError) as error:
                 self.stderr.write(f"MQTT 代理未能启动，本次不接收模拟设备数据：{error}")
                 return None, []
         receiver = subprocess.Popen([*manage, "remote_receive"], env=env, stdout=subprocess.PIPE)  # noqa: S603
