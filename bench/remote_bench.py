@@ -7,10 +7,11 @@ receiver's memory along the run and the latency from a reading to its alarm.
 Builds a fresh SQLite database (`jianguan seed --scale test`, then `prepare`: half the points pollution monitors
 reporting four factors over HJ 212, half cold stores reporting two over MQTT, and 40 kitchen cameras for the
 latency probes), starts Mosquitto and `jianguan remote_receive`, and sends every point one reading set per tick
-for `--seconds` as fast as the receivers take them (frames and messages built before the clock starts; HJ 212 over
-8 connections, MQTT QoS 1 from one client). Reported: readings stored per second (first frame sent to last reading
-stored), the receiver's resident memory after a quarter, half and all of the run (flat: memory does not grow with
-the total), and while the load runs, one `rodent` event every half second on a camera — its alarm opens at once —
+for `--seconds` at the goal rate, as fast as the receivers take them (frames and messages built before the clock
+starts; HJ 212 over 8 connections, MQTT QoS 1 from one client). Reported: readings stored per second (first frame
+sent to the last reading stored, or to the end of `--window` when they are not all stored by then), the receiver's
+resident memory after a quarter, half and all of the window (flat: memory does not grow with the total), and while
+the load runs, one `rodent` event every half second on a camera — its alarm opens at once —
 timed from publishing to the alarm row (p50, p95). Baseline in the same run and database, in-process: one ORM
 `save()` and one rule query (the point's readings of the rule's window) per reading. Goals: ≥ 10,000 readings/s
 with flat memory; alarm p95 ≤ 1 s.
@@ -21,8 +22,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import select
+import signal
 import socket
 import sqlite3
 import statistics
@@ -55,7 +58,7 @@ def prepare(points: int) -> None:
     assert department is not None and entity is not None
     made = [MonitoredPoint(code=f"BHJ{i:05d}" if i < points // 2 else f"BMQ{i:05d}", name="bench",
                            kind="pollution" if i < points // 2 else "cold_chain", department=department,
-                           region=entity.region, entity=entity, implementation_code="bench", interval_seconds=60)
+                           region=entity.region, entity=entity, implementation_code="bench", interval_seconds=3600)
             for i in range(points)]
     made += [MonitoredPoint(code=f"BCAM{i:03d}", name="bench camera", kind="kitchen_video", department=department,
                             region=entity.region, entity=entity, implementation_code="bench", interval_seconds=3600)
@@ -128,7 +131,7 @@ def stored(database: Path) -> int:
         return db.execute("SELECT count(*) FROM remote_reading").fetchone()[0]
 
 
-def measure(points: int, seconds: float) -> list[dict]:
+def measure(points: int, seconds: float, window: float) -> list[dict]:
     import paho.mqtt.client as paho
     from paho.mqtt.enums import CallbackAPIVersion
 
@@ -167,6 +170,7 @@ def measure(points: int, seconds: float) -> list[dict]:
             probe_pub.connect(mosquitto.host, mosquitto.port)
             probe_pub.loop_start()
             latencies: list[float] = []
+            unanswered: list[str] = []
             done = threading.Event()
 
             def probes() -> None:
@@ -179,13 +183,15 @@ def measure(points: int, seconds: float) -> list[dict]:
                     body = topics.payload([ReadingIn("rodent", dt.datetime.now(CHINA), None, period="event")])
                     sent = time.perf_counter()
                     probe_pub.publish(topics.topic("kitchen", code, "events"), body, qos=1)
-                    while not done.is_set() and time.perf_counter() - sent < 30:
+                    while not done.is_set():
                         with sqlite3.connect(database, timeout=30) as db:
                             if db.execute("SELECT 1 FROM remote_alarmstate WHERE point_id = ? AND level > 0",
                                           (ids[code],)).fetchone():
                                 latencies.append(time.perf_counter() - sent)
                                 break
                         time.sleep(0.01)
+                    else:
+                        unanswered.append(code)
                     time.sleep(0.5)
 
             memory: list[tuple[str, int]] = [("start", rss(receiver.pid))]
@@ -200,18 +206,18 @@ def measure(points: int, seconds: float) -> list[dict]:
                 for sock in select.select(sockets, [], [], 0)[0]:
                     sock.recv(1 << 20)  # the 9014 answers
             sent_at = time.perf_counter() - began
-            marks = {total // 4: "25 %", total // 2: "50 %", total: "100 %"}
-            while (count := stored(database) - before) < total and time.perf_counter() - began < 600:
-                for mark in [m for m in marks if count >= m]:
-                    memory.append((marks.pop(mark), rss(receiver.pid)))
+            marks = [window / 4, window / 2, window]
+            while (count := stored(database) - before) < total and (now := time.perf_counter() - began) < window:
+                while marks and now >= marks[0]:
+                    memory.append((f"{marks.pop(0):.0f} s", rss(receiver.pid)))
                 for sock in select.select(sockets, [], [], 0)[0]:
                     sock.recv(1 << 20)
                 time.sleep(0.05)
             elapsed = time.perf_counter() - began
             count = stored(database) - before
-            memory += [(label, rss(receiver.pid)) for label in marks.values()]
-            prober.join(60)
+            memory += [(f"{mark:.0f} s", rss(receiver.pid)) for mark in marks]
             done.set()
+            prober.join(60)
             load = os.getloadavg()
             for sock in sockets:
                 sock.close()
@@ -222,11 +228,13 @@ def measure(points: int, seconds: float) -> list[dict]:
             receiver.communicate(timeout=60)
             mosquitto.stop()
     rate = count / elapsed
-    p50 = statistics.median(latencies) if latencies else float("nan")
-    p95 = sorted(latencies)[max(0, round(0.95 * len(latencies)) - 1)] if latencies else float("nan")
+    # a probe whose alarm did not open before the window closed counts as slower than any measured
+    ranked = sorted(latencies) + [float("inf")] * len(unanswered)
+    p50 = statistics.median(ranked) if ranked else float("inf")
+    p95 = ranked[max(0, math.ceil(0.95 * len(ranked)) - 1)] if ranked else float("inf")
     where = (f"{points} points ({points // 2} HJ 212 × 4 factors over 8 TCP connections, {points - points // 2} MQTT "
              f"× 2 factors, QoS 1, one Mosquitto), {ticks} ticks, {count:,} of {total:,} readings stored in "
-             f"{elapsed:.1f} s (sending took {sent_at:.1f} s); SQLite; receiver RSS MiB "
+             f"{elapsed:.1f} s (window {window:.0f} s; sending took {sent_at:.1f} s); SQLite; receiver RSS MiB "
              f"{', '.join(f'{label} {mib}' for label, mib in memory)}; load average {load[0]:.1f}/{load[1]:.1f} on a "
              f"machine shared with other work; {machine()}")
     return [{"name": "remote ingestion, HJ 212 + MQTT through the receivers into the intake, SQLite",
@@ -235,9 +243,11 @@ def measure(points: int, seconds: float) -> list[dict]:
              "baseline_figure": round(base_rate), "ratio": round(rate / base_rate, 2),
              "goal": f">= {GOAL_RATE:,} readings/s, flat memory", "met": rate >= GOAL_RATE},
             {"name": "remote alarm latency, reading published to alarm stored, under the ingestion load",
-             "figure": round(p95 * 1000), "unit": "ms (p95)",
-             "detail": f"{len(latencies)} rodent events on kitchen cameras over MQTT while the ingestion row's load "
-                       f"ran, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; load average {load[0]:.1f}",
+             "figure": round(p95 * 1000) if math.isfinite(p95) else round(elapsed * 1000), "unit": "ms (p95)",
+             "detail": f"{len(ranked)} rodent events on kitchen cameras over MQTT, one every 0.5 s after the last "
+                       f"alarm, while the ingestion row's load ran: {len(latencies)} alarms opened within the window "
+                       f"(p50 {p50 * 1000:.0f} ms), {len(unanswered)} not before it closed (counted as slower than "
+                       f"{elapsed:.0f} s); load average {load[0]:.1f}",
              "goal": f"p95 <= {GOAL_P95 * 1000:.0f} ms", "met": p95 <= GOAL_P95}]
 
 
@@ -245,14 +255,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", nargs="?", choices=("measure", "prepare", "baseline"), default="measure")
     parser.add_argument("count", nargs="?", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="load offered: seconds of readings at the goal rate")
+    parser.add_argument("--window", type=float, default=90, help="seconds the stored readings are counted over")
     options = parser.parse_args()
     if options.step == "prepare":
         prepare(options.count)
     elif options.step == "baseline":
         print(f"{baseline(options.count):.1f}")
     else:
-        print(json.dumps(measure(options.count, options.seconds), ensure_ascii=False))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the receiver and the broker on the way out
+        print(json.dumps(measure(options.count, options.seconds, options.window), ensure_ascii=False))
 
 
 if __name__ == "__main__":

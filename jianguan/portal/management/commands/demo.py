@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -125,11 +126,15 @@ class Command(BaseCommand):
 
     def remote(self, env: dict[str, str], manage: list[str]) -> tuple[remote.Broker | None,
                                                                         list[subprocess.Popen[bytes]]]:
-        """Start Mosquitto (unless `JIANGUAN_REMOTE_MQTT_HOST` names another broker), the receivers and the device
-        simulator's fleets; nothing but a warning when Mosquitto is missing (scripts/system-packages mosquitto)."""
+        """Start Mosquitto (unless `JIANGUAN_REMOTE_MQTT_HOST` names another host or a broker already listens on
+        the port), the receivers and the device simulator's fleets; nothing but a warning when Mosquitto is missing
+        (scripts/system-packages mosquitto)."""
         broker = None
         host, port = settings.JIANGUAN_REMOTE_MQTT_HOST, settings.JIANGUAN_REMOTE_MQTT_PORT
-        if host in ("127.0.0.1", "localhost"):
+        if host in ("127.0.0.1", "localhost") and _listening(host, port):
+            # Debian's mosquitto package runs the system's broker on 1883 (loopback, anonymous): use it
+            self.stdout.write(f"使用已在运行的 MQTT 代理 {host}:{port}")
+        elif host in ("127.0.0.1", "localhost"):
             try:
                 broker = remote.broker_start(settings.VAR_DIR / "mosquitto", port=port, host="127.0.0.1")
             except (remote.BrokerError, OSError) as error:
@@ -184,3 +189,11 @@ class Command(BaseCommand):
         env.update(JIANGUAN_PUSH_URL=base, JIANGUAN_PUSH_TOKEN=token, JIANGUAN_PUSH_RECEIVER_KEY=key)
         self.stdout.write(self.style.SUCCESS(f"省级平台模拟器  {base}/_stats（数据推送至此）"))
         return [simulator]
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
