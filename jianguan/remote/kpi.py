@@ -80,7 +80,7 @@ def span(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]
     if first > last:
         raise ValidationFailed("起始日期不得晚于截止日期", code="date_order", field="first")
     if (last - first).days >= MAX_DAYS:
-        raise ValidationFailed(f"统计区间不得超过 {MAX_DAYS} 天", code="span_too_long", field="first")
+        raise ValidationFailed(f"统计区间（起止日期）不得超过 {MAX_DAYS} 天", code="span_too_long", field="first")
     return first, last
 
 
