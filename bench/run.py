@@ -43,7 +43,11 @@ Rows:
 - the knowledge base's search (bench/laws_bench.py) over 50,000 synthetic articles, SQLite and PostgreSQL,
   p95 <= 50 ms, against `icontains` over every article, with the check that both find the same rows in order.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search|laws,
+- non-on-site supervision's ingestion (bench/remote_bench.py): readings through the real receivers (HJ 212 over TCP
+  and MQTT through Mosquitto, 2,000 points) into the intake, ≥ 10,000 readings/s with flat memory, against one ORM
+  save and one rule query per reading; the latency from a reading to its alarm under that load, p95 ≤ 1 s.
+
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search|laws|remote,
 --rounds N, --vendor, --entities N, --items N, --articles N.
 """
 
@@ -385,6 +389,16 @@ def bench_http(rounds: int) -> list[dict]:
     return rows
 
 
+def bench_remote() -> list[dict]:
+    """Non-on-site supervision's ingestion and alarm latency (bench/remote_bench.py), in its own database."""
+    done = subprocess.run([sys.executable, "-m", "bench.remote_bench", "measure"], capture_output=True, text=True)
+    if done.returncode:
+        print(f"bench.remote_bench failed:\n{done.stderr[-3000:]}", file=sys.stderr)
+        return []
+    rows: list[dict] = json.loads(done.stdout.strip().splitlines()[-1])
+    return rows
+
+
 def write(rows: list[dict]) -> None:
     existing = {row["name"]: row for row in json.loads(RESULTS.read_text())["rows"]} if RESULTS.exists() else {}
     stamp = {"date": dt.date.today().isoformat(), "machine": machine()}
@@ -407,7 +421,7 @@ def write(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
-                                           "credit", "redaction", "joint", "public_search", "laws"))
+                                           "credit", "redaction", "joint", "public_search", "laws", "remote"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     parser.add_argument("--items", type=int, default=1_000_000,
@@ -442,6 +456,8 @@ def main() -> None:
     if options.only in (None, "laws"):
         rows += bench_laws(options.articles, options.rounds,
                            (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
+    if options.only in (None, "remote"):
+        rows += bench_remote()
     if options.only == "credit":  # a full run measures it inside the library row's databases
         rows += bench_credit(options.entities, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)

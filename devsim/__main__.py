@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--period", choices=("rtd", "min", "hour", "day"), default="rtd")
     p.add_argument("--faults", type=_names(FAULTS), default=(), help="comma-separated: " + ",".join(FAULTS))
     p.add_argument("--fault-share", type=float, default=0.2, help="share of devices with the faults (default 0.2)")
+    p.add_argument("--one-fault-each", action="store_true",
+                   help="each faulty device carries one of the faults, in turn (default: all of them)")
+    p.add_argument("--follow-clock", action="store_true",
+                   help="never send data time ahead of the clock: from a --start in the past, send quickly "
+                        "(--interval) until caught up, then one tick per --step of wall time")
     p.add_argument("--prefix", default="SIM", help="device codes are PREFIX + HJ|MQ|HT + number")
     p.add_argument("--password", default="123456", help="the devices' HJ 212 PW and MQTT password")
     p.add_argument("--seed", type=int, default=7)
@@ -74,13 +79,21 @@ def _senders(args: argparse.Namespace) -> dict[str, Sender]:
     return senders
 
 
+def _wait_until(at: datetime, stopping: list[int]) -> bool:
+    """Sleep until the clock reaches `at` (a real device sends nothing from the future); False when stopped."""
+    while not stopping and (ahead := (at - datetime.now(at.tzinfo)).total_seconds()) > 0:
+        time.sleep(min(ahead, 0.2))
+    return not stopping
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.devices < 1 or args.ticks < 0 or args.interval < 0 or not 0 <= args.fault_share <= 1:
         print("devices ≥ 1, ticks ≥ 0, interval ≥ 0, 0 ≤ fault-share ≤ 1", file=sys.stderr)
         return 2
     devices = fleet(args.devices, args.channels, faults=args.faults, fault_share=args.fault_share,
-                    prefix=args.prefix, password=args.password, seed=args.seed)
+                    prefix=args.prefix, password=args.password, seed=args.seed,
+                    one_fault_each=args.one_fault_each)
     if args.list:
         print(json.dumps(describe(devices), ensure_ascii=False, indent=1))
         return 0
@@ -93,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     tick = 0
     while not stopping and (args.ticks == 0 or tick < args.ticks):
         at = start + timedelta(seconds=args.step * tick)
+        if args.follow_clock and not _wait_until(at, stopping):
+            break
         for device in devices:
             senders[device.channel].tick(device, at)
             device.ticks += 1

@@ -83,18 +83,21 @@ class Device:
 
 
 def fleet(count: int, channels: tuple[str, ...], *, faults: tuple[str, ...] = (), fault_share: float = 0.0,
-          prefix: str = "SIM", password: str = "123456", seed: int = 7) -> list[Device]:  # noqa: S107 (simulated)
+          prefix: str = "SIM", password: str = "123456", seed: int = 7,  # noqa: S107 (simulated)
+          one_fault_each: bool = False) -> list[Device]:
     """`count` devices spread over `channels` in turn; a share of them (at least one when a fault is asked for)
-    carries the `faults`."""
+    carries the `faults` — all of them, or with `one_fault_each` one each, in turn."""
     rng = random.Random(seed)
     faulty = set(rng.sample(range(count), max(1, round(count * fault_share)))) if faults and count else set()
     devices = []
+    carried = {index: frozenset({faults[k % len(faults)]}) if one_fault_each else frozenset(faults)
+               for k, index in enumerate(sorted(faulty))}
     for index in range(count):
         channel = channels[index % len(channels)]
         number = index // len(channels) + 1
         kind = {"hj212": "pollution", "http": "pharmacy"}.get(channel, "kitchen" if number % 4 == 0 else "coldchain")
         devices.append(Device(code=f"{prefix}{_CHANNEL_CODE[channel]}{number:04d}", kind=kind, channel=channel,
-                              password=password, faults=frozenset(faults) if index in faulty else frozenset(),
+                              password=password, faults=carried.get(index, frozenset()),
                               rng=random.Random(seed * 100_003 + index)))
     return devices
 

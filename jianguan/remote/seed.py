@@ -1,12 +1,16 @@
 """Demo non-on-site supervision: a pollution-source monitor of the city's 生态环境局 whose 化学需氧量 exceeded the
 permitted limit for the last hours (an open alarm, turned into a 非现场检查 that shows in the entity's chain), a
-cold-chain sensor and a 明厨亮灶 camera of the 市场监管局 (a rodent seen: an open alarm). Departments without a row
-the guard accepts today are left out."""
+cold-chain sensor and a 明厨亮灶 camera of the 市场监管局 (a rodent seen: an open alarm); and the simulated devices
+`jianguan demo` runs (`contracts.DEMO_FLEETS`, listed by the simulator itself), registered with the codes and
+password they send with. Departments without a row the guard accepts today are left out."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,10 +22,11 @@ from jianguan.core.seeding import SeedContext
 from jianguan.subjects.models import MarketEntity
 
 from . import alarms, disposal, intake, services
-from .models import AlarmState, MonitoredPoint, SurveyFinding
+from .contracts import DEMO_FLEETS, DEMO_PASSWORD, devsim_list_command
+from .models import AlarmState, MonitoredPoint, PointKind, SurveyFinding
 from .wire import Delivery, ReadingIn
 
-DEVICE_PASSWORD = "demo-" + "device"  # the demo devices' HJ 212 PW, public like the demo accounts' password
+DEVICE_PASSWORD = DEMO_PASSWORD
 COD = {"code": "w01018", "name": "化学需氧量", "unit": "mg/L", "upper": "100",
        "basis": "排污许可证载明的排放浓度限值（GB 8978-1996 一级标准）"}
 NH3 = {"code": "w21003", "name": "氨氮", "unit": "mg/L", "upper": "15", "basis": "排污许可证载明的排放浓度限值"}
@@ -29,6 +34,18 @@ TEMP = {"code": "temp", "name": "冷藏温度", "unit": "℃", "lower": "2", "up
         "basis": "药品经营质量管理规范：冷藏药品 2～8 ℃"}
 CAMERA = [{"code": code, "name": name} for code, name in (("no_hat", "未戴工作帽"), ("no_mask", "未戴口罩"),
                                                             ("rodent", "鼠迹"))]
+
+
+PH = {"code": "w01001", "name": "pH 值", "unit": "", "lower": "6", "upper": "9",
+      "basis": "排污许可证载明的排放浓度限值（GB 8978-1996 一级标准）"}
+FLOW = {"code": "w00000", "name": "废水流量", "unit": "L/s"}
+HUMIDITY = {"code": "humidity", "name": "相对湿度", "unit": "%"}
+# the simulator's kinds, and the factors registered for them (with the limits the rules compare against)
+SIMULATED: dict[str, tuple[str, str, str, list[dict[str, str]]]] = {
+    "pollution": (PointKind.POLLUTION, "sthj", "废水总排口在线监测（模拟）", [COD, NH3, PH, FLOW]),
+    "coldchain": (PointKind.COLD_CHAIN, "scjg", "冷库温湿度监测（模拟）", [TEMP, HUMIDITY]),
+    "kitchen": (PointKind.KITCHEN_VIDEO, "scjg", "后厨视频分析（模拟）", CAMERA),
+}
 
 
 def _row(department: Department) -> str | None:
@@ -93,17 +110,45 @@ def _market(ctx: SeedContext, scjg: Department, entities: list[MarketEntity]) ->
     return 2
 
 
+def simulated_devices() -> list[tuple[Any, dict[str, Any]]]:
+    """Every demo fleet's devices as the simulator lists them (code, kind, password, factors), with their fleet."""
+    devices = []
+    for fleet in DEMO_FLEETS:
+        listed = subprocess.run(devsim_list_command(fleet), capture_output=True, check=True, timeout=60)  # noqa: S603
+        devices += [(fleet, device) for device in json.loads(listed.stdout)]
+    return devices
+
+
+def _simulated(ctx: SeedContext, city: dict[str, Department], entities: list[MarketEntity]) -> int:
+    """Register the simulator's devices on entities of the city, each with its department's claimed row."""
+    rows = {kind: _row(department) for kind, department in city.items()}
+    made = 0
+    for index, (fleet, device) in enumerate(simulated_devices()):
+        kind, department_kind, name, factors = SIMULATED[device["kind"]]
+        row = rows.get(department_kind)
+        if row is None:
+            continue
+        entity = entities[index % len(entities)]
+        services.point_register(actor=ctx.actor, department=city[department_kind], code=device["code"],
+                                name=f"{name} {device['code'][-4:]}", kind=kind, entity_code=entity.uscc,
+                                implementation_code=row, interval_seconds=fleet.point_interval, factors=factors,
+                                password=device["password"])
+        made += 1
+    return made
+
+
 def seed_remote(ctx: SeedContext) -> None:
     if ctx.scale == "test" or MonitoredPoint.objects.exists():
         return
     city = {d.kind: d for d in Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind__in=("scjg",
                                                                                                         "sthj"))}
     entities = list(MarketEntity.objects.filter(
-        status="active", region__path__contains=f"/{settings.JIANGUAN_LOCALITY}/").order_by("pk")[:3])
+        status="active", region__path__contains=f"/{settings.JIANGUAN_LOCALITY}/").order_by("pk")[:15])
     if len(entities) < 3:
         return
     made = _pollution(ctx, city["sthj"], entities[0]) if "sthj" in city else 0
-    made += _market(ctx, city["scjg"], entities[1:]) if "scjg" in city else 0
+    made += _market(ctx, city["scjg"], entities[1:3]) if "scjg" in city else 0
+    made += _simulated(ctx, city, entities[3:] or entities)
     for point in MonitoredPoint.objects.all():
         alarms.evaluate_point(point_id=point.pk)
     ctx.say(f"  非现场监管：监测点 {made} 个，未消除告警 {AlarmState.objects.filter(level__gt=0).count()} 条")

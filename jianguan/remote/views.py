@@ -22,7 +22,7 @@ from jianguan.core.roles import Role
 from jianguan.core.workflow import acts_for
 from jianguan.subjects.models import MarketEntity
 
-from . import charts, disposal, registration, selectors
+from . import charts, disposal, kpi, registration, selectors
 from .maps import Marker, Shape, svg_map
 from .models import MonitoredPoint, PointKind, SurveyFinding
 from .workflow import DISPOSAL, Facts
@@ -37,7 +37,9 @@ def board(request: SignedInRequest) -> HttpResponse:
                       title=_("未消除告警（按级别）"))
     now = timezone.now()
     points = [(p, selectors.online(p, now)) for p in figures["points"]]
-    return render(request, "remote/board.html", {**figures, "chart": chart, "rows": points})
+    first, last = kpi.span(None, None)
+    metrics = kpi.figures(reader=request.user, first=first, last=last)
+    return render(request, "remote/board.html", {**figures, "chart": chart, "rows": points, "metrics": metrics})
 
 
 @login_required

@@ -8,17 +8,19 @@ import contextlib
 import io
 import json
 import random
+import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from devsim import __main__ as cli
-from devsim.devices import EVENTS, Device
+from devsim.devices import EVENTS, Device, fleet
+from jianguan.remote.protocols.hj212 import CHINA
 from jianguan.remote.protocols.readings import readings_of
 from jianguan.remote.receivers import hj212 as tcp
 from jianguan.remote.receivers.mqtt import Subscriber
@@ -163,3 +165,26 @@ def test_the_simulator_needs_no_django():
 
 def test_bad_options_are_refused():
     assert cli.main(["--devices", "0"]) == 2
+
+
+def test_one_fault_each_spreads_the_faults_over_the_faulty_devices():
+    devices = fleet(10, ("mqtt",), faults=("exceed", "drift", "gaps"), fault_share=0.3, one_fault_each=True)
+    assert sorted(tuple(d.faults) for d in devices if d.faults) == [("drift",), ("exceed",), ("gaps",)]
+    together = fleet(10, ("mqtt",), faults=("exceed", "drift"), fault_share=0.2)
+    assert [d.faults for d in together if d.faults] == [frozenset({"exceed", "drift"})] * 2
+
+
+def test_following_the_clock_sends_the_backlog_at_once_and_nothing_from_the_future(monkeypatch):
+    sent: list[datetime] = []
+    monkeypatch.setattr(cli.Hj212Sender, "tick", lambda self, device, at: sent.append(at))
+    monkeypatch.setattr(cli.Hj212Sender, "finish", lambda self, timeout: None)
+    waits: list[float] = []
+    monkeypatch.setattr(cli.time, "sleep", lambda seconds: (waits.append(seconds), cli.os.kill(cli.os.getpid(),
+                                                                                                signal.SIGTERM)))
+    start = (datetime.now(CHINA) - timedelta(minutes=3)).replace(microsecond=0)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["--devices", "1", "--channels", "hj212", "--interval", "0", "--step", "60",
+                         "--start", start.isoformat(), "--follow-clock"]) == 0
+    assert sent == [start + timedelta(minutes=i) for i in range(4)]  # the backlog up to now, then a wait
+    assert len(waits) == 1 and 0 < waits[0] <= 0.2 and json.loads(out.getvalue())["ticks"] == 4

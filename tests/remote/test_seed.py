@@ -21,6 +21,7 @@ def test_the_demo_holds_points_an_alarm_and_a_remote_check_in_a_chain(persona):
     claim(FUEL, "sthj", persona("sthj_officer").department)
     seed.seed_remote(SeedContext(scale="demo", seed=7, stdout=io.StringIO()))
     assert set(MonitoredPoint.objects.values_list("kind", flat=True)) == {"pollution", "cold_chain", "kitchen_video"}
+    points = MonitoredPoint.objects.count()
     alarm = AlarmState.objects.get(rule="cod_over_limit")
     assert alarm.level == 2 and alarm.disposal == "checked"
     assert AlarmState.objects.filter(rule="rodent", level__gt=0).exists()
@@ -29,4 +30,4 @@ def test_the_demo_holds_points_an_alarm_and_a_remote_check_in_a_chain(persona):
     assert {"remote_alarm", "remote_disposal"} <= {e.kind for e in entries}
     assert check.number in " ".join(e.detail for e in entries)
     seed.seed_remote(SeedContext(scale="demo", seed=7, stdout=io.StringIO()))  # run again: nothing more
-    assert MonitoredPoint.objects.count() == 3
+    assert MonitoredPoint.objects.count() == points == 3 + len(seed.simulated_devices())

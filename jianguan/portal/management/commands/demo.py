@@ -1,6 +1,8 @@
 """`jianguan demo`: migrate, seed on first run, print the personas, then run the web server, the task worker (with
-every periodic task started, `jianguan schedule`) and, unless a receiver is configured (`JIANGUAN_PUSH_URL`), the
-provincial platform simulator with the pusher.
+every periodic task started, `jianguan schedule`), unless a receiver is configured (`JIANGUAN_PUSH_URL`) the
+provincial platform simulator with the pusher, and 非现场监管's live data: a Mosquitto broker, the protocol receivers
+(`jianguan remote_receive`: HJ 212 over TCP and the MQTT subscriber) and the device simulator sending to them as the
+seeded points (`remote.contracts.DEMO_FLEETS`, ADR 0064). Ctrl+C or SIGTERM stops every process it started.
 
 Run by `make demo`, with debug off (no debug pages; static files collected first). The data stays in the
 database (var/ by default); `make demo-reset` starts over.
@@ -8,10 +10,12 @@ database (var/ by default); `make demo-reset` starts over.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from jianguan.accounts.contracts import PERSONAS
 from jianguan.accounts.models import Region, User
 from jianguan.portal import consistency, keeping
+from jianguan.remote import contracts as remote
 
 
 class Command(BaseCommand):
@@ -90,6 +95,8 @@ class Command(BaseCommand):
         processes.append(subprocess.Popen([*manage, "audit", "checkpoint", "--loop"], env=env))  # noqa: S603
         self.stdout.write(f"审计链检查点签名密钥：{settings.JIANGUAN_CHECKPOINT_KEY_SOURCE}，"
                           f"检查点文件：{settings.JIANGUAN_CHECKPOINT_DIR}")
+        broker, devices = self.remote(env, manage)
+        processes += devices
         server = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host,  # noqa: S603
                                    "--port", str(port), "--workers", "1", "--blocking-threads", "4",
                                    "jianguan.config.wsgi:application"], env=env)
@@ -99,6 +106,13 @@ class Command(BaseCommand):
             for process in (server, worker, *processes):
                 if process.poll() is None:
                     process.terminate()
+            if broker is not None:  # after the receivers and the simulator it serves
+                for process in processes:
+                    try:
+                        process.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                broker.stop()
 
         signal.signal(signal.SIGTERM, stop)
         try:
@@ -109,6 +123,34 @@ class Command(BaseCommand):
             stop()
             for process in (worker, server, *processes):
                 process.wait(timeout=10)
+
+    def remote(self, env: dict[str, str], manage: list[str]) -> tuple[remote.Broker | None,
+                                                                        list[subprocess.Popen[bytes]]]:
+        """Start Mosquitto (unless `JIANGUAN_REMOTE_MQTT_HOST` names another host or a broker already listens on
+        the port), the receivers and the device simulator's fleets; nothing but a warning when Mosquitto is missing
+        (scripts/system-packages mosquitto)."""
+        broker = None
+        host, port = settings.JIANGUAN_REMOTE_MQTT_HOST, settings.JIANGUAN_REMOTE_MQTT_PORT
+        if host in ("127.0.0.1", "localhost") and _listening(host, port):
+            # Debian's mosquitto package runs the system's broker on 1883 (loopback, anonymous): use it
+            self.stdout.write(f"使用已在运行的 MQTT 代理 {host}:{port}")
+        elif host in ("127.0.0.1", "localhost"):
+            try:
+                broker = remote.broker_start(settings.VAR_DIR / "mosquitto", port=port, host="127.0.0.1")
+            except (remote.BrokerError, OSError) as error:
+                self.stderr.write(f"MQTT 代理未能启动，本次不接收模拟设备数据：{error}")
+                return None, []
+        receiver = subprocess.Popen([*manage, "remote_receive"], env=env, stdout=subprocess.PIPE)  # noqa: S603
+        assert receiver.stdout is not None
+        for _ in range(2):  # "hj212 listening on …", "mqtt subscribed at …"
+            self.stdout.write(f"非现场监管接收：{receiver.stdout.readline().decode().strip()}")
+        hj212 = f"{settings.JIANGUAN_REMOTE_HJ212_HOST}:{settings.JIANGUAN_REMOTE_HJ212_PORT}"
+        now = dt.datetime.now(dt.UTC)
+        fleets = [subprocess.Popen(remote.devsim_command(fleet, hj212=hj212, mqtt=f"{host}:{port}", now=now),  # noqa: S603
+                                   env=env, stdout=subprocess.DEVNULL) for fleet in remote.DEMO_FLEETS]
+        self.stdout.write(self.style.SUCCESS(f"设备模拟器：{sum(f.devices for f in remote.DEMO_FLEETS)} 台设备经 "
+                                             f"HJ 212（{hj212}）与 MQTT（{host}:{port}）报送"))
+        return broker, [receiver, *fleets]
 
     def remember_dispatches(self, base: str, token: str) -> None:
         """Tell the simulator the joint tasks the seed received from the province through the intake (it ran
@@ -147,3 +189,11 @@ class Command(BaseCommand):
         env.update(JIANGUAN_PUSH_URL=base, JIANGUAN_PUSH_TOKEN=token, JIANGUAN_PUSH_RECEIVER_KEY=key)
         self.stdout.write(self.style.SUCCESS(f"省级平台模拟器  {base}/_stats（数据推送至此）"))
         return [simulator]
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
