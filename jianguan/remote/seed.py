@@ -168,13 +168,19 @@ def _square(longitude: float, latitude: float, half: float) -> dict[str, object]
                                                 [west, south]]]}
 
 
+def _around_the_centre(index: int) -> tuple[str, str]:
+    """A place for a demo point without one of its own: on a grid, a few hundred metres apart, around the points above."""
+    return f"{114.28 + (index % 6) * 0.012:.6f}", f"{29.80 + (index // 6) * 0.01:.6f}"
+
+
 def seed_survey(ctx: SeedContext) -> None:
     """The demo points placed on the map; a satellite finding of the 自然资源和规划局 over the pollution source and
     a drone finding of the 住房和城乡建设局 over the kitchen, each matched to the entity located inside it."""
     if ctx.scale == "test" or SurveyFinding.objects.exists():
         return
-    for point in MonitoredPoint.objects.filter(code__in=PLACES, longitude__isnull=True):
-        longitude, latitude = PLACES[point.code]
+    unplaced = MonitoredPoint.objects.filter(longitude__isnull=True).order_by("code")
+    for index, point in enumerate(unplaced):
+        longitude, latitude = PLACES.get(point.code) or _around_the_centre(index)
         services.point_update(actor=ctx.actor, point=point, name=point.name, interval_seconds=point.interval_seconds,
                               longitude=longitude, latitude=latitude, active=point.active)
     city = {d.kind: d for d in Department.objects.filter(region_id=settings.JIANGUAN_LOCALITY, kind__in=("zrzy",
