@@ -13,6 +13,7 @@ The officers are not on the list: 执法人员 are published with their credenti
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from jianguan.coercion.models import Measure
@@ -22,25 +23,32 @@ from jianguan.inspections import contracts as inspections
 from .models import SourceKind
 
 
-def _recorded(kind: str, row: Any) -> list[str]:
-    number = row.number
-    if kind == SourceKind.LICENCE:
-        return list(row.recorded)
+def recorded_by_number(kind: str, rows: Iterable[Any]) -> dict[str, list[str]]:
+    """The names the records behind each of the decisions `rows` (behaviour rows of `kind`) give, in one or three
+    queries for them all: decision number → names (none for a received licence: its names are on its row)."""
+    numbers = [row.number for row in rows if row.number]
     if kind == SourceKind.PENALTY:
-        return enforcement.case_persons(behaviour_number=number)
+        return enforcement.case_persons_by_number(numbers)
     if kind == SourceKind.INSPECTION:
-        return inspections.witnesses(number=number)
-    if kind == SourceKind.COERCION and number:
-        return list(Measure.objects.filter(behaviour_number=number).exclude(witness="")
-                    .values_list("witness", flat=True))
-    return []
+        return inspections.witnesses_by_number(numbers)
+    if kind == SourceKind.COERCION:
+        found: dict[str, list[str]] = {}
+        for number, witness in Measure.objects.filter(behaviour_number__in=numbers).exclude(witness="").values_list(
+                "behaviour_number", "witness"):
+            found.setdefault(number, []).append(witness)
+        return found
+    return {}
 
 
-def persons_of(kind: str, row: Any) -> list[str]:
-    """The natural persons named by the records of the decision `row` (a behaviour row of `kind`), sorted."""
+def persons_of(kind: str, row: Any, recorded: dict[str, list[str]] | None = None) -> list[str]:
+    """The natural persons named by the records of the decision `row` (a behaviour row of `kind`), sorted;
+    `recorded` is `recorded_by_number` of a batch holding `row`, read for it when not given."""
     names = [row.party_name] if row.party_nature == "person" else []
     entity = row.entity if row.entity_id else None
     if entity is not None and entity.legal_representative:
         names.append(entity.legal_representative)
-    names += _recorded(kind, row)
+    if kind == SourceKind.LICENCE:
+        names += row.recorded
+    elif row.number:
+        names += (recorded if recorded is not None else recorded_by_number(kind, [row])).get(row.number, [])
     return sorted({name.strip() for name in names if name and name.strip()})

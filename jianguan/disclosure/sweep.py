@@ -27,7 +27,7 @@ from jianguan.credit import contracts as credit
 from . import redacting, rules
 from .fields import fields_of
 from .models import DisclosureItem, ItemStatus, SourceKind
-from .persons import persons_of
+from .persons import persons_of, recorded_by_number
 from .services import SOURCES, item_transition
 
 SWEEPER = SystemActor("disclosure.sweep")
@@ -52,9 +52,11 @@ def _pending_rows(kind: str, model: type[models.Model]) -> models.QuerySet[Any]:
             .filter(~Exists(have)).select_related("person", "entity").order_by("pk"))
 
 
-def item_new(kind: str, row: Any, department: Department, number: str) -> DisclosureItem:
+def item_new(kind: str, row: Any, department: Department, number: str,
+             recorded: dict[str, list[str]] | None = None) -> DisclosureItem:
     """The item of the decision `row` (a behaviour row, or a received licence: `received.Licence`), not saved:
-    its publishable fields, its person list, its clock, the rule that withholds it, its published copy."""
+    its publishable fields, its person list (`recorded`: the names of a batch's records, `persons.recorded_by_number`),
+    its clock, the rule that withholds it, its published copy."""
     days, basis, due = rules.clock(kind, row.date)
     held = rules.withheld_at_creation(kind, row, department.kind)
     values = fields_of(kind, row, department)
@@ -62,7 +64,7 @@ def item_new(kind: str, row: Any, department: Department, number: str) -> Disclo
         number=number, source_kind=kind, source_id=row.pk, source_record_id=str(row.record_id),
         department=department, region_id=row.region_id, entity_id=row.entity_id,
         party_name=row.party_name, decision_number=values["decision_number"][:100],
-        decided_on=row.date, fields=values, persons=persons_of(kind, row), clock_days=days, clock_basis=basis,
+        decided_on=row.date, fields=values, persons=persons_of(kind, row, recorded), clock_days=days, clock_basis=basis,
         due_on=due,
         status=ItemStatus.WITHHELD if held else ItemStatus.PENDING,
         withheld_rule=held.rule if held else "", withheld_basis=held.basis if held else "",
@@ -87,10 +89,11 @@ def items_make(*, actor: Actor = SWEEPER) -> tuple[int, int]:
                 if not rows:
                     break
                 departments = Department.objects.in_bulk({r.department_id for r in rows})
+                recorded = recorded_by_number(kind, rows)
                 items = []
                 for row in rows:
                     number = item_number(today)
-                    items.append(item_new(kind, row, departments[row.department_id], number))
+                    items.append(item_new(kind, row, departments[row.department_id], number, recorded))
                     items[-1].save()
                 held = sum(1 for i in items if i.status == ItemStatus.WITHHELD)
                 record(actor=actor, verb="disclosure.items_made",

@@ -7,6 +7,7 @@ decision (the 曝光台) and the natural persons it names (the redaction of its 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from jianguan.core.workflow import procedure
 
 from . import history, registration, selectors, workflow
 from .evidence import evidence_path as evidence_path
-from .models import Case, CaseStatus, PartyKind
+from .models import Case, CaseEvent, CaseStatus, PartyKind, Service
 from .registration import clue_from_inspection as clue_from_inspection
 from .selectors import entities_transferred as entities_transferred
 
@@ -109,17 +110,28 @@ def case_persons(*, behaviour_number: str) -> list[str]:
     its publication; a system read, unscoped): its party when a person, the party entity's 法定代表人, everyone
     interviewed (被询问人: witnesses, 委托代理人, employees) and every 受送达人 other than the party. The officers are
     not on it (执法人员 are published with their credentials)."""
-    case = Case.objects.filter(behaviour_number=behaviour_number).select_related("entity").first() \
-        if behaviour_number else None
-    if case is None:
-        return []
-    names = [case.party_name] if case.party_kind == PartyKind.PERSON else []
-    if case.entity_id and case.entity.legal_representative:
-        names.append(case.entity.legal_representative)
-    for data in case.events.filter(verb="record_inquiry").values_list("data", flat=True):
-        names.append(str((data or {}).get("interviewee") or ""))
-    names += case.services.exclude(recipient=case.party_name).values_list("recipient", flat=True)
-    return sorted({name.strip() for name in names if name and name.strip()})
+    return case_persons_by_number([behaviour_number]).get(behaviour_number, [])
+
+
+def case_persons_by_number(behaviour_numbers: Iterable[str]) -> dict[str, list[str]]:
+    """`case_persons` of many decisions in three queries: behaviour number → its case's persons (a number without a
+    case is absent)."""
+    cases = {case.pk: case for case in Case.objects.filter(
+        behaviour_number__in=[n for n in behaviour_numbers if n]).select_related("entity")}
+    names: dict[int, list[str]] = {pk: [] for pk in cases}
+    for pk, case in cases.items():
+        if case.party_kind == PartyKind.PERSON:
+            names[pk].append(case.party_name)
+        if case.entity_id and case.entity.legal_representative:
+            names[pk].append(case.entity.legal_representative)
+    for case_id, data in CaseEvent.objects.filter(case_id__in=cases, verb="record_inquiry").values_list(
+            "case_id", "data"):
+        names[case_id].append(str((data or {}).get("interviewee") or ""))
+    for case_id, recipient in Service.objects.filter(case_id__in=cases).values_list("case_id", "recipient"):
+        if recipient != cases[case_id].party_name:
+            names[case_id].append(recipient)
+    return {cases[pk].behaviour_number: sorted({n.strip() for n in found if n and n.strip()})
+            for pk, found in names.items()}
 
 
 @dataclass(frozen=True)
@@ -168,4 +180,5 @@ def penalty_procedure() -> list[tuple[str, str]]:
 
 
 __all__ = ["CLOSED", "CaseCard", "ClosedCase", "DecisionCard", "case_append_event", "case_card", "case_from_finding",
-           "case_persons", "closed_cases", "decision_card", "entities_transferred", "penalty_procedure"]
+           "case_persons", "case_persons_by_number", "closed_cases", "decision_card", "entities_transferred",
+           "penalty_procedure"]

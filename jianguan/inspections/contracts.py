@@ -81,6 +81,15 @@ def for_origin(*, origin_kind: str, origin_ref: str) -> list[InspectionCard]:
 def witnesses(*, number: str) -> list[str]:
     """The 见证人 of the inspection recorded as the 检查行为 `number` (a system read, for the redaction of its
     publication)."""
-    if not number:
-        return []
-    return list(FieldInspection.objects.filter(number=number).exclude(witness="").values_list("witness", flat=True))
+    return witnesses_by_number([number]).get(number, [])
+
+
+def witnesses_by_number(numbers: Iterable[str]) -> dict[str, list[str]]:
+    """`witnesses` of many inspections in one query: 检查行为 number → its 见证人 (absent when there are none)."""
+    found: dict[str, list[str]] = {}
+    for number, witness in FieldInspection.objects.filter(number__in=[n for n in numbers if n]).exclude(
+            witness="").values_list("number", "witness"):
+        found.setdefault(number, []).append(witness)
+    return found
+
+

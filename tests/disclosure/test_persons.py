@@ -56,3 +56,12 @@ def test_a_person_recorded_after_the_sweep_is_hidden_at_release(world, persona):
     services.item_transition(item_id=item.pk, action="prepare", values={}, actor=world.officer)
     done = services.item_transition(item_id=item.pk, action="publish", values={}, actor=persona("scjg_publisher"))
     assert WITNESS in done.persons and WITNESS not in done.redacted["facts"]
+
+
+def test_the_persons_of_many_cases_are_read_in_three_queries_and_match_one_by_one(world, django_assert_max_num_queries):
+    cases = [_case_with_witness(world), _case_with_witness(world)]
+    numbers = [case.behaviour_number for case in cases]
+    one_by_one = {number: enforcement.case_persons(behaviour_number=number) for number in numbers}
+    assert all(WITNESS in names for names in one_by_one.values())
+    with django_assert_max_num_queries(3):
+        assert enforcement.case_persons_by_number([*numbers, "", "XZCF-NONE"]) == one_by_one
