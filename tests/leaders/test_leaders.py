@@ -115,9 +115,11 @@ def test_a_department_s_reader_sees_only_their_departments_figures(persona, outs
     Figure.objects.create(chart="cases", region_id=CITY, department_id=outsider.department_id, month="", key="x",
                           value=7)
     head = persona("scjg_head")
+    Figure.objects.create(chart="cases", region_id=CITY, department_id=head.department_id, month="", key="y",
+                          value=3)
     assert outsider.department_id not in head.scope.department_ids
     mine = board.figures(head).exclude(department__isnull=True)
-    assert mine.exists() and set(mine.values_list("department_id", flat=True)) <= head.scope.department_ids
+    assert mine.filter(key="y").exists() and set(mine.values_list("department_id", flat=True)) <= head.scope.department_ids
     assert board.figures(persona("leader")).filter(key="x").exists()
 
 
