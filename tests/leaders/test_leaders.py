@@ -119,7 +119,8 @@ def test_a_department_s_reader_sees_only_their_departments_figures(persona, outs
                           value=3)
     assert outsider.department_id not in head.scope.department_ids
     mine = board.figures(head).exclude(department__isnull=True)
-    assert mine.filter(key="y").exists() and set(mine.values_list("department_id", flat=True)) <= head.scope.department_ids
+    assert mine.filter(key="y").exists()
+    assert set(mine.values_list("department_id", flat=True)) <= head.scope.department_ids
     assert board.figures(persona("leader")).filter(key="x").exists()
 
 
@@ -157,3 +158,19 @@ def test_the_next_hourly_run_is_at_a_quarter_past():
     now = timezone.make_aware(dt.datetime(2026, 3, 1, 10, 20))
     assert timezone.localtime(next_run(now)).strftime("%H:%M") == "11:15"
     assert timezone.localtime(next_run(now.replace(minute=5))).strftime("%H:%M") == "10:15"
+
+
+def test_a_month_s_cases_figure_opens_that_month_s_cases(world, persona, signed_in):
+    today = timezone.localdate()
+    old = register(world, received_on=today.replace(day=1) - dt.timedelta(days=20))
+    new = register(world, received_on=today)
+    refresh.figures_refresh(actor=SystemActor("test"))
+    chart = next(c for c in board.charts(persona("leader")) if c.code == "cases")
+    month = today.strftime("%Y-%m")
+    series = next(s for s in chart.series if s["name"] == new.get_status_display())
+    link = series["links"][chart.categories.index(month)]
+    assert f"month={month}" in link and series["data"][chart.categories.index(month)] >= 1
+    text = signed_in(persona("leader")).get(link).content.decode()
+    assert new.number in text and old.number not in text
+    every = signed_in(persona("leader")).get(link.replace(f"month={month}", "month=2026-99")).content.decode()
+    assert new.number in every and old.number in every  # not a month: no filter
