@@ -59,7 +59,8 @@ def measure(rounds: int) -> list[dict[str, Any]]:
              "baseline_figure": round(base, 1), "ratio": round(base / max(figure, 0.01), 1),
              "goal": "first paint <= 1 s at bench scale (server time)",
              "met": figure <= 1000 and entities >= 1_000_000,
-             "detail": f"city, one county and the 大屏 view x {rounds} rounds, median {statistics.median(kept):.1f} ms; "
+             "detail": f"city, one county and the 大屏 view x {rounds} rounds, "
+                       f"median {statistics.median(kept):.1f} ms; "
                        f"baseline over {len(counted)} requests; one refresh of the figures {refreshed:.1f} s"}]
 
 
