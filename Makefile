@@ -3,8 +3,11 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# What npm installs (axe-core for the browser tests' accessibility checks), from package-lock.json.
+# What npm installs (ECharts for the leaders' dashboard, axe-core for the browser tests' accessibility checks), from
+# package-lock.json.
 NODE_STAMP := node_modules/.installed
+# ECharts, for the leaders' dashboard: its one built file copied among the static files the platform serves.
+ECHARTS_STATIC := jianguan/leaders/static/leaders/vendor
 # Settings come from the environment; a local .env (see .env.example) is read when present.
 ifneq (,$(wildcard .env))
 include .env
@@ -34,6 +37,7 @@ $(STAMP): requirements.lock pyproject.toml
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || scripts/system-packages nodejs npm
 	npm ci --no-audit --no-fund --ignore-scripts --silent
+	mkdir -p $(ECHARTS_STATIC) && cp node_modules/echarts/dist/echarts.min.js $(ECHARTS_STATIC)/
 	@touch $@
 
 install: $(STAMP) $(NODE_STAMP)

@@ -42,13 +42,14 @@ Rows:
 
 - the knowledge base's search (bench/laws_bench.py) over 50,000 synthetic articles, SQLite and PostgreSQL,
   p95 <= 50 ms, against `icontains` over every article, with the check that both find the same rows in order.
-
+- the leaders' dashboard (bench/leaders_bench.py), server time p95 <= 1 s at bench scale, in the library row's
+  databases (or alone with `--only leaders --entities N`), against the same page counting its figures per request.
 - non-on-site supervision's ingestion (bench/remote_bench.py): readings through the real receivers (HJ 212 over TCP
   and MQTT through Mosquitto, 2,000 points) into the intake, ≥ 10,000 readings/s with flat memory, against one ORM
   save and one rule query per reading; the latency from a reading to its alarm under that load, p95 ≤ 1 s.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search|laws|remote,
---rounds N, --vendor, --entities N, --items N, --articles N.
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search|laws|remote|
+leaders, --rounds N, --vendor, --entities N, --items N, --articles N.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql
             seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--no-progress"], env)
             measured = []
             # one failing keeps the others' rows
-            for module in ("bench.library_bench", "bench.draw_bench", "bench.credit_bench", "bench.ledger_bench"):
+            for module in ("bench.library_bench", "bench.draw_bench", "bench.credit_bench", "bench.ledger_bench",
+                           "bench.leaders_bench"):
                 done = subprocess.run([sys.executable, "-m", module, "measure", str(rounds)], env=env,
                                       capture_output=True, text=True)
                 if done.returncode:
@@ -150,6 +152,24 @@ def bench_library(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql
                     measured += json.loads(done.stdout)
         for row in measured:
             row["detail"] += f"; database seeded by `jianguan seed --scale bench` in {seconds:.0f} s"
+            rows.append(row)
+    return rows
+
+
+def bench_leaders(entities: int, rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+    """The leaders' dashboard alone (bench/leaders_bench.py) in a database seeded at the bench scale's choices with
+    `entities` entities; at the full scale the library row measures it in its databases."""
+    rows = []
+    for vendor in vendors:
+        with bench_database(vendor) as env:
+            manage(env, "migrate")
+            seconds = timed([sys.executable, "-m", "jianguan", "seed", "--scale", "bench", "--entities", str(entities),
+                             "--no-progress"], env)
+            done = subprocess.run([sys.executable, "-m", "bench.leaders_bench", "measure", str(rounds * 7)], env=env,
+                                  capture_output=True, text=True, check=True)
+        for row in json.loads(done.stdout):
+            row["detail"] += (f"; database seeded by `jianguan seed --scale bench --entities {entities}` in "
+                              f"{seconds:.0f} s")
             rows.append(row)
     return rows
 
@@ -421,7 +441,8 @@ def write(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
-                                           "credit", "redaction", "joint", "public_search", "laws", "remote"))
+                                           "credit", "redaction", "joint", "public_search", "laws", "remote",
+                                           "leaders"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     parser.add_argument("--items", type=int, default=1_000_000,
@@ -429,7 +450,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50_000,
                         help="laws rows: synthetic articles to load (the goal's scale is 50,000)")
     parser.add_argument("--entities", type=int, default=1_000_000,
-                        help="credit rows (--only credit): entities to seed (the bench scale is 1,000,000)")
+                        help="credit and leaders rows (--only credit|leaders): entities to seed (the bench scale is "
+                             "1,000,000)")
     options = parser.parse_args()
     rows = []
     if options.only in (None, "seed"):
@@ -460,6 +482,9 @@ def main() -> None:
         rows += bench_remote()
     if options.only == "credit":  # a full run measures it inside the library row's databases
         rows += bench_credit(options.entities, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
+    if options.only == "leaders":  # a full run measures it inside the library row's databases
+        rows += bench_leaders(options.entities, options.rounds,
+                              (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)
     for row in rows:
         print(f"{row['name']}: {row['figure']:,} {row['unit']} vs {row.get('baseline_figure')} ({row.get('ratio')}×)")

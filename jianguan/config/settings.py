@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "jianguan.articles",
     "jianguan.opendata",
     "jianguan.evaluation",
+    "jianguan.leaders",
     "jianguan.portal",
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("jianguan.joint.urls")),
     path("", include("jianguan.casebook.urls")),
     path("", include("jianguan.evaluation.urls")),
+    path("", include("jianguan.leaders.urls")),
     path("", include("jianguan.redaction.urls")),
     path("", include("jianguan.articles.urls")),
     path("", include("jianguan.opendata.urls")),

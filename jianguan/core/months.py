@@ -48,3 +48,11 @@ def months_before(month: str, count: int) -> list[str]:
         first = (first - dt.timedelta(days=1)).replace(day=1)
         found.append(first.strftime("%Y-%m"))
     return found[::-1]
+
+
+def month_filter(value: object) -> str:
+    """A list page's `month` filter: the month given (YYYY-MM), or "" (no filter) when blank or not a month."""
+    try:
+        return parse_month(value) if value else ""
+    except ValidationFailed:
+        return ""

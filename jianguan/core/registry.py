@@ -8,6 +8,7 @@
 - `citing.py` in an app defines `sources() -> Iterable[CitingSource]`: the texts it holds that cite laws, swept
   into the knowledge base's index of who cites each article (ADR 0059).
 - `kpi.py` in an app defines `MEASURES`: the department evaluation's figures it counts (`core.measures`).
+- `tallies.py` in an app defines `TALLIES`: the leaders' dashboard figures it counts, grouped (ADR 0066).
 Later apps add their own modules; nothing central is edited.
 """
 
@@ -191,3 +192,9 @@ def citing_sources() -> Iterator[CitingSource]:
 def evaluation_measures() -> dict[str, Any]:
     """Every app's measures (`kpi.MEASURES`, `core.measures.Measure`) by code."""
     return {measure.code: measure for module in app_modules("kpi") for measure in getattr(module, "MEASURES", [])}
+
+
+def leader_tallies() -> dict[str, Any]:
+    """Every app's figures of the leaders' dashboard (`tallies.TALLIES`, `core.tallies.Tally`) by code, in order."""
+    found = [tally for module in app_modules("tallies") for tally in getattr(module, "TALLIES", [])]
+    return {tally.code: tally for tally in sorted(found, key=lambda t: (t.order, t.code))}

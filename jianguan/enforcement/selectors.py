@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jianguan.accounts.models import User
 from jianguan.core.errors import NotFound
+from jianguan.core.months import month_days
 from jianguan.core.scoping import HasScope
 from jianguan.documents import contracts as documents
 from jianguan.documents.contracts import KINDS
@@ -31,8 +32,10 @@ from .models import (
 
 
 def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = False, party: str | None = None,
-              number: str | None = None, q: str | None = None, mine: bool = False) -> QuerySet[Case]:
-    """Cases of the reader's scope, newest first; `mine` keeps those the reader is assigned to.
+              number: str | None = None, q: str | None = None, mine: bool = False,
+              month: str | None = None) -> QuerySet[Case]:
+    """Cases of the reader's scope, newest first; `mine` keeps those the reader is assigned to, `month` (YYYY-MM)
+    those found or received in that month (the leaders' dashboard opens a month's cases).
 
     `q` is read by its shape: a case number, 处罚决定书文号, party code or 线索编号 equal to it (each indexed) when
     there is one, else words of the party's name or of the cause (案由), matched within the reader's departments on the
@@ -48,6 +51,8 @@ def case_list(*, reader: HasScope, status: str | None = None, overdue: bool = Fa
         cases = _own(cases, me) if me else cases.none()
     if status:
         cases = cases.filter(status=status)
+    if month:
+        cases = cases.filter(received_on__range=month_days(month))
     if overdue:
         cases = cases.filter(alerts__state=AlertState.OVERDUE).distinct()
     if party:

@@ -20,6 +20,7 @@ from jianguan.behaviour.contracts import PENALTY_KINDS
 from jianguan.complaints import contracts as complaints
 from jianguan.core.errors import DomainError
 from jianguan.core.http import attempt, page_of, post_roles, render_page, role_required
+from jianguan.core.months import month_filter
 from jianguan.core.roles import Role
 from jianguan.core.validation import parse_date
 from jianguan.documents import contracts as documents
@@ -148,11 +149,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # see, so that the number shown when a complaint or an inspection became a clue finds its (unassigned) case.
     default = "mine" if user.has_role(Role.OFFICER) and not get.get("q", "").strip() else "all"
     mine = get.get("scope", default) == "mine"
-    status = get.get("status", "")
+    status, month = get.get("status", ""), month_filter(get.get("month"))
     cases = selectors.case_list(reader=user, status=status if status in CaseStatus.values else None,
-                                overdue=get.get("overdue") == "on", q=get.get("q") or None, mine=mine)
+                                overdue=get.get("overdue") == "on", q=get.get("q") or None, mine=mine,
+                                month=month or None)
     return render_page(request, "enforcement/list.html", {
         "page": page_of(request, cases), "statuses": CaseStatus.choices, "status": status, "q": get.get("q", ""),
+        "month": month,
         "mine": mine, "overdue": get.get("overdue") == "on",
         "counts": selectors.dashboard_counts(reader=user)}, partial="results")
 

@@ -19,6 +19,7 @@ from jianguan.catalog.contracts import (
     period_start,
     require_in_force,
 )
+from jianguan.core.months import month_bounds
 from jianguan.core.roles import Role
 from jianguan.core.scoping import HasScope
 
@@ -26,12 +27,17 @@ from . import checklist as lists
 from .models import Evidence, FieldInspection, Status
 
 
-def inspection_list(*, reader: User, mine: bool = False, status: str | None = None) -> QuerySet[FieldInspection]:
+def inspection_list(*, reader: User, mine: bool = False, status: str | None = None,
+                    month: str | None = None) -> QuerySet[FieldInspection]:
+    """Inspections of the reader's scope, newest first; `month` (YYYY-MM) keeps those begun in that month."""
     inspections = FieldInspection.objects.visible_to(reader).select_related("department", "region")
     if mine:
         inspections = inspections.filter(Q(officers=reader) | Q(created_by=reader)).distinct()
     if status:
         inspections = inspections.filter(status=status)
+    if month:
+        start, end = month_bounds(month)
+        inspections = inspections.filter(started_at__gte=start, started_at__lt=end)
     return inspections.order_by("-created_at", "-pk")
 
 

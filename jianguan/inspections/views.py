@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jianguan.core.http import page_of
+from jianguan.core.months import month_filter
 from jianguan.documents import contracts as documents
 
 from . import selectors
@@ -101,11 +102,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("all") != "1"
-    status = request.GET.get("status", "")
+    status, month = request.GET.get("status", ""), month_filter(request.GET.get("month"))
     inspections = selectors.inspection_list(reader=request.user, mine=mine,
-                                            status=status if status in Status.values else None)
+                                            status=status if status in Status.values else None, month=month or None)
     return render(request, "inspections/list.html", {"page": page_of(request, inspections), "mine": mine,
-                                                     "status": status, "statuses": Status.choices})
+                                                     "status": status, "statuses": Status.choices, "month": month})
 
 
 @login_required
