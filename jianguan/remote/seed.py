@@ -169,7 +169,7 @@ def _square(longitude: float, latitude: float, half: float) -> dict[str, object]
 
 
 def _around_the_centre(index: int) -> tuple[str, str]:
-    """A place for a demo point without one of its own: on a grid, a few hundred metres apart, around the points above."""
+    """A place for a demo point without one of its own: on a grid, a few hundred metres apart, around the centre."""
     return f"{114.28 + (index % 6) * 0.012:.6f}", f"{29.80 + (index // 6) * 0.01:.6f}"
 
 
