@@ -1,6 +1,7 @@
 """What other apps may use of the behaviour library: writing the national behaviour records of an inspection, a
-penalty or a coercive measure, counting the inspections of a form (the evaluation's joint share), amending one as its next version, the 处罚种类 dictionary, and the bulk look-up and
-writes of records that arrive by the ten thousand (the exchange's intake)."""
+penalty or a coercive measure, amending one as its next version, the 处罚种类 dictionary, the bulk look-up and
+writes of records that arrive by the ten thousand (the exchange's intake), and the count of a department's
+inspections of one form (the evaluation's joint share)."""
 
 from __future__ import annotations
 

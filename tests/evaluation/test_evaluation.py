@@ -205,8 +205,8 @@ def test_the_joint_share_counts_a_departments_joint_inspections_of_the_month_and
         Inspection.objects.create(
             number=f"t-{department.pk}-{Inspection.objects.count()}", name="检查", department=department,
             region_id=department.region_id, catalog_code="t", object_name="某店", party_name="某店",
-            party_nature="organisation", party_id_type="001", party_code="t", date=day, implementation_code="t", form=form,
-            category="1", result="未发现问题", withdrawn_at=timezone.now() if withdrawn else None)
+            party_nature="organisation", party_id_type="001", party_code="t", date=day, implementation_code="t",
+            form=form, category="1", result="未发现问题", withdrawn_at=timezone.now() if withdrawn else None)
 
     inspection(one, dt.date(2026, 3, 31), JOINT_FORM)  # the month's last day: counted
     inspection(one, dt.date(2026, 3, 1), "现场检查")
