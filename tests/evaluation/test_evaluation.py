@@ -60,7 +60,7 @@ def test_a_version_is_stored_once_and_never_rewritten(persona):
 
 def test_the_shipped_schemes_weigh_only_registered_measures():
     assert {"complaints_on_time", "cases_on_time", "alerts_on_time", "spot_checks_on_time",
-            "disclosure_on_time"} <= set(evaluation_measures())
+            "disclosure_on_time", "repairs_on_time", "joint_share"} <= set(evaluation_measures())
     for path in scheme.SCHEMES.glob("*.json"):
         scheme.checked(json.loads(path.read_text("utf-8")))
 
@@ -166,3 +166,53 @@ def test_the_api_serves_the_month_scoped_and_names_a_missing_or_bad_month(api, p
     missing = api(officer).get("/api/v1/evaluation/2001-01")
     assert missing.status_code == 404 and missing.json()["code"] == "evaluation_not_found"
     assert api(officer).get("/api/v1/evaluation/2001-1").status_code == 400
+
+
+def test_a_repair_fixed_on_its_due_day_counts_in_time_the_day_after_does_not_and_each_department_apart():
+    from jianguan.accounts.models import Department
+    from jianguan.exchange.kpi import REPAIR_DAYS
+    from jianguan.exchange.models import RepairItem, RepairStatus
+
+    one, other = Department.objects.order_by("pk")[:2]
+    found = timezone.make_aware(dt.datetime(2026, 3, 3, 9, 0))  # due 2026-03-10
+    due_evening = timezone.make_aware(dt.datetime(2026, 3, 3 + REPAIR_DAYS, 23, 30))
+    RepairItem.objects.filter(created_at__date__range=(dt.date(2026, 2, 1), dt.date(2026, 4, 30))).delete()
+
+    def item(department: Department, created: dt.datetime, fixed: dt.datetime | None,
+             status: str = RepairStatus.FIXED) -> None:
+        RepairItem.objects.create(department=department, region_id=department.region_id, standard="t",
+                                  origin="check", status=status, created_at=created, fixed_at=fixed)
+
+    item(one, found, due_evening)
+    item(one, found, due_evening + dt.timedelta(hours=1))  # local day after the due day: late
+    item(one, found, None, RepairStatus.OPEN)
+    item(one, found, None, RepairStatus.DISMISSED)  # dismissed: not counted
+    item(one, timezone.make_aware(dt.datetime(2026, 3, 28, 9, 0)), None, RepairStatus.OPEN)  # due in April
+    item(other, found, found + dt.timedelta(days=1))
+    counted = evaluation_measures()["repairs_on_time"].count(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert counted[one.pk] == (1, 3) and counted[other.pk] == (1, 1)
+
+
+def test_the_joint_share_counts_a_departments_joint_inspections_of_the_month_and_leaves_out_withdrawn_ones():
+    from jianguan.accounts.models import Department
+    from jianguan.behaviour.models import Inspection
+    from jianguan.joint.kpi import JOINT_FORM
+
+    one, other = Department.objects.order_by("pk")[:2]
+    Inspection.objects.filter(date__range=(dt.date(2026, 2, 1), dt.date(2026, 4, 30))).delete()
+
+    def inspection(department: Department, day: dt.date, form: str, withdrawn: bool = False) -> None:
+        Inspection.objects.create(
+            number=f"t-{department.pk}-{Inspection.objects.count()}", name="检查", department=department,
+            region_id=department.region_id, catalog_code="t", object_name="某店", party_name="某店",
+            party_nature="organisation", party_id_type="001", party_code="t", date=day, implementation_code="t",
+            form=form, category="1", result="未发现问题", withdrawn_at=timezone.now() if withdrawn else None)
+
+    inspection(one, dt.date(2026, 3, 31), JOINT_FORM)  # the month's last day: counted
+    inspection(one, dt.date(2026, 3, 1), "现场检查")
+    inspection(one, dt.date(2026, 3, 15), "现场检查")
+    inspection(one, dt.date(2026, 3, 15), JOINT_FORM, withdrawn=True)  # withdrawn: not counted
+    inspection(one, dt.date(2026, 4, 1), JOINT_FORM)  # the day after: April's
+    inspection(other, dt.date(2026, 3, 10), JOINT_FORM)
+    counted = evaluation_measures()["joint_share"].count(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert counted[one.pk] == (1, 3) and counted[other.pk] == (1, 1)
