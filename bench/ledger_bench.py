@@ -14,6 +14,7 @@ Run inside a seeded database (`jianguan seed --scale bench`, or `python -m bench
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import sys
@@ -67,6 +68,7 @@ def measure(rounds: int = 3) -> list[dict[str, Any]]:
     from jianguan.core.errors import NotFound
     from jianguan.joint import selectors
 
+    load_before = os.getloadavg()
     rng = random.Random(2026)
     reader = User.objects.select_related("department__region").get(username="scjg_officer")
     year = timezone.localdate().year
@@ -105,7 +107,9 @@ def measure(rounds: int = 3) -> list[dict[str, Any]]:
                   f"{statistics.mean(visits or [0]):.1f} visits each in {year}); median "
                   f"{statistics.median(ours):.1f} ms; on-site records {records:,} over {entities:,} entities since "
                   f"2024 ({records / max(entities, 1):.1f} each); baseline over {BASELINE_SAMPLE} entities × {rounds}, "
-                  "the same answers",
+                  "the same answers; load average (1, 5, 15 min) "
+                  f"{', '.join(f'{x:.1f}' for x in load_before)} before, "
+                  f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} after, on a machine shared with other work",
     }]
 
 

@@ -433,7 +433,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50_000,
                         help="laws rows: synthetic articles to load (the goal's scale is 50,000)")
     parser.add_argument("--entities", type=int, default=1_000_000,
-                        help="credit and ledger rows (--only credit|ledger): entities to seed (the bench scale is 1,000,000)")
+                        help="credit and ledger rows (--only credit|ledger): entities to seed (bench scale: 1,000,000)")
     options = parser.parse_args()
     rows = []
     if options.only in (None, "seed"):
