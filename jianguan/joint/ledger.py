@@ -25,7 +25,8 @@ from jianguan.accounts.models import Department
 from jianguan.behaviour.models import Inspection
 from jianguan.core.scoping import Scope
 from jianguan.credit import contracts as credit
-from jianguan.spotchecks.models import CheckResult
+from jianguan.spotchecks.models import CheckResult, Draw
+from jianguan.spotchecks.models import Task as SpotCheckTask
 
 ON_SITE = "1"  # 检查类别: 现场检查
 CHUNK = 2000
@@ -96,8 +97,7 @@ def _one_entity_sql() -> str:
     out rather than composed: the page and the API read it on every call, and two querysets, a names look-up and
     the classification's look-up cost several times the statement (BENCHMARKS.md, burden ledger)."""
     inspection, result = Inspection._meta.db_table, CheckResult._meta.db_table
-    draw = CheckResult._meta.get_field("draw").related_model
-    task = draw._meta.get_field("task").related_model
+    draw, task = Draw, SpotCheckTask
     department = Department._meta.db_table
     return f"""
         SELECT i.date, d.name, NULL FROM {inspection} i JOIN {department} d ON d.id = i.department_id
@@ -121,7 +121,8 @@ def ledger_of(entity_id: int, year: int, *, risk_class: str | None = None) -> Le
     numbers = CheckResult._meta.get_field("inspection_numbers")
     by_day: dict[dt.date, list[str]] = defaultdict(list)
     for day, name, recorded in rows:
-        if recorded is None or not numbers.from_db_value(recorded, None, connection):  # a result with no record
+        # a result with no 行政检查 record counts; one with records is counted by them
+        if recorded is None or not numbers.from_db_value(recorded, None, connection):  # type: ignore[arg-type]
             by_day[_DATE.to_python(day)].append(name)
     visits = tuple(Visit(day, tuple(sorted(set(by_day[day]))), len(by_day[day])) for day in sorted(by_day))
     counts: dict[str, int] = defaultdict(int)
