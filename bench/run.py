@@ -35,7 +35,8 @@ Rows:
 - joint supervision (bench/joint_bench.py): merge proposals for a city plan of 200 tasks over 300 k entities,
   ≤ 5 s, against a pairwise comparison of the tasks' object lists (the same proposals from both); the burden
   ledger of one entity (bench/ledger_bench.py, in the library row's databases), p95 ≤ 20 ms, against the same
-  ledger without the entity indexes of the record tables.
+  ledger read the plain ORM way (the records as model instances, each department fetched per row); alone with
+  `--only ledger --entities N` in a database built by bench/ledger_data.py.
 - the public decision search (bench/public_search_bench.py) over 1 M published disclosure items built by
   bench/disclosure_data.py, SQLite and PostgreSQL, p95 <= 50 ms, against the search before (icontains, no list
   indexes), with the check that both find the same rows in the same order.
@@ -48,8 +49,8 @@ Rows:
   and MQTT through Mosquitto, 2,000 points) into the intake, ≥ 10,000 readings/s with flat memory, against one ORM
   save and one rule query per reading; the latency from a reading to its alarm under that load, p95 ≤ 1 s.
 
-Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|redaction|joint|public_search|laws|remote|
-leaders, --rounds N, --vendor, --entities N, --items N, --articles N.
+Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|ledger|redaction|joint|public_search|laws|
+remote|leaders, --rounds N, --vendor, --entities N, --items N, --articles N.
 """
 
 from __future__ import annotations
@@ -188,6 +189,23 @@ def bench_credit(entities: int, vendors: tuple[str, ...] = ("sqlite", "postgresq
                                   capture_output=True, text=True, check=True)
         for row in json.loads(done.stdout):
             row["detail"] += f"; database built by `python -m bench.credit_data build {entities}` in {seconds:.0f} s"
+            rows.append(row)
+    return rows
+
+
+def bench_ledger(entities: int, rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+    """The burden ledger of one entity (bench/ledger_bench.py) in a database of `entities` entities and their
+    inspections built by bench/ledger_data.py (minutes, where `jianguan seed --scale bench` takes the better part
+    of an hour); a full run also measures it inside the library row's databases."""
+    rows = []
+    for vendor in vendors:
+        with bench_database(vendor) as env:
+            manage(env, "migrate")
+            seconds = timed([sys.executable, "-m", "bench.ledger_data", "build", str(entities)], env)
+            done = subprocess.run([sys.executable, "-m", "bench.ledger_bench", "measure", str(rounds)],
+                                  env=env, capture_output=True, text=True, check=True)
+        for row in json.loads(done.stdout):
+            row["detail"] += f"; database built by `python -m bench.ledger_data build {entities}` in {seconds:.0f} s"
             rows.append(row)
     return rows
 
@@ -441,8 +459,8 @@ def write(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
-                                           "credit", "redaction", "joint", "public_search", "laws", "remote",
-                                           "leaders"))
+                                           "credit", "ledger", "redaction", "joint", "public_search", "laws",
+                                           "remote", "leaders"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     parser.add_argument("--items", type=int, default=1_000_000,
@@ -450,8 +468,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50_000,
                         help="laws rows: synthetic articles to load (the goal's scale is 50,000)")
     parser.add_argument("--entities", type=int, default=1_000_000,
-                        help="credit and leaders rows (--only credit|leaders): entities to seed (the bench scale is "
-                             "1,000,000)")
+                        help="credit, ledger and leaders rows (--only credit|ledger|leaders): entities to seed (the "
+                             "bench scale is 1,000,000)")
     options = parser.parse_args()
     rows = []
     if options.only in (None, "seed"):
@@ -485,6 +503,9 @@ def main() -> None:
     if options.only == "leaders":  # a full run measures it inside the library row's databases
         rows += bench_leaders(options.entities, options.rounds,
                               (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
+    if options.only == "ledger":  # likewise
+        rows += bench_ledger(options.entities, options.rounds,
+                             (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     write(rows)
     for row in rows:
         print(f"{row['name']}: {row['figure']:,} {row['unit']} vs {row.get('baseline_figure')} ({row.get('ratio')}×)")

@@ -116,10 +116,12 @@ def _refuse(sender: Sender, error: DomainError, *, channel: str, standard: str, 
 
 
 def _standard(name: str):
+    """The standard a sender may send as `name` (the outbound-only ones are not received)."""
     try:
-        return standards.get(name)
+        found = standards.get(name)
     except standards.UnknownStandard:
         return None
+    return None if found.outbound else found
 
 
 def _parse(body: bytes) -> Any:

@@ -250,9 +250,7 @@ def plan_act(request: HttpRequest, plan_id: int, data: StepIn) -> JointPlan:
 def task_list(request: HttpRequest, plan_id: int, filters: Query[TaskFilter]) -> dict[str, Any]:
     reader = require_person(request)
     selectors.plan_get(reader=reader, plan_id=plan_id)
-    rows = selectors.task_list(reader=reader, plan_id=plan_id, status=filters.status).prefetch_related(
-        "participants")
-    return paginate(rows, filters)
+    return paginate(selectors.task_list(reader=reader, plan_id=plan_id, status=filters.status), filters)
 
 
 @router.post("/joint/plans/{plan_id}/tasks", auth=allow(*PEOPLE), response={201: JointTaskOut, **ERRORS})

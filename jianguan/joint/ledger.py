@@ -16,17 +16,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
+from django.db import connection, models
 
 from jianguan.accounts.models import Department
 from jianguan.behaviour.models import Inspection
 from jianguan.core.scoping import Scope
 from jianguan.credit import contracts as credit
-from jianguan.spotchecks.models import CheckResult
+from jianguan.spotchecks.models import CheckResult, Draw
+from jianguan.spotchecks.models import Task as SpotCheckTask
 
 ON_SITE = "1"  # 检查类别: 现场检查
 CHUNK = 2000
+_DATE = models.DateField()
 
 
 @dataclass(frozen=True)
@@ -85,20 +89,47 @@ def visits_in(*, scope: Scope, first: dt.date, last: dt.date) -> Iterator[tuple[
             yield entity, day, department
 
 
-def ledger_of(entity_id: int, year: int) -> Ledger:
-    """One entity's visits of `year`, the departments' counts, its class and budget."""
-    rows = _records([entity_id], dt.date(year, 1, 1), dt.date(year, 12, 31))
-    names = dict(Department.objects.filter(pk__in={r[2] for r in rows}).values_list("pk", "name"))
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for _, day, department in rows:
-        by_day[day].append(department)
-    visits = tuple(Visit(day, tuple(sorted({names[d] for d in by_day[day]})), len(by_day[day]))
-                   for day in sorted(by_day))
+@cache
+def _one_entity_sql() -> str:
+    """One statement for one entity's ledger: its on-site records and unrecorded spot-check results of the period,
+    each with its department's name (read by the (entity, date) index of 行政检查 records and the entity index of
+    spot-check results; a result's 行政检查 numbers read with it, those with records left to the records). Written
+    out rather than composed: the page and the API read it on every call, and two querysets, a names look-up and
+    the classification's look-up cost several times the statement (BENCHMARKS.md, burden ledger)."""
+    inspection, result = Inspection._meta.db_table, CheckResult._meta.db_table
+    draw, task = Draw, SpotCheckTask
+    department = Department._meta.db_table
+    return f"""
+        SELECT i.date, d.name, NULL FROM {inspection} i JOIN {department} d ON d.id = i.department_id
+         WHERE i.entity_id = %s AND i.date BETWEEN %s AND %s AND i.category = %s AND i.withdrawn_at IS NULL
+        UNION ALL
+        SELECT r.checked_on, d.name, r.inspection_numbers FROM {result} r
+          JOIN {draw._meta.db_table} w ON w.id = r.draw_id JOIN {task._meta.db_table} t ON t.id = w.task_id
+          JOIN {department} d ON d.id = t.lead_id
+         WHERE r.entity_id = %s AND r.checked_on BETWEEN %s AND %s
+    """  # noqa: S608 (table names from the models; the values are parameters)
+
+
+def ledger_of(entity_id: int, year: int, *, risk_class: str | None = None) -> Ledger:
+    """One entity's visits of `year`, the departments' counts, its class and budget. `risk_class`: the entity's
+    class in force when the caller has read it (`MarketEntity.risk_class`, kept by the classification's publication
+    and by adjustments), else read from the classification in force."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    with connection.cursor() as cursor:
+        cursor.execute(_one_entity_sql(), [entity_id, first, last, ON_SITE, entity_id, first, last])
+        rows = cursor.fetchall()
+    numbers = CheckResult._meta.get_field("inspection_numbers")
+    by_day: dict[dt.date, list[str]] = defaultdict(list)
+    for day, name, recorded in rows:
+        # a result with no 行政检查 record counts; one with records is counted by them
+        if recorded is None or not numbers.from_db_value(recorded, None, connection):  # type: ignore[arg-type]
+            by_day[_DATE.to_python(day)].append(name)
+    visits = tuple(Visit(day, tuple(sorted(set(by_day[day]))), len(by_day[day])) for day in sorted(by_day))
     counts: dict[str, int] = defaultdict(int)
     for visit in visits:
         for name in visit.departments:
             counts[name] += 1
-    letter = credit.class_letters([entity_id]).get(entity_id, "")
+    letter = credit.class_letters([entity_id]).get(entity_id, "") if risk_class is None else risk_class
     return Ledger(year, visits, tuple(sorted(counts.items())), letter,
                   settings.JIANGUAN_JOINT_VISIT_BUDGET.get(letter) if letter else None)
 

@@ -52,8 +52,9 @@ def plan_get(*, reader: HasScope, plan_id: int) -> JointPlan:
 
 
 def task_list(*, reader: HasScope, plan_id: int | None = None, status: str = "") -> QuerySet[JointTask]:
-    rows: QuerySet[JointTask] = visible(JointTask, reader).select_related("lead", "plan").annotate(
-        object_count=Count("objects_planned__entity", distinct=True))
+    """Tasks with what their rows show read along (lead, plan, participants): a list is a fixed number of queries."""
+    rows: QuerySet[JointTask] = visible(JointTask, reader).select_related("lead", "plan").prefetch_related(
+        "participants").annotate(object_count=Count("objects_planned__entity", distinct=True))
     if plan_id:
         rows = rows.filter(plan_id=plan_id)
     if status:
@@ -74,8 +75,12 @@ def task_get(*, reader: HasScope, task_id: int) -> JointTask:
     return _one(visible(JointTask, reader).select_related("lead", "plan"), task_id)
 
 
+_MERGE_RELATED = ("first", "second", "lead", "plan", "merged_task")
+
+
 def merge_list(*, reader: HasScope, plan_id: int | None = None, status: str = "") -> QuerySet[MergeProposal]:
-    rows = visible(MergeProposal, reader).select_related("first", "second", "lead", "plan")
+    """Merge proposals with the tasks and departments their rows name read along (one query per page)."""
+    rows = visible(MergeProposal, reader).select_related(*_MERGE_RELATED)
     if plan_id:
         rows = rows.filter(plan_id=plan_id)
     if status:
@@ -84,7 +89,7 @@ def merge_list(*, reader: HasScope, plan_id: int | None = None, status: str = ""
 
 
 def merge_get(*, reader: HasScope, proposal_id: int) -> MergeProposal:
-    return _one(visible(MergeProposal, reader).select_related("first", "second", "lead", "plan"), proposal_id)
+    return _one(visible(MergeProposal, reader).select_related(*_MERGE_RELATED), proposal_id)
 
 
 def visits_saved(*, reader: HasScope, plan_id: int | None = None) -> dict[str, int]:
@@ -101,7 +106,7 @@ def entity_ledger(*, reader: HasScope, uscc: str, year: int) -> tuple[str, str, 
     the year's visits."""
     require(2000 <= year <= 2100, "“年度”应为 2000–2100 之间的年份", "year_invalid", "year")
     card = subjects.entity_get(reader=reader, uscc=uscc)
-    return card.uscc, card.name, ledger.ledger_of(card.id, year)
+    return card.uscc, card.name, ledger.ledger_of(card.id, year, risk_class=card.risk_class)
 
 
 def repeat_count(*, reader: HasScope, today: dt.date) -> int:

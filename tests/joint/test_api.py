@@ -165,3 +165,27 @@ def test_the_pages_show_the_plan_its_merges_and_the_scenarios(signed_in, world):
     assert "已报送" in page and "接受合并" in page
     assert "建筑工地" in client.get("/joint/scenarios/").content.decode()
     assert world.plan.number in client.get("/joint/").content.decode()
+
+
+def test_the_task_and_merge_lists_read_a_page_in_a_fixed_number_of_queries(api, world,
+                                                                            django_assert_max_num_queries):
+    """Each row's lead, participants, tasks and merged task are read along with the page, not row by row."""
+    for n, (who, item) in enumerate([(world.officer, world.food), (world.yj, world.gas), (world.sthj, world.fuel),
+                                     (world.officer, world.food), (world.yj, world.gas)]):
+        world.propose(who, [item], world.entities[:3], days=n)
+    client = api(world.officer)
+    client.post(f"/api/v1/joint/plans/{world.plan.pk}/merge-proposals", {}, content_type="application/json")
+    proposals = list(MergeProposal.objects.order_by("pk"))
+    assert len(proposals) >= 3
+    accepted = client.post(f"/api/v1/joint/merge-proposals/{proposals[0].pk}/transitions", {"action": "accept"},
+                           content_type="application/json")
+    assert accepted.status_code == 200
+    plan = world.plan.pk
+    with django_assert_max_num_queries(12):
+        tasks = client.get(f"/api/v1/joint/plans/{plan}/tasks")
+    assert tasks.status_code == 200 and len(tasks.json()["items"]) >= 5
+    assert all(row["lead_name"] and row["participants"] for row in tasks.json()["items"])
+    with django_assert_max_num_queries(12):
+        merges = client.get(f"/api/v1/joint/plans/{plan}/merge-proposals")
+    rows = merges.json()["items"]
+    assert merges.status_code == 200 and len(rows) >= 3 and rows[0]["merged_task"]

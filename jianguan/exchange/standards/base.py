@@ -166,6 +166,7 @@ class Standard:
     report_date: str | None = None
     source: str = ""
     note: str = ""
+    outbound: bool = False  # sent upward only: never accepted from a sender (standards/outbound.py)
     _by_id: dict[str, Field] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
