@@ -73,7 +73,7 @@ def prepare(count: int, seed: int = 2026) -> None:
                             .select_related("version__law"))
             texts = [(search.search_text(a), a.pk) for a in articles]
             with connection.cursor() as cursor:
-                cursor.executemany(f"UPDATE {Provision._meta.db_table} SET search_text = %s WHERE id = %s", texts)
+                cursor.executemany("UPDATE laws_provision SET search_text = %s WHERE id = %s", texts)
             terms = [ArticleTerm(term=t, article_id=pk) for text, pk in texts for t in sorted(query_grams(text))]
             ArticleTerm.objects.bulk_create(terms, batch_size=2000)
             counts.update(t.term for t in terms)
