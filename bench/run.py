@@ -43,6 +43,8 @@ Rows:
 
 - the knowledge base's search (bench/laws_bench.py) over 50,000 synthetic articles, SQLite and PostgreSQL,
   p95 <= 50 ms, against `icontains` over every article, with the check that both find the same rows in order.
+- the case library (bench/casebook_bench.py): its search over 100,000 entries and the similar cases over
+  1,000,000, p95 <= 50 ms, against the search without terms and the fines read into Python, same results checked.
 - the leaders' dashboard (bench/leaders_bench.py), server time p95 <= 1 s at bench scale, in the library row's
   databases (or alone with `--only leaders --entities N`), against the same page counting its figures per request.
 - non-on-site supervision's ingestion (bench/remote_bench.py): readings through the real receivers (HJ 212 over TCP
@@ -50,7 +52,7 @@ Rows:
   save and one rule query per reading; the latency from a reading to its alarm under that load, p95 ≤ 1 s.
 
 Options: --only seed|http|catalog|library|enforcement|exchange|risk|credit|ledger|redaction|joint|public_search|laws|
-remote|leaders, --rounds N, --vendor, --entities N, --items N, --articles N.
+casebook|remote|leaders, --rounds N, --vendor, --entities N, --items N, --articles N.
 """
 
 from __future__ import annotations
@@ -456,11 +458,27 @@ def write(rows: list[dict]) -> None:
     DOC.write_text(f"{head}{START}\n{chr(10).join(table)}\n{END}{tail}")
 
 
+def bench_casebook(rounds: int, vendors: tuple[str, ...] = ("sqlite", "postgresql")) -> list[dict]:
+    """The case library (bench/casebook_bench.py): the search over 100,000 entries, similar cases over 1,000,000."""
+    rows = []
+    for vendor in vendors:
+        for kind, count, extra in (("search", 100_000, []), ("similar", 1_000_000, ["--no-terms"])):
+            with bench_database(vendor) as env:
+                manage(env, "migrate")
+                seconds = timed([sys.executable, "-m", "bench.casebook_bench", "prepare", str(count), *extra], env)
+                done = subprocess.run([sys.executable, "-m", "bench.casebook_bench", "measure", kind, str(rounds)],
+                                      env=env, capture_output=True, text=True, check=True)
+            for row in json.loads(done.stdout):
+                row["detail"] += f"; {count:,} entries inserted in {seconds:.0f} s"
+                rows.append(row)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("seed", "http", "catalog", "library", "enforcement", "exchange", "risk",
                                            "credit", "ledger", "redaction", "joint", "public_search", "laws",
-                                           "remote", "leaders"))
+                                           "casebook", "remote", "leaders"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--vendor", choices=("sqlite", "postgresql"), help="library rows on one database only")
     parser.add_argument("--items", type=int, default=1_000_000,
@@ -496,6 +514,8 @@ def main() -> None:
     if options.only in (None, "laws"):
         rows += bench_laws(options.articles, options.rounds,
                            (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
+    if options.only in (None, "casebook"):
+        rows += bench_casebook(options.rounds, (options.vendor,) if options.vendor else ("sqlite", "postgresql"))
     if options.only in (None, "remote"):
         rows += bench_remote()
     if options.only == "credit":  # a full run measures it inside the library row's databases

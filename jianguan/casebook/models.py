@@ -73,7 +73,9 @@ class Entry(TimeStamped):
         # casebook_similar serves "similar cases": one violation (item and article) in one band, by fine, so the
         # count, the quartiles (an offset each) and the histogram's buckets (a range count each) read the index.
         indexes = [models.Index(fields=["catalog_code", "article", "band", "status", "fine"], name="casebook_similar"),
-                   models.Index(fields=["department", "region", "decided_on", "id"], name="casebook_scope_recent")]
+                   models.Index(fields=["department", "region", "decided_on", "id"], name="casebook_scope_recent"),
+                   # the list and the search, newest first, over many departments: read in order, stop at a page
+                   models.Index(fields=["decided_on", "id"], name="casebook_recent")]
         constraints = [models.UniqueConstraint(fields=["case_number"], condition=~models.Q(case_number=""),
                                                name="casebook_one_entry_per_case")]
 

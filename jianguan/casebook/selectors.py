@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from jianguan.core.errors import NotFound
 from jianguan.core.scoping import HasScope
@@ -23,6 +23,7 @@ from .models import Entry, EntryStatus, EntryTerm
 MAX_QUERY = 100
 FEW = 5
 BUCKETS = 10
+CANDIDATES_MAX = 2000  # entries of the rarest term read as candidates
 
 
 def entry_list(*, reader: HasScope, q: str = "") -> QuerySet[Entry]:
@@ -33,8 +34,15 @@ def entry_list(*, reader: HasScope, q: str = "") -> QuerySet[Entry]:
     rows = Entry.objects.visible_to(reader).filter(status=EntryStatus.PUBLISHED).defer("facts")
     if not q:
         return rows
-    for term in sorted(query_grams(q))[:4]:
-        rows = rows.filter(Exists(EntryTerm.objects.filter(term=term, entry_id=OuterRef("pk"))))
+    wanted = sorted(query_grams(q))
+    if wanted:  # the rarest term's entries are the candidates (each count stops at CANDIDATES_MAX + 1)
+        held = {t: EntryTerm.objects.filter(term=t)[:CANDIDATES_MAX + 1].count() for t in wanted}
+        rarest = min(wanted, key=lambda t: (held[t], t))
+        if not held[rarest]:
+            return rows.none()
+        if held[rarest] <= CANDIDATES_MAX:
+            rows = rows.filter(pk__in=list(EntryTerm.objects.filter(term=rarest).values_list("entry_id", flat=True)))
+        # else every term is common: so is the word, the newest entries (index `casebook_recent`) fill a page
     return rows.filter(Q(title__icontains=q) | Q(violation__icontains=q) | Q(article__icontains=q) |
                        Q(party__icontains=q))
 

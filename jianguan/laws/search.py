@@ -96,7 +96,7 @@ def articles(filters: Filters) -> QuerySet[Provision]:
     folded = q.casefold()
     plain = rows.filter(search_text__contains=folded)
     if len(folded) < 3:
-        return plain
+        return plain if _held(folded) else plain.none()
     wanted = query_grams(folded)
     counts = dict(TermCount.objects.filter(term__in=sorted(wanted)).values_list("term", "articles"))
     if len(counts) < len(wanted):
@@ -105,6 +105,17 @@ def articles(filters: Filters) -> QuerySet[Provision]:
     if counts[rarest] > CANDIDATES_MAX:  # every trigram common: the words are too, a page fills reading in order
         return plain
     return plain.filter(pk__in=list(ArticleTerm.objects.filter(term=rarest).values_list("article_id", flat=True)))
+
+
+def _held(short: str) -> bool:
+    """Whether some article may hold `short` (one or two characters): every search text has three characters or
+    more (title, 文号, label), so each of its characters begins or ends one of its trigrams. The prefix is read as a
+    range of the counts' key; the suffix scans the counts (the distinct trigrams, far fewer than the articles).
+    A word no article holds then costs no pass over the articles."""
+    terms = TermCount.objects.filter(articles__gt=0)
+    return (terms.filter(term__gte=short, term__lt=short + "\U0010ffff").exists()
+            or terms.filter(term__endswith=short).exists()
+            or (len(short) == 1 and terms.filter(term__contains=short).exists()))
 
 
 def plain_articles(filters: Filters) -> QuerySet[Provision]:
