@@ -26,7 +26,7 @@ from typing import Any
 
 from jianguan.core.errors import ValidationFailed
 from jianguan.risk import evidence, inputs, lexicon, rules, rules_listings, rules_registers
-from jianguan.risk.evidence import RULES, Context, Hit, Indicator, Rule
+from jianguan.risk.evidence import REGISTER_RULES, RULES, Context, Hit, Indicator, Rule
 from jianguan.risk.inputs import Field
 from jianguan.risk.normalise import Normalised
 from jianguan.risk.registers import KINDS, Registers
@@ -116,6 +116,13 @@ class Model:
         return tuple(entry for entry in self.plan if not entry[2])
 
     @cached_property
+    def unregistered_plans(self) -> tuple[tuple[tuple[Rule, Indicator, bool], ...], ...]:
+        """The plan and its unlexical part without the rules that judge against the registers only
+        (`evidence.REGISTER_RULES`): what a judge given no registers calls (those rules would find nothing)."""
+        return tuple(tuple(entry for entry in plan if entry[1].rule not in REGISTER_RULES)
+                     for plan in (self.plan, self.unlexical_plan))
+
+    @cached_property
     def lexical_fields(self) -> tuple[str, ...]:
         """Every field some plain lexicon rule reads: the rules matched in them, found once a line, tell which of
         those rules need calling (a rule matched only in another field of theirs finds nothing when called)."""
@@ -143,7 +150,8 @@ class Model:
         context = Context(record, self.matcher, registers, texts)
         hits: list[Hit] = []
         present = context.rules_in(self.lexical_fields)
-        for function, indicator, lexical in self.plan if present else self.unlexical_plan:
+        plans = (self.plan, self.unlexical_plan) if registers is not None else self.unregistered_plans
+        for function, indicator, lexical in plans[0] if present else plans[1]:
             if lexical and indicator.id not in present:
                 continue
             found = function(context, indicator)

@@ -133,13 +133,17 @@ class Context:
 
 Rule = Callable[[Context, Indicator], list[Hit]]
 RULES: dict[str, Rule] = {}
+REGISTER_RULES: set[str] = set()  # the rules that find nothing where the judge was given no registers
 
 
-def rule(name: str) -> Callable[[Rule], Rule]:
-    """Register a named rule function (a definition's indicator names it in `rule`)."""
+def rule(name: str, *, registers: bool = False) -> Callable[[Rule], Rule]:
+    """Register a named rule function (a definition's indicator names it in `rule`); `registers`: it judges the line
+    against the registers only, so it finds nothing without them and a judge given none need not call it."""
 
     def register(function: Rule) -> Rule:
         RULES[name] = function
+        if registers:
+            REGISTER_RULES.add(name)
         return function
 
     return register
