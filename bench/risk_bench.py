@@ -48,17 +48,16 @@ WARM_UP = 50  # requests before the measured ones: the first of each model loads
 
 def _scanned(items: Sequence[tuple[str, dict[str, Any]]]) -> tuple[bytes, Counter[str]]:
     """A chunk of lines judged by the models of their kind, printed as the scan command prints them."""
-    from jianguan.risk import batch, engine
+    from jianguan.risk import batch
 
     alerts: Counter[str] = Counter()
     out = []
     for kind, line in items:
-        verdicts = engine.verdicts(ROUTES[kind], line)
         alerted = False
-        for verdict in verdicts:
-            out.append(batch.shown(verdict, "json"))
-            if verdict.alert:
-                alerts[verdict.model] += 1
+        for model, alert, text in batch.lines_printed(ROUTES[kind], line, "json"):
+            out.append(text)
+            if alert:
+                alerts[model] += 1
                 alerted = True
         alerts["lines alerting"] += alerted
     out.append(b"")

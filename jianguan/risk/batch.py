@@ -107,9 +107,26 @@ def _quiet(model: str, version: str, alert: bool) -> bytes:
     return whole[len(b'{"id":0'):]
 
 
+def printed(model: Model, record: Mapping[str, Any], verdict: Verdict | None, form: str) -> bytes:
+    """`shown` of a verdict of `Model.judged`: None (nothing found) printed in JSON without building the verdict."""
+    if verdict is not None:
+        return shown(verdict, form)
+    if form == "json":
+        return b'{"id":' + orjson.dumps(record["id"]) + _quiet(model.name, model.version, False)
+    return shown(model.quiet(record["id"]), form)
+
+
+def lines_printed(names: Sequence[str], data: Any, form: str) -> list[tuple[str, bool, bytes]]:
+    """One line checked and judged by each model of `names` (`engine.verdicts`), each verdict as (model, alert,
+    printed)."""
+    return [(chosen.name, verdict is not None and verdict.alert, printed(chosen, record, verdict, form))
+            for chosen, record, verdict in engine.findings(names, data)]
+
+
 def _shown(name: str, form: str, registers: Registers | None, records: Sequence[Mapping[str, Any]]) -> bytes:
     chosen = engine.model(name)
-    return b"".join(shown(chosen.judge(record, registers=registers), form) + b"\n" for record in records)
+    return b"".join(printed(chosen, record, chosen.judged(record, registers=registers), form) + b"\n"
+                    for record in records)
 
 
 def scan(model: Model, records: Sequence[Mapping[str, Any]], *, form: str, workers: int = 1,

@@ -157,6 +157,19 @@ class Model:
               more: Sequence[Hit] = ()) -> Verdict:
         """The verdict on one checked line, against `registers` where given (`texts`: the line's normalised texts,
         shared with other models; `more`: hits found beside it among the stored data, `crossline`)."""
+        verdict = self.judged(record, registers=registers, exposure=exposure, entity_risk=entity_risk, texts=texts,
+                              more=more)
+        return verdict if verdict is not None else self.quiet(record["id"])
+
+    def quiet(self, id: str | int) -> Verdict:
+        """The verdict on a line in which nothing was found: no hit, score 0, no band, no alert."""
+        return Verdict(id, False, 0.0, None, (), self.name, self.version)
+
+    def judged(self, record: Mapping[str, Any], *, registers: Registers | None = None, exposure: float = 1.0,
+               entity_risk: float = 1.0, texts: dict[str, Normalised] | None = None,
+               more: Sequence[Hit] = ()) -> Verdict | None:
+        """As `judge`, but None for a line in which nothing was found (`quiet`), most lines of a scan: a caller
+        printing verdicts prints that one without building it (`batch.printed`)."""
         if self.scope is not None and (outside := self.scope.outside(record)) is not None:
             return Verdict(record["id"], False, 0.0, None, (outside,), self.name, self.version)
         context = Context(record, self.matcher, registers, texts)
@@ -171,7 +184,7 @@ class Model:
                 hits += found
         hits += more
         if not hits and self.threshold > 0:  # nothing found: the score rescore gives no hits, 0 and no band
-            return Verdict(record["id"], False, 0.0, None, (), self.name, self.version)
+            return None
         best: dict[str, float] = {}
         for hit in hits:
             best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)
@@ -294,6 +307,13 @@ def verdicts(names: Sequence[str], data: Any) -> list[Verdict]:
     """One line checked and judged by each model of `names`, in that order; its texts are normalised once for all
     of them (an ad read by `medical_ad` and `fundraising`, a listing by the three listing models), and it is checked
     once for models with the same fields (the listing models share theirs)."""
+    return [verdict if verdict is not None else chosen.quiet(record["id"])
+            for chosen, record, verdict in findings(names, data)]
+
+
+def findings(names: Sequence[str], data: Any) -> list[tuple[Model, dict[str, Any], Verdict | None]]:
+    """As `verdicts`, each model with the line as it checked it and its verdict, None where nothing was found
+    (`Model.judged`)."""
     texts: dict[str, Normalised] = {}
     found = []
     record: dict[str, Any] = {}
@@ -302,5 +322,5 @@ def verdicts(names: Sequence[str], data: Any) -> list[Verdict]:
         chosen = model(name)
         if checked != chosen.input_key:
             record, checked = chosen.check(data), chosen.input_key
-        found.append(chosen.judge(record, texts=texts))
+        found.append((chosen, record, chosen.judged(record, texts=texts)))
     return found
