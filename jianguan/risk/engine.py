@@ -317,10 +317,21 @@ def findings(names: Sequence[str], data: Any) -> list[tuple[Model, dict[str, Any
     texts: dict[str, Normalised] = {}
     found = []
     record: dict[str, Any] = {}
-    checked: tuple[Any, ...] = ()
-    for name in names:
-        chosen = model(name)
-        if checked != chosen.input_key:
-            record, checked = chosen.check(data), chosen.input_key
+    for chosen, checks in _route(tuple(names)):
+        if checks:
+            record = chosen.check(data)
         found.append((chosen, record, chosen.judged(record, texts=texts)))
     return found
+
+
+@cache
+def _route(names: tuple[str, ...]) -> tuple[tuple[Model, bool], ...]:
+    """Each model of `names` and whether it checks the line itself: not where the model before it checks it alike
+    (`Model.input_key`), worked out once per list of models rather than per line."""
+    found = []
+    checked: tuple[Any, ...] | None = None
+    for name in names:
+        chosen = model(name)
+        found.append((chosen, checked != chosen.input_key))
+        checked = chosen.input_key
+    return tuple(found)
