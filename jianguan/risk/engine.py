@@ -208,7 +208,10 @@ class Model:
         score = round(100 * (1.0 - remaining) * exposure * entity_risk, 1)
         if score < self.threshold:
             return score, None
-        return score, next((name for name, floor in self.bands if score >= floor), None)
+        for name, floor in self.bands:
+            if score >= floor:
+                return score, name
+        return score, None
 
 
 def _listed(hits: list[Hit]) -> list[Hit]:
