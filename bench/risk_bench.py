@@ -5,13 +5,14 @@ one run on this machine's cores; a keyword loop over the raw text as baseline; o
                                [--requests 1000] [--no-http]
 
 Scan: lines from `bench/risk_lines.py` (seeded; half ads and web pages, half listings; 8 % with a claim, 30 % of
-those evaded), each checked and judged by every model of its kind (`engine.verdicts`: an ad by `medical_ad` and
-`fundraising`, a listing by the three listing models) and printed as `jianguan risk scan --format json` prints
-(`batch.shown`), by `--workers` forked processes (`parallel.chunks`, as `jianguan risk scan --workers`); the
-parent writes every chunk's bytes to /dev/null. Re-scoring: 1 M entities, each with the hits an alert stores (0–3
-rules of one model, as listed or as a spelling) and an entity risk from its credit class (A/B 1.0, C 1.2, D 1.5),
-scored again by `alerts.rescored` (each rule's strongest hit, then `engine.Model.rescore`, the step `judge`
-scores by), in the same workers. The goal is for both together: lines generated and models loaded before the clock.
+those evaded), each checked and judged by every model of its kind (`batch.lines_printed` over `engine.findings`, as
+`engine.verdicts`: an ad by `medical_ad` and `fundraising`, a listing by the three listing models) and printed as
+`jianguan risk scan --format json` prints (`batch.printed`, byte for byte `batch.shown`), by `--workers` forked
+processes (`parallel.chunks`, as `jianguan risk scan --workers`); the parent writes every chunk's bytes to
+/dev/null. Re-scoring: 1 M entities, each with the hits an alert stores (0–3 rules of one model, as listed or as a
+spelling) and an entity risk from its credit class (A/B 1.0, C 1.2, D 1.5), scored again by `alerts.rescored` (each
+rule's strongest hit, then `engine.Model.rescore`, the step `judge` scores by), in the same workers. The goal is for
+both together: lines generated and models loaded before the clock.
 
 Baseline (same run, one process, the first `--sample` lines): the same lexicons' words found by `str.find` per word
 (`bench/risk_baseline.py`), against the engine's whole judgement of those lines; and the same-hits check on
@@ -48,17 +49,16 @@ WARM_UP = 50  # requests before the measured ones: the first of each model loads
 
 def _scanned(items: Sequence[tuple[str, dict[str, Any]]]) -> tuple[bytes, Counter[str]]:
     """A chunk of lines judged by the models of their kind, printed as the scan command prints them."""
-    from jianguan.risk import batch, engine
+    from jianguan.risk import batch
 
     alerts: Counter[str] = Counter()
     out = []
     for kind, line in items:
-        verdicts = engine.verdicts(ROUTES[kind], line)
         alerted = False
-        for verdict in verdicts:
-            out.append(batch.shown(verdict, "json"))
-            if verdict.alert:
-                alerts[verdict.model] += 1
+        for model, alert, text in batch.lines_printed(ROUTES[kind], line, "json"):
+            out.append(text)
+            if alert:
+                alerts[model] += 1
                 alerted = True
         alerts["lines alerting"] += alerted
     out.append(b"")

@@ -17,6 +17,7 @@ import orjson
 from jianguan.core.errors import ValidationFailed
 from jianguan.risk import engine, inputs, parallel
 from jianguan.risk.engine import Model, Verdict
+from jianguan.risk.evidence import Hit
 from jianguan.risk.inputs import Field, InputInvalid
 from jianguan.risk.registers import Registers
 
@@ -100,6 +101,26 @@ def shown(verdict: Verdict, form: str) -> bytes:
             f"{quoted}").encode()
 
 
+def _outside_only(model: Model, verdict: Verdict) -> bool:
+    """The verdict is the model's on a line outside its scope (`engine.Scope.outside`), a listing of another kind of
+    product: one weight-0 note quoting the number, no score."""
+    if len(verdict.hits) != 1 or verdict.alert or verdict.score or verdict.band is not None or model.scope is None:
+        return False
+    hit, scope = verdict.hits[0], model.scope
+    return (hit.rule == scope.rule and hit.field == scope.field and hit.note == scope.note and not hit.article
+            and hit.start is None and hit.end is None)
+
+
+@cache
+def _outside(model: str, version: str, rule: str, field: str, note: str) -> tuple[bytes, bytes]:
+    """What comes between the id and the quoted number, and after the number, in the JSON of a verdict on a line
+    outside the model's scope (`Verdict.as_json`)."""
+    whole = orjson.dumps(Verdict(0, False, 0.0, None, (Hit(rule, "", "\x00", None, None, field, note),), model,
+                                 version).as_json())
+    before, after = whole.split(b'"\\u0000"')
+    return before[len(b'{"id":0'):], after
+
+
 @cache
 def _quiet(model: str, version: str, alert: bool) -> bytes:
     """What follows the id in the JSON of a verdict with no hit, no score and no band (`Verdict.as_json`)."""
@@ -107,9 +128,29 @@ def _quiet(model: str, version: str, alert: bool) -> bytes:
     return whole[len(b'{"id":0'):]
 
 
+def printed(model: Model, record: Mapping[str, Any], verdict: Verdict | None, form: str) -> bytes:
+    """`shown` of a verdict of `Model.judged`: None (nothing found) printed in JSON without building the verdict."""
+    if verdict is not None:
+        if form == "json" and model.scope is not None and _outside_only(model, verdict):
+            before, after = _outside(model.name, model.version, model.scope.rule, model.scope.field, model.scope.note)
+            return b'{"id":' + orjson.dumps(verdict.id) + before + orjson.dumps(verdict.hits[0].quote) + after
+        return shown(verdict, form)
+    if form == "json":
+        return b'{"id":' + orjson.dumps(record["id"]) + _quiet(model.name, model.version, False)
+    return shown(model.quiet(record["id"]), form)
+
+
+def lines_printed(names: Sequence[str], data: Any, form: str) -> list[tuple[str, bool, bytes]]:
+    """One line checked and judged by each model of `names` (`engine.verdicts`), each verdict as (model, alert,
+    printed)."""
+    return [(chosen.name, verdict is not None and verdict.alert, printed(chosen, record, verdict, form))
+            for chosen, record, verdict in engine.findings(names, data)]
+
+
 def _shown(name: str, form: str, registers: Registers | None, records: Sequence[Mapping[str, Any]]) -> bytes:
     chosen = engine.model(name)
-    return b"".join(shown(chosen.judge(record, registers=registers), form) + b"\n" for record in records)
+    return b"".join(printed(chosen, record, chosen.judged(record, registers=registers), form) + b"\n"
+                    for record in records)
 
 
 def scan(model: Model, records: Sequence[Mapping[str, Any]], *, form: str, workers: int = 1,

@@ -26,7 +26,7 @@ from typing import Any
 
 from jianguan.core.errors import ValidationFailed
 from jianguan.risk import evidence, inputs, lexicon, rules, rules_listings, rules_registers
-from jianguan.risk.evidence import RULES, Context, Hit, Indicator, Rule
+from jianguan.risk.evidence import REGISTER_RULES, RULES, Context, Hit, Indicator, Rule
 from jianguan.risk.inputs import Field
 from jianguan.risk.normalise import Normalised
 from jianguan.risk.registers import KINDS, Registers
@@ -94,10 +94,22 @@ class Model:
 
     def check(self, data: Any, *, extra: Mapping[str, Field] | None = None) -> dict[str, Any]:
         """One input line's object checked against the model's fields (`inputs.InputInvalid` naming the field)."""
-        record = inputs.record(self.fields, data, extra=extra)
+        record = self._checker(extra)(data)
         if self.one_of and not any(name in record for name in self.one_of):
             raise inputs.InputInvalid(f"{'、'.join(self.one_of)} 至少填写一项", code="required", field=self.one_of[0])
         return record
+
+    @cached_property
+    def _checkers(self) -> dict[int, tuple[Mapping[str, Field] | None, inputs.Checker]]:
+        return {}
+
+    def _checker(self, extra: Mapping[str, Field] | None) -> inputs.Checker:
+        """The check of the model's fields and `extra`, prepared once per `extra` (the back-test's label or none)."""
+        found = self._checkers.get(id(extra))
+        if found is None or found[0] is not extra:
+            found = self._checkers[id(extra)] = (extra, inputs.Checker({**self.fields, **extra} if extra
+                                                                       else self.fields))
+        return found[1]
 
     @cached_property
     def input_key(self) -> tuple[Any, ...]:
@@ -114,6 +126,13 @@ class Model:
     def unlexical_plan(self) -> tuple[tuple[Rule, Indicator, bool], ...]:
         """The plan's rules that are not plain lexicon rules: all a line with no lexicon match needs calling."""
         return tuple(entry for entry in self.plan if not entry[2])
+
+    @cached_property
+    def unregistered_plans(self) -> tuple[tuple[tuple[Rule, Indicator, bool], ...], ...]:
+        """The plan and its unlexical part without the rules that judge against the registers only
+        (`evidence.REGISTER_RULES`): what a judge given no registers calls (those rules would find nothing)."""
+        return tuple(tuple(entry for entry in plan if entry[1].rule not in REGISTER_RULES)
+                     for plan in (self.plan, self.unlexical_plan))
 
     @cached_property
     def lexical_fields(self) -> tuple[str, ...]:
@@ -138,12 +157,26 @@ class Model:
               more: Sequence[Hit] = ()) -> Verdict:
         """The verdict on one checked line, against `registers` where given (`texts`: the line's normalised texts,
         shared with other models; `more`: hits found beside it among the stored data, `crossline`)."""
+        verdict = self.judged(record, registers=registers, exposure=exposure, entity_risk=entity_risk, texts=texts,
+                              more=more)
+        return verdict if verdict is not None else self.quiet(record["id"])
+
+    def quiet(self, id: str | int) -> Verdict:
+        """The verdict on a line in which nothing was found: no hit, score 0, no band, no alert."""
+        return Verdict(id, False, 0.0, None, (), self.name, self.version)
+
+    def judged(self, record: Mapping[str, Any], *, registers: Registers | None = None, exposure: float = 1.0,
+               entity_risk: float = 1.0, texts: dict[str, Normalised] | None = None,
+               more: Sequence[Hit] = ()) -> Verdict | None:
+        """As `judge`, but None for a line in which nothing was found (`quiet`), most lines of a scan: a caller
+        printing verdicts prints that one without building it (`batch.printed`)."""
         if self.scope is not None and (outside := self.scope.outside(record)) is not None:
             return Verdict(record["id"], False, 0.0, None, (outside,), self.name, self.version)
         context = Context(record, self.matcher, registers, texts)
         hits: list[Hit] = []
         present = context.rules_in(self.lexical_fields)
-        for function, indicator, lexical in self.plan if present else self.unlexical_plan:
+        plans = (self.plan, self.unlexical_plan) if registers is not None else self.unregistered_plans
+        for function, indicator, lexical in plans[0] if present else plans[1]:
             if lexical and indicator.id not in present:
                 continue
             found = function(context, indicator)
@@ -151,7 +184,7 @@ class Model:
                 hits += found
         hits += more
         if not hits and self.threshold > 0:  # nothing found: the score rescore gives no hits, 0 and no band
-            return Verdict(record["id"], False, 0.0, None, (), self.name, self.version)
+            return None
         best: dict[str, float] = {}
         for hit in hits:
             best[hit.rule] = max(best.get(hit.rule, 0.0), hit.weight * hit.confidence)
@@ -175,7 +208,10 @@ class Model:
         score = round(100 * (1.0 - remaining) * exposure * entity_risk, 1)
         if score < self.threshold:
             return score, None
-        return score, next((name for name, floor in self.bands if score >= floor), None)
+        for name, floor in self.bands:
+            if score >= floor:
+                return score, name
+        return score, None
 
 
 def _listed(hits: list[Hit]) -> list[Hit]:
@@ -274,13 +310,31 @@ def verdicts(names: Sequence[str], data: Any) -> list[Verdict]:
     """One line checked and judged by each model of `names`, in that order; its texts are normalised once for all
     of them (an ad read by `medical_ad` and `fundraising`, a listing by the three listing models), and it is checked
     once for models with the same fields (the listing models share theirs)."""
+    return [verdict if verdict is not None else chosen.quiet(record["id"])
+            for chosen, record, verdict in findings(names, data)]
+
+
+def findings(names: Sequence[str], data: Any) -> list[tuple[Model, dict[str, Any], Verdict | None]]:
+    """As `verdicts`, each model with the line as it checked it and its verdict, None where nothing was found
+    (`Model.judged`)."""
     texts: dict[str, Normalised] = {}
     found = []
     record: dict[str, Any] = {}
-    checked: tuple[Any, ...] = ()
+    for chosen, checks in _route(tuple(names)):
+        if checks:
+            record = chosen.check(data)
+        found.append((chosen, record, chosen.judged(record, texts=texts)))
+    return found
+
+
+@cache
+def _route(names: tuple[str, ...]) -> tuple[tuple[Model, bool], ...]:
+    """Each model of `names` and whether it checks the line itself: not where the model before it checks it alike
+    (`Model.input_key`), worked out once per list of models rather than per line."""
+    found = []
+    checked: tuple[Any, ...] | None = None
     for name in names:
         chosen = model(name)
-        if checked != chosen.input_key:
-            record, checked = chosen.check(data), chosen.input_key
-        found.append(chosen.judge(record, texts=texts))
-    return found
+        found.append((chosen, checked != chosen.input_key))
+        checked = chosen.input_key
+    return tuple(found)

@@ -14,7 +14,7 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from jianguan.risk.lexicon import Match, Matcher
-from jianguan.risk.normalise import Normalised, normalise
+from jianguan.risk.normalise import Normalised
 
 if TYPE_CHECKING:
     from jianguan.risk.registers import Registers
@@ -86,13 +86,14 @@ class Context:
         found = self._texts.get(name)
         if found is None:
             value = self.record.get(name)
-            found = self._texts[name] = normalise(value if isinstance(value, str) else "")
+            found = self._texts[name] = Normalised(value if isinstance(value, str) else "")  # as `normalise`
         return found
 
     def matches(self, name: str, rule: str | None = None) -> list[Match]:
         found = self._matches.get(name)
         if found is None:
-            found = self._matches[name] = self.matcher.find(self.text(name))
+            text = self._texts.get(name)
+            found = self._matches[name] = self.matcher.find(text if text is not None else self.text(name))
         if not rule or not found:
             return found
         return [match for match in found if match.term.rule == rule]
@@ -133,13 +134,17 @@ class Context:
 
 Rule = Callable[[Context, Indicator], list[Hit]]
 RULES: dict[str, Rule] = {}
+REGISTER_RULES: set[str] = set()  # the rules that find nothing where the judge was given no registers
 
 
-def rule(name: str) -> Callable[[Rule], Rule]:
-    """Register a named rule function (a definition's indicator names it in `rule`)."""
+def rule(name: str, *, registers: bool = False) -> Callable[[Rule], Rule]:
+    """Register a named rule function (a definition's indicator names it in `rule`); `registers`: it judges the line
+    against the registers only, so it finds nothing without them and a judge given none need not call it."""
 
     def register(function: Rule) -> Rule:
         RULES[name] = function
+        if registers:
+            REGISTER_RULES.add(name)
         return function
 
     return register

@@ -231,19 +231,20 @@ class Matcher:
     def find(self, text: Normalised) -> list[Match]:
         """The matches in `text`, variants only at Latin word edges and where no real word crosses their edge,
         without those inside an allowed name or inside a longer match of the same rule."""
-        if not text.text or not self.size:
+        source = text.text
+        if not source or not self.size:
             return []
         allowed: list[tuple[int, int]] = []
         inner: set[int] = set()  # the positions inside a real word (between two of its characters)
         found: list[Match] = []
-        for last, (length, payloads) in self.automaton.iter(text.text):
+        for last, (length, payloads) in self.automaton.iter(source):
             start, end = last - length + 1, last + 1
             for term, variant in payloads:
                 if term is None and variant:
                     inner.update(range(start + 1, end))
                 elif term is None:
                     allowed.append((start, end))
-                elif not variant or _at_edges(text.text, start, end):
+                elif not variant or _at_edges(source, start, end):
                     found.append(Match(term, start, end, variant))
         if not found:
             return found

@@ -24,7 +24,7 @@ def together(context: Context, indicator: Indicator) -> list[Hit]:
     """The terms of every rule in `options.rules` found in one line: each alone is ordinary (治疗; 保健食品), together
     they make the claim (a food claiming to treat). The hits quote the first rule's terms."""
     rules: list[str] = list(indicator.options["rules"])
-    if not all(any(context.matches(name, each) for name in indicator.fields) for each in rules):
+    if not context.rules_in(indicator.fields).issuperset(rules):  # each rule matched in one of the fields
         return []
     note = f"同时出现：{'、'.join(rules)}"
     return [context.hit(indicator, name, match, note) for name in indicator.fields

@@ -50,7 +50,7 @@ def _registered(context: Context, kind: str, name: str) -> tuple[Entry, dt.date]
     return (entry, registers.day) if entry is not None else None
 
 
-@rule("not_registered")
+@rule("not_registered", registers=True)
 def not_registered(context: Context, indicator: Indicator) -> list[Hit]:
     """The line's number (`options.field`) absent from the loaded register `options.register`: a 批准文号,
     注册证编号 or 广审号 never issued."""
@@ -61,7 +61,7 @@ def not_registered(context: Context, indicator: Indicator) -> list[Hit]:
     return [context.field_hit(indicator, name, f"编号不在{label(kind)}登记中")]
 
 
-@rule("registration_invalid")
+@rule("registration_invalid", registers=True)
 def registration_invalid(context: Context, indicator: Indicator) -> list[Hit]:
     """The line's number registered, but not valid on the day judged (到期, 注销, 吊销, 撤销, 暂停)."""
     kind, name = indicator.options["register"], indicator.options["field"]
@@ -71,7 +71,7 @@ def registration_invalid(context: Context, indicator: Indicator) -> list[Hit]:
     return [context.field_hit(indicator, name, f"{label(kind)} {found[0].number} {why}")]
 
 
-@rule("review_other_advertiser")
+@rule("review_other_advertiser", registers=True)
 def review_other_advertiser(context: Context, indicator: Indicator) -> list[Hit]:
     """The 广审号 was issued to another advertiser than the one the ad names."""
     found, advertiser = _registered(context, AD_REVIEW, "review_number"), context.value("advertiser")
@@ -111,7 +111,7 @@ def _quote(context: Context, indicator: Indicator, start: int, end: int, note: s
                indicator.weight)
 
 
-@rule("departments_outside_licence")
+@rule("departments_outside_licence", registers=True)
 def departments_outside_licence(context: Context, indicator: Indicator) -> list[Hit]:
     """诊疗科目 the ad names that the advertiser's valid 医疗机构执业许可证 does not list: a medical ad states only
     the 诊疗科目 of the licence (医疗广告管理办法第六条). A listed sub-specialty (皮肤科/皮肤病专业) counts for its
@@ -127,7 +127,7 @@ def departments_outside_licence(context: Context, indicator: Indicator) -> list[
             for department, start, end in _departments_named(context, indicator) if key(department) not in listed]
 
 
-@rule("institution_not_licensed")
+@rule("institution_not_licensed", registers=True)
 def institution_not_licensed(context: Context, indicator: Indicator) -> list[Hit]:
     """An ad naming 诊疗科目 whose advertiser holds no valid 医疗机构执业许可证: only a medical institution
     advertises medical services (医疗广告管理办法第五条)."""
@@ -145,7 +145,7 @@ def institution_not_licensed(context: Context, indicator: Indicator) -> list[Hit
     return [_unknown_name(context, indicator, "advertiser", [INSTITUTION])]
 
 
-@rule("approval_other_product")
+@rule("approval_other_product", registers=True)
 def approval_other_product(context: Context, indicator: Indicator) -> list[Hit]:
     """The listing's product is not the drug its 批准文号 approves: the register's 通用名称 is not in the product
     name (else the text)."""
@@ -158,7 +158,7 @@ def approval_other_product(context: Context, indicator: Indicator) -> list[Hit]:
                               f"{entry.details.get('dosage_form', '')}”（{entry.holder}）")]
 
 
-@rule("device_other_product")
+@rule("device_other_product", registers=True)
 def device_other_product(context: Context, indicator: Indicator) -> list[Hit]:
     """The listing's device is not the one its number registers: another class than stated, or another product."""
     found = _registered(context, DEVICE, "registration_number")
@@ -187,7 +187,7 @@ def _licence_kinds(context: Context, indicator: Indicator) -> list[str]:
     return list(indicator.options["by_class"].get(str(device_class), []))
 
 
-@rule("seller_licence")
+@rule("seller_licence", registers=True)
 def seller_licence(context: Context, indicator: Indicator) -> list[Hit]:
     """The seller holds no valid licence or filing that entitles it to sell the product: the 药品经营许可证
     (药品管理法第五十一条) or, by the device's class, the 医疗器械经营许可证 (III) or 经营备案 (II;
@@ -220,7 +220,7 @@ def _category(number: str | None, categories: dict[str, list[str]]) -> list[str]
     return categories.get(found.group(1).upper(), []) if found else []
 
 
-@rule("drug_outside_scope")
+@rule("drug_outside_scope", registers=True)
 def drug_outside_scope(context: Context, indicator: Indicator) -> list[Hit]:
     """The seller's valid 药品经营许可证 do not cover the drug: its category by the letter of its 批准文号
     (`options.categories`), or a prescription drug (by the approval register) where the scope sorts drugs into
