@@ -34,19 +34,21 @@ class Command(BaseCommand):
             sink = sinks.resolve(settings.JIANGUAN_REMOTE_SINK)
         except (ImportError, AttributeError) as error:
             raise CommandError(f"无法导入 JIANGUAN_REMOTE_SINK={settings.JIANGUAN_REMOTE_SINK}：{error}") from None
-        stats = asyncio.run(self._run(sink, options))
+        stats = asyncio.run(self._run(sink, sinks.resolve_many(settings.JIANGUAN_REMOTE_SINK), options))
         self.stdout.write(json.dumps({name: asdict(s) for name, s in stats.items()}, ensure_ascii=False))
 
-    async def _run(self, sink: sinks.Sink, options: dict[str, Any]) -> dict[str, sinks.Stats]:
+    async def _run(self, sink: sinks.Sink, many: sinks.ManySink | None,
+                   options: dict[str, Any]) -> dict[str, sinks.Stats]:
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stopping.set)
         stats = {"hj212": sinks.Stats(), "mqtt": sinks.Stats()}
-        feeder = sinks.Feeder(sink, stats["hj212"], before_group=close_old_connections)
+        feeder = sinks.Feeder(sink, stats["hj212"], before_group=close_old_connections, many=many)
         feeder.start()
         server = hj212.Server(feeder, stats["hj212"], idle=settings.JIANGUAN_REMOTE_HJ212_IDLE_SECONDS)
-        subscriber = mqtt.Subscriber(_fresh(sink), stats["mqtt"], client_id=settings.JIANGUAN_REMOTE_MQTT_CLIENT_ID)
+        subscriber = mqtt.Subscriber(_fresh(sink), stats["mqtt"], client_id=settings.JIANGUAN_REMOTE_MQTT_CLIENT_ID,
+                                     many=many, before_group=close_old_connections)
         if not options["no_hj212"]:
             host, port = await server.start(options["hj212_host"], options["hj212_port"])
             self.stdout.write(f"hj212 listening on {host}:{port}", ending="\n")
