@@ -117,6 +117,9 @@ def _create(point: MonitoredPoint, rule: rules.Rule) -> AlarmState:
     return state
 
 
+LIMITED = {"threshold", "repeated"}  # the rule types that read the point's limits
+
+
 @dataclass(frozen=True)
 class _Point:
     pk: int
@@ -142,26 +145,40 @@ def evaluate_touched(fresh: Mapping[int, Sequence[rules.Sample]], *, as_of: dt.d
         return {}
     moment = as_of or timezone.now()
     fields = ("pk", "code", "kind", "interval_seconds", "department_id", "region_id", "entity_id", "last_reading_at")
-    points = {row[0]: _Point(*row) for row in MonitoredPoint.objects.filter(pk__in=list(fresh))
+    points = {row[0]: _Point(*row) for row in MonitoredPoint.objects.filter(pk__among=list(fresh))
               .order_by().values_list(*fields)}
-    opened = set(AlarmState.objects.filter(point_id__in=list(points), level__gt=0).order_by()
+    opened = set(AlarmState.objects.filter(point__id__among=list(points), level__gt=0).order_by()
                  .values_list("point_id", "rule"))
+    limits = _limits({pk: list(rules.rules_for(point.kind)) for pk, point in points.items()})
     chosen: dict[int, list[rules.Rule]] = {}
     for pk, point in points.items():
         new = fresh[pk]
         picked = [r for r in rules.rules_for(point.kind)
-                  if (pk, r.id) in opened or any(rules.reads(r, s) for s in new)]
+                  if (pk, r.id) in opened or any(rules.reads(r, s, limits[pk]) for s in new)]
         if picked:
             chosen[pk] = picked
     if not chosen:
         return {}
-    contexts = _contexts({pk: points[pk] for pk in chosen}, chosen, moment)
+    contexts = _contexts({pk: points[pk] for pk in chosen}, chosen, limits, moment)
     verdicts = {(pk, rule.id): (rule, rules.evaluate(rule, contexts[pk]))
                 for pk, picked in chosen.items() for rule in picked}
     return _settle(points, verdicts, actor)
 
 
+def _limits(chosen: Mapping[int, list[rules.Rule]]) -> dict[int, dict[str, tuple[Decimal | None, Decimal | None]]]:
+    """{point id: {factor: (lower, upper)}} of the factors the limit rules compare with, in one query."""
+    limits: dict[int, dict[str, tuple[Decimal | None, Decimal | None]]] = {pk: {} for pk in chosen}
+    limited = {pk: {r.get("factor") for r in picked if r.type in LIMITED} for pk, picked in chosen.items()}
+    if any(limited.values()):
+        factors = Factor.objects.filter(point__id__among=sorted(pk for pk, codes in limited.items() if codes),
+                                        code__among=sorted(set().union(*limited.values())))
+        for pk, code, lower, upper in factors.order_by().values_list("point_id", "code", "lower", "upper"):
+            limits[pk][code] = (lower, upper)
+    return limits
+
+
 def _contexts(points: Mapping[int, _Point], chosen: Mapping[int, list[rules.Rule]],
+              limits: Mapping[int, dict[str, tuple[Decimal | None, Decimal | None]]],
               moment: dt.datetime) -> dict[int, rules.Context]:
     """The rules' context of every point, from one query of readings (only the factors the chosen rules read,
     over the lookback of all the rules of the point's kind, as `evaluate_point` reads) and one of limits."""
@@ -174,17 +191,13 @@ def _contexts(points: Mapping[int, _Point], chosen: Mapping[int, list[rules.Rule
             for rule in chosen[pk]:
                 wanted = rules.codes_read(rule)
                 codes = None if codes is None or wanted is None else codes | wanted
-        rows = Reading.objects.filter(point_id__in=sorted(reading), at__gt=min(starts.values()), at__lte=moment)
+        rows = Reading.objects.filter(point__id__among=sorted(reading), at__gt=min(starts.values()), at__lte=moment)
         if codes is not None:
             rows = rows.filter(code__in=sorted(codes))
         for pk, code, at, period, value, flag in (rows.order_by("point_id", "at", "code")
                                                   .values_list("point_id", "code", "at", "period", "value", "flag")):
             if at > starts[pk]:
                 samples[pk].append(rules.Sample(code, at, period, value, flag))
-    limits: dict[int, dict[str, tuple[Decimal | None, Decimal | None]]] = {pk: {} for pk in points}
-    for pk, code, lower, upper in (Factor.objects.filter(point_id__in=list(points)).order_by()
-                                   .values_list("point_id", "code", "lower", "upper")):
-        limits[pk][code] = (lower, upper)
     announced: dict[tuple[int, int], list[tuple[dt.date, dt.date]]] = {}
     if any(r.type == "drop_announced" for picked in chosen.values() for r in picked):
         for entity, department, starts_on, ends_on in (
@@ -216,7 +229,7 @@ def _settle(points: Mapping[int, _Point], verdicts: Mapping[tuple[int, str], tup
     ids = sorted({rule for _, rule in verdicts})
     with transaction.atomic():
         states = {(s.point_id, s.rule): s for s in AlarmState.objects.select_for_update()
-                  .filter(point_id__in=pks, rule__in=ids).order_by("pk")}
+                  .filter(point__id__among=pks, rule__among=ids).order_by("pk")}
         wanted = sorted(key for key, (_, verdict) in verdicts.items() if verdict.level and key not in states)
         if wanted:
             now = timezone.now()

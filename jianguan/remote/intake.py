@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,18 +40,29 @@ def password_digest(password: str) -> str:
     return hashlib.sha256(password.encode()).hexdigest()
 
 
-def _registry(codes: Iterable[str]) -> dict[str, tuple[MonitoredPoint, dict[str, str]]]:
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the intake reads of a point: read as values, not as a model instance, for every delivery of a batch."""
+
+    pk: int
+    code: str
+    active: bool
+    password_hash: str
+
+
+def _registry(codes: Iterable[str]) -> dict[str, tuple[Known, dict[str, str]]]:
     """{code: (point, {factor code: unit})} of the points named, in two queries whatever their number."""
-    points = {p.code: p for p in MonitoredPoint.objects.filter(code__in=sorted(set(codes))).order_by()}
+    points = {row[1]: Known(*row) for row in MonitoredPoint.objects.filter(code__among=sorted(set(codes))).order_by()
+              .values_list("pk", "code", "active", "password_hash")}
     units: dict[int, dict[str, str]] = {p.pk: {} for p in points.values()}
-    for point_id, code, unit in (Factor.objects.filter(point_id__in=list(units)).order_by()
+    for point_id, code, unit in (Factor.objects.filter(point__id__among=list(units)).order_by()
                                  .values_list("point_id", "code", "unit")):
         units[point_id][code] = unit
     return {code: (point, units[point.pk]) for code, point in points.items()}
 
 
-def _point(delivery: Delivery, found: tuple[MonitoredPoint, dict[str, str]] | None, authenticated: bool,
-           digests: dict[str, str]) -> tuple[MonitoredPoint | None, Refusal | None]:
+def _point(delivery: Delivery, found: tuple[Known, dict[str, str]] | None, authenticated: bool,
+           digests: dict[str, str]) -> tuple[Known | None, Refusal | None]:
     if found is None:
         return None, Refusal(None, "device_unknown", f"设备编码“{delivery.device}”未登记")
     point = found[0]
@@ -84,7 +96,7 @@ def _check(index: int, reading: ReadingIn, units: dict[str, str], latest: dt.dat
 
 @dataclass(frozen=True)
 class Checked:
-    point: MonitoredPoint | None
+    point: Known | None
     good: list[ReadingIn]
     refused: tuple[Refusal, ...]
 
@@ -119,20 +131,42 @@ def check(delivery: Delivery, *, authenticated: bool = False) -> Checked:
     return check_many([delivery], authenticated=authenticated)[0]
 
 
-def receipt_of(delivery: Delivery, point: MonitoredPoint | None, status: str, refused: Sequence[Refusal],
-             accepted: int = 0, duplicates: int = 0) -> Receipt:
+RECEIPT_COLUMNS = ("channel", "device", "point_id", "raw", "sha256", "status", "accepted", "duplicates", "refused",
+                   "problems", "received_at")
+
+
+def _problems(refused: Sequence[Refusal]) -> list[dict[str, Any]]:
+    return [{"index": r.index, "code": r.code, "message": r.message} for r in refused]
+
+
+def receipt_of(delivery: Delivery, point: Known | None, status: str, refused: Sequence[Refusal],
+               accepted: int = 0, duplicates: int = 0) -> Receipt:
     return Receipt(
-        channel=delivery.channel, device=delivery.device[:64], point=point, raw=delivery.raw,
+        channel=delivery.channel, device=delivery.device[:64], point_id=point.pk if point else None, raw=delivery.raw,
         sha256=hashlib.sha256(delivery.raw).hexdigest(), status=status, accepted=accepted, duplicates=duplicates,
-        refused=len(refused) if point else len(delivery.readings),
-        problems=[{"index": r.index, "code": r.code, "message": r.message} for r in refused])
+        refused=len(refused) if point else len(delivery.readings), problems=_problems(refused))
 
 
-def keep(delivery: Delivery, point: MonitoredPoint | None, status: str, refused: Sequence[Refusal],
-         accepted: int = 0, duplicates: int = 0) -> Receipt:
-    receipt = receipt_of(delivery, point, status, refused, accepted, duplicates)
-    receipt.save()
-    return receipt
+def _receipt_row(delivery: Delivery, point: Known | None, status: str, refused: Sequence[Refusal], accepted: int,
+                 duplicates: int, now: Any) -> tuple[Any, ...]:
+    """A receipt as a row in `RECEIPT_COLUMNS` order (values as the database takes them)."""
+    return (delivery.channel, delivery.device[:64], point.pk if point else None, delivery.raw,
+            hashlib.sha256(delivery.raw).hexdigest(), status, accepted, duplicates,
+            len(refused) if point else len(delivery.readings), json.dumps(_problems(refused), ensure_ascii=False), now)
+
+
+def _keep(rows: list[tuple[Any, ...]]) -> list[int]:
+    """INSERT the receipt rows; their ids in the order of the rows (RETURNING, as `bulk_create` relies on)."""
+    table = connection.ops.quote_name(Receipt._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in RECEIPT_COLUMNS)
+    row = "(" + ", ".join(["%s"] * len(RECEIPT_COLUMNS)) + ")"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for part in slices(rows, CHUNK // 2):
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(part))} "  # noqa: S608
+                           "RETURNING id", [value for values in part for value in values])
+            ids += [r[0] for r in cursor.fetchall()]
+    return ids
 
 
 Key = tuple[int, str, str, dt.datetime]  # point id, factor, period, time
@@ -161,23 +195,26 @@ def _aware(value: Any) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-def store_many(pairs: Sequence[tuple[Delivery, Checked]]) -> tuple[list[tuple[Receipt, Outcome]],
+def store_many(pairs: Sequence[tuple[Delivery, Checked]]) -> tuple[list[tuple[int, Outcome]],
                                                                     dict[int, list[rules.Sample]]]:
     """Keep the deliveries and store their good readings, in the caller's transaction, in a fixed number of
     statements: the points locked in key order (two workers storing the same points queue, never deadlock), the
     receipts in one insert, the readings in one INSERT .. ON CONFLICT DO NOTHING RETURNING (what comes back is what
-    was new; the rest are duplicates), the points' times in one update. Answers each delivery's receipt and outcome,
+    was new; the rest are duplicates), the points' times in one update. Answers each delivery's receipt id and outcome,
     and the new readings by point id (for the rules)."""
     known = sorted({c.point.pk for _, c in pairs if c.point is not None})
     if known:
-        list(MonitoredPoint.objects.select_for_update(no_key=True).filter(pk__in=known).order_by("pk")
+        list(MonitoredPoint.objects.select_for_update(no_key=True).filter(pk__among=known).order_by("pk")
              .values_list("pk", flat=True))
-    receipts: list[Receipt] = []
+    received = Receipt._meta.get_field("received_at")
+    assert isinstance(received, models.Field)
+    now = received.get_db_prep_save(timezone.now(), connection)
+    rows_kept: list[tuple[Any, ...]] = []
     wanted: list[dict[tuple[dt.datetime, str, str], ReadingIn]] = []
     for delivery, checked in pairs:
         point = checked.point
         if point is None:
-            receipts.append(receipt_of(delivery, None, ReceiptStatus.UNKNOWN, checked.refused))
+            rows_kept.append(_receipt_row(delivery, None, ReceiptStatus.UNKNOWN, checked.refused, 0, 0, now))
             wanted.append({})
             continue
         status = ReceiptStatus.ACCEPTED if not checked.refused else (
@@ -186,24 +223,28 @@ def store_many(pairs: Sequence[tuple[Delivery, Checked]]) -> tuple[list[tuple[Re
         for reading in checked.good:
             unique.setdefault((reading.at, reading.code, reading.period), reading)
         wanted.append(unique)
-        receipts.append(receipt_of(delivery, point, status, checked.refused, accepted=len(unique),
-                                 duplicates=len(checked.good) - len(unique)))
-    Receipt.objects.bulk_create(receipts)
+        rows_kept.append(_receipt_row(delivery, point, status, checked.refused, len(unique),
+                                      len(checked.good) - len(unique), now))
+    ids = _keep(rows_kept)
     at_field, value_field = (Reading._meta.get_field(name) for name in ("at", "value"))
     assert isinstance(at_field, models.Field) and isinstance(value_field, models.Field)
-    prep_at, prep_value = at_field.get_db_prep_save, value_field.get_db_prep_save
+    times: dict[dt.datetime, Any] = {}
+    values: dict[Any, Any] = {}
     rows: dict[Key, tuple[Any, ...]] = {}
     sent: dict[Key, tuple[int, ReadingIn]] = {}
-    for index, ((_, checked), receipt, unique) in enumerate(zip(pairs, receipts, wanted, strict=True)):
+    for index, ((_, checked), receipt_id, unique) in enumerate(zip(pairs, ids, wanted, strict=True)):
         if checked.point is None:
             continue
         pk = checked.point.pk
-        for (_, code, period), reading in unique.items():
-            key = (pk, code, period, reading.at)
+        for (at, code, period), reading in unique.items():
+            key = (pk, code, period, at)
             if key in rows:  # a reading an earlier delivery of the batch carries: a duplicate
                 continue
-            rows[key] = (pk, code, prep_at(reading.at, connection), period, prep_value(reading.value, connection),
-                         reading.flag[:2], receipt.pk)
+            if at not in times:
+                times[at] = at_field.get_db_prep_save(at, connection)
+            if reading.value not in values:
+                values[reading.value] = value_field.get_db_prep_save(reading.value, connection)
+            rows[key] = (pk, code, times[at], period, values[reading.value], reading.flag[:2], receipt_id)
             sent[key] = (index, reading)
     inserted = _insert([rows[k] for k in sorted(rows)]) if rows else set()
     stored = [0] * len(pairs)
@@ -213,18 +254,19 @@ def store_many(pairs: Sequence[tuple[Delivery, Checked]]) -> tuple[list[tuple[Re
         stored[index] += 1
         fresh.setdefault(key[0], []).append(rules.Sample(reading.code, reading.at, reading.period, reading.value,
                                                          reading.flag[:2]))
+    counts = []
     short = []
-    for index, (receipt, unique) in enumerate(zip(receipts, wanted, strict=True)):
-        if receipt.point_id is not None and stored[index] != len(unique):
-            receipt.duplicates += len(unique) - stored[index]
-            receipt.accepted = stored[index]
-            short.append(receipt)
+    for index, ((_, checked), receipt_id, unique) in enumerate(zip(pairs, ids, wanted, strict=True)):
+        duplicates = len(checked.good) - stored[index]
+        counts.append((stored[index], duplicates))
+        if checked.point is not None and stored[index] != len(unique):
+            short.append(Receipt(pk=receipt_id, accepted=stored[index], duplicates=duplicates))
     if short:
         Receipt.objects.bulk_update(short, ["accepted", "duplicates"])
     _touch(pairs, known)
-    outcomes = [(receipt, Outcome(False, refused=checked.refused) if checked.point is None else
-                 Outcome(True, accepted=receipt.accepted, duplicates=receipt.duplicates, refused=checked.refused))
-                for receipt, (_, checked) in zip(receipts, pairs, strict=True)]
+    outcomes = [(receipt_id, Outcome(False, refused=checked.refused) if checked.point is None else
+                 Outcome(True, accepted=accepted, duplicates=duplicates, refused=checked.refused))
+                for receipt_id, (_, checked), (accepted, duplicates) in zip(ids, pairs, counts, strict=True)]
     return outcomes, fresh
 
 
@@ -247,12 +289,13 @@ def _touch(pairs: Sequence[tuple[Delivery, Checked]], known: list[int]) -> None:
     changes: dict[str, Any] = {"last_seen_at": timezone.now()}
     if raised:
         changes["last_reading_at"] = Case(*raised, default=F("last_reading_at"), output_field=field)
-    MonitoredPoint.objects.filter(pk__in=known).update(**changes)
+    MonitoredPoint.objects.filter(pk__among=known).update(**changes)
 
 
 def store(delivery: Delivery, checked: Checked) -> tuple[Receipt, Outcome]:
     """Keep the delivery and store its good readings, in the caller's transaction."""
-    return store_many([(delivery, checked)])[0][0]
+    (receipt_id, outcome), = store_many([(delivery, checked)])[0]
+    return Receipt.objects.get(pk=receipt_id), outcome
 
 
 def accept_many(deliveries: Sequence[Delivery]) -> list[Outcome]:

@@ -307,9 +307,10 @@ def lookback(rules: Sequence[Rule]) -> dt.timedelta:
     return dt.timedelta(hours=max(hours))
 
 
-def reads(rule: Rule, sample: Sample) -> bool:
+def reads(rule: Rule, sample: Sample, limits: Mapping[str, tuple[Decimal | None, Decimal | None]]) -> bool:
     """Whether the rule's verdict can rise with this new reading: a closed rule that reads none of a batch's new
-    readings stays closed, so the intake evaluates only the rules its readings touch (and every open one)."""
+    readings stays closed, so the intake evaluates only the rules its readings touch (and every open one). A reading
+    within the limit cannot open a limit rule: it either ends the series (clear) or breaks a run."""
     kind = rule.type
     if kind == "missing":
         return True
@@ -320,7 +321,12 @@ def reads(rule: Rule, sample: Sample) -> bool:
     if sample.code != rule.get("factor"):
         return False
     period = rule.get("period") if kind == "rate" else rule.get("period", "hour")
-    return period is None or sample.period == period
+    if period is not None and sample.period != period:
+        return False
+    if kind in ("threshold", "repeated"):
+        limit = rule.decimal("limit") or limits.get(rule.get("factor"), (None, None))[1]
+        return limit is not None and _over(sample, limit)
+    return True
 
 
 def needs_samples(rule: Rule) -> bool:
