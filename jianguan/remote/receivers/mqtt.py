@@ -31,8 +31,10 @@ log = logging.getLogger("jianguan.remote")
 class Subscriber:
     def __init__(self, sink: Sink, stats: Stats, *, client_id: str = "jianguan-remote", qos: int = 1,
                  many: ManySink | None = None, limit: int = 500, linger: float = 0.005,
-                 before_group: Callable[[], None] | None = None) -> None:
+                 before_group: Callable[[], None] | None = None,
+                 subscriptions: tuple[str, ...] = topics.SUBSCRIPTIONS, drop: tuple[str, ...] = ()) -> None:
         self.sink, self.stats, self.qos, self.many = sink, stats, qos, many
+        self.subscriptions, self.drop = subscriptions, drop
         self.limit, self.linger, self._before = limit, linger, before_group
         self.subscribed = threading.Event()
         self.groups = 0
@@ -76,7 +78,9 @@ class Subscriber:
             log.warning("MQTT broker refused the connection: %s", reason)
             return
         self.stats.connections += 1
-        client.subscribe([(name, self.qos) for name in topics.SUBSCRIPTIONS])
+        if self.drop:  # a persistent session keeps the subscriptions of an earlier run
+            client.unsubscribe(list(self.drop))
+        client.subscribe([(name, self.qos) for name in self.subscriptions])
 
     def _on_subscribe(self, client: paho.Client, userdata: object, mid: int, reasons: list[ReasonCode],
                       properties: object) -> None:
