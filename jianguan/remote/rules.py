@@ -312,8 +312,8 @@ def reads(rule: Rule, sample: Sample, limits: Mapping[str, tuple[Decimal | None,
     readings stays closed, so the intake evaluates only the rules its readings touch (and every open one). A reading
     within the limit cannot open a limit rule: it either ends the series (clear) or breaks a run."""
     kind = rule.type
-    if kind == "missing":
-        return True
+    if kind == "missing":  # a reading only shortens the silence (an open offline alarm is evaluated anyway)
+        return False
     if kind == "quality":
         return sample.flag in rule.get("flags")
     if kind == "video":
