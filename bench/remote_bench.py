@@ -183,7 +183,8 @@ def measure(points: int, seconds: float, window: float) -> list[dict]:
                     body = topics.payload([ReadingIn("rodent", dt.datetime.now(CHINA), None, period="event")])
                     sent = time.perf_counter()
                     probe_pub.publish(topics.topic("kitchen", code, "events"), body, qos=1)
-                    while not done.is_set():
+                    # a probe already published is waited for (up to 30 s) even when the load ends meanwhile
+                    while not done.is_set() or time.perf_counter() - sent < 30:
                         with sqlite3.connect(database, timeout=30) as db:
                             if db.execute("SELECT 1 FROM remote_alarmstate WHERE point_id = ? AND level > 0",
                                           (ids[code],)).fetchone():

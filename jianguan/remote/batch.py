@@ -23,7 +23,7 @@ from jianguan.core.actors import Actor
 from jianguan.core.errors import ValidationFailed
 
 from . import alarms, intake
-from .models import MonitoredPoint, ReceiptStatus
+from .models import MonitoredPoint, Receipt, ReceiptStatus
 from .wire import Delivery, Outcome, ReadingIn
 
 TEXT = {"point": "监测点编码", "code": "因子编码", "period": "数据类型", "flag": "数据标记", "unit": "单位"}
@@ -115,7 +115,7 @@ def readings_receive(*, actor: Actor, sender: Any, items: list[Any]) -> list[Out
     if not items or len(items) > limit:
         raise ValidationFailed(f"一批应有 1 至 {limit} 条数据", code="batch_size", field="items")
     batch = _deliveries(sender, items)
-    checked = [(d, intake.check(d, authenticated=True)) for d in batch.deliveries]
+    checked = list(zip(batch.deliveries, intake.check_many(batch.deliveries, authenticated=True), strict=True))
     for delivery, result in checked:
         batch.problems += [{"index": batch.indexes[delivery.device][r.index or 0], "field": "readings", "code": r.code,
                             "message": r.message} for r in result.refused]
@@ -124,17 +124,16 @@ def readings_receive(*, actor: Actor, sender: Any, items: list[Any]) -> list[Out
         raise ValidationFailed(f"本批数据有 {len(batch.problems)} 处问题，均未入库", code="batch_refused",
                                field="items", extra={"problems": sorted(batch.problems, key=lambda p: p["index"])})
     with transaction.atomic():
-        outcomes = [intake.store(delivery, result)[1] for delivery, result in checked]
+        stored, fresh = intake.store_many(checked)
+        outcomes = [outcome for _, outcome in stored]
         record(actor=actor, verb="remote.readings_received", data={
             "points": [d.device for d in batch.deliveries], "accepted": sum(o.accepted for o in outcomes),
             "duplicates": sum(o.duplicates for o in outcomes)})
-    for _, result in checked:
-        if result.point is not None:
-            alarms.evaluate_point(point_id=result.point.pk)
+    alarms.evaluate_touched(fresh)
     return outcomes
 
 
 def _keep_refused(checked: list[tuple[Delivery, intake.Checked]]) -> None:
     with transaction.atomic():
-        for delivery, result in checked:
-            intake.keep(delivery, result.point, ReceiptStatus.REFUSED, result.refused)
+        Receipt.objects.bulk_create([intake.receipt_of(delivery, result.point, ReceiptStatus.REFUSED, result.refused)
+                                     for delivery, result in checked])

@@ -53,7 +53,8 @@ def start(directory: Path, *, port: int = 0, host: str = "127.0.0.1", timeout: f
     port = port or free_port(host)
     config, log = directory / "mosquitto.conf", directory / "mosquitto.log"
     lines = [f"listener {port} {host}", "allow_anonymous true", "persistence false", "log_dest stderr",
-             "log_type error", "log_type warning", "max_queued_messages 100000"]
+             "log_type error", "log_type warning", "max_queued_messages 100000",
+             "max_inflight_messages 1000"]
     if os.geteuid() == 0:  # as root Mosquitto would switch to its own user
         lines.append("user root")
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -305,3 +305,41 @@ def lookback(rules: Sequence[Rule]) -> dt.timedelta:
         if rule.get("baseline_days"):
             hours.append(24.0 * (rule.get("baseline_days") + 14))
     return dt.timedelta(hours=max(hours))
+
+
+def reads(rule: Rule, sample: Sample, limits: Mapping[str, tuple[Decimal | None, Decimal | None]]) -> bool:
+    """Whether the rule's verdict can rise with this new reading: a closed rule that reads none of a batch's new
+    readings stays closed, so the intake evaluates only the rules its readings touch (and every open one). A reading
+    within the limit cannot open a limit rule: it either ends the series (clear) or breaks a run."""
+    kind = rule.type
+    if kind == "missing":  # a reading only shortens the silence (an open offline alarm is evaluated anyway)
+        return False
+    if kind == "quality":
+        return sample.flag in rule.get("flags")
+    if kind == "video":
+        return sample.code in rule.get("events")
+    if sample.code != rule.get("factor"):
+        return False
+    period = rule.get("period") if kind == "rate" else rule.get("period", "hour")
+    if period is not None and sample.period != period:
+        return False
+    if kind in ("threshold", "repeated"):
+        limit = rule.decimal("limit") or limits.get(rule.get("factor"), (None, None))[1]
+        return limit is not None and _over(sample, limit)
+    return True
+
+
+def needs_samples(rule: Rule) -> bool:
+    """Whether the rule reads readings (the `missing` rule reads only the time of the last one)."""
+    return rule.type != "missing"
+
+
+def codes_read(rule: Rule) -> set[str] | None:
+    """The factors whose readings the rule reads; None for all of them."""
+    if rule.type == "quality":
+        return None
+    if rule.type == "video":
+        return set(rule.get("events"))
+    if rule.type == "missing":
+        return set()
+    return {rule.get("factor")}

@@ -7,6 +7,7 @@ This module is plain Python so the parsers, the receivers and the device simulat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -67,3 +68,9 @@ class Outcome:
 
 class Sink(Protocol):
     def __call__(self, delivery: Delivery, /) -> Outcome: ...
+
+
+class ManySink(Protocol):
+    """A sink taking what a receiver has buffered at once: the outcomes in the order of the deliveries."""
+
+    def __call__(self, deliveries: Sequence[Delivery], /) -> list[Outcome]: ...

@@ -51,6 +51,7 @@ def test_remote_receive_runs_both_receivers_until_stopped(tmp_path, mosquitto):
     assert sorted(record.read_text().splitlines()) == ["hj212 010000A8900016F000169DC0 1", "mqtt LL-9 1"]
     counted = json.loads(out.strip().splitlines()[-1])
     assert counted["hj212"]["deliveries"] == 1 and counted["mqtt"]["deliveries"] == 1
+    assert counted["mqtt_events"]["deliveries"] == 0  # events have their own session
 
 
 def test_a_sink_that_cannot_be_imported_stops_the_command():

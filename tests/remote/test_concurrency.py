@@ -104,3 +104,29 @@ def test_the_same_delivery_in_two_workers_at_once_gives_one_set_of_readings_and_
     for point in points:
         assert AlarmState.objects.filter(point=point, rule="cod_over_limit", level=2).count() == 1
         assert AlarmStep.objects.filter(alarm__point=point, alarm__rule="cod_over_limit").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_of_the_same_points_in_opposite_orders_neither_deadlock_nor_double(seeded_live_db):
+    if connection.vendor != "postgresql":
+        assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        return
+    points = [_point(f"RACE2{i}") for i in range(6)]
+    sent = [delivery(point.code, hourly([150, 150, 150]), password=None) for point in points]
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def worker(deliveries):
+        start.wait(30)
+        outcomes.extend(intake.accept_many(deliveries))
+
+    threads = [_in_thread(worker, sent), _in_thread(worker, list(reversed(sent)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(outcomes) == 2 * len(points)
+    assert sum(o.accepted for o in outcomes) == sum(o.duplicates for o in outcomes) == 3 * len(points)
+    for point in points:
+        assert AlarmState.objects.filter(point=point, rule="cod_over_limit", level=2).count() == 1
+        assert AlarmStep.objects.filter(alarm__point=point, alarm__rule="cod_over_limit").count() == 1

@@ -88,7 +88,35 @@ def test_nothing_of_a_delivery_is_stored_when_storing_fails(point, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(intake, "bulk_insert", broken)
+    monkeypatch.setattr(intake, "_insert", broken)
     with pytest.raises(RuntimeError):
         send(point.code, hourly([50, 60]))
     assert not Reading.objects.exists() and not Receipt.objects.exists()
+
+
+def test_a_batch_keeps_every_delivery_and_answers_each_in_order(point):
+    readings = hourly([50, 60, 70])
+    outcomes = intake.accept_many([
+        delivery(point.code, readings[:2]), delivery("GHOST", readings), delivery(point.code, readings[1:]),
+        delivery(point.code, readings, password="wrong"), delivery(point.code, readings[:1])])
+    assert [(o.known, o.accepted, o.duplicates) for o in outcomes] == [
+        (True, 2, 0), (False, 0, 0), (True, 1, 1), (False, 0, 0), (True, 0, 1)]
+    assert Reading.objects.filter(point=point).count() == 3 and Receipt.objects.count() == 5
+    assert list(Receipt.objects.order_by("pk").values_list("status", "accepted", "duplicates")) == [
+        ("accepted", 2, 0), ("unknown", 0, 0), ("accepted", 1, 1), ("unknown", 0, 0), ("accepted", 0, 1)]
+    point.refresh_from_db()
+    assert point.last_reading_at == readings[-1].at and point.last_seen_at is not None
+
+
+def test_a_batch_moves_each_alarm_once_whatever_the_number_of_its_deliveries(point):
+    from jianguan.remote.models import AlarmState, AlarmStep
+
+    readings = hourly([150, 150, 150], start=NOW - dt.timedelta(hours=3))
+    intake.accept_many([delivery(point.code, (reading,)) for reading in readings])
+    state = AlarmState.objects.get(point=point, rule="cod_over_limit")
+    assert state.level == 2 and state.version == 1
+    assert AlarmStep.objects.filter(alarm=state).count() == 1
+    intake.accept_many([delivery(point.code, readings), delivery(point.code, hourly([20], start=NOW))])
+    state.refresh_from_db()
+    assert state.level == 0 and list(AlarmStep.objects.filter(alarm=state).values_list("action", flat=True)) == [
+        "opened", "cleared"]

@@ -224,3 +224,64 @@ def test_the_feeder_hands_waiting_deliveries_on_as_one_group_in_order():
     outcomes, groups = asyncio.run(main())
     assert seen == [f"D{i}" for i in range(50)] and all(o.known for o in outcomes)
     assert groups == 2  # the one in the thread, then the 49 that waited for it
+
+
+class ManyRecorder(Recorder):
+    """The sink with its batch form: records each group handed on at once; a group holding "BOOM" fails whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: list[list[str]] = []
+
+    def many(self, deliveries: list[Delivery]) -> list[Outcome]:
+        if any(d.device == "BOOM" for d in deliveries):
+            raise RuntimeError("sink down")
+        self.groups.append([d.device for d in deliveries])
+        return [self(d) for d in deliveries]
+
+
+def test_mqtt_messages_go_to_the_batch_sink_in_groups_and_are_acknowledged_once_stored(mosquitto):
+    sink, stats = ManyRecorder(), Stats()
+    client_id = f"test-many-{time.time_ns()}"
+    subscriber = Subscriber(sink, stats, client_id=client_id, many=sink.many, linger=0.2)
+    subscriber.start(mosquitto.host, mosquitto.port)
+    client = publisher(mosquitto)
+    body = topics.payload([ReadingIn("temp", datetime(2026, 12, 7, tzinfo=UTC), Decimal(5))])
+    try:
+        assert subscriber.subscribed.wait(10)
+        for i in range(20):
+            client.publish(topics.topic("coldchain", f"LL-{i}"), body, qos=1)
+        client.publish(topics.topic("coldchain", "BOOM"), body, qos=1)
+        client.publish("jianguan/COLD/LL-1/readings", b"{}", qos=1).wait_for_publish(5)
+        assert wait_for(lambda: stats.deliveries == 20 and stats.frames == 22)
+    finally:
+        client.loop_stop()
+        subscriber.stop()
+    assert sorted(d.device for d in sink.deliveries) == sorted(f"LL-{i}" for i in range(20))
+    assert len(sink.groups) < 20 and stats.sink_errors == 1 and stats.malformed == {"unknown_topic": 1}
+    # the failed message was never acknowledged: the broker hands it to the session again on its return
+    again_sink, again_stats = ManyRecorder(), Stats()
+    again = Subscriber(again_sink, again_stats, client_id=client_id, many=again_sink.many)
+    again.start(mosquitto.host, mosquitto.port)
+    try:
+        assert wait_for(lambda: again_stats.frames >= 1)
+    finally:
+        again.stop()
+    assert again_stats.sink_errors == 1 and not again_sink.deliveries
+
+
+def test_the_feeder_hands_a_group_to_the_batch_sink_and_one_at_a_time_when_it_fails():
+    sink = ManyRecorder()
+
+    async def main() -> tuple[list[Outcome | None], Stats]:
+        stats = Stats()
+        feeder = Feeder(sink, stats, many=sink.many)
+        feeder.start()
+        futures = [feeder.submit(Delivery("hj212", name, (), b"")) for name in ("D1", "D2", "BOOM", "D3")]
+        outcomes = await asyncio.gather(*futures)
+        await feeder.stop()
+        return outcomes, stats
+
+    outcomes, stats = asyncio.run(main())
+    assert [o is not None for o in outcomes] == [True, True, False, True]
+    assert [d.device for d in sink.deliveries] == ["D1", "D2", "D3"] and stats.sink_errors == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -154,3 +155,19 @@ def test_evaluating_the_same_readings_twice_changes_nothing(point):
     assert any(c.rule == "cod_over_limit" for c in first) and again == []
     assert AlarmState.objects.filter(point=point, rule="cod_over_limit").count() == 1
     assert AlarmStep.objects.filter(alarm__point=point, alarm__rule="cod_over_limit").count() == 1
+
+
+def test_a_closed_rule_is_touched_only_by_a_reading_that_can_raise_it():
+    by_id = {r.id: r for r in rules.rules_for("pollution")}
+    limits = {COD: (None, Decimal(100))}
+
+    def sample(value, *, code=COD, period="hour", flag="N"):
+        return rules.Sample(code, NOW, period, Decimal(value), flag)
+
+    assert rules.reads(by_id["cod_over_limit"], sample(150), limits)
+    assert not rules.reads(by_id["cod_over_limit"], sample(50), limits)  # within the limit: cannot open it
+    assert not rules.reads(by_id["cod_over_limit"], sample(150, period="min"), limits)  # the rule reads hours
+    assert rules.reads(by_id["cod_jump"], sample(50), limits)
+    assert not rules.reads(by_id["offline"], sample(50), limits)  # a reading only shortens the silence
+    assert rules.reads(by_id["device_fault"], sample(50, flag="D"), limits)
+    assert not rules.reads(by_id["device_fault"], sample(50), limits)

@@ -2,7 +2,10 @@
 
 `Feeder` queues the deliveries of every connection and hands them to the sink in groups: a group is whatever is
 waiting when the worker thread becomes free (at most `limit`), so an idle receiver adds no delay and a busy one pays
-one thread hop per group instead of per frame. The sink runs in that one thread only, in arrival order.
+one thread hop per group instead of per frame. The sink runs in that one thread only, in arrival order. With the
+sink's batch form (`resolve_many`: `intake.accept_many` beside `intake.accept`) the group goes to the intake in one
+call, one transaction; if that call fails, the group is handed on one delivery at a time, so one bad delivery costs
+only its own answer.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from jianguan.remote.wire import Delivery, Outcome, Sink
+from jianguan.remote.wire import Delivery, ManySink, Outcome, Sink
 
-__all__ = ["DEFAULT_SINK", "Delivery", "Feeder", "Outcome", "Sink", "Stats", "call", "resolve"]
+__all__ = ["DEFAULT_SINK", "Delivery", "Feeder", "ManySink", "Outcome", "Sink", "Stats", "call", "call_many",
+           "resolve", "resolve_many"]
 
 log = logging.getLogger("jianguan.remote")
 DEFAULT_SINK = "jianguan.remote.intake.accept"
@@ -48,6 +52,29 @@ def resolve(path: str = DEFAULT_SINK) -> Sink:
     return sink
 
 
+def resolve_many(path: str = DEFAULT_SINK) -> ManySink | None:
+    """The batch form of the sink `module.attribute`: `module.attribute_many` when the module has one."""
+    module, _, name = path.rpartition(".")
+    many: ManySink | None = getattr(importlib.import_module(module), f"{name}_many", None) if module else None
+    return many
+
+
+def call_many(sink: Sink, many: ManySink | None, deliveries: list[Delivery], stats: Stats) -> list[Outcome | None]:
+    """The deliveries through the batch sink at once; if there is none, or it fails, one at a time through `sink`."""
+    if many is not None and len(deliveries) > 1:
+        try:
+            outcomes = many(deliveries)
+        except Exception:
+            log.exception("sink failed on a group of %d deliveries: handing them on one at a time", len(deliveries))
+        else:
+            for outcome in outcomes:
+                stats.deliveries += 1
+                if not outcome.known:
+                    stats.unknown += 1
+            return list(outcomes)
+    return [call(sink, delivery, stats) for delivery in deliveries]
+
+
 def call(sink: Sink, delivery: Delivery, stats: Stats) -> Outcome | None:
     """One delivery through the sink; an error of the sink is logged and counted, never raised into a receiver."""
     try:
@@ -64,8 +91,8 @@ def call(sink: Sink, delivery: Delivery, stats: Stats) -> Outcome | None:
 
 class Feeder:
     def __init__(self, sink: Sink, stats: Stats, *, limit: int = 500,
-                 before_group: Callable[[], None] | None = None) -> None:
-        self._sink, self._stats, self._limit, self._before = sink, stats, limit, before_group
+                 before_group: Callable[[], None] | None = None, many: ManySink | None = None) -> None:
+        self._sink, self._stats, self._limit, self._before, self._many = sink, stats, limit, before_group, many
         self._queue: asyncio.Queue[tuple[Delivery, asyncio.Future[Outcome | None]]] = asyncio.Queue()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="remote-sink")
         self._task: asyncio.Task[None] | None = None
@@ -100,4 +127,4 @@ class Feeder:
     def _call_group(self, deliveries: list[Delivery]) -> list[Outcome | None]:
         if self._before is not None:
             self._before()
-        return [call(self._sink, delivery, self._stats) for delivery in deliveries]
+        return call_many(self._sink, self._many, deliveries, self._stats)

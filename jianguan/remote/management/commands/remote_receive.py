@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
+from jianguan.remote.protocols import topics
 from jianguan.remote.receivers import hj212, mqtt, sinks
 
 
@@ -34,31 +35,41 @@ class Command(BaseCommand):
             sink = sinks.resolve(settings.JIANGUAN_REMOTE_SINK)
         except (ImportError, AttributeError) as error:
             raise CommandError(f"无法导入 JIANGUAN_REMOTE_SINK={settings.JIANGUAN_REMOTE_SINK}：{error}") from None
-        stats = asyncio.run(self._run(sink, options))
+        stats = asyncio.run(self._run(sink, sinks.resolve_many(settings.JIANGUAN_REMOTE_SINK), options))
         self.stdout.write(json.dumps({name: asdict(s) for name, s in stats.items()}, ensure_ascii=False))
 
-    async def _run(self, sink: sinks.Sink, options: dict[str, Any]) -> dict[str, sinks.Stats]:
+    async def _run(self, sink: sinks.Sink, many: sinks.ManySink | None,
+                   options: dict[str, Any]) -> dict[str, sinks.Stats]:
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stopping.set)
-        stats = {"hj212": sinks.Stats(), "mqtt": sinks.Stats()}
-        feeder = sinks.Feeder(sink, stats["hj212"], before_group=close_old_connections)
+        stats = {"hj212": sinks.Stats(), "mqtt": sinks.Stats(), "mqtt_events": sinks.Stats()}
+        feeder = sinks.Feeder(sink, stats["hj212"], before_group=close_old_connections, many=many)
         feeder.start()
         server = hj212.Server(feeder, stats["hj212"], idle=settings.JIANGUAN_REMOTE_HJ212_IDLE_SECONDS)
-        subscriber = mqtt.Subscriber(_fresh(sink), stats["mqtt"], client_id=settings.JIANGUAN_REMOTE_MQTT_CLIENT_ID)
+        client_id = settings.JIANGUAN_REMOTE_MQTT_CLIENT_ID
+        readings, events = topics.SUBSCRIPTIONS
+        # Events (video analysis, sensors) open alarms at once: their own session and worker, so they never wait
+        # behind a backlog of readings in the broker's queue or the receiver's (ADR 0071).
+        subscriber = mqtt.Subscriber(_fresh(sink), stats["mqtt"], client_id=client_id, many=many,
+                                     before_group=close_old_connections, subscriptions=(readings,), drop=(events,))
+        urgent = mqtt.Subscriber(_fresh(sink), stats["mqtt_events"], client_id=f"{client_id}-events", many=many,
+                                 before_group=close_old_connections, subscriptions=(events,))
         if not options["no_hj212"]:
             host, port = await server.start(options["hj212_host"], options["hj212_port"])
             self.stdout.write(f"hj212 listening on {host}:{port}", ending="\n")
         if not options["no_mqtt"]:
             subscriber.start(options["mqtt_host"], options["mqtt_port"])
-            ready = await loop.run_in_executor(None, subscriber.subscribed.wait, 5.0)
+            urgent.start(options["mqtt_host"], options["mqtt_port"])
+            ready = all([await loop.run_in_executor(None, s.subscribed.wait, 5.0) for s in (subscriber, urgent)])
             state = "subscribed at" if ready else "connecting to (retrying in the background)"
             self.stdout.write(f"mqtt {state} {options['mqtt_host']}:{options['mqtt_port']}")
         self.stdout.flush()
         await stopping.wait()
         if not options["no_mqtt"]:
             subscriber.stop()
+            urgent.stop()
         await server.stop()
         await feeder.stop()
         return stats
