@@ -30,7 +30,7 @@ log = logging.getLogger("jianguan.remote")
 
 class Subscriber:
     def __init__(self, sink: Sink, stats: Stats, *, client_id: str = "jianguan-remote", qos: int = 1,
-                 many: ManySink | None = None, limit: int = 500, linger: float = 0.005,
+                 many: ManySink | None = None, limit: int = 200, linger: float = 0.005,
                  before_group: Callable[[], None] | None = None,
                  subscriptions: tuple[str, ...] = topics.SUBSCRIPTIONS, drop: tuple[str, ...] = ()) -> None:
         self.sink, self.stats, self.qos, self.many = sink, stats, qos, many

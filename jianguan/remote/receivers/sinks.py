@@ -90,7 +90,7 @@ def call(sink: Sink, delivery: Delivery, stats: Stats) -> Outcome | None:
 
 
 class Feeder:
-    def __init__(self, sink: Sink, stats: Stats, *, limit: int = 500,
+    def __init__(self, sink: Sink, stats: Stats, *, limit: int = 200,
                  before_group: Callable[[], None] | None = None, many: ManySink | None = None) -> None:
         self._sink, self._stats, self._limit, self._before, self._many = sink, stats, limit, before_group, many
         self._queue: asyncio.Queue[tuple[Delivery, asyncio.Future[Outcome | None]]] = asyncio.Queue()
