@@ -62,6 +62,20 @@ def evaluate_point(*, point_id: int, as_of: dt.datetime | None = None, actor: Ac
     return changes
 
 
+
+def silence_sweep(*, as_of: dt.datetime | None = None, actor: Actor = ENGINE) -> list[Change]:
+    """Every active point silent for more than one reporting interval evaluated at `as_of` (now): the `missing` rule
+    (离线) reads only the time of the last reading, so no arriving reading ever opens it; the periodic task
+    `tasks.silence_sweep` runs this. Idempotent: a second sweep at the same moment changes nothing."""
+    moment = as_of or timezone.now()
+    changes: list[Change] = []
+    silent = (MonitoredPoint.objects.filter(active=True, last_reading_at__isnull=False)
+              .values_list("pk", "interval_seconds", "last_reading_at").order_by("pk"))
+    for point_id, interval, last in silent:
+        if moment - last > dt.timedelta(seconds=interval):
+            changes += evaluate_point(point_id=point_id, as_of=moment, actor=actor)
+    return changes
+
 def _action(old: int, new: int) -> str:
     if old == 0:
         return "opened"

@@ -19,7 +19,7 @@ def test_schedule_starts_every_periodic_task_once(settings):
              "jianguan.risk.tasks.control_sample_monthly", "jianguan.exchange.tasks.quality_snapshot",
              "jianguan.disclosure.tasks.disclosure_sweep", "jianguan.opendata.tasks.opendata_export_daily",
              "jianguan.casebook.tasks.casebook_sweep", "jianguan.evaluation.tasks.evaluation_monthly",
-             "jianguan.leaders.tasks.figures_hourly"}
+             "jianguan.leaders.tasks.figures_hourly", "jianguan.remote.tasks.silence_sweep"}
     out = io.StringIO()
     call_command("schedule", stdout=out)  # the tests' immediate backend keeps nothing for later
     assert not DBTaskResult.objects.exists() and out.getvalue().count("已在等待或无需启动") == len(periodic_starts())

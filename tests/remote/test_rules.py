@@ -171,3 +171,15 @@ def test_a_closed_rule_is_touched_only_by_a_reading_that_can_raise_it():
     assert not rules.reads(by_id["offline"], sample(50), limits)  # a reading only shortens the silence
     assert rules.reads(by_id["device_fault"], sample(50, flag="D"), limits)
     assert not rules.reads(by_id["device_fault"], sample(50), limits)
+
+
+def test_the_silence_sweep_opens_the_offline_alarm_of_a_point_no_reading_reaches(point):
+    put(point.code, hourly([50]))
+    assert alarms.silence_sweep(as_of=NOW + dt.timedelta(hours=3)) == [] and level(point, "offline") == 0
+    opened = alarms.silence_sweep(as_of=NOW + dt.timedelta(hours=4))
+    assert [(c.rule, c.new) for c in opened] == [("offline", 1)]
+    assert level(point, "offline") == 1
+    assert alarms.silence_sweep(as_of=NOW + dt.timedelta(hours=4)) == []  # the same moment again: nothing moves
+    point.active = False
+    point.save(update_fields=["active"])
+    assert alarms.silence_sweep(as_of=NOW + dt.timedelta(hours=30)) == [] and level(point, "offline") == 1
