@@ -22,7 +22,7 @@ import datetime as dt
 import itertools
 import sys
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from bench.common import setup
@@ -135,8 +135,10 @@ def seed_inspections(ctx: Any) -> None:
     ctx.say("  监管行为：" + "，".join(f"{k} {v:,}" for k, v in counts.items()))
 
 
-def build(entities: int, seed: int = 2026) -> dict[str, float]:
-    """The database of `entities` entities and their libraries; seconds per step."""
+def build(entities: int, seed: int = 2026, *, steps: tuple[str, ...] = STEPS,
+          tables: Callable[[], list[str]] | None = None) -> dict[str, float]:
+    """The database of `entities` entities and their libraries (the seed's `steps`, the inspections in bulk, the
+    `tables` loaded with their indexes built again after); seconds per step."""
     setup()
     from django.utils import translation
 
@@ -144,11 +146,11 @@ def build(entities: int, seed: int = 2026) -> dict[str, float]:
     from jianguan.core.seeding import SeedContext
 
     context = SeedContext(scale="bench", seed=seed, stdout=sys.stdout, progress_enabled=False, entities=entities)
-    steps = {step.name: step.run for step in seed_steps() if step.name in STEPS}
-    steps["监管行为"] = seed_inspections
+    runs = {step.name: step.run for step in seed_steps() if step.name in steps}
+    runs["监管行为"] = seed_inspections
     laps = Laps()
-    with translation.override(None), loading(_tables()):
-        for name, run in steps.items():
+    with translation.override(None), loading((tables or _tables)()):
+        for name, run in runs.items():
             run(context)
             laps.lap(name)
     laps.lap("索引重建")

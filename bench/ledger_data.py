@@ -14,11 +14,8 @@ JIANGUAN_DATABASE_URL); prints each step's seconds.
 
 from __future__ import annotations
 
-import sys
-
-from bench.common import setup
-from bench.credit_data import seed_inspections
-from bench.loading import Laps, analyse, loading, main
+from bench import credit_data
+from bench.loading import main
 
 STEPS = ("区划", "部门", "人员", "行业分类", "监管事项清单", "市场主体", "监管行为")
 
@@ -32,22 +29,7 @@ def _tables() -> list[str]:
 
 def build(entities: int, seed: int = 2026) -> dict[str, float]:
     """The database of `entities` entities and their inspections; seconds per step."""
-    setup()
-    from django.utils import translation
-
-    from jianguan.core.registry import seed_steps
-    from jianguan.core.seeding import SeedContext
-
-    context = SeedContext(scale="bench", seed=seed, stdout=sys.stdout, progress_enabled=False, entities=entities)
-    steps = {step.name: step.run for step in seed_steps() if step.name in STEPS}
-    steps["监管行为"] = seed_inspections
-    laps = Laps()
-    with translation.override(None), loading(_tables()):
-        for name, run in steps.items():
-            run(context)
-            laps.lap(name)
-    laps.lap("索引重建")
-    return analyse(laps)
+    return credit_data.build(entities, seed, steps=STEPS, tables=_tables)
 
 
 if __name__ == "__main__":

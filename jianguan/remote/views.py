@@ -4,6 +4,8 @@ open to the reader."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -89,10 +91,16 @@ def alarm_act(request: SignedInRequest, alarm_id: int) -> HttpResponse:
     return redirect("remote:alarm", alarm_id=alarm_id)
 
 
-def _shown(refused: DomainError) -> dict[str, str]:
-    """A refusal as the form shows it: the field's label, the rule's message and its code."""
-    return {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
-            "message": refused.message, "code": refused.code}
+def _form_write[T](write: Callable[[], T]) -> tuple[T | None, dict[str, str] | None]:
+    """A page form's write: (its result, None), or (None, the refusal as the form shows it: the field's label, the
+    rule's message and its code); a 404 is not the form's to show."""
+    try:
+        return write(), None
+    except DomainError as refused:
+        if refused.status == 404:
+            raise
+        return None, {"field": refused.field or "", "label": registration.label_of(refused.field or ""),
+                      "message": refused.message, "code": refused.code}
 
 
 @role_required(Role.DEPARTMENT_ADMIN, Role.OFFICER)
@@ -101,14 +109,9 @@ def point_new(request: SignedInRequest) -> HttpResponse:
     department = request.user.department
     error = None
     if request.method == "POST":
-        try:
-            point = registration.point_from_form(actor=request.user, department=department, data=request.POST,
-                                                 files=request.FILES)
-        except DomainError as refused:
-            if refused.status == 404:
-                raise
-            error = _shown(refused)
-        else:
+        point, error = _form_write(lambda: registration.point_from_form(
+            actor=request.user, department=department, data=request.POST, files=request.FILES))
+        if point is not None:
             messages.success(request, _("监测点已登记"))
             return redirect("remote:point", point_id=point.pk)
     values = request.POST if request.method == "POST" else {"object_kind": "uscc", "interval_seconds": "3600"}
@@ -129,14 +132,9 @@ def point_edit(request: SignedInRequest, point_id: int) -> HttpResponse:
         raise PermissionDenied
     error = None
     if request.method == "POST":
-        try:
-            registration.point_change_from_form(actor=request.user, point=point, data=request.POST,
-                                                files=request.FILES)
-        except DomainError as refused:
-            if refused.status == 404:
-                raise
-            error = _shown(refused)
-        else:
+        changed, error = _form_write(lambda: registration.point_change_from_form(
+            actor=request.user, point=point, data=request.POST, files=request.FILES))
+        if changed is not None:
             messages.success(request, _("监测点已修改"))
             return redirect("remote:point", point_id=point.pk)
     values = request.POST if request.method == "POST" else {
@@ -192,14 +190,9 @@ def finding_new(request: SignedInRequest) -> HttpResponse:
     department = request.user.department
     error = None
     if request.method == "POST":
-        try:
-            finding = registration.finding_from_form(actor=request.user, department=department, data=request.POST,
-                                                     files=request.FILES)
-        except DomainError as refused:
-            if refused.status == 404:
-                raise
-            error = _shown(refused)
-        else:
+        finding, error = _form_write(lambda: registration.finding_from_form(
+            actor=request.user, department=department, data=request.POST, files=request.FILES))
+        if finding is not None:
             messages.success(request, finding.match_note)
             return redirect("remote:finding", finding_id=finding.pk)
     return render(request, "remote/finding_form.html", {"department": department, "values": request.POST,
